@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs the whole test suite twice: a warnings-as-errors build, then an
+# AddressSanitizer + UndefinedBehaviorSanitizer build. CI runs exactly this (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+jobs=$(nproc)
+
+echo "== build (warnings are errors) and test" >&2
+cmake -S . -B build-ci -G Ninja -DCMAKE_BUILD_TYPE=Release -DACCELSIM_WERROR=ON > /dev/null
+cmake --build build-ci -j "$jobs"
+ctest --test-dir build-ci --output-on-failure -j "$jobs"
+
+echo "== build with AddressSanitizer and UBSan, and test" >&2
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DACCELSIM_WERROR=ON \
+  -DACCELSIM_SANITIZE=address,undefined -DACCELSIM_BUILD_BENCHMARKS=OFF > /dev/null
+cmake --build build-asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j "$jobs"
