@@ -1,0 +1,57 @@
+#pragma once
+
+#include <systemc>
+
+#include <memory>
+#include <vector>
+
+#include "modules/common/clock.h"
+#include "modules/common/layer_geometry.h"
+#include "modules/controller/controller.h"
+#include "modules/controller/scoreboard.h"
+#include "modules/dma/dma.h"
+#include "modules/dram/dram.h"
+#include "modules/pe_array/pe_array.h"
+#include "modules/pooling_unit/pooling_unit.h"
+#include "modules/requant_unit/requant_unit.h"
+#include "modules/sram/sram.h"
+#include "sim/hardware/hardware_config.h"
+#include "sim/mapper/tile_program.h"
+#include "sim/stats/layer_stats.h"
+
+namespace accelsim::modules {
+
+// The whole accelerator of DESIGN.md section 2, wired: DRAM and DMA, the weight SRAM, the
+// activation SRAM and the accumulator, the PE array, the requantization and pooling units, and
+// the controller that runs the tile program.
+class Accelerator : public sc_core::sc_module {
+ public:
+  Accelerator(sc_core::sc_module_name name, const hardware::HardwareConfig& hardware, const mapper::TileProgram& program,
+              std::vector<LayerGeometry> layers, int64_t images, stats::RunStats& stats, ControllerEvents events);
+
+  const Clock& clock() const { return clock_; }
+  Dram& dram() { return dram_; }
+  Sram& weight_sram() { return weight_sram_; }
+  Sram& activation_sram() { return activation_sram_; }
+  Sram& accumulator() { return accumulator_; }
+  const Controller& controller() const { return controller_; }
+  const Scoreboard& scoreboard() const { return scoreboard_; }
+  // Every unit reports each executed instruction to `observer` (null: nobody).
+  void observe(InstructionObserver* observer);
+
+ private:
+  Clock clock_;
+  std::vector<LayerGeometry> layers_;
+  Scoreboard scoreboard_;
+  Dram dram_;
+  Sram weight_sram_;
+  Sram activation_sram_;
+  Sram accumulator_;
+  Dma dma_;
+  PeArray pe_array_;
+  RequantUnit requant_unit_;
+  PoolingUnit pooling_unit_;
+  Controller controller_;
+};
+
+}  // namespace accelsim::modules

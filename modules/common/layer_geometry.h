@@ -1,0 +1,56 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/model/network.h"
+
+namespace accelsim::modules {
+
+// A layer as the hardware's configuration registers see it: shapes, window, zero points and
+// requantization arithmetic, but no tensors. Weights and activations reach the units only
+// through the memories.
+struct LayerGeometry {
+  std::string name;
+  model::LayerType type = model::LayerType::Conv2d;
+  model::Shape input;
+  model::Shape output;
+  int64_t kernel_h = 1, kernel_w = 1;
+  int64_t stride_h = 1, stride_w = 1;
+  int64_t pad_h = 0, pad_w = 0;
+  int32_t input_zero_point = 0;
+  int32_t weight_zero_point = 0;
+  bool has_bias = false;
+  model::RequantSpec requant;
+  model::DType activation_dtype = model::DType::Int8;
+  model::OverflowPolicy overflow = model::OverflowPolicy::Error;
+};
+
+inline std::vector<LayerGeometry> geometry_of(const model::Network& network) {
+  std::vector<LayerGeometry> table;
+  for (const auto& layer : network.layers) {
+    LayerGeometry g;
+    g.name = layer.name;
+    g.type = layer.type;
+    g.input = layer.input;
+    g.output = layer.output;
+    g.kernel_h = layer.kernel_h, g.kernel_w = layer.kernel_w;
+    g.stride_h = layer.stride_h, g.stride_w = layer.stride_w;
+    g.pad_h = layer.pad_h, g.pad_w = layer.pad_w;
+    g.input_zero_point = layer.input_zero_point;
+    g.weight_zero_point = layer.weight_zero_point;
+    g.has_bias = !layer.bias.empty();
+    g.requant = layer.requant;
+    g.activation_dtype = network.activation_dtype;
+    g.overflow = network.overflow;
+    table.push_back(g);
+  }
+  return table;
+}
+
+// Reads a stored activation byte as the network's dtype.
+inline int32_t activation_value(uint8_t byte, model::DType dtype) {
+  return dtype == model::DType::Int8 ? static_cast<int32_t>(static_cast<int8_t>(byte)) : static_cast<int32_t>(byte);
+}
+
+}  // namespace accelsim::modules

@@ -1,0 +1,64 @@
+#include "modules/common/memory_target.h"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace accelsim::modules {
+
+MemoryTarget::MemoryTarget(sc_core::sc_module_name name, const Clock& clock, uint64_t capacity_bytes, uint64_t storage_bytes,
+                           uint64_t bytes_per_cycle, uint64_t latency_cycles)
+    : sc_module(name),
+      socket("socket"),
+      clock_(clock),
+      capacity_(capacity_bytes),
+      storage_(storage_bytes),
+      port_(bytes_per_cycle, latency_cycles) {
+  socket.register_b_transport(this, &MemoryTarget::b_transport);
+  socket.register_transport_dbg(this, &MemoryTarget::transport_dbg);
+}
+
+bool MemoryTarget::in_range(uint64_t address, uint64_t length) const {
+  return address <= storage_.size() && length <= storage_.size() - address;
+}
+
+void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+  const uint64_t address = payload.get_address();
+  const uint64_t length = payload.get_data_length();
+  if (!in_range(address, length)) {
+    payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  if (payload.is_read()) {
+    std::memcpy(payload.get_data_ptr(), storage_.data() + address, length);
+    read_bytes_ += length;
+  } else if (payload.is_write()) {
+    std::memcpy(storage_.data() + address, payload.get_data_ptr(), length);
+    write_bytes_ += length;
+  }
+  // The request reaches the port at the initiator's local time (now + delay).
+  const uint64_t start = clock_.now() + clock_.to_cycles(delay);
+  const uint64_t done = port_.reserve(start, length);
+  delay = clock_.cycles(done - clock_.now());
+  payload.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned int MemoryTarget::transport_dbg(int, tlm::tlm_generic_payload& payload) {
+  const uint64_t address = payload.get_address();
+  const uint64_t length = payload.get_data_length();
+  if (!in_range(address, length)) return 0;
+  if (payload.is_read()) std::memcpy(payload.get_data_ptr(), storage_.data() + address, length);
+  else if (payload.is_write()) std::memcpy(storage_.data() + address, payload.get_data_ptr(), length);
+  return static_cast<unsigned int>(length);
+}
+
+void MemoryTarget::backdoor_write(uint64_t address, const uint8_t* data, uint64_t length) {
+  if (!in_range(address, length)) throw std::out_of_range(std::string(name()) + ": backdoor write outside the memory");
+  std::memcpy(storage_.data() + address, data, length);
+}
+
+void MemoryTarget::backdoor_read(uint64_t address, uint8_t* data, uint64_t length) const {
+  if (!in_range(address, length)) throw std::out_of_range(std::string(name()) + ": backdoor read outside the memory");
+  std::memcpy(data, storage_.data() + address, length);
+}
+
+}  // namespace accelsim::modules

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "modules/common/bandwidth_port.h"
+#include "modules/common/clock.h"
+
+namespace accelsim::modules {
+
+// A byte-addressed memory behind a TLM-2.0 target socket, loosely timed: b_transport moves the
+// bytes at once and adds the port's transfer time and latency (after any queueing) to the
+// annotated delay. The SRAM and DRAM modules are instances of it with their own parameters.
+class MemoryTarget : public sc_core::sc_module {
+ public:
+  // Several units bind to one memory (the DMA, the PE array, the requantization unit...).
+  tlm_utils::multi_passthrough_target_socket<MemoryTarget> socket;
+
+  MemoryTarget(sc_core::sc_module_name name, const Clock& clock, uint64_t capacity_bytes, uint64_t storage_bytes,
+               uint64_t bytes_per_cycle, uint64_t latency_cycles);
+
+  uint64_t capacity() const { return capacity_; }
+  uint64_t read_bytes() const { return read_bytes_; }
+  uint64_t write_bytes() const { return write_bytes_; }
+  uint64_t busy_cycles() const { return port_.busy_cycles(); }
+
+  // Untimed access for the host and the checker (TLM's debug transport underneath).
+  void backdoor_write(uint64_t address, const uint8_t* data, uint64_t length);
+  void backdoor_read(uint64_t address, uint8_t* data, uint64_t length) const;
+
+ private:
+  void b_transport(int initiator, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  unsigned int transport_dbg(int initiator, tlm::tlm_generic_payload& payload);
+  bool in_range(uint64_t address, uint64_t length) const;
+
+  const Clock& clock_;
+  uint64_t capacity_;
+  std::vector<uint8_t> storage_;  // the used part of the address space
+  BandwidthPort port_;
+  uint64_t read_bytes_ = 0;
+  uint64_t write_bytes_ = 0;
+};
+
+}  // namespace accelsim::modules

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+
+#include "modules/common/clock.h"
+#include "modules/controller/scoreboard.h"
+#include "sim/stats/layer_stats.h"
+
+namespace accelsim::modules {
+
+class ExecutionUnit;
+
+// Sees every instruction a unit executes, with the cycles it started (dependencies met) and
+// ended. Tests and trace writers implement it.
+class InstructionObserver {
+ public:
+  virtual ~InstructionObserver() = default;
+  virtual void executed(const ExecutionUnit& unit, const Dispatched& d, uint64_t start_cycle, uint64_t end_cycle) = 0;
+};
+
+// What every unit shares: an in-order instruction queue filled by the controller, the wait
+// for dependencies, and completion. Subclasses implement execute(), which advances simulated
+// time by what the instruction costs.
+class ExecutionUnit : public sc_core::sc_module {
+ public:
+  sc_core::sc_fifo<Dispatched> queue;
+
+  ExecutionUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth);
+
+  uint64_t busy_cycles() const { return busy_cycles_; }
+  void observe(InstructionObserver* observer) { observer_ = observer; }
+
+ protected:
+  virtual void execute(const Dispatched& d, stats::LayerStats& layer) = 0;
+  // Called with the cycles the unit waited for dependencies before `d` could start.
+  virtual void waited(const Dispatched& d, stats::LayerStats& layer, uint64_t cycles);
+  // Adds cycles to the unit's own busy figure and waits them out.
+  void spend(uint64_t cycles);
+
+  const Clock& clock_;
+  stats::RunStats& stats_;
+
+ private:
+  void run();
+
+  Scoreboard& scoreboard_;
+  InstructionObserver* observer_ = nullptr;
+  sc_core::sc_event parked_;  // never notified
+  uint64_t busy_cycles_ = 0;
+};
+
+}  // namespace accelsim::modules

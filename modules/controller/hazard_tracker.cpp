@@ -1,0 +1,45 @@
+#include "modules/controller/hazard_tracker.h"
+
+#include <stdexcept>
+
+namespace accelsim::modules {
+
+void HazardTracker::depend_on(const Accessors& accessors, int skip_unit, uint64_t self, Dispatched& d) {
+  for (int unit = 0; unit < mapper::kUnitCount; ++unit) {
+    const int64_t id = accessors.latest[static_cast<std::size_t>(unit)];
+    // Earlier work of the same unit finishes first anyway: units are in order.
+    if (id < 0 || unit == skip_unit || static_cast<uint64_t>(id) == self) continue;
+    bool known = false;
+    for (uint8_t i = 0; i < d.dependency_count; ++i) known = known || d.dependencies[i] == static_cast<uint64_t>(id);
+    if (known) continue;
+    if (d.dependency_count == d.dependencies.size()) throw std::logic_error("hazard tracker: too many dependencies");
+    d.dependencies[d.dependency_count++] = static_cast<uint64_t>(id);
+  }
+}
+
+void HazardTracker::track(const mapper::Instruction& instruction, mapper::Unit unit, Dispatched& d) {
+  const int self_unit = static_cast<int>(unit);
+  for (const mapper::BufferId buffer : instruction.reads) {
+    if (buffer < 0) continue;
+    BufferState& state = buffers_.at(static_cast<std::size_t>(buffer));
+    depend_on(state.writers, self_unit, d.id, d);
+    state.readers.latest[static_cast<std::size_t>(self_unit)] = static_cast<int64_t>(d.id);
+  }
+  for (const mapper::BufferId buffer : instruction.writes) {
+    if (buffer < 0) continue;
+    BufferState& state = buffers_.at(static_cast<std::size_t>(buffer));
+    if (state.readers.any()) {
+      // A new generation of the buffer: wait until everyone is done with the old one.
+      depend_on(state.readers, self_unit, d.id, d);
+      depend_on(state.writers, self_unit, d.id, d);
+      state.readers.clear();
+      state.writers.clear();
+    } else {
+      // More writes to the same generation (disjoint tiles): only other units' writes order.
+      depend_on(state.writers, self_unit, d.id, d);
+    }
+    state.writers.latest[static_cast<std::size_t>(self_unit)] = static_cast<int64_t>(d.id);
+  }
+}
+
+}  // namespace accelsim::modules

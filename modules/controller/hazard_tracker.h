@@ -1,0 +1,43 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "modules/controller/scoreboard.h"
+#include "sim/mapper/tile_program.h"
+
+namespace accelsim::modules {
+
+// Turns the buffers an instruction reads and writes into dependencies on earlier instructions:
+// a read waits for the buffer's writers (RAW), a write for its readers and writers since the
+// last write (WAR, WAW). Units run in order, so per unit only the latest instruction matters.
+class HazardTracker {
+ public:
+  explicit HazardTracker(std::size_t buffers) : buffers_(buffers) {}
+
+  // Fills d.dependencies for `instruction` (issued to `unit` with id d.id) and records it.
+  void track(const mapper::Instruction& instruction, mapper::Unit unit, Dispatched& d);
+
+ private:
+  struct Accessors {
+    std::array<int64_t, mapper::kUnitCount> latest;
+    Accessors() { latest.fill(-1); }
+    bool any() const {
+      for (int64_t id : latest)
+        if (id >= 0) return true;
+      return false;
+    }
+    void clear() { latest.fill(-1); }
+  };
+  struct BufferState {
+    Accessors writers;
+    Accessors readers;
+  };
+
+  static void depend_on(const Accessors& accessors, int skip_unit, uint64_t self, Dispatched& d);
+
+  std::vector<BufferState> buffers_;
+};
+
+}  // namespace accelsim::modules

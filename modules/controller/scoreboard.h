@@ -1,0 +1,66 @@
+#pragma once
+
+#include <systemc>
+
+#include <array>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <vector>
+
+#include "sim/mapper/tile_program.h"
+
+namespace accelsim::modules {
+
+// An instruction on its way to a unit: the program entry, the image it works on, and the ids
+// of the earlier instructions it must wait for.
+struct Dispatched {
+  const mapper::Instruction* instruction = nullptr;
+  uint64_t id = 0;
+  int64_t image = -1;  // -1: the batch prologue
+  std::array<uint64_t, 8> dependencies{};
+  uint8_t dependency_count = 0;
+};
+
+inline std::ostream& operator<<(std::ostream& out, const Dispatched& d) { return out << "instruction " << d.id; }
+
+// Which instructions have completed. Units wait here for their dependencies.
+class Scoreboard {
+ public:
+  using Listener = std::function<void(const Dispatched&)>;
+
+  void reserve(uint64_t id) {
+    if (id >= done_.size()) done_.resize(id + 1, 0);
+  }
+  bool is_done(uint64_t id) const { return id < done_.size() && done_[id]; }
+
+  // Blocks the calling SC_THREAD until every dependency of `d` has completed.
+  void wait_for_dependencies(const Dispatched& d) {
+    for (uint8_t i = 0; i < d.dependency_count; ++i)
+      while (!is_done(d.dependencies[i])) sc_core::wait(completed_);
+  }
+
+  void complete(const Dispatched& d) {
+    reserve(d.id);
+    done_[d.id] = 1;
+    completed_.notify(sc_core::SC_ZERO_TIME);
+    if (listener_) listener_(d);
+  }
+
+  void on_complete(Listener listener) { listener_ = std::move(listener); }
+
+  // A unit that cannot go on records why; the first fault is kept and the driver rethrows it
+  // once the simulation has run dry.
+  void fail(std::exception_ptr fault) {
+    if (!fault_) fault_ = std::move(fault);
+  }
+  const std::exception_ptr& fault() const { return fault_; }
+
+ private:
+  std::exception_ptr fault_;
+  std::vector<uint8_t> done_;
+  sc_core::sc_event completed_;
+  Listener listener_;
+};
+
+}  // namespace accelsim::modules

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <vector>
+
+#include "modules/common/layer_geometry.h"
+#include "modules/controller/execution_unit.h"
+#include "sim/hardware/hardware_config.h"
+
+namespace accelsim::modules {
+
+// Max-pooling over the stored activation values: reads the input feature map from the
+// activation SRAM, compares one window element per lane per cycle, writes the pooled map.
+class PoolingUnit : public ExecutionUnit {
+ public:
+  tlm_utils::simple_initiator_socket<PoolingUnit> activation_port;
+
+  PoolingUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
+              const hardware::PoolingUnitConfig& config, const std::vector<LayerGeometry>& layers);
+
+ private:
+  void execute(const Dispatched& d, stats::LayerStats& layer) override;
+
+  hardware::PoolingUnitConfig config_;
+  const std::vector<LayerGeometry>& layers_;
+  std::vector<uint8_t> input_, output_;
+};
+
+}  // namespace accelsim::modules

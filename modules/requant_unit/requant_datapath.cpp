@@ -1,0 +1,129 @@
+#include "modules/requant_unit/requant_datapath.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace accelsim::modules {
+
+using model::Rounding;
+
+namespace {
+
+// Whether to add one to a truncated magnitude, given the discarded remainder (0 <= rem < div),
+// the sign of the exact value and the truncated magnitude's parity.
+bool round_magnitude_up(uint64_t remainder, uint64_t divisor, bool negative, bool odd, Rounding rounding) {
+  if (remainder == 0) return false;
+  const uint64_t twice = remainder * 2;  // remainder < 2^62 here, no wrap
+  switch (rounding) {
+    case Rounding::Floor: return negative;
+    case Rounding::Ceil: return !negative;
+    case Rounding::Truncate: return false;
+    case Rounding::HalfAway: return twice >= divisor;
+    case Rounding::HalfUp: return negative ? twice > divisor : twice >= divisor;
+    case Rounding::HalfEven: return twice > divisor || (twice == divisor && odd);
+    case Rounding::Gemmlowp: break;
+  }
+  return false;
+}
+
+// Signed value / divisor through an unsigned magnitude divider.
+int64_t divide_signed(int64_t value, uint64_t divisor, Rounding rounding) {
+  const bool negative = value < 0;
+  const uint64_t magnitude = negative ? static_cast<uint64_t>(-(value + 1)) + 1 : static_cast<uint64_t>(value);
+  uint64_t quotient = magnitude / divisor;
+  const uint64_t remainder = magnitude % divisor;
+  if (round_magnitude_up(remainder, divisor, negative, quotient & 1, rounding)) ++quotient;
+  return negative ? -static_cast<int64_t>(quotient) : static_cast<int64_t>(quotient);
+}
+
+// gemmlowp's SaturatingRoundingDoublingHighMul.
+int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b) {
+  const bool overflow = a == b && a == std::numeric_limits<int32_t>::min();
+  const int64_t ab = static_cast<int64_t>(a) * static_cast<int64_t>(b);
+  const int32_t nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+  const int32_t high = static_cast<int32_t>((ab + nudge) / (int64_t{1} << 31));
+  return overflow ? std::numeric_limits<int32_t>::max() : high;
+}
+
+// gemmlowp's RoundingDivideByPOT.
+int32_t rounding_divide_by_pot(int32_t x, int exponent) {
+  const int32_t mask = static_cast<int32_t>((int64_t{1} << exponent) - 1);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+template <typename Real>
+Real round_to_integer(Real x, Rounding rounding) {
+  switch (rounding) {
+    case Rounding::Floor: return std::floor(x);
+    case Rounding::Ceil: return std::ceil(x);
+    case Rounding::Truncate: return std::trunc(x);
+    case Rounding::HalfAway: return std::round(x);
+    case Rounding::HalfEven: return std::nearbyint(x);  // the FPU's default mode: to nearest, ties to even
+    case Rounding::HalfUp: {
+      // round() sends ties away from zero; a negative tie belongs one step up.
+      const Real away = std::round(x);
+      return (x < 0 && away - x == Real(-0.5)) ? away + 1 : away;
+    }
+    case Rounding::Gemmlowp: break;
+  }
+  return x;
+}
+
+}  // namespace
+
+int64_t RequantDatapath::divide(int32_t acc) const {
+  return divide_signed(acc, static_cast<uint64_t>(spec_.divisor), spec_.rounding);
+}
+
+int64_t RequantDatapath::multiply(int32_t acc) const {
+  if (spec_.precision == model::Precision::Float32) {
+    const float product = static_cast<float>(acc) * static_cast<float>(spec_.multiplier);
+    return static_cast<int64_t>(round_to_integer(product, spec_.rounding));
+  }
+  const double product = static_cast<double>(acc) * spec_.multiplier;
+  return static_cast<int64_t>(round_to_integer(product, spec_.rounding));
+}
+
+int64_t RequantDatapath::fixed_point(int32_t acc) const {
+  if (spec_.rounding == Rounding::Gemmlowp)
+    return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(acc, spec_.fixed_multiplier), spec_.shift);
+  // One rounding of acc * M0 / 2^(31 + shift), as TFLite's single-rounding path.
+  const int64_t product = static_cast<int64_t>(acc) * spec_.fixed_multiplier;
+  return divide_signed(product, uint64_t{1} << (31 + spec_.shift), spec_.rounding);
+}
+
+int64_t RequantDatapath::shift(int32_t acc) const {
+  if (spec_.shift == 0) return acc;
+  const int64_t truncated = static_cast<int64_t>(acc) >> spec_.shift;  // arithmetic: rounds toward -inf
+  const uint64_t discarded = static_cast<uint64_t>(acc) & ((uint64_t{1} << spec_.shift) - 1);
+  const uint64_t half = uint64_t{1} << (spec_.shift - 1);
+  const bool exact = discarded == 0;
+  const bool negative = acc < 0;
+  switch (spec_.rounding) {
+    case Rounding::Floor: return truncated;
+    case Rounding::Ceil: return truncated + (exact ? 0 : 1);
+    case Rounding::Truncate: return truncated + (negative && !exact ? 1 : 0);
+    case Rounding::HalfUp: return truncated + (discarded >= half ? 1 : 0);
+    case Rounding::HalfAway: return truncated + (discarded > half || (discarded == half && !negative) ? 1 : 0);
+    case Rounding::HalfEven: return truncated + (discarded > half || (discarded == half && (truncated & 1)) ? 1 : 0);
+    case Rounding::Gemmlowp: break;
+  }
+  return truncated;
+}
+
+int32_t RequantDatapath::operator()(int32_t acc) const {
+  int64_t scaled = 0;
+  switch (spec_.mode) {
+    case model::RequantMode::Divide: scaled = divide(acc); break;
+    case model::RequantMode::Multiply: scaled = multiply(acc); break;
+    case model::RequantMode::FixedPoint: scaled = fixed_point(acc); break;
+    case model::RequantMode::Shift: scaled = shift(acc); break;
+  }
+  const int64_t shifted = scaled + spec_.output_zero_point;
+  return static_cast<int32_t>(std::clamp<int64_t>(shifted, spec_.lower_bound(), spec_.upper_bound()));
+}
+
+}  // namespace accelsim::modules

@@ -1,0 +1,53 @@
+#include "modules/requant_unit/requant_unit.h"
+
+#include "modules/common/blocking_access.h"
+
+namespace accelsim::modules {
+
+RequantUnit::RequantUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
+                         const hardware::RequantUnitConfig& config, const std::vector<LayerGeometry>& layers)
+    : ExecutionUnit(name, clock, scoreboard, stats, queue_depth),
+      accumulator_port("accumulator_port"),
+      activation_port("activation_port"),
+      config_(config),
+      layers_(layers) {
+  for (const auto& layer : layers) datapaths_.emplace_back(layer.requant);
+}
+
+uint64_t RequantUnit::compute_cycles(int64_t outputs, const model::RequantSpec& spec) const {
+  const int64_t beats = (outputs + config_.lanes - 1) / config_.lanes;
+  const int64_t divider = spec.mode == model::RequantMode::Divide ? config_.divider_latency_cycles : 0;
+  return static_cast<uint64_t>(config_.pipeline_depth + divider + beats);
+}
+
+
+void RequantUnit::execute(const Dispatched& d, stats::LayerStats& layer) {
+  const mapper::Instruction& tile = *d.instruction;
+  const LayerGeometry& geometry = layers_[static_cast<std::size_t>(tile.layer)];
+  const RequantDatapath& datapath = datapaths_[static_cast<std::size_t>(tile.layer)];
+  const int64_t tm = tile.tile_m(), tn = tile.tile_n();
+  const int64_t pixels = geometry.output.height * geometry.output.width;
+
+  accumulators_.resize(static_cast<std::size_t>(tm * tn));
+  sc_core::sc_time done = blocking_access(accumulator_port, tlm::TLM_READ_COMMAND, tile.accumulator_address,
+                                 reinterpret_cast<uint8_t*>(accumulators_.data()), accumulators_.size() * 4, sc_core::SC_ZERO_TIME);
+
+  // The accumulator tile is [m][n]; the feature map is [n][m]: one run of tile_m bytes per channel.
+  outputs_.resize(static_cast<std::size_t>(tm * tn));
+  for (int64_t n = 0; n < tn; ++n)
+    for (int64_t m = 0; m < tm; ++m) outputs_[n * tm + m] = static_cast<uint8_t>(datapath(accumulators_[m * tn + n]));
+  for (int64_t n = 0; n < tn; ++n) {
+    const uint64_t address = tile.output_address + static_cast<uint64_t>((tile.n_begin + n) * pixels + tile.m_begin);
+    done = std::max(done, blocking_access(activation_port, tlm::TLM_WRITE_COMMAND, address, outputs_.data() + n * tm, static_cast<uint64_t>(tm),
+                                 sc_core::SC_ZERO_TIME));
+  }
+
+  const uint64_t cycles = std::max(compute_cycles(tm * tn, geometry.requant), clock_.to_cycles(done));
+  layer.requant_ops += tm * tn;
+  layer.accumulator.read_bytes += tm * tn * 4;
+  layer.activation_sram.write_bytes += tm * tn;
+  layer.requant_busy_cycles += static_cast<int64_t>(cycles);
+  spend(cycles);
+}
+
+}  // namespace accelsim::modules

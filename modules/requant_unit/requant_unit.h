@@ -1,0 +1,39 @@
+#pragma once
+
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <vector>
+
+#include "modules/common/layer_geometry.h"
+#include "modules/controller/execution_unit.h"
+#include "modules/requant_unit/requant_datapath.h"
+#include "sim/hardware/hardware_config.h"
+
+namespace accelsim::modules {
+
+// Drains an accumulator tile: reads the int32 partial sums, requantizes them with the layer's
+// arithmetic (fused ReLU and clamp included) `lanes` per cycle, and writes the activations into
+// the layer's output feature map in the activation SRAM.
+class RequantUnit : public ExecutionUnit {
+ public:
+  tlm_utils::simple_initiator_socket<RequantUnit> accumulator_port;
+  tlm_utils::simple_initiator_socket<RequantUnit> activation_port;
+
+  RequantUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
+              const hardware::RequantUnitConfig& config, const std::vector<LayerGeometry>& layers);
+
+  // Cycles to requantize `outputs` values with `spec` (the pipeline, plus the divider's
+  // latency in divide mode).
+  uint64_t compute_cycles(int64_t outputs, const model::RequantSpec& spec) const;
+
+ private:
+  void execute(const Dispatched& d, stats::LayerStats& layer) override;
+
+  hardware::RequantUnitConfig config_;
+  const std::vector<LayerGeometry>& layers_;
+  std::vector<RequantDatapath> datapaths_;  // per layer
+  std::vector<int32_t> accumulators_;
+  std::vector<uint8_t> outputs_;
+};
+
+}  // namespace accelsim::modules

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace accelsim::cli {
+
+// A malformed command line; exit code 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The command line of `accelsim`, parsed with Boost.Program_options.
+struct Options {
+  std::filesystem::path config;
+  int64_t images = 1;
+  std::filesystem::path out = "out";
+  std::vector<std::string> overrides;
+  std::vector<std::string> bit_flips;  // LAYER:INDEX:BIT[:IMAGE]
+  std::string log_level = "warn";
+  bool quiet = false;
+  bool help = false;
+  bool version = false;
+  bool list_params = false;
+
+  static Options parse(int argc, const char* const* argv);
+  static std::string usage();
+};
+
+}  // namespace accelsim::cli

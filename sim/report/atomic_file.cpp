@@ -1,0 +1,48 @@
+#include "sim/report/atomic_file.h"
+
+#include <fstream>
+#include <random>
+#include <system_error>
+
+namespace accelsim::report {
+
+namespace fs = std::filesystem;
+
+void write_file_atomically(const fs::path& file, const std::string& content) {
+  std::random_device entropy;
+  const fs::path temporary = file.parent_path() / ("." + file.filename().string() + ".tmp" + std::to_string(entropy()));
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) throw OutputError(file.string() + ": cannot be written (" + std::error_code(errno, std::generic_category()).message() + ")");
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out) {
+      std::error_code ignored;
+      fs::remove(temporary, ignored);
+      throw OutputError(file.string() + ": write failed");
+    }
+  }
+  std::error_code ec;
+  fs::rename(temporary, file, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw OutputError(file.string() + ": cannot be written (" + ec.message() + ")");
+  }
+}
+
+void prepare_output_directory(const fs::path& directory) {
+  std::error_code ec;
+  if (fs::exists(directory, ec) && !fs::is_directory(directory, ec))
+    throw OutputError(directory.string() + ": exists and is not a directory");
+  fs::create_directories(directory, ec);
+  if (ec) throw OutputError(directory.string() + ": cannot create the output directory (" + ec.message() + ")");
+  const fs::path probe = directory / ".accelsim-write-probe";
+  {
+    std::ofstream out(probe);
+    if (!out) throw OutputError(directory.string() + ": the output directory is not writable");
+  }
+  fs::remove(probe, ec);
+}
+
+}  // namespace accelsim::report

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+namespace accelsim::report {
+
+// An output file or folder that cannot be written; the message names it.
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Writes `content` to a temporary file beside `file` and renames it into place: readers see
+// the old file or the whole new one, never a part.
+void write_file_atomically(const std::filesystem::path& file, const std::string& content);
+
+// Creates `directory` (and parents) and checks that files can be created in it.
+void prepare_output_directory(const std::filesystem::path& directory);
+
+}  // namespace accelsim::report

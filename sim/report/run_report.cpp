@@ -1,0 +1,179 @@
+#include "sim/report/run_report.h"
+
+#include <fmt/format.h>
+
+#include <sstream>
+
+#include "sim/version.h"
+
+namespace accelsim::report {
+
+using nlohmann::json;
+
+namespace {
+
+double ratio(double numerator, double denominator) { return denominator != 0 ? numerator / denominator : 0.0; }
+
+json group_json(const stats::StatGroup& group, json& units) {
+  json out = json::object();
+  for (const auto& scalar : group.scalars()) {
+    out[scalar.name()] = scalar.value();
+    units[scalar.name()] = scalar.unit() + ": " + scalar.description();
+  }
+  for (const auto& formula : group.formulas()) {
+    out[formula.name()] = formula.value();
+    units[formula.name()] = formula.unit() + ": " + formula.description();
+  }
+  return out;
+}
+
+struct BatchFigures {
+  double cycles_per_image;
+  double latency_cycles;
+  double latency_us;
+  double throughput;
+  double energy_per_image_pj;
+};
+
+BatchFigures batch_figures(const run::Workload& workload, const run::RunResult& result, const stats::LayerStats& total) {
+  const auto& s = *result.stats;
+  const double images = static_cast<double>(s.images);
+  BatchFigures f{};
+  f.cycles_per_image = ratio(static_cast<double>(s.total_cycles), images);
+  f.latency_cycles = ratio(static_cast<double>(s.latency_cycles_sum), images);
+  f.latency_us = f.latency_cycles * workload.hardware.cycle_ns() / 1000.0;
+  f.throughput = ratio(images, static_cast<double>(s.total_cycles) * workload.hardware.cycle_ns() * 1e-9);
+  f.energy_per_image_pj = ratio(total.energy_pj(), images);
+  return f;
+}
+
+}  // namespace
+
+json stats_json(const run::Workload& workload, const run::RunResult& result) {
+  const auto& s = *result.stats;
+  const auto& hw = workload.hardware;
+  json units = json::object();
+  json out;
+  out["tool"] = {{"name", "accelsim"}, {"version", kVersion}};
+  out["config"] = workload.config_file.string();
+  out["network"] = workload.network.name;
+  out["hardware"] = {{"name", hw.name},
+                     {"clock_mhz", hw.clock_mhz},
+                     {"pe_array",
+                      {{"rows", hw.pe_array.rows},
+                       {"cols", hw.pe_array.cols},
+                       {"dataflow", hardware::name_of(hw.pe_array.dataflow)},
+                       {"timing", hardware::name_of(hw.pe_array.timing)}}}};
+  out["images"] = s.images;
+  out["correct"] = s.correct;
+  out["accuracy"] = ratio(static_cast<double>(s.correct), static_cast<double>(s.images));
+  out["golden_correct"] = s.golden_correct;
+  out["golden_accuracy"] = ratio(static_cast<double>(s.golden_correct), static_cast<double>(s.images));
+  out["bit_exact"] = result.bit_exact();
+  out["mismatches"] = result.mismatches;
+  if (result.first_mismatch) {
+    const auto& m = *result.first_mismatch;
+    out["first_mismatch"] = {{"image", m.image}, {"layer", m.layer}, {"index", m.index}, {"expected", m.expected}, {"actual", m.actual}};
+  } else {
+    out["first_mismatch"] = nullptr;
+  }
+
+  json layers = json::array();
+  for (std::size_t l = 0; l < s.layers.size(); ++l) {
+    const auto& layer = workload.network.layers[l];
+    const auto& mapping = result.program.layers[l];
+    json entry = {{"name", layer.name}, {"type", model::name_of(layer.type)}};
+    entry.update(group_json(*s.layers[l], units));
+    entry["bit_exact"] = s.layers[l]->mismatches.value() == 0;
+    if (layer.has_weights()) {
+      entry["mapping"] = {{"weights_resident", mapping.resident}, {"tile_m", mapping.tile_m}, {"tile_k", mapping.tile_k},
+                          {"tile_n", mapping.tile_n},             {"m_tiles", mapping.m_tiles}, {"k_tiles", mapping.k_tiles},
+                          {"n_tiles", mapping.n_tiles}};
+    }
+    layers.push_back(entry);
+  }
+  out["layers"] = layers;
+
+  const auto total = s.total();
+  const BatchFigures batch = batch_figures(workload, result, *total);
+  json total_json = group_json(*total, units);
+  total_json["bit_exact"] = result.bit_exact();
+  total_json["cycles_per_image"] = batch.cycles_per_image;
+  total_json["latency_cycles_per_image"] = batch.latency_cycles;
+  total_json["latency_us_per_image"] = batch.latency_us;
+  total_json["throughput_images_per_s"] = batch.throughput;
+  total_json["energy_pj_per_image"] = batch.energy_per_image_pj;
+  out["total"] = total_json;
+  units["cycles_per_image"] = "cycles: total cycles / images (the batch's steady rate)";
+  units["latency_cycles_per_image"] = "cycles: mean time from an image's first instruction issue to its logits in DRAM";
+  units["latency_us_per_image"] = "microseconds: latency_cycles_per_image at clock_mhz";
+  units["throughput_images_per_s"] = "images/s: images / simulated time at clock_mhz";
+  units["energy_pj_per_image"] = "pJ: total energy / images";
+  units["accuracy"] = "fraction: top-1 of the accelerator's logits against the labels";
+  units["golden_accuracy"] = "fraction: top-1 of the golden model against the labels";
+  out["units"] = units;
+  return out;
+}
+
+std::string layers_csv(const run::Workload& workload, const run::RunResult& result) {
+  const auto& s = *result.stats;
+  std::ostringstream out;
+  out << "LayerID,Layer,Type,MACs,Total Cycles,Compute Cycles,Stall Cycles,Overall Util %,Compute Util %,"
+         "SRAM IFMAP Reads,SRAM Filter Reads,SRAM OFMAP Writes,Accumulator Reads,Accumulator Writes,"
+         "DRAM IFMAP Reads,DRAM Filter Reads,DRAM OFMAP Writes,Requant Ops,Energy (pJ),Bit Exact\n";
+  auto row = [&](const std::string& id, const std::string& name, const std::string& type, const stats::LayerStats& g, bool exact) {
+    const double util = g.formula("utilization") * 100.0, compute_util = g.formula("compute_utilization") * 100.0;
+    out << id << ',' << name << ',' << type << ',' << g.macs.value() << ',' << g.cycles.value() << ',' << g.compute_cycles.value() << ','
+        << g.pe_stall_cycles.value() << ',' << fmt::format("{:.4f}", util) << ',' << fmt::format("{:.4f}", compute_util) << ','
+        << g.activation_sram.read_bytes.value() << ',' << g.weight_sram.read_bytes.value() << ',' << g.activation_sram.write_bytes.value() << ','
+        << g.accumulator.read_bytes.value() << ',' << g.accumulator.write_bytes.value() << ',' << g.dram_input_read_bytes.value() << ','
+        << g.dram_weight_read_bytes.value() << ',' << g.dram_write_bytes.value() << ',' << g.requant_ops.value() << ','
+        << fmt::format("{:.3f}", g.energy_pj()) << ',' << (exact ? "true" : "false") << '\n';
+  };
+  for (std::size_t l = 0; l < s.layers.size(); ++l) {
+    const auto& layer = workload.network.layers[l];
+    row(std::to_string(l), layer.name, model::name_of(layer.type), *s.layers[l], s.layers[l]->mismatches.value() == 0);
+  }
+  row("total", "total", "", *s.total(), result.bit_exact());
+  return out.str();
+}
+
+std::string console_summary(const run::Workload& workload, const run::RunResult& result) {
+  const auto& s = *result.stats;
+  const auto& hw = workload.hardware;
+  std::string out = fmt::format("accelsim {}: {} on {} ({}x{} {}, {} timing, {} MHz), {} image{}\n\n", kVersion, workload.network.name, hw.name,
+                                hw.pe_array.rows, hw.pe_array.cols, hardware::name_of(hw.pe_array.dataflow), hardware::name_of(hw.pe_array.timing),
+                                hw.clock_mhz, s.images, s.images == 1 ? "" : "s");
+  const std::string header = fmt::format("{:<8} {:>10} {:>10} {:>10} {:>9} {:>6} {:>10} {:>9} {:>10} {:>10} {:>9}  {}\n", "layer", "MACs", "cycles",
+                                         "compute", "stall", "util%", "DRAM rd B", "DRAM wr B", "SRAM rd B", "SRAM wr B", "energy nJ", "bit-exact");
+  out += header;
+  out += std::string(header.size() - 1, '-') + "\n";
+  auto row = [&](const std::string& name, const stats::LayerStats& g, bool exact) {
+    const int64_t sram_read = g.weight_sram.read_bytes.value() + g.activation_sram.read_bytes.value() + g.accumulator.read_bytes.value();
+    const int64_t sram_write = g.weight_sram.write_bytes.value() + g.activation_sram.write_bytes.value() + g.accumulator.write_bytes.value();
+    out += fmt::format("{:<8} {:>10} {:>10} {:>10} {:>9} {:>6.1f} {:>10} {:>9} {:>10} {:>10} {:>9.2f}  {}\n", name, g.macs.value(), g.cycles.value(),
+                       g.compute_cycles.value(), g.pe_stall_cycles.value(), g.formula("utilization") * 100.0, g.dram_read_bytes.value(),
+                       g.dram_write_bytes.value(), sram_read, sram_write, g.energy_pj() / 1000.0, exact ? "yes" : "NO");
+  };
+  for (std::size_t l = 0; l < s.layers.size(); ++l)
+    row(workload.network.layers[l].name, *s.layers[l], s.layers[l]->mismatches.value() == 0);
+  out += std::string(header.size() - 1, '-') + "\n";
+  const auto total = s.total();
+  row("total", *total, result.bit_exact());
+  const BatchFigures batch = batch_figures(workload, result, *total);
+  out += fmt::format("\nlatency     {:.0f} cycles = {:.2f} us per image;  throughput {:.0f} images/s;  energy {:.2f} uJ per image\n",
+                     batch.latency_cycles, batch.latency_us, batch.throughput, batch.energy_per_image_pj / 1e6);
+  out += fmt::format("accuracy    {}/{} = {:.2f}% (golden model {}/{} = {:.2f}%)\n", s.correct, s.images,
+                     100.0 * ratio(static_cast<double>(s.correct), static_cast<double>(s.images)), s.golden_correct, s.images,
+                     100.0 * ratio(static_cast<double>(s.golden_correct), static_cast<double>(s.images)));
+  if (result.bit_exact()) {
+    out += fmt::format("bit-exact   every layer of every image matches the golden model\n");
+  } else {
+    const auto& m = *result.first_mismatch;
+    out += fmt::format("MISMATCH    {} elements differ; first: image {}, layer {}, index {}: expected {}, got {}\n", result.mismatches, m.image,
+                       m.layer, m.index, m.expected, m.actual);
+  }
+  return out;
+}
+
+}  // namespace accelsim::report

@@ -1,0 +1,131 @@
+// The accelsim command line end to end: outputs, exit codes and error messages.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+#include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
+
+namespace accelsim::testing {
+namespace {
+
+std::string lenet() { return (source_dir() / "configs/lenet.yaml").string(); }
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(Cli, RunsLeNetAndWritesStatsAndLayers) {
+  TempDir out;
+  const auto result = run_accelsim({"--config", lenet(), "--images", "3", "--out", out.path().string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(contains(result.output, "bit-exact   every layer of every image matches the golden model")) << result.output;
+
+  std::ifstream in(out.path() / "stats.json");
+  const auto stats = nlohmann::json::parse(in);
+  EXPECT_EQ(stats["images"], 3);
+  EXPECT_EQ(stats["bit_exact"], true);
+  EXPECT_GE(stats["accuracy"].get<double>(), 0.0);
+  const std::vector<std::string> names = {"conv1", "pool2", "conv3", "pool4", "conv5", "fc6", "fc7"};
+  ASSERT_EQ(stats["layers"].size(), names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto& layer = stats["layers"][i];
+    EXPECT_EQ(layer["name"], names[i]);
+    for (const char* key : {"macs", "cycles", "compute_cycles", "utilization", "dram_read_bytes", "dram_write_bytes", "bit_exact", "energy_pj"})
+      EXPECT_TRUE(layer.contains(key)) << names[i] << " lacks " << key;
+    EXPECT_TRUE(stats["units"].contains("macs"));
+  }
+  for (const char* key : {"cycles", "dram_read_bytes", "dram_write_bytes", "energy_pj", "latency_us_per_image", "throughput_images_per_s"})
+    EXPECT_TRUE(stats["total"].contains(key)) << "total lacks " << key;
+  EXPECT_EQ(stats["total"]["macs"], 3 * 416520);
+
+  std::ifstream csv(out.path() / "layers.csv");
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_TRUE(contains(header, "LayerID,Layer,Type,MACs,Total Cycles,Compute Cycles,Stall Cycles,Overall Util %")) << header;
+  EXPECT_TRUE(std::filesystem::exists(out.path() / "logits.npy"));
+}
+
+TEST(Cli, SetOverridesAKeyAndRejectsAMissingPath) {
+  TempDir out;
+  auto result = run_accelsim({"--config", lenet(), "--set", "hardware.pe_array.rows=16", "--set", "hardware.pe_array.cols=4", "--out",
+                              out.path().string(), "--quiet"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  std::ifstream in(out.path() / "stats.json");
+  const auto stats = nlohmann::json::parse(in);
+  EXPECT_EQ(stats["hardware"]["pe_array"]["rows"], 16);
+  EXPECT_EQ(stats["hardware"]["pe_array"]["cols"], 4);
+
+  result = run_accelsim({"--config", lenet(), "--set", "hardware.pe_array.rwos=16", "--out", out.path().string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.output, "--set hardware.pe_array.rwos=16: hardware.pe_array.rwos: no such key")) << result.output;
+}
+
+TEST(Cli, SetWithAValueOfTheWrongTypeNamesTheKey) {
+  TempDir out;
+  const auto result = run_accelsim({"--config", lenet(), "--set", "hardware.pe_array.rows=many", "--out", out.path().string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.output, "hardware.pe_array.rows: expected an integer, got 'many'")) << result.output;
+  EXPECT_FALSE(std::filesystem::exists(out.path() / "stats.json"));
+}
+
+TEST(Cli, ImagesBeyondTheDataSetIsBadInput) {
+  TempDir out;
+  const auto result = run_accelsim({"--config", lenet(), "--images", "2001", "--out", out.path().string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.output, "--images 2001")) << result.output;
+  EXPECT_TRUE(contains(result.output, "holds only 2000 images")) << result.output;
+}
+
+TEST(Cli, UnwritableOutputFolderIsBadInputAndWritesNothing) {
+  TempDir dir;
+  dir.write("a_file", "x");
+  const auto result = run_accelsim({"--config", lenet(), "--out", (dir.path() / "a_file" / "out").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.output, "--out")) << result.output;
+}
+
+TEST(Cli, BadConfigNamesFileLineAndColumn) {
+  TempDir dir;
+  const auto config = dir.write("bad.yaml", "include: [" + (source_dir() / "configs/lenet.yaml").string() + "]\nhardware:\n  clock_mhz: fast\n");
+  const auto result = run_accelsim({"--config", config.string(), "--out", (dir.path() / "out").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.output, config.string() + ":3:14: hardware.clock_mhz: expected a number, got 'fast'")) << result.output;
+}
+
+TEST(Cli, ANetworkThatDoesNotFitNamesTheLayerAndTheShortCapacity) {
+  TempDir out;
+  const auto result = run_accelsim({"--config", lenet(), "--set", "hardware.activation_sram.capacity_bytes=8192", "--out", out.path().string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.output, "layer conv1: the activation SRAM holds 8192 bytes but needs 11520 bytes")) << result.output;
+}
+
+TEST(Cli, AMismatchExitsWithOneAndNamesImageLayerAndIndex) {
+  TempDir out;
+  const auto result = run_accelsim({"--config", lenet(), "--images", "2", "--flip-bit", "fc6:3:0:1", "--out", out.path().string(), "--quiet"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_TRUE(contains(result.output, "image 1, layer fc6, index 3")) << result.output;
+}
+
+TEST(Cli, UsageErrors) {
+  EXPECT_EQ(run_accelsim({}).exit_code, 2);
+  EXPECT_EQ(run_accelsim({"--config", lenet(), "--bogus"}).exit_code, 2);
+  EXPECT_EQ(run_accelsim({"--config", lenet(), "--images", "0"}).exit_code, 2);
+  EXPECT_EQ(run_accelsim({"--config", lenet(), "--log-level", "loud"}).exit_code, 2);
+  const auto help = run_accelsim({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_TRUE(contains(help.output, "--config")) << help.output;
+  const auto version = run_accelsim({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_TRUE(contains(version.output, "accelsim 0.1.0")) << version.output;
+}
+
+TEST(Cli, ListParamsShowsHardwareKeysWithUnitsAndDefaults) {
+  const auto result = run_accelsim({"--config", lenet(), "--list-params"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_TRUE(contains(result.output, "hardware.pe_array.rows")) << result.output;
+  EXPECT_TRUE(contains(result.output, "[bytes/cycle]")) << result.output;
+}
+
+}  // namespace
+}  // namespace accelsim::testing

@@ -1,0 +1,73 @@
+// How the mapper cuts LeNet for the default accelerator, and its errors when it cannot.
+#include "sim/mapper/mapper.h"
+
+#include <gtest/gtest.h>
+
+#include "sim/run/workload.h"
+#include "tests/support/temp_dir.h"
+
+namespace accelsim::mapper {
+namespace {
+
+std::unique_ptr<run::Workload> lenet(const std::vector<std::string>& overrides = {}) {
+  return run::load_workload(testing::source_dir() / "configs/lenet.yaml", overrides);
+}
+
+std::string mapping_error(const std::vector<std::string>& overrides, int64_t images = 1) {
+  const auto workload = lenet(overrides);
+  try {
+    map_network(workload->network, workload->hardware, images);
+  } catch (const MappingError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(Mapper, DefaultLeNetKeepsSmallLayersResidentAndStreamsConv5) {
+  const auto workload = lenet();
+  const TileProgram program = map_network(workload->network, workload->hardware, 1);
+  // conv1, conv3, fc6, fc7 (13,470 bytes) fit the 16 KiB resident half of the weight SRAM.
+  EXPECT_TRUE(program.layers[0].resident);
+  EXPECT_TRUE(program.layers[2].resident);
+  EXPECT_FALSE(program.layers[4].resident);
+  EXPECT_TRUE(program.layers[5].resident);
+  EXPECT_TRUE(program.layers[6].resident);
+  // conv5: K = 400 per channel, an 8 KiB buffer holds 20 channels -> 16 (a multiple of 8 columns).
+  EXPECT_EQ(program.layers[4].tile_k, 400);
+  EXPECT_EQ(program.layers[4].tile_n, 16);
+  EXPECT_EQ(program.layers[4].n_tiles, 8);
+  EXPECT_EQ(program.layers[4].weight_dram_bytes_per_image, 48000u);
+  // conv1: 1,024 accumulators per buffer / 6 channels = 170 pixels -> 6 rows of 28 = 168.
+  EXPECT_EQ(program.layers[0].tile_m, 168);
+  EXPECT_EQ(program.layers[0].m_tiles, 5);
+  // conv1 per image: the input load, then 5 row tiles of compute + requantize.
+  EXPECT_EQ(program.layers[0].instructions_per_image, 1 + 5 * 2);
+  EXPECT_EQ(program.image_programs.size(), 2u);  // the input buffer alternates between images
+  EXPECT_EQ(program.prologue.size(), 4u);        // four resident layers
+}
+
+TEST(Mapper, StreamingBufferTooSmallForOneFoldNamesTheLayer) {
+  const std::string message = mapping_error({"hardware.weight_sram.capacity_bytes=64"});
+  EXPECT_NE(message.find("layer conv1: its weights (150 bytes) must stream, but a weight SRAM buffer of 16 bytes cannot hold one 8x6 fold"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("weight_sram.capacity_bytes must be at least"), std::string::npos) << message;
+}
+
+TEST(Mapper, ActivationSramTooSmallNamesTheLargestFeatureMap) {
+  const std::string message = mapping_error({"hardware.activation_sram.capacity_bytes=8192"});
+  EXPECT_NE(message.find("layer conv1: the activation SRAM holds 8192 bytes but needs 11520 bytes"), std::string::npos) << message;
+}
+
+TEST(Mapper, AccumulatorTooSmallForOnePartialSum) {
+  const std::string message = mapping_error({"hardware.accumulator.capacity_bytes=4"});
+  EXPECT_NE(message.find("accumulator of 4 bytes cannot hold one int32 partial sum per buffer"), std::string::npos) << message;
+}
+
+TEST(Mapper, DramTooSmallForTheBatch) {
+  const std::string message = mapping_error({"hardware.dram.capacity_bytes=100000"}, 2000);
+  EXPECT_NE(message.find("DRAM holds 100000 bytes but the weights and 2000 images' inputs and outputs need"), std::string::npos) << message;
+}
+
+}  // namespace
+}  // namespace accelsim::mapper

@@ -1,0 +1,126 @@
+// The requantization unit's datapath against the golden model's exact arithmetic, on
+// hand-worked cases and on 200,000 random accumulators of every magnitude per setting.
+#include "modules/requant_unit/requant_datapath.h"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <random>
+
+#include "sim/golden/requantize.h"
+
+namespace accelsim::modules {
+namespace {
+
+using model::Precision;
+using model::RequantMode;
+using model::RequantSpec;
+using model::Rounding;
+
+const Rounding kSingleRoundings[] = {Rounding::Floor, Rounding::Ceil, Rounding::Truncate, Rounding::HalfUp, Rounding::HalfAway, Rounding::HalfEven};
+
+// Accumulators that matter: zero, small values around ties, the int32 extremes, and random
+// values of every magnitude.
+std::vector<int32_t> accumulators(uint32_t seed) {
+  std::vector<int32_t> values = {0, 1, -1, 2, -2, 3, -3, 127, -128, std::numeric_limits<int32_t>::max(), std::numeric_limits<int32_t>::min(),
+                                 std::numeric_limits<int32_t>::min() + 1};
+  std::mt19937 generator(seed);
+  std::uniform_int_distribution<int32_t> full(std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max());
+  std::uniform_int_distribution<int> bits(1, 31);
+  for (int i = 0; i < 200000; ++i) {
+    const int32_t v = full(generator);
+    values.push_back(v >> (31 - bits(generator)));  // spread over magnitudes
+  }
+  return values;
+}
+
+void expect_same(const RequantSpec& spec, const std::vector<int32_t>& values) {
+  const RequantDatapath datapath(spec);
+  int failures = 0;
+  for (int32_t acc : values) {
+    const int32_t expected = golden::requantize(acc, spec), actual = datapath(acc);
+    if (expected != actual && failures++ < 5) ADD_FAILURE() << spec.describe() << ": acc " << acc << " golden " << expected << " datapath " << actual;
+  }
+}
+
+RequantSpec base(RequantMode mode, Rounding rounding, int32_t zero_point, int32_t lo, int32_t hi, bool relu) {
+  RequantSpec spec;
+  spec.mode = mode;
+  spec.rounding = rounding;
+  spec.output_zero_point = zero_point;
+  spec.clamp_min = lo;
+  spec.clamp_max = hi;
+  spec.relu = relu;
+  return spec;
+}
+
+TEST(RequantDatapath, DivideMatchesGoldenForEveryRoundingAndDivisor) {
+  const auto values = accumulators(1);
+  for (Rounding rounding : kSingleRoundings)
+    for (int64_t divisor : {int64_t{1}, int64_t{2}, int64_t{3}, int64_t{4}, int64_t{7}, int64_t{859}, int64_t{65536}, int64_t{2147483647}}) {
+      RequantSpec spec = base(RequantMode::Divide, rounding, 0, -127, 127, false);
+      spec.divisor = divisor;
+      expect_same(spec, values);
+      spec.relu = true;
+      expect_same(spec, values);
+    }
+}
+
+TEST(RequantDatapath, ShiftMatchesGolden) {
+  const auto values = accumulators(2);
+  for (Rounding rounding : kSingleRoundings)
+    for (int32_t shift : {0, 1, 2, 5, 9, 16, 30, 31}) {
+      RequantSpec spec = base(RequantMode::Shift, rounding, -3, -128, 127, false);
+      spec.shift = shift;
+      expect_same(spec, values);
+    }
+}
+
+TEST(RequantDatapath, FixedPointMatchesGoldenInBothRoundingStyles) {
+  const auto values = accumulators(3);
+  std::vector<Rounding> roundings(std::begin(kSingleRoundings), std::end(kSingleRoundings));
+  roundings.push_back(Rounding::Gemmlowp);
+  for (Rounding rounding : roundings)
+    for (int32_t mantissa : {1 << 30, (1 << 30) + 1, 1280607666, 2147483647})
+      for (int32_t shift : {0, 1, 9, 31}) {
+        RequantSpec spec = base(RequantMode::FixedPoint, rounding, 5, 0, 255, true);
+        spec.fixed_multiplier = mantissa;
+        spec.shift = shift;
+        expect_same(spec, values);
+      }
+}
+
+TEST(RequantDatapath, FloatMultiplyMatchesGoldenIncludingTies) {
+  auto values = accumulators(4);
+  // Ties for M = 2^-6: every multiple of 32 that is an odd multiple of 32.
+  for (int32_t k = -4000; k <= 4000; ++k) values.push_back(64 * k + 32);
+  for (Precision precision : {Precision::Float32, Precision::Float64})
+    for (Rounding rounding : kSingleRoundings)
+      for (double multiplier : {0.015625, 0.0024161175824701786, 0.0021725203841924667, 0.5, 1.0, 3.75}) {
+        RequantSpec spec = base(RequantMode::Multiply, rounding, 102, 0, 255, false);
+        spec.precision = precision;
+        spec.multiplier = precision == Precision::Float32 ? static_cast<float>(multiplier) : multiplier;
+        expect_same(spec, values);
+      }
+}
+
+TEST(RequantDatapath, HandWorkedCases) {
+  RequantSpec divide = base(RequantMode::Divide, Rounding::Floor, 0, -127, 127, false);
+  divide.divisor = 4;
+  EXPECT_EQ(RequantDatapath(divide)(-10), -3);
+  EXPECT_EQ(RequantDatapath(divide)(10), 2);
+  RequantSpec torch = base(RequantMode::Multiply, Rounding::HalfEven, 10, 0, 255, false);
+  torch.precision = Precision::Float32;
+  torch.multiplier = 0.5f;
+  EXPECT_EQ(RequantDatapath(torch)(5), 12);
+  EXPECT_EQ(RequantDatapath(torch)(7), 14);
+  EXPECT_EQ(RequantDatapath(torch)(-5), 8);
+  RequantSpec gemmlowp = base(RequantMode::FixedPoint, Rounding::Gemmlowp, 0, -128, 127, false);
+  gemmlowp.fixed_multiplier = 1 << 30;
+  gemmlowp.shift = 0;
+  EXPECT_EQ(RequantDatapath(gemmlowp)(-1), 0);
+  EXPECT_EQ(RequantDatapath(gemmlowp)(1), 1);
+}
+
+}  // namespace
+}  // namespace accelsim::modules
