@@ -7,7 +7,6 @@
 // Targets: batch throughput at least a third of the golden model's; a process under 20 ms.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/child_process.h"
 #include "sim/golden/reference_model.h"
 #include "sim/run/workload.h"
 
@@ -30,25 +30,14 @@ double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
-// Runs a command without a shell; returns its wall time in seconds.
+// Runs a command; returns its wall time in seconds, or stops the benchmark if it failed.
 double run_process(const std::vector<std::string>& command) {
-  const auto start = Clock::now();
-  const pid_t child = fork();
-  if (child == 0) {
-    std::vector<char*> argv;
-    std::vector<std::string> copies = command;
-    for (auto& part : copies) argv.push_back(part.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(child, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    fmt::print(stderr, "bench: {} failed (status {})\n", command[0], status);
+  const accelsim::bench::ChildResult result = accelsim::bench::run_child(command);
+  if (result.exit_code != 0) {
+    fmt::print(stderr, "bench: {} failed (exit {})\n", command[0], result.exit_code);
     std::exit(1);
   }
-  return std::chrono::duration<double>(Clock::now() - start).count();
+  return result.seconds;
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const hardware::HardwareC
       activation_sram_("activation_sram", clock_, hardware.activation_sram),
       accumulator_("accumulator", clock_, hardware.accumulator),
       dma_("dma", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth), static_cast<uint64_t>(hardware.dram.latency_cycles)),
-      pe_array_("pe_array", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth), hardware.pe_array, layers_),
+      pe_array_("pe_array", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth), hardware.pe_array, layers_, program),
       requant_unit_("requant_unit", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth), hardware.requant_unit, layers_),
       pooling_unit_("pooling_unit", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth), hardware.pooling_unit, layers_),
       controller_("controller", program, images, {&dma_, &pe_array_, &requant_unit_, &pooling_unit_}, scoreboard_, std::move(events)) {

@@ -5,13 +5,26 @@
 namespace accelsim::modules {
 
 PeArray::PeArray(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
-                 const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers)
+                 const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers, const mapper::TileProgram& program)
     : ExecutionUnit(name, clock, scoreboard, stats, queue_depth),
       weight_port("weight_port"),
       activation_port("activation_port"),
       accumulator_port("accumulator_port"),
-      layers_(layers),
-      timing_(make_array_timing(config)) {}
+      layers_(layers) {
+  switch (config.timing) {
+    case hardware::TimingMode::Fast: timing_ = make_fast_timing(config); break;
+    case hardware::TimingMode::ScaleSim: timing_ = make_scalesim_timing(config, layers, program); break;
+    case hardware::TimingMode::Detailed: detailed_ = std::make_unique<SystolicArray>(config); break;
+  }
+}
+
+uint64_t PeArray::compute(const mapper::Instruction& tile) {
+  const int64_t tm = tile.tile_m(), tk = tile.tile_k(), tn = tile.tile_n();
+  partial_.resize(static_cast<std::size_t>(tm * tn));
+  if (detailed_) return detailed_->run(datapath_.a(), datapath_.w(), tm, tk, tn, partial_.data());
+  datapath_.multiply(tm, tk, tn, partial_.data());
+  return timing_->tile_cycles(tile);
+}
 
 void PeArray::waited(const Dispatched&, stats::LayerStats& layer, uint64_t cycles) { layer.pe_stall_cycles += static_cast<int64_t>(cycles); }
 
@@ -65,18 +78,20 @@ void PeArray::execute(const Dispatched& d, stats::LayerStats& layer) {
     memory_done = std::max(memory_done, blocking_access(accumulator_port, tlm::TLM_READ_COMMAND, tile.accumulator_address,
                                                reinterpret_cast<uint8_t*>(accumulators_.data()), accumulator_bytes, now));
 
-  datapath_.compute(geometry, tile, weights_.data(), input_, bias, accumulators_.data());
+  datapath_.gather(geometry, tile, weights_.data(), input_);
+  const uint64_t compute_cycles = compute(tile);
+  TileDatapath::accumulate(geometry, tile, partial_.data(), bias, accumulators_.data());
 
   // Partial sums stream out of the array as it computes.
   memory_done = std::max(memory_done, blocking_access(accumulator_port, tlm::TLM_WRITE_COMMAND, tile.accumulator_address,
                                              reinterpret_cast<uint8_t*>(accumulators_.data()), accumulator_bytes, now));
 
-  const uint64_t compute = timing_->tile_cycles(tm, tk, tn);
-  const uint64_t memory = clock_.to_cycles(memory_done);
-  const uint64_t total = std::max(compute, memory);
+  const bool memory_can_stall = !timing_ || timing_->memory_can_stall();
+  const uint64_t memory = memory_can_stall ? clock_.to_cycles(memory_done) : 0;
+  const uint64_t total = std::max(compute_cycles, memory);
   layer.macs += tm * tk * tn;
-  layer.compute_cycles += static_cast<int64_t>(compute);
-  layer.pe_stall_cycles += static_cast<int64_t>(total - compute);
+  layer.compute_cycles += static_cast<int64_t>(compute_cycles);
+  layer.pe_stall_cycles += static_cast<int64_t>(total - compute_cycles);
   layer.weight_sram.read_bytes += static_cast<int64_t>(weight_bytes);
   layer.activation_sram.read_bytes += static_cast<int64_t>(input_.bytes.size());
   if (tile.accumulate) layer.accumulator.read_bytes += static_cast<int64_t>(accumulator_bytes);

@@ -8,8 +8,10 @@
 #include "modules/common/layer_geometry.h"
 #include "modules/controller/execution_unit.h"
 #include "modules/pe_array/array_timing.h"
+#include "modules/pe_array/systolic_array.h"
 #include "modules/pe_array/tile_datapath.h"
 #include "sim/hardware/hardware_config.h"
+#include "sim/mapper/tile_program.h"
 
 namespace accelsim::modules {
 
@@ -17,7 +19,8 @@ namespace accelsim::modules {
 // the weight SRAM, the input rows from the activation SRAM and, when accumulating, the partial
 // sums from the accumulator; computes the tile; writes the partial sums back. Time advances by
 // the timing model's cycles for the tile, or by the memories' delivery time when they cannot
-// keep up (the difference is a memory stall).
+// keep up (the difference is a memory stall). With `timing: detailed` the per-cycle systolic
+// array computes the tile and counts its cycles itself.
 class PeArray : public ExecutionUnit {
  public:
   tlm_utils::simple_initiator_socket<PeArray> weight_port;
@@ -25,18 +28,22 @@ class PeArray : public ExecutionUnit {
   tlm_utils::simple_initiator_socket<PeArray> accumulator_port;
 
   PeArray(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
-          const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers);
+          const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers, const mapper::TileProgram& program);
 
  private:
   void execute(const Dispatched& d, stats::LayerStats& layer) override;
   void waited(const Dispatched& d, stats::LayerStats& layer, uint64_t cycles) override;
+  // Runs the array on the gathered operands; returns its cycles.
+  uint64_t compute(const mapper::Instruction& tile);
 
   const std::vector<LayerGeometry>& layers_;
-  std::unique_ptr<ArrayTiming> timing_;
+  std::unique_ptr<ArrayTiming> timing_;      // fast, scalesim
+  std::unique_ptr<SystolicArray> detailed_;  // detailed
   TileDatapath datapath_;
   std::vector<uint8_t> weights_;
   std::vector<int32_t> bias_;
   std::vector<int32_t> accumulators_;
+  std::vector<int64_t> partial_;
   InputSlice input_;
 };
 

@@ -28,8 +28,11 @@ InputSlice input_slice_shape(const LayerGeometry& layer, const mapper::Instructi
   return slice;
 }
 
-void TileDatapath::gather_operands(const LayerGeometry& layer, const mapper::Instruction& tile, const InputSlice& input) {
-  const int64_t tm = tile.tile_m(), tk = tile.tile_k();
+void TileDatapath::gather(const LayerGeometry& layer, const mapper::Instruction& tile, const uint8_t* weights, const InputSlice& input) {
+  const int64_t tm = tile.tile_m(), tk = tile.tile_k(), tn = tile.tile_n();
+  w_.resize(static_cast<std::size_t>(tn * tk));
+  for (int64_t i = 0; i < tn * tk; ++i) w_[i] = static_cast<int16_t>(static_cast<int8_t>(weights[i]) - layer.weight_zero_point);
+
   a_.assign(static_cast<std::size_t>(tm * tk), 0);
   const int32_t zero_point = layer.input_zero_point;
   if (layer.type == LayerType::Linear) {
@@ -65,29 +68,33 @@ void TileDatapath::gather_operands(const LayerGeometry& layer, const mapper::Ins
   }
 }
 
-void TileDatapath::compute(const LayerGeometry& layer, const mapper::Instruction& tile, const uint8_t* weights, const InputSlice& input,
-                           const int32_t* bias, int32_t* accumulators) {
-  const int64_t tm = tile.tile_m(), tk = tile.tile_k(), tn = tile.tile_n();
-  gather_operands(layer, tile, input);
-  w_.resize(static_cast<std::size_t>(tn * tk));
-  for (int64_t i = 0; i < tn * tk; ++i) w_[i] = static_cast<int16_t>(static_cast<int8_t>(weights[i]) - layer.weight_zero_point);
-
+void TileDatapath::multiply(int64_t tm, int64_t tk, int64_t tn, int64_t* partial) const {
   // |a| <= 255 and |w| <= 255: 2^15 products of at most 65025 stay inside int32.
   constexpr int64_t kChunk = 32768;
   for (int64_t m = 0; m < tm; ++m) {
     const int16_t* a = a_.data() + m * tk;
     for (int64_t n = 0; n < tn; ++n) {
       const int16_t* w = w_.data() + n * tk;
-      int64_t partial = 0;
+      int64_t sum64 = 0;
       for (int64_t k0 = 0; k0 < tk; k0 += kChunk) {
         const int64_t k1 = std::min(tk, k0 + kChunk);
         int32_t sum = 0;
         for (int64_t k = k0; k < k1; ++k) sum += static_cast<int32_t>(a[k]) * static_cast<int32_t>(w[k]);
-        partial += sum;
+        sum64 += sum;
       }
+      partial[m * tn + n] = sum64;
+    }
+  }
+}
+
+void TileDatapath::accumulate(const LayerGeometry& layer, const mapper::Instruction& tile, const int64_t* partial, const int32_t* bias,
+                              int32_t* accumulators) {
+  const int64_t tm = tile.tile_m(), tn = tile.tile_n();
+  for (int64_t m = 0; m < tm; ++m) {
+    for (int64_t n = 0; n < tn; ++n) {
       int32_t& acc = accumulators[m * tn + n];
       const int64_t start = tile.accumulate ? acc : (bias ? bias[n] : 0);
-      int64_t value = start + partial;
+      int64_t value = start + partial[m * tn + n];
       if (value < std::numeric_limits<int32_t>::min() || value > std::numeric_limits<int32_t>::max()) {
         if (layer.overflow == model::OverflowPolicy::Error) {
           const int64_t index = (tile.n_begin + n) * layer.output.height * layer.output.width + tile.m_begin + m;

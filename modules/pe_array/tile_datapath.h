@@ -21,23 +21,30 @@ struct InputSlice {
 // Which part of the input feature map a Compute instruction reads.
 InputSlice input_slice_shape(const LayerGeometry& layer, const mapper::Instruction& tile);
 
-// The functional PE array: the tile's partial sums, sum over its K range of
-// (a - input_zero_point) * (w - weight_zero_point), added into the int32 accumulators.
-// Operands are 9-bit (zero point removed) and products are summed in 32 bits per chunk; the
-// accumulator add is checked against int32 (error or saturate, as the network says).
+// The PE array's functional datapath around the array itself: operands in, partial sums out.
 class TileDatapath {
  public:
-  // weights: tile_n rows of tile_k int8 bytes (row stride tile_k); bias: tile_n int32 or null;
-  // accumulators: tile_m x tile_n int32, read if tile.accumulate, always written.
-  void compute(const LayerGeometry& layer, const mapper::Instruction& tile, const uint8_t* weights, const InputSlice& input,
-               const int32_t* bias, int32_t* accumulators);
+  // Builds the tile's operands with their zero points removed (9 bits): a = tile_m x tile_k
+  // (im2col of the line buffer; padding reads as the zero point, i.e. 0), w = tile_n x tile_k
+  // from the weight rows (row stride tile_k).
+  void gather(const LayerGeometry& layer, const mapper::Instruction& tile, const uint8_t* weights, const InputSlice& input);
+  const int16_t* a() const { return a_.data(); }
+  const int16_t* w() const { return w_.data(); }
+
+  // The array's arithmetic without its timing: partial[m][n] = sum_k a[m][k] * w[n][k], summed
+  // in int32 over chunks that cannot overflow.
+  void multiply(int64_t m, int64_t k, int64_t n, int64_t* partial) const;
+
+  // Adds the tile's partial sums into the int32 accumulators, starting from the bias (or 0)
+  // when the tile begins the accumulation. An accumulator that leaves int32 is an error naming
+  // the layer and output index, or is saturated, as the network says.
+  static void accumulate(const LayerGeometry& layer, const mapper::Instruction& tile, const int64_t* partial, const int32_t* bias,
+                         int32_t* accumulators);
 
  private:
-  void gather_operands(const LayerGeometry& layer, const mapper::Instruction& tile, const InputSlice& input);
-
-  std::vector<int16_t> a_;  // tile_m x tile_k, zero point removed (im2col)
-  std::vector<int16_t> w_;  // tile_n x tile_k, zero point removed
-  std::vector<int64_t> window_offset_;  // per k: offset of (c, ky, kx) in the slice, or -1 for padding rows
+  std::vector<int16_t> a_;
+  std::vector<int16_t> w_;
+  std::vector<int64_t> window_offset_;  // per k: offset of its channel plane in the slice
   std::vector<int32_t> window_dy_, window_dx_;
 };
 

@@ -65,8 +65,8 @@ PeArrayConfig load_pe_array(Section section) {
                                    .default_val("ws");
   pe.dataflow = dataflow == "ws" ? Dataflow::WeightStationary : dataflow == "os" ? Dataflow::OutputStationary : Dataflow::InputStationary;
   const std::string timing = section.param<std::string>("timing")
-                                 .desc("fast: tile equations (the detailed and scalesim models are not built yet)")
-                                 .choices({"fast"})
+                                 .desc("fast: tile equations; detailed: per-cycle array; scalesim: SCALE-Sim v2 equations")
+                                 .choices({"fast", "detailed", "scalesim"})
                                  .default_val("fast");
   pe.timing = timing == "fast" ? TimingMode::Fast : timing == "detailed" ? TimingMode::Detailed : TimingMode::ScaleSim;
   pe.double_buffered_operands = section.param<bool>("double_buffered_operands")

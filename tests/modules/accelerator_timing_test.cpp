@@ -16,11 +16,11 @@ using mapper::Opcode;
 
 TEST(AcceleratorTiming, OneTileThroughThePeArray) {
   // GEMM tile M=10, K=4, N=4 on the 4x4 array: one fold using all 4 rows and 4 columns.
-  // Weights shift into the 4 rows: 4 cycles. The 10 input vectors stream in, row r delayed
-  // by r cycles; the last leaves the bottom of the last column after passing the 4 rows and
-  // the 4 columns: 10 + 4 + 4 - 2 = 16 more cycles. Total 4 + 16 = 20.
-  // Memories keep up: weights 16 B (1 + 1 latency), inputs 4 x 10 B (4 + 1), partial sums
-  // 160 B written (3 + 1): all under 20.
+  // Weight rows are written one per cycle (row r in cycle r); vectors stream from cycle 1,
+  // row r delayed by r cycles, so row r's weights arrive just in time. The last vector
+  // (t = 9) leaves the bottom of column 3 at the end of cycle 1 + 9 + 3 + 3 = 16: 17 cycles
+  // (docs/timing.md). Memories keep up: weights 16 B (1 + 1 latency), inputs 4 x 10 B
+  // (4 + 1), partial sums 160 B written (3 + 1): all under 17.
   ProgramWriter writer;
   const auto weights = writer.buffer("w", Memory::WeightSram, 0, 16);
   const auto input = writer.buffer("in", Memory::ActivationSram, 0, 40);
@@ -37,9 +37,9 @@ TEST(AcceleratorTiming, OneTileThroughThePeArray) {
   bench.accelerator().weight_sram().backdoor_write(0, w.data(), w.size());
   bench.accelerator().activation_sram().backdoor_write(0, a.data(), a.size());
 
-  EXPECT_EQ(bench.run(), 20u);
+  EXPECT_EQ(bench.run(), 17u);
   const auto& layer = *bench.stats().layers[0];
-  EXPECT_EQ(layer.compute_cycles.value(), 20);
+  EXPECT_EQ(layer.compute_cycles.value(), 17);
   EXPECT_EQ(layer.pe_stall_cycles.value(), 0);
   EXPECT_EQ(layer.macs.value(), 160);
 
@@ -52,7 +52,7 @@ TEST(AcceleratorTiming, OneTileThroughThePeArray) {
 
 TEST(AcceleratorTiming, ATileWhoseInputsCannotKeepUpStallsOnMemory) {
   // The same tile with an activation SRAM of 1 byte/cycle: the 40 input bytes take 40 cycles
-  // plus 1 of latency = 41 > the array's 20. The tile takes 41 cycles, 21 of them stalled.
+  // plus 1 of latency = 41 > the array's 17. The tile takes 41 cycles, 24 of them stalled.
   ProgramWriter writer;
   const auto weights = writer.buffer("w", Memory::WeightSram, 0, 16);
   const auto input = writer.buffer("in", Memory::ActivationSram, 0, 40);
@@ -63,8 +63,8 @@ TEST(AcceleratorTiming, ATileWhoseInputsCannotKeepUpStallsOnMemory) {
   hw.activation_sram.port_bytes = 1;
   AcceleratorBench bench(hw, pointwise_network(4, 10, 4), writer.finish(64));
   EXPECT_EQ(bench.run(), 41u);
-  EXPECT_EQ(bench.stats().layers[0]->compute_cycles.value(), 20);
-  EXPECT_EQ(bench.stats().layers[0]->pe_stall_cycles.value(), 21);
+  EXPECT_EQ(bench.stats().layers[0]->compute_cycles.value(), 17);
+  EXPECT_EQ(bench.stats().layers[0]->pe_stall_cycles.value(), 24);
 }
 
 TEST(AcceleratorTiming, OneDramTransferPaysLatencyAndBandwidth) {
@@ -87,8 +87,8 @@ TEST(AcceleratorTiming, OneDramTransferPaysLatencyAndBandwidth) {
 
 // Two weight blocks of 16 bytes, each used by one tile of M=40, K=4, N=4.
 //   load (DMA): DRAM ceil(16/8) = 2 + 10 latency = 12; SRAM side 10 + 1 + 1 = 12. 12 cycles.
-//   tile (PE):  4 + (40 + 4 + 4 - 2) = 50 cycles; memories: inputs 4 x 40 B = 4 + 1,
-//               partial sums 640 B = 10 + 1: under 50.
+//   tile (PE):  1 + 40 + 4 + 4 - 2 = 47 cycles; memories: inputs 4 x 40 B = 4 + 1,
+//               partial sums 640 B = 10 + 1: under 47.
 mapper::TileProgram two_block_program(bool double_buffered, int64_t m) {
   ProgramWriter writer;
   const auto slot0 = writer.buffer("w0", Memory::WeightSram, 0, 16);
@@ -105,11 +105,11 @@ mapper::TileProgram two_block_program(bool double_buffered, int64_t m) {
 }
 
 TEST(AcceleratorTiming, DoubleBufferedLoadHidesUnderCompute) {
-  // load0 [0, 12]; tile0 [12, 62]; load1 goes to the other buffer right after load0: DRAM
-  // [12, 14) + 10 = 24, done long before tile0 ends; tile1 [62, 112].
-  // Total 112 = 12 + 50 + 50: the second load is hidden.
+  // load0 [0, 12]; tile0 [12, 59]; load1 goes to the other buffer right after load0: DRAM
+  // [12, 14) + 10 = 24, done long before tile0 ends; tile1 [59, 106].
+  // Total 106 = 12 + 47 + 47: the second load is hidden.
   AcceleratorBench bench(bench_hardware(), pointwise_network(4, 40, 4), two_block_program(true, 40));
-  EXPECT_EQ(bench.run(), 112u);
+  EXPECT_EQ(bench.run(), 106u);
   const auto& executed = bench.executed();
   ASSERT_EQ(executed.size(), 4u);
   const auto load1 = std::find_if(executed.begin(), executed.end(), [](const ExecutedInstruction& e) { return e.id == 2; });
@@ -120,21 +120,21 @@ TEST(AcceleratorTiming, DoubleBufferedLoadHidesUnderCompute) {
 
 TEST(AcceleratorTiming, SingleBufferedLoadWaitsForTheTileBeforeIt) {
   // One buffer: load1 overwrites what tile0 reads, so it waits for tile0 to finish.
-  // load0 [0, 12]; tile0 [12, 62]; load1 [62, 74]; tile1 [74, 124]. Total 124.
+  // load0 [0, 12]; tile0 [12, 59]; load1 [59, 71]; tile1 [71, 118]. Total 118.
   AcceleratorBench bench(bench_hardware(), pointwise_network(4, 40, 4), two_block_program(false, 40));
-  EXPECT_EQ(bench.run(), 124u);
+  EXPECT_EQ(bench.run(), 118u);
 }
 
 TEST(AcceleratorTiming, DoubleBufferingCannotHideALoadLongerThanTheTile) {
   // DRAM at 1 byte/cycle: a load takes 16 + 10 = 26 cycles. Tiles of M=4 take
-  // 4 + (4 + 4 + 4 - 2) = 14 cycles (inputs 4 x 4 B, partial sums 64 B: fast enough).
-  // load0 [0, 26]; tile0 [26, 40]; load1 [26, ...]: DRAM [26, 42) + 10 = 52; tile1 [52, 66].
-  // Total 66 = 26 + 26 + 14: the DMA, not the array, sets the pace.
+  // 1 + 4 + 4 + 4 - 2 = 11 cycles (inputs 4 x 4 B, partial sums 64 B: fast enough).
+  // load0 [0, 26]; tile0 [26, 37]; load1 [26, ...]: DRAM [26, 42) + 10 = 52; tile1 [52, 63].
+  // Total 63 = 26 + 26 + 11: the DMA, not the array, sets the pace.
   auto hw = bench_hardware();
   hw.dram.bandwidth_bytes_per_cycle = 1;
   AcceleratorBench bench(hw, pointwise_network(4, 4, 4), two_block_program(true, 4));
-  EXPECT_EQ(bench.run(), 66u);
-  EXPECT_EQ(bench.stats().layers[0]->pe_stall_cycles.value(), 26 + 12);  // waits for load0, then load1
+  EXPECT_EQ(bench.run(), 63u);
+  EXPECT_EQ(bench.stats().layers[0]->pe_stall_cycles.value(), 26 + 15);  // waits for load0, then for load1
 }
 
 }  // namespace

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace accelsim::bench {
+
+// Runs a command without a shell and waits for it; returns its exit status (-1 if it did not
+// exit normally) and wall time.
+struct ChildResult {
+  int exit_code = -1;
+  double seconds = 0;
+};
+
+inline ChildResult run_child(const std::vector<std::string>& command) {
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t child = fork();
+  if (child == 0) {
+    std::vector<char*> argv;
+    std::vector<std::string> copies = command;
+    for (auto& part : copies) argv.push_back(part.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  ChildResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace accelsim::bench

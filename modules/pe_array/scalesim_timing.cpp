@@ -1,0 +1,61 @@
+#include <map>
+
+#include "modules/pe_array/array_timing.h"
+#include "modules/pe_array/dataflow.h"
+
+namespace accelsim::modules {
+
+uint64_t scalesim_layer_cycles(const hardware::PeArrayConfig& config, int64_t m, int64_t k, int64_t n) {
+  const FoldSpace space = fold_space(config.dataflow, m, k, n);
+  const int64_t R = config.rows, C = config.cols, T = space.temporal;
+  const int64_t folds = ((space.spatial_rows + R - 1) / R) * ((space.spatial_cols + C - 1) / C);
+  const int64_t per_fold = config.dataflow == hardware::Dataflow::OutputStationary ? T + R + C - 2 : 2 * R + C + T - 2;
+  return static_cast<uint64_t>(folds * per_fold - 1);
+}
+
+namespace {
+
+__extension__ typedef unsigned __int128 uint128;
+
+int64_t gemm_m(const LayerGeometry& g) { return g.type == model::LayerType::Conv2d ? g.output.height * g.output.width : 1; }
+int64_t gemm_k(const LayerGeometry& g) {
+  return g.type == model::LayerType::Conv2d ? g.input.channels * g.kernel_h * g.kernel_w : g.input.elements();
+}
+
+class ScaleSimTiming : public ArrayTiming {
+ public:
+  ScaleSimTiming(const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers, const mapper::TileProgram& program) {
+    for (const auto& instructions : program.image_programs) {
+      // Per layer: its SCALE-Sim cycles split over its tiles by cumulative MACs, rounded so
+      // that the shares add up to the layer's figure exactly.
+      std::map<int, std::pair<int64_t, int64_t>> progress;  // layer -> (MACs so far, cycles so far)
+      for (const auto& tile : instructions) {
+        if (tile.op != mapper::Opcode::Compute) continue;
+        const LayerGeometry& g = layers[static_cast<std::size_t>(tile.layer)];
+        const int64_t M = gemm_m(g), K = gemm_k(g), N = g.output.channels;
+        const uint64_t layer_cycles = scalesim_layer_cycles(config, M, K, N);
+        auto& [macs_done, cycles_done] = progress[tile.layer];
+        macs_done += tile.tile_m() * tile.tile_k() * tile.tile_n();
+        const int64_t cycles_due =
+            static_cast<int64_t>(static_cast<uint128>(layer_cycles) * static_cast<uint128>(macs_done) / static_cast<uint128>(M * K * N));
+        share_[&tile] = static_cast<uint64_t>(cycles_due - cycles_done);
+        cycles_done = cycles_due;
+      }
+    }
+  }
+
+  uint64_t tile_cycles(const mapper::Instruction& tile) const override { return share_.at(&tile); }
+  bool memory_can_stall() const override { return false; }
+
+ private:
+  std::map<const mapper::Instruction*, uint64_t> share_;
+};
+
+}  // namespace
+
+std::unique_ptr<ArrayTiming> make_scalesim_timing(const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers,
+                                                  const mapper::TileProgram& program) {
+  return std::make_unique<ScaleSimTiming>(config, layers, program);
+}
+
+}  // namespace accelsim::modules
