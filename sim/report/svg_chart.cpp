@@ -1,0 +1,289 @@
+#include "sim/report/svg_chart.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace accelsim::report::svg {
+
+namespace {
+
+constexpr const char* kFont = "font-family=\"system-ui, sans-serif\" font-size=\"12\"";
+// A linear axis has about six ticks (a fifth of its range apart); this only bounds the loop.
+constexpr int kMaxTicks = 12;
+
+std::string px(double value) { return fmt::format("{:.1f}", value); }
+
+std::string trim_zeros(std::string text) {
+  if (text.find('.') == std::string::npos) return text;
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
+double nice_step(double raw) {
+  if (!(raw > 0)) return 1;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  const double normalized = raw / magnitude;
+  const double step = normalized <= 1 ? 1 : normalized <= 2 ? 2 : normalized <= 2.5 ? 2.5 : normalized <= 5 ? 5 : 10;
+  return step * magnitude;
+}
+
+// A value range mapped onto pixels, linear or logarithmic.
+struct Axis {
+  double low = 0;
+  double high = 1;
+  bool log = false;
+  std::vector<double> ticks;
+
+  double fraction(double value) const {
+    if (log) {
+      const double v = std::log10(std::max(value, 1e-300));
+      return (v - std::log10(low)) / (std::log10(high) - std::log10(low));
+    }
+    return (value - low) / (high - low);
+  }
+};
+
+Axis make_axis(std::vector<double> values, bool log) {
+  Axis axis;
+  axis.log = log;
+  if (log) {
+    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !(v > 0) || !std::isfinite(v); }), values.end());
+    if (values.empty()) values = {1, 10};
+    const auto [min, max] = std::minmax_element(values.begin(), values.end());
+    int low = static_cast<int>(std::floor(std::log10(*min)));
+    int high = static_cast<int>(std::ceil(std::log10(*max)));
+    if (high <= low) high = low + 1;
+    axis.low = std::pow(10.0, low);
+    axis.high = std::pow(10.0, high);
+    for (int e = low; e <= high; ++e) axis.ticks.push_back(std::pow(10.0, e));
+    return axis;
+  }
+  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }), values.end());
+  if (values.empty()) values = {0, 1};
+  const auto [min, max] = std::minmax_element(values.begin(), values.end());
+  double low = *min, high = *max;
+  if (low >= 0 && low < 0.3 * high) low = 0;
+  // The range is at least a billionth of the values' magnitude (and one unit when they are all
+  // equal): near 1e17 doubles lie 16 apart, so a step derived from a spread of a few units
+  // would not move a tick at all, nor could the labels tell such ticks apart.
+  const double magnitude = std::max(std::abs(low), std::abs(high));
+  const double least_range = high > low ? 1e-9 * magnitude : std::max(1.0, 1e-9 * magnitude);
+  if (high - low < least_range) high = low + least_range;
+  const double step = nice_step((high - low) / 5);
+  axis.low = std::floor(low / step) * step;
+  axis.high = std::ceil(high / step) * step;
+  // Ticks by index rather than by adding steps, and never more than kMaxTicks, so that no
+  // rounding can keep the loop going.
+  for (int i = 0; i < kMaxTicks; ++i) {
+    const double t = axis.low + i * step;
+    if (!(t <= axis.high + step / 2)) break;
+    axis.ticks.push_back(std::abs(t) < step / 1e6 ? 0.0 : t);
+  }
+  return axis;
+}
+
+std::string svg_open(int width, int height, const std::string& aria_label) {
+  return fmt::format("<svg class=\"chart\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" aria-label=\"{2}\" {3}>\n", width,
+                     height, escape(aria_label), kFont);
+}
+
+std::string frame(double x, double y, double width, double height) {
+  return fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1\" shape-rendering=\"crispEdges\"/>\n",
+                     px(std::floor(x) + 0.5), px(std::floor(y) + 0.5), px(std::round(width)), px(std::round(height)), kFrameColor);
+}
+
+std::string text(double x, double y, const std::string& content, const char* anchor = "start", const std::string& extra = "") {
+  return fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"{}\" fill=\"{}\"{}>{}</text>\n", px(x), px(y), anchor, kTextColor,
+                     extra.empty() ? "" : " " + extra, escape(content));
+}
+
+std::string titled(const std::string& element_open, const std::string& tooltip) {
+  if (tooltip.empty()) return element_open + "/>\n";
+  return element_open + "><title>" + escape(tooltip) + "</title></" + element_open.substr(1, element_open.find(' ') - 1) + ">\n";
+}
+
+}  // namespace
+
+std::string escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string short_number(double value) {
+  if (!std::isfinite(value)) return value > 0 ? "∞" : "-";
+  const double magnitude = std::abs(value);
+  const char* suffixes[] = {"", "k", "M", "G", "T"};
+  int index = 0;
+  double scaled = value;
+  while (std::abs(scaled) >= 1000 && index < 4) {
+    scaled /= 1000;
+    ++index;
+  }
+  if (magnitude == 0) return "0";
+  if (magnitude < 0.01) return fmt::format("{:.1e}", value);
+  const int decimals = std::abs(scaled) >= 100 ? 0 : std::abs(scaled) >= 10 ? 1 : 2;
+  return trim_zeros(fmt::format("{:.{}f}", scaled, decimals)) + suffixes[index];
+}
+
+std::string grouped_number(double value, int decimals) {
+  std::string digits = fmt::format("{:.{}f}", std::abs(value), decimals);
+  const auto point = digits.find('.');
+  std::string whole = digits.substr(0, point), fraction = point == std::string::npos ? "" : digits.substr(point);
+  std::string grouped;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += ',';
+    grouped += whole[i];
+  }
+  const bool negative = value < 0 && std::stod(digits) != 0;
+  return (negative ? "-" : "") + grouped + fraction;
+}
+
+std::vector<double> linear_ticks(double max_value, int target_count) {
+  if (!(max_value > 0) || !std::isfinite(max_value)) return {0, 1};
+  const double step = nice_step(max_value / std::max(1, target_count));
+  std::vector<double> ticks;
+  for (int i = 0;; ++i) {
+    ticks.push_back(step * i);
+    if (step * i >= max_value * (1 - 1e-9)) break;
+  }
+  return ticks;
+}
+
+std::string horizontal_bar_chart(const BarChart& chart) {
+  constexpr double kLeft = 120, kRight = 190, kTop = 8, kBottom = 42;  // the right margin holds bar labels
+  constexpr double kBarHeight = 14, kBarGap = 3, kGroupGap = 12;
+  const double plot_width = chart.width - kLeft - kRight;
+  double plot_height = kGroupGap;
+  double data_max = 0;
+  for (const auto& group : chart.groups) {
+    plot_height += static_cast<double>(group.bars.size()) * (kBarHeight + kBarGap) - kBarGap + kGroupGap;
+    for (const auto& bar : group.bars) {
+      double sum = 0;
+      for (const auto& segment : bar.segments) sum += std::max(0.0, segment.value);
+      data_max = std::max(data_max, sum);
+    }
+  }
+  const std::vector<double> ticks = linear_ticks(chart.fixed_max > 0 ? chart.fixed_max : data_max);
+  const double axis_max = ticks.back();
+  const double scale = plot_width / axis_max;
+  const int height = static_cast<int>(std::ceil(kTop + plot_height + kBottom));
+
+  std::string out = svg_open(chart.width, height, chart.aria_label);
+  out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kLeft, kTop, plot_width, px(plot_height));
+  for (double tick : ticks) {
+    const double x = std::floor(kLeft + tick * scale) + 0.5;
+    out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", px(x), kTop,
+                       px(kTop + plot_height), kGridColor);
+    out += text(x, kTop + plot_height + 16, short_number(tick), "middle");
+  }
+  double y = kTop + kGroupGap;
+  for (const auto& group : chart.groups) {
+    const double group_height = static_cast<double>(group.bars.size()) * (kBarHeight + kBarGap) - kBarGap;
+    out += text(kLeft - 8, y + group_height / 2 + 4, group.label, "end");
+    for (const auto& bar : group.bars) {
+      double x = kLeft;
+      for (const auto& segment : bar.segments) {
+        if (!(segment.value > 0)) continue;
+        const double width = std::max(1.0, segment.value * scale);
+        out += titled(fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"", px(x), px(y), px(width), kBarHeight, segment.color),
+                      segment.tooltip);
+        x += width;
+      }
+      if (!bar.label.empty()) out += text(x + 4, y + kBarHeight - 3, bar.label, "start", "font-size=\"11\"");
+      y += kBarHeight + kBarGap;
+    }
+    y += kGroupGap - kBarGap;
+  }
+  out += frame(kLeft, kTop, plot_width, plot_height);
+  out += text(kLeft + plot_width / 2, height - 6, chart.value_label, "middle");
+  out += "</svg>\n";
+  return out;
+}
+
+std::string scatter_chart(const ScatterChart& chart) {
+  constexpr double kLeft = 72, kRight = 120, kTop = 12, kBottom = 48;
+  const double plot_width = chart.width - kLeft - kRight, plot_height = chart.height - kTop - kBottom;
+  std::vector<double> xs, ys;
+  for (const auto& point : chart.points) {
+    xs.push_back(point.x);
+    ys.push_back(point.y);
+  }
+  for (const auto& line : chart.lines)
+    for (const auto& [x, y] : line.points) {
+      xs.push_back(x);
+      ys.push_back(y);
+    }
+  for (const auto& [x, y] : chart.extent) {
+    xs.push_back(x);
+    ys.push_back(y);
+  }
+  const Axis x_axis = make_axis(xs, chart.log_x), y_axis = make_axis(ys, chart.log_y);
+  auto to_x = [&](double value) { return plot_width * x_axis.fraction(value); };
+  auto to_y = [&](double value) { return plot_height * (1 - y_axis.fraction(value)); };
+
+  std::string out = svg_open(chart.width, chart.height, chart.aria_label);
+  out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kLeft, kTop, plot_width, plot_height);
+  for (double tick : x_axis.ticks) {
+    const double x = std::floor(kLeft + to_x(tick)) + 0.5;
+    out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", px(x), kTop,
+                       kTop + plot_height, kGridColor);
+    out += text(x, kTop + plot_height + 16, short_number(tick), "middle");
+  }
+  for (double tick : y_axis.ticks) {
+    const double y = std::floor(kTop + to_y(tick)) + 0.5;
+    out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", kLeft, px(y),
+                       kLeft + plot_width, kGridColor);
+    out += text(kLeft - 6, y + 4, short_number(tick), "end");
+  }
+  // A nested <svg> clips what it holds to the plot area.
+  out += fmt::format("<svg x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">\n", kLeft, kTop, plot_width, plot_height);
+  for (const auto& line : chart.lines) {
+    std::string points;
+    for (const auto& [x, y] : line.points) points += px(to_x(x)) + "," + px(to_y(y)) + " ";
+    out += titled(fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{}", points, line.color,
+                              line.dashed ? " stroke-dasharray=\"6 4\"" : ""),
+                  line.tooltip);
+  }
+  for (const auto& point : chart.points)
+    out += titled(fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"{}\" stroke=\"{}\" stroke-width=\"2\"", px(to_x(point.x)), px(to_y(point.y)),
+                              point.hollow ? "#ffffff" : point.color, point.hollow ? point.color : "#ffffff"),
+                  point.tooltip);
+  out += "</svg>\n";
+  for (const auto& line : chart.lines)
+    if (!line.label.empty() && !line.points.empty()) {
+      const auto& [x, y] = line.points.back();
+      out += text(kLeft + std::min(to_x(x), plot_width) + 4, kTop + std::clamp(to_y(y), 0.0, plot_height) + 4, line.label, "start",
+                  "font-size=\"11\"");
+    }
+  for (const auto& point : chart.points)
+    if (!point.label.empty()) out += text(kLeft + to_x(point.x) + 9, kTop + to_y(point.y) - 7, point.label, "start", "font-size=\"11\"");
+  out += frame(kLeft, kTop, plot_width, plot_height);
+  out += text(kLeft + plot_width / 2, chart.height - 8, chart.x_label, "middle");
+  out += text(16, kTop + plot_height / 2, chart.y_label, "middle", fmt::format("transform=\"rotate(-90 16 {})\"", px(kTop + plot_height / 2)));
+  out += "</svg>\n";
+  return out;
+}
+
+std::string legend(const std::vector<std::pair<std::string, std::string>>& label_and_color) {
+  std::string out = "<div class=\"legend\">";
+  for (const auto& [label, color] : label_and_color)
+    out += fmt::format("<span><i style=\"background:{}\"></i>{}</span>", escape(color), escape(label));
+  return out + "</div>\n";
+}
+
+}  // namespace accelsim::report::svg

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace accelsim::report::svg {
+
+// Charts as inline SVG, drawn at 1:1 scale (one unit = one CSS pixel) so that lines stay
+// crisp. Every chart frames its plot area with a one-pixel line of kFrameColor; the report's
+// browser test finds the charts by that frame.
+inline constexpr const char* kFrameColor = "#8c96a0";
+inline constexpr const char* kGridColor = "#e3e7ec";
+inline constexpr const char* kTextColor = "#2b2f36";
+inline constexpr int kDefaultWidth = 960;
+
+// Text for SVG/HTML content and attribute values.
+std::string escape(const std::string& text);
+// Compact figures for axes and labels: 950, 12.3k, 4.5M, 0.25.
+std::string short_number(double value);
+// A figure with thousands separators and `decimals` digits after the point: 117,600.
+std::string grouped_number(double value, int decimals = 0);
+
+// Round tick values from 0 to at least `max_value`.
+std::vector<double> linear_ticks(double max_value, int target_count = 5);
+
+// One part of a stacked bar.
+struct Segment {
+  double value = 0;
+  std::string color;
+  std::string tooltip;  // shown on hover (an SVG <title>)
+};
+// A bar made of segments laid end to end.
+struct Bar {
+  std::string label;  // written inside the plot, after the bar
+  std::vector<Segment> segments;
+};
+// The bars of one category, one under the other.
+struct BarGroup {
+  std::string label;  // the category, left of the plot
+  std::vector<Bar> bars;
+};
+struct BarChart {
+  std::string aria_label;
+  std::string value_label;  // the axis title: "cycles", "bytes", "%"
+  std::vector<BarGroup> groups;
+  double fixed_max = 0;  // axis maximum; 0: from the data
+  int width = kDefaultWidth;
+};
+std::string horizontal_bar_chart(const BarChart& chart);
+
+struct Point {
+  double x = 0;
+  double y = 0;
+  std::string color;
+  std::string label;    // written next to the point
+  std::string tooltip;
+  bool hollow = false;
+};
+struct Line {
+  std::vector<std::pair<double, double>> points;
+  std::string color;
+  std::string tooltip;
+  bool dashed = false;
+  std::string label;  // written at the line's last point
+};
+struct ScatterChart {
+  std::string aria_label;
+  std::string x_label;
+  std::string y_label;
+  bool log_x = false;
+  bool log_y = false;
+  std::vector<Line> lines;
+  std::vector<Point> points;
+  std::vector<std::pair<double, double>> extent;  // points the axes must cover, not drawn
+  int width = kDefaultWidth;
+  int height = 420;
+};
+std::string scatter_chart(const ScatterChart& chart);
+
+// An HTML legend: a coloured box and a label per entry.
+std::string legend(const std::vector<std::pair<std::string, std::string>>& label_and_color);
+
+}  // namespace accelsim::report::svg
