@@ -2,8 +2,8 @@
 """Export the float LeNet with the seed int8 scheme of the design brief (section 1).
 
 Writes configs/lenet.yaml, configs/lenet/{input_table,<layer>.weights}.npy, and the
-variants configs/variants/lenet_{multiply_floor,fixed_point,shift}.yaml (same weights
-and scales, other requantization arithmetic).
+variants configs/variants/lenet_{multiply_floor,fixed_point,multiply_float32,shift}.yaml
+(same weights and scales, other requantization arithmetic).
 
 Scheme, per tensor and symmetric (all zero points 0):
   weights      S_w = 2*max|w|/255, w_q = clip(round(w/S_w), -127, 127)
@@ -27,6 +27,7 @@ import numpy as np
 import torch
 
 import config_yaml
+import export_torch
 import lenet
 import mnist_data
 import seed_reference
@@ -112,16 +113,25 @@ def seed_layers(weights, stats, method):
 
 # ---------------------------------------------------------------- requantization variants
 
-def divide_requant(M):
+def divide_requant(layer):
+    M = layer["M"]
     return dict(mode="divide", divisor=max(1, int(round(1 / M))), rounding="floor")
 
 
-def multiply_floor_requant(M):
-    return dict(mode="multiply", multiplier=M, precision="float64", rounding="floor")
+def multiply_floor_requant(layer):
+    return dict(mode="multiply", multiplier=layer["M"], precision="float64", rounding="floor")
 
 
-def fixed_point_requant(M):
+def multiply_float32_requant(layer):
+    """PyTorch's quantized engines: float32 product, half to even, M computed in float32 the
+    way qnnpack computes it from the scales (export_torch.float32_multiplier)."""
+    M = export_torch.float32_multiplier(layer["S_w"], layer["S_in"], layer["S_out"])
+    return dict(mode="multiply", multiplier=float(M), precision="float32", rounding="half_even")
+
+
+def fixed_point_requant(layer):
     """gemmlowp/TFLite QuantizeMultiplier: M = M0 * 2^-31 * 2^-n, M0 in [2^30, 2^31-1]."""
+    M = layer["M"]
     fraction, exponent = math.frexp(M)  # M = fraction * 2^exponent, fraction in [0.5, 1)
     mantissa = math.floor(fraction * 2**31 + 0.5)  # TfLiteRound: half away from zero
     if mantissa == 2**31:  # the fraction rounded up to 1.0
@@ -132,7 +142,8 @@ def fixed_point_requant(M):
     return dict(mode="fixed_point", multiplier=mantissa, shift=shift, rounding="gemmlowp")
 
 
-def shift_requant(M):
+def shift_requant(layer):
+    M = layer["M"]
     shift = int(round(math.log2(1 / M)))
     assert 0 <= shift <= 31, (M, shift)
     return dict(mode="shift", shift=shift, rounding="floor")
@@ -145,6 +156,9 @@ VARIANTS = {
                           "requant: gemmlowp/TFLite fixed point, M = M0 * 2^-31 * 2^-shift\n"
                           "# (saturating rounding doubling high multiply, ties toward +inf, then\n"
                           "# rounding right shift, ties away from zero: rounding: gemmlowp)."),
+    "lenet_multiply_float32": (multiply_float32_requant,
+                               "requant: PyTorch's qnnpack arithmetic: float32 multiply by\n"
+                               "# M = float32(float32(S_w*S_in) * float32(1/S_out)), round half to even."),
     "lenet_shift": (shift_requant,
                     "requant: arithmetic shift by round(log2(1/M)), floor rounding. This\n"
                     "# replaces M by the nearest power of two (off by up to a factor of\n"
@@ -155,6 +169,8 @@ VARIANTS = {
 def requant_comments(requant, M):
     if requant["mode"] == "divide":
         return {"divisor": f"round(1/M), M = S_w*S_in/S_out = {M:.6g}"}
+    if requant["mode"] == "multiply" and requant["precision"] == "float32":
+        return {"multiplier": "float32(float32(S_w*S_in) * float32(1/S_out))"}
     if requant["mode"] == "fixed_point":
         return {"multiplier": f"M0: M = M0 * 2^-31 * 2^-shift = "
                               f"{requant['multiplier'] * 2.0**-31:.9f} * 2^-{requant['shift']}"}
@@ -167,7 +183,7 @@ def seed_network(name, layers, make_requant, table):
     """The `network:` map (arrays in place of paths) with the given requant arithmetic."""
     weight_layers = []
     for layer in layers:
-        requant = make_requant(layer["M"])
+        requant = make_requant(layer)
         requant.update(output_zero_point=0, clamp=[-QMAX, QMAX],
                        relu=lenet.RELU_AFTER[layer["name"]])
         weight_layers.append(dict(
@@ -258,7 +274,7 @@ def main():
           f"{os.path.relpath(SEED_DIR)}/, {os.path.relpath(VARIANTS_DIR)}/")
     for layer in layers:
         print(f"  {layer['name']:6s} S_w={layer['S_w']:.6g} S_in={layer['S_in']:.6g} "
-              f"S_out={layer['S_out']:.6g} M={layer['M']:.6g} D={divide_requant(layer['M'])['divisor']}")
+              f"S_out={layer['S_out']:.6g} M={layer['M']:.6g} D={divide_requant(layer)['divisor']}")
 
 
 if __name__ == "__main__":
