@@ -16,8 +16,8 @@ struct ChildResult {
   double seconds = 0;
 };
 
-inline ChildResult run_child(const std::vector<std::string>& command) {
-  const auto start = std::chrono::steady_clock::now();
+// Starts a command without a shell; the caller waits for the returned pid.
+inline pid_t spawn_child(const std::vector<std::string>& command) {
   const pid_t child = fork();
   if (child == 0) {
     std::vector<char*> argv;
@@ -27,6 +27,12 @@ inline ChildResult run_child(const std::vector<std::string>& command) {
     execv(argv[0], argv.data());
     _exit(127);
   }
+  return child;
+}
+
+inline ChildResult run_child(const std::vector<std::string>& command) {
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t child = spawn_child(command);
   int status = 0;
   waitpid(child, &status, 0);
   ChildResult result;

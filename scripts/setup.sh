@@ -12,6 +12,11 @@ packages=(
   libfmt-dev                # console tables
   libgtest-dev libgmock-dev # tests
   libbenchmark-dev          # bench/
+  libpng-dev                # tests: reading the report's screenshot
+  gtkwave                   # tests: GTKWave's vcd2fst/fst2vcd read trace.vcd
+  chromium                  # tests: the report rendered headless
+  parallel                  # GNU parallel: the sweep scale-out test runs emitted commands with it
+  clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
 )
 
 missing=()

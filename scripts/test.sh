@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the whole test suite twice: a warnings-as-errors build, then an
-# AddressSanitizer + UndefinedBehaviorSanitizer build. CI runs exactly this (.ci/run).
+# AddressSanitizer + UndefinedBehaviorSanitizer build; then fuzzes each input parser for a
+# minute (ACCELSIM_FUZZ_SECONDS). CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,3 +19,6 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DACCELSIM_W
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== fuzz the config loader, the .npy reader and the --set parser" >&2
+scripts/fuzz.sh "${ACCELSIM_FUZZ_SECONDS:-60}"

@@ -39,4 +39,11 @@ void Accelerator::observe(InstructionObserver* observer) {
   pooling_unit_.observe(observer);
 }
 
+void Accelerator::observe_memories(MemoryAccessObserver* observer) {
+  dram_.observe(observer);
+  weight_sram_.observe(observer);
+  activation_sram_.observe(observer);
+  accumulator_.observe(observer);
+}
+
 }  // namespace accelsim::modules

@@ -38,6 +38,8 @@ class Accelerator : public sc_core::sc_module {
   const Scoreboard& scoreboard() const { return scoreboard_; }
   // Every unit reports each executed instruction to `observer` (null: nobody).
   void observe(InstructionObserver* observer);
+  // The DRAM and the SRAMs report each timed access to `observer` (null: nobody).
+  void observe_memories(MemoryAccessObserver* observer);
 
  private:
   Clock clock_;

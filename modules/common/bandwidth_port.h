@@ -12,14 +12,21 @@ class BandwidthPort {
  public:
   BandwidthPort(uint64_t bytes_per_cycle, uint64_t latency) : bytes_per_cycle_(bytes_per_cycle), latency_(latency) {}
 
-  // Reserves the port for `bytes` from cycle `start` on; returns the cycle the last byte is
-  // delivered (transfer end plus latency).
-  uint64_t reserve(uint64_t start, uint64_t bytes) {
+  // The cycles one request holds the port, [begin, end), and the cycle its last byte is
+  // delivered (end plus latency).
+  struct Reservation {
+    uint64_t begin = 0;
+    uint64_t end = 0;
+    uint64_t delivered = 0;
+  };
+
+  // Reserves the port for `bytes` from cycle `start` on, or from when it frees if later.
+  Reservation reserve(uint64_t start, uint64_t bytes) {
     const uint64_t begin = std::max(start, free_at_);
-    const uint64_t duration = (bytes + bytes_per_cycle_ - 1) / bytes_per_cycle_;
+    const uint64_t duration = transfer_cycles(bytes);
     free_at_ = begin + duration;
     busy_cycles_ += duration;
-    return free_at_ + latency_;
+    return {begin, free_at_, free_at_ + latency_};
   }
 
   uint64_t transfer_cycles(uint64_t bytes) const { return (bytes + bytes_per_cycle_ - 1) / bytes_per_cycle_; }

@@ -37,8 +37,9 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::
   }
   // The request reaches the port at the initiator's local time (now + delay).
   const uint64_t start = clock_.now() + clock_.to_cycles(delay);
-  const uint64_t done = port_.reserve(start, length);
-  delay = clock_.cycles(done - clock_.now());
+  const BandwidthPort::Reservation reserved = port_.reserve(start, length);
+  if (observer_) observer_->accessed(*this, {payload.is_write(), length, start, reserved.begin, reserved.end, reserved.delivered});
+  delay = clock_.cycles(reserved.delivered - clock_.now());
   payload.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

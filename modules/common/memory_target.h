@@ -13,6 +13,27 @@
 
 namespace accelsim::modules {
 
+class MemoryTarget;
+
+// One timed access, in cycles: requested at `requested` (the initiator's local time), on the
+// port from `port_begin` to `port_end` (after any queueing), answered at `delivered`.
+struct MemoryAccess {
+  bool write = false;
+  uint64_t bytes = 0;
+  uint64_t requested = 0;
+  uint64_t port_begin = 0;
+  uint64_t port_end = 0;
+  uint64_t delivered = 0;
+};
+
+// Sees every timed access to a memory when it is made. Accesses are annotated: their cycles
+// may lie in the future of the simulated time of the call. Trace recorders implement it.
+class MemoryAccessObserver {
+ public:
+  virtual ~MemoryAccessObserver() = default;
+  virtual void accessed(const MemoryTarget& memory, const MemoryAccess& access) = 0;
+};
+
 // A byte-addressed memory behind a TLM-2.0 target socket, loosely timed: b_transport moves the
 // bytes at once and adds the port's transfer time and latency (after any queueing) to the
 // annotated delay. The SRAM and DRAM modules are instances of it with their own parameters.
@@ -28,6 +49,8 @@ class MemoryTarget : public sc_core::sc_module {
   uint64_t read_bytes() const { return read_bytes_; }
   uint64_t write_bytes() const { return write_bytes_; }
   uint64_t busy_cycles() const { return port_.busy_cycles(); }
+  // Reports every timed access to `observer` (null: nobody).
+  void observe(MemoryAccessObserver* observer) { observer_ = observer; }
 
   // Untimed access for the host and the checker (TLM's debug transport underneath).
   void backdoor_write(uint64_t address, const uint8_t* data, uint64_t length);
@@ -44,6 +67,7 @@ class MemoryTarget : public sc_core::sc_module {
   BandwidthPort port_;
   uint64_t read_bytes_ = 0;
   uint64_t write_bytes_ = 0;
+  MemoryAccessObserver* observer_ = nullptr;
 };
 
 }  // namespace accelsim::modules

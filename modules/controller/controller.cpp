@@ -40,14 +40,14 @@ void Controller::run() {
       }
     }
     issue_prologue_up_to(std::numeric_limits<int>::max());
-    // Park rather than return: the simulation ends when nothing is left to do, and a thread
-    // that ends leaves LeakSanitizer a stale coroutine stack to scan at exit.
-    sc_core::wait(parked_);
   } catch (const sc_core::sc_unwind_exception&) {
     throw;
-  } catch (...) {
-    scoreboard_.fail(std::current_exception());
+  } catch (const std::exception& e) {
+    scoreboard_.fail(modules::Fault{false, std::string(name()) + ": " + e.what()});
   }
+  // Park rather than return, on every path: the simulation ends when nothing is left to do,
+  // and a thread that ends leaves LeakSanitizer a stale coroutine stack to scan at exit.
+  sc_core::wait(parked_);
 }
 
 void Controller::issue(const mapper::Instruction& instruction, int64_t image) {
@@ -81,6 +81,7 @@ void Controller::finish_layer(int64_t image, int layer) {
     remaining_.erase(image);
     ++images_done_;
     if (events_.image_done) events_.image_done(image);
+    if (finished()) finished_event_.notify(sc_core::SC_ZERO_TIME);
   }
 }
 

@@ -33,6 +33,8 @@ class Controller : public sc_core::sc_module {
 
   int64_t images_done() const { return images_done_; }
   bool finished() const { return images_done_ == images_; }
+  // Notified when the last image is done.
+  const sc_core::sc_event& finished_event() const { return finished_event_; }
   // Which images and layers are still open, for a stuck simulation's error message.
   std::string outstanding() const;
 
@@ -53,6 +55,7 @@ class Controller : public sc_core::sc_module {
   int64_t images_done_ = 0;
   int64_t images_issued_ = 0;
   sc_core::sc_event parked_;  // never notified
+  sc_core::sc_event finished_event_;
 };
 
 }  // namespace accelsim::modules

@@ -13,10 +13,17 @@ namespace accelsim::modules {
 class ExecutionUnit;
 
 // Sees every instruction a unit executes, with the cycles it started (dependencies met) and
-// ended. Tests and trace writers implement it.
+// ended. Tests and trace writers implement it. Each call comes at the simulated time it names.
 class InstructionObserver {
  public:
   virtual ~InstructionObserver() = default;
+  // The unit took `d` from its queue and now waits for its dependencies.
+  virtual void dequeued(const ExecutionUnit& /*unit*/, const Dispatched& /*d*/, uint64_t /*cycle*/) {}
+  // The dependencies of `d` are met: it executes from `start_cycle` on.
+  virtual void started(const ExecutionUnit& /*unit*/, const Dispatched& /*d*/, uint64_t /*start_cycle*/) {}
+  // The unit is about to wait until `end_cycle` for the instruction it executes: known ahead,
+  // unlike executed(), which comes when that time has come.
+  virtual void busy_until(const ExecutionUnit& /*unit*/, uint64_t /*end_cycle*/) {}
   virtual void executed(const ExecutionUnit& unit, const Dispatched& d, uint64_t start_cycle, uint64_t end_cycle) = 0;
 };
 
@@ -38,6 +45,9 @@ class ExecutionUnit : public sc_core::sc_module {
   virtual void waited(const Dispatched& d, stats::LayerStats& layer, uint64_t cycles);
   // Adds cycles to the unit's own busy figure and waits them out.
   void spend(uint64_t cycles);
+  // Stops the unit for good with `fault` (reported by the testbench once the simulation has run
+  // dry). Used instead of throwing (see Fault). Never returns.
+  void halt(Fault fault);
 
   const Clock& clock_;
   stats::RunStats& stats_;

@@ -4,7 +4,8 @@
 
 #include <array>
 #include <cstdint>
-#include <exception>
+#include <optional>
+#include <string>
 #include <functional>
 #include <vector>
 
@@ -23,6 +24,14 @@ struct Dispatched {
 };
 
 inline std::ostream& operator<<(std::ostream& out, const Dispatched& d) { return out << "instruction " << d.id; }
+
+// Why a simulation could not go on. Kept as data, not as an exception: an exception unwinding
+// a SystemC coroutine stack, or thrown on the main stack after one ran, confuses
+// AddressSanitizer into false reports.
+struct Fault {
+  bool bad_input = false;  // caused by the input (an accumulator overflow), not by the simulator
+  std::string message;
+};
 
 // Which instructions have completed. Units wait here for their dependencies.
 class Scoreboard {
@@ -43,22 +52,26 @@ class Scoreboard {
   void complete(const Dispatched& d) {
     reserve(d.id);
     done_[d.id] = 1;
+    ++completed_count_;
     completed_.notify(sc_core::SC_ZERO_TIME);
     if (listener_) listener_(d);
   }
 
   void on_complete(Listener listener) { listener_ = std::move(listener); }
+  // Instructions completed so far: a watchdog's measure of progress.
+  uint64_t completed_count() const { return completed_count_; }
 
-  // A unit that cannot go on records why; the first fault is kept and the driver rethrows it
+  // A unit that cannot go on records why; the first fault is kept and the testbench reports it
   // once the simulation has run dry.
-  void fail(std::exception_ptr fault) {
+  void fail(Fault fault) {
     if (!fault_) fault_ = std::move(fault);
   }
-  const std::exception_ptr& fault() const { return fault_; }
+  const std::optional<Fault>& fault() const { return fault_; }
 
  private:
-  std::exception_ptr fault_;
+  std::optional<Fault> fault_;
   std::vector<uint8_t> done_;
+  uint64_t completed_count_ = 0;
   sc_core::sc_event completed_;
   Listener listener_;
 };

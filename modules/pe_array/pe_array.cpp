@@ -80,7 +80,8 @@ void PeArray::execute(const Dispatched& d, stats::LayerStats& layer) {
 
   datapath_.gather(geometry, tile, weights_.data(), input_);
   const uint64_t compute_cycles = compute(tile);
-  TileDatapath::accumulate(geometry, tile, partial_.data(), bias, accumulators_.data());
+  if (auto overflow = TileDatapath::accumulate(geometry, tile, partial_.data(), bias, accumulators_.data()))
+    halt(Fault{true, std::move(*overflow)});  // moved out: this frame is never unwound
 
   // Partial sums stream out of the array as it computes.
   memory_done = std::max(memory_done, blocking_access(accumulator_port, tlm::TLM_WRITE_COMMAND, tile.accumulator_address,

@@ -87,8 +87,8 @@ void TileDatapath::multiply(int64_t tm, int64_t tk, int64_t tn, int64_t* partial
   }
 }
 
-void TileDatapath::accumulate(const LayerGeometry& layer, const mapper::Instruction& tile, const int64_t* partial, const int32_t* bias,
-                              int32_t* accumulators) {
+std::optional<std::string> TileDatapath::accumulate(const LayerGeometry& layer, const mapper::Instruction& tile, const int64_t* partial,
+                                                         const int32_t* bias, int32_t* accumulators) {
   const int64_t tm = tile.tile_m(), tn = tile.tile_n();
   for (int64_t m = 0; m < tm; ++m) {
     for (int64_t n = 0; n < tn; ++n) {
@@ -98,13 +98,14 @@ void TileDatapath::accumulate(const LayerGeometry& layer, const mapper::Instruct
       if (value < std::numeric_limits<int32_t>::min() || value > std::numeric_limits<int32_t>::max()) {
         if (layer.overflow == model::OverflowPolicy::Error) {
           const int64_t index = (tile.n_begin + n) * layer.output.height * layer.output.width + tile.m_begin + m;
-          throw DatapathOverflow(layer.name, index, value);
+          return DatapathOverflow(layer.name, index, value).what();
         }
         value = std::clamp<int64_t>(value, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max());
       }
       acc = static_cast<int32_t>(value);
     }
   }
+  return std::nullopt;
 }
 
 }  // namespace accelsim::modules

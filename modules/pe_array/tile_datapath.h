@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "modules/common/layer_geometry.h"
@@ -36,10 +38,10 @@ class TileDatapath {
   void multiply(int64_t m, int64_t k, int64_t n, int64_t* partial) const;
 
   // Adds the tile's partial sums into the int32 accumulators, starting from the bias (or 0)
-  // when the tile begins the accumulation. An accumulator that leaves int32 is an error naming
-  // the layer and output index, or is saturated, as the network says.
-  static void accumulate(const LayerGeometry& layer, const mapper::Instruction& tile, const int64_t* partial, const int32_t* bias,
-                         int32_t* accumulators);
+  // when the tile begins the accumulation. An accumulator that leaves int32 is saturated, or,
+  // when the network says so, reported: the returned message names the layer and output index.
+  static std::optional<std::string> accumulate(const LayerGeometry& layer, const mapper::Instruction& tile, const int64_t* partial,
+                                                    const int32_t* bias, int32_t* accumulators);
 
  private:
   std::vector<int16_t> a_;

@@ -9,17 +9,19 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "modules/common/simulation_error.h"
 #include "sim/cli/options.h"
 #include "sim/cli/progress_bar.h"
+#include "sim/log/log.h"
+#include "sim/cli/sweep_command.h"
 #include "sim/config/configuration_error.h"
-#include "sim/golden/reference_model.h"
 #include "sim/mapper/mapper.h"
 #include "sim/npy/npy_array.h"
 #include "sim/report/atomic_file.h"
+#include "sim/report/html_report.h"
 #include "sim/report/run_report.h"
 #include "sim/run/simulation.h"
 #include "sim/run/workload.h"
+#include "sim/trace/trace_outputs.h"
 #include "sim/version.h"
 
 namespace {
@@ -43,23 +45,74 @@ void print_params(const run::Workload& workload) {
   }
 }
 
-void write_outputs(const cli::Options& options, const run::Workload& workload, const run::RunResult& result) {
-  report::write_file_atomically(options.out / "stats.json", report::stats_json(workload, result).dump(2) + "\n");
-  report::write_file_atomically(options.out / "layers.csv", report::layers_csv(workload, result));
+// Writes every output file; returns the traces and the report written, for the closing note.
+// Everything is rendered before the first file is written, so that a rendering problem
+// leaves the folder as it was; each file then goes in whole (temporary file, rename).
+std::vector<trace::WrittenFile> write_outputs(const cli::Options& options, const run::Workload& workload, run::RunResult& result) {
+  const nlohmann::json stats = report::stats_json(workload, result);
+  const std::string stats_text = stats.dump(2) + "\n";
+  const std::string layers_text = report::layers_csv(workload, result);
+  const trace::Timeline* timeline = result.trace ? result.trace->timeline.get() : nullptr;
+  const std::string html = report::render_report(report::run_report_inputs(workload, stats, timeline));
+
+  report::write_file_atomically(options.out / "stats.json", stats_text);
+  report::write_file_atomically(options.out / "layers.csv", layers_text);
   const int64_t classes = workload.network.layers.back().output.elements();
   const std::vector<int32_t>& logits = result.logits;
   const auto temporary = options.out / ".logits.npy.tmp";
   npy::write_npy(temporary, npy::Dtype::Int32, {static_cast<int64_t>(logits.size()) / classes, classes}, logits.data());
   std::filesystem::rename(temporary, options.out / "logits.npy");
+  std::vector<trace::WrittenFile> written;
+  if (result.trace) {
+    written = trace::write_trace_outputs(*result.trace, options.out);
+  } else {
+    // Traces of an earlier run in this folder would no longer match its stats.
+    std::error_code ignored;
+    for (const char* stale : {"trace.vcd", "timeline.json"}) std::filesystem::remove(options.out / stale, ignored);
+  }
+  report::write_file_atomically(options.out / "report.html", html);
+  written.push_back({options.out / "report.html", html.size()});
+  return written;
+}
+
+// How the mapper cut each layer (info: streamed weights; debug: every layer).
+void log_mapping(const run::Workload& workload, const run::RunResult& result) {
+  for (std::size_t l = 0; l < workload.network.layers.size(); ++l) {
+    const auto& layer = workload.network.layers[l];
+    const auto& mapping = result.program.layers[l];
+    if (!layer.has_weights()) {
+      log::debug("{}: {} instructions per image", layer.name, mapping.instructions_per_image);
+      continue;
+    }
+    const std::string tiles = fmt::format("tiles m={} k={} n={} ({} x {} x {}), {} instructions per image", mapping.tile_m, mapping.tile_k,
+                                          mapping.tile_n, mapping.m_tiles, mapping.k_tiles, mapping.n_tiles, mapping.instructions_per_image);
+    if (mapping.resident) log::debug("{}: weights resident, {}", layer.name, tiles);
+    else log::info("{}: weights do not stay in the weight SRAM: {} bytes fetched from DRAM for every image; {}", layer.name,
+                   mapping.weight_dram_bytes_per_image, tiles);
+  }
+}
+
+std::string files_note(const std::vector<trace::WrittenFile>& written) {
+  std::string report, traces;
+  for (const auto& file : written) {
+    const std::string entry = fmt::format("{} ({:.1f} kB)", file.path.string(), static_cast<double>(file.bytes) / 1000.0);
+    std::string& line = file.path.filename() == "report.html" ? report : traces;
+    line += (line.empty() ? "" : ", ") + entry;
+  }
+  return fmt::format("report      {}\n", report) + (traces.empty() ? "" : fmt::format("traces      {}\n", traces));
 }
 
 int run_cli(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "sweep") return cli::run_sweep_command(argc - 1, argv + 1);
   cli::Options options;
   try {
     options = cli::Options::parse(argc, argv);
   } catch (const cli::UsageError& e) {
     return fail(kBadInput, e.what());
   }
+  log::Level level = log::Level::Warn;
+  log::parse_level(options.log_level, level);
+  log::set_level(options.quiet ? log::Level::Error : level);
   if (options.help) {
     std::fputs(cli::Options::usage().c_str(), stdout);
     return 0;
@@ -75,6 +128,13 @@ int run_cli(int argc, char** argv) {
   } catch (const config::ConfigurationError& e) {
     return fail(kBadInput, e.what());
   }
+  {
+    const auto& network = workload->network;
+    const auto& hw = workload->hardware;
+    log::info("{}: network {} ({} layers, {} MACs, {} weight bytes), hardware {} ({}x{} {}, {} timing, {} MHz)", options.config.string(),
+              network.name, network.layers.size(), network.total_macs(), network.total_weights(), hw.name, hw.pe_array.rows, hw.pe_array.cols,
+              hardware::name_of(hw.pe_array.dataflow), hardware::name_of(hw.pe_array.timing), hw.clock_mhz);
+  }
   if (options.list_params) {
     print_params(*workload);
     return 0;
@@ -82,20 +142,31 @@ int run_cli(int argc, char** argv) {
   if (options.images > workload->dataset.count)
     return fail(kBadInput, fmt::format("--images {}: {} holds only {} images", options.images, workload->network.input.images.string(),
                                        workload->dataset.count));
+  // The folder is made now, so that a bad --out fails before a long run; if the run then
+  // fails, it is removed again when it was ours and is still empty: no output on failure.
+  std::error_code ignored;
+  const bool out_existed = std::filesystem::exists(options.out, ignored);
   try {
     report::prepare_output_directory(options.out);
   } catch (const report::OutputError& e) {
     return fail(kBadInput, fmt::format("--out {}", e.what()));
   }
+  auto fail_run = [&](ExitCode code, const std::string& message) {
+    if (!out_existed && std::filesystem::is_empty(options.out, ignored)) std::filesystem::remove(options.out, ignored);
+    return fail(code, message);
+  };
 
   run::RunOptions run_options;
+  run_options.watchdog_cycles = static_cast<uint64_t>(options.watchdog_cycles);
+  run_options.trace = options.trace;
+  run_options.trace.vcd_file = options.out / "trace.vcd";
   for (const auto& text : options.bit_flips) {
     run::BitFlip flip;
     char layer[128] = {};
     long long index = 0, image = 0;
     int bit = 0;
     const int fields = std::sscanf(text.c_str(), "%127[^:]:%lld:%d:%lld", layer, &index, &bit, &image);
-    if (fields < 3) return fail(kBadInput, fmt::format("--flip-bit '{}': expected LAYER:INDEX:BIT[:IMAGE]", text));
+    if (fields < 3) return fail_run(kBadInput, fmt::format("--flip-bit '{}': expected LAYER:INDEX:BIT[:IMAGE]", text));
     flip.layer = layer;
     flip.index = index;
     flip.bit = bit;
@@ -110,27 +181,31 @@ int run_cli(int argc, char** argv) {
     result = run::simulate(
         *workload, options.images, [&](int64_t done, int64_t total) { progress.update(done, total); }, run_options);
   } catch (const std::invalid_argument& e) {
-    return fail(kBadInput, fmt::format("--flip-bit: {}", e.what()));
+    return fail_run(kBadInput, fmt::format("--flip-bit: {}", e.what()));
   } catch (const mapper::MappingError& e) {
-    return fail(kBadInput, fmt::format("{}: cannot map the network onto the accelerator: {}", options.config.string(), e.what()));
-  } catch (const golden::AccumulatorOverflow& e) {
-    return fail(kBadInput, fmt::format("{}: {}", options.config.string(), e.what()));
-  } catch (const modules::DatapathOverflow& e) {
-    return fail(kBadInput, fmt::format("{}: {}", options.config.string(), e.what()));
-  } catch (const std::exception& e) {
-    return fail(kSimulationFailed, e.what());
+    return fail_run(kBadInput, fmt::format("{}: cannot map the network onto the accelerator: {}", options.config.string(), e.what()));
+  }
+  if (result.failure) {
+    const run::RunFailure& failure = *result.failure;
+    if (failure.bad_input) return fail_run(kBadInput, fmt::format("{}: {}", options.config.string(), failure.message));
+    return fail_run(kSimulationFailed, failure.message);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  log_mapping(*workload, result);
+  log::info("simulated {} image(s): {} cycles in {:.3f} host seconds", options.images, result.stats->total_cycles, seconds);
 
+  std::vector<trace::WrittenFile> written;
   try {
-    write_outputs(options, *workload, result);
+    written = write_outputs(options, *workload, result);
     report::write_file_atomically(options.out / "host.json",
                                   fmt::format("{{\n  \"wall_seconds\": {:.6f},\n  \"images_per_host_second\": {:.3f}\n}}\n", seconds,
                                               static_cast<double>(options.images) / seconds));
+  } catch (const report::OutputError& e) {
+    return fail(kBadInput, e.what());  // the output folder stopped taking files (full, permissions)
   } catch (const std::exception& e) {
-    return fail(kBadInput, e.what());
+    return fail(kSimulationFailed, std::string("writing the outputs: ") + e.what());
   }
-  if (!options.quiet) std::fputs(report::console_summary(*workload, result).c_str(), stdout);
+  if (!options.quiet) std::fputs((report::console_summary(*workload, result) + files_note(written)).c_str(), stdout);
   if (!result.bit_exact()) {
     const auto& m = *result.first_mismatch;
     return fail(kMismatch, fmt::format("output differs from the golden model: image {}, layer {}, index {}: expected {}, actual {} ({} elements differ)",
@@ -144,7 +219,9 @@ int run_cli(int argc, char** argv) {
 int sc_main(int argc, char** argv) { return run_cli(argc, argv); }
 
 int main(int argc, char** argv) {
-  // SystemC prints a banner on first use unless told not to.
+  // SystemC prints a banner on first use unless told not to, and a note when sc_stop() ends a
+  // run (the watchdog's): accelsim reports those itself.
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   return sc_core::sc_elab_and_sim(argc, argv);
 }

@@ -1,8 +1,11 @@
 #include "sim/cli/options.h"
 
+#include "sim/log/log.h"
+
 #include <boost/program_options.hpp>
 
 #include <sstream>
+#include <stdexcept>
 
 namespace accelsim::cli {
 
@@ -20,11 +23,36 @@ po::options_description describe(Options& o) {
       ("flip-bit", po::value<std::vector<std::string>>(&o.bit_flips)->composing(),
        "LAYER:INDEX:BIT[:IMAGE]: flip a bit of a stored output to inject a fault (repeatable)")
       ("log-level", po::value<std::string>(&o.log_level)->default_value("warn"), "error, warn, info or debug")
+      ("watchdog-cycles", po::value<int64_t>(&o.watchdog_cycles)->default_value(100'000'000),
+       "stop with an error if no instruction finishes for this many simulated cycles (0: never)")
+      ("trace", po::value<std::string>(), "record traces into the output folder: vcd (trace.vcd), timeline (timeline.json) or vcd,timeline")
+      ("trace-window", po::value<std::string>(), "START:END: trace only cycles START (inclusive) to END (exclusive)")
+      ("trace-modules", po::value<std::string>(),
+       "trace only these modules, comma-separated: dma, pe_array, requant_unit, pooling_unit, weight_sram, activation_sram, "
+       "accumulator, dram (default all)")
       ("quiet,q", po::bool_switch(&o.quiet), "print nothing but errors")
       ("list-params", po::bool_switch(&o.list_params), "list every config key with its unit, default and description")
       ("help,h", po::bool_switch(&o.help), "show this help")
       ("version", po::bool_switch(&o.version), "show the version");
   return options;
+}
+
+// --trace, --trace-window and --trace-modules; errors name the option.
+void parse_trace(const po::variables_map& values, trace::TraceOptions& trace_options) {
+  auto parse = [&](const char* option, void (*parser)(const std::string&, trace::TraceOptions&)) {
+    if (!values.count(option)) return;
+    try {
+      parser(values[option].as<std::string>(), trace_options);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--") + option + ": " + e.what());
+    }
+  };
+  parse("trace", trace::parse_trace_formats);
+  parse("trace-window", trace::parse_trace_window);
+  parse("trace-modules", trace::parse_trace_modules);
+  if (!trace_options.enabled() && (values.count("trace-window") || values.count("trace-modules")))
+    throw UsageError(std::string("--") + (values.count("trace-window") ? "trace-window" : "trace-modules") +
+                     " needs --trace vcd, timeline or vcd,timeline");
 }
 }  // namespace
 
@@ -32,6 +60,7 @@ std::string Options::usage() {
   Options scratch;
   std::ostringstream out;
   out << "Usage: accelsim --config FILE [--images N] [--out DIR] [--set key=value ...]\n"
+         "                [--trace vcd,timeline [--trace-window START:END] [--trace-modules NAMES]]\n"
          "                [--log-level LEVEL] [--quiet] [--list-params] [--help] [--version]\n\n"
          "Simulates a quantized network on the accelerator a YAML config describes, checks every\n"
          "layer's int8 output against the golden model, and reports cycles, traffic and energy.\n\n"
@@ -57,10 +86,10 @@ Options Options::parse(int argc, const char* const* argv) {
   o.out = values["out"].as<std::string>();
   if (o.out.empty()) throw UsageError("--out needs a folder");
   if (o.images < 1) throw UsageError("--images must be at least 1, got " + std::to_string(o.images));
-  const std::vector<std::string> levels = {"error", "warn", "info", "debug"};
-  bool known = false;
-  for (const auto& level : levels) known = known || level == o.log_level;
-  if (!known) throw UsageError("--log-level must be error, warn, info or debug, got '" + o.log_level + "'");
+  if (o.watchdog_cycles < 0) throw UsageError("--watchdog-cycles must be 0 (off) or positive, got " + std::to_string(o.watchdog_cycles));
+  log::Level level;
+  if (!log::parse_level(o.log_level, level)) throw UsageError("--log-level must be error, warn, info or debug, got '" + o.log_level + "'");
+  parse_trace(values, o.trace);
   return o;
 }
 

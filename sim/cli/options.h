@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/trace/trace_options.h"
+
 namespace accelsim::cli {
 
 // A malformed command line; exit code 2.
@@ -22,10 +24,12 @@ struct Options {
   std::vector<std::string> overrides;
   std::vector<std::string> bit_flips;  // LAYER:INDEX:BIT[:IMAGE]
   std::string log_level = "warn";
+  int64_t watchdog_cycles = 100'000'000;
   bool quiet = false;
   bool help = false;
   bool version = false;
   bool list_params = false;
+  trace::TraceOptions trace;  // --trace, --trace-window, --trace-modules (vcd_file is the caller's)
 
   static Options parse(int argc, const char* const* argv);
   static std::string usage();

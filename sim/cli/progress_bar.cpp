@@ -10,7 +10,9 @@ ProgressBar::ProgressBar(std::string unit, bool enabled)
 
 ProgressBar::~ProgressBar() { finish(); }
 
-void ProgressBar::update(int64_t done, int64_t total) {
+void ProgressBar::update(int64_t done, int64_t total) { update(done, total, ""); }
+
+void ProgressBar::update(int64_t done, int64_t total, const std::string& note) {
   if (!enabled_ || total <= 0) return;
   const auto now = std::chrono::steady_clock::now();
   if (done < total && now - last_draw_ < std::chrono::milliseconds(100)) return;
@@ -22,7 +24,8 @@ void ProgressBar::update(int64_t done, int64_t total) {
   const int filled = static_cast<int>(fraction * kWidth);
   const std::string bar = std::string(static_cast<std::size_t>(filled), '=') + (filled < kWidth ? ">" : "") +
                           std::string(static_cast<std::size_t>(std::max(0, kWidth - filled - 1)), ' ');
-  std::fputs(fmt::format("\r[{}] {}/{} {} {:5.1f}%  ETA {:.1f} s ", bar, done, total, unit_, fraction * 100.0, left).c_str(), stderr);
+  std::fputs(fmt::format("\r[{}] {}/{} {} {:5.1f}%{}  ETA {:.1f} s ", bar, done, total, unit_, fraction * 100.0, note.empty() ? "" : ", " + note, left).c_str(),
+             stderr);
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -15,6 +15,8 @@ class ProgressBar {
   ~ProgressBar();
 
   void update(int64_t done, int64_t total);
+  // With a note after the figures, e.g. "3 failed".
+  void update(int64_t done, int64_t total, const std::string& note);
   void finish();
 
  private:

@@ -111,9 +111,26 @@ YAML::Node ConfigTree::load_with_includes(const fs::path& file, std::vector<fs::
     for (const auto& f : include_stack) chain += f.string() + " -> ";
     throw ConfigurationError({include_stack.back().string()}, "include", "include cycle: " + chain + canonical.string());
   }
-  include_stack.push_back(canonical);
+  return expand(parse_file(file), file, include_stack);
+}
 
-  YAML::Node document = parse_file(file);
+ConfigTree ConfigTree::parse(const std::string& text, const fs::path& as_file) {
+  ConfigTree tree;
+  tree.main_file_ = as_file;
+  YAML::Node document;
+  try {
+    document = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigurationError(location_of(as_file.string(), e.mark), "", "YAML syntax error: " + e.msg);
+  }
+  std::vector<fs::path> include_stack;
+  tree.root_ = tree.expand(document, as_file, include_stack);
+  return tree;
+}
+
+YAML::Node ConfigTree::expand(YAML::Node document, const fs::path& file, std::vector<fs::path>& include_stack) {
+  std::error_code ec;
+  include_stack.push_back(fs::weakly_canonical(file, ec));
   const std::string file_name = file.string();
   if (document.IsNull()) throw ConfigurationError({file_name}, "", "empty file, expected a YAML map");
   if (!document.IsMap()) throw ConfigurationError(location_of(file_name, document.Mark()), "", "expected a YAML map at the top level");
@@ -140,7 +157,7 @@ YAML::Node ConfigTree::load_with_includes(const fs::path& file, std::vector<fs::
   }
   YAML::Node own(YAML::NodeType::Map);
   for (const auto& entry : document)
-    if (entry.first.Scalar() != "include") own[entry.first.Scalar()] = entry.second;
+    if (entry.first.Scalar() != "include") own.force_insert(entry.first, entry.second);
   record_origins(own, "", Origin{file_name, true});
   result = merge(result, own, "");
 
@@ -150,14 +167,23 @@ YAML::Node ConfigTree::load_with_includes(const fs::path& file, std::vector<fs::
 
 YAML::Node ConfigTree::merge(const YAML::Node& base, const YAML::Node& overlay, const std::string& path) {
   if (!base.IsMap() || !overlay.IsMap()) return overlay;
+  // force_insert keeps the original key nodes, and with them their line and column.
   YAML::Node out(YAML::NodeType::Map);
-  for (const auto& entry : base) out[entry.first.Scalar()] = entry.second;
-  for (const auto& entry : overlay) {
+  for (const auto& entry : base) {
     const std::string key = entry.first.Scalar();
-    const YAML::Node existing = base[key];
-    out[key] = existing ? merge(existing, entry.second, join_key(path, key)) : entry.second;
+    const YAML::Node replacement = overlay[key];
+    if (replacement) out.force_insert(overlay_key(overlay, key), merge(entry.second, replacement, join_key(path, key)));
+    else out.force_insert(entry.first, entry.second);
   }
+  for (const auto& entry : overlay)
+    if (!base[entry.first.Scalar()]) out.force_insert(entry.first, entry.second);
   return out;
+}
+
+YAML::Node ConfigTree::overlay_key(const YAML::Node& overlay, const std::string& key) {
+  for (const auto& entry : overlay)
+    if (entry.first.Scalar() == key) return entry.first;
+  return YAML::Node(key);
 }
 
 void ConfigTree::record_origins(const YAML::Node& node, const std::string& path, const Origin& origin) {
@@ -207,6 +233,7 @@ void ConfigTree::apply_override(const std::string& assignment) {
       bool found = parse_index(segment, index) && index < current.size();
       if (!found) {
         for (std::size_t i = 0; i < current.size(); ++i) {
+          if (!current[i].IsMap()) continue;  // only maps have a name
           const YAML::Node name = current[i]["name"];
           if (name && name.IsScalar() && name.Scalar() == segment) {
             index = i;

@@ -19,6 +19,9 @@ class ConfigTree {
   // Throws ConfigurationError for unreadable files, YAML syntax errors, include cycles and
   // duplicate keys.
   static ConfigTree load(const std::filesystem::path& file);
+  // The same from text in memory, as if read from `as_file` (for its messages and for the
+  // paths it names); includes are still read from disk.
+  static ConfigTree parse(const std::string& text, const std::filesystem::path& as_file);
 
   // "dotted.path=value". The path must exist; list elements are addressed as `layers[2]`,
   // `layers.2` or by their `name` field, `layers[conv1]`. The value is parsed as YAML.
@@ -42,7 +45,9 @@ class ConfigTree {
   const Origin* find_origin(const std::string& key_path) const;
   YAML::Node load_with_includes(const std::filesystem::path& file,
                                 std::vector<std::filesystem::path>& include_stack);
+  YAML::Node expand(YAML::Node document, const std::filesystem::path& file, std::vector<std::filesystem::path>& include_stack);
   YAML::Node merge(const YAML::Node& base, const YAML::Node& overlay, const std::string& path);
+  static YAML::Node overlay_key(const YAML::Node& overlay, const std::string& key);
 
   YAML::Node root_;
   std::filesystem::path main_file_;

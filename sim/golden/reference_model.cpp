@@ -18,31 +18,39 @@ AccumulatorOverflow::AccumulatorOverflow(const std::string& layer_name, int64_t 
       value(acc) {}
 
 std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input) const {
+  std::optional<AccumulatorOverflow> overflow;
+  std::vector<Tensor> outputs = run(input, overflow);
+  if (overflow) throw *overflow;
+  return outputs;
+}
+
+std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input, std::optional<AccumulatorOverflow>& overflow) const {
   std::vector<Tensor> outputs;
   outputs.reserve(network_.layers.size());
   Tensor current{network_.input.shape, input};
   for (const Layer& layer : network_.layers) {
     switch (layer.type) {
-      case LayerType::Conv2d: current = conv2d(layer, current); break;
-      case LayerType::Linear: current = linear(layer, current); break;
+      case LayerType::Conv2d: current = conv2d(layer, current, overflow); break;
+      case LayerType::Linear: current = linear(layer, current, overflow); break;
       case LayerType::MaxPool: current = maxpool(layer, current); break;
       case LayerType::Flatten: current.shape = layer.output; break;
     }
+    if (overflow) break;
     outputs.push_back(current);
   }
   return outputs;
 }
 
-int32_t ReferenceModel::finish_accumulator(const Layer& layer, int64_t index, int64_t acc) const {
+int32_t ReferenceModel::finish_accumulator(const Layer& layer, int64_t index, int64_t acc, std::optional<AccumulatorOverflow>& overflow) const {
   constexpr int64_t lo = std::numeric_limits<int32_t>::min(), hi = std::numeric_limits<int32_t>::max();
   if (acc < lo || acc > hi) {
-    if (network_.overflow == model::OverflowPolicy::Error) throw AccumulatorOverflow(layer.name, index, acc);
+    if (network_.overflow == model::OverflowPolicy::Error && !overflow) overflow.emplace(layer.name, index, acc);
     acc = std::clamp(acc, lo, hi);
   }
   return requantize(static_cast<int32_t>(acc), layer.requant);
 }
 
-Tensor ReferenceModel::conv2d(const Layer& layer, const Tensor& input) const {
+Tensor ReferenceModel::conv2d(const Layer& layer, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const {
   const auto& in = input.shape;
   const auto& out = layer.output;
   Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
@@ -50,28 +58,28 @@ Tensor ReferenceModel::conv2d(const Layer& layer, const Tensor& input) const {
     for (int64_t oy = 0; oy < out.height; ++oy) {
       for (int64_t ox = 0; ox < out.width; ++ox) {
         int64_t acc = layer.bias.empty() ? 0 : layer.bias[o];
+        const int8_t* w = layer.weights.data() + o * in.channels * layer.kernel_h * layer.kernel_w;
         for (int64_t c = 0; c < in.channels; ++c) {
           for (int64_t ky = 0; ky < layer.kernel_h; ++ky) {
             const int64_t iy = oy * layer.stride_h - layer.pad_h + ky;
-            for (int64_t kx = 0; kx < layer.kernel_w; ++kx) {
+            for (int64_t kx = 0; kx < layer.kernel_w; ++kx, ++w) {
               const int64_t ix = ox * layer.stride_w - layer.pad_w + kx;
-              const bool inside = iy >= 0 && iy < in.height && ix >= 0 && ix < in.width;
-              // A padded position holds the input zero point, i.e. a real zero.
-              const int64_t a = inside ? input.values[(c * in.height + iy) * in.width + ix] : layer.input_zero_point;
-              const int64_t w = layer.weights[((o * in.channels + c) * layer.kernel_h + ky) * layer.kernel_w + kx];
-              acc += (a - layer.input_zero_point) * (w - layer.weight_zero_point);
+              // A padded position holds the input zero point, i.e. a real zero: it adds nothing.
+              if (iy < 0 || iy >= in.height || ix < 0 || ix >= in.width) continue;
+              const int64_t a = input.values[(c * in.height + iy) * in.width + ix];
+              acc += (a - layer.input_zero_point) * (int64_t{*w} - layer.weight_zero_point);
             }
           }
         }
         const int64_t index = (o * out.height + oy) * out.width + ox;
-        result.values[index] = finish_accumulator(layer, index, acc);
+        result.values[index] = finish_accumulator(layer, index, acc, overflow);
       }
     }
   }
   return result;
 }
 
-Tensor ReferenceModel::linear(const Layer& layer, const Tensor& input) const {
+Tensor ReferenceModel::linear(const Layer& layer, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const {
   const int64_t in_features = input.shape.elements();
   Tensor result{layer.output, std::vector<int32_t>(static_cast<std::size_t>(layer.output.channels))};
   for (int64_t o = 0; o < layer.output.channels; ++o) {
@@ -81,7 +89,7 @@ Tensor ReferenceModel::linear(const Layer& layer, const Tensor& input) const {
       const int64_t w = layer.weights[o * in_features + i];
       acc += (a - layer.input_zero_point) * (w - layer.weight_zero_point);
     }
-    result.values[o] = finish_accumulator(layer, o, acc);
+    result.values[o] = finish_accumulator(layer, o, acc, overflow);
   }
   return result;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -31,17 +32,21 @@ class ReferenceModel {
  public:
   explicit ReferenceModel(const model::Network& network) : network_(network) {}
 
-  // Every layer's output for one image, given its input activations.
+  // Every layer's output for one image, given its input activations. Throws
+  // AccumulatorOverflow under OverflowPolicy::Error.
   std::vector<Tensor> run(const std::vector<int32_t>& input) const;
+  // The same without throwing: on an overflow under OverflowPolicy::Error, `overflow` is set
+  // and the layers computed so far are returned.
+  std::vector<Tensor> run(const std::vector<int32_t>& input, std::optional<AccumulatorOverflow>& overflow) const;
 
   // The predicted class: the index of the largest score, the lowest index on ties.
   static int64_t argmax(const Tensor& scores);
 
  private:
-  Tensor conv2d(const model::Layer& layer, const Tensor& input) const;
-  Tensor linear(const model::Layer& layer, const Tensor& input) const;
+  Tensor conv2d(const model::Layer& layer, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const;
+  Tensor linear(const model::Layer& layer, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const;
   Tensor maxpool(const model::Layer& layer, const Tensor& input) const;
-  int32_t finish_accumulator(const model::Layer& layer, int64_t index, int64_t acc) const;
+  int32_t finish_accumulator(const model::Layer& layer, int64_t index, int64_t acc, std::optional<AccumulatorOverflow>& overflow) const;
 
   const model::Network& network_;
 };

@@ -141,18 +141,22 @@ class ProgramBuilder {
                            std::to_string(std::min(R, K)) + "x" + std::to_string(std::min(C, N)) + " fold (" +
                            bytes_text(static_cast<uint64_t>(one_fold)) + "); weight_sram.capacity_bytes must be at least " +
                            std::to_string(one_fold * 2 * (hw_.weight_sram.double_buffered ? 2 : 1)));
+      // A split dimension is cut in multiples of the array's side where it can be, so that
+      // only the last tile has a partial fold; a dimension that fits whole is not cut.
       if (K * std::min(N, C) <= slot) {
         nt = std::min(N, slot / K);
-        if (nt > C) nt = nt / C * C;
+        if (nt < N && nt > C) nt = nt / C * C;
       } else {
         nt = std::min(N, C);
         kt = std::min(K, slot / nt);
-        if (kt > R) kt = kt / R * R;
+        if (kt < K && kt > R) kt = kt / R * R;
       }
     }
     const int64_t entries = static_cast<int64_t>(accumulator_slot_bytes_ / 4);
-    nt = std::min(nt, entries);
-    if (nt > C) nt = nt / C * C;
+    if (nt > entries) {
+      nt = entries;
+      if (nt > C) nt = nt / C * C;
+    }
     const int64_t out_width = layer.type == LayerType::Conv2d ? layer.output.width : 1;
     const int64_t rows = entries / (nt * out_width);
     int64_t mt = rows >= 1 ? rows * out_width : entries / nt;

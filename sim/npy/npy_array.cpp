@@ -2,7 +2,6 @@
 
 #include <cctype>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 
 namespace accelsim::npy {
@@ -205,9 +204,14 @@ NpyArray parse_npy(const uint8_t* data, std::size_t size, const std::string& nam
 NpyArray read_npy(const std::filesystem::path& file) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) throw NpyError(file.string() + ": file not found");
-  std::ifstream in(file, std::ios::binary);
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
   if (!in) throw NpyError(file.string() + ": cannot be read");
-  const std::vector<uint8_t> content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::streamoff size = in.tellg();
+  if (size < 0) throw NpyError(file.string() + ": cannot be read");
+  std::vector<uint8_t> content(static_cast<std::size_t>(size));
+  in.seekg(0);
+  // One read: the held-out images alone are 1.5 MB, and a byte-wise copy was a third of a run.
+  if (!in.read(reinterpret_cast<char*>(content.data()), size)) throw NpyError(file.string() + ": cannot be read");
   return parse_npy(content.data(), content.size(), file.string());
 }
 

@@ -2,6 +2,7 @@
 
 #include <systemc>
 
+#include <cmath>
 #include <map>
 #include <stdexcept>
 
@@ -9,6 +10,10 @@
 #include "modules/common/layer_geometry.h"
 #include "sim/golden/reference_model.h"
 #include "sim/mapper/mapper.h"
+#include "sim/run/progress_watchdog.h"
+#include "sim/trace/activity_recorder.h"
+#include "sim/trace/vcd_recorder.h"
+#include "sim/version.h"
 
 namespace accelsim::run {
 
@@ -38,21 +43,54 @@ class BatchRun {
     events.image_done = [this](int64_t image) { image_done(image); };
     accelerator_ = std::make_unique<modules::Accelerator>("accelerator", workload.hardware, result_.program,
                                                           modules::geometry_of(workload.network), images, *result_.stats, events);
+    if (options_.watchdog_cycles > 0) watchdog_ = std::make_unique<ProgressWatchdog>("watchdog", *accelerator_, options_.watchdog_cycles);
+    if (options_.trace.enabled()) start_tracing();
     load_inputs();
   }
 
   RunResult run() {
     sc_core::sc_start();
-    const auto& scoreboard = accelerator_->scoreboard();
-    if (scoreboard.fault()) std::rethrow_exception(scoreboard.fault());
+    // Nothing is thrown from here on (see modules::Fault).
+    const auto& fault = accelerator_->scoreboard().fault();
+    if (fault) return failed(fault->bad_input, fault->message);
+    if (golden_fault_) return failed(true, *golden_fault_);
+    if (watchdog_ && watchdog_->failure()) return failed(false, *watchdog_->failure());
     if (!accelerator_->controller().finished())
-      throw SimulationStalled("simulation stopped making progress at cycle " + std::to_string(accelerator_->clock().now()) + ": " +
-                              accelerator_->controller().outstanding());
+      return failed(false, "simulation stopped making progress at cycle " + std::to_string(accelerator_->clock().now()) + ": " +
+                               accelerator_->controller().outstanding());
     result_.stats->total_cycles = static_cast<int64_t>(last_boundary_);
+    if (activity_) finish_tracing();
     return std::move(result_);
   }
 
  private:
+  RunResult failed(bool bad_input, std::string message) {
+    RunResult result;
+    result.failure = RunFailure{bad_input, std::move(message)};
+    return result;
+  }
+
+  // Tracing objects exist only when tracing is on; off, nothing watches the accelerator.
+  void start_tracing() {
+    if (options_.trace.vcd) vcd_ = std::make_unique<trace::VcdRecorder>("trace_vcd", accelerator_->clock(), options_.trace);
+    std::vector<std::string> layer_names;
+    for (const auto& layer : workload_.network.layers) layer_names.push_back(layer.name);
+    activity_ = std::make_unique<trace::ActivityRecorder>(options_.trace, result_.program, std::move(layer_names), vcd_.get());
+    accelerator_->observe(activity_.get());
+    accelerator_->observe_memories(activity_.get());
+  }
+
+  void finish_tracing() {
+    result_.trace = std::make_unique<trace::TraceRecording>();
+    if (options_.trace.timeline) {
+      const auto& hw = workload_.hardware;
+      const auto cycle_ps = static_cast<uint64_t>(std::llround(accelerator_->clock().period().to_seconds() * 1e12));
+      result_.trace->timeline =
+          activity_->timeline({workload_.network.name + " on " + hw.name, std::string("accelsim ") + kVersion, hw.clock_mhz, cycle_ps}, last_boundary_);
+    }
+    if (vcd_) result_.trace->vcd = std::make_unique<trace::PendingFile>(vcd_->finish());
+  }
+
   void load_inputs() {
     const auto& program = result_.program;
     std::vector<uint8_t> bytes;
@@ -64,11 +102,23 @@ class BatchRun {
     }
   }
 
-  const std::vector<golden::Tensor>& golden_outputs(int64_t image) {
+  // The golden model's outputs for the image, or null once it has failed (an accumulator
+  // overflow under the error policy): the run then stops and reports that. Nothing is thrown
+  // here: this runs inside a SystemC thread, on a coroutine stack.
+  const std::vector<golden::Tensor>* golden_outputs(int64_t image) {
+    if (golden_fault_) return nullptr;
     auto it = golden_cache_.find(image);
-    if (it == golden_cache_.end())
-      it = golden_cache_.emplace(image, golden_.run(model::input_activations(workload_.network.input, workload_.dataset, image))).first;
-    return it->second;
+    if (it == golden_cache_.end()) {
+      std::optional<golden::AccumulatorOverflow> overflow;
+      auto outputs = golden_.run(model::input_activations(workload_.network.input, workload_.dataset, image), overflow);
+      if (overflow) {
+        golden_fault_ = std::string("golden model: ") + overflow->what();
+        sc_core::sc_stop();
+        return nullptr;
+      }
+      it = golden_cache_.emplace(image, std::move(outputs)).first;
+    }
+    return &it->second;
   }
 
   void layer_done(int64_t image, int layer) {
@@ -85,7 +135,9 @@ class BatchRun {
       byte = static_cast<uint8_t>(byte ^ (1u << flip.bit));
       accelerator_->activation_sram().backdoor_write(address + static_cast<uint64_t>(flip.index), &byte, 1);
     }
-    const golden::Tensor& expected = golden_outputs(image)[static_cast<std::size_t>(layer)];
+    const std::vector<golden::Tensor>* golden = golden_outputs(image);
+    if (!golden) return;
+    const golden::Tensor& expected = (*golden)[static_cast<std::size_t>(layer)];
     actual_.resize(expected.values.size());
     accelerator_->activation_sram().backdoor_read(address, actual_.data(), actual_.size());
     const model::DType dtype = workload_.network.activation_dtype;
@@ -112,10 +164,12 @@ class BatchRun {
     result_.predictions.push_back(predicted);
     const int64_t label = workload_.dataset.labels[static_cast<std::size_t>(image)];
     result_.stats->correct += predicted == label;
-    result_.stats->golden_correct += golden::ReferenceModel::argmax(golden_outputs(image).back()) == label;
+    if (const std::vector<golden::Tensor>* golden = golden_outputs(image))
+      result_.stats->golden_correct += golden::ReferenceModel::argmax(golden->back()) == label;
     result_.stats->latency_cycles_sum += static_cast<int64_t>(accelerator_->clock().now() - started_[image]);
     started_.erase(image);
     golden_cache_.erase(image);
+    if (vcd_ && static_cast<int64_t>(result_.predictions.size()) == images_) vcd_->end_at(accelerator_->clock().now());
     if (progress_) progress_(image + 1, images_);
   }
 
@@ -126,7 +180,11 @@ class BatchRun {
   golden::ReferenceModel golden_;
   RunResult result_;
   std::unique_ptr<modules::Accelerator> accelerator_;
+  std::unique_ptr<ProgressWatchdog> watchdog_;
+  std::unique_ptr<trace::VcdRecorder> vcd_;
+  std::unique_ptr<trace::ActivityRecorder> activity_;
   std::map<int64_t, std::vector<golden::Tensor>> golden_cache_;
+  std::optional<std::string> golden_fault_;
   std::map<int64_t, uint64_t> started_;
   std::vector<uint8_t> actual_;
   uint64_t last_boundary_ = 0;

@@ -10,6 +10,8 @@
 #include "sim/mapper/tile_program.h"
 #include "sim/run/workload.h"
 #include "sim/stats/layer_stats.h"
+#include "sim/trace/trace_options.h"
+#include "sim/trace/trace_recording.h"
 
 namespace accelsim::run {
 
@@ -22,20 +24,24 @@ struct Mismatch {
   int32_t actual = 0;    // accelerator
 };
 
+// Why a simulation stopped before its end: an input problem found while simulating (an
+// accumulator overflow: exit code 2) or a failure of the simulation itself (a deadlock, a stall,
+// a unit's error: exit code 3).
+struct RunFailure {
+  bool bad_input = false;
+  std::string message;
+};
+
 struct RunResult {
+  std::optional<RunFailure> failure;  // set when the run stopped early; then nothing else is valid
   std::unique_ptr<stats::RunStats> stats;
   mapper::TileProgram program;
   std::optional<Mismatch> first_mismatch;
   int64_t mismatches = 0;
   std::vector<int32_t> logits;       // [images, classes] as read from DRAM
   std::vector<int64_t> predictions;  // accelerator's class per image
+  std::unique_ptr<trace::TraceRecording> trace;  // what tracing recorded; null when it was off
   bool bit_exact() const { return mismatches == 0; }
-};
-
-// The simulation stopped before finishing (a deadlock between modules, a unit that failed).
-class SimulationStalled : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 using ProgressCallback = std::function<void(int64_t done, int64_t total)>;
@@ -52,13 +58,17 @@ struct BitFlip {
 
 struct RunOptions {
   std::vector<BitFlip> bit_flips;
+  // Traces to record (sim/trace/). Off by default: then no recorder exists and nothing watches.
+  trace::TraceOptions trace;
+  // Stop with an error when no instruction finishes for this many simulated cycles (0: never).
+  uint64_t watchdog_cycles = 100'000'000;
 };
 
 // Runs the first `images` held-out images through the SystemC accelerator, back to back in one
 // simulation, and checks every layer's output as it lies in the activation SRAM against the
 // golden model, element by element. A SystemC kernel elaborates once: one run per process.
-// Throws mapper::MappingError, golden::AccumulatorOverflow, modules::SimulationError and
-// SimulationStalled.
+// Throws mapper::MappingError and std::invalid_argument (bad bit flips) before simulating;
+// what goes wrong while simulating comes back in RunResult::failure, never as an exception.
 RunResult simulate(const Workload& workload, int64_t images, const ProgressCallback& progress = {}, const RunOptions& options = {});
 
 }  // namespace accelsim::run

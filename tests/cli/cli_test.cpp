@@ -120,6 +120,17 @@ TEST(Cli, UsageErrors) {
   EXPECT_TRUE(contains(version.output, "accelsim 0.1.0")) << version.output;
 }
 
+TEST(Cli, ARunWithoutTracingRemovesAnEarlierRunsTraces) {
+  TempDir out;
+  ASSERT_EQ(run_accelsim({"--config", lenet(), "--trace", "vcd,timeline", "--out", out.path().string(), "--quiet"}).exit_code, 0);
+  ASSERT_TRUE(std::filesystem::exists(out.path() / "trace.vcd"));
+  ASSERT_TRUE(std::filesystem::exists(out.path() / "timeline.json"));
+  ASSERT_EQ(run_accelsim({"--config", lenet(), "--images", "2", "--out", out.path().string(), "--quiet"}).exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(out.path() / "trace.vcd"));
+  EXPECT_FALSE(std::filesystem::exists(out.path() / "timeline.json"));
+  EXPECT_TRUE(std::filesystem::exists(out.path() / "report.html"));
+}
+
 TEST(Cli, ListParamsShowsHardwareKeysWithUnitsAndDefaults) {
   const auto result = run_accelsim({"--config", lenet(), "--list-params"});
   EXPECT_EQ(result.exit_code, 0);

@@ -1,5 +1,7 @@
 #include "tests/support/accelerator_bench.h"
 
+#include <gtest/gtest.h>
+
 #include "modules/common/layer_geometry.h"
 
 namespace accelsim::testing {
@@ -52,7 +54,7 @@ void AcceleratorBench::executed(const modules::ExecutionUnit& unit, const module
 
 uint64_t AcceleratorBench::run() {
   sc_core::sc_start();
-  if (accelerator_->scoreboard().fault()) std::rethrow_exception(accelerator_->scoreboard().fault());
+  if (const auto& fault = accelerator_->scoreboard().fault()) ADD_FAILURE() << "simulation fault: " << fault->message;
   return last_end_;
 }
 

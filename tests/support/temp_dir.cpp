@@ -1,6 +1,7 @@
 #include "tests/support/temp_dir.h"
 
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <stdexcept>
 
@@ -34,5 +35,13 @@ std::filesystem::path TempDir::write(const std::string& relative, const std::str
 }
 
 std::filesystem::path source_dir() { return ACCELSIM_SOURCE_DIR; }
+
+std::string read_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + file.string());
+  std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) throw std::runtime_error("cannot read " + file.string());
+  return content;
+}
 
 }  // namespace accelsim::testing

@@ -24,4 +24,8 @@ class TempDir {
 // The repository root, for tests that read committed model files.
 std::filesystem::path source_dir();
 
+// The whole of `file`, byte for byte; std::runtime_error if it cannot be read, so that a
+// missing output fails a test with its name rather than comparing as empty.
+std::string read_file(const std::filesystem::path& file);
+
 }  // namespace accelsim::testing
