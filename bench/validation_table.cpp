@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -52,6 +53,10 @@ std::string reason(const std::string& dataflow, int64_t fast, int64_t scalesim, 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+    std::fprintf(stderr, "usage: validation_table [OUTPUT.md]   (default: docs/validation.md of the source tree)\n");
+    return argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") ? 0 : 2;
+  }
   const std::filesystem::path output = argc > 1 ? std::filesystem::path(argv[1]) : std::filesystem::path(ACCELSIM_SOURCE_DIR) / "docs/validation.md";
   const std::filesystem::path scratch = std::filesystem::temp_directory_path() / ("accelsim-validation-" + std::to_string(getpid()));
   const std::vector<int> sizes = {8, 16, 32};
