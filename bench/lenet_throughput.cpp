@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "bench/child_process.h"
+#include "bench/count_argument.h"
 #include "sim/golden/reference_model.h"
 #include "sim/run/workload.h"
 
@@ -46,7 +47,9 @@ int main(int argc, char** argv) {
   const std::filesystem::path root = ACCELSIM_SOURCE_DIR;
   const std::string binary = ACCELSIM_BINARY;
   const std::string config = (root / "configs/lenet.yaml").string();
-  const int rounds = argc > 1 ? std::atoi(argv[1]) : 5;
+  constexpr const char* kUsage = "lenet_throughput_bench [ROUNDS]";
+  accelsim::bench::check_argument_count(argc, 1, kUsage);
+  const int rounds = accelsim::bench::count_argument(argc, argv, 1, 5, kUsage);
   constexpr int kImages = 1000;
   const std::filesystem::path out = std::filesystem::temp_directory_path() / ("accelsim-bench-" + std::to_string(getpid()));
 

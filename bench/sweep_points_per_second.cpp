@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "bench/child_process.h"
+#include "bench/count_argument.h"
 
 namespace {
 
@@ -64,8 +65,10 @@ int main(int argc, char** argv) {
   const fs::path root = ACCELSIM_SOURCE_DIR;
   const std::string binary = ACCELSIM_BINARY;
   const std::string spec = (root / "configs/sweeps/lenet_200_points.yaml").string();
-  const int rounds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
-  const int jobs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 2;
+  constexpr const char* kUsage = "sweep_points_per_second_bench [ROUNDS [JOBS]]";
+  accelsim::bench::check_argument_count(argc, 2, kUsage);
+  const int rounds = accelsim::bench::count_argument(argc, argv, 1, 5, kUsage);
+  const int jobs = accelsim::bench::count_argument(argc, argv, 2, 2, kUsage);
   const fs::path scratch = fs::temp_directory_path() / ("accelsim-sweep-bench-" + std::to_string(getpid()));
   const fs::path out = scratch / "sweep";
 
