@@ -118,7 +118,7 @@ int run_cli(int argc, char** argv) {
     return 0;
   }
   if (options.version) {
-    std::puts(fmt::format("accelsim {} (SystemC {})", kVersion, sc_core::sc_version()).c_str());
+    std::puts(fmt::format("accelsim {} (SystemC {})", kVersion, sc_core::sc_release()).c_str());
     return 0;
   }
 

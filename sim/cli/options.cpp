@@ -66,7 +66,8 @@ std::string Options::usage() {
          "layer's int8 output against the golden model, and reports cycles, traffic and energy.\n\n"
       << describe(scratch)
       << "\nExit codes: 0 bit-exact, 1 an output differs from the golden model, 2 bad input,\n"
-         "3 the simulation failed.\n";
+         "3 the simulation failed.\n"
+         "\nDesign-space sweeps: accelsim sweep --spec FILE [-j N] (accelsim sweep --help).\n";
   return out.str();
 }
 
