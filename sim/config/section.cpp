@@ -21,14 +21,23 @@ Section::Section(const ConfigTree& tree, YAML::Node node, std::string path, std:
 }
 
 bool Section::has(const std::string& key) const {
-  const YAML::Node child = static_cast<const YAML::Node&>(node_)[key];
-  return child && !child.IsNull();
+  return static_cast<bool>(static_cast<const YAML::Node&>(node_)[key]);
 }
 
 YAML::Node Section::take(const std::string& key) {
   read_keys_.insert(key);
   const YAML::Node child = static_cast<const YAML::Node&>(node_)[key];
-  if (!child || child.IsNull()) return YAML::Node(YAML::NodeType::Undefined);
+  if (!child) return YAML::Node(YAML::NodeType::Undefined);
+  // A key written without a value (`rows:` or `--set rows=`) is a slip, not a request for the
+  // default: taking the default silently would report numbers for hardware nobody described.
+  if (child.IsNull()) {
+    // An empty value's mark is where the next token starts; point at the key instead.
+    YAML::Node key_node = child;
+    for (const auto& entry : static_cast<const YAML::Node&>(node_))
+      if (entry.first.IsScalar() && entry.first.Scalar() == key) key_node = entry.first;
+    throw ConfigurationError(tree_.locate(key_path(key), key_node), key_path(key),
+                             "expected a value, got nothing (remove the key to take its default)");
+  }
   return child;
 }
 

@@ -89,6 +89,8 @@ std::vector<Case> catalogue() {
       // Types and ranges.
       {"wrong_type_integer", [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  pe_array:\n    rows: eight\n"))); },
        {"@:5:11: hardware.pe_array.rows: expected an integer, got 'eight'"}},
+      {"key_without_value", [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  pe_array:\n    rows:\n"))); },
+       {"@:5:5: hardware.pe_array.rows: expected a value, got nothing (remove the key to take its default)"}},
       {"wrong_type_number", [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  clock_mhz: [1, 2]\n"))); },
        {"@:4:14: hardware.clock_mhz: expected a number, got a list"}},
       {"wrong_type_boolean",
@@ -192,6 +194,8 @@ std::vector<Case> catalogue() {
        {"--set hardware.pe_array.depth=2: hardware.pe_array.depth: no such key"}},
       {"set_wrong_type", [](const Workspace& w) { return with_config(w.config(w.lenet()), {"--set", "hardware.pe_array.cols=wide"}); },
        {"--set hardware.pe_array.cols=wide: hardware.pe_array.cols: expected an integer, got 'wide'"}},
+      {"set_empty_value", [](const Workspace& w) { return with_config(w.config(w.lenet()), {"--set", "hardware.pe_array.rows="}); },
+       {"--set hardware.pe_array.rows=: hardware.pe_array.rows: expected a value, got nothing"}},
       {"set_without_value", [](const Workspace& w) { return with_config(w.config(w.lenet()), {"--set", "hardware.pe_array.cols"}); },
        {"--set hardware.pe_array.cols: expected key=value"}},
       {"images_beyond_data_set", [](const Workspace& w) { return with_config(w.config(w.lenet()), {"--images", "2001"}); },
