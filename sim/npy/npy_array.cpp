@@ -239,9 +239,20 @@ void write_npy(const std::filesystem::path& file, Dtype dtype, const std::vector
     out.write(length, 2);
     out.write(header.data(), static_cast<std::streamsize>(header.size()));
     out.write(static_cast<const char*>(data), static_cast<std::streamsize>(count * dtype_size(dtype)));
-    if (!out) throw NpyError(file.string() + ": write failed");
+    out.close();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);  // whole or not at all
+      throw NpyError(file.string() + ": write failed");
+    }
   }
-  std::filesystem::rename(temporary, file);
+  std::error_code error;
+  std::filesystem::rename(temporary, file, error);
+  if (error) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw NpyError(file.string() + ": cannot be written (" + error.message() + ")");
+  }
 }
 
 }  // namespace accelsim::npy

@@ -44,6 +44,17 @@ TEST(Npy, WrittenArraysReadBackExactly) {
   EXPECT_EQ(array.values_as<int32_t>(Dtype::Int32, "a"), values);
 }
 
+TEST(Npy, AFailedWriteLeavesNoFileBehind) {
+  testing::TempDir dir;
+  // A folder where the file should go: the temporary file is written, the rename fails.
+  std::filesystem::create_directories(dir.path() / "a.npy" / "occupied");
+  const std::vector<int8_t> values = {1, 2, 3};
+  EXPECT_THROW(write_npy(dir.path() / "a.npy", Dtype::Int8, {3}, values.data()), NpyError);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "a.npy.tmp"));
+  EXPECT_THROW(write_npy(dir.path() / "missing" / "b.npy", Dtype::Int8, {3}, values.data()), NpyError);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "missing"));
+}
+
 TEST(Npy, ParsesNumpyStyleHeaders) {
   const std::string bytes = header_v1("{'descr': '|i1', 'fortran_order': False, 'shape': (3,), }") + std::string("\x01\xff\x7f", 3);
   const NpyArray array = parse(bytes);
