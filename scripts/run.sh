@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/setup.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release > /dev/null
+scripts/setup.sh --run
+# Tests and benchmarks are scripts/test.sh's (in build-ci/): the main job needs neither.
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DACCELSIM_BUILD_TESTS=OFF -DACCELSIM_BUILD_BENCHMARKS=OFF > /dev/null
 cmake --build build --target accelsim
 build/sim/cli/accelsim --config configs/lenet.yaml "$@"

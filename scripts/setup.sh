@@ -1,23 +1,32 @@
 #!/usr/bin/env bash
-# Installs the Debian packages accelsim needs to build, run and test. Safe to run again:
-# packages already installed are skipped, and nothing is fetched when all are present.
+# Installs the Debian packages accelsim needs. Safe to run again: packages already installed
+# are skipped, and nothing is fetched when all are present.
+#   scripts/setup.sh         what building, running and testing need (scripts/test.sh)
+#   scripts/setup.sh --run   only what building and running need (scripts/run.sh)
 set -euo pipefail
 
-packages=(
+run_packages=(
   g++ cmake ninja-build pkg-config
   libsystemc-dev            # SystemC 2.3.4 (pkg-config systemc), built for C++17
   libyaml-cpp-dev           # config files
   libboost-program-options-dev
   nlohmann-json3-dev        # stats.json
   libfmt-dev                # console tables
+)
+test_packages=(
   libgtest-dev libgmock-dev # tests
-  libbenchmark-dev          # bench/
   libpng-dev                # tests: reading the report's screenshot
   gtkwave                   # tests: GTKWave's vcd2fst/fst2vcd read trace.vcd
   chromium                  # tests: the report rendered headless
   parallel                  # GNU parallel: the sweep scale-out test runs emitted commands with it
   clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
 )
+
+case "${1:-}" in
+  "") packages=("${run_packages[@]}" "${test_packages[@]}") ;;
+  --run) packages=("${run_packages[@]}") ;;
+  *) echo "usage: scripts/setup.sh [--run]" >&2; exit 2 ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do
@@ -37,4 +46,5 @@ else
 fi
 echo "setup: installing ${missing[*]}" >&2
 "${as_root[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Through env: sudo's env_reset would drop a DEBIAN_FRONTEND set in front of it.
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=${ACCELSIM:-build/sim/cli/accelsim}
+[[ -n ${ACCELSIM:-} || -x $binary ]] || binary=build-ci/sim/cli/accelsim
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 status=0
