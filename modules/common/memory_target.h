@@ -16,7 +16,8 @@ namespace accelsim::modules {
 class MemoryTarget;
 
 // One timed access, in cycles: requested at `requested` (the initiator's local time), on the
-// port from `port_begin` to `port_end` (after any queueing), answered at `delivered`.
+// port from `port_begin` to `port_end` (after any queueing), in the cycles of `pieces` (other
+// accesses may hold the port in between), answered at `delivered`.
 struct MemoryAccess {
   bool write = false;
   uint64_t bytes = 0;
@@ -24,6 +25,7 @@ struct MemoryAccess {
   uint64_t port_begin = 0;
   uint64_t port_end = 0;
   uint64_t delivered = 0;
+  std::vector<BandwidthPort::Piece> pieces;
 };
 
 // Sees every timed access to a memory when it is made. Accesses are annotated: their cycles

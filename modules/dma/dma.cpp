@@ -1,5 +1,6 @@
 #include "modules/dma/dma.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "modules/common/blocking_access.h"
@@ -10,12 +11,13 @@ using mapper::Memory;
 using mapper::Opcode;
 
 Dma::Dma(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
-         uint64_t dram_latency_cycles)
+         uint64_t dram_latency_cycles, uint64_t burst_bytes)
     : ExecutionUnit(name, clock, scoreboard, stats, queue_depth),
       dram_port("dram_port"),
       weight_port("weight_port"),
       activation_port("activation_port"),
-      dram_latency_cycles_(dram_latency_cycles) {}
+      dram_latency_cycles_(dram_latency_cycles),
+      burst_bytes_(burst_bytes) {}
 
 tlm_utils::simple_initiator_socket<Dma>& Dma::port_for(Memory memory) {
   switch (memory) {
@@ -35,11 +37,26 @@ void Dma::execute(const Dispatched& d, stats::LayerStats& layer) {
   const uint64_t target = in.target_address + in.target_image_stride * image;
   buffer_.resize(in.bytes);
 
-  // The write side starts once the first bytes arrive: after the DRAM's latency when reading
-  // from DRAM, after the SRAM's when reading from an SRAM (folded into the read delay).
-  const sc_core::sc_time read_done = blocking_access(port_for(in.source), tlm::TLM_READ_COMMAND, source, buffer_.data(), in.bytes, sc_core::SC_ZERO_TIME);
-  const sc_core::sc_time write_start = in.source == Memory::Dram ? clock_.cycles(dram_latency_cycles_) : sc_core::SC_ZERO_TIME;
-  const sc_core::sc_time write_done = blocking_access(port_for(in.target), tlm::TLM_WRITE_COMMAND, target, buffer_.data(), in.bytes, write_start);
+  // Times are offsets from now. A burst's write starts as its first bytes arrive: the first
+  // burst's after the DRAM's latency when reading from DRAM (at once from an SRAM, whose latency
+  // is folded into the read), every later burst's as the one before it has been delivered. The
+  // next read is requested as the previous one leaves the source's port, so reads stay in order.
+  const sc_core::sc_time source_latency = in.source == Memory::Dram ? clock_.cycles(dram_latency_cycles_) : sc_core::SC_ZERO_TIME;
+  sc_core::sc_time read_request = sc_core::SC_ZERO_TIME;
+  sc_core::sc_time first_bytes = source_latency;
+  sc_core::sc_time done = sc_core::SC_ZERO_TIME;
+  uint64_t offset = 0;
+  do {
+    const uint64_t bytes = std::min(burst_bytes_, in.bytes - offset);
+    const sc_core::sc_time read_done =
+        blocking_access(port_for(in.source), tlm::TLM_READ_COMMAND, source + offset, buffer_.data() + offset, bytes, read_request);
+    const sc_core::sc_time write_done =
+        blocking_access(port_for(in.target), tlm::TLM_WRITE_COMMAND, target + offset, buffer_.data() + offset, bytes, first_bytes);
+    done = std::max({done, read_done, write_done});
+    read_request = read_done - source_latency;
+    first_bytes = read_done;
+    offset += bytes;
+  } while (offset < in.bytes);
 
   if (in.source == Memory::Dram) {
     layer.dram_read_bytes += static_cast<int64_t>(in.bytes);
@@ -50,7 +67,7 @@ void Dma::execute(const Dispatched& d, stats::LayerStats& layer) {
   if (in.target == Memory::Dram) layer.dram_write_bytes += static_cast<int64_t>(in.bytes);
   else layer.traffic(in.target).write_bytes += static_cast<int64_t>(in.bytes);
 
-  const uint64_t cycles = clock_.to_cycles(std::max(read_done, write_done));
+  const uint64_t cycles = clock_.to_cycles(done);
   layer.dma_busy_cycles += static_cast<int64_t>(cycles);
   spend(cycles);
 }

@@ -8,9 +8,11 @@
 
 namespace accelsim::modules {
 
-// Moves blocks between DRAM and the SRAMs: weights and inputs in, logits out. The DRAM read
-// and the SRAM write stream: the transfer ends when the slower side has delivered the last
-// byte.
+// Moves blocks between DRAM and the SRAMs: weights and inputs in, logits out. A transfer goes
+// in bursts: each burst is one read and one write transaction, the write starting as the
+// burst's first bytes arrive, so the two sides stream and the transfer ends when the slower
+// side has delivered the last byte. Between bursts, other units reach the same memories: a
+// long weight load does not lock the weight SRAM against the PE array.
 class Dma : public ExecutionUnit {
  public:
   tlm_utils::simple_initiator_socket<Dma> dram_port;
@@ -18,13 +20,14 @@ class Dma : public ExecutionUnit {
   tlm_utils::simple_initiator_socket<Dma> activation_port;
 
   Dma(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
-      uint64_t dram_latency_cycles);
+      uint64_t dram_latency_cycles, uint64_t burst_bytes);
 
  private:
   void execute(const Dispatched& d, stats::LayerStats& layer) override;
   tlm_utils::simple_initiator_socket<Dma>& port_for(mapper::Memory memory);
 
   uint64_t dram_latency_cycles_;
+  uint64_t burst_bytes_;
   std::vector<uint8_t> buffer_;
 };
 

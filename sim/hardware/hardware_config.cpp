@@ -105,6 +105,17 @@ HardwareConfig load_hardware(Section section) {
   hw.dram.energy_pj_per_byte = energy(dram, "energy_pj_per_byte", "energy to move one byte", hw.dram.energy_pj_per_byte);
   dram.finish();
 
+  // Optional, so that hardware files written before it keep loading.
+  if (auto dma = section.optional_section("dma")) {
+    hw.dma.burst_bytes = dma->param<int64_t>("burst_bytes")
+                             .desc("bytes the DMA moves per burst; other units' accesses to the same memory interleave between bursts")
+                             .unit("bytes")
+                             .min(1)
+                             .max(kMaxBytes)
+                             .default_val(hw.dma.burst_bytes);
+    dma->finish();
+  }
+
   Section requant = section.section("requant_unit");
   auto& rq = hw.requant_unit;
   rq.lanes = requant.param<int64_t>("lanes").desc("outputs per cycle").min(1).max(4096).default_val(rq.lanes);

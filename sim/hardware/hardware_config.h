@@ -48,6 +48,10 @@ struct DramConfig {
   double energy_pj_per_byte = 162.5;
 };
 
+struct DmaConfig {
+  int64_t burst_bytes = 256;  // one transaction on each side; other units' accesses interleave between them
+};
+
 struct RequantUnitConfig {
   int64_t lanes = 8;
   int64_t pipeline_depth = 4;
@@ -76,6 +80,7 @@ struct HardwareConfig {
   SramConfig activation_sram;
   SramConfig accumulator;
   DramConfig dram;
+  DmaConfig dma;
   RequantUnitConfig requant_unit;
   PoolingUnitConfig pooling_unit;
 

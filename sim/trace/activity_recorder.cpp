@@ -142,8 +142,10 @@ void ActivityRecorder::accessed(const modules::MemoryTarget& memory, const modul
   if (activity.signals) {
     const VcdRecorder::MemorySignals& s = *activity.signals;
     const int port = access.write ? s.writing : s.reading;
-    vcd_->add(port, access.port_begin, 1);
-    vcd_->add(port, access.port_end, -1);
+    for (const auto& piece : access.pieces) {
+      vcd_->add(port, piece.begin, 1);
+      vcd_->add(port, piece.end, -1);
+    }
     vcd_->add(s.queue_depth, access.requested, 1);
     vcd_->add(s.queue_depth, access.delivered, -1);
   }
@@ -152,23 +154,39 @@ void ActivityRecorder::accessed(const modules::MemoryTarget& memory, const modul
     activity.outstanding.emplace_back(access.requested, 1);
     activity.outstanding.emplace_back(access.delivered, -1);
   }
-  // The port serves one access at a time, in order: back-to-back accesses of one kind make
-  // one slice.
+  // The port serves one access at a time; an access may use several pieces of time around
+  // other accesses, and may be booked into a gap earlier than those booked before it. Pieces
+  // of one kind that follow each other directly make one slice; the track is sorted at the end.
   const char* kind = access.write ? "write" : "read";
-  if (activity.open && activity.current.category == kind && access.port_begin <= activity.current.end) {
-    activity.current.end = std::max(activity.current.end, access.port_end);
-    activity.current.args["bytes"] = activity.current.args["bytes"].get<uint64_t>() + access.bytes;
-    activity.current.args["accesses"] = activity.current.args["accesses"].get<uint64_t>() + 1;
-    return;
+  const uint64_t cycles = access.port_end > access.port_begin ? [&] {
+    uint64_t total = 0;
+    for (const auto& piece : access.pieces) total += piece.end - piece.begin;
+    return total;
+  }() : 0;
+  uint64_t cycles_before = 0, bytes_given = 0;
+  for (std::size_t i = 0; i < access.pieces.size(); ++i) {
+    const auto& piece = access.pieces[i];
+    cycles_before += piece.end - piece.begin;
+    // The access's bytes shared out over its pieces by their cycles, summing exactly.
+    const uint64_t bytes_through = cycles == 0 ? access.bytes : access.bytes * cycles_before / cycles;
+    const uint64_t bytes = bytes_through - bytes_given;
+    bytes_given = bytes_through;
+    const uint64_t accesses = i == 0 ? 1 : 0;
+    if (activity.open && activity.current.category == kind && piece.begin == activity.current.end) {
+      activity.current.end = piece.end;
+      activity.current.args["bytes"] = activity.current.args["bytes"].get<uint64_t>() + bytes;
+      activity.current.args["accesses"] = activity.current.args["accesses"].get<uint64_t>() + accesses;
+      continue;
+    }
+    close_run(activity);
+    activity.open = true;
+    activity.current = TimelineSlice{};
+    activity.current.begin = piece.begin;
+    activity.current.end = piece.end;
+    activity.current.name = kind;
+    activity.current.category = kind;
+    activity.current.args = {{"bytes", bytes}, {"accesses", accesses}};
   }
-  close_run(activity);
-  activity.open = true;
-  activity.current = TimelineSlice{};
-  activity.current.begin = access.port_begin;
-  activity.current.end = access.port_end;
-  activity.current.name = kind;
-  activity.current.category = kind;
-  activity.current.args = {{"bytes", access.bytes}, {"accesses", uint64_t{1}}};
 }
 
 void ActivityRecorder::close_run(MemoryActivity& memory) {

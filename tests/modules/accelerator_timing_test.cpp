@@ -137,5 +137,54 @@ TEST(AcceleratorTiming, DoubleBufferingCannotHideALoadLongerThanTheTile) {
   EXPECT_EQ(bench.stats().layers[0]->pe_stall_cycles.value(), 26 + 15);  // waits for load0, then for load1
 }
 
+// A long weight load into one part of the weight SRAM while the PE array computes from
+// another (its weights already there): tile0 and tile1, M=40, K=4, N=4, 47 cycles each.
+mapper::TileProgram load_beside_two_tiles() {
+  ProgramWriter writer;
+  const auto big = writer.buffer("big", Memory::WeightSram, 1024, 8192);
+  const auto weights = writer.buffer("w", Memory::WeightSram, 0, 16);
+  const auto input = writer.buffer("in", Memory::ActivationSram, 0, 160);
+  const auto acc0 = writer.buffer("acc0", Memory::Accumulator, 0, 640);
+  const auto acc1 = writer.buffer("acc1", Memory::Accumulator, 640, 640);
+  writer.add(ProgramWriter::load_weights(0, 1024, 8192, big));
+  writer.add(ProgramWriter::compute(40, 4, 4, 0, 0, 0, weights, input, acc0));
+  writer.add(ProgramWriter::compute(40, 4, 4, 0, 0, 640, weights, input, acc1));
+  return writer.finish(8192);
+}
+
+uint64_t end_of(const AcceleratorBench& bench, uint64_t id) {
+  for (const auto& e : bench.executed())
+    if (e.id == id) return e.end;
+  ADD_FAILURE() << "instruction " << id << " did not run";
+  return 0;
+}
+
+TEST(AcceleratorTiming, ALongLoadLeavesTheSramToThePeArrayBetweenBursts) {
+  // The load goes in 256-byte bursts: burst i is read from DRAM in [32i, 32i + 32) and arrives
+  // by 32i + 42; its write takes 256 / 64 = 4 cycles of the weight SRAM's port from when its
+  // first bytes arrive: [10, 14) for burst 0, [32i + 10, 32i + 14) for burst i. The load ends
+  // with the last burst's DRAM read: 8192 / 8 + 10 = 1034.
+  // tile0 [0, 47). tile1 starts at 47 and reads its 16 weight bytes in a gap between bursts
+  // ([42, 46) and [74, 78) are booked): [47, 48), delivered at 49, in time. tile1 [47, 94),
+  // no stall.
+  AcceleratorBench bench(bench_hardware(), pointwise_network(4, 40, 4), load_beside_two_tiles());
+  EXPECT_EQ(bench.run(), 1034u);
+  EXPECT_EQ(end_of(bench, 0), 1034u);
+  EXPECT_EQ(end_of(bench, 2), 94u);
+  EXPECT_EQ(bench.stats().layers[0]->pe_stall_cycles.value(), 0);
+}
+
+TEST(AcceleratorTiming, ALoadInOneBurstLocksTheSramUntilItIsWritten) {
+  // The same with burst_bytes = 8192: one write of 8192 / 64 = 128 cycles from cycle 10 holds
+  // the weight SRAM's port in [10, 138). tile1's weight read, made at 47, gets [138, 139) and
+  // arrives at 140: tile1 ends at 140 instead of 94, 46 cycles stalled.
+  auto hw = bench_hardware();
+  hw.dma.burst_bytes = 8192;
+  AcceleratorBench bench(hw, pointwise_network(4, 40, 4), load_beside_two_tiles());
+  EXPECT_EQ(bench.run(), 1034u);
+  EXPECT_EQ(end_of(bench, 2), 140u);
+  EXPECT_EQ(bench.stats().layers[0]->pe_stall_cycles.value(), 46);
+}
+
 }  // namespace
 }  // namespace accelsim::testing

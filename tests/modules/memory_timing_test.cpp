@@ -4,6 +4,7 @@
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "modules/common/bandwidth_port.h"
 #include "modules/common/blocking_access.h"
 #include "modules/sram/sram.h"
 
@@ -74,6 +75,49 @@ TEST(MemoryTiming, ABusyPortQueuesTheNextRequest) {
   sc_core::sc_start();
   EXPECT_EQ(first.finished.at(0), 11u);
   EXPECT_EQ(second.finished.at(0), 19u);
+}
+
+TEST(MemoryTiming, ALongRequestFillsTheGapsEarlierBookingsLeave) {
+  // 8 bytes/cycle, latency 3. Bookings made for future cycles, as annotated timing does:
+  //   a: 32 bytes from cycle 0:  [0, 4), delivered 7
+  //   b: 16 bytes from cycle 10: [10, 12), delivered 15
+  //   c: 64 bytes (8 cycles) from cycle 2: the free cycles [4, 10) and [12, 14); delivered 17
+  //   d: 8 bytes (1 cycle) from cycle 0: every cycle up to 14 is taken: [14, 15), delivered 18
+  BandwidthPort port(8, 3);
+  std::vector<BandwidthPort::Piece> pieces;
+  EXPECT_EQ(port.reserve(0, 32).delivered, 7u);
+  EXPECT_EQ(port.reserve(10, 16).delivered, 15u);
+  const auto c = port.reserve(2, 64, &pieces);
+  EXPECT_EQ(c.begin, 4u);
+  EXPECT_EQ(c.end, 14u);
+  EXPECT_EQ(c.delivered, 17u);
+  ASSERT_EQ(pieces.size(), 2u);
+  EXPECT_EQ(pieces[0].begin, 4u);
+  EXPECT_EQ(pieces[0].end, 10u);
+  EXPECT_EQ(pieces[1].begin, 12u);
+  EXPECT_EQ(pieces[1].end, 14u);
+  EXPECT_EQ(port.reserve(0, 8).delivered, 18u);
+  EXPECT_EQ(port.busy_cycles(), 4u + 2u + 8u + 1u);
+  EXPECT_EQ(port.free_at(), 15u);
+}
+
+TEST(MemoryTiming, ARequestForAnEarlierCycleUsesTheGapBeforeLaterBookings) {
+  // 8 bytes/cycle, no latency. A DMA books bursts at [20, 24) and [40, 44); a request made
+  // afterwards for cycle 5, 80 bytes (10 cycles), fits before them: [5, 15). Forgetting the
+  // bookings that ended by cycle 30 leaves [40, 44): a 2-cycle request for cycle 39 gets
+  // [39, 40) and [44, 45).
+  BandwidthPort port(8, 0);
+  port.reserve(20, 32);
+  port.reserve(40, 32);
+  const auto early = port.reserve(5, 80);
+  EXPECT_EQ(early.begin, 5u);
+  EXPECT_EQ(early.end, 15u);
+  port.forget_before(30);
+  std::vector<BandwidthPort::Piece> pieces;
+  const auto split = port.reserve(39, 16, &pieces);
+  EXPECT_EQ(split.begin, 39u);
+  EXPECT_EQ(split.end, 45u);
+  EXPECT_EQ(pieces.size(), 2u);
 }
 
 TEST(MemoryTiming, AccessOutsideTheMemoryIsRefused) {
