@@ -38,17 +38,15 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::
   // The request reaches the port at the initiator's local time (now + delay).
   const uint64_t start = clock_.now() + clock_.to_cycles(delay);
   port_.forget_before(clock_.now());
+  MemoryAccess access{payload.is_write(), length, start, 0, 0, 0, {}};
+  const BandwidthPort::Reservation reserved = port_.reserve(start, length, observer_ ? &access.pieces : nullptr);
   if (observer_) {
-    MemoryAccess access{payload.is_write(), length, start, 0, 0, 0, {}};
-    const BandwidthPort::Reservation reserved = port_.reserve(start, length, &access.pieces);
     access.port_begin = reserved.begin;
     access.port_end = reserved.end;
     access.delivered = reserved.delivered;
     observer_->accessed(*this, access);
-    delay = clock_.cycles(reserved.delivered - clock_.now());
-  } else {
-    delay = clock_.cycles(port_.reserve(start, length).delivered - clock_.now());
   }
+  delay = clock_.cycles(reserved.delivered - clock_.now());
   payload.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

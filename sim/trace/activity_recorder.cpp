@@ -158,11 +158,8 @@ void ActivityRecorder::accessed(const modules::MemoryTarget& memory, const modul
   // other accesses, and may be booked into a gap earlier than those booked before it. Pieces
   // of one kind that follow each other directly make one slice; the track is sorted at the end.
   const char* kind = access.write ? "write" : "read";
-  const uint64_t cycles = access.port_end > access.port_begin ? [&] {
-    uint64_t total = 0;
-    for (const auto& piece : access.pieces) total += piece.end - piece.begin;
-    return total;
-  }() : 0;
+  uint64_t cycles = 0;
+  for (const auto& piece : access.pieces) cycles += piece.end - piece.begin;
   uint64_t cycles_before = 0, bytes_given = 0;
   for (std::size_t i = 0; i < access.pieces.size(); ++i) {
     const auto& piece = access.pieces[i];
