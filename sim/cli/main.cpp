@@ -59,9 +59,8 @@ std::vector<trace::WrittenFile> write_outputs(const cli::Options& options, const
   report::write_file_atomically(options.out / "layers.csv", layers_text);
   const int64_t classes = workload.network.layers.back().output.elements();
   const std::vector<int32_t>& logits = result.logits;
-  const auto temporary = options.out / ".logits.npy.tmp";
-  npy::write_npy(temporary, npy::Dtype::Int32, {static_cast<int64_t>(logits.size()) / classes, classes}, logits.data());
-  std::filesystem::rename(temporary, options.out / "logits.npy");
+  report::write_file_atomically(options.out / "logits.npy",
+                                npy::encode_npy(npy::Dtype::Int32, {static_cast<int64_t>(logits.size()) / classes, classes}, logits.data()));
   std::vector<trace::WrittenFile> written;
   if (result.trace) {
     written = trace::write_trace_outputs(*result.trace, options.out);

@@ -1,5 +1,7 @@
 #include "sim/npy/npy_array.h"
 
+#include "sim/report/atomic_file.h"
+
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -215,7 +217,7 @@ NpyArray read_npy(const std::filesystem::path& file) {
   return parse_npy(content.data(), content.size(), file.string());
 }
 
-void write_npy(const std::filesystem::path& file, Dtype dtype, const std::vector<int64_t>& shape, const void* data) {
+std::string encode_npy(Dtype dtype, const std::vector<int64_t>& shape, const void* data) {
   std::string shape_text = "(";
   std::size_t count = 1;
   for (int64_t d : shape) {
@@ -229,29 +231,19 @@ void write_npy(const std::filesystem::path& file, Dtype dtype, const std::vector
   header.append((64 - unpadded % 64) % 64, ' ');
   header += '\n';
 
-  const std::filesystem::path temporary = file.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw NpyError(file.string() + ": cannot be written");
-    const char prefix[] = {'\x93', 'N', 'U', 'M', 'P', 'Y', 1, 0};
-    out.write(prefix, sizeof prefix);
-    const char length[] = {static_cast<char>(header.size() & 0xff), static_cast<char>(header.size() >> 8)};
-    out.write(length, 2);
-    out.write(header.data(), static_cast<std::streamsize>(header.size()));
-    out.write(static_cast<const char*>(data), static_cast<std::streamsize>(count * dtype_size(dtype)));
-    out.close();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);  // whole or not at all
-      throw NpyError(file.string() + ": write failed");
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, file, error);
-  if (error) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw NpyError(file.string() + ": cannot be written (" + error.message() + ")");
+  std::string bytes = {'\x93', 'N', 'U', 'M', 'P', 'Y', 1, 0};
+  bytes += static_cast<char>(header.size() & 0xff);
+  bytes += static_cast<char>(header.size() >> 8);
+  bytes += header;
+  bytes.append(static_cast<const char*>(data), count * dtype_size(dtype));
+  return bytes;
+}
+
+void write_npy(const std::filesystem::path& file, Dtype dtype, const std::vector<int64_t>& shape, const void* data) {
+  try {
+    report::write_file_atomically(file, encode_npy(dtype, shape, data));
+  } catch (const report::OutputError& e) {
+    throw NpyError(e.what());
   }
 }
 

@@ -37,7 +37,9 @@ struct NpyArray {
 // Parses an in-memory .npy image; `name` labels error messages. Never reads out of bounds.
 NpyArray parse_npy(const uint8_t* data, std::size_t size, const std::string& name);
 NpyArray read_npy(const std::filesystem::path& file);
-// Writes atomically (temporary file, then rename).
+// The bytes of a version 1.0 .npy file holding `data` (row-major, `shape`).
+std::string encode_npy(Dtype dtype, const std::vector<int64_t>& shape, const void* data);
+// Writes a .npy file whole or not at all (temporary file, rename); NpyError on failure.
 void write_npy(const std::filesystem::path& file, Dtype dtype, const std::vector<int64_t>& shape, const void* data);
 
 template <typename T>

@@ -51,6 +51,9 @@ TEST(Npy, AFailedWriteLeavesNoFileBehind) {
   const std::vector<int8_t> values = {1, 2, 3};
   EXPECT_THROW(write_npy(dir.path() / "a.npy", Dtype::Int8, {3}, values.data()), NpyError);
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "a.npy.tmp"));
+  int entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++entries;
+  EXPECT_EQ(entries, 1) << "only the folder a.npy: no temporary file left";
   EXPECT_THROW(write_npy(dir.path() / "missing" / "b.npy", Dtype::Int8, {3}, values.data()), NpyError);
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "missing"));
 }
