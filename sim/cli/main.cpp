@@ -61,14 +61,7 @@ std::vector<trace::WrittenFile> write_outputs(const cli::Options& options, const
   const std::vector<int32_t>& logits = result.logits;
   report::write_file_atomically(options.out / "logits.npy",
                                 npy::encode_npy(npy::Dtype::Int32, {static_cast<int64_t>(logits.size()) / classes, classes}, logits.data()));
-  std::vector<trace::WrittenFile> written;
-  if (result.trace) {
-    written = trace::write_trace_outputs(*result.trace, options.out);
-  } else {
-    // Traces of an earlier run in this folder would no longer match its stats.
-    std::error_code ignored;
-    for (const char* stale : {"trace.vcd", "timeline.json"}) std::filesystem::remove(options.out / stale, ignored);
-  }
+  std::vector<trace::WrittenFile> written = trace::write_trace_outputs(result.trace.get(), options.out);
   report::write_file_atomically(options.out / "report.html", html);
   written.push_back({options.out / "report.html", html.size()});
   return written;

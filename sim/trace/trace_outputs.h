@@ -13,9 +13,10 @@ struct WrittenFile {
   uint64_t bytes = 0;
 };
 
-// Puts what a traced run recorded into place, each file whole or not at all: the VCD (written
-// during the run, renamed now) and `directory`/timeline.json. Returns the files written.
-// Throws report::OutputError.
-std::vector<WrittenFile> write_trace_outputs(TraceRecording& recording, const std::filesystem::path& directory);
+// Puts what a run recorded (null: nothing) into place, each file whole or not at all: the VCD
+// (written during the run, renamed now) and `directory`/timeline.json. A trace file of a format
+// not recorded is removed: left from an earlier run, it would not match this run's stats.
+// Returns the files written. Throws report::OutputError.
+std::vector<WrittenFile> write_trace_outputs(TraceRecording* recording, const std::filesystem::path& directory);
 
 }  // namespace accelsim::trace

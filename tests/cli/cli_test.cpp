@@ -131,6 +131,15 @@ TEST(Cli, ARunWithoutTracingRemovesAnEarlierRunsTraces) {
   EXPECT_TRUE(std::filesystem::exists(out.path() / "report.html"));
 }
 
+TEST(Cli, ARunTracingOneFormatRemovesAnEarlierRunsTraceOfTheOther) {
+  TempDir out;
+  ASSERT_EQ(run_accelsim({"--config", lenet(), "--trace", "timeline", "--out", out.path().string(), "--quiet"}).exit_code, 0);
+  ASSERT_TRUE(std::filesystem::exists(out.path() / "timeline.json"));
+  ASSERT_EQ(run_accelsim({"--config", lenet(), "--trace", "vcd", "--images", "2", "--out", out.path().string(), "--quiet"}).exit_code, 0);
+  EXPECT_TRUE(std::filesystem::exists(out.path() / "trace.vcd"));
+  EXPECT_FALSE(std::filesystem::exists(out.path() / "timeline.json"));
+}
+
 TEST(Cli, ListParamsShowsHardwareKeysWithUnitsAndDefaults) {
   const auto result = run_accelsim({"--config", lenet(), "--list-params"});
   EXPECT_EQ(result.exit_code, 0);
