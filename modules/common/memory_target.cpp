@@ -1,5 +1,7 @@
 #include "modules/common/memory_target.h"
 
+#include "modules/common/blocking_access.h"
+
 #include <cstring>
 #include <stdexcept>
 
@@ -40,6 +42,11 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::
   port_.forget_before(clock_.now());
   MemoryAccess access{payload.is_write(), length, start, 0, 0, 0, {}};
   const BandwidthPort::Reservation reserved = port_.reserve(start, length, observer_ ? &access.pieces : nullptr);
+  if (auto* timing = payload.get_extension<PortTiming>()) {
+    timing->begin = reserved.begin;
+    timing->end = reserved.end;
+    timing->delivered = reserved.delivered;
+  }
   if (observer_) {
     access.port_begin = reserved.begin;
     access.port_end = reserved.end;

@@ -11,12 +11,11 @@ using mapper::Memory;
 using mapper::Opcode;
 
 Dma::Dma(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
-         uint64_t dram_latency_cycles, uint64_t burst_bytes)
+         uint64_t burst_bytes)
     : ExecutionUnit(name, clock, scoreboard, stats, queue_depth),
       dram_port("dram_port"),
       weight_port("weight_port"),
       activation_port("activation_port"),
-      dram_latency_cycles_(dram_latency_cycles),
       burst_bytes_(burst_bytes) {}
 
 tlm_utils::simple_initiator_socket<Dma>& Dma::port_for(Memory memory) {
@@ -37,37 +36,31 @@ void Dma::execute(const Dispatched& d, stats::LayerStats& layer) {
   const uint64_t target = in.target_address + in.target_image_stride * image;
   buffer_.resize(in.bytes);
 
-  // Times are offsets from now. A burst's write starts as its first bytes arrive: the first
-  // burst's after the DRAM's latency when reading from DRAM (at once from an SRAM, whose latency
-  // is folded into the read), every later burst's as the one before it has been delivered. The
-  // next read is requested as the previous one leaves the source's port, so reads stay in order.
-  const sc_core::sc_time source_latency = in.source == Memory::Dram ? clock_.cycles(dram_latency_cycles_) : sc_core::SC_ZERO_TIME;
-  sc_core::sc_time read_request = sc_core::SC_ZERO_TIME;
-  sc_core::sc_time first_bytes = source_latency;
-  sc_core::sc_time done = sc_core::SC_ZERO_TIME;
+  // A burst's write starts as its first bytes arrive (the read's first port cycle plus the
+  // source's latency); the next read is requested as this one leaves the source's port, so
+  // reads stay in order. Request times are offsets from now; the memories answer in cycles.
+  const uint64_t now = clock_.now();
+  uint64_t read_request = now, done = now;
   uint64_t offset = 0;
   do {
     const uint64_t bytes = std::min(burst_bytes_, in.bytes - offset);
-    const sc_core::sc_time read_done =
-        blocking_access(port_for(in.source), tlm::TLM_READ_COMMAND, source + offset, buffer_.data() + offset, bytes, read_request);
-    const sc_core::sc_time write_done =
-        blocking_access(port_for(in.target), tlm::TLM_WRITE_COMMAND, target + offset, buffer_.data() + offset, bytes, first_bytes);
-    done = std::max({done, read_done, write_done});
-    read_request = read_done - source_latency;
-    first_bytes = read_done;
+    PortTiming read, write;
+    blocking_access(port_for(in.source), tlm::TLM_READ_COMMAND, source + offset, buffer_.data() + offset, bytes,
+                    clock_.cycles(read_request - now), &read);
+    const uint64_t first_bytes = read.begin + (read.delivered - read.end);
+    blocking_access(port_for(in.target), tlm::TLM_WRITE_COMMAND, target + offset, buffer_.data() + offset, bytes,
+                    clock_.cycles(first_bytes - now), &write);
+    done = std::max({done, read.delivered, write.delivered});
+    read_request = read.end;
     offset += bytes;
   } while (offset < in.bytes);
 
-  if (in.source == Memory::Dram) {
-    layer.dram_read_bytes += static_cast<int64_t>(in.bytes);
-    (in.op == Opcode::LoadInput ? layer.dram_input_read_bytes : layer.dram_weight_read_bytes) += static_cast<int64_t>(in.bytes);
-  } else {
-    layer.traffic(in.source).read_bytes += static_cast<int64_t>(in.bytes);
-  }
-  if (in.target == Memory::Dram) layer.dram_write_bytes += static_cast<int64_t>(in.bytes);
-  else layer.traffic(in.target).write_bytes += static_cast<int64_t>(in.bytes);
+  const auto moved = static_cast<int64_t>(in.bytes);
+  layer.traffic(in.source).read_bytes += moved;
+  layer.traffic(in.target).write_bytes += moved;
+  if (in.source == Memory::Dram) (in.op == Opcode::LoadInput ? layer.dram_input_read_bytes : layer.dram_weight_read_bytes) += moved;
 
-  const uint64_t cycles = clock_.to_cycles(done);
+  const uint64_t cycles = done - now;
   layer.dma_busy_cycles += static_cast<int64_t>(cycles);
   spend(cycles);
 }

@@ -20,13 +20,12 @@ class Dma : public ExecutionUnit {
   tlm_utils::simple_initiator_socket<Dma> activation_port;
 
   Dma(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
-      uint64_t dram_latency_cycles, uint64_t burst_bytes);
+      uint64_t burst_bytes);
 
  private:
   void execute(const Dispatched& d, stats::LayerStats& layer) override;
   tlm_utils::simple_initiator_socket<Dma>& port_for(mapper::Memory memory);
 
-  uint64_t dram_latency_cycles_;
   uint64_t burst_bytes_;
   std::vector<uint8_t> buffer_;
 };
