@@ -35,15 +35,9 @@ void PeArray::execute(const Dispatched& d, stats::LayerStats& layer) {
   const sc_core::sc_time now = sc_core::SC_ZERO_TIME;
   sc_core::sc_time memory_done = now;
 
-  // Weights: tile_n rows of tile_k bytes; contiguous when the rows are packed.
+  // Weights: tile_n rows of tile_k bytes, packed.
   weights_.resize(static_cast<std::size_t>(tn * tk));
-  if (tile.weight_row_stride == static_cast<uint64_t>(tk)) {
-    memory_done = std::max(memory_done, blocking_access(weight_port, tlm::TLM_READ_COMMAND, tile.weight_address, weights_.data(), weights_.size(), now));
-  } else {
-    for (int64_t n = 0; n < tn; ++n)
-      memory_done = std::max(memory_done, blocking_access(weight_port, tlm::TLM_READ_COMMAND, tile.weight_address + n * tile.weight_row_stride,
-                                                 weights_.data() + n * tk, static_cast<uint64_t>(tk), now));
-  }
+  memory_done = std::max(memory_done, blocking_access(weight_port, tlm::TLM_READ_COMMAND, tile.weight_address, weights_.data(), weights_.size(), now));
   uint64_t weight_bytes = weights_.size();
 
   const int32_t* bias = nullptr;

@@ -67,10 +67,12 @@ class ProgramBuilder {
     for (const Layer& layer : network_.layers) {
       if (!layer.has_weights()) continue;
       total += weight_bytes(layer);
-      if (!layer.bias.empty()) bias_total += align_up(static_cast<uint64_t>(layer.gemm_n()) * 4, 4);
+      if (!layer.bias.empty()) bias_total += static_cast<uint64_t>(layer.gemm_n()) * 4;
     }
+    // The int32 biases go 4-byte aligned right after the resident weights.
+    auto bias_aligned = [&](uint64_t end_of_weights) { return bias_total > 0 ? align_up(end_of_weights, 4) : end_of_weights; };
     uint64_t resident_budget = capacity;
-    if (total + bias_total > capacity) {
+    if (bias_aligned(total) + bias_total > capacity) {
       // Half the SRAM streams the layers that do not fit, split into buffers that alternate.
       const uint64_t slots = hw_.weight_sram.double_buffered ? 2 : 1;
       weight_slot_bytes_ = capacity / 2 / slots;
@@ -80,6 +82,7 @@ class ProgramBuilder {
         throw MappingError("weight SRAM too small for the biases: they need " + bytes_text(bias_total) + ", " +
                            bytes_text(capacity - stream_region) + " are left beside the streaming buffers");
       resident_budget = capacity - stream_region - bias_total;
+      if (bias_total > 0) resident_budget = resident_budget / 4 * 4;  // room for the alignment
       for (uint64_t s = 0; s < slots; ++s)
         weight_slots_.push_back({add_buffer("weight_stream_" + std::to_string(s), Memory::WeightSram, capacity - stream_region + s * weight_slot_bytes_,
                                             weight_slot_bytes_),
@@ -103,7 +106,7 @@ class ProgramBuilder {
       address += weight_bytes(layer);
       program_.layers[l].resident = true;
     }
-    address = align_up(address, 4);
+    address = bias_aligned(address);
     for (std::size_t l = 0; l < network_.layers.size(); ++l) {
       const Layer& layer = network_.layers[l];
       if (!layer.has_weights() || layer.bias.empty()) continue;
@@ -307,16 +310,12 @@ class ProgramBuilder {
     std::size_t next_region = 0;
     for (std::size_t l = 0; l < network_.layers.size(); ++l) {
       const Layer& layer = network_.layers[l];
-      LayerMapping& mapping = program_.layers[l];
-      mapping.input_address = current.address;
       if (layer.type == LayerType::Flatten) {
-        mapping.output_address = current.address;
         outputs.push_back(current.address);
         continue;
       }
       const Slot output = regions_[next_region];
       next_region = (next_region + 1) % regions_.size();
-      mapping.output_address = output.address;
       outputs.push_back(output.address);
       if (layer.type == LayerType::MaxPool) {
         Instruction pool;
@@ -351,14 +350,13 @@ class ProgramBuilder {
     const int32_t index = static_cast<int32_t>(l);
     mapping.weight_dram_bytes_per_image = 0;
 
-    auto compute = [&](int64_t m0, int64_t m1, int64_t k0, int64_t k1, int64_t n0, int64_t n1, const Slot& weights, uint64_t weight_address,
-                       uint64_t row_stride, const Slot& accumulator) {
+    // `weights` holds rows n0..n1 of k1 - k0 bytes each, packed, from its address.
+    auto compute = [&](int64_t m0, int64_t m1, int64_t k0, int64_t k1, int64_t n0, int64_t n1, const Slot& weights, const Slot& accumulator) {
       Instruction c;
       c.op = Opcode::Compute;
       c.layer = index;
       c.m_begin = m0, c.m_end = m1, c.k_begin = k0, c.k_end = k1, c.n_begin = n0, c.n_end = n1;
-      c.weight_address = weight_address;
-      c.weight_row_stride = row_stride;
+      c.weight_address = weights.address;
       c.input_address = input.address;
       c.accumulator_address = accumulator.address;
       c.accumulate = k0 > 0;
@@ -393,21 +391,15 @@ class ProgramBuilder {
 
     for (int64_t n0 = 0, n_tile = 0; n0 < N; n0 += mapping.tile_n, ++n_tile) {
       const int64_t n1 = std::min(N, n0 + mapping.tile_n);
-      if (plan.resident) {
-        const Slot weights{plan.resident_buffer, plan.sram_address};
+      if (mapping.k_tiles == 1) {
+        // Whole windows (always so for resident weights): the block of rows n0..n1 stays in
+        // its buffer while every row tile uses it.
+        const Slot weights = plan.resident ? Slot{plan.resident_buffer, plan.sram_address + static_cast<uint64_t>(n0 * K)}
+                                           : load_block(n_tile, 0, static_cast<uint64_t>((n1 - n0) * K));
         for (int64_t m0 = 0; m0 < M; m0 += mapping.tile_m) {
           const int64_t m1 = std::min(M, m0 + mapping.tile_m);
           const Slot& accumulator = next(accumulator_slots_, accumulator_cursor_);
-          compute(m0, m1, 0, K, n0, n1, weights, plan.sram_address + static_cast<uint64_t>(n0 * K), static_cast<uint64_t>(K), accumulator);
-          requantize(m0, m1, n0, n1, accumulator);
-        }
-      } else if (mapping.k_tiles == 1) {
-        // The block stays in its buffer while every row tile uses it.
-        const Slot weights = load_block(n_tile, 0, static_cast<uint64_t>((n1 - n0) * K));
-        for (int64_t m0 = 0; m0 < M; m0 += mapping.tile_m) {
-          const int64_t m1 = std::min(M, m0 + mapping.tile_m);
-          const Slot& accumulator = next(accumulator_slots_, accumulator_cursor_);
-          compute(m0, m1, 0, K, n0, n1, weights, weights.address, static_cast<uint64_t>(K), accumulator);
+          compute(m0, m1, 0, K, n0, n1, weights, accumulator);
           requantize(m0, m1, n0, n1, accumulator);
         }
       } else {
@@ -418,7 +410,7 @@ class ProgramBuilder {
           for (int64_t k0 = 0, k_tile = 0; k0 < K; k0 += mapping.tile_k, ++k_tile) {
             const int64_t k1 = std::min(K, k0 + mapping.tile_k);
             const Slot weights = load_block(n_tile, k_tile, static_cast<uint64_t>((n1 - n0) * (k1 - k0)));
-            compute(m0, m1, k0, k1, n0, n1, weights, weights.address, static_cast<uint64_t>(k1 - k0), accumulator);
+            compute(m0, m1, k0, k1, n0, n1, weights, accumulator);
           }
           requantize(m0, m1, n0, n1, accumulator);
         }

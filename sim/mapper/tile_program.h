@@ -58,8 +58,7 @@ struct Instruction {
   int64_t m_begin = 0, m_end = 0;
   int64_t k_begin = 0, k_end = 0;
   int64_t n_begin = 0, n_end = 0;
-  uint64_t weight_address = 0;     // weight SRAM: element (n_begin, k_begin); rows are n
-  uint64_t weight_row_stride = 0;  // bytes between consecutive n rows
+  uint64_t weight_address = 0;     // weight SRAM: element (n_begin, k_begin); rows of tile_k bytes, packed
   uint64_t bias_address = 0;       // weight SRAM: int32 bias of channel n_begin (layers with bias)
   uint64_t input_address = 0;      // activation SRAM: the layer's input feature map, [C][H][W]
   uint64_t accumulator_address = 0;  // accumulator: the tile, [m][n] int32, row = (n_end - n_begin)
@@ -80,8 +79,6 @@ struct LayerMapping {
   bool resident = false;       // weights stay in the weight SRAM for the whole batch
   int64_t tile_m = 0, tile_k = 0, tile_n = 0;
   int64_t m_tiles = 0, k_tiles = 0, n_tiles = 0;
-  uint64_t input_address = 0;
-  uint64_t output_address = 0;
   uint64_t weight_dram_bytes_per_image = 0;  // streamed weights fetched per image
   int64_t instructions_per_image = 0;
 };

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "sim/run/workload.h"
+#include "tests/support/accelerator_bench.h"
 #include "tests/support/temp_dir.h"
 
 namespace accelsim::mapper {
@@ -67,6 +68,35 @@ TEST(Mapper, AccumulatorTooSmallForOnePartialSum) {
 TEST(Mapper, DramTooSmallForTheBatch) {
   const std::string message = mapping_error({"hardware.dram.capacity_bytes=100000"}, 2000);
   EXPECT_NE(message.find("DRAM holds 100000 bytes but the weights and 2000 images' inputs and outputs need"), std::string::npos) << message;
+}
+
+TEST(Mapper, WeightSramBuffersStayInsideTheCapacityAndApartWhateverItsSize) {
+  // 15 weight bytes (K = 3, N = 5) and 20 bias bytes, which go 4-byte aligned after the
+  // resident weights: a capacity just above 35 bytes must not let the aligned biases run past
+  // the end (or into a streaming buffer). Each size either maps with every weight SRAM buffer
+  // inside the capacity and none overlapping, or is a MappingError.
+  model::Network network = testing::pointwise_network(3, 4, 5);
+  network.layers[0].bias.assign(5, 7);
+  for (int64_t capacity = 24; capacity <= 80; ++capacity) {
+    hardware::HardwareConfig hw = testing::bench_hardware();
+    hw.weight_sram.capacity_bytes = capacity;
+    try {
+      const TileProgram program = map_network(network, hw, 1);
+      std::vector<Buffer> weight_buffers;
+      for (const Buffer& buffer : program.buffers)
+        if (buffer.memory == Memory::WeightSram) weight_buffers.push_back(buffer);
+      for (std::size_t a = 0; a < weight_buffers.size(); ++a) {
+        EXPECT_LE(weight_buffers[a].address + weight_buffers[a].bytes, static_cast<uint64_t>(capacity))
+            << weight_buffers[a].name << " at capacity " << capacity;
+        for (std::size_t b = a + 1; b < weight_buffers.size(); ++b) {
+          const bool apart = weight_buffers[a].address + weight_buffers[a].bytes <= weight_buffers[b].address ||
+                             weight_buffers[b].address + weight_buffers[b].bytes <= weight_buffers[a].address;
+          EXPECT_TRUE(apart) << weight_buffers[a].name << " and " << weight_buffers[b].name << " overlap at capacity " << capacity;
+        }
+      }
+    } catch (const MappingError&) {
+    }
+  }
 }
 
 }  // namespace

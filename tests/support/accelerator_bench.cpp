@@ -98,7 +98,6 @@ mapper::Instruction ProgramWriter::compute(int64_t m, int64_t k, int64_t n, uint
   c.k_end = k;
   c.n_end = n;
   c.weight_address = weight_address;
-  c.weight_row_stride = static_cast<uint64_t>(k);
   c.input_address = input_address;
   c.accumulator_address = accumulator_address;
   c.reads[0] = weights;
