@@ -74,7 +74,6 @@ class BandwidthPort {
   }
 
   uint64_t transfer_cycles(uint64_t bytes) const { return (bytes + bytes_per_cycle_ - 1) / bytes_per_cycle_; }
-  uint64_t latency() const { return latency_; }
   uint64_t busy_cycles() const { return busy_cycles_; }
   uint64_t free_at() const { return free_at_; }  // the end of the latest booking
 

@@ -7,12 +7,11 @@
 
 namespace accelsim::modules {
 
-MemoryTarget::MemoryTarget(sc_core::sc_module_name name, const Clock& clock, uint64_t capacity_bytes, uint64_t storage_bytes,
+MemoryTarget::MemoryTarget(sc_core::sc_module_name name, const Clock& clock, uint64_t storage_bytes,
                            uint64_t bytes_per_cycle, uint64_t latency_cycles)
     : sc_module(name),
       socket("socket"),
       clock_(clock),
-      capacity_(capacity_bytes),
       storage_(storage_bytes),
       port_(bytes_per_cycle, latency_cycles) {
   socket.register_b_transport(this, &MemoryTarget::b_transport);

@@ -44,13 +44,11 @@ class MemoryTarget : public sc_core::sc_module {
   // Several units bind to one memory (the DMA, the PE array, the requantization unit...).
   tlm_utils::multi_passthrough_target_socket<MemoryTarget> socket;
 
-  MemoryTarget(sc_core::sc_module_name name, const Clock& clock, uint64_t capacity_bytes, uint64_t storage_bytes,
-               uint64_t bytes_per_cycle, uint64_t latency_cycles);
+  // `storage_bytes`: the addresses backed by host memory (a DRAM's used part, an SRAM's whole).
+  MemoryTarget(sc_core::sc_module_name name, const Clock& clock, uint64_t storage_bytes, uint64_t bytes_per_cycle, uint64_t latency_cycles);
 
-  uint64_t capacity() const { return capacity_; }
   uint64_t read_bytes() const { return read_bytes_; }
   uint64_t write_bytes() const { return write_bytes_; }
-  uint64_t busy_cycles() const { return port_.busy_cycles(); }
   // Reports every timed access to `observer` (null: nobody).
   void observe(MemoryAccessObserver* observer) { observer_ = observer; }
 
@@ -64,7 +62,6 @@ class MemoryTarget : public sc_core::sc_module {
   bool in_range(uint64_t address, uint64_t length) const;
 
   const Clock& clock_;
-  uint64_t capacity_;
   std::vector<uint8_t> storage_;  // the used part of the address space
   BandwidthPort port_;
   uint64_t read_bytes_ = 0;

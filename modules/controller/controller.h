@@ -31,7 +31,6 @@ class Controller : public sc_core::sc_module {
   Controller(sc_core::sc_module_name name, const mapper::TileProgram& program, int64_t images,
              std::array<ExecutionUnit*, mapper::kUnitCount> units, Scoreboard& scoreboard, ControllerEvents events);
 
-  int64_t images_done() const { return images_done_; }
   bool finished() const { return images_done_ == images_; }
   // Notified when the last image is done.
   const sc_core::sc_event& finished_event() const { return finished_event_; }

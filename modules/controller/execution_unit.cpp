@@ -12,7 +12,6 @@ ExecutionUnit::ExecutionUnit(sc_core::sc_module_name name, const Clock& clock, S
 void ExecutionUnit::waited(const Dispatched&, stats::LayerStats&, uint64_t) {}
 
 void ExecutionUnit::spend(uint64_t cycles) {
-  busy_cycles_ += cycles;
   if (observer_) observer_->busy_until(*this, clock_.now() + cycles);
   if (cycles) sc_core::wait(clock_.cycles(cycles));
 }

@@ -36,7 +36,6 @@ class ExecutionUnit : public sc_core::sc_module {
 
   ExecutionUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth);
 
-  uint64_t busy_cycles() const { return busy_cycles_; }
   void observe(InstructionObserver* observer) { observer_ = observer; }
 
  protected:
@@ -58,7 +57,6 @@ class ExecutionUnit : public sc_core::sc_module {
   Scoreboard& scoreboard_;
   InstructionObserver* observer_ = nullptr;
   sc_core::sc_event parked_;  // never notified
-  uint64_t busy_cycles_ = 0;
 };
 
 }  // namespace accelsim::modules

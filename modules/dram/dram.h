@@ -10,7 +10,7 @@ namespace accelsim::modules {
 class Dram : public MemoryTarget {
  public:
   Dram(sc_core::sc_module_name name, const Clock& clock, const hardware::DramConfig& config, uint64_t bytes_used)
-      : MemoryTarget(name, clock, static_cast<uint64_t>(config.capacity_bytes), bytes_used,
+      : MemoryTarget(name, clock, bytes_used,
                      static_cast<uint64_t>(config.bandwidth_bytes_per_cycle), static_cast<uint64_t>(config.latency_cycles)) {}
 };
 

@@ -10,7 +10,7 @@ namespace accelsim::modules {
 class Sram : public MemoryTarget {
  public:
   Sram(sc_core::sc_module_name name, const Clock& clock, const hardware::SramConfig& config)
-      : MemoryTarget(name, clock, static_cast<uint64_t>(config.capacity_bytes), static_cast<uint64_t>(config.capacity_bytes),
+      : MemoryTarget(name, clock, static_cast<uint64_t>(config.capacity_bytes),
                      static_cast<uint64_t>(config.bytes_per_cycle()), static_cast<uint64_t>(config.latency_cycles)) {}
 };
 

@@ -28,7 +28,6 @@ class ConfigTree {
   void apply_override(const std::string& assignment);
 
   const YAML::Node& root() const { return root_; }
-  const std::filesystem::path& main_file() const { return main_file_; }
 
   // Where the value at `key_path` (canonical form, `a.b[2].c`) was written.
   SourceLocation locate(const std::string& key_path, const YAML::Node& node) const;

@@ -86,7 +86,6 @@ class Section {
   const std::string& path() const { return path_; }
   std::string key_path(const std::string& key) const { return join_key(path_, key); }
   const std::vector<ParamDoc>& docs() const { return *docs_; }
-  std::shared_ptr<std::vector<ParamDoc>> shared_docs() const { return docs_; }
 
   // Used by Param: marks the key as read and returns its node (undefined if absent or null).
   YAML::Node take(const std::string& key);

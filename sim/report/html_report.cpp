@@ -277,7 +277,7 @@ std::string roofline_section(const json& stats, double dram_bytes_per_cycle) {
       point.x = x_high;
       point.label += " (no DRAM traffic)";
     }
-  svg::Line roof{{}, "#2b2f36", fmt::format("roof: min({:g} MACs/cycle, intensity x {:g} DRAM bytes/cycle)", peak, dram_bytes_per_cycle), false,
+  svg::Line roof{{}, "#2b2f36", fmt::format("roof: min({:g} MACs/cycle, intensity x {:g} DRAM bytes/cycle)", peak, dram_bytes_per_cycle),
                  fmt::format("peak {:g}", peak)};
   if (dram_bytes_per_cycle > 0) {
     const double y_floor = std::min(lowest, x_low * dram_bytes_per_cycle) / 2;

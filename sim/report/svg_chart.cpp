@@ -255,13 +255,12 @@ std::string scatter_chart(const ScatterChart& chart) {
   for (const auto& line : chart.lines) {
     std::string points;
     for (const auto& [x, y] : line.points) points += px(to_x(x)) + "," + px(to_y(y)) + " ";
-    out += titled(fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"{}", points, line.color,
-                              line.dashed ? " stroke-dasharray=\"6 4\"" : ""),
+    out += titled(fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"", points, line.color),
                   line.tooltip);
   }
   for (const auto& point : chart.points)
     out += titled(fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"{}\" stroke=\"{}\" stroke-width=\"2\"", px(to_x(point.x)), px(to_y(point.y)),
-                              point.hollow ? "#ffffff" : point.color, point.hollow ? point.color : "#ffffff"),
+                              point.color, "#ffffff"),
                   point.tooltip);
   out += "</svg>\n";
   for (const auto& line : chart.lines)

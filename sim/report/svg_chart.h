@@ -55,13 +55,11 @@ struct Point {
   std::string color;
   std::string label;    // written next to the point
   std::string tooltip;
-  bool hollow = false;
 };
 struct Line {
   std::vector<std::pair<double, double>> points;
   std::string color;
   std::string tooltip;
-  bool dashed = false;
   std::string label;  // written at the line's last point
 };
 struct ScatterChart {

@@ -88,9 +88,7 @@ RunStats::RunStats(const model::Network& network, const hardware::HardwareConfig
 
 std::unique_ptr<LayerStats> RunStats::total() const {
   double requant_energy = 0;
-  for (const auto& layer : layers)
-    for (const auto& formula : layer->formulas())
-      if (formula.name() == "energy_requant_unit_pj") requant_energy += formula.value();
+  for (const auto& layer : layers) requant_energy += layer->formula("energy_requant_unit_pj");
   auto sum = std::make_unique<LayerStats>("total", hardware_, nullptr);
   for (const auto& layer : layers) sum->accumulate(*layer);
   sum->set_requant_energy_total(requant_energy);

@@ -185,7 +185,6 @@ ChildOutcome outcome_of(Running& child, int status) {
   ChildOutcome outcome;
   outcome.error_output = std::move(child.error_output);
   if (outcome.error_output.size() > ProcessPool::kErrorTail) outcome.error_output.erase(0, outcome.error_output.size() - ProcessPool::kErrorTail);
-  outcome.wall_seconds = std::chrono::duration<double>(Clock::now() - child.start).count();
   if (WIFEXITED(status)) {
     outcome.end = ChildEnd::Exited;
     outcome.exit_code = WEXITSTATUS(status);

@@ -36,7 +36,6 @@ struct ChildOutcome {
   int exit_code = -1;
   int signal = 0;
   std::string error_output;  // the child's stderr: its last kErrorTail bytes
-  double wall_seconds = 0;
 };
 
 // Runs commands as child processes, at most `parallel` at a time, launched in index order.

@@ -199,7 +199,7 @@ TEST(SvgChart, AnAxisOfValuesFarFromZeroWithATinySpreadHasAFewDistinctTicks) {
   // axis's step once came from that spread alone, adding it never moved a tick, and the chart
   // never finished (allocating as it went).
   svg::ScatterChart chart;
-  for (double offset : {0.0, 16.0, 32.0}) chart.points.push_back({1e17 + offset, -1e17, "#4e79a7", "", "", false});
+  for (double offset : {0.0, 16.0, 32.0}) chart.points.push_back({1e17 + offset, -1e17, "#4e79a7", "", ""});
   const GridLines grid = grid_lines(svg::scatter_chart(chart));
   for (const auto* ticks : {&grid.x, &grid.y}) {
     EXPECT_GE(ticks->size(), 2u);
@@ -208,7 +208,7 @@ TEST(SvgChart, AnAxisOfValuesFarFromZeroWithATinySpreadHasAFewDistinctTicks) {
   }
   // Ordinary values keep their round ticks: 0 to 100 by 20.
   svg::ScatterChart ordinary;
-  ordinary.points = {{3, 3, "#4e79a7", "", "", false}, {97, 97, "#4e79a7", "", "", false}};
+  ordinary.points = {{3, 3, "#4e79a7", "", ""}, {97, 97, "#4e79a7", "", ""}};
   EXPECT_EQ(grid_lines(svg::scatter_chart(ordinary)).x.size(), 6u);
 }
 
