@@ -140,8 +140,9 @@ std::string results_json(const ResultsTable& table) {
 void write_results(const ResultsTable& table, const fs::path& out) {
   report::write_file_atomically(out / "results.csv", results_csv(table));
   report::write_file_atomically(out / "results.json", results_json(table));
-  report::write_file_atomically(out / "pareto.svg", pareto_svg(table));
-  report::write_file_atomically(out / "report.html", sweep_report_html(table));
+  const std::string plot = pareto_svg(table);  // drawn once: a file of its own and in the report
+  report::write_file_atomically(out / "pareto.svg", plot);
+  report::write_file_atomically(out / "report.html", sweep_report_html(table, plot));
 }
 
 std::map<int64_t, PointResult> read_recorded_results(const SweepPlan& plan) {

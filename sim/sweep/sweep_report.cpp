@@ -5,7 +5,6 @@
 
 #include "sim/report/html_report.h"
 #include "sim/report/svg_chart.h"
-#include "sim/sweep/pareto_plot.h"
 
 namespace accelsim::sweep {
 
@@ -43,11 +42,11 @@ std::string points_table(const ResultsTable& table) {
 
 }  // namespace
 
-std::string sweep_report_html(const ResultsTable& table) {
+std::string sweep_report_html(const ResultsTable& table, const std::string& pareto_plot) {
   report::ReportInputs inputs;
   inputs.title = "accelsim sweep: " + table.name;
   inputs.subtitle = fmt::format("{} points: {} ok, {} failed, {} not run", table.rows.size(), table.ok(), table.failed(), table.not_run());
-  inputs.sections.push_back({"pareto", "Pareto front", pareto_svg(table)});
+  inputs.sections.push_back({"pareto", "Pareto front", pareto_plot});
   inputs.sections.push_back({"points", "Design points", points_table(table)});
   return report::render_report(inputs);
 }

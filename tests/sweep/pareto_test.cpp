@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "sim/sweep/pareto.h"
+#include "sim/sweep/pareto_plot.h"
 #include "sim/sweep/results_table.h"
 #include "sim/sweep/sweep_report.h"
 
@@ -88,7 +89,7 @@ TEST(SweepPareto, ResultsMarkOnlyOkPointsAndUseEachMetricsGoal) {
   EXPECT_EQ(table.not_run(), 1);
 
   // report.html: the Pareto plot and every point, the two Pareto points in bold, no scripts.
-  const std::string html = sweep::sweep_report_html(table);
+  const std::string html = sweep::sweep_report_html(table, sweep::pareto_svg(table));
   EXPECT_NE(html.find("5 points: 3 ok, 1 failed, 1 not run"), std::string::npos);
   EXPECT_NE(html.find("Pareto front"), std::string::npos);
   EXPECT_NE(html.find("<svg"), std::string::npos);
