@@ -74,13 +74,7 @@ std::string Options::usage() {
 Options Options::parse(int argc, const char* const* argv) {
   Options o;
   const po::options_description options = describe(o);
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(options).run(), values);
-    po::notify(values);
-  } catch (const po::error& e) {
-    throw UsageError(std::string(e.what()) + " (see accelsim --help)");
-  }
+  const po::variables_map values = parse_command_line(argc, argv, options, "accelsim --help");
   if (o.help || o.version) return o;
   if (!values.count("config")) throw UsageError("--config FILE is required (see accelsim --help)");
   o.config = values["config"].as<std::string>();

@@ -6,15 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "sim/cli/command_line.h"
 #include "sim/trace/trace_options.h"
 
 namespace accelsim::cli {
-
-// A malformed command line; exit code 2.
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 // The command line of `accelsim`, parsed with Boost.Program_options.
 struct Options {

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "sim/cli/command_line.h"
 #include "sim/cli/progress_bar.h"
 #include "sim/config/configuration_error.h"
 #include "sim/report/atomic_file.h"
@@ -44,11 +45,6 @@ struct SweepOptions {
   bool dry_run = false;
   bool quiet = false;
   bool help = false;
-};
-
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 int available_cores() {
@@ -98,13 +94,7 @@ std::string usage() {
 SweepOptions parse(int argc, char** argv) {
   SweepOptions o;
   const po::options_description options = describe(o);
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(options).run(), values);
-    po::notify(values);
-  } catch (const po::error& e) {
-    throw UsageError(std::string(e.what()) + " (see accelsim sweep --help)");
-  }
+  const po::variables_map values = parse_command_line(argc, argv, options, "accelsim sweep --help");
   if (o.help) return o;
   const int modes = !o.spec.empty() + !o.merge.empty() + !o.run_point.empty();
   if (modes != 1) throw UsageError("give one of --spec FILE, --merge DIR or --run-point JSON (see accelsim sweep --help)");
