@@ -31,7 +31,7 @@ using namespace accelsim;
 enum ExitCode { kBitExact = 0, kMismatch = 1, kBadInput = 2, kSimulationFailed = 3 };
 
 int fail(ExitCode code, const std::string& message) {
-  std::fputs(fmt::format("accelsim: error: {}\n", message).c_str(), stderr);
+  log::write(log::Level::Error, message);
   return code;
 }
 
@@ -102,9 +102,7 @@ int run_cli(int argc, char** argv) {
   } catch (const cli::UsageError& e) {
     return fail(kBadInput, e.what());
   }
-  log::Level level = log::Level::Warn;
-  log::parse_level(options.log_level, level);
-  log::set_level(options.quiet ? log::Level::Error : level);
+  log::set_level(options.quiet ? log::Level::Error : options.verbosity);
   if (options.help) {
     std::fputs(cli::Options::usage().c_str(), stdout);
     return 0;

@@ -82,8 +82,7 @@ Options Options::parse(int argc, const char* const* argv) {
   if (o.out.empty()) throw UsageError("--out needs a folder");
   if (o.images < 1) throw UsageError("--images must be at least 1, got " + std::to_string(o.images));
   if (o.watchdog_cycles < 0) throw UsageError("--watchdog-cycles must be 0 (off) or positive, got " + std::to_string(o.watchdog_cycles));
-  log::Level level;
-  if (!log::parse_level(o.log_level, level)) throw UsageError("--log-level must be error, warn, info or debug, got '" + o.log_level + "'");
+  if (!log::parse_level(o.log_level, o.verbosity)) throw UsageError("--log-level must be error, warn, info or debug, got '" + o.log_level + "'");
   parse_trace(values, o.trace);
   return o;
 }

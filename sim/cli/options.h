@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/cli/command_line.h"
+#include "sim/log/log.h"
 #include "sim/trace/trace_options.h"
 
 namespace accelsim::cli {
@@ -18,7 +19,8 @@ struct Options {
   std::filesystem::path out = "out";
   std::vector<std::string> overrides;
   std::vector<std::string> bit_flips;  // LAYER:INDEX:BIT[:IMAGE]
-  std::string log_level = "warn";
+  std::string log_level = "warn";         // as given
+  log::Level verbosity = log::Level::Warn;  // parsed from log_level
   int64_t watchdog_cycles = 100'000'000;
   bool quiet = false;
   bool help = false;
