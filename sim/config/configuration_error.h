@@ -23,10 +23,12 @@ class ConfigurationError : public std::runtime_error {
 
   const SourceLocation& where() const { return where_; }
   const std::string& key() const { return key_; }
+  const std::string& message() const { return message_; }  // what() without location and key
 
  private:
   SourceLocation where_;
   std::string key_;
+  std::string message_;
 };
 
 }  // namespace accelsim::config

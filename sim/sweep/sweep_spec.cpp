@@ -284,13 +284,6 @@ void collect_paths(const YAML::Node& node, const std::string& path, std::vector<
   }
 }
 
-// The message of a ConfigurationError without its location and key prefix.
-std::string bare_message(const ConfigurationError& e) {
-  std::string text = e.what();
-  const std::string prefix = e.where().to_string() + ": " + (e.key().empty() ? "" : e.key() + ": ");
-  return text.rfind(prefix, 0) == 0 ? text.substr(prefix.size()) : text;
-}
-
 // Axis keys must exist in every base config, and each value must pass the config's checks.
 void check_against_configs(const ConfigTree& tree, const SweepSpec& spec, const std::vector<WrittenColumn>& columns,
                            const std::vector<std::vector<WrittenSetting>>& values_by_column, const YAML::Node& base_node) {
@@ -328,7 +321,7 @@ void check_against_configs(const ConfigTree& tree, const SweepSpec& spec, const 
         try {
           probe.apply_override(key + "=" + first.setting.value);
         } catch (const ConfigurationError& e) {
-          const std::string reason = bare_message(e);
+          const std::string reason = e.message();
           if (reason.rfind("value is not valid YAML", 0) == 0) fail_at(tree, first.path, first.node, key + "=" + first.setting.value + ": " + reason);
           std::string message = "'" + key + "' is not a key of " + base.string();
           if (auto hint = config::closest_match(key, known_paths)) message += " (did you mean '" + *hint + "'?)";
@@ -352,7 +345,7 @@ void check_against_configs(const ConfigTree& tree, const SweepSpec& spec, const 
       try {
         run::load_workload(first_base, overrides);
       } catch (const ConfigurationError& e) {
-        reason = bare_message(e);
+        reason = e.message();
       } catch (const std::exception& e) {
         reason = e.what();
       }
