@@ -8,9 +8,13 @@ namespace accelsim::report {
 
 namespace fs = std::filesystem;
 
-void write_file_atomically(const fs::path& file, const std::string& content) {
+fs::path temporary_name_for(const fs::path& destination) {
   std::random_device entropy;
-  const fs::path temporary = file.parent_path() / ("." + file.filename().string() + ".tmp" + std::to_string(entropy()));
+  return destination.parent_path() / ("." + destination.filename().string() + ".tmp" + std::to_string(entropy()));
+}
+
+void write_file_atomically(const fs::path& file, const std::string& content) {
+  const fs::path temporary = temporary_name_for(file);
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out) throw OutputError(file.string() + ": cannot be written (" + std::error_code(errno, std::generic_category()).message() + ")");

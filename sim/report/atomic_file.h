@@ -12,6 +12,10 @@ class OutputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A fresh temporary name beside `destination` (".NAME.tmpNNNN"): what write_file_atomically
+// writes first, and what writers that stream a file (the VCD) use before renaming it.
+std::filesystem::path temporary_name_for(const std::filesystem::path& destination);
+
 // Writes `content` to a temporary file beside `file` and renames it into place: readers see
 // the old file or the whole new one, never a part.
 void write_file_atomically(const std::filesystem::path& file, const std::string& content);

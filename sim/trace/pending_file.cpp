@@ -1,6 +1,5 @@
 #include "sim/trace/pending_file.h"
 
-#include <random>
 #include <system_error>
 
 #include "sim/report/atomic_file.h"
@@ -51,11 +50,6 @@ uint64_t PendingFile::size() const {
   std::error_code ec;
   const auto bytes = fs::file_size(committed_ ? destination_ : temporary_, ec);
   return ec ? 0 : static_cast<uint64_t>(bytes);
-}
-
-fs::path temporary_name_for(const fs::path& destination) {
-  std::random_device entropy;
-  return destination.parent_path() / ("." + destination.filename().string() + ".tmp" + std::to_string(entropy()));
 }
 
 }  // namespace accelsim::trace

@@ -30,8 +30,4 @@ class PendingFile {
   bool committed_ = false;
 };
 
-// A fresh temporary name beside `destination` (".NAME.tmpNNNN"), for writers that cannot
-// write through report::write_file_atomically.
-std::filesystem::path temporary_name_for(const std::filesystem::path& destination);
-
 }  // namespace accelsim::trace

@@ -5,6 +5,8 @@
 #include <limits>
 #include <type_traits>
 
+#include "sim/report/atomic_file.h"
+
 namespace accelsim::trace {
 
 namespace {
@@ -74,7 +76,7 @@ VcdRecorder::VcdRecorder(sc_core::sc_module_name name, const modules::Clock& clo
       clock_(clock),
       window_begin_(options.window_begin),
       window_end_(options.window_end),
-      temporary_(temporary_name_for(options.vcd_file)),
+      temporary_(report::temporary_name_for(options.vcd_file)),
       destination_(options.vcd_file),
       inside_window_(options.window_begin == 0),
       wake_at_(kNever) {
