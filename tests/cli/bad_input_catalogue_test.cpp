@@ -4,9 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <functional>
-#include <sstream>
 
 #include "sim/npy/npy_array.h"
 #include "tests/support/run_command.h"
@@ -24,10 +22,7 @@ struct Workspace {
 
   // configs/lenet.yaml with every relative path made absolute, so it can live anywhere.
   std::string lenet() const {
-    std::ifstream in(source_dir() / "configs/lenet.yaml");
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string yaml = text.str();
+    std::string yaml = read_file(source_dir() / "configs/lenet.yaml");
     const std::string configs = (source_dir() / "configs").string() + "/";
     for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
              {"- hardware/", "- " + configs + "hardware/"}, {"../data/", (source_dir() / "data").string() + "/"}, {": lenet/", ": " + configs + "lenet/"}}) {

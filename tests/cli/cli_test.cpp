@@ -3,7 +3,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
@@ -11,18 +10,15 @@
 namespace accelsim::testing {
 namespace {
 
-std::string lenet() { return (source_dir() / "configs/lenet.yaml").string(); }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 TEST(Cli, RunsLeNetAndWritesStatsAndLayers) {
   TempDir out;
-  const auto result = run_accelsim({"--config", lenet(), "--images", "3", "--out", out.path().string()});
+  const auto result = run_accelsim({"--config", lenet_config(), "--images", "3", "--out", out.path().string()});
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_TRUE(contains(result.output, "bit-exact   every layer of every image matches the golden model")) << result.output;
 
-  std::ifstream in(out.path() / "stats.json");
-  const auto stats = nlohmann::json::parse(in);
+  const auto stats = read_json(out.path() / "stats.json");
   EXPECT_EQ(stats["images"], 3);
   EXPECT_EQ(stats["bit_exact"], true);
   EXPECT_GE(stats["accuracy"].get<double>(), 0.0);
@@ -39,31 +35,29 @@ TEST(Cli, RunsLeNetAndWritesStatsAndLayers) {
     EXPECT_TRUE(stats["total"].contains(key)) << "total lacks " << key;
   EXPECT_EQ(stats["total"]["macs"], 3 * 416520);
 
-  std::ifstream csv(out.path() / "layers.csv");
-  std::string header;
-  std::getline(csv, header);
+  const std::string csv = read_file(out.path() / "layers.csv");
+  const std::string header = csv.substr(0, csv.find('\n'));
   EXPECT_TRUE(contains(header, "LayerID,Layer,Type,MACs,Total Cycles,Compute Cycles,Stall Cycles,Overall Util %")) << header;
   EXPECT_TRUE(std::filesystem::exists(out.path() / "logits.npy"));
 }
 
 TEST(Cli, SetOverridesAKeyAndRejectsAMissingPath) {
   TempDir out;
-  auto result = run_accelsim({"--config", lenet(), "--set", "hardware.pe_array.rows=16", "--set", "hardware.pe_array.cols=4", "--out",
+  auto result = run_accelsim({"--config", lenet_config(), "--set", "hardware.pe_array.rows=16", "--set", "hardware.pe_array.cols=4", "--out",
                               out.path().string(), "--quiet"});
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  std::ifstream in(out.path() / "stats.json");
-  const auto stats = nlohmann::json::parse(in);
+  const auto stats = read_json(out.path() / "stats.json");
   EXPECT_EQ(stats["hardware"]["pe_array"]["rows"], 16);
   EXPECT_EQ(stats["hardware"]["pe_array"]["cols"], 4);
 
-  result = run_accelsim({"--config", lenet(), "--set", "hardware.pe_array.rwos=16", "--out", out.path().string()});
+  result = run_accelsim({"--config", lenet_config(), "--set", "hardware.pe_array.rwos=16", "--out", out.path().string()});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_TRUE(contains(result.output, "--set hardware.pe_array.rwos=16: hardware.pe_array.rwos: no such key")) << result.output;
 }
 
 TEST(Cli, SetWithAValueOfTheWrongTypeNamesTheKey) {
   TempDir out;
-  const auto result = run_accelsim({"--config", lenet(), "--set", "hardware.pe_array.rows=many", "--out", out.path().string()});
+  const auto result = run_accelsim({"--config", lenet_config(), "--set", "hardware.pe_array.rows=many", "--out", out.path().string()});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_TRUE(contains(result.output, "hardware.pe_array.rows: expected an integer, got 'many'")) << result.output;
   EXPECT_FALSE(std::filesystem::exists(out.path() / "stats.json"));
@@ -71,7 +65,7 @@ TEST(Cli, SetWithAValueOfTheWrongTypeNamesTheKey) {
 
 TEST(Cli, ImagesBeyondTheDataSetIsBadInput) {
   TempDir out;
-  const auto result = run_accelsim({"--config", lenet(), "--images", "2001", "--out", out.path().string()});
+  const auto result = run_accelsim({"--config", lenet_config(), "--images", "2001", "--out", out.path().string()});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_TRUE(contains(result.output, "--images 2001")) << result.output;
   EXPECT_TRUE(contains(result.output, "holds only 2000 images")) << result.output;
@@ -80,7 +74,7 @@ TEST(Cli, ImagesBeyondTheDataSetIsBadInput) {
 TEST(Cli, UnwritableOutputFolderIsBadInputAndWritesNothing) {
   TempDir dir;
   dir.write("a_file", "x");
-  const auto result = run_accelsim({"--config", lenet(), "--out", (dir.path() / "a_file" / "out").string()});
+  const auto result = run_accelsim({"--config", lenet_config(), "--out", (dir.path() / "a_file" / "out").string()});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_TRUE(contains(result.output, "--out")) << result.output;
 }
@@ -95,23 +89,23 @@ TEST(Cli, BadConfigNamesFileLineAndColumn) {
 
 TEST(Cli, ANetworkThatDoesNotFitNamesTheLayerAndTheShortCapacity) {
   TempDir out;
-  const auto result = run_accelsim({"--config", lenet(), "--set", "hardware.activation_sram.capacity_bytes=8192", "--out", out.path().string()});
+  const auto result = run_accelsim({"--config", lenet_config(), "--set", "hardware.activation_sram.capacity_bytes=8192", "--out", out.path().string()});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_TRUE(contains(result.output, "layer conv1: the activation SRAM holds 8192 bytes but needs 11520 bytes")) << result.output;
 }
 
 TEST(Cli, AMismatchExitsWithOneAndNamesImageLayerAndIndex) {
   TempDir out;
-  const auto result = run_accelsim({"--config", lenet(), "--images", "2", "--flip-bit", "fc6:3:0:1", "--out", out.path().string(), "--quiet"});
+  const auto result = run_accelsim({"--config", lenet_config(), "--images", "2", "--flip-bit", "fc6:3:0:1", "--out", out.path().string(), "--quiet"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_TRUE(contains(result.output, "image 1, layer fc6, index 3")) << result.output;
 }
 
 TEST(Cli, UsageErrors) {
   EXPECT_EQ(run_accelsim({}).exit_code, 2);
-  EXPECT_EQ(run_accelsim({"--config", lenet(), "--bogus"}).exit_code, 2);
-  EXPECT_EQ(run_accelsim({"--config", lenet(), "--images", "0"}).exit_code, 2);
-  EXPECT_EQ(run_accelsim({"--config", lenet(), "--log-level", "loud"}).exit_code, 2);
+  EXPECT_EQ(run_accelsim({"--config", lenet_config(), "--bogus"}).exit_code, 2);
+  EXPECT_EQ(run_accelsim({"--config", lenet_config(), "--images", "0"}).exit_code, 2);
+  EXPECT_EQ(run_accelsim({"--config", lenet_config(), "--log-level", "loud"}).exit_code, 2);
   const auto help = run_accelsim({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_TRUE(contains(help.output, "--config")) << help.output;
@@ -122,10 +116,10 @@ TEST(Cli, UsageErrors) {
 
 TEST(Cli, ARunWithoutTracingRemovesAnEarlierRunsTraces) {
   TempDir out;
-  ASSERT_EQ(run_accelsim({"--config", lenet(), "--trace", "vcd,timeline", "--out", out.path().string(), "--quiet"}).exit_code, 0);
+  ASSERT_EQ(run_accelsim({"--config", lenet_config(), "--trace", "vcd,timeline", "--out", out.path().string(), "--quiet"}).exit_code, 0);
   ASSERT_TRUE(std::filesystem::exists(out.path() / "trace.vcd"));
   ASSERT_TRUE(std::filesystem::exists(out.path() / "timeline.json"));
-  ASSERT_EQ(run_accelsim({"--config", lenet(), "--images", "2", "--out", out.path().string(), "--quiet"}).exit_code, 0);
+  ASSERT_EQ(run_accelsim({"--config", lenet_config(), "--images", "2", "--out", out.path().string(), "--quiet"}).exit_code, 0);
   EXPECT_FALSE(std::filesystem::exists(out.path() / "trace.vcd"));
   EXPECT_FALSE(std::filesystem::exists(out.path() / "timeline.json"));
   EXPECT_TRUE(std::filesystem::exists(out.path() / "report.html"));
@@ -133,15 +127,15 @@ TEST(Cli, ARunWithoutTracingRemovesAnEarlierRunsTraces) {
 
 TEST(Cli, ARunTracingOneFormatRemovesAnEarlierRunsTraceOfTheOther) {
   TempDir out;
-  ASSERT_EQ(run_accelsim({"--config", lenet(), "--trace", "timeline", "--out", out.path().string(), "--quiet"}).exit_code, 0);
+  ASSERT_EQ(run_accelsim({"--config", lenet_config(), "--trace", "timeline", "--out", out.path().string(), "--quiet"}).exit_code, 0);
   ASSERT_TRUE(std::filesystem::exists(out.path() / "timeline.json"));
-  ASSERT_EQ(run_accelsim({"--config", lenet(), "--trace", "vcd", "--images", "2", "--out", out.path().string(), "--quiet"}).exit_code, 0);
+  ASSERT_EQ(run_accelsim({"--config", lenet_config(), "--trace", "vcd", "--images", "2", "--out", out.path().string(), "--quiet"}).exit_code, 0);
   EXPECT_TRUE(std::filesystem::exists(out.path() / "trace.vcd"));
   EXPECT_FALSE(std::filesystem::exists(out.path() / "timeline.json"));
 }
 
 TEST(Cli, ListParamsShowsHardwareKeysWithUnitsAndDefaults) {
-  const auto result = run_accelsim({"--config", lenet(), "--list-params"});
+  const auto result = run_accelsim({"--config", lenet_config(), "--list-params"});
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_TRUE(contains(result.output, "hardware.pe_array.rows")) << result.output;
   EXPECT_TRUE(contains(result.output, "[bytes/cycle]")) << result.output;

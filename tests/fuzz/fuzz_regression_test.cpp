@@ -4,8 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <vector>
 
 #include "fuzz/fuzz_entries.h"
@@ -24,10 +22,9 @@ int replay(const std::string& target, Entry entry) {
     if (!fs::exists(folder)) continue;
     for (const auto& file : fs::directory_iterator(folder)) {
       if (!file.is_regular_file() || file.path().filename() == "README.md") continue;
-      std::ifstream in(file.path(), std::ios::binary);
-      const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const std::string bytes = testing::read_file(file.path());  // an unreadable input fails, not replays as empty
       SCOPED_TRACE(file.path().string());
-      entry(bytes.data(), bytes.size());
+      entry(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
       ++inputs;
     }
   }

@@ -4,11 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cstdlib>
-#include <fstream>
 
 #include "sim/run/simulation.h"
 #include "sim/run/workload.h"
+#include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
 
 namespace accelsim::run {
@@ -74,12 +73,10 @@ TEST_P(FastAgainstDetailed, SameValuesAndSameComputeCyclesLayerByLayer) {
   EXPECT_EQ(detailed.stats->correct, detailed.stats->golden_correct);
 
   testing::TempDir out;
-  const std::string command = std::string(ACCELSIM_BINARY) + " --config " + (testing::source_dir() / "configs" / c.config).string() +
-                              " --images " + std::to_string(kImages) + " --quiet --set hardware.pe_array.dataflow=" + c.dataflow +
-                              " --out " + out.path().string();
-  ASSERT_EQ(std::system(command.c_str()), 0) << command;
-  std::ifstream in(out.path() / "stats.json");
-  const auto fast = nlohmann::json::parse(in);
+  const auto run = testing::run_accelsim({"--config", (testing::source_dir() / "configs" / c.config).string(), "--images", std::to_string(kImages),
+                                          "--quiet", "--set", std::string("hardware.pe_array.dataflow=") + c.dataflow, "--out", out.path().string()});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto fast = nlohmann::json::parse(testing::read_file(out.path() / "stats.json"));
   ASSERT_EQ(fast["layers"].size(), detailed.stats->layers.size());
   for (std::size_t l = 0; l < detailed.stats->layers.size(); ++l) {
     const auto& layer = *detailed.stats->layers[l];

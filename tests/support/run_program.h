@@ -18,6 +18,9 @@ struct ProgramResult {
 // started, and says so in `timed_out` (a guard against a hung tool, not a timing check).
 ProgramResult run_program(const std::filesystem::path& program, const std::vector<std::string>& arguments, int timeout_seconds = 120);
 
+// Runs `script` with /bin/sh -c, as run_program does.
+inline ProgramResult run_shell(const std::string& script, int timeout_seconds = 120) { return run_program("/bin/sh", {"-c", script}, timeout_seconds); }
+
 // `name` found on PATH, or nothing.
 std::optional<std::filesystem::path> find_program(const std::string& name);
 

@@ -36,6 +36,8 @@ std::filesystem::path TempDir::write(const std::string& relative, const std::str
 
 std::filesystem::path source_dir() { return ACCELSIM_SOURCE_DIR; }
 
+std::string lenet_config() { return (source_dir() / "configs/lenet.yaml").string(); }
+
 std::string read_file(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + file.string());

@@ -7,7 +7,6 @@
 namespace accelsim::testing {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 TEST(SweepCli, ABadSpecIsExitCode2WithFileKeyLineAndColumn) {
   TempDir dir;

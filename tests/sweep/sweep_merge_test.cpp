@@ -19,7 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // Three points, one of which does not map (a 64x64 array with an 8 KiB weight SRAM).
 const char* const kSpec = R"(name: scale_out

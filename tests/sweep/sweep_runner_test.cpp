@@ -24,9 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-json read_json(const fs::path& file) { return json::parse(read_file(file)); }
 
 CommandResult sweep(const fs::path& spec, const fs::path& out, std::vector<std::string> extra = {}) {
   std::vector<std::string> arguments = {"sweep", "--spec", spec.string(), "--out", out.string()};

@@ -17,8 +17,6 @@ namespace accelsim::testing {
 
 namespace fs = std::filesystem;
 
-std::string lenet_config() { return (source_dir() / "configs/lenet.yaml").string(); }
-
 fs::path write_spec(const TempDir& dir, const std::string& body, const std::string& name) {
   return dir.write(name, "base: " + lenet_config() + "\n" + body);
 }
@@ -151,8 +149,6 @@ int wait_for_exit(pid_t pid) {
   if (waitpid(pid, &status, 0) != pid) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
-
-ProgramResult run_shell(const std::string& script) { return run_program("/bin/sh", {"-c", script}); }
 
 std::vector<fs::path> files_containing(const fs::path& folder, const std::string& part) {
   std::vector<fs::path> files;

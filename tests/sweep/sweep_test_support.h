@@ -14,8 +14,6 @@
 
 namespace accelsim::testing {
 
-std::string lenet_config();
-
 // Writes a sweep spec into `dir` whose first line is `base:` (configs/lenet.yaml); `body` follows.
 std::filesystem::path write_spec(const TempDir& dir, const std::string& body, const std::string& name = "spec.yaml");
 
@@ -61,10 +59,6 @@ bool eventually(Condition done, int seconds = 60);
 pid_t start_accelsim(const std::vector<std::string>& arguments, const std::filesystem::path& output);
 // Waits for it; its exit code, or 128 + the signal that ended it.
 int wait_for_exit(pid_t pid);
-
-// Runs `script` with /bin/sh -c through tests/support/run_program (stdin /dev/null, stdout and
-// stderr together).
-ProgramResult run_shell(const std::string& script);
 
 // The regular files under `folder` (not recursive) whose name contains `part`.
 std::vector<std::filesystem::path> files_containing(const std::filesystem::path& folder, const std::string& part);

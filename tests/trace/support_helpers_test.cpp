@@ -12,8 +12,6 @@
 namespace accelsim::testing {
 namespace {
 
-ProgramResult run_shell(const std::string& script, int timeout_seconds) { return run_program("/bin/sh", {"-c", script}, timeout_seconds); }
-
 TEST(RunProgram, CapturesBothOutputsAndTheExitCode) {
   const ProgramResult result = run_shell("echo out; echo err >&2; exit 3", 60);
   EXPECT_FALSE(result.timed_out);

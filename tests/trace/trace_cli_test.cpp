@@ -23,14 +23,11 @@ namespace fs = std::filesystem;
 
 constexpr uint64_t kCyclePs = 2000;  // LeNet's edge-small runs at 500 MHz
 
-std::string lenet() { return (source_dir() / "configs/lenet.yaml").string(); }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-json read_json(const fs::path& file) { return json::parse(read_file(file)); }
 
 CommandResult run_lenet(const fs::path& out, std::vector<std::string> extra) {
-  std::vector<std::string> arguments = {"--config", lenet(), "--out", out.string()};
+  std::vector<std::string> arguments = {"--config", lenet_config(), "--out", out.string()};
   arguments.insert(arguments.end(), extra.begin(), extra.end());
   return run_accelsim(arguments);
 }
