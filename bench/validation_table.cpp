@@ -14,11 +14,14 @@
 #include <vector>
 
 #include "bench/child_process.h"
+#include "modules/pe_array/dataflow.h"
 #include "sim/report/atomic_file.h"
+#include "sim/run/workload.h"
 
 namespace {
 
 using nlohmann::json;
+using accelsim::hardware::Dataflow;
 
 json run_accelsim(const std::string& dataflow, const std::string& timing, int size, const std::filesystem::path& out) {
   const std::string config = std::string(ACCELSIM_SOURCE_DIR) + "/configs/lenet.yaml";
@@ -32,15 +35,17 @@ json run_accelsim(const std::string& dataflow, const std::string& timing, int si
 }
 
 // Why accelsim's fast figure differs from SCALE-Sim's for this layer.
-std::string reason(const std::string& dataflow, int64_t fast, int64_t scalesim, int64_t m, int64_t k, int64_t n, int size, const json& mapping) {
+std::string reason(Dataflow dataflow, int64_t fast, int64_t scalesim, const accelsim::model::Layer& layer, int size, const json& mapping) {
   if (fast == scalesim + 1) return "equal up to SCALE-Sim's 0-based last cycle";
   std::vector<std::string> parts;
-  const int64_t sr = dataflow == "os" ? m : k, sc = dataflow == "is" ? m : n, t = dataflow == "ws" ? m : dataflow == "os" ? k : n;
+  const auto space = accelsim::modules::fold_space(dataflow, layer.gemm_m(), layer.gemm_k(), layer.gemm_n());
+  const int64_t sr = space.spatial_rows, sc = space.spatial_cols, t = space.temporal;
+  const bool os = dataflow == Dataflow::OutputStationary;
   const int64_t folds = ((sr + size - 1) / size) * ((sc + size - 1) / size);
   const int64_t tiles = mapping.value("m_tiles", 1) * mapping.value("k_tiles", 1) * mapping.value("n_tiles", 1);
-  if (dataflow != "os" && folds > 1 && t >= size) parts.push_back("consecutive folds overlap (shadow registers), no R-cycle preload per fold");
-  if (dataflow == "os" && folds > 1) parts.push_back("fold results drain over the row bus while the next fold computes");
-  if (dataflow != "os" && folds > 1 && t < size) parts.push_back(fmt::format("T = {} < C: each fold waits {} cycles for its row writes", t, size));
+  if (!os && folds > 1 && t >= size) parts.push_back("consecutive folds overlap (shadow registers), no R-cycle preload per fold");
+  if (os && folds > 1) parts.push_back("fold results drain over the row bus while the next fold computes");
+  if (!os && folds > 1 && t < size) parts.push_back(fmt::format("T = {} < C: each fold waits {} cycles for its row writes", t, size));
   if (sr % size != 0 || sc % size != 0) parts.push_back("partial folds drain only their used columns/rows, SCALE-Sim charges the full array");
   if (tiles > 1) parts.push_back(fmt::format("{} tiles ({} x {} x {} for the accumulator and weight buffers) each fill and drain the array",
                                              tiles, mapping.value("m_tiles", 1), mapping.value("k_tiles", 1), mapping.value("n_tiles", 1)));
@@ -60,7 +65,9 @@ int main(int argc, char** argv) {
   const std::filesystem::path output = argc > 1 ? std::filesystem::path(argv[1]) : std::filesystem::path(ACCELSIM_SOURCE_DIR) / "docs/validation.md";
   const std::filesystem::path scratch = std::filesystem::temp_directory_path() / ("accelsim-validation-" + std::to_string(getpid()));
   const std::vector<int> sizes = {8, 16, 32};
-  const std::vector<std::string> dataflows = {"ws", "os", "is"};
+  const std::vector<Dataflow> dataflows = {Dataflow::WeightStationary, Dataflow::OutputStationary, Dataflow::InputStationary};
+  // The layers' GEMM shapes, for the reasons: from the network itself.
+  const auto workload = accelsim::run::load_workload(std::string(ACCELSIM_SOURCE_DIR) + "/configs/lenet.yaml", {});
   const std::vector<std::string> timings = {"fast", "detailed", "scalesim"};
 
   std::string md =
@@ -80,7 +87,8 @@ int main(int argc, char** argv) {
 
   int differences = 0;
   for (int size : sizes) {
-    for (const auto& dataflow : dataflows) {
+    for (const Dataflow dataflow_id : dataflows) {
+      const std::string dataflow = accelsim::hardware::name_of(dataflow_id);
       std::map<std::string, json> stats;
       for (const auto& timing : timings) stats[timing] = run_accelsim(dataflow, timing, size, scratch / (dataflow + timing + std::to_string(size)));
       md += fmt::format("## {}x{}, {}\n\n", size, size, dataflow);
@@ -95,13 +103,9 @@ int main(int argc, char** argv) {
         const int64_t ideal = (macs + size * size - 1) / (size * size);
         differences += fast != detailed;
         const json mapping = layer.value("mapping", json::object());
-        // GEMM shape from the layer's MACs and mapping: M from the tile counts is not enough, so derive from LeNet's table.
-        static const std::map<std::string, std::array<int64_t, 3>> gemm = {
-            {"conv1", {784, 25, 6}}, {"conv3", {100, 150, 16}}, {"conv5", {1, 400, 120}}, {"fc6", {1, 120, 84}}, {"fc7", {1, 84, 10}}};
-        const auto shape = gemm.at(layer["name"].get<std::string>());
         md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {:.3f} | {} |\n", layer["name"].get<std::string>(), macs, ideal, fast, detailed, scalesim,
                           fast == detailed ? "yes" : "**NO**", static_cast<double>(fast) / static_cast<double>(scalesim),
-                          reason(dataflow, fast, scalesim, shape[0], shape[1], shape[2], size, mapping));
+                          reason(dataflow_id, fast, scalesim, workload->network.layers[l], size, mapping));
       }
       md += "\n";
     }
