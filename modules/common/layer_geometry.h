@@ -21,6 +21,7 @@ struct LayerGeometry {
   int32_t input_zero_point = 0;
   int32_t weight_zero_point = 0;
   bool has_bias = false;
+  int64_t gemm_m = 0, gemm_k = 0, gemm_n = 0;  // the layer as a matrix product (0 without weights)
   model::RequantSpec requant;
   model::DType activation_dtype = model::DType::Int8;
   model::OverflowPolicy overflow = model::OverflowPolicy::Error;
@@ -40,6 +41,7 @@ inline std::vector<LayerGeometry> geometry_of(const model::Network& network) {
     g.input_zero_point = layer.input_zero_point;
     g.weight_zero_point = layer.weight_zero_point;
     g.has_bias = !layer.bias.empty();
+    g.gemm_m = layer.gemm_m(), g.gemm_k = layer.gemm_k(), g.gemm_n = layer.gemm_n();
     g.requant = layer.requant;
     g.activation_dtype = network.activation_dtype;
     g.overflow = network.overflow;

@@ -17,11 +17,6 @@ namespace {
 
 __extension__ typedef unsigned __int128 uint128;
 
-int64_t gemm_m(const LayerGeometry& g) { return g.type == model::LayerType::Conv2d ? g.output.height * g.output.width : 1; }
-int64_t gemm_k(const LayerGeometry& g) {
-  return g.type == model::LayerType::Conv2d ? g.input.channels * g.kernel_h * g.kernel_w : g.input.elements();
-}
-
 class ScaleSimTiming : public ArrayTiming {
  public:
   ScaleSimTiming(const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers, const mapper::TileProgram& program) {
@@ -32,7 +27,7 @@ class ScaleSimTiming : public ArrayTiming {
       for (const auto& tile : instructions) {
         if (tile.op != mapper::Opcode::Compute) continue;
         const LayerGeometry& g = layers[static_cast<std::size_t>(tile.layer)];
-        const int64_t M = gemm_m(g), K = gemm_k(g), N = g.output.channels;
+        const int64_t M = g.gemm_m, K = g.gemm_k, N = g.gemm_n;
         const uint64_t layer_cycles = scalesim_layer_cycles(config, M, K, N);
         auto& [macs_done, cycles_done] = progress[tile.layer];
         macs_done += tile.tile_m() * tile.tile_k() * tile.tile_n();
