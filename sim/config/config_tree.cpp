@@ -254,7 +254,6 @@ void ConfigTree::apply_override(const std::string& assignment) {
       // Re-point the existing node at the new value: every alias of it sees the change.
       next = value;
       record_origins(value, next_path, Origin{where, false});
-      origins_[next_path] = Origin{where, false};
       return;
     }
     chain.push_back(next);
