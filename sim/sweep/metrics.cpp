@@ -73,65 +73,71 @@ double number(const json& stats, const std::string& path) { return stat(stats, p
 
 int64_t integer(const json& stats, const std::string& path) { return stat(stats, path).get<int64_t>(); }
 
-json named_metric(const std::string& name, const json& stats, const HardwareFacts& facts, const AreaModel& area) {
-  if (name == "cycles") return integer(stats, "total.cycles");
-  if (name == "latency_us") return number(stats, "total.latency_us_per_image");
-  if (name == "utilization") return number(stats, "total.utilization");
-  if (name == "dram_bytes") return integer(stats, "total.dram_read_bytes") + integer(stats, "total.dram_write_bytes");
-  if (name == "sram_traffic_bytes") {
-    int64_t bytes = 0;
-    for (const char* memory : {"weight_sram", "activation_sram", "accumulator"})
-      for (const char* direction : {"read", "write"}) bytes += integer(stats, std::string("total.") + memory + "_" + direction + "_bytes");
-    return bytes;
-  }
-  if (name == "energy_pj") return number(stats, "total.energy_pj");
-  if (name == "energy_pj_per_image") return number(stats, "total.energy_pj_per_image");
-  if (name == "throughput_images_per_s") return number(stats, "total.throughput_images_per_s");
-  if (name == "accuracy") return number(stats, "accuracy");
-  if (name == "pe_count") return facts.pe_count;
-  if (name == "sram_capacity_bytes") return facts.sram_capacity_bytes;
-  if (name == "area_mm2") return area_mm2(facts, area);
-  return stat(stats, name);
-}
-
 }  // namespace
 
 const std::vector<MetricInfo>& named_metrics() {
+  using Stats = const json&;
+  using Facts = const HardwareFacts&;
+  using Area = const AreaModel&;
   static const std::vector<MetricInfo> metrics = {
-      {"cycles", "cycles", "simulated cycles of the whole run (all images)", Goal::Minimize},
-      {"latency_us", "us", "mean latency of one image, first instruction to logits in DRAM", Goal::Minimize},
-      {"utilization", "fraction", "MACs / (cycles * rows * cols)", Goal::Maximize},
-      {"dram_bytes", "bytes", "DRAM bytes read and written", Goal::Minimize},
-      {"sram_traffic_bytes", "bytes", "weight SRAM, activation SRAM and accumulator bytes read and written", Goal::Minimize},
-      {"energy_pj", "pJ", "energy of the whole run", Goal::Minimize},
-      {"energy_pj_per_image", "pJ", "energy per image", Goal::Minimize},
-      {"throughput_images_per_s", "images/s", "images per simulated second", Goal::Maximize},
-      {"accuracy", "fraction", "top-1 accuracy of the accelerator's logits over the images", Goal::Maximize},
-      {"pe_count", "PEs", "area proxy: rows * cols", Goal::Minimize},
-      {"sram_capacity_bytes", "bytes", "area proxy: weight + activation SRAM + accumulator capacity", Goal::Minimize},
-      {"area_mm2", "mm^2", "area model: PEs, SRAM bits and requantization lanes (docs/sweeps.md)", Goal::Minimize},
+      {"cycles", "cycles", "simulated cycles of the whole run (all images)", Goal::Minimize,
+       [](Stats stats, Facts, Area) -> json { return integer(stats, "total.cycles"); }, true},
+      {"latency_us", "us", "mean latency of one image, first instruction to logits in DRAM", Goal::Minimize,
+       [](Stats stats, Facts, Area) -> json { return number(stats, "total.latency_us_per_image"); }, true},
+      {"utilization", "fraction", "MACs / (cycles * rows * cols)", Goal::Maximize,
+       [](Stats stats, Facts, Area) -> json { return number(stats, "total.utilization"); }, true},
+      {"dram_bytes", "bytes", "DRAM bytes read and written", Goal::Minimize,
+       [](Stats stats, Facts, Area) -> json { return integer(stats, "total.dram_read_bytes") + integer(stats, "total.dram_write_bytes"); }, true},
+      {"sram_traffic_bytes", "bytes", "weight SRAM, activation SRAM and accumulator bytes read and written", Goal::Minimize,
+       [](Stats stats, Facts, Area) -> json {
+         int64_t bytes = 0;
+         for (const char* memory : {"weight_sram", "activation_sram", "accumulator"})
+           for (const char* direction : {"read", "write"}) bytes += integer(stats, std::string("total.") + memory + "_" + direction + "_bytes");
+         return bytes;
+       },
+       true},
+      {"energy_pj", "pJ", "energy of the whole run", Goal::Minimize,
+       [](Stats stats, Facts, Area) -> json { return number(stats, "total.energy_pj"); }, true},
+      {"energy_pj_per_image", "pJ", "energy per image", Goal::Minimize,
+       [](Stats stats, Facts, Area) -> json { return number(stats, "total.energy_pj_per_image"); }, false},
+      {"throughput_images_per_s", "images/s", "images per simulated second", Goal::Maximize,
+       [](Stats stats, Facts, Area) -> json { return number(stats, "total.throughput_images_per_s"); }, false},
+      {"accuracy", "fraction", "top-1 accuracy of the accelerator's logits over the images", Goal::Maximize,
+       [](Stats stats, Facts, Area) -> json { return number(stats, "accuracy"); }, false},
+      {"pe_count", "PEs", "area proxy: rows * cols", Goal::Minimize, [](Stats, Facts facts, Area) -> json { return facts.pe_count; }, true},
+      {"sram_capacity_bytes", "bytes", "area proxy: weight + activation SRAM + accumulator capacity", Goal::Minimize,
+       [](Stats, Facts facts, Area) -> json { return facts.sram_capacity_bytes; }, true},
+      {"area_mm2", "mm^2", "area model: PEs, SRAM bits and requantization lanes (docs/sweeps.md)", Goal::Minimize,
+       [](Stats, Facts facts, Area area) -> json { return area_mm2(facts, area); }, true},
   };
   return metrics;
 }
 
 std::vector<std::string> default_metrics() {
-  return {"cycles", "latency_us", "utilization", "dram_bytes", "sram_traffic_bytes", "energy_pj", "pe_count", "sram_capacity_bytes", "area_mm2"};
+  std::vector<std::string> names;
+  for (const auto& metric : named_metrics())
+    if (metric.in_default) names.push_back(metric.name);
+  return names;
 }
 
 std::optional<MetricInfo> find_metric(const std::string& name) {
   for (const auto& metric : named_metrics())
     if (metric.name == name) return metric;
   for (const auto& [key, goal] : kStatsNumbers)
-    if (name == key) return MetricInfo{name, "", "stats.json value", goal};
+    if (name == key) return MetricInfo{name, "", "stats.json value", goal, {}, false};
   const std::string root = first_segment(name);
   if (name.size() > root.size() && std::find(kStatsContainers.begin(), kStatsContainers.end(), root) != kStatsContainers.end())
-    return MetricInfo{name, "", "stats.json value", Goal::Minimize};
+    return MetricInfo{name, "", "stats.json value", Goal::Minimize, {}, false};
   return std::nullopt;
 }
 
 json extract_metrics(const std::vector<std::string>& metrics, const json& stats, const HardwareFacts& facts, const AreaModel& area) {
   json values = json::object();
-  for (const auto& name : metrics) values[name] = named_metric(name, stats, facts, area);
+  for (const auto& name : metrics) {
+    const auto& named = named_metrics();
+    const auto metric = std::find_if(named.begin(), named.end(), [&](const MetricInfo& m) { return m.name == name; });
+    values[name] = metric != named.end() ? metric->value(stats, facts, area) : stat(stats, name);
+  }
   return values;
 }
 

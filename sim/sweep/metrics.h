@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -20,6 +21,10 @@ struct MetricInfo {
   std::string unit;
   std::string description;
   Goal goal = Goal::Minimize;  // for the Pareto front
+  // A named metric's value from a point's stats.json and hardware facts; empty for a value
+  // read from stats.json by its path.
+  std::function<nlohmann::json(const nlohmann::json& stats, const HardwareFacts& facts, const AreaModel& area)> value;
+  bool in_default = false;  // collected by a spec without `metrics:`
 };
 
 const std::vector<MetricInfo>& named_metrics();
