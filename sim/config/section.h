@@ -14,6 +14,7 @@
 
 #include "sim/config/config_tree.h"
 #include "sim/config/configuration_error.h"
+#include "sim/config/enum_names.h"
 
 namespace accelsim::config {
 
@@ -69,6 +70,11 @@ class Section {
 
   template <typename T>
   Param<T> param(const std::string& key) { return Param<T>(*this, key); }
+
+  // A string key that must be one of the names in `names`, read as its enum value; required
+  // unless `fallback` (a value of `names`) gives the default.
+  template <typename E>
+  E choose(const std::string& key, const std::string& description, const EnumNames<E>& names, std::optional<E> fallback = std::nullopt);
 
   bool has(const std::string& key) const;
   Section section(const std::string& key);                 // a required map
@@ -187,6 +193,17 @@ T Param<T>::default_val(const T& value) {
 template <typename T>
 std::optional<T> Param<T>::optional() {
   return read("(none)");
+}
+
+template <typename E>
+E Section::choose(const std::string& key, const std::string& description, const EnumNames<E>& names, std::optional<E> fallback) {
+  std::vector<std::string> allowed;
+  for (const auto& entry : names) allowed.push_back(entry.first);
+  auto text = param<std::string>(key).desc(description).choices(allowed);
+  const std::string chosen = fallback ? text.default_val(name_in(names, *fallback)) : text.required();
+  for (const auto& [name, value] : names)
+    if (name == chosen) return value;
+  fail(key, "unknown value '" + chosen + "'");  // not reached: choices() checked it
 }
 
 }  // namespace accelsim::config

@@ -4,23 +4,17 @@ namespace accelsim::hardware {
 
 using config::Section;
 
-const char* name_of(Dataflow dataflow) {
-  switch (dataflow) {
-    case Dataflow::WeightStationary: return "ws";
-    case Dataflow::OutputStationary: return "os";
-    case Dataflow::InputStationary: return "is";
-  }
-  return "?";
+const config::EnumNames<Dataflow>& dataflow_names() {
+  static const config::EnumNames<Dataflow> names = {
+      {"ws", Dataflow::WeightStationary}, {"os", Dataflow::OutputStationary}, {"is", Dataflow::InputStationary}};
+  return names;
 }
-
-const char* name_of(TimingMode mode) {
-  switch (mode) {
-    case TimingMode::Fast: return "fast";
-    case TimingMode::Detailed: return "detailed";
-    case TimingMode::ScaleSim: return "scalesim";
-  }
-  return "?";
+const config::EnumNames<TimingMode>& timing_mode_names() {
+  static const config::EnumNames<TimingMode> names = {{"fast", TimingMode::Fast}, {"detailed", TimingMode::Detailed}, {"scalesim", TimingMode::ScaleSim}};
+  return names;
 }
+const char* name_of(Dataflow dataflow) { return config::name_in(dataflow_names(), dataflow); }
+const char* name_of(TimingMode mode) { return config::name_in(timing_mode_names(), mode); }
 
 double RequantUnitConfig::energy_per_op_pj(const model::RequantSpec& spec) const {
   switch (spec.mode) {
@@ -59,16 +53,10 @@ PeArrayConfig load_pe_array(Section section) {
   PeArrayConfig pe;
   pe.rows = section.param<int64_t>("rows").desc("PE rows").unit("PEs").min(1).max(4096).default_val(pe.rows);
   pe.cols = section.param<int64_t>("cols").desc("PE columns").unit("PEs").min(1).max(4096).default_val(pe.cols);
-  const std::string dataflow = section.param<std::string>("dataflow")
-                                   .desc("ws: weight-stationary, os: output-stationary, is: input-stationary")
-                                   .choices({"ws", "os", "is"})
-                                   .default_val("ws");
-  pe.dataflow = dataflow == "ws" ? Dataflow::WeightStationary : dataflow == "os" ? Dataflow::OutputStationary : Dataflow::InputStationary;
-  const std::string timing = section.param<std::string>("timing")
-                                 .desc("fast: tile equations; detailed: per-cycle array; scalesim: SCALE-Sim v2 equations")
-                                 .choices({"fast", "detailed", "scalesim"})
-                                 .default_val("fast");
-  pe.timing = timing == "fast" ? TimingMode::Fast : timing == "detailed" ? TimingMode::Detailed : TimingMode::ScaleSim;
+  pe.dataflow = section.choose("dataflow", "ws: weight-stationary, os: output-stationary, is: input-stationary", dataflow_names(),
+                               std::optional<Dataflow>(pe.dataflow));
+  pe.timing = section.choose("timing", "fast: tile equations; detailed: per-cycle array; scalesim: SCALE-Sim v2 equations", timing_mode_names(),
+                             std::optional<TimingMode>(pe.timing));
   pe.double_buffered_operands = section.param<bool>("double_buffered_operands")
                                     .desc("shadow registers: the next fold's stationary operands load while the current fold streams")
                                     .default_val(pe.double_buffered_operands);

@@ -16,6 +16,8 @@ enum class Dataflow {
 };
 enum class TimingMode { Fast, Detailed, ScaleSim };
 
+const config::EnumNames<Dataflow>& dataflow_names();
+const config::EnumNames<TimingMode>& timing_mode_names();
 const char* name_of(Dataflow dataflow);
 const char* name_of(TimingMode mode);
 

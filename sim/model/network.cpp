@@ -7,15 +7,12 @@ std::string Shape::to_string() const {
   return "[" + std::to_string(channels) + ", " + std::to_string(height) + ", " + std::to_string(width) + "]";
 }
 
-const char* name_of(LayerType type) {
-  switch (type) {
-    case LayerType::Conv2d: return "conv2d";
-    case LayerType::Linear: return "linear";
-    case LayerType::MaxPool: return "maxpool";
-    case LayerType::Flatten: return "flatten";
-  }
-  return "?";
+const config::EnumNames<LayerType>& layer_type_names() {
+  static const config::EnumNames<LayerType> names = {
+      {"conv2d", LayerType::Conv2d}, {"linear", LayerType::Linear}, {"maxpool", LayerType::MaxPool}, {"flatten", LayerType::Flatten}};
+  return names;
 }
+const char* name_of(LayerType type) { return config::name_in(layer_type_names(), type); }
 
 int64_t Layer::gemm_k() const {
   if (type == LayerType::Conv2d) return input.channels * kernel_h * kernel_w;

@@ -26,6 +26,7 @@ struct Shape {
 };
 
 enum class LayerType { Conv2d, Linear, MaxPool, Flatten };
+const config::EnumNames<LayerType>& layer_type_names();
 const char* name_of(LayerType type);
 
 struct Layer {

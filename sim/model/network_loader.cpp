@@ -1,5 +1,6 @@
 #include "sim/model/network_loader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -45,31 +46,19 @@ int32_t zero_point_param(Section& section, const std::string& key, const std::st
 }
 
 Rounding parse_rounding(Section& section, RequantMode mode) {
-  std::vector<std::string> allowed = {"floor", "ceil", "truncate", "half_up", "half_away", "half_even"};
-  if (mode == RequantMode::FixedPoint) allowed.push_back("gemmlowp");
-  const std::string text = section.param<std::string>("rounding").desc("how the scaled accumulator is rounded").choices(allowed).required();
-  static const std::pair<const char*, Rounding> names[] = {
-      {"floor", Rounding::Floor},         {"ceil", Rounding::Ceil},         {"truncate", Rounding::Truncate},
-      {"half_up", Rounding::HalfUp},      {"half_away", Rounding::HalfAway}, {"half_even", Rounding::HalfEven},
-      {"gemmlowp", Rounding::Gemmlowp}};
-  for (const auto& [name, value] : names)
-    if (text == name) return value;
-  section.fail("rounding", "unknown rounding");
+  config::EnumNames<Rounding> allowed = rounding_names();
+  if (mode != RequantMode::FixedPoint)  // gemmlowp's rounding exists only for its fixed-point multiply
+    allowed.erase(std::remove_if(allowed.begin(), allowed.end(), [](const auto& entry) { return entry.second == Rounding::Gemmlowp; }), allowed.end());
+  return section.choose("rounding", "how the scaled accumulator is rounded", allowed);
 }
 
 RequantSpec parse_requant(Section section, DType dtype) {
   RequantSpec spec;
-  const std::string mode = section.param<std::string>("mode")
-                               .desc("requantization arithmetic")
-                               .choices({"divide", "multiply", "fixed_point", "shift"})
-                               .required();
-  if (mode == "divide") {
-    spec.mode = RequantMode::Divide;
+  spec.mode = section.choose("mode", "requantization arithmetic", requant_mode_names());
+  if (spec.mode == RequantMode::Divide) {
     spec.divisor = section.param<int64_t>("divisor").desc("integer divisor D = round(1/M)").min(1).max(2147483647.0).required();
-  } else if (mode == "multiply") {
-    spec.mode = RequantMode::Multiply;
-    const std::string precision = section.param<std::string>("precision").desc("float type of the product").choices({"float32", "float64"}).required();
-    spec.precision = precision == "float32" ? Precision::Float32 : Precision::Float64;
+  } else if (spec.mode == RequantMode::Multiply) {
+    spec.precision = section.choose("precision", "float type of the product", precision_names());
     spec.multiplier = section.param<double>("multiplier").desc("requantization scale M = S_w * S_in / S_out").required();
     if (!(spec.multiplier > 0) || spec.multiplier > 65536.0) section.fail("multiplier", "expected a number in (0, 65536]");
     if (spec.precision == Precision::Float32) {
@@ -77,13 +66,11 @@ RequantSpec parse_requant(Section section, DType dtype) {
       if (!(as_float > 0) || !std::isfinite(as_float)) section.fail("multiplier", "not representable as a positive float32");
       spec.multiplier = as_float;
     }
-  } else if (mode == "fixed_point") {
-    spec.mode = RequantMode::FixedPoint;
+  } else if (spec.mode == RequantMode::FixedPoint) {
     spec.fixed_multiplier = static_cast<int32_t>(
         section.param<int64_t>("multiplier").desc("Q0.31 mantissa M0 of M = M0 * 2^-31 * 2^-shift").min(1073741824.0).max(2147483647.0).required());
     spec.shift = static_cast<int32_t>(section.param<int64_t>("shift").desc("right shift after the high multiply").min(0).max(31).required());
-  } else {
-    spec.mode = RequantMode::Shift;
+  } else {  // shift
     spec.shift = static_cast<int32_t>(section.param<int64_t>("shift").desc("right shift: M = 2^-shift").min(0).max(31).required());
   }
   spec.rounding = parse_rounding(section, spec.mode);
@@ -185,13 +172,9 @@ InputSpec parse_input(Section section, DType dtype) {
 Network load_network(Section section) {
   Network network;
   network.name = section.param<std::string>("name").desc("label for reports").required();
-  const std::string dtype = section.param<std::string>("activation_dtype").desc("how activation bytes are read").choices({"int8", "uint8"}).required();
-  network.activation_dtype = dtype == "int8" ? DType::Int8 : DType::UInt8;
-  const std::string overflow = section.param<std::string>("accumulator_overflow")
-                                   .desc("when an accumulator leaves int32: error, or saturate to the int32 range")
-                                   .choices({"error", "saturate"})
-                                   .default_val("error");
-  network.overflow = overflow == "error" ? OverflowPolicy::Error : OverflowPolicy::Saturate;
+  network.activation_dtype = section.choose("activation_dtype", "how activation bytes are read", dtype_names());
+  network.overflow = section.choose("accumulator_overflow", "when an accumulator leaves int32: error, or saturate to the int32 range",
+                                    overflow_policy_names(), std::optional<OverflowPolicy>(OverflowPolicy::Error));
   network.input = parse_input(section.section("input"), network.activation_dtype);
 
   Shape current = network.input.shape;
@@ -202,17 +185,14 @@ Network load_network(Section section) {
     layer.name = layer_section.param<std::string>("name").desc("unique layer name").required();
     if (layer.name.empty()) layer_section.fail("name", "expected a non-empty name");
     if (!names.insert(layer.name).second) layer_section.fail("name", "duplicate layer name '" + layer.name + "'");
-    const std::string type = layer_section.param<std::string>("type").desc("layer type").choices({"conv2d", "linear", "maxpool", "flatten"}).required();
+    layer.type = layer_section.choose("type", "layer type", layer_type_names());
     layer.input = current;
-    if (type == "conv2d" || type == "linear") {
-      layer.type = type == "conv2d" ? LayerType::Conv2d : LayerType::Linear;
+    if (layer.has_weights()) {
       parse_weighted_layer(layer_section, layer, current, zero_point, network.activation_dtype);
       zero_point = layer.requant.output_zero_point;
-    } else if (type == "maxpool") {
-      layer.type = LayerType::MaxPool;
+    } else if (layer.type == LayerType::MaxPool) {
       parse_maxpool(layer_section, layer, current);
-    } else {
-      layer.type = LayerType::Flatten;
+    } else {  // flatten
       layer.output = Shape{current.elements(), 1, 1, true};
     }
     layer_section.finish();

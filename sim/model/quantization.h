@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "sim/config/enum_names.h"
+
 namespace accelsim::model {
 
 // How activation bytes are read. Weights are always int8.
@@ -14,6 +16,7 @@ struct DTypeRange {
   int32_t max;
 };
 DTypeRange range_of(DType dtype);
+const config::EnumNames<DType>& dtype_names();
 const char* name_of(DType dtype);
 
 // The arithmetic that maps an int32 accumulator to the next layer's activation.
@@ -37,6 +40,9 @@ enum class Rounding {
 
 enum class Precision { Float32, Float64 };
 
+const config::EnumNames<RequantMode>& requant_mode_names();
+const config::EnumNames<Rounding>& rounding_names();
+const config::EnumNames<Precision>& precision_names();
 const char* name_of(RequantMode mode);
 const char* name_of(Rounding rounding);
 const char* name_of(Precision precision);
@@ -63,6 +69,7 @@ struct RequantSpec {
 
 // What happens when an accumulator leaves the int32 range.
 enum class OverflowPolicy { Error, Saturate };
+const config::EnumNames<OverflowPolicy>& overflow_policy_names();
 
 // Float scales the exporter used; informative only, never used by the arithmetic.
 struct Scales {
