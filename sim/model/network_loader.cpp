@@ -23,12 +23,15 @@ npy::NpyArray load_tensor(Section& section, const std::string& key, const std::s
   }
   if (array.dtype != dtype)
     section.fail(key, file.string() + ": expected " + npy::dtype_name(dtype) + " data, got " + npy::dtype_name(array.dtype));
-  if (array.shape != shape) {
-    npy::NpyArray expected;
-    expected.shape = shape;
-    section.fail(key, file.string() + ": expected shape " + expected.shape_text() + ", got " + array.shape_text());
-  }
+  if (array.shape != shape) section.fail(key, file.string() + ": expected shape " + npy::shape_text(shape) + ", got " + array.shape_text());
   return array;
+}
+
+// A tensor file's elements as T, whose dtype they must have.
+template <typename T>
+std::vector<T> load_values(Section& section, const std::string& key, const std::string& description, npy::Dtype dtype,
+                           const std::vector<int64_t>& shape) {
+  return load_tensor(section, key, description, dtype, shape).values_as<T>(dtype, key);
 }
 
 // `kernel: 5` or `kernel: [5, 3]` -> {h, w}.
@@ -114,18 +117,15 @@ void parse_weighted_layer(Section& section, Layer& layer, const Shape& input, in
     if (layer.kernel_h > padded_h || layer.kernel_w > padded_w)
       section.fail("kernel", "kernel is larger than the padded input " + input.to_string());
     layer.output = Shape{out_channels, (padded_h - layer.kernel_h) / layer.stride_h + 1, (padded_w - layer.kernel_w) / layer.stride_w + 1, false};
-    const auto weights = load_tensor(section, "weights", "int8 weights, OIHW", npy::Dtype::Int8,
-                                     {out_channels, input.channels, layer.kernel_h, layer.kernel_w});
-    layer.weights = weights.values_as<int8_t>(npy::Dtype::Int8, "weights");
+    layer.weights = load_values<int8_t>(section, "weights", "int8 weights, OIHW", npy::Dtype::Int8,
+                                        {out_channels, input.channels, layer.kernel_h, layer.kernel_w});
   } else {
     const int64_t out_features = section.param<int64_t>("out_features").desc("output features").min(1).max(1 << 20).required();
     layer.output = Shape{out_features, 1, 1, true};
-    const auto weights = load_tensor(section, "weights", "int8 weights, [out, in]", npy::Dtype::Int8, {out_features, input.elements()});
-    layer.weights = weights.values_as<int8_t>(npy::Dtype::Int8, "weights");
+    layer.weights = load_values<int8_t>(section, "weights", "int8 weights, [out, in]", npy::Dtype::Int8, {out_features, input.elements()});
   }
   if (section.has("bias")) {
-    const auto bias = load_tensor(section, "bias", "int32 bias", npy::Dtype::Int32, {layer.output.channels});
-    layer.bias = bias.values_as<int32_t>(npy::Dtype::Int32, "bias");
+    layer.bias = load_values<int32_t>(section, "bias", "int32 bias", npy::Dtype::Int32, {layer.output.channels});
   } else {
     section.take("bias");
   }

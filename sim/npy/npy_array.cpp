@@ -155,11 +155,13 @@ std::size_t NpyArray::element_count() const {
   return count;
 }
 
-std::string NpyArray::shape_text() const {
+std::string shape_text(const std::vector<int64_t>& shape) {
   std::string text = "[";
   for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
   return text + "]";
 }
+
+std::string NpyArray::shape_text() const { return npy::shape_text(shape); }
 
 NpyArray parse_npy(const uint8_t* data, std::size_t size, const std::string& name) {
   static const uint8_t magic[] = {0x93, 'N', 'U', 'M', 'P', 'Y'};

@@ -34,6 +34,9 @@ struct NpyArray {
   std::vector<T> values_as(Dtype expected, const std::string& name) const;
 };
 
+// "[6, 1, 5, 5]".
+std::string shape_text(const std::vector<int64_t>& shape);
+
 // Parses an in-memory .npy image; `name` labels error messages. Never reads out of bounds.
 NpyArray parse_npy(const uint8_t* data, std::size_t size, const std::string& name);
 NpyArray read_npy(const std::filesystem::path& file);
