@@ -19,7 +19,7 @@
 
 #include "bench/child_process.h"
 #include "bench/count_argument.h"
-#include "sim/golden/reference_model.h"
+#include "golden/reference_model.h"
 #include "sim/run/workload.h"
 
 namespace {

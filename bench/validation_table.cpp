@@ -15,7 +15,7 @@
 
 #include "bench/child_process.h"
 #include "modules/pe_array/dataflow.h"
-#include "sim/report/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "sim/run/workload.h"
 
 namespace {

@@ -4,12 +4,12 @@
 #include <sstream>
 #include <string>
 
-#include "sim/config/config_tree.h"
-#include "sim/config/configuration_error.h"
-#include "sim/config/section.h"
-#include "sim/hardware/hardware_config.h"
-#include "sim/model/network_loader.h"
-#include "sim/npy/npy_array.h"
+#include "core/config/config_tree.h"
+#include "core/config/configuration_error.h"
+#include "core/config/section.h"
+#include "core/hardware/hardware_config.h"
+#include "core/model/network_loader.h"
+#include "core/npy/npy_array.h"
 
 namespace accelsim::fuzz {
 

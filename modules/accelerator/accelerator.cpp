@@ -2,7 +2,7 @@
 
 namespace accelsim::modules {
 
-Accelerator::Accelerator(sc_core::sc_module_name name, const hardware::HardwareConfig& hardware, const mapper::TileProgram& program,
+Accelerator::Accelerator(sc_core::sc_module_name name, const hardware::HardwareConfig& hardware, const isa::TileProgram& program,
                          std::vector<LayerGeometry> layers, int64_t images, stats::RunStats& stats, ControllerEvents events)
     : sc_module(name),
       clock_(hardware.clock_mhz),

@@ -15,9 +15,9 @@
 #include "modules/pooling_unit/pooling_unit.h"
 #include "modules/requant_unit/requant_unit.h"
 #include "modules/sram/sram.h"
-#include "sim/hardware/hardware_config.h"
-#include "sim/mapper/tile_program.h"
-#include "sim/stats/layer_stats.h"
+#include "core/hardware/hardware_config.h"
+#include "core/isa/tile_program.h"
+#include "core/stats/layer_stats.h"
 
 namespace accelsim::modules {
 
@@ -26,7 +26,7 @@ namespace accelsim::modules {
 // the controller that runs the tile program.
 class Accelerator : public sc_core::sc_module {
  public:
-  Accelerator(sc_core::sc_module_name name, const hardware::HardwareConfig& hardware, const mapper::TileProgram& program,
+  Accelerator(sc_core::sc_module_name name, const hardware::HardwareConfig& hardware, const isa::TileProgram& program,
               std::vector<LayerGeometry> layers, int64_t images, stats::RunStats& stats, ControllerEvents events);
 
   const Clock& clock() const { return clock_; }

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/model/network.h"
+#include "core/model/network.h"
 
 namespace accelsim::modules {
 

@@ -5,8 +5,8 @@
 
 namespace accelsim::modules {
 
-Controller::Controller(sc_core::sc_module_name name, const mapper::TileProgram& program, int64_t images,
-                       std::array<ExecutionUnit*, mapper::kUnitCount> units, Scoreboard& scoreboard, ControllerEvents events)
+Controller::Controller(sc_core::sc_module_name name, const isa::TileProgram& program, int64_t images,
+                       std::array<ExecutionUnit*, isa::kUnitCount> units, Scoreboard& scoreboard, ControllerEvents events)
     : sc_module(name),
       program_(program),
       images_(images),
@@ -50,12 +50,12 @@ void Controller::run() {
   sc_core::wait(parked_);
 }
 
-void Controller::issue(const mapper::Instruction& instruction, int64_t image) {
+void Controller::issue(const isa::Instruction& instruction, int64_t image) {
   Dispatched d;
   d.instruction = &instruction;
   d.id = next_id_++;
   d.image = image;
-  const mapper::Unit unit = mapper::unit_of(instruction.op);
+  const isa::Unit unit = isa::unit_of(instruction.op);
   hazards_.track(instruction, unit, d);
   scoreboard_.reserve(d.id);
   units_[static_cast<std::size_t>(unit)]->queue.write(d);

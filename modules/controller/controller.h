@@ -13,7 +13,7 @@
 #include "modules/controller/execution_unit.h"
 #include "modules/controller/hazard_tracker.h"
 #include "modules/controller/scoreboard.h"
-#include "sim/mapper/tile_program.h"
+#include "core/isa/tile_program.h"
 
 namespace accelsim::modules {
 
@@ -28,8 +28,8 @@ struct ControllerEvents {
 // each to its unit's queue with the dependencies its buffers imply. Blocks when a queue is full.
 class Controller : public sc_core::sc_module {
  public:
-  Controller(sc_core::sc_module_name name, const mapper::TileProgram& program, int64_t images,
-             std::array<ExecutionUnit*, mapper::kUnitCount> units, Scoreboard& scoreboard, ControllerEvents events);
+  Controller(sc_core::sc_module_name name, const isa::TileProgram& program, int64_t images,
+             std::array<ExecutionUnit*, isa::kUnitCount> units, Scoreboard& scoreboard, ControllerEvents events);
 
   bool finished() const { return images_done_ == images_; }
   // Notified when the last image is done.
@@ -39,13 +39,13 @@ class Controller : public sc_core::sc_module {
 
  private:
   void run();
-  void issue(const mapper::Instruction& instruction, int64_t image);
+  void issue(const isa::Instruction& instruction, int64_t image);
   void completed(const Dispatched& d);
   void finish_layer(int64_t image, int layer);
 
-  const mapper::TileProgram& program_;
+  const isa::TileProgram& program_;
   int64_t images_;
-  std::array<ExecutionUnit*, mapper::kUnitCount> units_;
+  std::array<ExecutionUnit*, isa::kUnitCount> units_;
   Scoreboard& scoreboard_;
   ControllerEvents events_;
   HazardTracker hazards_;

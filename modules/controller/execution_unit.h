@@ -6,7 +6,7 @@
 
 #include "modules/common/clock.h"
 #include "modules/controller/scoreboard.h"
-#include "sim/stats/layer_stats.h"
+#include "core/stats/layer_stats.h"
 
 namespace accelsim::modules {
 

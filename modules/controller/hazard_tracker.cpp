@@ -5,7 +5,7 @@
 namespace accelsim::modules {
 
 void HazardTracker::depend_on(const Accessors& accessors, int skip_unit, uint64_t self, Dispatched& d) {
-  for (int unit = 0; unit < mapper::kUnitCount; ++unit) {
+  for (int unit = 0; unit < isa::kUnitCount; ++unit) {
     const int64_t id = accessors.latest[static_cast<std::size_t>(unit)];
     // Earlier work of the same unit finishes first anyway: units are in order.
     if (id < 0 || unit == skip_unit || static_cast<uint64_t>(id) == self) continue;
@@ -17,15 +17,15 @@ void HazardTracker::depend_on(const Accessors& accessors, int skip_unit, uint64_
   }
 }
 
-void HazardTracker::track(const mapper::Instruction& instruction, mapper::Unit unit, Dispatched& d) {
+void HazardTracker::track(const isa::Instruction& instruction, isa::Unit unit, Dispatched& d) {
   const int self_unit = static_cast<int>(unit);
-  for (const mapper::BufferId buffer : instruction.reads) {
+  for (const isa::BufferId buffer : instruction.reads) {
     if (buffer < 0) continue;
     BufferState& state = buffers_.at(static_cast<std::size_t>(buffer));
     depend_on(state.writers, self_unit, d.id, d);
     state.readers.latest[static_cast<std::size_t>(self_unit)] = static_cast<int64_t>(d.id);
   }
-  for (const mapper::BufferId buffer : instruction.writes) {
+  for (const isa::BufferId buffer : instruction.writes) {
     if (buffer < 0) continue;
     BufferState& state = buffers_.at(static_cast<std::size_t>(buffer));
     if (state.readers.any()) {

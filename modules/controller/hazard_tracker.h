@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "modules/controller/scoreboard.h"
-#include "sim/mapper/tile_program.h"
+#include "core/isa/tile_program.h"
 
 namespace accelsim::modules {
 
@@ -17,11 +17,11 @@ class HazardTracker {
   explicit HazardTracker(std::size_t buffers) : buffers_(buffers) {}
 
   // Fills d.dependencies for `instruction` (issued to `unit` with id d.id) and records it.
-  void track(const mapper::Instruction& instruction, mapper::Unit unit, Dispatched& d);
+  void track(const isa::Instruction& instruction, isa::Unit unit, Dispatched& d);
 
  private:
   struct Accessors {
-    std::array<int64_t, mapper::kUnitCount> latest;
+    std::array<int64_t, isa::kUnitCount> latest;
     Accessors() { latest.fill(-1); }
     bool any() const {
       for (int64_t id : latest)

@@ -9,14 +9,14 @@
 #include <functional>
 #include <vector>
 
-#include "sim/mapper/tile_program.h"
+#include "core/isa/tile_program.h"
 
 namespace accelsim::modules {
 
 // An instruction on its way to a unit: the program entry, the image it works on, and the ids
 // of the earlier instructions it must wait for.
 struct Dispatched {
-  const mapper::Instruction* instruction = nullptr;
+  const isa::Instruction* instruction = nullptr;
   uint64_t id = 0;
   int64_t image = -1;  // -1: the batch prologue
   std::array<uint64_t, 8> dependencies{};

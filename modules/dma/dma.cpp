@@ -7,8 +7,8 @@
 
 namespace accelsim::modules {
 
-using mapper::Memory;
-using mapper::Opcode;
+using isa::Memory;
+using isa::Opcode;
 
 Dma::Dma(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
          uint64_t burst_bytes)
@@ -30,7 +30,7 @@ tlm_utils::simple_initiator_socket<Dma>& Dma::port_for(Memory memory) {
 
 
 void Dma::execute(const Dispatched& d, stats::LayerStats& layer) {
-  const mapper::Instruction& in = *d.instruction;
+  const isa::Instruction& in = *d.instruction;
   const uint64_t image = d.image < 0 ? 0 : static_cast<uint64_t>(d.image);
   const uint64_t source = in.source_address + in.source_image_stride * image;
   const uint64_t target = in.target_address + in.target_image_stride * image;

@@ -24,7 +24,7 @@ class Dma : public ExecutionUnit {
 
  private:
   void execute(const Dispatched& d, stats::LayerStats& layer) override;
-  tlm_utils::simple_initiator_socket<Dma>& port_for(mapper::Memory memory);
+  tlm_utils::simple_initiator_socket<Dma>& port_for(isa::Memory memory);
 
   uint64_t burst_bytes_;
   std::vector<uint8_t> buffer_;

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "modules/common/layer_geometry.h"
-#include "sim/hardware/hardware_config.h"
-#include "sim/mapper/tile_program.h"
+#include "core/hardware/hardware_config.h"
+#include "core/isa/tile_program.h"
 
 namespace accelsim::modules {
 
@@ -15,7 +15,7 @@ namespace accelsim::modules {
 class ArrayTiming {
  public:
   virtual ~ArrayTiming() = default;
-  virtual uint64_t tile_cycles(const mapper::Instruction& tile) const = 0;
+  virtual uint64_t tile_cycles(const isa::Instruction& tile) const = 0;
   // Whether operand traffic can stall the array (SCALE-Sim's equations assume it never does).
   virtual bool memory_can_stall() const { return true; }
 };
@@ -25,7 +25,7 @@ std::unique_ptr<ArrayTiming> make_fast_timing(const hardware::PeArrayConfig& con
 // `scalesim`: SCALE-Sim v2's per-layer compute cycles, each layer's figure shared among its
 // tiles in proportion to their MACs so that the layer sums to it exactly.
 std::unique_ptr<ArrayTiming> make_scalesim_timing(const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers,
-                                                  const mapper::TileProgram& program);
+                                                  const isa::TileProgram& program);
 
 // SCALE-Sim v2's compute cycles of a whole layer (a GEMM of M x K x N) on an R x C array:
 // folds = ceil(Sr / R) * ceil(Sc / C), each taking T + R + C - 2 (OS) or 2R + C + T - 2 (WS,

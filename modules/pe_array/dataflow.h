@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "sim/hardware/hardware_config.h"
+#include "core/hardware/hardware_config.h"
 
 namespace accelsim::modules {
 

@@ -11,7 +11,7 @@ class FastTiming : public ArrayTiming {
  public:
   explicit FastTiming(const hardware::PeArrayConfig& config) : config_(config) {}
   // A program has a handful of tile shapes, met again in every image: each is worked out once.
-  uint64_t tile_cycles(const mapper::Instruction& tile) const override {
+  uint64_t tile_cycles(const isa::Instruction& tile) const override {
     const auto shape = std::make_tuple(tile.tile_m(), tile.tile_k(), tile.tile_n());
     auto it = cycles_by_shape_.find(shape);
     if (it == cycles_by_shape_.end()) it = cycles_by_shape_.emplace(shape, fast_tile_cycles(config_, tile.tile_m(), tile.tile_k(), tile.tile_n())).first;

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "modules/pe_array/dataflow.h"
-#include "sim/hardware/hardware_config.h"
+#include "core/hardware/hardware_config.h"
 
 namespace accelsim::modules {
 

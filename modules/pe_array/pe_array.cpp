@@ -5,7 +5,7 @@
 namespace accelsim::modules {
 
 PeArray::PeArray(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
-                 const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers, const mapper::TileProgram& program)
+                 const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers, const isa::TileProgram& program)
     : ExecutionUnit(name, clock, scoreboard, stats, queue_depth),
       weight_port("weight_port"),
       activation_port("activation_port"),
@@ -18,7 +18,7 @@ PeArray::PeArray(sc_core::sc_module_name name, const Clock& clock, Scoreboard& s
   }
 }
 
-uint64_t PeArray::compute(const mapper::Instruction& tile) {
+uint64_t PeArray::compute(const isa::Instruction& tile) {
   const int64_t tm = tile.tile_m(), tk = tile.tile_k(), tn = tile.tile_n();
   partial_.resize(static_cast<std::size_t>(tm * tn));
   if (detailed_) return detailed_->run(datapath_.a(), datapath_.w(), tm, tk, tn, partial_.data());
@@ -29,7 +29,7 @@ uint64_t PeArray::compute(const mapper::Instruction& tile) {
 void PeArray::waited(const Dispatched&, stats::LayerStats& layer, uint64_t cycles) { layer.pe_stall_cycles += static_cast<int64_t>(cycles); }
 
 void PeArray::execute(const Dispatched& d, stats::LayerStats& layer) {
-  const mapper::Instruction& tile = *d.instruction;
+  const isa::Instruction& tile = *d.instruction;
   const LayerGeometry& geometry = layers_[static_cast<std::size_t>(tile.layer)];
   const int64_t tm = tile.tile_m(), tk = tile.tile_k(), tn = tile.tile_n();
   const sc_core::sc_time now = sc_core::SC_ZERO_TIME;

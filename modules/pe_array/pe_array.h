@@ -10,8 +10,8 @@
 #include "modules/pe_array/array_timing.h"
 #include "modules/pe_array/systolic_array.h"
 #include "modules/pe_array/tile_datapath.h"
-#include "sim/hardware/hardware_config.h"
-#include "sim/mapper/tile_program.h"
+#include "core/hardware/hardware_config.h"
+#include "core/isa/tile_program.h"
 
 namespace accelsim::modules {
 
@@ -28,13 +28,13 @@ class PeArray : public ExecutionUnit {
   tlm_utils::simple_initiator_socket<PeArray> accumulator_port;
 
   PeArray(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
-          const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers, const mapper::TileProgram& program);
+          const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers, const isa::TileProgram& program);
 
  private:
   void execute(const Dispatched& d, stats::LayerStats& layer) override;
   void waited(const Dispatched& d, stats::LayerStats& layer, uint64_t cycles) override;
   // Runs the array on the gathered operands; returns its cycles.
-  uint64_t compute(const mapper::Instruction& tile);
+  uint64_t compute(const isa::Instruction& tile);
 
   const std::vector<LayerGeometry>& layers_;
   std::unique_ptr<ArrayTiming> timing_;      // fast, scalesim

@@ -19,13 +19,13 @@ __extension__ typedef unsigned __int128 uint128;
 
 class ScaleSimTiming : public ArrayTiming {
  public:
-  ScaleSimTiming(const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers, const mapper::TileProgram& program) {
+  ScaleSimTiming(const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers, const isa::TileProgram& program) {
     for (const auto& instructions : program.image_programs) {
       // Per layer: its SCALE-Sim cycles split over its tiles by cumulative MACs, rounded so
       // that the shares add up to the layer's figure exactly.
       std::map<int, std::pair<int64_t, int64_t>> progress;  // layer -> (MACs so far, cycles so far)
       for (const auto& tile : instructions) {
-        if (tile.op != mapper::Opcode::Compute) continue;
+        if (tile.op != isa::Opcode::Compute) continue;
         const LayerGeometry& g = layers[static_cast<std::size_t>(tile.layer)];
         const int64_t M = g.gemm_m, K = g.gemm_k, N = g.gemm_n;
         const uint64_t layer_cycles = scalesim_layer_cycles(config, M, K, N);
@@ -39,17 +39,17 @@ class ScaleSimTiming : public ArrayTiming {
     }
   }
 
-  uint64_t tile_cycles(const mapper::Instruction& tile) const override { return share_.at(&tile); }
+  uint64_t tile_cycles(const isa::Instruction& tile) const override { return share_.at(&tile); }
   bool memory_can_stall() const override { return false; }
 
  private:
-  std::map<const mapper::Instruction*, uint64_t> share_;
+  std::map<const isa::Instruction*, uint64_t> share_;
 };
 
 }  // namespace
 
 std::unique_ptr<ArrayTiming> make_scalesim_timing(const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers,
-                                                  const mapper::TileProgram& program) {
+                                                  const isa::TileProgram& program) {
   return std::make_unique<ScaleSimTiming>(config, layers, program);
 }
 

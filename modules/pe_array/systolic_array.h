@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "modules/pe_array/fold_schedule.h"
-#include "sim/hardware/hardware_config.h"
+#include "core/hardware/hardware_config.h"
 
 namespace accelsim::modules {
 

@@ -9,7 +9,7 @@ namespace accelsim::modules {
 
 using model::LayerType;
 
-InputSlice input_slice_shape(const LayerGeometry& layer, const mapper::Instruction& tile) {
+InputSlice input_slice_shape(const LayerGeometry& layer, const isa::Instruction& tile) {
   InputSlice slice;
   if (layer.type == LayerType::Linear) {
     slice.channel_begin = 0, slice.channel_end = 1;
@@ -28,7 +28,7 @@ InputSlice input_slice_shape(const LayerGeometry& layer, const mapper::Instructi
   return slice;
 }
 
-void TileDatapath::gather(const LayerGeometry& layer, const mapper::Instruction& tile, const uint8_t* weights, const InputSlice& input) {
+void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& tile, const uint8_t* weights, const InputSlice& input) {
   const int64_t tm = tile.tile_m(), tk = tile.tile_k(), tn = tile.tile_n();
   w_.resize(static_cast<std::size_t>(tn * tk));
   for (int64_t i = 0; i < tn * tk; ++i) w_[i] = static_cast<int16_t>(static_cast<int8_t>(weights[i]) - layer.weight_zero_point);
@@ -87,7 +87,7 @@ void TileDatapath::multiply(int64_t tm, int64_t tk, int64_t tn, int64_t* partial
   }
 }
 
-std::optional<std::string> TileDatapath::accumulate(const LayerGeometry& layer, const mapper::Instruction& tile, const int64_t* partial,
+std::optional<std::string> TileDatapath::accumulate(const LayerGeometry& layer, const isa::Instruction& tile, const int64_t* partial,
                                                          const int32_t* bias, int32_t* accumulators) {
   const int64_t tm = tile.tile_m(), tn = tile.tile_n();
   for (int64_t m = 0; m < tm; ++m) {

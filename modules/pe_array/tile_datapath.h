@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "modules/common/layer_geometry.h"
-#include "sim/mapper/tile_program.h"
+#include "core/isa/tile_program.h"
 
 namespace accelsim::modules {
 
@@ -21,7 +21,7 @@ struct InputSlice {
 };
 
 // Which part of the input feature map a Compute instruction reads.
-InputSlice input_slice_shape(const LayerGeometry& layer, const mapper::Instruction& tile);
+InputSlice input_slice_shape(const LayerGeometry& layer, const isa::Instruction& tile);
 
 // The PE array's functional datapath around the array itself: operands in, partial sums out.
 class TileDatapath {
@@ -29,7 +29,7 @@ class TileDatapath {
   // Builds the tile's operands with their zero points removed (9 bits): a = tile_m x tile_k
   // (im2col of the line buffer; padding reads as the zero point, i.e. 0), w = tile_n x tile_k
   // from the weight rows (row stride tile_k).
-  void gather(const LayerGeometry& layer, const mapper::Instruction& tile, const uint8_t* weights, const InputSlice& input);
+  void gather(const LayerGeometry& layer, const isa::Instruction& tile, const uint8_t* weights, const InputSlice& input);
   const int16_t* a() const { return a_.data(); }
   const int16_t* w() const { return w_.data(); }
 
@@ -40,7 +40,7 @@ class TileDatapath {
   // Adds the tile's partial sums into the int32 accumulators, starting from the bias (or 0)
   // when the tile begins the accumulation. An accumulator that leaves int32 is saturated, or,
   // when the network says so, reported: the returned message names the layer and output index.
-  static std::optional<std::string> accumulate(const LayerGeometry& layer, const mapper::Instruction& tile, const int64_t* partial,
+  static std::optional<std::string> accumulate(const LayerGeometry& layer, const isa::Instruction& tile, const int64_t* partial,
                                                     const int32_t* bias, int32_t* accumulators);
 
  private:

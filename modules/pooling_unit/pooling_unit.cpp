@@ -11,7 +11,7 @@ PoolingUnit::PoolingUnit(sc_core::sc_module_name name, const Clock& clock, Score
     : ExecutionUnit(name, clock, scoreboard, stats, queue_depth), activation_port("activation_port"), config_(config), layers_(layers) {}
 
 void PoolingUnit::execute(const Dispatched& d, stats::LayerStats& layer) {
-  const mapper::Instruction& in = *d.instruction;
+  const isa::Instruction& in = *d.instruction;
   const LayerGeometry& g = layers_[static_cast<std::size_t>(in.layer)];
   const int64_t channels = in.n_end - in.n_begin;
   const int64_t in_plane = g.input.height * g.input.width, out_plane = g.output.height * g.output.width;

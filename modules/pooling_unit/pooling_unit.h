@@ -6,7 +6,7 @@
 
 #include "modules/common/layer_geometry.h"
 #include "modules/controller/execution_unit.h"
-#include "sim/hardware/hardware_config.h"
+#include "core/hardware/hardware_config.h"
 
 namespace accelsim::modules {
 

@@ -123,7 +123,10 @@ int32_t RequantDatapath::operator()(int32_t acc) const {
     case model::RequantMode::Shift: scaled = shift(acc); break;
   }
   const int64_t shifted = scaled + spec_.output_zero_point;
-  return static_cast<int32_t>(std::clamp<int64_t>(shifted, spec_.lower_bound(), spec_.upper_bound()));
+  // The saturating clamp, then the fused ReLU as a comparator against the zero point (the
+  // config loader guarantees output_zero_point <= clamp_max when relu is set).
+  const int64_t clamped = std::min<int64_t>(std::max<int64_t>(shifted, spec_.clamp_min), spec_.clamp_max);
+  return static_cast<int32_t>(spec_.relu ? std::max<int64_t>(clamped, spec_.output_zero_point) : clamped);
 }
 
 }  // namespace accelsim::modules

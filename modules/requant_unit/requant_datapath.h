@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "sim/model/quantization.h"
+#include "core/model/quantization.h"
 
 namespace accelsim::modules {
 

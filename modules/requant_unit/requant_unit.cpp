@@ -22,7 +22,7 @@ uint64_t RequantUnit::compute_cycles(int64_t outputs, const model::RequantSpec& 
 
 
 void RequantUnit::execute(const Dispatched& d, stats::LayerStats& layer) {
-  const mapper::Instruction& tile = *d.instruction;
+  const isa::Instruction& tile = *d.instruction;
   const LayerGeometry& geometry = layers_[static_cast<std::size_t>(tile.layer)];
   const RequantDatapath& datapath = datapaths_[static_cast<std::size_t>(tile.layer)];
   const int64_t tm = tile.tile_m(), tn = tile.tile_n();

@@ -7,7 +7,7 @@
 #include "modules/common/layer_geometry.h"
 #include "modules/controller/execution_unit.h"
 #include "modules/requant_unit/requant_datapath.h"
-#include "sim/hardware/hardware_config.h"
+#include "core/hardware/hardware_config.h"
 
 namespace accelsim::modules {
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "modules/common/memory_target.h"
-#include "sim/hardware/hardware_config.h"
+#include "core/hardware/hardware_config.h"
 
 namespace accelsim::modules {
 

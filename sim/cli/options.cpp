@@ -1,6 +1,6 @@
 #include "sim/cli/options.h"
 
-#include "sim/log/log.h"
+#include "core/log/log.h"
 
 #include <boost/program_options.hpp>
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "sim/cli/command_line.h"
-#include "sim/log/log.h"
+#include "core/log/log.h"
 #include "sim/trace/trace_options.h"
 
 namespace accelsim::cli {

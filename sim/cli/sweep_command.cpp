@@ -13,8 +13,8 @@
 
 #include "sim/cli/command_line.h"
 #include "sim/cli/progress_bar.h"
-#include "sim/config/configuration_error.h"
-#include "sim/report/atomic_file.h"
+#include "core/config/configuration_error.h"
+#include "core/io/atomic_file.h"
 #include "sim/sweep/command_emitter.h"
 #include "sim/sweep/design_points.h"
 #include "sim/sweep/sweep_merge.h"

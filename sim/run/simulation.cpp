@@ -8,8 +8,8 @@
 
 #include "modules/accelerator/accelerator.h"
 #include "modules/common/layer_geometry.h"
-#include "sim/golden/reference_model.h"
-#include "sim/mapper/mapper.h"
+#include "golden/reference_model.h"
+#include "mapper/mapper.h"
 #include "sim/run/progress_watchdog.h"
 #include "sim/trace/activity_recorder.h"
 #include "sim/trace/vcd_recorder.h"

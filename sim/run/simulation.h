@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/mapper/tile_program.h"
+#include "core/isa/tile_program.h"
 #include "sim/run/workload.h"
-#include "sim/stats/layer_stats.h"
+#include "core/stats/layer_stats.h"
 #include "sim/trace/trace_options.h"
 #include "sim/trace/trace_recording.h"
 
@@ -35,7 +35,7 @@ struct RunFailure {
 struct RunResult {
   std::optional<RunFailure> failure;  // set when the run stopped early; then nothing else is valid
   std::unique_ptr<stats::RunStats> stats;
-  mapper::TileProgram program;
+  isa::TileProgram program;
   std::optional<Mismatch> first_mismatch;
   int64_t mismatches = 0;
   std::vector<int32_t> logits;       // [images, classes] as read from DRAM

@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "sim/config/config_tree.h"
-#include "sim/config/section.h"
-#include "sim/hardware/hardware_config.h"
-#include "sim/model/network.h"
-#include "sim/model/network_loader.h"
+#include "core/config/config_tree.h"
+#include "core/config/section.h"
+#include "core/hardware/hardware_config.h"
+#include "core/model/network.h"
+#include "core/model/network_loader.h"
 
 namespace accelsim::run {
 

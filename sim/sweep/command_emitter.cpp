@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "sim/report/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "sim/sweep/sweep_folder.h"
 
 namespace accelsim::sweep {

@@ -5,8 +5,8 @@
 #include <cstring>
 #include <fstream>
 
-#include "sim/config/configuration_error.h"
-#include "sim/report/atomic_file.h"
+#include "core/config/configuration_error.h"
+#include "core/io/atomic_file.h"
 #include "sim/sweep/metrics.h"
 
 namespace accelsim::sweep {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/report/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "sim/sweep/pareto.h"
 #include "sim/sweep/pareto_plot.h"
 #include "sim/sweep/sweep_report.h"

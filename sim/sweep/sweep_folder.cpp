@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "sim/report/atomic_file.h"
+#include "core/io/atomic_file.h"
 
 namespace accelsim::sweep {
 

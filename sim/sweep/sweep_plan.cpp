@@ -6,7 +6,7 @@
 #include <iterator>
 #include <map>
 
-#include "sim/report/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "sim/sweep/design_points.h"
 
 namespace accelsim::sweep {

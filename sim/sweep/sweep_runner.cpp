@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstring>
 
-#include "sim/report/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "sim/sweep/process_pool.h"
 #include "sim/sweep/results_table.h"
 #include "sim/sweep/signal_watch.h"

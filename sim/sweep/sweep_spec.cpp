@@ -4,8 +4,8 @@
 #include <map>
 #include <set>
 
-#include "sim/config/config_tree.h"
-#include "sim/config/section.h"
+#include "core/config/config_tree.h"
+#include "core/config/section.h"
 #include "sim/run/workload.h"
 #include "sim/sweep/metrics.h"
 

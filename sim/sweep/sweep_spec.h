@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/config/configuration_error.h"
+#include "core/config/configuration_error.h"
 #include "sim/sweep/area_model.h"
 
 namespace accelsim::sweep {

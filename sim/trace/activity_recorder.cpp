@@ -16,7 +16,7 @@ std::string layer_label(const std::vector<std::string>& names, int layer) {
 
 }  // namespace
 
-ActivityRecorder::ActivityRecorder(const TraceOptions& options, const mapper::TileProgram& program, std::vector<std::string> layer_names,
+ActivityRecorder::ActivityRecorder(const TraceOptions& options, const isa::TileProgram& program, std::vector<std::string> layer_names,
                                    VcdRecorder* vcd)
     : options_(options), layer_names_(std::move(layer_names)), vcd_(vcd), occupancy_(program.buffers) {}
 
@@ -63,7 +63,7 @@ void ActivityRecorder::dequeued(const modules::ExecutionUnit& unit, const module
 
 void ActivityRecorder::started(const modules::ExecutionUnit& unit, const modules::Dispatched& d, uint64_t start_cycle) {
   UnitActivity& activity = activity_of(unit);
-  const mapper::Instruction& in = *d.instruction;
+  const isa::Instruction& in = *d.instruction;
   activity.tile = activity.tiles_done[{d.image, in.layer}]++;
   activity.bytes_read = 0;
   activity.bytes_written = 0;
@@ -85,7 +85,7 @@ void ActivityRecorder::busy_until(const modules::ExecutionUnit&, uint64_t end_cy
 
 void ActivityRecorder::executed(const modules::ExecutionUnit& unit, const modules::Dispatched& d, uint64_t start_cycle, uint64_t end_cycle) {
   UnitActivity& activity = activity_of(unit);
-  const mapper::Instruction& in = *d.instruction;
+  const isa::Instruction& in = *d.instruction;
   occupancy_.executed(in, end_cycle);
   if (activity.signals) {
     const VcdRecorder::UnitSignals& s = *activity.signals;
@@ -105,22 +105,22 @@ void ActivityRecorder::executed(const modules::ExecutionUnit& unit, const module
     waiting.category = "waiting";
     waiting.layer = in.layer;
     waiting.args = {{"for", "dependencies: operands, buffers or results of earlier instructions"},
-                    {"layer", layer}, {"image", image}, {"op", mapper::name_of(in.op)}, {"instruction", d.id}};
+                    {"layer", layer}, {"image", image}, {"op", isa::name_of(in.op)}, {"instruction", d.id}};
     activity.slices.push_back(std::move(waiting));
   }
   if (!options_.overlaps(start_cycle, end_cycle)) return;
   TimelineSlice busy;
   busy.begin = start_cycle;
   busy.end = end_cycle;
-  busy.name = layer + " " + mapper::name_of(in.op);
-  busy.category = mapper::name_of(in.op);
+  busy.name = layer + " " + isa::name_of(in.op);
+  busy.category = isa::name_of(in.op);
   busy.layer = in.layer;
-  const bool dma = mapper::unit_of(in.op) == mapper::Unit::Dma;
-  const int64_t macs = in.op == mapper::Opcode::Compute ? in.tile_m() * in.tile_k() * in.tile_n() : 0;
+  const bool dma = isa::unit_of(in.op) == isa::Unit::Dma;
+  const int64_t macs = in.op == isa::Opcode::Compute ? in.tile_m() * in.tile_k() * in.tile_n() : 0;
   busy.args = {{"layer", layer},
                {"image", image},
                {"tile", activity.tile},
-               {"op", mapper::name_of(in.op)},
+               {"op", isa::name_of(in.op)},
                {"bytes", dma ? in.bytes : activity.bytes_read + activity.bytes_written},
                {"bytes_read", activity.bytes_read},
                {"bytes_written", activity.bytes_written},
@@ -128,10 +128,10 @@ void ActivityRecorder::executed(const modules::ExecutionUnit& unit, const module
                {"instruction", d.id},
                {"waited_cycles", start_cycle - activity.dequeued}};
   if (dma) {
-    busy.args["from"] = mapper::name_of(in.source);
-    busy.args["to"] = mapper::name_of(in.target);
+    busy.args["from"] = isa::name_of(in.source);
+    busy.args["to"] = isa::name_of(in.target);
   }
-  if (in.op == mapper::Opcode::Compute) busy.args["tile_mkn"] = {in.tile_m(), in.tile_k(), in.tile_n()};
+  if (in.op == isa::Opcode::Compute) busy.args["tile_mkn"] = {in.tile_m(), in.tile_k(), in.tile_n()};
   activity.slices.push_back(std::move(busy));
 }
 
@@ -231,8 +231,8 @@ std::unique_ptr<Timeline> ActivityRecorder::timeline(const TimelineLabel& label,
   }
 
   const auto occupancy = occupancy_.steps();
-  for (const auto memory : {mapper::Memory::WeightSram, mapper::Memory::ActivationSram, mapper::Memory::Accumulator}) {
-    const std::string module = mapper::name_of(memory);
+  for (const auto memory : {isa::Memory::WeightSram, isa::Memory::ActivationSram, isa::Memory::Accumulator}) {
+    const std::string module = isa::name_of(memory);
     if (!options_.traces(module)) continue;
     CounterTrack counter{module + " occupancy", "bytes", {"bytes"}, {}};
     const auto it = occupancy.find(memory);

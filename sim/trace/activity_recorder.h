@@ -9,7 +9,7 @@
 
 #include "modules/common/memory_target.h"
 #include "modules/controller/execution_unit.h"
-#include "sim/mapper/tile_program.h"
+#include "core/isa/tile_program.h"
 #include "sim/trace/buffer_occupancy.h"
 #include "sim/trace/timeline.h"
 #include "sim/trace/trace_options.h"
@@ -31,7 +31,7 @@ struct TimelineLabel {
 // It never changes what it watches.
 class ActivityRecorder : public modules::InstructionObserver, public modules::MemoryAccessObserver {
  public:
-  ActivityRecorder(const TraceOptions& options, const mapper::TileProgram& program, std::vector<std::string> layer_names, VcdRecorder* vcd);
+  ActivityRecorder(const TraceOptions& options, const isa::TileProgram& program, std::vector<std::string> layer_names, VcdRecorder* vcd);
 
   void dequeued(const modules::ExecutionUnit& unit, const modules::Dispatched& d, uint64_t cycle) override;
   void started(const modules::ExecutionUnit& unit, const modules::Dispatched& d, uint64_t start_cycle) override;

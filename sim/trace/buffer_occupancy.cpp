@@ -6,16 +6,16 @@ namespace accelsim::trace {
 
 namespace {
 
-bool reads(const mapper::Instruction& instruction, mapper::BufferId buffer) {
+bool reads(const isa::Instruction& instruction, isa::BufferId buffer) {
   return std::find(instruction.reads.begin(), instruction.reads.end(), buffer) != instruction.reads.end();
 }
 
 }  // namespace
 
-BufferOccupancy::BufferOccupancy(std::vector<mapper::Buffer> buffers) : buffers_(std::move(buffers)), states_(buffers_.size()) {}
+BufferOccupancy::BufferOccupancy(std::vector<isa::Buffer> buffers) : buffers_(std::move(buffers)), states_(buffers_.size()) {}
 
-void BufferOccupancy::started(const mapper::Instruction& instruction, uint64_t cycle) {
-  for (mapper::BufferId id : instruction.writes) {
+void BufferOccupancy::started(const isa::Instruction& instruction, uint64_t cycle) {
+  for (isa::BufferId id : instruction.writes) {
     if (id < 0) continue;
     State& state = states_[static_cast<std::size_t>(id)];
     if (state.live && (!state.read_since_write || reads(instruction, id))) continue;  // same generation
@@ -24,7 +24,7 @@ void BufferOccupancy::started(const mapper::Instruction& instruction, uint64_t c
     state.read_since_write = false;
     state.current = {cycle, cycle};
   }
-  for (mapper::BufferId id : instruction.reads) {
+  for (isa::BufferId id : instruction.reads) {
     if (id < 0) continue;
     State& state = states_[static_cast<std::size_t>(id)];
     state.read_since_write = true;
@@ -35,22 +35,22 @@ void BufferOccupancy::started(const mapper::Instruction& instruction, uint64_t c
   }
 }
 
-void BufferOccupancy::executed(const mapper::Instruction& instruction, uint64_t cycle) {
-  auto extend = [&](mapper::BufferId id) {
+void BufferOccupancy::executed(const isa::Instruction& instruction, uint64_t cycle) {
+  auto extend = [&](isa::BufferId id) {
     if (id < 0) return;
     State& state = states_[static_cast<std::size_t>(id)];
     state.current.end = std::max(state.current.end, cycle);
   };
-  for (mapper::BufferId id : instruction.writes) extend(id);
-  for (mapper::BufferId id : instruction.reads) extend(id);
+  for (isa::BufferId id : instruction.writes) extend(id);
+  for (isa::BufferId id : instruction.reads) extend(id);
 }
 
-std::map<mapper::Memory, std::vector<std::pair<uint64_t, uint64_t>>> BufferOccupancy::steps() const {
+std::map<isa::Memory, std::vector<std::pair<uint64_t, uint64_t>>> BufferOccupancy::steps() const {
   // Sweep +bytes at each generation's begin and -bytes at its end, per memory.
-  std::map<mapper::Memory, std::map<uint64_t, int64_t>> deltas;
+  std::map<isa::Memory, std::map<uint64_t, int64_t>> deltas;
   for (std::size_t b = 0; b < buffers_.size(); ++b) {
     const auto& buffer = buffers_[b];
-    if (buffer.memory == mapper::Memory::Dram) continue;
+    if (buffer.memory == isa::Memory::Dram) continue;
     auto& memory = deltas[buffer.memory];
     std::vector<Generation> generations = states_[b].closed;
     if (states_[b].live) generations.push_back(states_[b].current);
@@ -60,7 +60,7 @@ std::map<mapper::Memory, std::vector<std::pair<uint64_t, uint64_t>>> BufferOccup
       memory[generation.end] -= static_cast<int64_t>(buffer.bytes);
     }
   }
-  std::map<mapper::Memory, std::vector<std::pair<uint64_t, uint64_t>>> out;
+  std::map<isa::Memory, std::vector<std::pair<uint64_t, uint64_t>>> out;
   for (const auto& [memory, changes] : deltas) {
     auto& steps = out[memory];
     steps.emplace_back(0, 0);

@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/mapper/tile_program.h"
+#include "core/isa/tile_program.h"
 
 namespace accelsim::trace {
 
@@ -18,13 +18,13 @@ namespace accelsim::trace {
 // generation's writes start only after the previous generation's reads end.
 class BufferOccupancy {
  public:
-  explicit BufferOccupancy(std::vector<mapper::Buffer> buffers);
+  explicit BufferOccupancy(std::vector<isa::Buffer> buffers);
 
-  void started(const mapper::Instruction& instruction, uint64_t cycle);
-  void executed(const mapper::Instruction& instruction, uint64_t cycle);
+  void started(const isa::Instruction& instruction, uint64_t cycle);
+  void executed(const isa::Instruction& instruction, uint64_t cycle);
 
   // Per memory, the occupied bytes as steps (cycle, bytes), cycles increasing, starting at 0.
-  std::map<mapper::Memory, std::vector<std::pair<uint64_t, uint64_t>>> steps() const;
+  std::map<isa::Memory, std::vector<std::pair<uint64_t, uint64_t>>> steps() const;
 
  private:
   struct Generation {
@@ -38,7 +38,7 @@ class BufferOccupancy {
     std::vector<Generation> closed;
   };
 
-  std::vector<mapper::Buffer> buffers_;
+  std::vector<isa::Buffer> buffers_;
   std::vector<State> states_;
 };
 

@@ -2,7 +2,7 @@
 
 #include <system_error>
 
-#include "sim/report/atomic_file.h"
+#include "core/io/atomic_file.h"
 
 namespace accelsim::trace {
 

@@ -1,6 +1,6 @@
 #include "sim/trace/trace_outputs.h"
 
-#include "sim/report/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "sim/trace/chrome_trace.h"
 
 namespace accelsim::trace {

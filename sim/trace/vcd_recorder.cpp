@@ -5,7 +5,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "sim/report/atomic_file.h"
+#include "core/io/atomic_file.h"
 
 namespace accelsim::trace {
 

@@ -33,7 +33,7 @@ class VcdRecorder : public sc_core::sc_module {
     int layer = -1;            // the instruction's layer index (Z when idle)
     int image = -1;            // its image (Z when idle or for the batch prologue)
     int tile = -1;             // its ordinal among the unit's instructions for that layer and image
-    int opcode = -1;           // mapper::Opcode value
+    int opcode = -1;           // isa::Opcode value
     int bytes_in_flight = -1;  // DMA: bytes of the transfer under way
   };
   struct MemorySignals {

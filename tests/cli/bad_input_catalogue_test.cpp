@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <functional>
 
-#include "sim/npy/npy_array.h"
+#include "core/npy/npy_array.h"
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/tiny_network.h"

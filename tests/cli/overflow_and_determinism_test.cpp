@@ -2,7 +2,7 @@
 // and two runs of the same config giving byte-identical outputs.
 #include <gtest/gtest.h>
 
-#include "sim/npy/npy_array.h"
+#include "core/npy/npy_array.h"
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
 

@@ -1,8 +1,8 @@
-#include "sim/config/config_tree.h"
+#include "core/config/config_tree.h"
 
 #include <gtest/gtest.h>
 
-#include "sim/config/section.h"
+#include "core/config/section.h"
 #include "tests/support/temp_dir.h"
 
 namespace accelsim::config {

@@ -1,4 +1,4 @@
-#include "sim/golden/requantize.h"
+#include "golden/requantize.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // How the mapper cuts LeNet for the default accelerator, and its errors when it cannot.
-#include "sim/mapper/mapper.h"
+#include "mapper/mapper.h"
 
 #include <gtest/gtest.h>
 
@@ -9,6 +9,10 @@
 
 namespace accelsim::mapper {
 namespace {
+
+using isa::Buffer;
+using isa::Memory;
+using isa::TileProgram;
 
 std::unique_ptr<run::Workload> lenet(const std::vector<std::string>& overrides = {}) {
   return run::load_workload(testing::source_dir() / "configs/lenet.yaml", overrides);

@@ -1,9 +1,9 @@
-#include "sim/model/network_loader.h"
+#include "core/model/network_loader.h"
 
 #include <gtest/gtest.h>
 
-#include "sim/config/config_tree.h"
-#include "sim/npy/npy_array.h"
+#include "core/config/config_tree.h"
+#include "core/npy/npy_array.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/tiny_network.h"
 

@@ -11,8 +11,8 @@
 namespace accelsim::testing {
 namespace {
 
-using mapper::Memory;
-using mapper::Opcode;
+using isa::Memory;
+using isa::Opcode;
 
 TEST(AcceleratorTiming, OneTileThroughThePeArray) {
   // GEMM tile M=10, K=4, N=4 on the 4x4 array: one fold using all 4 rows and 4 columns.
@@ -89,7 +89,7 @@ TEST(AcceleratorTiming, OneDramTransferPaysLatencyAndBandwidth) {
 //   load (DMA): DRAM ceil(16/8) = 2 + 10 latency = 12; SRAM side 10 + 1 + 1 = 12. 12 cycles.
 //   tile (PE):  1 + 40 + 4 + 4 - 2 = 47 cycles; memories: inputs 4 x 40 B = 4 + 1,
 //               partial sums 640 B = 10 + 1: under 47.
-mapper::TileProgram two_block_program(bool double_buffered, int64_t m) {
+isa::TileProgram two_block_program(bool double_buffered, int64_t m) {
   ProgramWriter writer;
   const auto slot0 = writer.buffer("w0", Memory::WeightSram, 0, 16);
   const auto slot1 = double_buffered ? writer.buffer("w1", Memory::WeightSram, 16, 16) : slot0;
@@ -139,7 +139,7 @@ TEST(AcceleratorTiming, DoubleBufferingCannotHideALoadLongerThanTheTile) {
 
 // A long weight load into one part of the weight SRAM while the PE array computes from
 // another (its weights already there): tile0 and tile1, M=40, K=4, N=4, 47 cycles each.
-mapper::TileProgram load_beside_two_tiles() {
+isa::TileProgram load_beside_two_tiles() {
   ProgramWriter writer;
   const auto big = writer.buffer("big", Memory::WeightSram, 1024, 8192);
   const auto weights = writer.buffer("w", Memory::WeightSram, 0, 16);

@@ -7,7 +7,7 @@
 #include <limits>
 #include <random>
 
-#include "sim/golden/requantize.h"
+#include "golden/requantize.h"
 
 namespace accelsim::modules {
 namespace {
@@ -120,6 +120,35 @@ TEST(RequantDatapath, HandWorkedCases) {
   gemmlowp.shift = 0;
   EXPECT_EQ(RequantDatapath(gemmlowp)(-1), 0);
   EXPECT_EQ(RequantDatapath(gemmlowp)(1), 1);
+}
+
+// The clamp and the fused ReLU, worked by hand (shift 0: the accumulator passes unscaled).
+// With relu, stored values below the output zero point are clipped up to it; without, only
+// the clamp range applies; a zero point below the clamp's lower end leaves the clamp in charge.
+TEST(RequantDatapath, ClampAndFusedReluHandWorked) {
+  RequantSpec spec = base(RequantMode::Shift, Rounding::Floor, 0, -127, 127, false);
+  EXPECT_EQ(RequantDatapath(spec)(-200), -127);  // clamp, low end (not -128: clamp [-127, 127])
+  EXPECT_EQ(RequantDatapath(spec)(500), 127);    // clamp, high end
+  EXPECT_EQ(RequantDatapath(spec)(-5), -5);      // no relu: negatives pass
+  spec.relu = true;
+  EXPECT_EQ(RequantDatapath(spec)(-5), 0);    // relu: -5 + 0 < zp 0 -> 0
+  EXPECT_EQ(RequantDatapath(spec)(-200), 0);  // relu wins over the clamp's low end
+  EXPECT_EQ(RequantDatapath(spec)(77), 77);
+
+  RequantSpec uint8 = base(RequantMode::Shift, Rounding::Floor, 30, 0, 255, true);
+  EXPECT_EQ(RequantDatapath(uint8)(-31), 30);  // -31 + 30 = -1 < zp 30 -> 30
+  EXPECT_EQ(RequantDatapath(uint8)(-1), 30);   // 29 < 30 -> 30
+  EXPECT_EQ(RequantDatapath(uint8)(1), 31);
+  EXPECT_EQ(RequantDatapath(uint8)(300), 255);  // 330 -> clamp 255
+  uint8.relu = false;
+  EXPECT_EQ(RequantDatapath(uint8)(-1), 29);
+  EXPECT_EQ(RequantDatapath(uint8)(-100), 0);  // -70 -> clamp 0
+
+  // Zero point below the clamp's low end: relu changes nothing, the clamp decides.
+  RequantSpec narrow = base(RequantMode::Shift, Rounding::Floor, -100, -50, 50, true);
+  EXPECT_EQ(RequantDatapath(narrow)(10), -50);  // -90 -> clamp -50 (zp -100 is lower)
+  EXPECT_EQ(RequantDatapath(narrow)(120), 20);
+  EXPECT_EQ(RequantDatapath(narrow)(200), 50);
 }
 
 }  // namespace

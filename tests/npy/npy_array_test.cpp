@@ -1,4 +1,4 @@
-#include "sim/npy/npy_array.h"
+#include "core/npy/npy_array.h"
 
 #include <gtest/gtest.h>
 

@@ -8,7 +8,7 @@
 namespace accelsim::testing {
 namespace {
 
-using mapper::Memory;
+using isa::Memory;
 
 TEST(Watchdog, StopsATransferThatNeverFinishesAndNamesTheBusyUnit) {
   // A 1 MB load over a 1 byte/cycle DRAM takes 10^6 cycles; with a watchdog of 1,000 cycles
@@ -47,7 +47,7 @@ TEST(Watchdog, AProgramThatRunsDryBeforeFinishingIsReported) {
   ProgramWriter writer;
   const auto slot = writer.buffer("w", Memory::WeightSram, 0, 64);
   writer.add(ProgramWriter::load_weights(0, 0, 64, slot));
-  mapper::TileProgram program = writer.finish(64);
+  isa::TileProgram program = writer.finish(64);
   program.layers[0].instructions_per_image = 2;
   AcceleratorBench bench(bench_hardware(), pointwise_network(4, 4, 4), program);
   bench.run();

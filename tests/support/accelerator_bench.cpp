@@ -39,7 +39,7 @@ model::Network pointwise_network(int64_t channels, int64_t width, int64_t out_ch
   return network;
 }
 
-AcceleratorBench::AcceleratorBench(hardware::HardwareConfig hardware, model::Network network, mapper::TileProgram program)
+AcceleratorBench::AcceleratorBench(hardware::HardwareConfig hardware, model::Network network, isa::TileProgram program)
     : hardware_(std::move(hardware)), network_(std::move(network)), program_(std::move(program)) {
   stats_ = std::make_unique<stats::RunStats>(network_, hardware_);
   accelerator_ = std::make_unique<modules::Accelerator>("bench", hardware_, program_, modules::geometry_of(network_), 1, *stats_,
@@ -58,17 +58,17 @@ uint64_t AcceleratorBench::run() {
   return last_end_;
 }
 
-mapper::BufferId ProgramWriter::buffer(const std::string& name, mapper::Memory memory, uint64_t address, uint64_t bytes) {
+isa::BufferId ProgramWriter::buffer(const std::string& name, isa::Memory memory, uint64_t address, uint64_t bytes) {
   program_.buffers.push_back({name, memory, address, bytes});
-  return static_cast<mapper::BufferId>(program_.buffers.size() - 1);
+  return static_cast<isa::BufferId>(program_.buffers.size() - 1);
 }
 
-mapper::Instruction& ProgramWriter::add(mapper::Instruction instruction) {
+isa::Instruction& ProgramWriter::add(isa::Instruction instruction) {
   instructions_.push_back(instruction);
   return instructions_.back();
 }
 
-mapper::TileProgram ProgramWriter::finish(uint64_t dram_bytes, std::size_t layers) {
+isa::TileProgram ProgramWriter::finish(uint64_t dram_bytes, std::size_t layers) {
   program_.layers.resize(layers);
   for (const auto& instruction : instructions_) program_.layers[static_cast<std::size_t>(instruction.layer)].instructions_per_image++;
   program_.image_programs.push_back(instructions_);
@@ -77,23 +77,23 @@ mapper::TileProgram ProgramWriter::finish(uint64_t dram_bytes, std::size_t layer
   return program_;
 }
 
-mapper::Instruction ProgramWriter::load_weights(uint64_t dram_address, uint64_t sram_address, uint64_t bytes, mapper::BufferId slot) {
-  mapper::Instruction load;
-  load.op = mapper::Opcode::LoadWeights;
-  load.source = mapper::Memory::Dram;
+isa::Instruction ProgramWriter::load_weights(uint64_t dram_address, uint64_t sram_address, uint64_t bytes, isa::BufferId slot) {
+  isa::Instruction load;
+  load.op = isa::Opcode::LoadWeights;
+  load.source = isa::Memory::Dram;
   load.source_address = dram_address;
-  load.target = mapper::Memory::WeightSram;
+  load.target = isa::Memory::WeightSram;
   load.target_address = sram_address;
   load.bytes = bytes;
   load.writes[0] = slot;
   return load;
 }
 
-mapper::Instruction ProgramWriter::compute(int64_t m, int64_t k, int64_t n, uint64_t weight_address, uint64_t input_address,
-                                           uint64_t accumulator_address, mapper::BufferId weights, mapper::BufferId input,
-                                           mapper::BufferId accumulator) {
-  mapper::Instruction c;
-  c.op = mapper::Opcode::Compute;
+isa::Instruction ProgramWriter::compute(int64_t m, int64_t k, int64_t n, uint64_t weight_address, uint64_t input_address,
+                                           uint64_t accumulator_address, isa::BufferId weights, isa::BufferId input,
+                                           isa::BufferId accumulator) {
+  isa::Instruction c;
+  c.op = isa::Opcode::Compute;
   c.m_end = m;
   c.k_end = k;
   c.n_end = n;

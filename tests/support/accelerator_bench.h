@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "modules/accelerator/accelerator.h"
-#include "sim/hardware/hardware_config.h"
-#include "sim/mapper/tile_program.h"
-#include "sim/model/network.h"
-#include "sim/stats/layer_stats.h"
+#include "core/hardware/hardware_config.h"
+#include "core/isa/tile_program.h"
+#include "core/model/network.h"
+#include "core/stats/layer_stats.h"
 
 namespace accelsim::testing {
 
@@ -24,7 +24,7 @@ model::Network pointwise_network(int64_t channels, int64_t width, int64_t out_ch
 struct ExecutedInstruction {
   std::string unit;
   uint64_t id;
-  mapper::Opcode op;
+  isa::Opcode op;
   uint64_t start;
   uint64_t end;
 };
@@ -33,7 +33,7 @@ struct ExecutedInstruction {
 // each instruction started and ended.
 class AcceleratorBench : public modules::InstructionObserver {
  public:
-  AcceleratorBench(hardware::HardwareConfig hardware, model::Network network, mapper::TileProgram program);
+  AcceleratorBench(hardware::HardwareConfig hardware, model::Network network, isa::TileProgram program);
 
   modules::Accelerator& accelerator() { return *accelerator_; }
   const stats::RunStats& stats() const { return *stats_; }
@@ -46,7 +46,7 @@ class AcceleratorBench : public modules::InstructionObserver {
  private:
   hardware::HardwareConfig hardware_;
   model::Network network_;
-  mapper::TileProgram program_;
+  isa::TileProgram program_;
   std::unique_ptr<stats::RunStats> stats_;
   std::unique_ptr<modules::Accelerator> accelerator_;
   std::vector<ExecutedInstruction> executed_;
@@ -56,18 +56,18 @@ class AcceleratorBench : public modules::InstructionObserver {
 // Builds a one-layer program: buffers first, then instructions; counts are filled in by finish().
 class ProgramWriter {
  public:
-  mapper::BufferId buffer(const std::string& name, mapper::Memory memory, uint64_t address, uint64_t bytes);
-  mapper::Instruction& add(mapper::Instruction instruction);
-  mapper::TileProgram finish(uint64_t dram_bytes, std::size_t layers = 1);
+  isa::BufferId buffer(const std::string& name, isa::Memory memory, uint64_t address, uint64_t bytes);
+  isa::Instruction& add(isa::Instruction instruction);
+  isa::TileProgram finish(uint64_t dram_bytes, std::size_t layers = 1);
 
-  static mapper::Instruction load_weights(uint64_t dram_address, uint64_t sram_address, uint64_t bytes, mapper::BufferId slot);
-  static mapper::Instruction compute(int64_t m, int64_t k, int64_t n, uint64_t weight_address, uint64_t input_address,
-                                     uint64_t accumulator_address, mapper::BufferId weights, mapper::BufferId input,
-                                     mapper::BufferId accumulator);
+  static isa::Instruction load_weights(uint64_t dram_address, uint64_t sram_address, uint64_t bytes, isa::BufferId slot);
+  static isa::Instruction compute(int64_t m, int64_t k, int64_t n, uint64_t weight_address, uint64_t input_address,
+                                     uint64_t accumulator_address, isa::BufferId weights, isa::BufferId input,
+                                     isa::BufferId accumulator);
 
  private:
-  mapper::TileProgram program_;
-  std::vector<mapper::Instruction> instructions_;
+  isa::TileProgram program_;
+  std::vector<isa::Instruction> instructions_;
 };
 
 }  // namespace accelsim::testing

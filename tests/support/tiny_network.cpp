@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "sim/npy/npy_array.h"
+#include "core/npy/npy_array.h"
 
 namespace accelsim::testing {
 

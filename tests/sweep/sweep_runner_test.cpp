@@ -11,7 +11,7 @@
 #include <fstream>
 #include <set>
 
-#include "sim/report/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "sim/sweep/results_table.h"
 #include "sim/sweep/sweep_plan.h"
 #include "sim/sweep/sweep_spec.h"

@@ -6,7 +6,7 @@
 
 #include <set>
 
-#include "sim/config/configuration_error.h"
+#include "core/config/configuration_error.h"
 #include "sim/sweep/area_model.h"
 #include "sim/sweep/design_points.h"
 #include "sim/sweep/metrics.h"

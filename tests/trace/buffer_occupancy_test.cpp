@@ -6,11 +6,11 @@
 namespace accelsim::trace {
 namespace {
 
-using mapper::Memory;
+using isa::Memory;
 using Steps = std::vector<std::pair<uint64_t, uint64_t>>;
 
-mapper::Instruction touching(std::vector<mapper::BufferId> reads, std::vector<mapper::BufferId> writes) {
-  mapper::Instruction in;
+isa::Instruction touching(std::vector<isa::BufferId> reads, std::vector<isa::BufferId> writes) {
+  isa::Instruction in;
   for (std::size_t i = 0; i < reads.size(); ++i) in.reads[i] = reads[i];
   for (std::size_t i = 0; i < writes.size(); ++i) in.writes[i] = writes[i];
   return in;
@@ -19,7 +19,7 @@ mapper::Instruction touching(std::vector<mapper::BufferId> reads, std::vector<ma
 TEST(BufferOccupancy, ABufferHoldsDataFromItsWriteToItsLastRead) {
   // Buffers: weights 0 (100 B), partial sums 1 (40 B), feature map 2 (30 B).
   BufferOccupancy occupancy({{"w", Memory::WeightSram, 0, 100}, {"acc", Memory::Accumulator, 0, 40}, {"fm", Memory::ActivationSram, 0, 30}});
-  auto run = [&](const mapper::Instruction& in, uint64_t start, uint64_t end) {
+  auto run = [&](const isa::Instruction& in, uint64_t start, uint64_t end) {
     occupancy.started(in, start);
     occupancy.executed(in, end);
   };

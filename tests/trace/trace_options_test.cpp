@@ -7,7 +7,7 @@
 
 #include "modules/accelerator/accelerator.h"
 #include "modules/common/layer_geometry.h"
-#include "sim/mapper/mapper.h"
+#include "mapper/mapper.h"
 #include "sim/run/workload.h"
 #include "sim/trace/trace_options.h"
 #include "tests/support/temp_dir.h"

@@ -1,0 +1,214 @@
+#include "core/config/section.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace accelsim::config {
+
+std::string node_text(const YAML::Node& node) {
+  if (node.IsScalar()) return "'" + node.Scalar() + "'";
+  if (node.IsSequence()) return "a list";
+  if (node.IsMap()) return "a map";
+  return "nothing";
+}
+
+Section::Section(const ConfigTree& tree, YAML::Node node, std::string path, std::shared_ptr<std::vector<ParamDoc>> docs)
+    : tree_(tree), node_(std::move(node)), path_(std::move(path)), docs_(std::move(docs)) {
+  if (!node_.IsMap()) {
+    const std::string got = node_.IsNull() ? std::string("nothing") : node_text(node_);
+    throw ConfigurationError(tree_.locate(path_, node_), path_, "expected a map of keys, got " + got);
+  }
+}
+
+bool Section::has(const std::string& key) const {
+  return static_cast<bool>(static_cast<const YAML::Node&>(node_)[key]);
+}
+
+YAML::Node Section::take(const std::string& key) {
+  read_keys_.insert(key);
+  const YAML::Node child = static_cast<const YAML::Node&>(node_)[key];
+  if (!child) return YAML::Node(YAML::NodeType::Undefined);
+  // A key written without a value (`rows:` or `--set rows=`) is a slip, not a request for the
+  // default: taking the default silently would report numbers for hardware nobody described.
+  if (child.IsNull()) {
+    // An empty value's mark is where the next token starts; point at the key instead.
+    YAML::Node key_node = child;
+    for (const auto& entry : static_cast<const YAML::Node&>(node_))
+      if (entry.first.IsScalar() && entry.first.Scalar() == key) key_node = entry.first;
+    throw ConfigurationError(tree_.locate(key_path(key), key_node), key_path(key),
+                             "expected a value, got nothing (remove the key to take its default)");
+  }
+  return child;
+}
+
+Section Section::section(const std::string& key) {
+  const YAML::Node child = take(key);
+  if (!child) fail(key, "missing required section");
+  return Section(tree_, child, key_path(key), docs_);
+}
+
+std::optional<Section> Section::optional_section(const std::string& key) {
+  const YAML::Node child = take(key);
+  if (!child) return std::nullopt;
+  return Section(tree_, child, key_path(key), docs_);
+}
+
+std::vector<Section> Section::list(const std::string& key) {
+  const YAML::Node child = take(key);
+  if (!child) fail(key, "missing required list");
+  if (!child.IsSequence() || child.size() == 0)
+    fail(key, "expected a non-empty list, got " + node_text(child));
+  std::vector<Section> sections;
+  for (std::size_t i = 0; i < child.size(); ++i) sections.emplace_back(tree_, child[i], join_index(key_path(key), i), docs_);
+  return sections;
+}
+
+std::filesystem::path Section::file(const std::string& key, const std::string& description) {
+  auto path = optional_file(key, description);
+  if (!path) fail(key, "missing required file path (" + description + ")");
+  return *path;
+}
+
+std::optional<std::filesystem::path> Section::optional_file(const std::string& key, const std::string& description) {
+  auto text = param<std::string>(key).desc(description).optional();
+  if (!text) return std::nullopt;
+  if (text->empty()) fail(key, "expected a file path, got an empty string");
+  std::filesystem::path path(*text);
+  if (path.is_relative()) path = tree_.directory_of(key_path(key)) / path;
+  return path.lexically_normal();
+}
+
+void Section::fail(const std::string& key, const std::string& message) const {
+  if (key.empty()) throw ConfigurationError(tree_.locate(path_, node_), path_, message);
+  const YAML::Node child = static_cast<const YAML::Node&>(node_)[key];
+  const YAML::Node& at = child ? child : node_;
+  throw ConfigurationError(tree_.locate(child ? key_path(key) : path_, at), key_path(key), message);
+}
+
+void Section::finish() const {
+  std::vector<std::string> known(read_keys_.begin(), read_keys_.end());
+  for (const auto& entry : node_) {
+    const std::string key = entry.first.Scalar();
+    if (read_keys_.count(key)) continue;
+    std::string message = "unknown key";
+    if (auto hint = closest_match(key, known)) message += " (did you mean '" + *hint + "'?)";
+    else if (!known.empty()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      message += " (known keys here: " + list + ")";
+    }
+    throw ConfigurationError(tree_.locate(key_path(key), entry.first), key_path(key), message);
+  }
+}
+
+std::optional<std::string> closest_match(const std::string& word, const std::vector<std::string>& candidates) {
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        const std::size_t above = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diagonal = above;
+      }
+    }
+    return row[b.size()];
+  };
+  std::optional<std::string> best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const auto& candidate : candidates) {
+    const std::size_t d = distance(word, candidate);
+    if (d < best_distance) {
+      best_distance = d;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+namespace detail {
+
+std::string format_range(std::optional<double> min, std::optional<double> max) {
+  auto text = [](double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+  };
+  if (min && max) return "in [" + text(*min) + ", " + text(*max) + "]";
+  if (min) return ">= " + text(*min);
+  if (max) return "<= " + text(*max);
+  return "";
+}
+
+bool out_of_range(double value, std::optional<double> min, std::optional<double> max) {
+  return (min && value < *min) || (max && value > *max);
+}
+
+int64_t Converter<int64_t>::convert(const Section& s, const std::string& key, const YAML::Node& node) {
+  if (!node.IsScalar()) s.fail(key, std::string("expected an integer, got ") + node_text(node));
+  const std::string& text = node.Scalar();
+  // Strict decimal: yaml-cpp would also take "0x10" and silently wrap huge values.
+  std::size_t start = (!text.empty() && (text[0] == '-' || text[0] == '+')) ? 1 : 0;
+  bool digits = text.size() > start;
+  for (std::size_t i = start; i < text.size(); ++i) digits = digits && text[i] >= '0' && text[i] <= '9';
+  if (!digits) s.fail(key, "expected an integer, got " + node_text(node));
+  if (text.size() - start > 18) s.fail(key, "integer " + text + " is out of range");
+  return std::stoll(text);
+}
+
+double Converter<double>::convert(const Section& s, const std::string& key, const YAML::Node& node) {
+  if (!node.IsScalar()) s.fail(key, std::string("expected a number, got ") + node_text(node));
+  double value = 0;
+  try {
+    value = node.as<double>();
+  } catch (const YAML::Exception&) {
+    s.fail(key, "expected a number, got " + node_text(node));
+  }
+  if (!std::isfinite(value)) s.fail(key, "expected a finite number, got " + node_text(node));
+  return value;
+}
+
+std::string Converter<double>::text(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+bool Converter<bool>::convert(const Section& s, const std::string& key, const YAML::Node& node) {
+  if (node.IsScalar()) {
+    const std::string& text = node.Scalar();
+    if (text == "true") return true;
+    if (text == "false") return false;
+  }
+  s.fail(key, "expected true or false, got " + node_text(node));
+}
+
+std::string Converter<std::string>::convert(const Section& s, const std::string& key, const YAML::Node& node) {
+  if (!node.IsScalar()) s.fail(key, "expected a string, got " + node_text(node));
+  return node.Scalar();
+}
+
+std::vector<int64_t> Converter<std::vector<int64_t>>::convert(const Section& s, const std::string& key, const YAML::Node& node) {
+  std::vector<int64_t> values;
+  if (node.IsScalar()) {
+    values.push_back(Converter<int64_t>::convert(s, key, node));
+    return values;
+  }
+  if (!node.IsSequence()) s.fail(key, "expected an integer or a list of integers, got " + node_text(node));
+  for (const auto& item : node) {
+    if (!item.IsScalar()) s.fail(key, "expected a list of integers, got a nested " + node_text(item));
+    values.push_back(Converter<int64_t>::convert(s, key, item));
+  }
+  return values;
+}
+
+std::string Converter<std::vector<int64_t>>::text(const std::vector<int64_t>& v) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + std::to_string(v[i]);
+  return out + "]";
+}
+
+}  // namespace detail
+}  // namespace accelsim::config

@@ -1,0 +1,96 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/config/section.h"
+#include "core/model/quantization.h"
+
+namespace accelsim::hardware {
+
+// Which GEMM dimensions sit on the PE array (M output pixels, K window, N output channels).
+enum class Dataflow {
+  WeightStationary,  // K on rows, N on columns, M streamed
+  OutputStationary,  // M on rows, N on columns, K streamed
+  InputStationary,   // K on rows, M on columns, N streamed
+};
+enum class TimingMode { Fast, Detailed, ScaleSim };
+
+const config::EnumNames<Dataflow>& dataflow_names();
+const config::EnumNames<TimingMode>& timing_mode_names();
+const char* name_of(Dataflow dataflow);
+const char* name_of(TimingMode mode);
+
+struct PeArrayConfig {
+  int64_t rows = 8;
+  int64_t cols = 8;
+  Dataflow dataflow = Dataflow::WeightStationary;
+  TimingMode timing = TimingMode::Fast;
+  bool double_buffered_operands = true;  // stationary operands of the next fold load under the current one
+  double mac_energy_pj = 0.3;
+};
+
+// One SRAM instance: banks of `port_bytes` each, read or written in parallel.
+struct SramConfig {
+  int64_t capacity_bytes = 0;
+  int64_t banks = 1;
+  int64_t port_bytes = 8;
+  int64_t latency_cycles = 1;
+  bool double_buffered = true;
+  double read_energy_pj_per_byte = 0;
+  double write_energy_pj_per_byte = 0;
+
+  int64_t bytes_per_cycle() const { return banks * port_bytes; }
+};
+
+struct DramConfig {
+  int64_t capacity_bytes = 0;
+  int64_t bandwidth_bytes_per_cycle = 8;
+  int64_t latency_cycles = 100;
+  double energy_pj_per_byte = 162.5;
+};
+
+struct DmaConfig {
+  int64_t burst_bytes = 256;  // one transaction on each side; other units' accesses interleave between them
+};
+
+struct RequantUnitConfig {
+  int64_t lanes = 8;
+  int64_t pipeline_depth = 4;
+  int64_t divider_latency_cycles = 16;
+  double divide_energy_pj = 3.26;
+  double multiply_float32_energy_pj = 3.76;
+  double multiply_float64_energy_pj = 18.1;
+  double fixed_point_energy_pj = 3.26;
+  double shift_energy_pj = 0.16;
+
+  double energy_per_op_pj(const model::RequantSpec& spec) const;
+};
+
+struct PoolingUnitConfig {
+  int64_t lanes = 8;
+  int64_t pipeline_depth = 2;
+  double compare_energy_pj = 0.03;
+};
+
+struct HardwareConfig {
+  std::string name;
+  double clock_mhz = 500;
+  int64_t instruction_queue_depth = 8;
+  PeArrayConfig pe_array;
+  SramConfig weight_sram;
+  SramConfig activation_sram;
+  SramConfig accumulator;
+  DramConfig dram;
+  DmaConfig dma;
+  RequantUnitConfig requant_unit;
+  PoolingUnitConfig pooling_unit;
+
+  double cycle_ns() const { return 1000.0 / clock_mhz; }
+};
+
+// Reads `hardware:`; every key is documented in configs/hardware/edge_small.yaml and listed by
+// `accelsim --list-params`. Throws config::ConfigurationError.
+HardwareConfig load_hardware(config::Section hardware);
+
+}  // namespace accelsim::hardware

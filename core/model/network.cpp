@@ -1,0 +1,41 @@
+#include "core/model/network.h"
+
+namespace accelsim::model {
+
+std::string Shape::to_string() const {
+  if (flat) return "[" + std::to_string(channels) + "]";
+  return "[" + std::to_string(channels) + ", " + std::to_string(height) + ", " + std::to_string(width) + "]";
+}
+
+const config::EnumNames<LayerType>& layer_type_names() {
+  static const config::EnumNames<LayerType> names = {
+      {"conv2d", LayerType::Conv2d}, {"linear", LayerType::Linear}, {"maxpool", LayerType::MaxPool}, {"flatten", LayerType::Flatten}};
+  return names;
+}
+const char* name_of(LayerType type) { return config::name_in(layer_type_names(), type); }
+
+int64_t Layer::gemm_k() const {
+  if (type == LayerType::Conv2d) return input.channels * kernel_h * kernel_w;
+  if (type == LayerType::Linear) return input.elements();
+  return 0;
+}
+
+int64_t Network::total_macs() const {
+  int64_t total = 0;
+  for (const auto& layer : layers) total += layer.macs();
+  return total;
+}
+
+int64_t Network::total_weights() const {
+  int64_t total = 0;
+  for (const auto& layer : layers) total += static_cast<int64_t>(layer.weights.size());
+  return total;
+}
+
+const Layer* Network::find(const std::string& layer_name) const {
+  for (const auto& layer : layers)
+    if (layer.name == layer_name) return &layer;
+  return nullptr;
+}
+
+}  // namespace accelsim::model

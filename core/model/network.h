@@ -1,0 +1,80 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model/quantization.h"
+
+namespace accelsim::model {
+
+// A feature map's shape. Flat tensors (linear layers) have height = width = 1 and flat = true.
+struct Shape {
+  int64_t channels = 0;
+  int64_t height = 1;
+  int64_t width = 1;
+  bool flat = false;
+
+  int64_t elements() const { return channels * height * width; }
+  std::string to_string() const;
+  bool operator==(const Shape& other) const {
+    return channels == other.channels && height == other.height && width == other.width && flat == other.flat;
+  }
+};
+
+enum class LayerType { Conv2d, Linear, MaxPool, Flatten };
+const config::EnumNames<LayerType>& layer_type_names();
+const char* name_of(LayerType type);
+
+struct Layer {
+  std::string name;
+  LayerType type = LayerType::Conv2d;
+  Shape input;
+  Shape output;
+
+  // conv2d, linear (a linear layer is a 1x1 window over its flattened input) and maxpool.
+  int64_t kernel_h = 1, kernel_w = 1;
+  int64_t stride_h = 1, stride_w = 1;
+  int64_t pad_h = 0, pad_w = 0;
+
+  // conv2d and linear.
+  std::vector<int8_t> weights;  // conv2d: [out, in, kh, kw]; linear: [out, in]
+  std::vector<int32_t> bias;    // empty when the layer has none
+  int32_t input_zero_point = 0;
+  int32_t weight_zero_point = 0;
+  RequantSpec requant;
+  std::optional<Scales> scales;
+
+  bool has_weights() const { return type == LayerType::Conv2d || type == LayerType::Linear; }
+  // The layer as a matrix product: M output pixels, K window elements, N output channels.
+  int64_t gemm_m() const { return has_weights() ? output.height * output.width : 0; }
+  int64_t gemm_k() const;
+  int64_t gemm_n() const { return has_weights() ? output.channels : 0; }
+  int64_t macs() const { return gemm_m() * gemm_k() * gemm_n(); }
+};
+
+struct InputSpec {
+  Shape shape;
+  int64_t pad = 0;
+  std::array<int32_t, 256> pixel_table{};  // activation value of each pixel value
+  int32_t zero_point = 0;
+  std::filesystem::path images;
+  std::filesystem::path labels;
+};
+
+struct Network {
+  std::string name;
+  DType activation_dtype = DType::Int8;
+  OverflowPolicy overflow = OverflowPolicy::Error;
+  InputSpec input;
+  std::vector<Layer> layers;
+
+  int64_t total_macs() const;
+  int64_t total_weights() const;
+  const Layer* find(const std::string& layer_name) const;
+};
+
+}  // namespace accelsim::model
