@@ -27,7 +27,8 @@ inline int count_argument(int argc, char** argv, int index, int fallback, const 
   char* end = nullptr;
   const long value = std::strtol(text.c_str(), &end, 10);
   if (text.empty() || *end != '\0' || value < 1 || value > 1000000) {
-    std::fprintf(stderr, "argument %d: expected a whole number >= 1, got '%s'\nusage: %s\n", index, text.c_str(), usage);
+    std::fprintf(stderr, "argument %d: expected a whole number >= 1, got '%s'\nusage: %s\n", index, text.c_str(),
+                 usage);
     std::exit(2);
   }
   return static_cast<int>(value);

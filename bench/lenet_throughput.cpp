@@ -6,8 +6,8 @@
 //   process  wall milliseconds of one whole `accelsim --config configs/lenet.yaml` process
 // Targets: batch throughput at least a third of the golden model's; a process under 20 ms.
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -51,12 +51,14 @@ int main(int argc, char** argv) {
   accelsim::bench::check_argument_count(argc, 1, kUsage);
   const int rounds = accelsim::bench::count_argument(argc, argv, 1, 5, kUsage);
   constexpr int kImages = 1000;
-  const std::filesystem::path out = std::filesystem::temp_directory_path() / ("accelsim-bench-" + std::to_string(getpid()));
+  const std::filesystem::path out =
+      std::filesystem::temp_directory_path() / ("accelsim-bench-" + std::to_string(getpid()));
 
   const auto workload = accelsim::run::load_workload(config, {});
   const accelsim::golden::ReferenceModel golden(workload->network);
   std::vector<std::vector<int32_t>> inputs;
-  for (int i = 0; i < kImages; ++i) inputs.push_back(accelsim::model::input_activations(workload->network.input, workload->dataset, i));
+  for (int i = 0; i < kImages; ++i)
+    inputs.push_back(accelsim::model::input_activations(workload->network.input, workload->dataset, i));
 
   std::vector<double> golden_us, batch_us, process_ms;
   int64_t checksum = 0;
@@ -69,14 +71,16 @@ int main(int argc, char** argv) {
     std::ifstream host(out / "host.json");
     batch_us.push_back(nlohmann::json::parse(host)["wall_seconds"].get<double>() * 1e6 / kImages);
 
-    for (int i = 0; i < 5; ++i) process_ms.push_back(run_process({binary, "--config", config, "--quiet", "--out", out.string()}) * 1e3);
+    for (int i = 0; i < 5; ++i)
+      process_ms.push_back(run_process({binary, "--config", config, "--quiet", "--out", out.string()}) * 1e3);
   }
   std::filesystem::remove_all(out);
 
   const double g = median(golden_us), b = median(batch_us), p = median(process_ms);
   fmt::print("LeNet host speed, medians of {} rounds (checksum {})\n", rounds, checksum);
   fmt::print("  golden reference alone     {:9.1f} us/image  ({:.0f} images/s)\n", g, 1e6 / g);
-  fmt::print("  accelsim, 1000-image batch {:9.1f} us/image  ({:.0f} images/s), bit-exact check included\n", b, 1e6 / b);
+  fmt::print("  accelsim, 1000-image batch {:9.1f} us/image  ({:.0f} images/s), bit-exact check included\n", b,
+             1e6 / b);
   fmt::print("  batch / golden throughput  {:9.3f}          (target >= 0.333)\n", g / b);
   fmt::print("  one whole accelsim process {:9.1f} ms        (target < 20 ms)\n", p);
   return 0;

@@ -5,9 +5,9 @@
 // (with min and max) are reported. Target: at least 50 points/s at -j 2 on 2 cores.
 //   sweep_points_per_second_bench [ROUNDS=5] [JOBS=2]
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -74,7 +74,9 @@ int main(int argc, char** argv) {
 
   // The points' command lines, from the manifest that --emit-commands writes.
   int status = 0;
-  waitpid(accelsim::bench::spawn_child({binary, "sweep", "--spec", spec, "--out", out.string(), "--emit-commands", (scratch / "commands.txt").string(), "--quiet"}), &status, 0);
+  waitpid(accelsim::bench::spawn_child({binary, "sweep", "--spec", spec, "--out", out.string(), "--emit-commands",
+                                        (scratch / "commands.txt").string(), "--quiet"}),
+          &status, 0);
   check(status, "accelsim sweep --emit-commands");
   std::ifstream manifest_in(out / "sweep.json");
   const auto manifest = nlohmann::json::parse(manifest_in);
@@ -83,8 +85,9 @@ int main(int argc, char** argv) {
   for (const auto& point : manifest["points"]) {
     // One output folder per point, as the sweep has (points/ID/): the same work, and no two
     // processes writing one folder at once, whatever JOBS.
-    std::vector<std::string> command = {binary, "--config", point["config"].get<std::string>(), "--quiet", "--out",
-                                        (scratch / "raw" / point["fingerprint"].get<std::string>()).string()};
+    std::vector<std::string> command = {
+        binary,    "--config", point["config"].get<std::string>(),
+        "--quiet", "--out",    (scratch / "raw" / point["fingerprint"].get<std::string>()).string()};
     for (const auto& assignment : point["overrides"]) {
       command.push_back("--set");
       command.push_back(assignment.get<std::string>());
@@ -95,7 +98,9 @@ int main(int argc, char** argv) {
   std::vector<double> sweep_rate, sweep_run_rate, raw_rate, runner_ms;
   for (int round = 0; round < rounds; ++round) {
     const auto started = Clock::now();
-    waitpid(accelsim::bench::spawn_child({binary, "sweep", "--spec", spec, "--out", out.string(), "-j", std::to_string(jobs), "--fresh", "--quiet"}), &status, 0);
+    waitpid(accelsim::bench::spawn_child({binary, "sweep", "--spec", spec, "--out", out.string(), "-j",
+                                          std::to_string(jobs), "--fresh", "--quiet"}),
+            &status, 0);
     check(status, "accelsim sweep");
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     sweep_rate.push_back(static_cast<double>(points) / seconds);
@@ -108,13 +113,19 @@ int main(int argc, char** argv) {
   }
   fs::remove_all(scratch);
 
-  const Figures sweep = summarize(sweep_rate), run = summarize(sweep_run_rate), raw = summarize(raw_rate), runner = summarize(runner_ms);
-  fmt::print("LeNet sweep of {} points (1 image each) at -j {}, {} rounds: median [min, max] points/s\n", points, jobs, rounds);
-  fmt::print("  accelsim sweep, whole command        {:6.1f}  [{:.1f}, {:.1f}]   (target >= 50)\n", sweep.median, sweep.min, sweep.max);
-  fmt::print("  accelsim sweep, points phase only    {:6.1f}  [{:.1f}, {:.1f}]   (host.json: after the spec checks)\n", run.median, run.min, run.max);
+  const Figures sweep = summarize(sweep_rate), run = summarize(sweep_run_rate), raw = summarize(raw_rate),
+                runner = summarize(runner_ms);
+  fmt::print("LeNet sweep of {} points (1 image each) at -j {}, {} rounds: median [min, max] points/s\n", points, jobs,
+             rounds);
+  fmt::print("  accelsim sweep, whole command        {:6.1f}  [{:.1f}, {:.1f}]   (target >= 50)\n", sweep.median,
+             sweep.min, sweep.max);
+  fmt::print("  accelsim sweep, points phase only    {:6.1f}  [{:.1f}, {:.1f}]   (host.json: after the spec checks)\n",
+             run.median, run.min, run.max);
   fmt::print("  bare fork/exec of the same processes {:6.1f}  [{:.1f}, {:.1f}]\n", raw.median, raw.min, raw.max);
   fmt::print("  sweep / bare                         {:6.3f}\n", sweep.median / raw.median);
-  fmt::print("  runner's own CPU per point (ms)      {:6.2f}  [{:.2f}, {:.2f}]   (spec checks, area model, files; children excluded)\n", runner.median,
-             runner.min, runner.max);
+  fmt::print(
+      "  runner's own CPU per point (ms)      {:6.2f}  [{:.2f}, {:.2f}]   (spec checks, area model, files; children "
+      "excluded)\n",
+      runner.median, runner.min, runner.max);
   return 0;
 }

@@ -3,8 +3,8 @@
 // the ideal ceil(MACs / (R*C)), and the reason for every difference. Run after a build:
 //   build-ci/bench/validation_table [OUTPUT]      (default: docs/validation.md in the source tree)
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -14,28 +14,30 @@
 #include <vector>
 
 #include "bench/child_process.h"
-#include "modules/pe_array/dataflow.h"
 #include "core/io/atomic_file.h"
+#include "modules/pe_array/dataflow.h"
 #include "sim/run/workload.h"
 
 namespace {
 
-using nlohmann::json;
 using accelsim::hardware::Dataflow;
+using nlohmann::json;
 
 json run_accelsim(const std::string& dataflow, const std::string& timing, int size, const std::filesystem::path& out) {
   const std::string config = std::string(ACCELSIM_SOURCE_DIR) + "/configs/lenet.yaml";
-  const auto result = accelsim::bench::run_child({ACCELSIM_BINARY, "--config", config, "--quiet", "--out", out.string(), "--set",
-                                                  "hardware.pe_array.dataflow=" + dataflow, "--set", "hardware.pe_array.timing=" + timing,
-                                                  "--set", "hardware.pe_array.rows=" + std::to_string(size), "--set",
-                                                  "hardware.pe_array.cols=" + std::to_string(size)});
-  if (result.exit_code != 0) throw std::runtime_error(fmt::format("accelsim failed for {} {} {}x{}", dataflow, timing, size, size));
+  const auto result = accelsim::bench::run_child(
+      {ACCELSIM_BINARY, "--config", config, "--quiet", "--out", out.string(), "--set",
+       "hardware.pe_array.dataflow=" + dataflow, "--set", "hardware.pe_array.timing=" + timing, "--set",
+       "hardware.pe_array.rows=" + std::to_string(size), "--set", "hardware.pe_array.cols=" + std::to_string(size)});
+  if (result.exit_code != 0)
+    throw std::runtime_error(fmt::format("accelsim failed for {} {} {}x{}", dataflow, timing, size, size));
   std::ifstream in(out / "stats.json");
   return json::parse(in);
 }
 
 // Why accelsim's fast figure differs from SCALE-Sim's for this layer.
-std::string reason(Dataflow dataflow, int64_t fast, int64_t scalesim, const accelsim::model::Layer& layer, int size, const json& mapping) {
+std::string reason(Dataflow dataflow, int64_t fast, int64_t scalesim, const accelsim::model::Layer& layer, int size,
+                   const json& mapping) {
   if (fast == scalesim + 1) return "equal up to SCALE-Sim's 0-based last cycle";
   std::vector<std::string> parts;
   const auto space = accelsim::modules::fold_space(dataflow, layer.gemm_m(), layer.gemm_k(), layer.gemm_n());
@@ -43,12 +45,17 @@ std::string reason(Dataflow dataflow, int64_t fast, int64_t scalesim, const acce
   const bool os = dataflow == Dataflow::OutputStationary;
   const int64_t folds = ((sr + size - 1) / size) * ((sc + size - 1) / size);
   const int64_t tiles = mapping.value("m_tiles", 1) * mapping.value("k_tiles", 1) * mapping.value("n_tiles", 1);
-  if (!os && folds > 1 && t >= size) parts.push_back("consecutive folds overlap (shadow registers), no R-cycle preload per fold");
+  if (!os && folds > 1 && t >= size)
+    parts.push_back("consecutive folds overlap (shadow registers), no R-cycle preload per fold");
   if (os && folds > 1) parts.push_back("fold results drain over the row bus while the next fold computes");
-  if (!os && folds > 1 && t < size) parts.push_back(fmt::format("T = {} < C: each fold waits {} cycles for its row writes", t, size));
-  if (sr % size != 0 || sc % size != 0) parts.push_back("partial folds drain only their used columns/rows, SCALE-Sim charges the full array");
-  if (tiles > 1) parts.push_back(fmt::format("{} tiles ({} x {} x {} for the accumulator and weight buffers) each fill and drain the array",
-                                             tiles, mapping.value("m_tiles", 1), mapping.value("k_tiles", 1), mapping.value("n_tiles", 1)));
+  if (!os && folds > 1 && t < size)
+    parts.push_back(fmt::format("T = {} < C: each fold waits {} cycles for its row writes", t, size));
+  if (sr % size != 0 || sc % size != 0)
+    parts.push_back("partial folds drain only their used columns/rows, SCALE-Sim charges the full array");
+  if (tiles > 1)
+    parts.push_back(
+        fmt::format("{} tiles ({} x {} x {} for the accumulator and weight buffers) each fill and drain the array",
+                    tiles, mapping.value("m_tiles", 1), mapping.value("k_tiles", 1), mapping.value("n_tiles", 1)));
   if (parts.empty()) parts.push_back("fill and drain counted per tile, not per fold");
   std::string text;
   for (const auto& part : parts) text += (text.empty() ? "" : "; ") + part;
@@ -62,26 +69,35 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: validation_table [OUTPUT.md]   (default: docs/validation.md of the source tree)\n");
     return argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") ? 0 : 2;
   }
-  const std::filesystem::path output = argc > 1 ? std::filesystem::path(argv[1]) : std::filesystem::path(ACCELSIM_SOURCE_DIR) / "docs/validation.md";
-  const std::filesystem::path scratch = std::filesystem::temp_directory_path() / ("accelsim-validation-" + std::to_string(getpid()));
+  const std::filesystem::path output =
+      argc > 1 ? std::filesystem::path(argv[1]) : std::filesystem::path(ACCELSIM_SOURCE_DIR) / "docs/validation.md";
+  const std::filesystem::path scratch =
+      std::filesystem::temp_directory_path() / ("accelsim-validation-" + std::to_string(getpid()));
   const std::vector<int> sizes = {8, 16, 32};
-  const std::vector<Dataflow> dataflows = {Dataflow::WeightStationary, Dataflow::OutputStationary, Dataflow::InputStationary};
+  const std::vector<Dataflow> dataflows = {Dataflow::WeightStationary, Dataflow::OutputStationary,
+                                           Dataflow::InputStationary};
   // The layers' GEMM shapes, for the reasons: from the network itself.
   const auto workload = accelsim::run::load_workload(std::string(ACCELSIM_SOURCE_DIR) + "/configs/lenet.yaml", {});
   const std::vector<std::string> timings = {"fast", "detailed", "scalesim"};
 
   std::string md =
       "# Validation: accelsim's timing models side by side\n\n"
-      "Generated by `build-ci/bench/validation_table` (bench/validation_table.cpp) from `accelsim --config configs/lenet.yaml`\n"
+      "Generated by `build-ci/bench/validation_table` (bench/validation_table.cpp) from `accelsim --config "
+      "configs/lenet.yaml`\n"
       "runs (one image, default edge-small hardware, array size and dataflow set with `--set`); do not edit by hand.\n"
       "Each cell is a layer's `compute_cycles` from `stats.json`, the PE array's share of the layer. `ideal` is\n"
       "`ceil(MACs / (R*C))`. The models are derived in [timing.md](timing.md).\n\n"
-      "- **fast vs detailed**: the same array, by equations and register by register; they must be equal (`fast = detailed`\n"
+      "- **fast vs detailed**: the same array, by equations and register by register; they must be equal (`fast = "
+      "detailed`\n"
       "  column). Any difference would be a bug: none is intended.\n"
-      "- **fast vs scalesim**: SCALE-Sim v2 runs the whole layer as strictly sequential folds of the full array, each with\n"
-      "  its own preload (WS, IS), fill and drain, and counts the last cycle 0-based. accelsim overlaps consecutive folds\n"
-      "  (shadow registers), writes stationary rows just ahead of the skewed stream, drains partial folds only as far as\n"
-      "  they reach, and runs the layer as the mapper's tiles, each of which fills and drains the array once. The reason\n"
+      "- **fast vs scalesim**: SCALE-Sim v2 runs the whole layer as strictly sequential folds of the full array, each "
+      "with\n"
+      "  its own preload (WS, IS), fill and drain, and counts the last cycle 0-based. accelsim overlaps consecutive "
+      "folds\n"
+      "  (shadow registers), writes stationary rows just ahead of the skewed stream, drains partial folds only as far "
+      "as\n"
+      "  they reach, and runs the layer as the mapper's tiles, each of which fills and drains the array once. The "
+      "reason\n"
       "  column names the effects present for that layer.\n"
       "- Every figure here is at least the ideal; max-pool layers do not use the array (0).\n\n";
 
@@ -90,21 +106,26 @@ int main(int argc, char** argv) {
     for (const Dataflow dataflow_id : dataflows) {
       const std::string dataflow = accelsim::hardware::name_of(dataflow_id);
       std::map<std::string, json> stats;
-      for (const auto& timing : timings) stats[timing] = run_accelsim(dataflow, timing, size, scratch / (dataflow + timing + std::to_string(size)));
+      for (const auto& timing : timings)
+        stats[timing] = run_accelsim(dataflow, timing, size, scratch / (dataflow + timing + std::to_string(size)));
       md += fmt::format("## {}x{}, {}\n\n", size, size, dataflow);
-      md += "| layer | MACs | ideal | fast | detailed | scalesim | fast = detailed | fast / scalesim | why fast and scalesim differ |\n";
+      md +=
+          "| layer | MACs | ideal | fast | detailed | scalesim | fast = detailed | fast / scalesim | why fast and "
+          "scalesim differ |\n";
       md += "|---|---:|---:|---:|---:|---:|:---:|---:|---|\n";
       const json& fast_layers = stats["fast"]["layers"];
       for (std::size_t l = 0; l < fast_layers.size(); ++l) {
         const json& layer = fast_layers[l];
         const int64_t macs = layer["macs"], fast = layer["compute_cycles"];
         if (macs == 0) continue;
-        const int64_t detailed = stats["detailed"]["layers"][l]["compute_cycles"], scalesim = stats["scalesim"]["layers"][l]["compute_cycles"];
+        const int64_t detailed = stats["detailed"]["layers"][l]["compute_cycles"],
+                      scalesim = stats["scalesim"]["layers"][l]["compute_cycles"];
         const int64_t ideal = (macs + size * size - 1) / (size * size);
         differences += fast != detailed;
         const json mapping = layer.value("mapping", json::object());
-        md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {:.3f} | {} |\n", layer["name"].get<std::string>(), macs, ideal, fast, detailed, scalesim,
-                          fast == detailed ? "yes" : "**NO**", static_cast<double>(fast) / static_cast<double>(scalesim),
+        md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {:.3f} | {} |\n", layer["name"].get<std::string>(),
+                          macs, ideal, fast, detailed, scalesim, fast == detailed ? "yes" : "**NO**",
+                          static_cast<double>(fast) / static_cast<double>(scalesim),
                           reason(dataflow_id, fast, scalesim, workload->network.layers[l], size, mapping));
       }
       md += "\n";

@@ -38,7 +38,8 @@ const std::string& lenet_text() {
 
 void config_text(const uint8_t* data, std::size_t size) {
   try {
-    const auto tree = config::ConfigTree::parse(std::string(reinterpret_cast<const char*>(data), size), kConfigs / "fuzz_input.yaml");
+    const auto tree =
+        config::ConfigTree::parse(std::string(reinterpret_cast<const char*>(data), size), kConfigs / "fuzz_input.yaml");
     read_whole_config(tree);
   } catch (const config::ConfigurationError&) {
   }

@@ -12,7 +12,8 @@ using model::LayerType;
 
 AccumulatorOverflow::AccumulatorOverflow(const std::string& layer_name, int64_t element, int64_t acc)
     : std::runtime_error("layer " + layer_name + ": accumulator of output element " + std::to_string(element) + " is " +
-                         std::to_string(acc) + ", outside int32 (set network.accumulator_overflow: saturate to clamp it)"),
+                         std::to_string(acc) +
+                         ", outside int32 (set network.accumulator_overflow: saturate to clamp it)"),
       layer(layer_name),
       index(element),
       value(acc) {}
@@ -24,16 +25,25 @@ std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input) const
   return outputs;
 }
 
-std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input, std::optional<AccumulatorOverflow>& overflow) const {
+std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input,
+                                        std::optional<AccumulatorOverflow>& overflow) const {
   std::vector<Tensor> outputs;
   outputs.reserve(network_.layers.size());
   Tensor current{network_.input.shape, input};
   for (const Layer& layer : network_.layers) {
     switch (layer.type) {
-      case LayerType::Conv2d: current = conv2d(layer, current, overflow); break;
-      case LayerType::Linear: current = linear(layer, current, overflow); break;
-      case LayerType::MaxPool: current = maxpool(layer, current); break;
-      case LayerType::Flatten: current.shape = layer.output; break;
+      case LayerType::Conv2d:
+        current = conv2d(layer, current, overflow);
+        break;
+      case LayerType::Linear:
+        current = linear(layer, current, overflow);
+        break;
+      case LayerType::MaxPool:
+        current = maxpool(layer, current);
+        break;
+      case LayerType::Flatten:
+        current.shape = layer.output;
+        break;
     }
     if (overflow) break;
     outputs.push_back(current);
@@ -41,7 +51,8 @@ std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input, std::
   return outputs;
 }
 
-int32_t ReferenceModel::finish_accumulator(const Layer& layer, int64_t index, int64_t acc, std::optional<AccumulatorOverflow>& overflow) const {
+int32_t ReferenceModel::finish_accumulator(const Layer& layer, int64_t index, int64_t acc,
+                                           std::optional<AccumulatorOverflow>& overflow) const {
   constexpr int64_t lo = std::numeric_limits<int32_t>::min(), hi = std::numeric_limits<int32_t>::max();
   if (acc < lo || acc > hi) {
     if (network_.overflow == model::OverflowPolicy::Error && !overflow) overflow.emplace(layer.name, index, acc);
@@ -50,7 +61,8 @@ int32_t ReferenceModel::finish_accumulator(const Layer& layer, int64_t index, in
   return requantize(static_cast<int32_t>(acc), layer.requant);
 }
 
-Tensor ReferenceModel::conv2d(const Layer& layer, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const {
+Tensor ReferenceModel::conv2d(const Layer& layer, const Tensor& input,
+                              std::optional<AccumulatorOverflow>& overflow) const {
   const auto& in = input.shape;
   const auto& out = layer.output;
   Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
@@ -79,7 +91,8 @@ Tensor ReferenceModel::conv2d(const Layer& layer, const Tensor& input, std::opti
   return result;
 }
 
-Tensor ReferenceModel::linear(const Layer& layer, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const {
+Tensor ReferenceModel::linear(const Layer& layer, const Tensor& input,
+                              std::optional<AccumulatorOverflow>& overflow) const {
   const int64_t in_features = input.shape.elements();
   Tensor result{layer.output, std::vector<int32_t>(static_cast<std::size_t>(layer.output.channels))};
   for (int64_t o = 0; o < layer.output.channels; ++o) {
@@ -104,7 +117,8 @@ Tensor ReferenceModel::maxpool(const Layer& layer, const Tensor& input) const {
         int32_t best = std::numeric_limits<int32_t>::min();
         for (int64_t ky = 0; ky < layer.kernel_h; ++ky)
           for (int64_t kx = 0; kx < layer.kernel_w; ++kx)
-            best = std::max(best, input.values[(c * in.height + oy * layer.stride_h + ky) * in.width + ox * layer.stride_w + kx]);
+            best = std::max(
+                best, input.values[(c * in.height + oy * layer.stride_h + ky) * in.width + ox * layer.stride_w + kx]);
         result.values[(c * out.height + oy) * out.width + ox] = best;
       }
   return result;

@@ -46,7 +46,8 @@ class ReferenceModel {
   Tensor conv2d(const model::Layer& layer, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const;
   Tensor linear(const model::Layer& layer, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const;
   Tensor maxpool(const model::Layer& layer, const Tensor& input) const;
-  int32_t finish_accumulator(const model::Layer& layer, int64_t index, int64_t acc, std::optional<AccumulatorOverflow>& overflow) const;
+  int32_t finish_accumulator(const model::Layer& layer, int64_t index, int64_t acc,
+                             std::optional<AccumulatorOverflow>& overflow) const;
 
   const model::Network& network_;
 };

@@ -24,7 +24,8 @@ int128 scaled(int32_t acc, const model::RequantSpec& spec) {
       return round_quotient(acc, power_of_two(spec.shift), spec.rounding);
     case RequantMode::FixedPoint: {
       const int128 product = int128{acc} * spec.fixed_multiplier;
-      if (spec.rounding != Rounding::Gemmlowp) return round_quotient(product, power_of_two(31 + spec.shift), spec.rounding);
+      if (spec.rounding != Rounding::Gemmlowp)
+        return round_quotient(product, power_of_two(31 + spec.shift), spec.rounding);
       // gemmlowp rounds twice: the doubling high multiply to nearest with ties up, then the
       // power-of-two division to nearest with ties away from zero.
       const int128 high = round_quotient(product, power_of_two(31), Rounding::HalfUp);

@@ -29,8 +29,8 @@ std::string bytes_text(uint64_t bytes) { return std::to_string(bytes) + " bytes"
 struct WeightPlan {
   bool resident = false;
   BufferId resident_buffer = -1;
-  uint64_t sram_address = 0;  // resident: the [N][K] matrix
-  uint64_t dram_address = 0;  // resident: the matrix; streamed: first block
+  uint64_t sram_address = 0;                 // resident: the [N][K] matrix
+  uint64_t dram_address = 0;                 // resident: the matrix; streamed: first block
   std::vector<uint64_t> block_dram_address;  // streamed: [n_tile * k_tiles + k_tile]
   bool has_bias = false;
   BufferId bias_buffer = -1;
@@ -57,7 +57,8 @@ class ProgramBuilder {
     const bool alternate = input_slots_.size() > 1 || weight_slots_.size() > 1 || accumulator_slots_.size() > 1;
     program_.image_programs.push_back(emit_image(0));
     if (alternate) program_.image_programs.push_back(emit_image(1));
-    for (const auto& instruction : program_.image_programs[0]) program_.layers[instruction.layer].instructions_per_image++;
+    for (const auto& instruction : program_.image_programs[0])
+      program_.layers[instruction.layer].instructions_per_image++;
     return std::move(program_);
   }
 
@@ -78,13 +79,16 @@ class ProgramBuilder {
       if (!layer.bias.empty()) bias_total += static_cast<uint64_t>(layer.gemm_n()) * 4;
     }
     // The int32 biases go 4-byte aligned right after the resident weights.
-    auto bias_aligned = [&](uint64_t end_of_weights) { return bias_total > 0 ? align_up(end_of_weights, 4) : end_of_weights; };
+    auto bias_aligned = [&](uint64_t end_of_weights) {
+      return bias_total > 0 ? align_up(end_of_weights, 4) : end_of_weights;
+    };
     uint64_t resident_budget = capacity;
     if (bias_aligned(total) + bias_total > capacity) {
       // Half the SRAM streams the layers that do not fit, split into buffers that alternate.
       const uint64_t slots = hw_.weight_sram.double_buffered ? 2 : 1;
       weight_slot_bytes_ = capacity / 2 / slots;
-      if (weight_slot_bytes_ == 0) throw MappingError("weight SRAM of " + bytes_text(capacity) + " cannot hold a streaming buffer");
+      if (weight_slot_bytes_ == 0)
+        throw MappingError("weight SRAM of " + bytes_text(capacity) + " cannot hold a streaming buffer");
       const uint64_t stream_region = weight_slot_bytes_ * slots;
       if (bias_total > capacity - stream_region)
         throw MappingError("weight SRAM too small for the biases: they need " + bytes_text(bias_total) + ", " +
@@ -92,8 +96,8 @@ class ProgramBuilder {
       resident_budget = capacity - stream_region - bias_total;
       if (bias_total > 0) resident_budget = resident_budget / 4 * 4;  // room for the alignment
       for (uint64_t s = 0; s < slots; ++s)
-        weight_slots_.push_back({add_buffer("weight_stream_" + std::to_string(s), Memory::WeightSram, capacity - stream_region + s * weight_slot_bytes_,
-                                            weight_slot_bytes_),
+        weight_slots_.push_back({add_buffer("weight_stream_" + std::to_string(s), Memory::WeightSram,
+                                            capacity - stream_region + s * weight_slot_bytes_, weight_slot_bytes_),
                                  capacity - stream_region + s * weight_slot_bytes_});
     } else {
       resident_budget = capacity - bias_total;
@@ -102,15 +106,17 @@ class ProgramBuilder {
     std::vector<std::size_t> order;
     for (std::size_t l = 0; l < network_.layers.size(); ++l)
       if (network_.layers[l].has_weights()) order.push_back(l);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return weight_bytes(network_.layers[a]) < weight_bytes(network_.layers[b]); });
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return weight_bytes(network_.layers[a]) < weight_bytes(network_.layers[b]);
+    });
     uint64_t address = 0;
     for (std::size_t l : order) {
       const Layer& layer = network_.layers[l];
       if (address + weight_bytes(layer) > resident_budget) continue;
       weights_[l].resident = true;
       weights_[l].sram_address = address;
-      weights_[l].resident_buffer = add_buffer(layer.name + ".weights", Memory::WeightSram, address, weight_bytes(layer));
+      weights_[l].resident_buffer =
+          add_buffer(layer.name + ".weights", Memory::WeightSram, address, weight_bytes(layer));
       address += weight_bytes(layer);
       program_.layers[l].resident = true;
     }
@@ -120,7 +126,8 @@ class ProgramBuilder {
       if (!layer.has_weights() || layer.bias.empty()) continue;
       weights_[l].has_bias = true;
       weights_[l].bias_sram_address = address;
-      weights_[l].bias_buffer = add_buffer(layer.name + ".bias", Memory::WeightSram, address, static_cast<uint64_t>(layer.gemm_n()) * 4);
+      weights_[l].bias_buffer =
+          add_buffer(layer.name + ".bias", Memory::WeightSram, address, static_cast<uint64_t>(layer.gemm_n()) * 4);
       address += static_cast<uint64_t>(layer.gemm_n()) * 4;
     }
   }
@@ -133,8 +140,9 @@ class ProgramBuilder {
                          " cannot hold one int32 partial sum per buffer; accumulator.capacity_bytes must be at least " +
                          std::to_string(4 * slots));
     for (uint64_t s = 0; s < slots; ++s)
-      accumulator_slots_.push_back(
-          {add_buffer("accumulator_" + std::to_string(s), Memory::Accumulator, s * accumulator_slot_bytes_, accumulator_slot_bytes_), s * accumulator_slot_bytes_});
+      accumulator_slots_.push_back({add_buffer("accumulator_" + std::to_string(s), Memory::Accumulator,
+                                               s * accumulator_slot_bytes_, accumulator_slot_bytes_),
+                                    s * accumulator_slot_bytes_});
   }
 
   void choose_tiles(std::size_t l) {
@@ -148,9 +156,10 @@ class ProgramBuilder {
       const int64_t one_fold = std::min(R, K) * std::min(C, N);
       if (slot < one_fold)
         throw MappingError("layer " + layer.name + ": its weights (" + bytes_text(weight_bytes(layer)) +
-                           ") must stream, but a weight SRAM buffer of " + bytes_text(weight_slot_bytes_) + " cannot hold one " +
-                           std::to_string(std::min(R, K)) + "x" + std::to_string(std::min(C, N)) + " fold (" +
-                           bytes_text(static_cast<uint64_t>(one_fold)) + "); weight_sram.capacity_bytes must be at least " +
+                           ") must stream, but a weight SRAM buffer of " + bytes_text(weight_slot_bytes_) +
+                           " cannot hold one " + std::to_string(std::min(R, K)) + "x" + std::to_string(std::min(C, N)) +
+                           " fold (" + bytes_text(static_cast<uint64_t>(one_fold)) +
+                           "); weight_sram.capacity_bytes must be at least " +
                            std::to_string(one_fold * 2 * (hw_.weight_sram.double_buffered ? 2 : 1)));
       // A split dimension is cut in multiples of the array's side where it can be, so that
       // only the last tile has a partial fold; a dimension that fits whole is not cut.
@@ -198,15 +207,20 @@ class ProgramBuilder {
     region_bytes = align_up(region_bytes, 64);
     const uint64_t needed = slots * input_region + 2 * region_bytes;
     if (needed > capacity)
-      throw MappingError("layer " + largest + ": the activation SRAM holds " + bytes_text(capacity) + " but needs " + bytes_text(needed) +
-                         " (" + std::to_string(slots) + " input buffer(s) of " + bytes_text(input_region) + " and two feature-map regions of " +
-                         bytes_text(region_bytes) + " for " + largest + "'s output); activation_sram.capacity_bytes must be at least " +
+      throw MappingError("layer " + largest + ": the activation SRAM holds " + bytes_text(capacity) + " but needs " +
+                         bytes_text(needed) + " (" + std::to_string(slots) + " input buffer(s) of " +
+                         bytes_text(input_region) + " and two feature-map regions of " + bytes_text(region_bytes) +
+                         " for " + largest + "'s output); activation_sram.capacity_bytes must be at least " +
                          std::to_string(needed));
     for (uint64_t s = 0; s < slots; ++s)
-      input_slots_.push_back({add_buffer("input_" + std::to_string(s), Memory::ActivationSram, s * input_region, input_bytes), s * input_region});
+      input_slots_.push_back(
+          {add_buffer("input_" + std::to_string(s), Memory::ActivationSram, s * input_region, input_bytes),
+           s * input_region});
     for (int r = 0; r < 2; ++r) {
       const uint64_t address = slots * input_region + static_cast<uint64_t>(r) * region_bytes;
-      regions_.push_back({add_buffer(std::string("feature_map_") + char('a' + r), Memory::ActivationSram, address, region_bytes), address});
+      regions_.push_back(
+          {add_buffer(std::string("feature_map_") + char('a' + r), Memory::ActivationSram, address, region_bytes),
+           address});
     }
   }
 
@@ -226,8 +240,9 @@ class ProgramBuilder {
       const int64_t K = layer.gemm_k(), N = layer.gemm_n();
       // OIHW and [out, in] are both [N][K] with K = (c, ky, kx) row-major: the array's order.
       if (plan.resident) {
-        plan.dram_address = place(std::vector<uint8_t>(reinterpret_cast<const uint8_t*>(layer.weights.data()),
-                                                       reinterpret_cast<const uint8_t*>(layer.weights.data()) + layer.weights.size()));
+        plan.dram_address =
+            place(std::vector<uint8_t>(reinterpret_cast<const uint8_t*>(layer.weights.data()),
+                                       reinterpret_cast<const uint8_t*>(layer.weights.data()) + layer.weights.size()));
       } else {
         for (int64_t n0 = 0; n0 < N; n0 += mapping.tile_n) {
           for (int64_t k0 = 0; k0 < K; k0 += mapping.tile_k) {
@@ -257,12 +272,13 @@ class ProgramBuilder {
     address += program_.dram_output_stride * static_cast<uint64_t>(images_);
     program_.dram_bytes_used = address;
     if (address > static_cast<uint64_t>(hw_.dram.capacity_bytes))
-      throw MappingError("DRAM holds " + bytes_text(static_cast<uint64_t>(hw_.dram.capacity_bytes)) + " but the weights and " +
-                         std::to_string(images_) + " images' inputs and outputs need " + bytes_text(address) +
-                         "; dram.capacity_bytes must be at least " + std::to_string(address));
+      throw MappingError("DRAM holds " + bytes_text(static_cast<uint64_t>(hw_.dram.capacity_bytes)) +
+                         " but the weights and " + std::to_string(images_) + " images' inputs and outputs need " +
+                         bytes_text(address) + "; dram.capacity_bytes must be at least " + std::to_string(address));
   }
 
-  static Instruction dma(Opcode op, int32_t layer, Memory source, uint64_t source_address, Memory target, uint64_t target_address, uint64_t bytes) {
+  static Instruction dma(Opcode op, int32_t layer, Memory source, uint64_t source_address, Memory target,
+                         uint64_t target_address, uint64_t bytes) {
     Instruction instruction;
     instruction.op = op;
     instruction.layer = layer;
@@ -279,14 +295,14 @@ class ProgramBuilder {
       const WeightPlan& plan = weights_[l];
       const int32_t layer = static_cast<int32_t>(l);
       if (plan.resident) {
-        Instruction load = dma(Opcode::LoadWeights, layer, Memory::Dram, plan.dram_address, Memory::WeightSram, plan.sram_address,
-                               weight_bytes(network_.layers[l]));
+        Instruction load = dma(Opcode::LoadWeights, layer, Memory::Dram, plan.dram_address, Memory::WeightSram,
+                               plan.sram_address, weight_bytes(network_.layers[l]));
         load.writes[0] = plan.resident_buffer;
         program_.prologue.push_back(load);
       }
       if (plan.has_bias) {
-        Instruction load = dma(Opcode::LoadWeights, layer, Memory::Dram, plan.bias_dram_address, Memory::WeightSram, plan.bias_sram_address,
-                               static_cast<uint64_t>(network_.layers[l].gemm_n()) * 4);
+        Instruction load = dma(Opcode::LoadWeights, layer, Memory::Dram, plan.bias_dram_address, Memory::WeightSram,
+                               plan.bias_sram_address, static_cast<uint64_t>(network_.layers[l].gemm_n()) * 4);
         load.writes[0] = plan.bias_buffer;
         program_.prologue.push_back(load);
       }
@@ -308,8 +324,9 @@ class ProgramBuilder {
     std::vector<Instruction> out;
     std::vector<uint64_t>& outputs = program_.output_addresses.emplace_back();
     const Slot input = input_slots_[static_cast<std::size_t>(image) % input_slots_.size()];
-    Instruction load_input = dma(Opcode::LoadInput, 0, Memory::Dram, program_.dram_input_address, Memory::ActivationSram, input.address,
-                                 static_cast<uint64_t>(network_.input.shape.elements()));
+    Instruction load_input =
+        dma(Opcode::LoadInput, 0, Memory::Dram, program_.dram_input_address, Memory::ActivationSram, input.address,
+            static_cast<uint64_t>(network_.input.shape.elements()));
     load_input.source_image_stride = program_.dram_input_stride;
     load_input.writes[0] = input.buffer;
     out.push_back(load_input);
@@ -342,8 +359,9 @@ class ProgramBuilder {
       current = output;
     }
     const int32_t last = static_cast<int32_t>(network_.layers.size() - 1);
-    Instruction store = dma(Opcode::StoreOutput, last, Memory::ActivationSram, current.address, Memory::Dram, program_.dram_output_address,
-                            static_cast<uint64_t>(network_.layers.back().output.elements()));
+    Instruction store =
+        dma(Opcode::StoreOutput, last, Memory::ActivationSram, current.address, Memory::Dram,
+            program_.dram_output_address, static_cast<uint64_t>(network_.layers.back().output.elements()));
     store.target_image_stride = program_.dram_output_stride;
     store.reads[0] = current.buffer;
     out.push_back(store);
@@ -359,7 +377,8 @@ class ProgramBuilder {
     mapping.weight_dram_bytes_per_image = 0;
 
     // `weights` holds rows n0..n1 of k1 - k0 bytes each, packed, from its address.
-    auto compute = [&](int64_t m0, int64_t m1, int64_t k0, int64_t k1, int64_t n0, int64_t n1, const Slot& weights, const Slot& accumulator) {
+    auto compute = [&](int64_t m0, int64_t m1, int64_t k0, int64_t k1, int64_t n0, int64_t n1, const Slot& weights,
+                       const Slot& accumulator) {
       Instruction c;
       c.op = Opcode::Compute;
       c.layer = index;
@@ -389,8 +408,8 @@ class ProgramBuilder {
     auto load_block = [&](int64_t n_tile, int64_t k_tile, uint64_t bytes) {
       const Slot& slot = next(weight_slots_, weight_cursor_);
       Instruction load = dma(Opcode::LoadWeights, index, Memory::Dram,
-                             plan.block_dram_address[static_cast<std::size_t>(n_tile * mapping.k_tiles + k_tile)], Memory::WeightSram,
-                             slot.address, bytes);
+                             plan.block_dram_address[static_cast<std::size_t>(n_tile * mapping.k_tiles + k_tile)],
+                             Memory::WeightSram, slot.address, bytes);
       load.writes[0] = slot.buffer;
       out.push_back(load);
       mapping.weight_dram_bytes_per_image += bytes;
@@ -402,8 +421,9 @@ class ProgramBuilder {
       if (mapping.k_tiles == 1) {
         // Whole windows (always so for resident weights): the block of rows n0..n1 stays in
         // its buffer while every row tile uses it.
-        const Slot weights = plan.resident ? Slot{plan.resident_buffer, plan.sram_address + static_cast<uint64_t>(n0 * K)}
-                                           : load_block(n_tile, 0, static_cast<uint64_t>((n1 - n0) * K));
+        const Slot weights = plan.resident
+                                 ? Slot{plan.resident_buffer, plan.sram_address + static_cast<uint64_t>(n0 * K)}
+                                 : load_block(n_tile, 0, static_cast<uint64_t>((n1 - n0) * K));
         for (int64_t m0 = 0; m0 < M; m0 += mapping.tile_m) {
           const int64_t m1 = std::min(M, m0 + mapping.tile_m);
           const Slot& accumulator = next(accumulator_slots_, accumulator_cursor_);

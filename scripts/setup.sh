@@ -20,6 +20,7 @@ test_packages=(
   chromium                  # tests: the report rendered headless
   parallel                  # GNU parallel: the sweep scale-out test runs emitted commands with it
   clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
+  clang-format clang-tidy   # scripts/check_style.sh
 )
 
 case "${1:-}" in

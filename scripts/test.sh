@@ -13,6 +13,9 @@ cmake -S . -B build-ci -G Ninja -DCMAKE_BUILD_TYPE=Release -DACCELSIM_WERROR=ON 
 cmake --build build-ci -j "$jobs"
 ctest --test-dir build-ci --output-on-failure -j "$jobs"
 
+echo "== style: clang-format and clang-tidy" >&2
+scripts/check_style.sh build-ci
+
 echo "== build with AddressSanitizer and UBSan, and test" >&2
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DACCELSIM_WERROR=ON \
   -DACCELSIM_SANITIZE=address,undefined -DACCELSIM_BUILD_BENCHMARKS=OFF > /dev/null

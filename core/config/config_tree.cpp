@@ -87,7 +87,8 @@ std::vector<std::string> split_key_path(const std::string& path, const std::stri
 }
 
 bool parse_index(const std::string& text, std::size_t& index) {
-  if (text.empty() || text.size() > 9 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+  if (text.empty() || text.size() > 9 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return false;
   index = std::stoul(text);
   return true;
@@ -109,7 +110,8 @@ YAML::Node ConfigTree::load_with_includes(const fs::path& file, std::vector<fs::
   if (std::find(include_stack.begin(), include_stack.end(), canonical) != include_stack.end()) {
     std::string chain;
     for (const auto& f : include_stack) chain += f.string() + " -> ";
-    throw ConfigurationError({include_stack.back().string()}, "include", "include cycle: " + chain + canonical.string());
+    throw ConfigurationError({include_stack.back().string()}, "include",
+                             "include cycle: " + chain + canonical.string());
   }
   return expand(parse_file(file), file, include_stack);
 }
@@ -133,7 +135,8 @@ YAML::Node ConfigTree::expand(YAML::Node document, const fs::path& file, std::ve
   include_stack.push_back(fs::weakly_canonical(file, ec));
   const std::string file_name = file.string();
   if (document.IsNull()) throw ConfigurationError({file_name}, "", "empty file, expected a YAML map");
-  if (!document.IsMap()) throw ConfigurationError(location_of(file_name, document.Mark()), "", "expected a YAML map at the top level");
+  if (!document.IsMap())
+    throw ConfigurationError(location_of(file_name, document.Mark()), "", "expected a YAML map at the top level");
   reject_duplicate_keys(document, file_name, "");
 
   YAML::Node result(YAML::NodeType::Map);
@@ -144,14 +147,16 @@ YAML::Node ConfigTree::expand(YAML::Node document, const fs::path& file, std::ve
     } else if (includes.IsSequence()) {
       for (const auto& entry : includes) entries.push_back(entry);
     } else {
-      throw ConfigurationError(location_of(file_name, includes.Mark()), "include", "expected a file path or a list of them");
+      throw ConfigurationError(location_of(file_name, includes.Mark()), "include",
+                               "expected a file path or a list of them");
     }
     for (const auto& entry : entries) {
       if (!entry.IsScalar())
         throw ConfigurationError(location_of(file_name, entry.Mark()), "include", "expected a file path");
       fs::path included = file.parent_path() / entry.Scalar();
       if (!fs::exists(included, ec))
-        throw ConfigurationError(location_of(file_name, entry.Mark()), "include", "included file '" + included.string() + "' not found");
+        throw ConfigurationError(location_of(file_name, entry.Mark()), "include",
+                                 "included file '" + included.string() + "' not found");
       result = merge(result, load_with_includes(included, include_stack), "");
     }
   }
@@ -172,8 +177,10 @@ YAML::Node ConfigTree::merge(const YAML::Node& base, const YAML::Node& overlay, 
   for (const auto& entry : base) {
     const std::string key = entry.first.Scalar();
     const YAML::Node replacement = overlay[key];
-    if (replacement) out.force_insert(overlay_key(overlay, key), merge(entry.second, replacement, join_key(path, key)));
-    else out.force_insert(entry.first, entry.second);
+    if (replacement)
+      out.force_insert(overlay_key(overlay, key), merge(entry.second, replacement, join_key(path, key)));
+    else
+      out.force_insert(entry.first, entry.second);
   }
   for (const auto& entry : overlay)
     if (!base[entry.first.Scalar()]) out.force_insert(entry.first, entry.second);
@@ -224,7 +231,8 @@ void ConfigTree::apply_override(const std::string& assignment) {
       if (!child) {
         std::string known;
         for (const auto& entry : current) known += (known.empty() ? "" : ", ") + entry.first.Scalar();
-        throw ConfigurationError({where}, join_key(canonical, segment), "no such key in the config (keys here: " + known + ")");
+        throw ConfigurationError({where}, join_key(canonical, segment),
+                                 "no such key in the config (keys here: " + known + ")");
       }
       next = child;
       next_path = join_key(canonical, segment);
@@ -243,8 +251,9 @@ void ConfigTree::apply_override(const std::string& assignment) {
         }
       }
       if (!found)
-        throw ConfigurationError({where}, canonical + "[" + segment + "]",
-                                 "no such list element (" + std::to_string(current.size()) + " elements; use an index or a name)");
+        throw ConfigurationError(
+            {where}, canonical + "[" + segment + "]",
+            "no such list element (" + std::to_string(current.size()) + " elements; use an index or a name)");
       next = current[index];
       next_path = join_index(canonical, index);
     } else {

@@ -42,9 +42,9 @@ class ConfigTree {
 
   void record_origins(const YAML::Node& node, const std::string& path, const Origin& origin);
   const Origin* find_origin(const std::string& key_path) const;
-  YAML::Node load_with_includes(const std::filesystem::path& file,
-                                std::vector<std::filesystem::path>& include_stack);
-  YAML::Node expand(YAML::Node document, const std::filesystem::path& file, std::vector<std::filesystem::path>& include_stack);
+  YAML::Node load_with_includes(const std::filesystem::path& file, std::vector<std::filesystem::path>& include_stack);
+  YAML::Node expand(YAML::Node document, const std::filesystem::path& file,
+                    std::vector<std::filesystem::path>& include_stack);
   YAML::Node merge(const YAML::Node& base, const YAML::Node& overlay, const std::string& path);
   static YAML::Node overlay_key(const YAML::Node& overlay, const std::string& key);
 

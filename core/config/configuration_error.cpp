@@ -20,6 +20,9 @@ std::string compose(const SourceLocation& where, const std::string& key, const s
 }  // namespace
 
 ConfigurationError::ConfigurationError(SourceLocation where, std::string key, const std::string& message)
-    : std::runtime_error(compose(where, key, message)), where_(std::move(where)), key_(std::move(key)), message_(message) {}
+    : std::runtime_error(compose(where, key, message)),
+      where_(std::move(where)),
+      key_(std::move(key)),
+      message_(message) {}
 
 }  // namespace accelsim::config

@@ -56,10 +56,10 @@ std::optional<Section> Section::optional_section(const std::string& key) {
 std::vector<Section> Section::list(const std::string& key) {
   const YAML::Node child = take(key);
   if (!child) fail(key, "missing required list");
-  if (!child.IsSequence() || child.size() == 0)
-    fail(key, "expected a non-empty list, got " + node_text(child));
+  if (!child.IsSequence() || child.size() == 0) fail(key, "expected a non-empty list, got " + node_text(child));
   std::vector<Section> sections;
-  for (std::size_t i = 0; i < child.size(); ++i) sections.emplace_back(tree_, child[i], join_index(key_path(key), i), docs_);
+  for (std::size_t i = 0; i < child.size(); ++i)
+    sections.emplace_back(tree_, child[i], join_index(key_path(key), i), docs_);
   return sections;
 }
 
@@ -91,7 +91,8 @@ void Section::finish() const {
     const std::string key = entry.first.Scalar();
     if (read_keys_.count(key)) continue;
     std::string message = "unknown key";
-    if (auto hint = closest_match(key, known)) message += " (did you mean '" + *hint + "'?)";
+    if (auto hint = closest_match(key, known))
+      message += " (did you mean '" + *hint + "'?)";
     else if (!known.empty()) {
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
@@ -190,7 +191,8 @@ std::string Converter<std::string>::convert(const Section& s, const std::string&
   return node.Scalar();
 }
 
-std::vector<int64_t> Converter<std::vector<int64_t>>::convert(const Section& s, const std::string& key, const YAML::Node& node) {
+std::vector<int64_t> Converter<std::vector<int64_t>>::convert(const Section& s, const std::string& key,
+                                                              const YAML::Node& node) {
   std::vector<int64_t> values;
   if (node.IsScalar()) {
     values.push_back(Converter<int64_t>::convert(s, key, node));

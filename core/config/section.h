@@ -39,11 +39,26 @@ class Param {
  public:
   Param(Section& section, std::string key) : section_(section), key_(std::move(key)) {}
 
-  Param& desc(std::string text) { description_ = std::move(text); return *this; }
-  Param& unit(std::string text) { unit_ = std::move(text); return *this; }
-  Param& min(double value) { min_ = value; return *this; }
-  Param& max(double value) { max_ = value; return *this; }
-  Param& choices(std::vector<std::string> values) { choices_ = std::move(values); return *this; }
+  Param& desc(std::string text) {
+    description_ = std::move(text);
+    return *this;
+  }
+  Param& unit(std::string text) {
+    unit_ = std::move(text);
+    return *this;
+  }
+  Param& min(double value) {
+    min_ = value;
+    return *this;
+  }
+  Param& max(double value) {
+    max_ = value;
+    return *this;
+  }
+  Param& choices(std::vector<std::string> values) {
+    choices_ = std::move(values);
+    return *this;
+  }
 
   T required();
   T default_val(const T& value);
@@ -69,17 +84,20 @@ class Section {
           std::shared_ptr<std::vector<ParamDoc>> docs = std::make_shared<std::vector<ParamDoc>>());
 
   template <typename T>
-  Param<T> param(const std::string& key) { return Param<T>(*this, key); }
+  Param<T> param(const std::string& key) {
+    return Param<T>(*this, key);
+  }
 
   // A string key that must be one of the names in `names`, read as its enum value; required
   // unless `fallback` (a value of `names`) gives the default.
   template <typename E>
-  E choose(const std::string& key, const std::string& description, const EnumNames<E>& names, std::optional<E> fallback = std::nullopt);
+  E choose(const std::string& key, const std::string& description, const EnumNames<E>& names,
+           std::optional<E> fallback = std::nullopt);
 
   bool has(const std::string& key) const;
-  Section section(const std::string& key);                 // a required map
+  Section section(const std::string& key);  // a required map
   std::optional<Section> optional_section(const std::string& key);
-  std::vector<Section> list(const std::string& key);       // a required non-empty list of maps
+  std::vector<Section> list(const std::string& key);  // a required non-empty list of maps
   // A required file path, resolved against the directory of the file that wrote it.
   std::filesystem::path file(const std::string& key, const std::string& description);
   std::optional<std::filesystem::path> optional_file(const std::string& key, const std::string& description);
@@ -155,7 +173,8 @@ std::optional<T> Param<T>::read(const std::string& default_text) {
   T value = C::convert(section_, key_, node);
   auto check = [&](double v) {
     if (detail::out_of_range(v, min_, max_))
-      section_.fail(key_, std::string("expected ") + C::type_name + " " + detail::format_range(min_, max_) + ", got " + node_text(node));
+      section_.fail(key_, std::string("expected ") + C::type_name + " " + detail::format_range(min_, max_) + ", got " +
+                              node_text(node));
   };
   if constexpr (std::is_same_v<T, int64_t> || std::is_same_v<T, double>) {
     check(static_cast<double>(value));
@@ -196,7 +215,8 @@ std::optional<T> Param<T>::optional() {
 }
 
 template <typename E>
-E Section::choose(const std::string& key, const std::string& description, const EnumNames<E>& names, std::optional<E> fallback) {
+E Section::choose(const std::string& key, const std::string& description, const EnumNames<E>& names,
+                  std::optional<E> fallback) {
   std::vector<std::string> allowed;
   for (const auto& entry : names) allowed.push_back(entry.first);
   auto text = param<std::string>(key).desc(description).choices(allowed);

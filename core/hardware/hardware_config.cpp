@@ -10,7 +10,8 @@ const config::EnumNames<Dataflow>& dataflow_names() {
   return names;
 }
 const config::EnumNames<TimingMode>& timing_mode_names() {
-  static const config::EnumNames<TimingMode> names = {{"fast", TimingMode::Fast}, {"detailed", TimingMode::Detailed}, {"scalesim", TimingMode::ScaleSim}};
+  static const config::EnumNames<TimingMode> names = {
+      {"fast", TimingMode::Fast}, {"detailed", TimingMode::Detailed}, {"scalesim", TimingMode::ScaleSim}};
   return names;
 }
 const char* name_of(Dataflow dataflow) { return config::name_in(dataflow_names(), dataflow); }
@@ -18,11 +19,14 @@ const char* name_of(TimingMode mode) { return config::name_in(timing_mode_names(
 
 double RequantUnitConfig::energy_per_op_pj(const model::RequantSpec& spec) const {
   switch (spec.mode) {
-    case model::RequantMode::Divide: return divide_energy_pj;
+    case model::RequantMode::Divide:
+      return divide_energy_pj;
     case model::RequantMode::Multiply:
       return spec.precision == model::Precision::Float32 ? multiply_float32_energy_pj : multiply_float64_energy_pj;
-    case model::RequantMode::FixedPoint: return fixed_point_energy_pj;
-    case model::RequantMode::Shift: return shift_energy_pj;
+    case model::RequantMode::FixedPoint:
+      return fixed_point_energy_pj;
+    case model::RequantMode::Shift:
+      return shift_energy_pj;
   }
   return 0;
 }
@@ -38,13 +42,33 @@ double energy(Section& section, const std::string& key, const std::string& descr
 
 SramConfig load_sram(Section section, const SramConfig& defaults) {
   SramConfig sram;
-  sram.capacity_bytes = section.param<int64_t>("capacity_bytes").desc("capacity").unit("bytes").min(1).max(kMaxBytes).default_val(defaults.capacity_bytes);
-  sram.banks = section.param<int64_t>("banks").desc("banks accessed in parallel").min(1).max(1024).default_val(defaults.banks);
-  sram.port_bytes = section.param<int64_t>("port_bytes").desc("width of one bank's port").unit("bytes/cycle").min(1).max(4096).default_val(defaults.port_bytes);
-  sram.latency_cycles = section.param<int64_t>("latency_cycles").desc("access latency").unit("cycles").min(0).max(1e6).default_val(defaults.latency_cycles);
-  sram.double_buffered = section.param<bool>("double_buffered").desc("two buffers so that loading overlaps use").default_val(defaults.double_buffered);
-  sram.read_energy_pj_per_byte = energy(section, "read_energy_pj_per_byte", "energy to read one byte", defaults.read_energy_pj_per_byte);
-  sram.write_energy_pj_per_byte = energy(section, "write_energy_pj_per_byte", "energy to write one byte", defaults.write_energy_pj_per_byte);
+  sram.capacity_bytes = section.param<int64_t>("capacity_bytes")
+                            .desc("capacity")
+                            .unit("bytes")
+                            .min(1)
+                            .max(kMaxBytes)
+                            .default_val(defaults.capacity_bytes);
+  sram.banks =
+      section.param<int64_t>("banks").desc("banks accessed in parallel").min(1).max(1024).default_val(defaults.banks);
+  sram.port_bytes = section.param<int64_t>("port_bytes")
+                        .desc("width of one bank's port")
+                        .unit("bytes/cycle")
+                        .min(1)
+                        .max(4096)
+                        .default_val(defaults.port_bytes);
+  sram.latency_cycles = section.param<int64_t>("latency_cycles")
+                            .desc("access latency")
+                            .unit("cycles")
+                            .min(0)
+                            .max(1e6)
+                            .default_val(defaults.latency_cycles);
+  sram.double_buffered = section.param<bool>("double_buffered")
+                             .desc("two buffers so that loading overlaps use")
+                             .default_val(defaults.double_buffered);
+  sram.read_energy_pj_per_byte =
+      energy(section, "read_energy_pj_per_byte", "energy to read one byte", defaults.read_energy_pj_per_byte);
+  sram.write_energy_pj_per_byte =
+      energy(section, "write_energy_pj_per_byte", "energy to write one byte", defaults.write_energy_pj_per_byte);
   section.finish();
   return sram;
 }
@@ -53,13 +77,15 @@ PeArrayConfig load_pe_array(Section section) {
   PeArrayConfig pe;
   pe.rows = section.param<int64_t>("rows").desc("PE rows").unit("PEs").min(1).max(4096).default_val(pe.rows);
   pe.cols = section.param<int64_t>("cols").desc("PE columns").unit("PEs").min(1).max(4096).default_val(pe.cols);
-  pe.dataflow = section.choose("dataflow", "ws: weight-stationary, os: output-stationary, is: input-stationary", dataflow_names(),
-                               std::optional<Dataflow>(pe.dataflow));
-  pe.timing = section.choose("timing", "fast: tile equations; detailed: per-cycle array; scalesim: SCALE-Sim v2 equations", timing_mode_names(),
-                             std::optional<TimingMode>(pe.timing));
-  pe.double_buffered_operands = section.param<bool>("double_buffered_operands")
-                                    .desc("shadow registers: the next fold's stationary operands load while the current fold streams")
-                                    .default_val(pe.double_buffered_operands);
+  pe.dataflow = section.choose("dataflow", "ws: weight-stationary, os: output-stationary, is: input-stationary",
+                               dataflow_names(), std::optional<Dataflow>(pe.dataflow));
+  pe.timing =
+      section.choose("timing", "fast: tile equations; detailed: per-cycle array; scalesim: SCALE-Sim v2 equations",
+                     timing_mode_names(), std::optional<TimingMode>(pe.timing));
+  pe.double_buffered_operands =
+      section.param<bool>("double_buffered_operands")
+          .desc("shadow registers: the next fold's stationary operands load while the current fold streams")
+          .default_val(pe.double_buffered_operands);
   pe.mac_energy_pj = energy(section, "mac_energy_pj", "one 8-bit multiply and 32-bit add", pe.mac_energy_pj);
   section.finish();
   return pe;
@@ -70,7 +96,12 @@ PeArrayConfig load_pe_array(Section section) {
 HardwareConfig load_hardware(Section section) {
   HardwareConfig hw;
   hw.name = section.param<std::string>("name").desc("label for reports").default_val("accelerator");
-  hw.clock_mhz = section.param<double>("clock_mhz").desc("clock frequency").unit("MHz").min(1e-3).max(1e5).default_val(hw.clock_mhz);
+  hw.clock_mhz = section.param<double>("clock_mhz")
+                     .desc("clock frequency")
+                     .unit("MHz")
+                     .min(1e-3)
+                     .max(1e5)
+                     .default_val(hw.clock_mhz);
   hw.instruction_queue_depth = section.param<int64_t>("instruction_queue_depth")
                                    .desc("instructions the controller can queue ahead per unit")
                                    .min(1)
@@ -86,28 +117,45 @@ HardwareConfig load_hardware(Section section) {
   hw.accumulator = load_sram(section.section("accumulator"), accumulator_defaults);
 
   Section dram = section.section("dram");
-  hw.dram.capacity_bytes = dram.param<int64_t>("capacity_bytes").desc("capacity").unit("bytes").min(1).max(kMaxBytes).default_val(268435456);
-  hw.dram.bandwidth_bytes_per_cycle =
-      dram.param<int64_t>("bandwidth_bytes_per_cycle").desc("sustained bandwidth").unit("bytes/cycle").min(1).max(1 << 20).default_val(hw.dram.bandwidth_bytes_per_cycle);
-  hw.dram.latency_cycles = dram.param<int64_t>("latency_cycles").desc("latency of a request").unit("cycles").min(0).max(1e6).default_val(hw.dram.latency_cycles);
-  hw.dram.energy_pj_per_byte = energy(dram, "energy_pj_per_byte", "energy to move one byte", hw.dram.energy_pj_per_byte);
+  hw.dram.capacity_bytes =
+      dram.param<int64_t>("capacity_bytes").desc("capacity").unit("bytes").min(1).max(kMaxBytes).default_val(268435456);
+  hw.dram.bandwidth_bytes_per_cycle = dram.param<int64_t>("bandwidth_bytes_per_cycle")
+                                          .desc("sustained bandwidth")
+                                          .unit("bytes/cycle")
+                                          .min(1)
+                                          .max(1 << 20)
+                                          .default_val(hw.dram.bandwidth_bytes_per_cycle);
+  hw.dram.latency_cycles = dram.param<int64_t>("latency_cycles")
+                               .desc("latency of a request")
+                               .unit("cycles")
+                               .min(0)
+                               .max(1e6)
+                               .default_val(hw.dram.latency_cycles);
+  hw.dram.energy_pj_per_byte =
+      energy(dram, "energy_pj_per_byte", "energy to move one byte", hw.dram.energy_pj_per_byte);
   dram.finish();
 
   // Optional, so that hardware files written before it keep loading.
   if (auto dma = section.optional_section("dma")) {
-    hw.dma.burst_bytes = dma->param<int64_t>("burst_bytes")
-                             .desc("bytes the DMA moves per burst; other units' accesses to the same memory interleave between bursts")
-                             .unit("bytes")
-                             .min(1)
-                             .max(kMaxBytes)
-                             .default_val(hw.dma.burst_bytes);
+    hw.dma.burst_bytes =
+        dma->param<int64_t>("burst_bytes")
+            .desc("bytes the DMA moves per burst; other units' accesses to the same memory interleave between bursts")
+            .unit("bytes")
+            .min(1)
+            .max(kMaxBytes)
+            .default_val(hw.dma.burst_bytes);
     dma->finish();
   }
 
   Section requant = section.section("requant_unit");
   auto& rq = hw.requant_unit;
   rq.lanes = requant.param<int64_t>("lanes").desc("outputs per cycle").min(1).max(4096).default_val(rq.lanes);
-  rq.pipeline_depth = requant.param<int64_t>("pipeline_depth").desc("pipeline latency").unit("cycles").min(0).max(1 << 16).default_val(rq.pipeline_depth);
+  rq.pipeline_depth = requant.param<int64_t>("pipeline_depth")
+                          .desc("pipeline latency")
+                          .unit("cycles")
+                          .min(0)
+                          .max(1 << 16)
+                          .default_val(rq.pipeline_depth);
   rq.divider_latency_cycles = requant.param<int64_t>("divider_latency_cycles")
                                   .desc("extra latency of the pipelined divider in divide mode")
                                   .unit("cycles")
@@ -115,16 +163,24 @@ HardwareConfig load_hardware(Section section) {
                                   .max(1 << 16)
                                   .default_val(rq.divider_latency_cycles);
   rq.divide_energy_pj = energy(requant, "divide_energy_pj", "one output in divide mode", rq.divide_energy_pj);
-  rq.multiply_float32_energy_pj = energy(requant, "multiply_float32_energy_pj", "one output in float32 multiply mode", rq.multiply_float32_energy_pj);
-  rq.multiply_float64_energy_pj = energy(requant, "multiply_float64_energy_pj", "one output in float64 multiply mode", rq.multiply_float64_energy_pj);
-  rq.fixed_point_energy_pj = energy(requant, "fixed_point_energy_pj", "one output in fixed_point mode", rq.fixed_point_energy_pj);
+  rq.multiply_float32_energy_pj = energy(requant, "multiply_float32_energy_pj", "one output in float32 multiply mode",
+                                         rq.multiply_float32_energy_pj);
+  rq.multiply_float64_energy_pj = energy(requant, "multiply_float64_energy_pj", "one output in float64 multiply mode",
+                                         rq.multiply_float64_energy_pj);
+  rq.fixed_point_energy_pj =
+      energy(requant, "fixed_point_energy_pj", "one output in fixed_point mode", rq.fixed_point_energy_pj);
   rq.shift_energy_pj = energy(requant, "shift_energy_pj", "one output in shift mode", rq.shift_energy_pj);
   requant.finish();
 
   Section pooling = section.section("pooling_unit");
   auto& pool = hw.pooling_unit;
   pool.lanes = pooling.param<int64_t>("lanes").desc("outputs in parallel").min(1).max(4096).default_val(pool.lanes);
-  pool.pipeline_depth = pooling.param<int64_t>("pipeline_depth").desc("pipeline latency").unit("cycles").min(0).max(1 << 16).default_val(pool.pipeline_depth);
+  pool.pipeline_depth = pooling.param<int64_t>("pipeline_depth")
+                            .desc("pipeline latency")
+                            .unit("cycles")
+                            .min(0)
+                            .max(1 << 16)
+                            .default_val(pool.pipeline_depth);
   pool.compare_energy_pj = energy(pooling, "compare_energy_pj", "one 8-bit comparison", pool.compare_energy_pj);
   pooling.finish();
 

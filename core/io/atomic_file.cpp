@@ -17,7 +17,9 @@ void write_file_atomically(const fs::path& file, const std::string& content) {
   const fs::path temporary = temporary_name_for(file);
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw OutputError(file.string() + ": cannot be written (" + std::error_code(errno, std::generic_category()).message() + ")");
+    if (!out)
+      throw OutputError(file.string() + ": cannot be written (" +
+                        std::error_code(errno, std::generic_category()).message() + ")");
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
     out.flush();
     if (!out) {

@@ -58,12 +58,12 @@ struct Instruction {
   int64_t m_begin = 0, m_end = 0;
   int64_t k_begin = 0, k_end = 0;
   int64_t n_begin = 0, n_end = 0;
-  uint64_t weight_address = 0;     // weight SRAM: element (n_begin, k_begin); rows of tile_k bytes, packed
-  uint64_t bias_address = 0;       // weight SRAM: int32 bias of channel n_begin (layers with bias)
-  uint64_t input_address = 0;      // activation SRAM: the layer's input feature map, [C][H][W]
+  uint64_t weight_address = 0;       // weight SRAM: element (n_begin, k_begin); rows of tile_k bytes, packed
+  uint64_t bias_address = 0;         // weight SRAM: int32 bias of channel n_begin (layers with bias)
+  uint64_t input_address = 0;        // activation SRAM: the layer's input feature map, [C][H][W]
   uint64_t accumulator_address = 0;  // accumulator: the tile, [m][n] int32, row = (n_end - n_begin)
-  uint64_t output_address = 0;     // activation SRAM: the layer's output feature map, [N][M]
-  bool accumulate = false;         // Compute: add to the accumulator (false: start from bias or 0)
+  uint64_t output_address = 0;       // activation SRAM: the layer's output feature map, [N][M]
+  bool accumulate = false;           // Compute: add to the accumulator (false: start from bias or 0)
 
   // Hazards: buffers read and written (-1 = unused slot).
   std::array<BufferId, 3> reads{-1, -1, -1};
@@ -76,7 +76,7 @@ struct Instruction {
 
 // How the mapper cut one layer, for reports and tests.
 struct LayerMapping {
-  bool resident = false;       // weights stay in the weight SRAM for the whole batch
+  bool resident = false;  // weights stay in the weight SRAM for the whole batch
   int64_t tile_m = 0, tile_k = 0, tile_n = 0;
   int64_t m_tiles = 0, k_tiles = 0, n_tiles = 0;
   uint64_t weight_dram_bytes_per_image = 0;  // streamed weights fetched per image
@@ -97,7 +97,7 @@ struct TileProgram {
   uint64_t dram_input_stride = 0;
   uint64_t dram_output_address = 0;
   uint64_t dram_output_stride = 0;
-  uint64_t dram_bytes_used = 0;                 // for the whole batch
+  uint64_t dram_bytes_used = 0;                                       // for the whole batch
   std::vector<std::pair<uint64_t, std::vector<uint8_t>>> dram_image;  // weights and biases to preload
 
   const std::vector<Instruction>& program_for_image(int64_t image) const {

@@ -8,8 +8,10 @@ std::string Shape::to_string() const {
 }
 
 const config::EnumNames<LayerType>& layer_type_names() {
-  static const config::EnumNames<LayerType> names = {
-      {"conv2d", LayerType::Conv2d}, {"linear", LayerType::Linear}, {"maxpool", LayerType::MaxPool}, {"flatten", LayerType::Flatten}};
+  static const config::EnumNames<LayerType> names = {{"conv2d", LayerType::Conv2d},
+                                                     {"linear", LayerType::Linear},
+                                                     {"maxpool", LayerType::MaxPool},
+                                                     {"flatten", LayerType::Flatten}};
   return names;
 }
 const char* name_of(LayerType type) { return config::name_in(layer_type_names(), type); }

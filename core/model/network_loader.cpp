@@ -12,8 +12,8 @@ namespace {
 
 using config::Section;
 
-npy::NpyArray load_tensor(Section& section, const std::string& key, const std::string& description,
-                          npy::Dtype dtype, const std::vector<int64_t>& shape) {
+npy::NpyArray load_tensor(Section& section, const std::string& key, const std::string& description, npy::Dtype dtype,
+                          const std::vector<int64_t>& shape) {
   const std::filesystem::path file = section.file(key, description);
   npy::NpyArray array;
   try {
@@ -22,8 +22,10 @@ npy::NpyArray load_tensor(Section& section, const std::string& key, const std::s
     section.fail(key, e.what());
   }
   if (array.dtype != dtype)
-    section.fail(key, file.string() + ": expected " + npy::dtype_name(dtype) + " data, got " + npy::dtype_name(array.dtype));
-  if (array.shape != shape) section.fail(key, file.string() + ": expected shape " + npy::shape_text(shape) + ", got " + array.shape_text());
+    section.fail(key,
+                 file.string() + ": expected " + npy::dtype_name(dtype) + " data, got " + npy::dtype_name(array.dtype));
+  if (array.shape != shape)
+    section.fail(key, file.string() + ": expected shape " + npy::shape_text(shape) + ", got " + array.shape_text());
   return array;
 }
 
@@ -37,7 +39,8 @@ std::vector<T> load_values(Section& section, const std::string& key, const std::
 // `kernel: 5` or `kernel: [5, 3]` -> {h, w}.
 std::pair<int64_t, int64_t> pair_param(Section& section, const std::string& key, const std::string& description,
                                        std::optional<int64_t> default_value, int64_t min_value) {
-  auto param = section.param<std::vector<int64_t>>(key).desc(description).min(static_cast<double>(min_value)).max(1 << 20);
+  auto param =
+      section.param<std::vector<int64_t>>(key).desc(description).min(static_cast<double>(min_value)).max(1 << 20);
   std::vector<int64_t> values = default_value ? param.default_val({*default_value}) : param.required();
   if (values.size() == 1) return {values[0], values[0]};
   if (values.size() != 2) section.fail(key, "expected an integer or a list [height, width]");
@@ -51,7 +54,9 @@ int32_t zero_point_param(Section& section, const std::string& key, const std::st
 Rounding parse_rounding(Section& section, RequantMode mode) {
   config::EnumNames<Rounding> allowed = rounding_names();
   if (mode != RequantMode::FixedPoint)  // gemmlowp's rounding exists only for its fixed-point multiply
-    allowed.erase(std::remove_if(allowed.begin(), allowed.end(), [](const auto& entry) { return entry.second == Rounding::Gemmlowp; }), allowed.end());
+    allowed.erase(std::remove_if(allowed.begin(), allowed.end(),
+                                 [](const auto& entry) { return entry.second == Rounding::Gemmlowp; }),
+                  allowed.end());
   return section.choose("rounding", "how the scaled accumulator is rounded", allowed);
 }
 
@@ -59,35 +64,49 @@ RequantSpec parse_requant(Section section, DType dtype) {
   RequantSpec spec;
   spec.mode = section.choose("mode", "requantization arithmetic", requant_mode_names());
   if (spec.mode == RequantMode::Divide) {
-    spec.divisor = section.param<int64_t>("divisor").desc("integer divisor D = round(1/M)").min(1).max(2147483647.0).required();
+    spec.divisor =
+        section.param<int64_t>("divisor").desc("integer divisor D = round(1/M)").min(1).max(2147483647.0).required();
   } else if (spec.mode == RequantMode::Multiply) {
     spec.precision = section.choose("precision", "float type of the product", precision_names());
-    spec.multiplier = section.param<double>("multiplier").desc("requantization scale M = S_w * S_in / S_out").required();
-    if (!(spec.multiplier > 0) || spec.multiplier > 65536.0) section.fail("multiplier", "expected a number in (0, 65536]");
+    spec.multiplier =
+        section.param<double>("multiplier").desc("requantization scale M = S_w * S_in / S_out").required();
+    if (!(spec.multiplier > 0) || spec.multiplier > 65536.0)
+      section.fail("multiplier", "expected a number in (0, 65536]");
     if (spec.precision == Precision::Float32) {
       const float as_float = static_cast<float>(spec.multiplier);
-      if (!(as_float > 0) || !std::isfinite(as_float)) section.fail("multiplier", "not representable as a positive float32");
+      if (!(as_float > 0) || !std::isfinite(as_float))
+        section.fail("multiplier", "not representable as a positive float32");
       spec.multiplier = as_float;
     }
   } else if (spec.mode == RequantMode::FixedPoint) {
-    spec.fixed_multiplier = static_cast<int32_t>(
-        section.param<int64_t>("multiplier").desc("Q0.31 mantissa M0 of M = M0 * 2^-31 * 2^-shift").min(1073741824.0).max(2147483647.0).required());
-    spec.shift = static_cast<int32_t>(section.param<int64_t>("shift").desc("right shift after the high multiply").min(0).max(31).required());
+    spec.fixed_multiplier = static_cast<int32_t>(section.param<int64_t>("multiplier")
+                                                     .desc("Q0.31 mantissa M0 of M = M0 * 2^-31 * 2^-shift")
+                                                     .min(1073741824.0)
+                                                     .max(2147483647.0)
+                                                     .required());
+    spec.shift = static_cast<int32_t>(
+        section.param<int64_t>("shift").desc("right shift after the high multiply").min(0).max(31).required());
   } else {  // shift
-    spec.shift = static_cast<int32_t>(section.param<int64_t>("shift").desc("right shift: M = 2^-shift").min(0).max(31).required());
+    spec.shift = static_cast<int32_t>(
+        section.param<int64_t>("shift").desc("right shift: M = 2^-shift").min(0).max(31).required());
   }
   spec.rounding = parse_rounding(section, spec.mode);
   const DTypeRange range = range_of(dtype);
-  spec.output_zero_point = zero_point_param(section, "output_zero_point", "zero point of the output activations", range);
-  const auto clamp = section.param<std::vector<int64_t>>("clamp").desc("[lo, hi] output range").min(range.min).max(range.max).required();
+  spec.output_zero_point =
+      zero_point_param(section, "output_zero_point", "zero point of the output activations", range);
+  const auto clamp = section.param<std::vector<int64_t>>("clamp")
+                         .desc("[lo, hi] output range")
+                         .min(range.min)
+                         .max(range.max)
+                         .required();
   if (clamp.size() != 2 || clamp[0] > clamp[1])
     section.fail("clamp", std::string("expected [lo, hi] with lo <= hi within ") + name_of(dtype));
   spec.clamp_min = static_cast<int32_t>(clamp[0]);
   spec.clamp_max = static_cast<int32_t>(clamp[1]);
   spec.relu = section.param<bool>("relu").desc("fused ReLU: the lower bound becomes the output zero point").required();
   if (spec.relu && spec.output_zero_point > spec.clamp_max)
-    section.fail("relu", "a fused ReLU needs output_zero_point (" + std::to_string(spec.output_zero_point) + ") <= the clamp's upper end (" +
-                             std::to_string(spec.clamp_max) + ")");
+    section.fail("relu", "a fused ReLU needs output_zero_point (" + std::to_string(spec.output_zero_point) +
+                             ") <= the clamp's upper end (" + std::to_string(spec.clamp_max) + ")");
   section.finish();
   return spec;
 }
@@ -112,20 +131,24 @@ void parse_weighted_layer(Section& section, Layer& layer, const Shape& input, in
   const DTypeRange range = range_of(dtype);
   if (layer.type == LayerType::Conv2d) {
     if (input.flat) section.fail("type", "conv2d needs a [C, H, W] input, got the flat " + input.to_string());
-    const int64_t out_channels = section.param<int64_t>("out_channels").desc("output channels").min(1).max(1 << 16).required();
+    const int64_t out_channels =
+        section.param<int64_t>("out_channels").desc("output channels").min(1).max(1 << 16).required();
     std::tie(layer.kernel_h, layer.kernel_w) = pair_param(section, "kernel", "kernel size", std::nullopt, 1);
     std::tie(layer.stride_h, layer.stride_w) = pair_param(section, "stride", "stride", 1, 1);
     std::tie(layer.pad_h, layer.pad_w) = pair_param(section, "padding", "zero padding on each side", 0, 0);
     const int64_t padded_h = input.height + 2 * layer.pad_h, padded_w = input.width + 2 * layer.pad_w;
     if (layer.kernel_h > padded_h || layer.kernel_w > padded_w)
       section.fail("kernel", "kernel is larger than the padded input " + input.to_string());
-    layer.output = Shape{out_channels, (padded_h - layer.kernel_h) / layer.stride_h + 1, (padded_w - layer.kernel_w) / layer.stride_w + 1, false};
+    layer.output = Shape{out_channels, (padded_h - layer.kernel_h) / layer.stride_h + 1,
+                         (padded_w - layer.kernel_w) / layer.stride_w + 1, false};
     layer.weights = load_values<int8_t>(section, "weights", "int8 weights, OIHW", npy::Dtype::Int8,
                                         {out_channels, input.channels, layer.kernel_h, layer.kernel_w});
   } else {
-    const int64_t out_features = section.param<int64_t>("out_features").desc("output features").min(1).max(1 << 20).required();
+    const int64_t out_features =
+        section.param<int64_t>("out_features").desc("output features").min(1).max(1 << 20).required();
     layer.output = Shape{out_features, 1, 1, true};
-    layer.weights = load_values<int8_t>(section, "weights", "int8 weights, [out, in]", npy::Dtype::Int8, {out_features, input.elements()});
+    layer.weights = load_values<int8_t>(section, "weights", "int8 weights, [out, in]", npy::Dtype::Int8,
+                                        {out_features, input.elements()});
   }
   if (section.has("bias")) {
     layer.bias = load_values<int32_t>(section, "bias", "int32 bias", npy::Dtype::Int32, {layer.output.channels});
@@ -134,9 +157,11 @@ void parse_weighted_layer(Section& section, Layer& layer, const Shape& input, in
   }
   layer.input_zero_point = zero_point_param(section, "input_zero_point", "zero point of the input activations", range);
   if (layer.input_zero_point != input_zero_point)
-    section.fail("input_zero_point", "is " + std::to_string(layer.input_zero_point) + " but the producing layer's output zero point is " +
+    section.fail("input_zero_point", "is " + std::to_string(layer.input_zero_point) +
+                                         " but the producing layer's output zero point is " +
                                          std::to_string(input_zero_point));
-  layer.weight_zero_point = zero_point_param(section, "weight_zero_point", "zero point of the int8 weights", {-128, 127});
+  layer.weight_zero_point =
+      zero_point_param(section, "weight_zero_point", "zero point of the int8 weights", {-128, 127});
   layer.requant = parse_requant(section.section("requant"), dtype);
   layer.scales = parse_scales(section);
 }
@@ -144,7 +169,8 @@ void parse_weighted_layer(Section& section, Layer& layer, const Shape& input, in
 void parse_maxpool(Section& section, Layer& layer, const Shape& input) {
   if (input.flat) section.fail("type", "maxpool needs a [C, H, W] input, got the flat " + input.to_string());
   std::tie(layer.kernel_h, layer.kernel_w) = pair_param(section, "kernel", "pooling window", std::nullopt, 1);
-  std::tie(layer.stride_h, layer.stride_w) = pair_param(section, "stride", "stride (default: the window)", layer.kernel_h, 1);
+  std::tie(layer.stride_h, layer.stride_w) =
+      pair_param(section, "stride", "stride (default: the window)", layer.kernel_h, 1);
   if (layer.kernel_h > input.height || layer.kernel_w > input.width)
     section.fail("kernel", "pooling window is larger than the input " + input.to_string());
   layer.output = Shape{input.channels, (input.height - layer.kernel_h) / layer.stride_h + 1,
@@ -153,7 +179,8 @@ void parse_maxpool(Section& section, Layer& layer, const Shape& input) {
 
 InputSpec parse_input(Section section, DType dtype) {
   InputSpec input;
-  const auto shape = section.param<std::vector<int64_t>>("shape").desc("[C, H, W] after padding").min(1).max(1 << 16).required();
+  const auto shape =
+      section.param<std::vector<int64_t>>("shape").desc("[C, H, W] after padding").min(1).max(1 << 16).required();
   if (shape.size() != 3) section.fail("shape", "expected [C, H, W]");
   input.shape = Shape{shape[0], shape[1], shape[2], false};
   if (input.shape.channels != 1) section.fail("shape", "images are single-channel; expected C = 1");
@@ -176,8 +203,9 @@ Network load_network(Section section) {
   Network network;
   network.name = section.param<std::string>("name").desc("label for reports").required();
   network.activation_dtype = section.choose("activation_dtype", "how activation bytes are read", dtype_names());
-  network.overflow = section.choose("accumulator_overflow", "when an accumulator leaves int32: error, or saturate to the int32 range",
-                                    overflow_policy_names(), std::optional<OverflowPolicy>(OverflowPolicy::Error));
+  network.overflow =
+      section.choose("accumulator_overflow", "when an accumulator leaves int32: error, or saturate to the int32 range",
+                     overflow_policy_names(), std::optional<OverflowPolicy>(OverflowPolicy::Error));
   network.input = parse_input(section.section("input"), network.activation_dtype);
 
   Shape current = network.input.shape;
@@ -203,7 +231,8 @@ Network load_network(Section section) {
     network.layers.push_back(std::move(layer));
   }
   if (!current.flat && current.height * current.width != 1)
-    section.fail("layers", "the last layer must produce class scores (a flat or [C, 1, 1] output), got " + current.to_string());
+    section.fail("layers",
+                 "the last layer must produce class scores (a flat or [C, 1, 1] output), got " + current.to_string());
   section.finish();
   return network;
 }
@@ -217,14 +246,16 @@ Dataset load_dataset(const InputSpec& input, config::Section& section) {
     section.fail("images", e.what());
   }
   if (images.dtype != npy::Dtype::UInt8 || images.shape.size() != 3)
-    section.fail("images", input.images.string() + ": expected uint8 [N, h, w], got " + npy::dtype_name(images.dtype) + " " + images.shape_text());
+    section.fail("images", input.images.string() + ": expected uint8 [N, h, w], got " + npy::dtype_name(images.dtype) +
+                               " " + images.shape_text());
   dataset.count = images.shape[0];
   dataset.height = images.shape[1];
   dataset.width = images.shape[2];
   if (dataset.count < 1) section.fail("images", input.images.string() + ": holds no images");
   if (dataset.height + 2 * input.pad != input.shape.height || dataset.width + 2 * input.pad != input.shape.width)
-    section.fail("images", input.images.string() + ": images of " + std::to_string(dataset.height) + "x" + std::to_string(dataset.width) +
-                               " padded by " + std::to_string(input.pad) + " do not give the input shape " + input.shape.to_string());
+    section.fail("images", input.images.string() + ": images of " + std::to_string(dataset.height) + "x" +
+                               std::to_string(dataset.width) + " padded by " + std::to_string(input.pad) +
+                               " do not give the input shape " + input.shape.to_string());
   dataset.pixels = std::move(images.bytes);
   try {
     labels = npy::read_npy(input.labels);

@@ -50,11 +50,11 @@ const char* name_of(Precision precision);
 struct RequantSpec {
   RequantMode mode = RequantMode::Divide;
   Rounding rounding = Rounding::Floor;
-  int64_t divisor = 1;               // Divide
-  double multiplier = 1.0;           // Multiply (a float32 value when precision is Float32)
+  int64_t divisor = 1;      // Divide
+  double multiplier = 1.0;  // Multiply (a float32 value when precision is Float32)
   Precision precision = Precision::Float64;
   int32_t fixed_multiplier = 1 << 30;  // FixedPoint: Q0.31 mantissa in [2^30, 2^31 - 1]
-  int32_t shift = 0;                 // FixedPoint, Shift: right shift in [0, 31]
+  int32_t shift = 0;                   // FixedPoint, Shift: right shift in [0, 31]
   int32_t output_zero_point = 0;
   int32_t clamp_min = -128;
   int32_t clamp_max = 127;

@@ -18,11 +18,10 @@ struct DtypeInfo {
 };
 
 constexpr DtypeInfo kDtypes[] = {
-    {Dtype::Int8, "int8", 1, "|i1"},       {Dtype::UInt8, "uint8", 1, "|u1"},
-    {Dtype::Int16, "int16", 2, "<i2"},     {Dtype::UInt16, "uint16", 2, "<u2"},
-    {Dtype::Int32, "int32", 4, "<i4"},     {Dtype::UInt32, "uint32", 4, "<u4"},
-    {Dtype::Int64, "int64", 8, "<i8"},     {Dtype::UInt64, "uint64", 8, "<u8"},
-    {Dtype::Float32, "float32", 4, "<f4"}, {Dtype::Float64, "float64", 8, "<f8"},
+    {Dtype::Int8, "int8", 1, "|i1"},       {Dtype::UInt8, "uint8", 1, "|u1"},   {Dtype::Int16, "int16", 2, "<i2"},
+    {Dtype::UInt16, "uint16", 2, "<u2"},   {Dtype::Int32, "int32", 4, "<i4"},   {Dtype::UInt32, "uint32", 4, "<u4"},
+    {Dtype::Int64, "int64", 8, "<i8"},     {Dtype::UInt64, "uint64", 8, "<u8"}, {Dtype::Float32, "float32", 4, "<f4"},
+    {Dtype::Float64, "float64", 8, "<f8"},
 };
 
 const DtypeInfo& info(Dtype dtype) {
@@ -134,8 +133,10 @@ class HeaderParser {
       values.push_back(value);
       if (values.size() > 16) fail("too many dimensions");
       skip_space();
-      if (peek() == ',') ++pos_;
-      else if (peek() != ')') fail("expected ',' or ')' in shape");
+      if (peek() == ',')
+        ++pos_;
+      else if (peek() != ')')
+        fail("expected ',' or ')' in shape");
     }
   }
 
@@ -175,7 +176,8 @@ NpyArray parse_npy(const uint8_t* data, std::size_t size, const std::string& nam
     header_start = 10;
   } else if (major == 2 || major == 3) {
     if (size < 12) throw NpyError(name + ": truncated .npy header");
-    header_length = data[8] | (std::size_t{data[9]} << 8) | (std::size_t{data[10]} << 16) | (std::size_t{data[11]} << 24);
+    header_length =
+        data[8] | (std::size_t{data[9]} << 8) | (std::size_t{data[10]} << 16) | (std::size_t{data[11]} << 24);
     header_start = 12;
   } else {
     throw NpyError(name + ": unsupported .npy format version " + std::to_string(major));
@@ -193,14 +195,16 @@ NpyArray parse_npy(const uint8_t* data, std::size_t size, const std::string& nam
 
   std::size_t count = 1;
   for (int64_t d : array.shape) {
-    if (d != 0 && count > (std::size_t{1} << 40) / static_cast<std::size_t>(d)) throw NpyError(name + ": array too large");
+    if (d != 0 && count > (std::size_t{1} << 40) / static_cast<std::size_t>(d))
+      throw NpyError(name + ": array too large");
     count *= static_cast<std::size_t>(d);
   }
   const std::size_t payload = count * dtype_size(array.dtype);
   const std::size_t available = size - header_start - header_length;
   if (available != payload)
-    throw NpyError(name + ": expected " + std::to_string(payload) + " data bytes for shape " + array.shape_text() + " " +
-                   dtype_name(array.dtype) + ", found " + std::to_string(available) + (available < payload ? " (truncated)" : ""));
+    throw NpyError(name + ": expected " + std::to_string(payload) + " data bytes for shape " + array.shape_text() +
+                   " " + dtype_name(array.dtype) + ", found " + std::to_string(available) +
+                   (available < payload ? " (truncated)" : ""));
   array.bytes.assign(data + header_start + header_length, data + size);
   return array;
 }
@@ -228,7 +232,8 @@ std::string encode_npy(Dtype dtype, const std::vector<int64_t>& shape, const voi
     count *= static_cast<std::size_t>(d);
   }
   shape_text += ")";
-  std::string header = std::string("{'descr': '") + info(dtype).descr + "', 'fortran_order': False, 'shape': " + shape_text + ", }";
+  std::string header =
+      std::string("{'descr': '") + info(dtype).descr + "', 'fortran_order': False, 'shape': " + shape_text + ", }";
   const std::size_t unpadded = 10 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');
   header += '\n';

@@ -12,7 +12,7 @@ namespace accelsim::npy {
 
 enum class Dtype { Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float32, Float64 };
 
-const char* dtype_name(Dtype dtype);      // "int8", ...
+const char* dtype_name(Dtype dtype);  // "int8", ...
 std::size_t dtype_size(Dtype dtype);
 
 // A malformed or unexpected .npy file; the message names the file.

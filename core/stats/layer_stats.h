@@ -63,9 +63,9 @@ struct RunStats {
 
   std::vector<std::unique_ptr<LayerStats>> layers;
   int64_t images = 0;
-  int64_t correct = 0;          // simulated accelerator's top-1 hits
-  int64_t golden_correct = 0;   // golden model's top-1 hits
-  int64_t total_cycles = 0;     // simulated time from start to the last image's logits in DRAM
+  int64_t correct = 0;             // simulated accelerator's top-1 hits
+  int64_t golden_correct = 0;      // golden model's top-1 hits
+  int64_t total_cycles = 0;        // simulated time from start to the last image's logits in DRAM
   int64_t latency_cycles_sum = 0;  // per image: input load start to logits stored, summed
 
   // The sum over layers (a fresh group each call).

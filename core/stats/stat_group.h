@@ -35,7 +35,10 @@ class Scalar {
 class Formula {
  public:
   Formula(std::string name, std::string unit, std::string description, std::function<double()> compute)
-      : name_(std::move(name)), unit_(std::move(unit)), description_(std::move(description)), compute_(std::move(compute)) {}
+      : name_(std::move(name)),
+        unit_(std::move(unit)),
+        description_(std::move(description)),
+        compute_(std::move(compute)) {}
 
   double value() const { return compute_(); }
   const std::string& name() const { return name_; }

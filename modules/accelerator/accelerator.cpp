@@ -2,8 +2,9 @@
 
 namespace accelsim::modules {
 
-Accelerator::Accelerator(sc_core::sc_module_name name, const hardware::HardwareConfig& hardware, const isa::TileProgram& program,
-                         std::vector<LayerGeometry> layers, int64_t images, stats::RunStats& stats, ControllerEvents events)
+Accelerator::Accelerator(sc_core::sc_module_name name, const hardware::HardwareConfig& hardware,
+                         const isa::TileProgram& program, std::vector<LayerGeometry> layers, int64_t images,
+                         stats::RunStats& stats, ControllerEvents events)
     : sc_module(name),
       clock_(hardware.clock_mhz),
       layers_(std::move(layers)),
@@ -11,11 +12,16 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const hardware::HardwareC
       weight_sram_("weight_sram", clock_, hardware.weight_sram),
       activation_sram_("activation_sram", clock_, hardware.activation_sram),
       accumulator_("accumulator", clock_, hardware.accumulator),
-      dma_("dma", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth), static_cast<uint64_t>(hardware.dma.burst_bytes)),
-      pe_array_("pe_array", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth), hardware.pe_array, layers_, program),
-      requant_unit_("requant_unit", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth), hardware.requant_unit, layers_),
-      pooling_unit_("pooling_unit", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth), hardware.pooling_unit, layers_),
-      controller_("controller", program, images, {&dma_, &pe_array_, &requant_unit_, &pooling_unit_}, scoreboard_, std::move(events)) {
+      dma_("dma", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth),
+           static_cast<uint64_t>(hardware.dma.burst_bytes)),
+      pe_array_("pe_array", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth),
+                hardware.pe_array, layers_, program),
+      requant_unit_("requant_unit", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth),
+                    hardware.requant_unit, layers_),
+      pooling_unit_("pooling_unit", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth),
+                    hardware.pooling_unit, layers_),
+      controller_("controller", program, images, {&dma_, &pe_array_, &requant_unit_, &pooling_unit_}, scoreboard_,
+                  std::move(events)) {
   dma_.dram_port.bind(dram_.socket);
   dma_.weight_port.bind(weight_sram_.socket);
   dma_.activation_port.bind(activation_sram_.socket);

@@ -5,6 +5,9 @@
 #include <memory>
 #include <vector>
 
+#include "core/hardware/hardware_config.h"
+#include "core/isa/tile_program.h"
+#include "core/stats/layer_stats.h"
 #include "modules/common/clock.h"
 #include "modules/common/layer_geometry.h"
 #include "modules/controller/controller.h"
@@ -15,9 +18,6 @@
 #include "modules/pooling_unit/pooling_unit.h"
 #include "modules/requant_unit/requant_unit.h"
 #include "modules/sram/sram.h"
-#include "core/hardware/hardware_config.h"
-#include "core/isa/tile_program.h"
-#include "core/stats/layer_stats.h"
 
 namespace accelsim::modules {
 

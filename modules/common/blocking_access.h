@@ -25,8 +25,9 @@ struct PortTiming : tlm::tlm_extension<PortTiming> {
 // moved. With `timing`, the memory also says which port cycles the access got. A refused
 // access (outside the memory) is a SimulationError.
 template <typename Socket>
-sc_core::sc_time blocking_access(Socket& port, tlm::tlm_command command, uint64_t address, uint8_t* data, uint64_t length,
-                                 sc_core::sc_time start = sc_core::SC_ZERO_TIME, PortTiming* timing = nullptr) {
+sc_core::sc_time blocking_access(Socket& port, tlm::tlm_command command, uint64_t address, uint8_t* data,
+                                 uint64_t length, sc_core::sc_time start = sc_core::SC_ZERO_TIME,
+                                 PortTiming* timing = nullptr) {
   tlm::tlm_generic_payload payload;
   payload.set_command(command);
   payload.set_address(address);
@@ -38,8 +39,8 @@ sc_core::sc_time blocking_access(Socket& port, tlm::tlm_command command, uint64_
   port->b_transport(payload, start);
   if (timing) payload.clear_extension(timing);  // the payload would delete it
   if (payload.is_response_error())
-    throw SimulationError(std::string(port.name()) + ": access of " + std::to_string(length) + " bytes at address " + std::to_string(address) +
-                          " refused");
+    throw SimulationError(std::string(port.name()) + ": access of " + std::to_string(length) + " bytes at address " +
+                          std::to_string(address) + " refused");
   return start;
 }
 

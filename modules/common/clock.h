@@ -10,8 +10,7 @@ namespace accelsim::modules {
 // The accelerator's single clock: converts between cycles and SystemC time.
 class Clock {
  public:
-  explicit Clock(double mhz)
-      : period_(static_cast<double>(std::llround(1e6 / mhz)), sc_core::SC_PS) {}
+  explicit Clock(double mhz) : period_(static_cast<double>(std::llround(1e6 / mhz)), sc_core::SC_PS) {}
 
   sc_core::sc_time cycles(uint64_t count) const { return period_ * static_cast<double>(count); }
   uint64_t now() const { return to_cycles(sc_core::sc_time_stamp()); }

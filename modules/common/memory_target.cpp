@@ -60,8 +60,10 @@ unsigned int MemoryTarget::transport_dbg(int, tlm::tlm_generic_payload& payload)
   const uint64_t address = payload.get_address();
   const uint64_t length = payload.get_data_length();
   if (!in_range(address, length)) return 0;
-  if (payload.is_read()) std::memcpy(payload.get_data_ptr(), storage_.data() + address, length);
-  else if (payload.is_write()) std::memcpy(storage_.data() + address, payload.get_data_ptr(), length);
+  if (payload.is_read())
+    std::memcpy(payload.get_data_ptr(), storage_.data() + address, length);
+  else if (payload.is_write())
+    std::memcpy(storage_.data() + address, payload.get_data_ptr(), length);
   return static_cast<unsigned int>(length);
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 
+#include <tlm_utils/multi_passthrough_target_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include <cstdint>
 #include <string>
@@ -45,7 +45,8 @@ class MemoryTarget : public sc_core::sc_module {
   tlm_utils::multi_passthrough_target_socket<MemoryTarget> socket;
 
   // `storage_bytes`: the addresses backed by host memory (a DRAM's used part, an SRAM's whole).
-  MemoryTarget(sc_core::sc_module_name name, const Clock& clock, uint64_t storage_bytes, uint64_t bytes_per_cycle, uint64_t latency_cycles);
+  MemoryTarget(sc_core::sc_module_name name, const Clock& clock, uint64_t storage_bytes, uint64_t bytes_per_cycle,
+               uint64_t latency_cycles);
 
   uint64_t read_bytes() const { return read_bytes_; }
   uint64_t write_bytes() const { return write_bytes_; }

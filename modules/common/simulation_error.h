@@ -17,7 +17,8 @@ class DatapathOverflow : public SimulationError {
  public:
   DatapathOverflow(const std::string& layer, int64_t index, int64_t value)
       : SimulationError("layer " + layer + ": accumulator of output element " + std::to_string(index) + " reached " +
-                        std::to_string(value) + ", outside int32 (set network.accumulator_overflow: saturate to clamp it)") {}
+                        std::to_string(value) +
+                        ", outside int32 (set network.accumulator_overflow: saturate to clamp it)") {}
 };
 
 }  // namespace accelsim::modules

@@ -6,7 +6,8 @@
 namespace accelsim::modules {
 
 Controller::Controller(sc_core::sc_module_name name, const isa::TileProgram& program, int64_t images,
-                       std::array<ExecutionUnit*, isa::kUnitCount> units, Scoreboard& scoreboard, ControllerEvents events)
+                       std::array<ExecutionUnit*, isa::kUnitCount> units, Scoreboard& scoreboard,
+                       ControllerEvents events)
     : sc_module(name),
       program_(program),
       images_(images),
@@ -95,7 +96,8 @@ std::string Controller::outstanding() const {
         break;
       }
   }
-  for (const ExecutionUnit* unit : units_) out << "; " << unit->name() << " has " << unit->queue.num_available() << " queued";
+  for (const ExecutionUnit* unit : units_)
+    out << "; " << unit->name() << " has " << unit->queue.num_available() << " queued";
   return out.str();
 }
 

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "core/isa/tile_program.h"
 #include "modules/common/clock.h"
 #include "modules/controller/execution_unit.h"
 #include "modules/controller/hazard_tracker.h"
 #include "modules/controller/scoreboard.h"
-#include "core/isa/tile_program.h"
 
 namespace accelsim::modules {
 

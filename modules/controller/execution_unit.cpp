@@ -2,8 +2,8 @@
 
 namespace accelsim::modules {
 
-ExecutionUnit::ExecutionUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats,
-                             int queue_depth)
+ExecutionUnit::ExecutionUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard,
+                             stats::RunStats& stats, int queue_depth)
     : sc_module(name), queue("queue", queue_depth), clock_(clock), stats_(stats), scoreboard_(scoreboard) {
   SC_HAS_PROCESS(ExecutionUnit);
   SC_THREAD(run);

@@ -4,9 +4,9 @@
 
 #include <cstdint>
 
+#include "core/stats/layer_stats.h"
 #include "modules/common/clock.h"
 #include "modules/controller/scoreboard.h"
-#include "core/stats/layer_stats.h"
 
 namespace accelsim::modules {
 
@@ -34,7 +34,8 @@ class ExecutionUnit : public sc_core::sc_module {
  public:
   sc_core::sc_fifo<Dispatched> queue;
 
-  ExecutionUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth);
+  ExecutionUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats,
+                int queue_depth);
 
   void observe(InstructionObserver* observer) { observer_ = observer; }
 

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "modules/controller/scoreboard.h"
 #include "core/isa/tile_program.h"
+#include "modules/controller/scoreboard.h"
 
 namespace accelsim::modules {
 

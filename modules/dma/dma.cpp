@@ -10,8 +10,8 @@ namespace accelsim::modules {
 using isa::Memory;
 using isa::Opcode;
 
-Dma::Dma(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
-         uint64_t burst_bytes)
+Dma::Dma(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats,
+         int queue_depth, uint64_t burst_bytes)
     : ExecutionUnit(name, clock, scoreboard, stats, queue_depth),
       dram_port("dram_port"),
       weight_port("weight_port"),
@@ -20,14 +20,17 @@ Dma::Dma(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboar
 
 tlm_utils::simple_initiator_socket<Dma>& Dma::port_for(Memory memory) {
   switch (memory) {
-    case Memory::Dram: return dram_port;
-    case Memory::WeightSram: return weight_port;
-    case Memory::ActivationSram: return activation_port;
-    case Memory::Accumulator: break;
+    case Memory::Dram:
+      return dram_port;
+    case Memory::WeightSram:
+      return weight_port;
+    case Memory::ActivationSram:
+      return activation_port;
+    case Memory::Accumulator:
+      break;
   }
   throw std::logic_error("DMA has no port to the accumulator");
 }
-
 
 void Dma::execute(const Dispatched& d, stats::LayerStats& layer) {
   const isa::Instruction& in = *d.instruction;
@@ -58,7 +61,8 @@ void Dma::execute(const Dispatched& d, stats::LayerStats& layer) {
   const auto moved = static_cast<int64_t>(in.bytes);
   layer.traffic(in.source).read_bytes += moved;
   layer.traffic(in.target).write_bytes += moved;
-  if (in.source == Memory::Dram) (in.op == Opcode::LoadInput ? layer.dram_input_read_bytes : layer.dram_weight_read_bytes) += moved;
+  if (in.source == Memory::Dram)
+    (in.op == Opcode::LoadInput ? layer.dram_input_read_bytes : layer.dram_weight_read_bytes) += moved;
 
   const uint64_t cycles = done - now;
   layer.dma_busy_cycles += static_cast<int64_t>(cycles);

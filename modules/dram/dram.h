@@ -1,7 +1,7 @@
 #pragma once
 
-#include "modules/common/memory_target.h"
 #include "core/hardware/hardware_config.h"
+#include "modules/common/memory_target.h"
 
 namespace accelsim::modules {
 
@@ -10,8 +10,8 @@ namespace accelsim::modules {
 class Dram : public MemoryTarget {
  public:
   Dram(sc_core::sc_module_name name, const Clock& clock, const hardware::DramConfig& config, uint64_t bytes_used)
-      : MemoryTarget(name, clock, bytes_used,
-                     static_cast<uint64_t>(config.bandwidth_bytes_per_cycle), static_cast<uint64_t>(config.latency_cycles)) {}
+      : MemoryTarget(name, clock, bytes_used, static_cast<uint64_t>(config.bandwidth_bytes_per_cycle),
+                     static_cast<uint64_t>(config.latency_cycles)) {}
 };
 
 }  // namespace accelsim::modules

@@ -4,9 +4,9 @@
 #include <memory>
 #include <vector>
 
-#include "modules/common/layer_geometry.h"
 #include "core/hardware/hardware_config.h"
 #include "core/isa/tile_program.h"
+#include "modules/common/layer_geometry.h"
 
 namespace accelsim::modules {
 
@@ -24,7 +24,8 @@ class ArrayTiming {
 std::unique_ptr<ArrayTiming> make_fast_timing(const hardware::PeArrayConfig& config);
 // `scalesim`: SCALE-Sim v2's per-layer compute cycles, each layer's figure shared among its
 // tiles in proportion to their MACs so that the layer sums to it exactly.
-std::unique_ptr<ArrayTiming> make_scalesim_timing(const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers,
+std::unique_ptr<ArrayTiming> make_scalesim_timing(const hardware::PeArrayConfig& config,
+                                                  const std::vector<LayerGeometry>& layers,
                                                   const isa::TileProgram& program);
 
 // SCALE-Sim v2's compute cycles of a whole layer (a GEMM of M x K x N) on an R x C array:

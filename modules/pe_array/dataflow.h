@@ -16,9 +16,12 @@ struct FoldSpace {
 
 inline FoldSpace fold_space(hardware::Dataflow dataflow, int64_t m, int64_t k, int64_t n) {
   switch (dataflow) {
-    case hardware::Dataflow::WeightStationary: return {k, n, m};
-    case hardware::Dataflow::OutputStationary: return {m, n, k};
-    case hardware::Dataflow::InputStationary: return {k, m, n};
+    case hardware::Dataflow::WeightStationary:
+      return {k, n, m};
+    case hardware::Dataflow::OutputStationary:
+      return {m, n, k};
+    case hardware::Dataflow::InputStationary:
+      return {k, m, n};
   }
   return {k, n, m};
 }

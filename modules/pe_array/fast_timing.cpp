@@ -14,7 +14,9 @@ class FastTiming : public ArrayTiming {
   uint64_t tile_cycles(const isa::Instruction& tile) const override {
     const auto shape = std::make_tuple(tile.tile_m(), tile.tile_k(), tile.tile_n());
     auto it = cycles_by_shape_.find(shape);
-    if (it == cycles_by_shape_.end()) it = cycles_by_shape_.emplace(shape, fast_tile_cycles(config_, tile.tile_m(), tile.tile_k(), tile.tile_n())).first;
+    if (it == cycles_by_shape_.end())
+      it =
+          cycles_by_shape_.emplace(shape, fast_tile_cycles(config_, tile.tile_m(), tile.tile_k(), tile.tile_n())).first;
     return it->second;
   }
 
@@ -24,6 +26,8 @@ class FastTiming : public ArrayTiming {
 };
 }  // namespace
 
-std::unique_ptr<ArrayTiming> make_fast_timing(const hardware::PeArrayConfig& config) { return std::make_unique<FastTiming>(config); }
+std::unique_ptr<ArrayTiming> make_fast_timing(const hardware::PeArrayConfig& config) {
+  return std::make_unique<FastTiming>(config);
+}
 
 }  // namespace accelsim::modules

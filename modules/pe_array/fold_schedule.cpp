@@ -10,7 +10,8 @@ std::vector<Fold> folds_of(const FoldSpace& space, int64_t array_rows, int64_t a
   std::vector<Fold> folds;
   for (int64_t c0 = 0; c0 < space.spatial_cols; c0 += array_cols)
     for (int64_t r0 = 0; r0 < space.spatial_rows; r0 += array_rows)
-      folds.push_back({r0, std::min(array_rows, space.spatial_rows - r0), c0, std::min(array_cols, space.spatial_cols - c0)});
+      folds.push_back(
+          {r0, std::min(array_rows, space.spatial_rows - r0), c0, std::min(array_cols, space.spatial_cols - c0)});
   return folds;
 }
 
@@ -65,7 +66,8 @@ uint64_t output_stationary(const std::vector<Fold>& folds, int64_t T, bool shado
 uint64_t fast_tile_cycles(const hardware::PeArrayConfig& config, int64_t m, int64_t k, int64_t n) {
   const FoldSpace space = fold_space(config.dataflow, m, k, n);
   const std::vector<Fold> folds = folds_of(space, config.rows, config.cols);
-  if (config.dataflow == Dataflow::OutputStationary) return output_stationary(folds, space.temporal, config.double_buffered_operands);
+  if (config.dataflow == Dataflow::OutputStationary)
+    return output_stationary(folds, space.temporal, config.double_buffered_operands);
   return operand_stationary(folds, space.temporal, config.rows, config.cols, config.double_buffered_operands);
 }
 

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "modules/pe_array/dataflow.h"
 #include "core/hardware/hardware_config.h"
+#include "modules/pe_array/dataflow.h"
 
 namespace accelsim::modules {
 

@@ -5,13 +5,13 @@
 #include <memory>
 #include <vector>
 
+#include "core/hardware/hardware_config.h"
+#include "core/isa/tile_program.h"
 #include "modules/common/layer_geometry.h"
 #include "modules/controller/execution_unit.h"
 #include "modules/pe_array/array_timing.h"
 #include "modules/pe_array/systolic_array.h"
 #include "modules/pe_array/tile_datapath.h"
-#include "core/hardware/hardware_config.h"
-#include "core/isa/tile_program.h"
 
 namespace accelsim::modules {
 
@@ -27,8 +27,9 @@ class PeArray : public ExecutionUnit {
   tlm_utils::simple_initiator_socket<PeArray> activation_port;
   tlm_utils::simple_initiator_socket<PeArray> accumulator_port;
 
-  PeArray(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
-          const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers, const isa::TileProgram& program);
+  PeArray(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats,
+          int queue_depth, const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers,
+          const isa::TileProgram& program);
 
  private:
   void execute(const Dispatched& d, stats::LayerStats& layer) override;

@@ -19,7 +19,8 @@ __extension__ typedef unsigned __int128 uint128;
 
 class ScaleSimTiming : public ArrayTiming {
  public:
-  ScaleSimTiming(const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers, const isa::TileProgram& program) {
+  ScaleSimTiming(const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers,
+                 const isa::TileProgram& program) {
     for (const auto& instructions : program.image_programs) {
       // Per layer: its SCALE-Sim cycles split over its tiles by cumulative MACs, rounded so
       // that the shares add up to the layer's figure exactly.
@@ -31,8 +32,8 @@ class ScaleSimTiming : public ArrayTiming {
         const uint64_t layer_cycles = scalesim_layer_cycles(config, M, K, N);
         auto& [macs_done, cycles_done] = progress[tile.layer];
         macs_done += tile.tile_m() * tile.tile_k() * tile.tile_n();
-        const int64_t cycles_due =
-            static_cast<int64_t>(static_cast<uint128>(layer_cycles) * static_cast<uint128>(macs_done) / static_cast<uint128>(M * K * N));
+        const int64_t cycles_due = static_cast<int64_t>(
+            static_cast<uint128>(layer_cycles) * static_cast<uint128>(macs_done) / static_cast<uint128>(M * K * N));
         share_[&tile] = static_cast<uint64_t>(cycles_due - cycles_done);
         cycles_done = cycles_due;
       }
@@ -48,7 +49,8 @@ class ScaleSimTiming : public ArrayTiming {
 
 }  // namespace
 
-std::unique_ptr<ArrayTiming> make_scalesim_timing(const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers,
+std::unique_ptr<ArrayTiming> make_scalesim_timing(const hardware::PeArrayConfig& config,
+                                                  const std::vector<LayerGeometry>& layers,
                                                   const isa::TileProgram& program) {
   return std::make_unique<ScaleSimTiming>(config, layers, program);
 }

@@ -14,7 +14,7 @@ struct Token {
   bool valid = false;    // carries an operand
   int16_t value = 0;
   int fold = -1;
-  int64_t index = 0;     // streamed vector (WS/IS) or window element (OS)
+  int64_t index = 0;  // streamed vector (WS/IS) or window element (OS)
   bool first = false;
   bool last = false;
 };
@@ -27,8 +27,8 @@ struct PartialSum {
 };
 
 [[noreturn]] void violation(const std::string& what, int64_t cycle, int64_t r, int64_t c) {
-  throw ScheduleViolation("detailed array model, cycle " + std::to_string(cycle) + ", PE (" + std::to_string(r) + ", " + std::to_string(c) +
-                          "): " + what);
+  throw ScheduleViolation("detailed array model, cycle " + std::to_string(cycle) + ", PE (" + std::to_string(r) + ", " +
+                          std::to_string(c) + "): " + what);
 }
 
 // A bound far above any schedule, to turn a model bug into an error instead of a hang.
@@ -45,7 +45,8 @@ uint64_t SystolicArray::run(const int16_t* a, const int16_t* w, int64_t m, int64
 }
 
 // WS (stationary weights, streamed input rows) and IS (stationary inputs, streamed weights).
-uint64_t SystolicArray::run_operand_stationary(const int16_t* a, const int16_t* w, int64_t m, int64_t k, int64_t n, int64_t* partial) {
+uint64_t SystolicArray::run_operand_stationary(const int16_t* a, const int16_t* w, int64_t m, int64_t k, int64_t n,
+                                               int64_t* partial) {
   const bool ws = config_.dataflow == Dataflow::WeightStationary;
   const bool shadow = config_.double_buffered_operands;
   const int64_t R = config_.rows, C = config_.cols;
@@ -120,18 +121,24 @@ uint64_t SystolicArray::run_operand_stationary(const int16_t* a, const int16_t* 
         const PartialSum above = r == 0 ? PartialSum{} : sum[pe - static_cast<std::size_t>(C)];
         if (in.present && in.first && shadow) {
           // The fold's first vector carries the switch to the shadow registers.
-          if (shadow_fold[pe] == in.fold) weight[pe] = shadow_weight[pe];
-          else if (in.valid && c < folds[static_cast<std::size_t>(in.fold)].cols) violation("shadow operands of the fold are missing", cycle, r, c);
+          if (shadow_fold[pe] == in.fold)
+            weight[pe] = shadow_weight[pe];
+          else if (in.valid && c < folds[static_cast<std::size_t>(in.fold)].cols)
+            violation("shadow operands of the fold are missing", cycle, r, c);
           weight_fold[pe] = in.fold;
           shadow_fold[pe] = -1;
         }
         PartialSum out = above;
         if (in.valid) {
           if (weight_fold[pe] != in.fold && c < folds[static_cast<std::size_t>(in.fold)].cols)
-            violation("operand of fold " + std::to_string(in.fold) + " meets stationary data of fold " + std::to_string(weight_fold[pe]), cycle, r, c);
-          if (above.valid && (above.fold != in.fold || above.index != in.index)) violation("partial sum and operand out of step", cycle, r, c);
+            violation("operand of fold " + std::to_string(in.fold) + " meets stationary data of fold " +
+                          std::to_string(weight_fold[pe]),
+                      cycle, r, c);
+          if (above.valid && (above.fold != in.fold || above.index != in.index))
+            violation("partial sum and operand out of step", cycle, r, c);
           const int16_t stationary_value = weight_fold[pe] == in.fold ? weight[pe] : int16_t{0};
-          out = PartialSum{true, (above.valid ? above.value : 0) + int64_t{in.value} * stationary_value, in.fold, in.index};
+          out = PartialSum{true, (above.valid ? above.value : 0) + int64_t{in.value} * stationary_value, in.fold,
+                           in.index};
         }
         if (in.present && in.last) last_passed[pe] = in.fold;
         next_token[pe] = in;
@@ -187,7 +194,8 @@ uint64_t SystolicArray::run_operand_stationary(const int16_t* a, const int16_t* 
 
 // OS: A rows enter from the left, W columns from the top; each PE keeps its output. A row bus
 // reads one finished row per cycle.
-uint64_t SystolicArray::run_output_stationary(const int16_t* a, const int16_t* w, int64_t m, int64_t k, int64_t n, int64_t* partial) {
+uint64_t SystolicArray::run_output_stationary(const int16_t* a, const int16_t* w, int64_t m, int64_t k, int64_t n,
+                                              int64_t* partial) {
   const bool shadow = config_.double_buffered_operands;
   const int64_t R = config_.rows, C = config_.cols;
   const FoldSpace space = fold_space(Dataflow::OutputStationary, m, k, n);
@@ -241,8 +249,10 @@ uint64_t SystolicArray::run_output_stationary(const int16_t* a, const int16_t* w
           const std::size_t pe = static_cast<std::size_t>(read_row * C + c);
           const int64_t value = shadow ? held[pe].value : acc[pe].value;
           partial[(fold.row_begin + read_row) * n + fold.col_begin + c] += value;
-          if (shadow) held[pe].full = false;
-          else acc[pe].waiting = false;
+          if (shadow)
+            held[pe].full = false;
+          else
+            acc[pe].waiting = false;
         }
         if (read_row == 0) row0_read[static_cast<std::size_t>(read_fold)] = cycle;
         last_read = cycle;
@@ -259,8 +269,10 @@ uint64_t SystolicArray::run_output_stationary(const int16_t* a, const int16_t* w
     if (candidate < F && (feed_fold < 0 || cycle >= stream_start[static_cast<std::size_t>(feed_fold)] + T)) {
       bool allowed = true;
       if (feed_fold >= 0) {
-        if (shadow) allowed = cycle + T - 1 >= predicted_read;
-        else allowed = row0_read[static_cast<std::size_t>(feed_fold)] >= 0;
+        if (shadow)
+          allowed = cycle + T - 1 >= predicted_read;
+        else
+          allowed = row0_read[static_cast<std::size_t>(feed_fold)] >= 0;
       }
       if (allowed) {
         feed_fold = candidate;
@@ -270,7 +282,8 @@ uint64_t SystolicArray::run_output_stationary(const int16_t* a, const int16_t* w
         bus_free = predicted_read + fold.rows;
       }
     }
-    while (edge_fold <= feed_fold && cycle > stream_start[static_cast<std::size_t>(edge_fold)] + T + std::max(R, C) - 2) ++edge_fold;
+    while (edge_fold <= feed_fold && cycle > stream_start[static_cast<std::size_t>(edge_fold)] + T + std::max(R, C) - 2)
+      ++edge_fold;
     std::fill(edge_left.begin(), edge_left.end(), Token{});
     std::fill(edge_top.begin(), edge_top.end(), Token{});
     for (int f = edge_fold; f <= feed_fold; ++f) {
@@ -278,12 +291,14 @@ uint64_t SystolicArray::run_output_stationary(const int16_t* a, const int16_t* w
       for (int64_t r = 0; r < R; ++r) {
         const int64_t kk = cycle - stream_start[static_cast<std::size_t>(f)] - r;
         if (kk < 0 || kk >= T || r >= fold.rows) continue;
-        edge_left[static_cast<std::size_t>(r)] = Token{true, true, a[(fold.row_begin + r) * k + kk], f, kk, kk == 0, kk == T - 1};
+        edge_left[static_cast<std::size_t>(r)] =
+            Token{true, true, a[(fold.row_begin + r) * k + kk], f, kk, kk == 0, kk == T - 1};
       }
       for (int64_t c = 0; c < C; ++c) {
         const int64_t kk = cycle - stream_start[static_cast<std::size_t>(f)] - c;
         if (kk < 0 || kk >= T || c >= fold.cols) continue;
-        edge_top[static_cast<std::size_t>(c)] = Token{true, true, w[(fold.col_begin + c) * k + kk], f, kk, kk == 0, kk == T - 1};
+        edge_top[static_cast<std::size_t>(c)] =
+            Token{true, true, w[(fold.col_begin + c) * k + kk], f, kk, kk == 0, kk == T - 1};
       }
     }
 
@@ -295,17 +310,20 @@ uint64_t SystolicArray::run_output_stationary(const int16_t* a, const int16_t* w
         next_left[pe] = from_left;
         next_down[pe] = from_top;
         if (!from_left.valid || !from_top.valid) {
-          if (from_left.valid != from_top.valid && from_left.present && from_top.present) violation("operands out of step", cycle, r, c);
+          if (from_left.valid != from_top.valid && from_left.present && from_top.present)
+            violation("operands out of step", cycle, r, c);
           continue;
         }
-        if (from_left.fold != from_top.fold || from_left.index != from_top.index) violation("operands out of step", cycle, r, c);
+        if (from_left.fold != from_top.fold || from_left.index != from_top.index)
+          violation("operands out of step", cycle, r, c);
         Accumulator& here = acc[pe];
         const int64_t product = int64_t{from_left.value} * from_top.value;
         if (from_left.index == 0) {
           if (here.waiting) violation("a result is overwritten before the row bus read it", cycle, r, c);
           here = Accumulator{product, from_left.fold, 1, false};
         } else {
-          if (here.fold != from_left.fold || here.count != from_left.index) violation("accumulator out of step", cycle, r, c);
+          if (here.fold != from_left.fold || here.count != from_left.index)
+            violation("accumulator out of step", cycle, r, c);
           here.value += product;
           ++here.count;
         }

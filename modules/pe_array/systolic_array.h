@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "modules/pe_array/fold_schedule.h"
 #include "core/hardware/hardware_config.h"
+#include "modules/pe_array/fold_schedule.h"
 
 namespace accelsim::modules {
 
@@ -31,7 +31,8 @@ class SystolicArray {
   uint64_t run(const int16_t* a, const int16_t* w, int64_t m, int64_t k, int64_t n, int64_t* partial);
 
  private:
-  uint64_t run_operand_stationary(const int16_t* a, const int16_t* w, int64_t m, int64_t k, int64_t n, int64_t* partial);
+  uint64_t run_operand_stationary(const int16_t* a, const int16_t* w, int64_t m, int64_t k, int64_t n,
+                                  int64_t* partial);
   uint64_t run_output_stationary(const int16_t* a, const int16_t* w, int64_t m, int64_t k, int64_t n, int64_t* partial);
 
   hardware::PeArrayConfig config_;

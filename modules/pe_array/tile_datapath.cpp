@@ -28,15 +28,18 @@ InputSlice input_slice_shape(const LayerGeometry& layer, const isa::Instruction&
   return slice;
 }
 
-void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& tile, const uint8_t* weights, const InputSlice& input) {
+void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& tile, const uint8_t* weights,
+                          const InputSlice& input) {
   const int64_t tm = tile.tile_m(), tk = tile.tile_k(), tn = tile.tile_n();
   w_.resize(static_cast<std::size_t>(tn * tk));
-  for (int64_t i = 0; i < tn * tk; ++i) w_[i] = static_cast<int16_t>(static_cast<int8_t>(weights[i]) - layer.weight_zero_point);
+  for (int64_t i = 0; i < tn * tk; ++i)
+    w_[i] = static_cast<int16_t>(static_cast<int8_t>(weights[i]) - layer.weight_zero_point);
 
   a_.assign(static_cast<std::size_t>(tm * tk), 0);
   const int32_t zero_point = layer.input_zero_point;
   if (layer.type == LayerType::Linear) {
-    for (int64_t k = 0; k < tk; ++k) a_[k] = static_cast<int16_t>(activation_value(input.bytes[k], layer.activation_dtype) - zero_point);
+    for (int64_t k = 0; k < tk; ++k)
+      a_[k] = static_cast<int16_t>(activation_value(input.bytes[k], layer.activation_dtype) - zero_point);
     return;
   }
   // The window position of each k, relative to the output pixel's top-left input position.
@@ -62,7 +65,8 @@ void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& ti
       const int64_t y = y0 + window_dy_[k], x = x0 + window_dx_[k];
       // Padding holds the zero point: after its removal, 0 (already in a_).
       if (y < input.row_begin || y >= input.row_end || x < 0 || x >= input.width) continue;
-      const uint8_t byte = input.bytes[static_cast<std::size_t>(window_offset_[k] + (y - input.row_begin) * input.width + x)];
+      const uint8_t byte =
+          input.bytes[static_cast<std::size_t>(window_offset_[k] + (y - input.row_begin) * input.width + x)];
       row[k] = static_cast<int16_t>(activation_value(byte, layer.activation_dtype) - zero_point);
     }
   }
@@ -87,8 +91,9 @@ void TileDatapath::multiply(int64_t tm, int64_t tk, int64_t tn, int64_t* partial
   }
 }
 
-std::optional<std::string> TileDatapath::accumulate(const LayerGeometry& layer, const isa::Instruction& tile, const int64_t* partial,
-                                                         const int32_t* bias, int32_t* accumulators) {
+std::optional<std::string> TileDatapath::accumulate(const LayerGeometry& layer, const isa::Instruction& tile,
+                                                    const int64_t* partial, const int32_t* bias,
+                                                    int32_t* accumulators) {
   const int64_t tm = tile.tile_m(), tn = tile.tile_n();
   for (int64_t m = 0; m < tm; ++m) {
     for (int64_t n = 0; n < tn; ++n) {

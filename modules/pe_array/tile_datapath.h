@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "modules/common/layer_geometry.h"
 #include "core/isa/tile_program.h"
+#include "modules/common/layer_geometry.h"
 
 namespace accelsim::modules {
 
@@ -29,7 +29,8 @@ class TileDatapath {
   // Builds the tile's operands with their zero points removed (9 bits): a = tile_m x tile_k
   // (im2col of the line buffer; padding reads as the zero point, i.e. 0), w = tile_n x tile_k
   // from the weight rows (row stride tile_k).
-  void gather(const LayerGeometry& layer, const isa::Instruction& tile, const uint8_t* weights, const InputSlice& input);
+  void gather(const LayerGeometry& layer, const isa::Instruction& tile, const uint8_t* weights,
+              const InputSlice& input);
   const int16_t* a() const { return a_.data(); }
   const int16_t* w() const { return w_.data(); }
 
@@ -40,8 +41,8 @@ class TileDatapath {
   // Adds the tile's partial sums into the int32 accumulators, starting from the bias (or 0)
   // when the tile begins the accumulation. An accumulator that leaves int32 is saturated, or,
   // when the network says so, reported: the returned message names the layer and output index.
-  static std::optional<std::string> accumulate(const LayerGeometry& layer, const isa::Instruction& tile, const int64_t* partial,
-                                                    const int32_t* bias, int32_t* accumulators);
+  static std::optional<std::string> accumulate(const LayerGeometry& layer, const isa::Instruction& tile,
+                                               const int64_t* partial, const int32_t* bias, int32_t* accumulators);
 
  private:
   std::vector<int16_t> a_;

@@ -4,9 +4,9 @@
 
 #include <vector>
 
+#include "core/hardware/hardware_config.h"
 #include "modules/common/layer_geometry.h"
 #include "modules/controller/execution_unit.h"
-#include "core/hardware/hardware_config.h"
 
 namespace accelsim::modules {
 
@@ -16,8 +16,8 @@ class PoolingUnit : public ExecutionUnit {
  public:
   tlm_utils::simple_initiator_socket<PoolingUnit> activation_port;
 
-  PoolingUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
-              const hardware::PoolingUnitConfig& config, const std::vector<LayerGeometry>& layers);
+  PoolingUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats,
+              int queue_depth, const hardware::PoolingUnitConfig& config, const std::vector<LayerGeometry>& layers);
 
  private:
   void execute(const Dispatched& d, stats::LayerStats& layer) override;

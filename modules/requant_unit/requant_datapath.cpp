@@ -16,13 +16,20 @@ bool round_magnitude_up(uint64_t remainder, uint64_t divisor, bool negative, boo
   if (remainder == 0) return false;
   const uint64_t twice = remainder * 2;  // remainder < 2^62 here, no wrap
   switch (rounding) {
-    case Rounding::Floor: return negative;
-    case Rounding::Ceil: return !negative;
-    case Rounding::Truncate: return false;
-    case Rounding::HalfAway: return twice >= divisor;
-    case Rounding::HalfUp: return negative ? twice > divisor : twice >= divisor;
-    case Rounding::HalfEven: return twice > divisor || (twice == divisor && odd);
-    case Rounding::Gemmlowp: break;
+    case Rounding::Floor:
+      return negative;
+    case Rounding::Ceil:
+      return !negative;
+    case Rounding::Truncate:
+      return false;
+    case Rounding::HalfAway:
+      return twice >= divisor;
+    case Rounding::HalfUp:
+      return negative ? twice > divisor : twice >= divisor;
+    case Rounding::HalfEven:
+      return twice > divisor || (twice == divisor && odd);
+    case Rounding::Gemmlowp:
+      break;
   }
   return false;
 }
@@ -57,17 +64,23 @@ int32_t rounding_divide_by_pot(int32_t x, int exponent) {
 template <typename Real>
 Real round_to_integer(Real x, Rounding rounding) {
   switch (rounding) {
-    case Rounding::Floor: return std::floor(x);
-    case Rounding::Ceil: return std::ceil(x);
-    case Rounding::Truncate: return std::trunc(x);
-    case Rounding::HalfAway: return std::round(x);
-    case Rounding::HalfEven: return std::nearbyint(x);  // the FPU's default mode: to nearest, ties to even
+    case Rounding::Floor:
+      return std::floor(x);
+    case Rounding::Ceil:
+      return std::ceil(x);
+    case Rounding::Truncate:
+      return std::trunc(x);
+    case Rounding::HalfAway:
+      return std::round(x);
+    case Rounding::HalfEven:
+      return std::nearbyint(x);  // the FPU's default mode: to nearest, ties to even
     case Rounding::HalfUp: {
       // round() sends ties away from zero; a negative tie belongs one step up.
       const Real away = std::round(x);
       return (x < 0 && away - x == Real(-0.5)) ? away + 1 : away;
     }
-    case Rounding::Gemmlowp: break;
+    case Rounding::Gemmlowp:
+      break;
   }
   return x;
 }
@@ -103,13 +116,20 @@ int64_t RequantDatapath::shift(int32_t acc) const {
   const bool exact = discarded == 0;
   const bool negative = acc < 0;
   switch (spec_.rounding) {
-    case Rounding::Floor: return truncated;
-    case Rounding::Ceil: return truncated + (exact ? 0 : 1);
-    case Rounding::Truncate: return truncated + (negative && !exact ? 1 : 0);
-    case Rounding::HalfUp: return truncated + (discarded >= half ? 1 : 0);
-    case Rounding::HalfAway: return truncated + (discarded > half || (discarded == half && !negative) ? 1 : 0);
-    case Rounding::HalfEven: return truncated + (discarded > half || (discarded == half && (truncated & 1)) ? 1 : 0);
-    case Rounding::Gemmlowp: break;
+    case Rounding::Floor:
+      return truncated;
+    case Rounding::Ceil:
+      return truncated + (exact ? 0 : 1);
+    case Rounding::Truncate:
+      return truncated + (negative && !exact ? 1 : 0);
+    case Rounding::HalfUp:
+      return truncated + (discarded >= half ? 1 : 0);
+    case Rounding::HalfAway:
+      return truncated + (discarded > half || (discarded == half && !negative) ? 1 : 0);
+    case Rounding::HalfEven:
+      return truncated + (discarded > half || (discarded == half && (truncated & 1)) ? 1 : 0);
+    case Rounding::Gemmlowp:
+      break;
   }
   return truncated;
 }
@@ -117,10 +137,18 @@ int64_t RequantDatapath::shift(int32_t acc) const {
 int32_t RequantDatapath::operator()(int32_t acc) const {
   int64_t scaled = 0;
   switch (spec_.mode) {
-    case model::RequantMode::Divide: scaled = divide(acc); break;
-    case model::RequantMode::Multiply: scaled = multiply(acc); break;
-    case model::RequantMode::FixedPoint: scaled = fixed_point(acc); break;
-    case model::RequantMode::Shift: scaled = shift(acc); break;
+    case model::RequantMode::Divide:
+      scaled = divide(acc);
+      break;
+    case model::RequantMode::Multiply:
+      scaled = multiply(acc);
+      break;
+    case model::RequantMode::FixedPoint:
+      scaled = fixed_point(acc);
+      break;
+    case model::RequantMode::Shift:
+      scaled = shift(acc);
+      break;
   }
   const int64_t shifted = scaled + spec_.output_zero_point;
   // The saturating clamp, then the fused ReLU as a comparator against the zero point (the

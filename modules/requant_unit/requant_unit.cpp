@@ -4,8 +4,9 @@
 
 namespace accelsim::modules {
 
-RequantUnit::RequantUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
-                         const hardware::RequantUnitConfig& config, const std::vector<LayerGeometry>& layers)
+RequantUnit::RequantUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard,
+                         stats::RunStats& stats, int queue_depth, const hardware::RequantUnitConfig& config,
+                         const std::vector<LayerGeometry>& layers)
     : ExecutionUnit(name, clock, scoreboard, stats, queue_depth),
       accumulator_port("accumulator_port"),
       activation_port("activation_port"),
@@ -20,7 +21,6 @@ uint64_t RequantUnit::compute_cycles(int64_t outputs, const model::RequantSpec& 
   return static_cast<uint64_t>(config_.pipeline_depth + divider + beats);
 }
 
-
 void RequantUnit::execute(const Dispatched& d, stats::LayerStats& layer) {
   const isa::Instruction& tile = *d.instruction;
   const LayerGeometry& geometry = layers_[static_cast<std::size_t>(tile.layer)];
@@ -30,7 +30,8 @@ void RequantUnit::execute(const Dispatched& d, stats::LayerStats& layer) {
 
   accumulators_.resize(static_cast<std::size_t>(tm * tn));
   sc_core::sc_time done = blocking_access(accumulator_port, tlm::TLM_READ_COMMAND, tile.accumulator_address,
-                                 reinterpret_cast<uint8_t*>(accumulators_.data()), accumulators_.size() * 4, sc_core::SC_ZERO_TIME);
+                                          reinterpret_cast<uint8_t*>(accumulators_.data()), accumulators_.size() * 4,
+                                          sc_core::SC_ZERO_TIME);
 
   // The accumulator tile is [m][n]; the feature map is [n][m]: one run of tile_m bytes per channel.
   outputs_.resize(static_cast<std::size_t>(tm * tn));
@@ -38,8 +39,8 @@ void RequantUnit::execute(const Dispatched& d, stats::LayerStats& layer) {
     for (int64_t m = 0; m < tm; ++m) outputs_[n * tm + m] = static_cast<uint8_t>(datapath(accumulators_[m * tn + n]));
   for (int64_t n = 0; n < tn; ++n) {
     const uint64_t address = tile.output_address + static_cast<uint64_t>((tile.n_begin + n) * pixels + tile.m_begin);
-    done = std::max(done, blocking_access(activation_port, tlm::TLM_WRITE_COMMAND, address, outputs_.data() + n * tm, static_cast<uint64_t>(tm),
-                                 sc_core::SC_ZERO_TIME));
+    done = std::max(done, blocking_access(activation_port, tlm::TLM_WRITE_COMMAND, address, outputs_.data() + n * tm,
+                                          static_cast<uint64_t>(tm), sc_core::SC_ZERO_TIME));
   }
 
   const uint64_t cycles = std::max(compute_cycles(tm * tn, geometry.requant), clock_.to_cycles(done));

@@ -4,10 +4,10 @@
 
 #include <vector>
 
+#include "core/hardware/hardware_config.h"
 #include "modules/common/layer_geometry.h"
 #include "modules/controller/execution_unit.h"
 #include "modules/requant_unit/requant_datapath.h"
-#include "core/hardware/hardware_config.h"
 
 namespace accelsim::modules {
 
@@ -19,8 +19,8 @@ class RequantUnit : public ExecutionUnit {
   tlm_utils::simple_initiator_socket<RequantUnit> accumulator_port;
   tlm_utils::simple_initiator_socket<RequantUnit> activation_port;
 
-  RequantUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
-              const hardware::RequantUnitConfig& config, const std::vector<LayerGeometry>& layers);
+  RequantUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats,
+              int queue_depth, const hardware::RequantUnitConfig& config, const std::vector<LayerGeometry>& layers);
 
   // Cycles to requantize `outputs` values with `spec` (the pipeline, plus the divider's
   // latency in divide mode).

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "modules/common/memory_target.h"
 #include "core/hardware/hardware_config.h"
+#include "modules/common/memory_target.h"
 
 namespace accelsim::modules {
 

@@ -15,9 +15,9 @@ class UsageError : public std::runtime_error {
 
 // Parses `argv` against `options` (which store into their targets); a Boost.Program_options
 // error becomes a UsageError that points the user at `help_command`.
-inline boost::program_options::variables_map parse_command_line(int argc, const char* const* argv,
-                                                                const boost::program_options::options_description& options,
-                                                                const std::string& help_command) {
+inline boost::program_options::variables_map parse_command_line(
+    int argc, const char* const* argv, const boost::program_options::options_description& options,
+    const std::string& help_command) {
   namespace po = boost::program_options;
   po::variables_map values;
   try {

@@ -9,14 +9,14 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "core/config/configuration_error.h"
+#include "core/io/atomic_file.h"
+#include "core/log/log.h"
+#include "core/npy/npy_array.h"
+#include "mapper/mapper.h"
 #include "sim/cli/options.h"
 #include "sim/cli/progress_bar.h"
-#include "core/log/log.h"
 #include "sim/cli/sweep_command.h"
-#include "core/config/configuration_error.h"
-#include "mapper/mapper.h"
-#include "core/npy/npy_array.h"
-#include "core/io/atomic_file.h"
 #include "sim/report/html_report.h"
 #include "sim/report/run_report.h"
 #include "sim/run/simulation.h"
@@ -48,7 +48,8 @@ void print_params(const run::Workload& workload) {
 // Writes every output file; returns the traces and the report written, for the closing note.
 // Everything is rendered before the first file is written, so that a rendering problem
 // leaves the folder as it was; each file then goes in whole (temporary file, rename).
-std::vector<trace::WrittenFile> write_outputs(const cli::Options& options, const run::Workload& workload, run::RunResult& result) {
+std::vector<trace::WrittenFile> write_outputs(const cli::Options& options, const run::Workload& workload,
+                                              run::RunResult& result) {
   const nlohmann::json stats = report::stats_json(workload, result);
   const std::string stats_text = stats.dump(2) + "\n";
   const std::string layers_text = report::layers_csv(workload, result);
@@ -59,8 +60,9 @@ std::vector<trace::WrittenFile> write_outputs(const cli::Options& options, const
   report::write_file_atomically(options.out / "layers.csv", layers_text);
   const int64_t classes = workload.network.layers.back().output.elements();
   const std::vector<int32_t>& logits = result.logits;
-  report::write_file_atomically(options.out / "logits.npy",
-                                npy::encode_npy(npy::Dtype::Int32, {static_cast<int64_t>(logits.size()) / classes, classes}, logits.data()));
+  report::write_file_atomically(
+      options.out / "logits.npy",
+      npy::encode_npy(npy::Dtype::Int32, {static_cast<int64_t>(logits.size()) / classes, classes}, logits.data()));
   std::vector<trace::WrittenFile> written = trace::write_trace_outputs(result.trace.get(), options.out);
   report::write_file_atomically(options.out / "report.html", html);
   written.push_back({options.out / "report.html", html.size()});
@@ -76,18 +78,22 @@ void log_mapping(const run::Workload& workload, const run::RunResult& result) {
       log::debug("{}: {} instructions per image", layer.name, mapping.instructions_per_image);
       continue;
     }
-    const std::string tiles = fmt::format("tiles m={} k={} n={} ({} x {} x {}), {} instructions per image", mapping.tile_m, mapping.tile_k,
-                                          mapping.tile_n, mapping.m_tiles, mapping.k_tiles, mapping.n_tiles, mapping.instructions_per_image);
-    if (mapping.resident) log::debug("{}: weights resident, {}", layer.name, tiles);
-    else log::info("{}: weights do not stay in the weight SRAM: {} bytes fetched from DRAM for every image; {}", layer.name,
-                   mapping.weight_dram_bytes_per_image, tiles);
+    const std::string tiles =
+        fmt::format("tiles m={} k={} n={} ({} x {} x {}), {} instructions per image", mapping.tile_m, mapping.tile_k,
+                    mapping.tile_n, mapping.m_tiles, mapping.k_tiles, mapping.n_tiles, mapping.instructions_per_image);
+    if (mapping.resident)
+      log::debug("{}: weights resident, {}", layer.name, tiles);
+    else
+      log::info("{}: weights do not stay in the weight SRAM: {} bytes fetched from DRAM for every image; {}",
+                layer.name, mapping.weight_dram_bytes_per_image, tiles);
   }
 }
 
 std::string files_note(const std::vector<trace::WrittenFile>& written) {
   std::string report, traces;
   for (const auto& file : written) {
-    const std::string entry = fmt::format("{} ({:.1f} kB)", file.path.string(), static_cast<double>(file.bytes) / 1000.0);
+    const std::string entry =
+        fmt::format("{} ({:.1f} kB)", file.path.string(), static_cast<double>(file.bytes) / 1000.0);
     std::string& line = file.path.filename() == "report.html" ? report : traces;
     line += (line.empty() ? "" : ", ") + entry;
   }
@@ -121,8 +127,9 @@ int run_cli(int argc, char** argv) {
   {
     const auto& network = workload->network;
     const auto& hw = workload->hardware;
-    log::info("{}: network {} ({} layers, {} MACs, {} weight bytes), hardware {} ({}x{} {}, {} timing, {} MHz)", options.config.string(),
-              network.name, network.layers.size(), network.total_macs(), network.total_weights(), hw.name, hw.pe_array.rows, hw.pe_array.cols,
+    log::info("{}: network {} ({} layers, {} MACs, {} weight bytes), hardware {} ({}x{} {}, {} timing, {} MHz)",
+              options.config.string(), network.name, network.layers.size(), network.total_macs(),
+              network.total_weights(), hw.name, hw.pe_array.rows, hw.pe_array.cols,
               hardware::name_of(hw.pe_array.dataflow), hardware::name_of(hw.pe_array.timing), hw.clock_mhz);
   }
   if (options.list_params) {
@@ -130,8 +137,8 @@ int run_cli(int argc, char** argv) {
     return 0;
   }
   if (options.images > workload->dataset.count)
-    return fail(kBadInput, fmt::format("--images {}: {} holds only {} images", options.images, workload->network.input.images.string(),
-                                       workload->dataset.count));
+    return fail(kBadInput, fmt::format("--images {}: {} holds only {} images", options.images,
+                                       workload->network.input.images.string(), workload->dataset.count));
   // The folder is made now, so that a bad --out fails before a long run; if the run then
   // fails, it is removed again when it was ours and is still empty: no output on failure.
   std::error_code ignored;
@@ -173,7 +180,8 @@ int run_cli(int argc, char** argv) {
   } catch (const std::invalid_argument& e) {
     return fail_run(kBadInput, fmt::format("--flip-bit: {}", e.what()));
   } catch (const mapper::MappingError& e) {
-    return fail_run(kBadInput, fmt::format("{}: cannot map the network onto the accelerator: {}", options.config.string(), e.what()));
+    return fail_run(kBadInput, fmt::format("{}: cannot map the network onto the accelerator: {}",
+                                           options.config.string(), e.what()));
   }
   if (result.failure) {
     const run::RunFailure& failure = *result.failure;
@@ -182,14 +190,16 @@ int run_cli(int argc, char** argv) {
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   log_mapping(*workload, result);
-  log::info("simulated {} image(s): {} cycles in {:.3f} host seconds", options.images, result.stats->total_cycles, seconds);
+  log::info("simulated {} image(s): {} cycles in {:.3f} host seconds", options.images, result.stats->total_cycles,
+            seconds);
 
   std::vector<trace::WrittenFile> written;
   try {
     written = write_outputs(options, *workload, result);
-    report::write_file_atomically(options.out / "host.json",
-                                  fmt::format("{{\n  \"wall_seconds\": {:.6f},\n  \"images_per_host_second\": {:.3f}\n}}\n", seconds,
-                                              static_cast<double>(options.images) / seconds));
+    report::write_file_atomically(
+        options.out / "host.json",
+        fmt::format("{{\n  \"wall_seconds\": {:.6f},\n  \"images_per_host_second\": {:.3f}\n}}\n", seconds,
+                    static_cast<double>(options.images) / seconds));
   } catch (const report::OutputError& e) {
     return fail(kBadInput, e.what());  // the output folder stopped taking files (full, permissions)
   } catch (const std::exception& e) {
@@ -198,7 +208,8 @@ int run_cli(int argc, char** argv) {
   if (!options.quiet) std::fputs((report::console_summary(*workload, result) + files_note(written)).c_str(), stdout);
   if (!result.bit_exact()) {
     const auto& m = *result.first_mismatch;
-    return fail(kMismatch, fmt::format("output differs from the golden model: image {}, layer {}, index {}: expected {}, actual {} ({} elements differ)",
+    return fail(kMismatch, fmt::format("output differs from the golden model: image {}, layer {}, index {}: expected "
+                                       "{}, actual {} ({} elements differ)",
                                        m.image, m.layer, m.index, m.expected, m.actual, result.mismatches));
   }
   return kBitExact;

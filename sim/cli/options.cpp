@@ -14,26 +14,26 @@ namespace po = boost::program_options;
 namespace {
 po::options_description describe(Options& o) {
   po::options_description options("Options");
-  options.add_options()
-      ("config,c", po::value<std::string>(), "config file: network and hardware YAML (required)")
-      ("images,n", po::value<int64_t>(&o.images)->default_value(1), "simulate the first N held-out images back to back")
-      ("out,o", po::value<std::string>()->default_value("out"), "output folder for stats.json, layers.csv and logits.npy")
-      ("set,s", po::value<std::vector<std::string>>(&o.overrides)->composing(),
-       "override a config key by dotted path, e.g. --set hardware.pe_array.rows=16 (repeatable)")
-      ("flip-bit", po::value<std::vector<std::string>>(&o.bit_flips)->composing(),
-       "LAYER:INDEX:BIT[:IMAGE]: flip a bit of a stored output to inject a fault (repeatable)")
-      ("log-level", po::value<std::string>(&o.log_level)->default_value("warn"), "error, warn, info or debug")
-      ("watchdog-cycles", po::value<int64_t>(&o.watchdog_cycles)->default_value(100'000'000),
-       "stop with an error if no instruction finishes for this many simulated cycles (0: never)")
-      ("trace", po::value<std::string>(), "record traces into the output folder: vcd (trace.vcd), timeline (timeline.json) or vcd,timeline")
-      ("trace-window", po::value<std::string>(), "START:END: trace only cycles START (inclusive) to END (exclusive)")
-      ("trace-modules", po::value<std::string>(),
-       "trace only these modules, comma-separated: dma, pe_array, requant_unit, pooling_unit, weight_sram, activation_sram, "
-       "accumulator, dram (default all)")
-      ("quiet,q", po::bool_switch(&o.quiet), "print nothing but errors")
-      ("list-params", po::bool_switch(&o.list_params), "list every config key with its unit, default and description")
-      ("help,h", po::bool_switch(&o.help), "show this help")
-      ("version", po::bool_switch(&o.version), "show the version");
+  options.add_options()("config,c", po::value<std::string>(), "config file: network and hardware YAML (required)")(
+      "images,n", po::value<int64_t>(&o.images)->default_value(1), "simulate the first N held-out images back to back")(
+      "out,o", po::value<std::string>()->default_value("out"),
+      "output folder for stats.json, layers.csv and logits.npy")(
+      "set,s", po::value<std::vector<std::string>>(&o.overrides)->composing(),
+      "override a config key by dotted path, e.g. --set hardware.pe_array.rows=16 (repeatable)")(
+      "flip-bit", po::value<std::vector<std::string>>(&o.bit_flips)->composing(),
+      "LAYER:INDEX:BIT[:IMAGE]: flip a bit of a stored output to inject a fault (repeatable)")(
+      "log-level", po::value<std::string>(&o.log_level)->default_value("warn"), "error, warn, info or debug")(
+      "watchdog-cycles", po::value<int64_t>(&o.watchdog_cycles)->default_value(100'000'000),
+      "stop with an error if no instruction finishes for this many simulated cycles (0: never)")(
+      "trace", po::value<std::string>(),
+      "record traces into the output folder: vcd (trace.vcd), timeline (timeline.json) or vcd,timeline")(
+      "trace-window", po::value<std::string>(), "START:END: trace only cycles START (inclusive) to END (exclusive)")(
+      "trace-modules", po::value<std::string>(),
+      "trace only these modules, comma-separated: dma, pe_array, requant_unit, pooling_unit, weight_sram, "
+      "activation_sram, "
+      "accumulator, dram (default all)")("quiet,q", po::bool_switch(&o.quiet), "print nothing but errors")(
+      "list-params", po::bool_switch(&o.list_params), "list every config key with its unit, default and description")(
+      "help,h", po::bool_switch(&o.help), "show this help")("version", po::bool_switch(&o.version), "show the version");
   return options;
 }
 
@@ -81,8 +81,10 @@ Options Options::parse(int argc, const char* const* argv) {
   o.out = values["out"].as<std::string>();
   if (o.out.empty()) throw UsageError("--out needs a folder");
   if (o.images < 1) throw UsageError("--images must be at least 1, got " + std::to_string(o.images));
-  if (o.watchdog_cycles < 0) throw UsageError("--watchdog-cycles must be 0 (off) or positive, got " + std::to_string(o.watchdog_cycles));
-  if (!log::parse_level(o.log_level, o.verbosity)) throw UsageError("--log-level must be error, warn, info or debug, got '" + o.log_level + "'");
+  if (o.watchdog_cycles < 0)
+    throw UsageError("--watchdog-cycles must be 0 (off) or positive, got " + std::to_string(o.watchdog_cycles));
+  if (!log::parse_level(o.log_level, o.verbosity))
+    throw UsageError("--log-level must be error, warn, info or debug, got '" + o.log_level + "'");
   parse_trace(values, o.trace);
   return o;
 }

@@ -6,7 +6,10 @@
 namespace accelsim::cli {
 
 ProgressBar::ProgressBar(std::string unit, bool enabled)
-    : unit_(std::move(unit)), enabled_(enabled && isatty(STDERR_FILENO)), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+    : unit_(std::move(unit)),
+      enabled_(enabled && isatty(STDERR_FILENO)),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
 
 ProgressBar::~ProgressBar() { finish(); }
 
@@ -24,7 +27,9 @@ void ProgressBar::update(int64_t done, int64_t total, const std::string& note) {
   const int filled = static_cast<int>(fraction * kWidth);
   const std::string bar = std::string(static_cast<std::size_t>(filled), '=') + (filled < kWidth ? ">" : "") +
                           std::string(static_cast<std::size_t>(std::max(0, kWidth - filled - 1)), ' ');
-  std::fputs(fmt::format("\r[{}] {}/{} {} {:5.1f}%{}  ETA {:.1f} s ", bar, done, total, unit_, fraction * 100.0, note.empty() ? "" : ", " + note, left).c_str(),
+  std::fputs(fmt::format("\r[{}] {}/{} {} {:5.1f}%{}  ETA {:.1f} s ", bar, done, total, unit_, fraction * 100.0,
+                         note.empty() ? "" : ", " + note, left)
+                 .c_str(),
              stderr);
   std::fflush(stderr);
   drawn_ = true;

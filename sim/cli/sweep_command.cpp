@@ -1,9 +1,9 @@
 #include "sim/cli/sweep_command.h"
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <sched.h>
 #include <unistd.h>
+#include <boost/program_options.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -11,10 +11,10 @@
 #include <sstream>
 #include <string>
 
-#include "sim/cli/command_line.h"
-#include "sim/cli/progress_bar.h"
 #include "core/config/configuration_error.h"
 #include "core/io/atomic_file.h"
+#include "sim/cli/command_line.h"
+#include "sim/cli/progress_bar.h"
 #include "sim/sweep/command_emitter.h"
 #include "sim/sweep/design_points.h"
 #include "sim/sweep/sweep_merge.h"
@@ -55,22 +55,23 @@ int available_cores() {
 
 po::options_description describe(SweepOptions& o) {
   po::options_description options("Options");
-  options.add_options()
-      ("spec", po::value<std::string>(&o.spec), "sweep spec (YAML): base config, axes or points, metrics")
-      ("jobs,j", po::value<int>(&o.jobs), "points simulated at once (default: the number of cores)")
-      ("out,o", po::value<std::string>(&o.out), "output folder (default: out/sweeps/NAME)")
-      ("images,n", po::value<int64_t>(&o.images), "held-out images per point, instead of the spec's images:")
-      ("retry-failed", po::bool_switch(&o.retry_failed), "run again the points recorded with a status other than ok")
-      ("fresh", po::bool_switch(&o.fresh), "ignore recorded results and run every point")
-      ("dry-run", po::bool_switch(&o.dry_run), "list the points and their settings, run nothing")
-      ("emit-commands", po::value<std::string>(&o.emit_commands),
-       "write FILE with one command per point (for GNU parallel) and FILE's .sbatch Slurm job array, instead of running")
-      ("merge", po::value<std::string>(&o.merge), "join the per-point results in DIR into results.csv, results.json, pareto.svg")
-      ("run-point", po::value<std::string>(&o.run_point), "run one point given as JSON (what --emit-commands writes)")
-      ("simulator", po::value<std::string>(&o.simulator),
-       "the accelsim binary each point runs (default: this one); a path, relative to the current folder, never looked up on PATH")
-      ("quiet,q", po::bool_switch(&o.quiet), "print nothing but errors")
-      ("help,h", po::bool_switch(&o.help), "show this help");
+  options.add_options()("spec", po::value<std::string>(&o.spec),
+                        "sweep spec (YAML): base config, axes or points, metrics")(
+      "jobs,j", po::value<int>(&o.jobs), "points simulated at once (default: the number of cores)")(
+      "out,o", po::value<std::string>(&o.out), "output folder (default: out/sweeps/NAME)")(
+      "images,n", po::value<int64_t>(&o.images), "held-out images per point, instead of the spec's images:")(
+      "retry-failed", po::bool_switch(&o.retry_failed), "run again the points recorded with a status other than ok")(
+      "fresh", po::bool_switch(&o.fresh), "ignore recorded results and run every point")(
+      "dry-run", po::bool_switch(&o.dry_run), "list the points and their settings, run nothing")(
+      "emit-commands", po::value<std::string>(&o.emit_commands),
+      "write FILE with one command per point (for GNU parallel) and FILE's .sbatch Slurm job array, instead of "
+      "running")("merge", po::value<std::string>(&o.merge),
+                 "join the per-point results in DIR into results.csv, results.json, pareto.svg")(
+      "run-point", po::value<std::string>(&o.run_point), "run one point given as JSON (what --emit-commands writes)")(
+      "simulator", po::value<std::string>(&o.simulator),
+      "the accelsim binary each point runs (default: this one); a path, relative to the current folder, never looked "
+      "up on PATH")("quiet,q", po::bool_switch(&o.quiet), "print nothing but errors")(
+      "help,h", po::bool_switch(&o.help), "show this help");
   return options;
 }
 
@@ -97,11 +98,14 @@ SweepOptions parse(int argc, char** argv) {
   const po::variables_map values = parse_command_line(argc, argv, options, "accelsim sweep --help");
   if (o.help) return o;
   const int modes = !o.spec.empty() + !o.merge.empty() + !o.run_point.empty();
-  if (modes != 1) throw UsageError("give one of --spec FILE, --merge DIR or --run-point JSON (see accelsim sweep --help)");
-  if ((!o.emit_commands.empty() || o.dry_run) && o.spec.empty()) throw UsageError("--emit-commands and --dry-run need --spec FILE");
+  if (modes != 1)
+    throw UsageError("give one of --spec FILE, --merge DIR or --run-point JSON (see accelsim sweep --help)");
+  if ((!o.emit_commands.empty() || o.dry_run) && o.spec.empty())
+    throw UsageError("--emit-commands and --dry-run need --spec FILE");
   if (!o.emit_commands.empty() && o.dry_run) throw UsageError("give --emit-commands or --dry-run, not both");
   if (values.count("jobs") && o.jobs < 1) throw UsageError("--jobs must be at least 1, got " + std::to_string(o.jobs));
-  if (values.count("images") && o.images < 1) throw UsageError("--images must be at least 1, got " + std::to_string(o.images));
+  if (values.count("images") && o.images < 1)
+    throw UsageError("--images must be at least 1, got " + std::to_string(o.images));
   if (values.count("out") && o.out.empty()) throw UsageError("--out needs a folder");
   if (o.jobs == 0) o.jobs = available_cores();
   if (values.count("simulator") && o.simulator.empty()) throw UsageError("--simulator needs a path");
@@ -114,8 +118,11 @@ SweepOptions parse(int argc, char** argv) {
 fs::path checked_simulator(const std::string& given) {
   const fs::path path = fs::absolute(given).lexically_normal();
   std::error_code ec;
-  if (!fs::exists(path, ec)) throw UsageError("--simulator " + given + ": " + path.string() + " does not exist (a path, relative to the current folder; PATH is not searched)");
-  if (!fs::is_regular_file(path, ec) || access(path.c_str(), X_OK) != 0) throw UsageError("--simulator " + given + ": " + path.string() + " is not an executable file");
+  if (!fs::exists(path, ec))
+    throw UsageError("--simulator " + given + ": " + path.string() +
+                     " does not exist (a path, relative to the current folder; PATH is not searched)");
+  if (!fs::is_regular_file(path, ec) || access(path.c_str(), X_OK) != 0)
+    throw UsageError("--simulator " + given + ": " + path.string() + " is not an executable file");
   return path;
 }
 
@@ -144,7 +151,9 @@ void print_failures(const ResultsTable& table) {
       std::fputs(fmt::format("  ... and {} more (see results.csv)\n", table.failed() - kShown).c_str(), stderr);
       break;
     }
-    std::fputs(fmt::format("  point {} ({}): {}: {}\n", row.index, describe_settings(row.settings), name_of(row.result->status), row.result->error).c_str(),
+    std::fputs(fmt::format("  point {} ({}): {}: {}\n", row.index, describe_settings(row.settings),
+                           name_of(row.result->status), row.result->error)
+                   .c_str(),
                stderr);
   }
 }
@@ -158,8 +167,12 @@ int run_one_point(const SweepOptions& options, const fs::path& simulator) {
   }
   const PointRun run = run_point(job, simulator);
   if (run.status && !options.quiet)
-    std::puts(fmt::format("point {}: {}{}", job.index, name_of(*run.status), run.recorded_earlier ? " (recorded earlier)" : "").c_str());
-  if (!run.status) std::fputs(fmt::format("accelsim sweep: point {}: {}; nothing recorded\n", job.index, run.not_recorded).c_str(), stderr);
+    std::puts(fmt::format("point {}: {}{}", job.index, name_of(*run.status),
+                          run.recorded_earlier ? " (recorded earlier)" : "")
+                  .c_str());
+  if (!run.status)
+    std::fputs(fmt::format("accelsim sweep: point {}: {}; nothing recorded\n", job.index, run.not_recorded).c_str(),
+               stderr);
   if (run.stop_signal != 0) return stopped_by(run.stop_signal);
   return run.status == PointStatus::Ok ? kAllOk : kPointFailed;
 }
@@ -167,8 +180,8 @@ int run_one_point(const SweepOptions& options, const fs::path& simulator) {
 int merge(const SweepOptions& options) {
   const ResultsTable table = merge_sweep(options.merge);
   if (!options.quiet) {
-    std::puts(fmt::format("sweep '{}': {} points: {} ok, {} failed, {} without a result", table.name, table.rows.size(), table.ok(), table.failed(),
-                          table.not_run())
+    std::puts(fmt::format("sweep '{}': {} points: {} ok, {} failed, {} without a result", table.name, table.rows.size(),
+                          table.ok(), table.failed(), table.not_run())
                   .c_str());
     std::puts(fmt::format("results: {}", (fs::path(options.merge) / "results.csv").string()).c_str());
   }
@@ -179,7 +192,8 @@ int merge(const SweepOptions& options) {
 int list_points(const SweepSpec& spec) {
   for (const auto& point : expand_points(spec)) {
     std::string line = fmt::format("{:6}", point.index);
-    for (std::size_t c = 0; c < spec.columns.size(); ++c) line += fmt::format("  {}={}", spec.columns[c].name, point.settings[c].label);
+    for (std::size_t c = 0; c < spec.columns.size(); ++c)
+      line += fmt::format("  {}={}", spec.columns[c].name, point.settings[c].label);
     std::puts(line.c_str());
   }
   std::puts(fmt::format("{} points", spec.point_count()).c_str());
@@ -190,17 +204,19 @@ int run_spec(const SweepOptions& options, const fs::path& simulator) {
   const SweepSpec spec = load_sweep_spec(options.spec);
   if (options.dry_run) return list_points(spec);
   const fs::path out = options.out.empty() ? fs::path("out/sweeps") / spec.name : fs::path(options.out);
-  const SweepPlan plan = make_plan(spec, out, options.images > 0 ? std::optional<int64_t>(options.images) : std::nullopt);
+  const SweepPlan plan =
+      make_plan(spec, out, options.images > 0 ? std::optional<int64_t>(options.images) : std::nullopt);
 
   if (!options.emit_commands.empty()) {
     const EmittedCommands emitted = emit_commands(plan, options.emit_commands, this_binary());
     if (!options.quiet)
-      std::puts(fmt::format("wrote {} commands to {}\n"
-                            "  GNU parallel:  parallel --jobs N < {}      (add --sshloginfile FILE to spread them over hosts)\n"
-                            "  Slurm:         sbatch {}      ({} array tasks, {} points each)\n"
-                            "then:            accelsim sweep --merge {}",
-                            emitted.points, emitted.commands.string(), emitted.commands.string(), emitted.sbatch.string(), emitted.array_tasks,
-                            emitted.points_per_task, plan.out.string())
+      std::puts(fmt::format(
+                    "wrote {} commands to {}\n"
+                    "  GNU parallel:  parallel --jobs N < {}      (add --sshloginfile FILE to spread them over hosts)\n"
+                    "  Slurm:         sbatch {}      ({} array tasks, {} points each)\n"
+                    "then:            accelsim sweep --merge {}",
+                    emitted.points, emitted.commands.string(), emitted.commands.string(), emitted.sbatch.string(),
+                    emitted.array_tasks, emitted.points_per_task, plan.out.string())
                     .c_str());
     return kAllOk;
   }
@@ -211,33 +227,48 @@ int run_spec(const SweepOptions& options, const fs::path& simulator) {
   runner.simulator = simulator;
   runner.retry_failed = options.retry_failed;
   runner.fresh = options.fresh;
-  runner.on_progress = [&](int64_t done, int64_t failed, int64_t total) { progress.update(done, total, fmt::format("{} failed", failed)); };
+  runner.on_progress = [&](int64_t done, int64_t failed, int64_t total) {
+    progress.update(done, total, fmt::format("{} failed", failed));
+  };
   const SweepOutcome outcome = run_sweep(plan, runner);
   progress.finish();
 
   if (!options.quiet) {
     const std::string rate =
-        outcome.ran > 0 && outcome.wall_seconds > 0 ? fmt::format(", {:.1f} points/s", static_cast<double>(outcome.ran) / outcome.wall_seconds) : "";
-    std::puts(fmt::format("sweep '{}': {} points: {} ok, {} failed, {} not run ({} simulated now at -j {}, {} recorded earlier; {:.2f} s{})", plan.name,
-                          outcome.points, outcome.ok, outcome.failed, outcome.not_run, outcome.ran, options.jobs, outcome.reused, outcome.wall_seconds,
-                          rate)
+        outcome.ran > 0 && outcome.wall_seconds > 0
+            ? fmt::format(", {:.1f} points/s", static_cast<double>(outcome.ran) / outcome.wall_seconds)
+            : "";
+    std::puts(fmt::format("sweep '{}': {} points: {} ok, {} failed, {} not run ({} simulated now at -j {}, {} recorded "
+                          "earlier; {:.2f} s{})",
+                          plan.name, outcome.points, outcome.ok, outcome.failed, outcome.not_run, outcome.ran,
+                          options.jobs, outcome.reused, outcome.wall_seconds, rate)
                   .c_str());
-    std::puts(fmt::format("results: {} (and results.json, pareto.svg: {} points on the Pareto front)", (plan.out / "results.csv").string(), outcome.on_front)
+    std::puts(fmt::format("results: {} (and results.json, pareto.svg: {} points on the Pareto front)",
+                          (plan.out / "results.csv").string(), outcome.on_front)
                   .c_str());
   }
   if (outcome.failed > 0) print_failures(outcome.table);
   if (!outcome.unrecorded.empty()) {
-    std::fputs(fmt::format("accelsim sweep: {} points have no new result; the same command runs them again:\n", outcome.unrecorded.size()).c_str(), stderr);
+    std::fputs(fmt::format("accelsim sweep: {} points have no new result; the same command runs them again:\n",
+                           outcome.unrecorded.size())
+                   .c_str(),
+               stderr);
     constexpr std::size_t kShown = 10;
     for (std::size_t i = 0; i < outcome.unrecorded.size() && i < kShown; ++i) {
       const auto& point = outcome.unrecorded[i];
-      std::fputs(fmt::format("  point {} ({}): {}\n", point.index, describe_settings(plan.jobs[static_cast<std::size_t>(point.index)].settings), point.reason).c_str(),
+      std::fputs(fmt::format("  point {} ({}): {}\n", point.index,
+                             describe_settings(plan.jobs[static_cast<std::size_t>(point.index)].settings), point.reason)
+                     .c_str(),
                  stderr);
     }
-    if (outcome.unrecorded.size() > kShown) std::fputs(fmt::format("  ... and {} more\n", outcome.unrecorded.size() - kShown).c_str(), stderr);
+    if (outcome.unrecorded.size() > kShown)
+      std::fputs(fmt::format("  ... and {} more\n", outcome.unrecorded.size() - kShown).c_str(), stderr);
   }
   if (outcome.interrupt_signal != 0) {
-    std::fputs(fmt::format("accelsim sweep: interrupted: {} points not run; the same command resumes\n", outcome.not_run).c_str(), stderr);
+    std::fputs(
+        fmt::format("accelsim sweep: interrupted: {} points not run; the same command resumes\n", outcome.not_run)
+            .c_str(),
+        stderr);
     return stopped_by(outcome.interrupt_signal);
   }
   return outcome.ok == outcome.points && outcome.unrecorded.empty() ? kAllOk : kPointFailed;

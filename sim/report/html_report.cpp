@@ -96,8 +96,8 @@ class Page {
 std::string note(const std::string& text) { return "<p class=\"note\">" + escape(text) + "</p>\n"; }
 
 std::string card(const std::string& label, const std::string& value, const std::string& tone = "") {
-  return fmt::format("<div class=\"card\"><div class=\"label\">{}</div><div class=\"value{}\">{}</div></div>\n", escape(label),
-                     tone.empty() ? "" : " " + tone, escape(value));
+  return fmt::format("<div class=\"card\"><div class=\"label\">{}</div><div class=\"value{}\">{}</div></div>\n",
+                     escape(label), tone.empty() ? "" : " " + tone, escape(value));
 }
 
 std::string summary_section(const json& stats) {
@@ -105,21 +105,25 @@ std::string summary_section(const json& stats) {
   const double images = std::max(1.0, number(stats, "images"));
   const bool exact = stats.value("bit_exact", false);
   std::string body = "<div class=\"cards\">\n";
-  body += card("bit-exact against the golden model", exact ? "yes" : fmt::format("NO: {} elements differ", text_of(stats, "mismatches")),
-               exact ? "good" : "bad");
+  body +=
+      card("bit-exact against the golden model",
+           exact ? "yes" : fmt::format("NO: {} elements differ", text_of(stats, "mismatches")), exact ? "good" : "bad");
   body += card("images", grouped_number(number(stats, "images")));
-  body += card("top-1 accuracy", fmt::format("{:.2f}% (golden {:.2f}%)", 100 * number(stats, "accuracy"), 100 * number(stats, "golden_accuracy")));
+  body += card("top-1 accuracy", fmt::format("{:.2f}% (golden {:.2f}%)", 100 * number(stats, "accuracy"),
+                                             100 * number(stats, "golden_accuracy")));
   body += card("cycles per image", grouped_number(number(total, "cycles_per_image")));
   body += card("latency per image", fmt::format("{:.2f} us", number(total, "latency_us_per_image")));
   body += card("throughput", grouped_number(number(total, "throughput_images_per_s")) + " images/s");
   body += card("energy per image", fmt::format("{:.2f} uJ", number(total, "energy_pj_per_image") / 1e6));
   body += card("PE array utilization", fmt::format("{:.1f}%", 100 * number(total, "utilization")));
-  body += card("DRAM traffic per image", bytes_text((number(total, "dram_read_bytes") + number(total, "dram_write_bytes")) / images));
+  body += card("DRAM traffic per image",
+               bytes_text((number(total, "dram_read_bytes") + number(total, "dram_write_bytes")) / images));
   body += "</div>\n";
   if (stats.contains("first_mismatch") && stats["first_mismatch"].is_object()) {
     const json& m = stats["first_mismatch"];
-    body += note(fmt::format("First mismatch: image {}, layer {}, output index {}: expected {}, got {}.", text_of(m, "image"), text_of(m, "layer"),
-                             text_of(m, "index"), text_of(m, "expected"), text_of(m, "actual")));
+    body += note(fmt::format("First mismatch: image {}, layer {}, output index {}: expected {}, got {}.",
+                             text_of(m, "image"), text_of(m, "layer"), text_of(m, "index"), text_of(m, "expected"),
+                             text_of(m, "actual")));
   }
   return body;
 }
@@ -134,25 +138,40 @@ std::string cycles_section(const json& stats) {
     const std::string name = layer.value("name", "?");
     const double cycles = number(layer, "cycles");
     svg::BarGroup group{name, {}};
-    group.bars.push_back({grouped_number(cycles), {{cycles, kLayerCyclesColor, fmt::format("{}: {} cycles attributed to the layer", name, grouped_number(cycles))}}});
+    group.bars.push_back({grouped_number(cycles),
+                          {{cycles, kLayerCyclesColor,
+                            fmt::format("{}: {} cycles attributed to the layer", name, grouped_number(cycles))}}});
     if (is_pooling(layer)) {
       const double busy = number(layer, "pool_busy_cycles");
-      group.bars.push_back({"pooling unit: " + grouped_number(busy) + " busy", {{busy, kBusyColor, fmt::format("{}: pooling unit busy {} cycles", name, grouped_number(busy))}}});
+      group.bars.push_back(
+          {"pooling unit: " + grouped_number(busy) + " busy",
+           {{busy, kBusyColor, fmt::format("{}: pooling unit busy {} cycles", name, grouped_number(busy))}}});
     } else {
       const double busy = number(layer, "compute_cycles"), stalled = number(layer, "pe_stall_cycles");
-      group.bars.push_back({fmt::format("PE array: {} busy + {} stalled", grouped_number(busy), grouped_number(stalled)),
-                            {{busy, kBusyColor, fmt::format("{}: PE array computing {} cycles", name, grouped_number(busy))},
-                             {stalled, kStalledColor, fmt::format("{}: PE array stalled {} cycles", name, grouped_number(stalled))}}});
+      group.bars.push_back(
+          {fmt::format("PE array: {} busy + {} stalled", grouped_number(busy), grouped_number(stalled)),
+           {{busy, kBusyColor, fmt::format("{}: PE array computing {} cycles", name, grouped_number(busy))},
+            {stalled, kStalledColor, fmt::format("{}: PE array stalled {} cycles", name, grouped_number(stalled))}}});
     }
     const double dma = number(layer, "dma_busy_cycles");
-    if (dma > 0) group.bars.push_back({"DMA: " + grouped_number(dma) + " busy", {{dma, kDmaColor, fmt::format("{}: DMA busy {} cycles", name, grouped_number(dma))}}});
+    if (dma > 0)
+      group.bars.push_back({"DMA: " + grouped_number(dma) + " busy",
+                            {{dma, kDmaColor, fmt::format("{}: DMA busy {} cycles", name, grouped_number(dma))}}});
     chart.groups.push_back(std::move(group));
   }
-  return note("Per layer: the cycles attributed to it (from the previous layer's completion to its own, so that the layers add up to "
-              "the run); its main unit busy (the PE array computing; the pooling unit for pooling layers) and stalled (the PE array "
-              "waiting with the layer's work queued: operands not loaded yet, no free accumulator buffer, SRAM bandwidth); and the "
-              "DMA's busy cycles. Units overlap across layer boundaries, so busy and stalled cycles can exceed the attributed ones.") +
-         svg::legend({{"attributed to the layer", kLayerCyclesColor}, {"busy", kBusyColor}, {"stalled", kStalledColor}, {"DMA busy", kDmaColor}}) +
+  return note(
+             "Per layer: the cycles attributed to it (from the previous layer's completion to its own, so that the "
+             "layers add up to "
+             "the run); its main unit busy (the PE array computing; the pooling unit for pooling layers) and stalled "
+             "(the PE array "
+             "waiting with the layer's work queued: operands not loaded yet, no free accumulator buffer, SRAM "
+             "bandwidth); and the "
+             "DMA's busy cycles. Units overlap across layer boundaries, so busy and stalled cycles can exceed the "
+             "attributed ones.") +
+         svg::legend({{"attributed to the layer", kLayerCyclesColor},
+                      {"busy", kBusyColor},
+                      {"stalled", kStalledColor},
+                      {"DMA busy", kDmaColor}}) +
          svg::horizontal_bar_chart(chart);
 }
 
@@ -163,17 +182,22 @@ std::string utilization_section(const json& stats) {
   chart.fixed_max = 100;
   auto add = [&](const std::string& name, const json& group) {
     const double overall = 100 * number(group, "utilization"), computing = 100 * number(group, "compute_utilization");
-    chart.groups.push_back({name,
-                            {{fmt::format("{:.1f}%", overall), {{overall, kUtilizationColor, fmt::format("{}: {:.1f}% over its cycles", name, overall)}}},
-                             {fmt::format("{:.1f}%", computing),
-                              {{computing, kComputeUtilizationColor, fmt::format("{}: {:.1f}% while computing", name, computing)}}}}});
+    chart.groups.push_back(
+        {name,
+         {{fmt::format("{:.1f}%", overall),
+           {{overall, kUtilizationColor, fmt::format("{}: {:.1f}% over its cycles", name, overall)}}},
+          {fmt::format("{:.1f}%", computing),
+           {{computing, kComputeUtilizationColor, fmt::format("{}: {:.1f}% while computing", name, computing)}}}}});
   };
   for (const auto& layer : stats.at("layers"))
     if (number(layer, "macs") > 0) add(layer.value("name", "?"), layer);
   add("total", stats.at("total"));
-  return note("MACs done against the PE array's peak: over the layer's attributed cycles, and over the cycles the array was computing "
-              "the layer's tiles.") +
-         svg::legend({{"over the layer's cycles", kUtilizationColor}, {"while computing", kComputeUtilizationColor}}) + svg::horizontal_bar_chart(chart);
+  return note(
+             "MACs done against the PE array's peak: over the layer's attributed cycles, and over the cycles the array "
+             "was computing "
+             "the layer's tiles.") +
+         svg::legend({{"over the layer's cycles", kUtilizationColor}, {"while computing", kComputeUtilizationColor}}) +
+         svg::horizontal_bar_chart(chart);
 }
 
 std::string traffic_section(const json& stats) {
@@ -184,27 +208,31 @@ std::string traffic_section(const json& stats) {
     svg::BarGroup bars{name, {}};
     for (const auto& memory : kMemories) {
       const double read = number(group, memory.read_key), write = number(group, memory.write_key);
-      bars.bars.push_back({bytes_text(read + write),
-                           {{read, memory.color, fmt::format("{}: {} read {} bytes", name, memory.label, grouped_number(read))},
-                            {write, lighter(memory.color, 0.55), fmt::format("{}: {} written {} bytes", name, memory.label, grouped_number(write))}}});
+      bars.bars.push_back(
+          {bytes_text(read + write),
+           {{read, memory.color, fmt::format("{}: {} read {} bytes", name, memory.label, grouped_number(read))},
+            {write, lighter(memory.color, 0.55),
+             fmt::format("{}: {} written {} bytes", name, memory.label, grouped_number(write))}}});
     }
     chart.groups.push_back(std::move(bars));
   };
   for (const auto& layer : stats.at("layers")) add(layer.value("name", "?"), layer);
 
-  std::string table = "<div class=\"scroll\"><table>\n<tr><th>memory level</th><th>read bytes</th><th>written bytes</th><th>per image</th></tr>\n";
+  std::string table =
+      "<div class=\"scroll\"><table>\n<tr><th>memory level</th><th>read bytes</th><th>written bytes</th><th>per "
+      "image</th></tr>\n";
   const json& total = stats.at("total");
   const double images = std::max(1.0, number(stats, "images"));
   for (const auto& memory : kMemories) {
     const double read = number(total, memory.read_key), write = number(total, memory.write_key);
-    table += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", memory.label, grouped_number(read), grouped_number(write),
-                         bytes_text((read + write) / images));
+    table += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", memory.label, grouped_number(read),
+                         grouped_number(write), bytes_text((read + write) / images));
   }
   table += "</table></div>\n";
   std::vector<std::pair<std::string, std::string>> entries;
   for (const auto& memory : kMemories) entries.emplace_back(memory.label, memory.color);
-  return note("Bytes each layer moved at each memory level over the batch: per bar the reads, then the writes.") + svg::legend(entries) +
-         svg::horizontal_bar_chart(chart) + table;
+  return note("Bytes each layer moved at each memory level over the batch: per bar the reads, then the writes.") +
+         svg::legend(entries) + svg::horizontal_bar_chart(chart) + table;
 }
 
 std::string energy_section(const json& stats) {
@@ -225,12 +253,16 @@ std::string energy_section(const json& stats) {
   std::string table = "<div class=\"scroll\"><table>\n<tr><th>component</th><th>energy (nJ)</th><th>share</th></tr>\n";
   for (const auto& component : kEnergy) {
     const double pj = number(total, component.key);
-    table += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.1f}%</td></tr>\n", component.label, grouped_number(pj / 1000, 2), sum > 0 ? 100 * pj / sum : 0.0);
+    table += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.1f}%</td></tr>\n", component.label,
+                         grouped_number(pj / 1000, 2), sum > 0 ? 100 * pj / sum : 0.0);
   }
-  table += fmt::format("<tr class=\"total\"><td>total</td><td>{}</td><td>100%</td></tr>\n</table></div>\n", grouped_number(sum / 1000, 2));
+  table += fmt::format("<tr class=\"total\"><td>total</td><td>{}</td><td>100%</td></tr>\n</table></div>\n",
+                       grouped_number(sum / 1000, 2));
   std::vector<std::pair<std::string, std::string>> entries;
   for (const auto& component : kEnergy) entries.emplace_back(component.label, component.color);
-  return note("The energy estimate per layer over the batch, by component (the hardware config's per-access and per-operation figures).") +
+  return note(
+             "The energy estimate per layer over the batch, by component (the hardware config's per-access and "
+             "per-operation figures).") +
          svg::legend(entries) + svg::horizontal_bar_chart(chart) + table;
 }
 
@@ -255,15 +287,20 @@ std::string roofline_section(const json& stats, double dram_bytes_per_cycle) {
     const std::string name = layer.value("name", "?");
     // A layer without DRAM traffic has unbounded intensity: it is drawn at the right edge.
     const double intensity = dram > 0 ? macs / dram : std::numeric_limits<double>::infinity();
-    const double roof = dram_bytes_per_cycle > 0 && std::isfinite(intensity) ? std::min(peak, intensity * dram_bytes_per_cycle) : peak;
-    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2f}</td><td>{:.2f}</td><td>{:.0f}%</td><td>{}</td></tr>\n", escape(name),
-                        grouped_number(macs), grouped_number(dram), std::isfinite(intensity) ? fmt::format("{:.2f}", intensity) : "unbounded",
-                        achieved, roof, 100 * achieved / roof,
-                        dram_bytes_per_cycle > 0 && intensity * dram_bytes_per_cycle < peak ? "memory" : "compute");
+    const double roof =
+        dram_bytes_per_cycle > 0 && std::isfinite(intensity) ? std::min(peak, intensity * dram_bytes_per_cycle) : peak;
+    rows += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2f}</td><td>{:.2f}</td><td>{:.0f}%</td><td>{}</td></"
+        "tr>\n",
+        escape(name), grouped_number(macs), grouped_number(dram),
+        std::isfinite(intensity) ? fmt::format("{:.2f}", intensity) : "unbounded", achieved, roof,
+        100 * achieved / roof,
+        dram_bytes_per_cycle > 0 && intensity * dram_bytes_per_cycle < peak ? "memory" : "compute");
     if (std::isfinite(intensity)) intensities.push_back(intensity);
     lowest = std::min(lowest, achieved);
     chart.points.push_back({intensity, achieved, layer_color(layer_index), name,
-                            fmt::format("{}: {:.2f} MACs per DRAM byte, {:.2f} MACs per cycle (roof {:.2f})", name, intensity, achieved, roof)});
+                            fmt::format("{}: {:.2f} MACs per DRAM byte, {:.2f} MACs per cycle (roof {:.2f})", name,
+                                        intensity, achieved, roof)});
   }
   if (chart.points.empty()) return note("No layer did any MACs.");
   double x_low = intensities.empty() ? 1 : *std::min_element(intensities.begin(), intensities.end());
@@ -277,8 +314,11 @@ std::string roofline_section(const json& stats, double dram_bytes_per_cycle) {
       point.x = x_high;
       point.label += " (no DRAM traffic)";
     }
-  svg::Line roof{{}, "#2b2f36", fmt::format("roof: min({:g} MACs/cycle, intensity x {:g} DRAM bytes/cycle)", peak, dram_bytes_per_cycle),
-                 fmt::format("peak {:g}", peak)};
+  svg::Line roof{
+      {},
+      "#2b2f36",
+      fmt::format("roof: min({:g} MACs/cycle, intensity x {:g} DRAM bytes/cycle)", peak, dram_bytes_per_cycle),
+      fmt::format("peak {:g}", peak)};
   if (dram_bytes_per_cycle > 0) {
     const double y_floor = std::min(lowest, x_low * dram_bytes_per_cycle) / 2;
     const double start = std::max(x_low, y_floor / dram_bytes_per_cycle);
@@ -289,12 +329,16 @@ std::string roofline_section(const json& stats, double dram_bytes_per_cycle) {
   chart.lines.push_back(roof);
   chart.extent.emplace_back(x_low, lowest / 2);  // keeps the lowest point off the frame
   std::string table =
-      "<div class=\"scroll\"><table>\n<tr><th>layer</th><th>MACs</th><th>DRAM bytes</th><th>MACs per DRAM byte</th><th>MACs per cycle</th>"
+      "<div class=\"scroll\"><table>\n<tr><th>layer</th><th>MACs</th><th>DRAM bytes</th><th>MACs per DRAM "
+      "byte</th><th>MACs per cycle</th>"
       "<th>roof</th><th>of roof</th><th>bound by</th></tr>\n" +
       rows + "</table></div>\n";
-  return note(fmt::format("Each layer's MACs per byte of DRAM traffic against the MACs per cycle it achieved over its attributed cycles. "
-                          "The roof is the PE array's peak ({:g} MACs per cycle) and, left of the ridge at {:g} MACs per byte, the DRAM's "
-                          "{:g} bytes per cycle times the intensity: a layer under the slanted roof is memory-bound, under the flat one "
+  return note(fmt::format("Each layer's MACs per byte of DRAM traffic against the MACs per cycle it achieved over its "
+                          "attributed cycles. "
+                          "The roof is the PE array's peak ({:g} MACs per cycle) and, left of the ridge at {:g} MACs "
+                          "per byte, the DRAM's "
+                          "{:g} bytes per cycle times the intensity: a layer under the slanted roof is memory-bound, "
+                          "under the flat one "
                           "compute-bound.",
                           peak, ridge, dram_bytes_per_cycle)) +
          svg::scatter_chart(chart) + table;
@@ -302,18 +346,25 @@ std::string roofline_section(const json& stats, double dram_bytes_per_cycle) {
 
 std::string layers_section(const json& stats) {
   std::string table =
-      "<div class=\"scroll\"><table>\n<tr><th>layer</th><th>type</th><th>MACs</th><th>cycles</th><th>compute</th><th>stalled</th>"
-      "<th>util %</th><th>DRAM read B</th><th>DRAM written B</th><th>SRAM read B</th><th>SRAM written B</th><th>energy nJ</th><th>bit-exact</th></tr>\n";
+      "<div "
+      "class=\"scroll\"><table>\n<tr><th>layer</th><th>type</th><th>MACs</th><th>cycles</th><th>compute</"
+      "th><th>stalled</th>"
+      "<th>util %</th><th>DRAM read B</th><th>DRAM written B</th><th>SRAM read B</th><th>SRAM written B</th><th>energy "
+      "nJ</th><th>bit-exact</th></tr>\n";
   auto row = [&](const json& group, const std::string& name, const std::string& type, bool total) {
-    const double sram_read = number(group, "weight_sram_read_bytes") + number(group, "activation_sram_read_bytes") + number(group, "accumulator_read_bytes");
-    const double sram_write =
-        number(group, "weight_sram_write_bytes") + number(group, "activation_sram_write_bytes") + number(group, "accumulator_write_bytes");
-    table += fmt::format("<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                         total ? " class=\"total\"" : "", escape(name), escape(type), grouped_number(number(group, "macs")),
-                         grouped_number(number(group, "cycles")), grouped_number(number(group, "compute_cycles")),
-                         grouped_number(number(group, "pe_stall_cycles")), 100 * number(group, "utilization"),
-                         grouped_number(number(group, "dram_read_bytes")), grouped_number(number(group, "dram_write_bytes")), grouped_number(sram_read),
-                         grouped_number(sram_write), grouped_number(number(group, "energy_pj") / 1000, 2), group.value("bit_exact", false) ? "yes" : "NO");
+    const double sram_read = number(group, "weight_sram_read_bytes") + number(group, "activation_sram_read_bytes") +
+                             number(group, "accumulator_read_bytes");
+    const double sram_write = number(group, "weight_sram_write_bytes") + number(group, "activation_sram_write_bytes") +
+                              number(group, "accumulator_write_bytes");
+    table += fmt::format(
+        "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}</td><td>{}</td><td>{}</"
+        "td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        total ? " class=\"total\"" : "", escape(name), escape(type), grouped_number(number(group, "macs")),
+        grouped_number(number(group, "cycles")), grouped_number(number(group, "compute_cycles")),
+        grouped_number(number(group, "pe_stall_cycles")), 100 * number(group, "utilization"),
+        grouped_number(number(group, "dram_read_bytes")), grouped_number(number(group, "dram_write_bytes")),
+        grouped_number(sram_read), grouped_number(sram_write), grouped_number(number(group, "energy_pj") / 1000, 2),
+        group.value("bit_exact", false) ? "yes" : "NO");
   };
   for (const auto& layer : stats.at("layers")) row(layer, layer.value("name", "?"), layer.value("type", ""), false);
   row(stats.at("total"), "total", "", true);
@@ -322,14 +373,19 @@ std::string layers_section(const json& stats) {
 
 std::string timeline_section(const trace::Timeline* timeline) {
   if (!timeline)
-    return note("No timeline was recorded for this run. Run with --trace timeline (or --trace vcd,timeline) to see here when each unit "
-                "worked, waited, and moved data.");
+    return note(
+        "No timeline was recorded for this run. Run with --trace timeline (or --trace vcd,timeline) to see here when "
+        "each unit "
+        "worked, waited, and moved data.");
   std::string window = fmt::format("cycles {} to {}", timeline->window_begin, timeline->window_end);
-  return note("When each traced module was busy (units: coloured by layer; grey: holding an instruction whose dependencies are not met; "
-              "memories: port transfers) and the counters below, over " +
-              window +
-              ". Hover for details; neighbouring slices narrower than a pixel are merged. Open timeline.json in ui.perfetto.dev or "
-              "chrome://tracing to zoom into every slice, and trace.vcd in GTKWave.") +
+  return note(
+             "When each traced module was busy (units: coloured by layer; grey: holding an instruction whose "
+             "dependencies are not met; "
+             "memories: port transfers) and the counters below, over " +
+             window +
+             ". Hover for details; neighbouring slices narrower than a pixel are merged. Open timeline.json in "
+             "ui.perfetto.dev or "
+             "chrome://tracing to zoom into every slice, and trace.vcd in GTKWave.") +
          svg::legend(timeline_legend(*timeline)) + timeline_chart(*timeline);
 }
 
@@ -352,13 +408,16 @@ std::string render_report(const ReportInputs& inputs) {
   }
   for (const auto& section : inputs.sections) page.add(section.id, section.title, section.html);
 
-  return fill_placeholders(kReportTemplate,
-                           {{"title", escape(inputs.title)},
-                            {"heading", escape(inputs.title)},
-                            {"subtitle", escape(inputs.subtitle)},
-                            {"nav", page.nav()},
-                            {"sections", page.sections()},
-                            {"footer", escape(fmt::format("Generated by accelsim {}. Self-contained: no scripts, nothing loaded from elsewhere.", kVersion))}});
+  return fill_placeholders(
+      kReportTemplate,
+      {{"title", escape(inputs.title)},
+       {"heading", escape(inputs.title)},
+       {"subtitle", escape(inputs.subtitle)},
+       {"nav", page.nav()},
+       {"sections", page.sections()},
+       {"footer",
+        escape(fmt::format("Generated by accelsim {}. Self-contained: no scripts, nothing loaded from elsewhere.",
+                           kVersion))}});
 }
 
 std::string fill_placeholders(const std::string& page, const std::vector<std::pair<std::string, std::string>>& values) {
@@ -371,8 +430,10 @@ std::string fill_placeholders(const std::string& page, const std::vector<std::pa
   for (auto open = page.find("{{"); open != std::string::npos; open = page.find("{{", copied)) {
     const auto close = page.find("}}", open + 2);
     const std::string name = close == std::string::npos ? std::string() : page.substr(open + 2, close - open - 2);
-    const auto value = std::find_if(values.begin(), values.end(), [&](const auto& entry) { return entry.first == name; });
-    if (value == values.end()) throw std::logic_error("report template: unknown placeholder at \"" + page.substr(open, 40) + "\"");
+    const auto value =
+        std::find_if(values.begin(), values.end(), [&](const auto& entry) { return entry.first == name; });
+    if (value == values.end())
+      throw std::logic_error("report template: unknown placeholder at \"" + page.substr(open, 40) + "\"");
     if (++uses[static_cast<std::size_t>(value - values.begin())] > 1)
       throw std::logic_error("report template: {{" + name + "}} must appear exactly once");
     out.append(page, copied, open - copied);
@@ -385,14 +446,16 @@ std::string fill_placeholders(const std::string& page, const std::vector<std::pa
   return out;
 }
 
-ReportInputs run_report_inputs(const run::Workload& workload, const nlohmann::json& stats, const trace::Timeline* timeline) {
+ReportInputs run_report_inputs(const run::Workload& workload, const nlohmann::json& stats,
+                               const trace::Timeline* timeline) {
   const auto& hw = workload.hardware;
   ReportInputs inputs;
   inputs.title = fmt::format("accelsim report: {} on {}", workload.network.name, hw.name);
   const int64_t images = stats.value("images", int64_t{0});
-  inputs.subtitle = fmt::format("{}x{} {} PE array, {} timing, {} MHz; {} image{}; config {}", hw.pe_array.rows, hw.pe_array.cols,
-                                hardware::name_of(hw.pe_array.dataflow), hardware::name_of(hw.pe_array.timing), hw.clock_mhz, images,
-                                images == 1 ? "" : "s", workload.config_file.string());
+  inputs.subtitle =
+      fmt::format("{}x{} {} PE array, {} timing, {} MHz; {} image{}; config {}", hw.pe_array.rows, hw.pe_array.cols,
+                  hardware::name_of(hw.pe_array.dataflow), hardware::name_of(hw.pe_array.timing), hw.clock_mhz, images,
+                  images == 1 ? "" : "s", workload.config_file.string());
   inputs.stats = &stats;
   inputs.dram_bytes_per_cycle = static_cast<double>(hw.dram.bandwidth_bytes_per_cycle);
   inputs.timeline = timeline;

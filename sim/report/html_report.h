@@ -23,8 +23,8 @@ struct ReportSection {
 // it: a run passes its stats.json (and its timeline when one was recorded); a sweep passes its
 // own sections (its Pareto plot, drawn by sim/sweep/pareto_plot.cpp, and its table of points).
 struct ReportInputs {
-  std::string title;     // the page's heading
-  std::string subtitle;  // a line under it
+  std::string title;                          // the page's heading
+  std::string subtitle;                       // a line under it
   const nlohmann::json* stats = nullptr;      // a stats.json document (docs/outputs.md)
   double dram_bytes_per_cycle = 0;            // the roofline's memory roof; 0: none drawn
   const trace::Timeline* timeline = nullptr;  // drawn when given
@@ -43,6 +43,7 @@ std::string render_report(const ReportInputs& inputs);
 std::string fill_placeholders(const std::string& page, const std::vector<std::pair<std::string, std::string>>& values);
 
 // The inputs for the report of one simulation: its stats.json and, if recorded, its timeline.
-ReportInputs run_report_inputs(const run::Workload& workload, const nlohmann::json& stats, const trace::Timeline* timeline);
+ReportInputs run_report_inputs(const run::Workload& workload, const nlohmann::json& stats,
+                               const trace::Timeline* timeline);
 
 }  // namespace accelsim::report

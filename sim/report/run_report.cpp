@@ -35,7 +35,8 @@ struct BatchFigures {
   double energy_per_image_pj;
 };
 
-BatchFigures batch_figures(const run::Workload& workload, const run::RunResult& result, const stats::LayerStats& total) {
+BatchFigures batch_figures(const run::Workload& workload, const run::RunResult& result,
+                           const stats::LayerStats& total) {
   const auto& s = *result.stats;
   const double images = static_cast<double>(s.images);
   BatchFigures f{};
@@ -73,7 +74,8 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
   out["mismatches"] = result.mismatches;
   if (result.first_mismatch) {
     const auto& m = *result.first_mismatch;
-    out["first_mismatch"] = {{"image", m.image}, {"layer", m.layer}, {"index", m.index}, {"expected", m.expected}, {"actual", m.actual}};
+    out["first_mismatch"] = {
+        {"image", m.image}, {"layer", m.layer}, {"index", m.index}, {"expected", m.expected}, {"actual", m.actual}};
   } else {
     out["first_mismatch"] = nullptr;
   }
@@ -86,8 +88,12 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
     entry.update(group_json(*s.layers[l], units));
     entry["bit_exact"] = s.layers[l]->mismatches.value() == 0;
     if (layer.has_weights()) {
-      entry["mapping"] = {{"weights_resident", mapping.resident}, {"tile_m", mapping.tile_m}, {"tile_k", mapping.tile_k},
-                          {"tile_n", mapping.tile_n},             {"m_tiles", mapping.m_tiles}, {"k_tiles", mapping.k_tiles},
+      entry["mapping"] = {{"weights_resident", mapping.resident},
+                          {"tile_m", mapping.tile_m},
+                          {"tile_k", mapping.tile_k},
+                          {"tile_n", mapping.tile_n},
+                          {"m_tiles", mapping.m_tiles},
+                          {"k_tiles", mapping.k_tiles},
                           {"n_tiles", mapping.n_tiles}};
     }
     layers.push_back(entry);
@@ -121,14 +127,17 @@ std::string layers_csv(const run::Workload& workload, const run::RunResult& resu
   out << "LayerID,Layer,Type,MACs,Total Cycles,Compute Cycles,Stall Cycles,Overall Util %,Compute Util %,"
          "SRAM IFMAP Reads,SRAM Filter Reads,SRAM OFMAP Writes,Accumulator Reads,Accumulator Writes,"
          "DRAM IFMAP Reads,DRAM Filter Reads,DRAM OFMAP Writes,Requant Ops,Energy (pJ),Bit Exact\n";
-  auto row = [&](const std::string& id, const std::string& name, const std::string& type, const stats::LayerStats& g, bool exact) {
+  auto row = [&](const std::string& id, const std::string& name, const std::string& type, const stats::LayerStats& g,
+                 bool exact) {
     const double util = g.formula("utilization") * 100.0, compute_util = g.formula("compute_utilization") * 100.0;
-    out << id << ',' << name << ',' << type << ',' << g.macs.value() << ',' << g.cycles.value() << ',' << g.compute_cycles.value() << ','
-        << g.pe_stall_cycles.value() << ',' << fmt::format("{:.4f}", util) << ',' << fmt::format("{:.4f}", compute_util) << ','
-        << g.activation_sram.read_bytes.value() << ',' << g.weight_sram.read_bytes.value() << ',' << g.activation_sram.write_bytes.value() << ','
-        << g.accumulator.read_bytes.value() << ',' << g.accumulator.write_bytes.value() << ',' << g.dram_input_read_bytes.value() << ','
-        << g.dram_weight_read_bytes.value() << ',' << g.dram_write_bytes.value() << ',' << g.requant_ops.value() << ','
-        << fmt::format("{:.3f}", g.energy_pj()) << ',' << (exact ? "true" : "false") << '\n';
+    out << id << ',' << name << ',' << type << ',' << g.macs.value() << ',' << g.cycles.value() << ','
+        << g.compute_cycles.value() << ',' << g.pe_stall_cycles.value() << ',' << fmt::format("{:.4f}", util) << ','
+        << fmt::format("{:.4f}", compute_util) << ',' << g.activation_sram.read_bytes.value() << ','
+        << g.weight_sram.read_bytes.value() << ',' << g.activation_sram.write_bytes.value() << ','
+        << g.accumulator.read_bytes.value() << ',' << g.accumulator.write_bytes.value() << ','
+        << g.dram_input_read_bytes.value() << ',' << g.dram_weight_read_bytes.value() << ','
+        << g.dram_write_bytes.value() << ',' << g.requant_ops.value() << ',' << fmt::format("{:.3f}", g.energy_pj())
+        << ',' << (exact ? "true" : "false") << '\n';
   };
   for (std::size_t l = 0; l < s.layers.size(); ++l) {
     const auto& layer = workload.network.layers[l];
@@ -141,19 +150,24 @@ std::string layers_csv(const run::Workload& workload, const run::RunResult& resu
 std::string console_summary(const run::Workload& workload, const run::RunResult& result) {
   const auto& s = *result.stats;
   const auto& hw = workload.hardware;
-  std::string out = fmt::format("accelsim {}: {} on {} ({}x{} {}, {} timing, {} MHz), {} image{}\n\n", kVersion, workload.network.name, hw.name,
-                                hw.pe_array.rows, hw.pe_array.cols, hardware::name_of(hw.pe_array.dataflow), hardware::name_of(hw.pe_array.timing),
+  std::string out = fmt::format("accelsim {}: {} on {} ({}x{} {}, {} timing, {} MHz), {} image{}\n\n", kVersion,
+                                workload.network.name, hw.name, hw.pe_array.rows, hw.pe_array.cols,
+                                hardware::name_of(hw.pe_array.dataflow), hardware::name_of(hw.pe_array.timing),
                                 hw.clock_mhz, s.images, s.images == 1 ? "" : "s");
-  const std::string header = fmt::format("{:<8} {:>10} {:>10} {:>10} {:>9} {:>6} {:>10} {:>9} {:>10} {:>10} {:>9}  {}\n", "layer", "MACs", "cycles",
-                                         "compute", "stall", "util%", "DRAM rd B", "DRAM wr B", "SRAM rd B", "SRAM wr B", "energy nJ", "bit-exact");
+  const std::string header = fmt::format(
+      "{:<8} {:>10} {:>10} {:>10} {:>9} {:>6} {:>10} {:>9} {:>10} {:>10} {:>9}  {}\n", "layer", "MACs", "cycles",
+      "compute", "stall", "util%", "DRAM rd B", "DRAM wr B", "SRAM rd B", "SRAM wr B", "energy nJ", "bit-exact");
   out += header;
   out += std::string(header.size() - 1, '-') + "\n";
   auto row = [&](const std::string& name, const stats::LayerStats& g, bool exact) {
-    const int64_t sram_read = g.weight_sram.read_bytes.value() + g.activation_sram.read_bytes.value() + g.accumulator.read_bytes.value();
-    const int64_t sram_write = g.weight_sram.write_bytes.value() + g.activation_sram.write_bytes.value() + g.accumulator.write_bytes.value();
-    out += fmt::format("{:<8} {:>10} {:>10} {:>10} {:>9} {:>6.1f} {:>10} {:>9} {:>10} {:>10} {:>9.2f}  {}\n", name, g.macs.value(), g.cycles.value(),
-                       g.compute_cycles.value(), g.pe_stall_cycles.value(), g.formula("utilization") * 100.0, g.dram_read_bytes.value(),
-                       g.dram_write_bytes.value(), sram_read, sram_write, g.energy_pj() / 1000.0, exact ? "yes" : "NO");
+    const int64_t sram_read =
+        g.weight_sram.read_bytes.value() + g.activation_sram.read_bytes.value() + g.accumulator.read_bytes.value();
+    const int64_t sram_write =
+        g.weight_sram.write_bytes.value() + g.activation_sram.write_bytes.value() + g.accumulator.write_bytes.value();
+    out += fmt::format("{:<8} {:>10} {:>10} {:>10} {:>9} {:>6.1f} {:>10} {:>9} {:>10} {:>10} {:>9.2f}  {}\n", name,
+                       g.macs.value(), g.cycles.value(), g.compute_cycles.value(), g.pe_stall_cycles.value(),
+                       g.formula("utilization") * 100.0, g.dram_read_bytes.value(), g.dram_write_bytes.value(),
+                       sram_read, sram_write, g.energy_pj() / 1000.0, exact ? "yes" : "NO");
   };
   for (std::size_t l = 0; l < s.layers.size(); ++l)
     row(workload.network.layers[l].name, *s.layers[l], s.layers[l]->mismatches.value() == 0);
@@ -161,17 +175,18 @@ std::string console_summary(const run::Workload& workload, const run::RunResult&
   const auto total = s.total();
   row("total", *total, result.bit_exact());
   const BatchFigures batch = batch_figures(workload, result, *total);
-  out += fmt::format("\nlatency     {:.0f} cycles = {:.2f} us per image;  throughput {:.0f} images/s;  energy {:.2f} uJ per image\n",
-                     batch.latency_cycles, batch.latency_us, batch.throughput, batch.energy_per_image_pj / 1e6);
+  out += fmt::format(
+      "\nlatency     {:.0f} cycles = {:.2f} us per image;  throughput {:.0f} images/s;  energy {:.2f} uJ per image\n",
+      batch.latency_cycles, batch.latency_us, batch.throughput, batch.energy_per_image_pj / 1e6);
   out += fmt::format("accuracy    {}/{} = {:.2f}% (golden model {}/{} = {:.2f}%)\n", s.correct, s.images,
-                     100.0 * ratio(static_cast<double>(s.correct), static_cast<double>(s.images)), s.golden_correct, s.images,
-                     100.0 * ratio(static_cast<double>(s.golden_correct), static_cast<double>(s.images)));
+                     100.0 * ratio(static_cast<double>(s.correct), static_cast<double>(s.images)), s.golden_correct,
+                     s.images, 100.0 * ratio(static_cast<double>(s.golden_correct), static_cast<double>(s.images)));
   if (result.bit_exact()) {
     out += fmt::format("bit-exact   every layer of every image matches the golden model\n");
   } else {
     const auto& m = *result.first_mismatch;
-    out += fmt::format("MISMATCH    {} elements differ; first: image {}, layer {}, index {}: expected {}, got {}\n", result.mismatches, m.image,
-                       m.layer, m.index, m.expected, m.actual);
+    out += fmt::format("MISMATCH    {} elements differ; first: image {}, layer {}, index {}: expected {}, got {}\n",
+                       result.mismatches, m.image, m.layer, m.index, m.expected, m.actual);
   }
   return out;
 }

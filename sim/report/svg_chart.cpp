@@ -51,7 +51,8 @@ Axis make_axis(std::vector<double> values, bool log) {
   Axis axis;
   axis.log = log;
   if (log) {
-    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !(v > 0) || !std::isfinite(v); }), values.end());
+    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !(v > 0) || !std::isfinite(v); }),
+                 values.end());
     if (values.empty()) values = {1, 10};
     const auto [min, max] = std::minmax_element(values.begin(), values.end());
     int low = static_cast<int>(std::floor(std::log10(*min)));
@@ -87,23 +88,29 @@ Axis make_axis(std::vector<double> values, bool log) {
 }
 
 std::string svg_open(int width, int height, const std::string& aria_label) {
-  return fmt::format("<svg class=\"chart\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" aria-label=\"{2}\" {3}>\n", width,
-                     height, escape(aria_label), kFont);
+  return fmt::format(
+      "<svg class=\"chart\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" aria-label=\"{2}\" "
+      "{3}>\n",
+      width, height, escape(aria_label), kFont);
 }
 
 std::string frame(double x, double y, double width, double height) {
-  return fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1\" shape-rendering=\"crispEdges\"/>\n",
-                     px(std::floor(x) + 0.5), px(std::floor(y) + 0.5), px(std::round(width)), px(std::round(height)), kFrameColor);
+  return fmt::format(
+      "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1\" "
+      "shape-rendering=\"crispEdges\"/>\n",
+      px(std::floor(x) + 0.5), px(std::floor(y) + 0.5), px(std::round(width)), px(std::round(height)), kFrameColor);
 }
 
-std::string text(double x, double y, const std::string& content, const char* anchor = "start", const std::string& extra = "") {
-  return fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"{}\" fill=\"{}\"{}>{}</text>\n", px(x), px(y), anchor, kTextColor,
-                     extra.empty() ? "" : " " + extra, escape(content));
+std::string text(double x, double y, const std::string& content, const char* anchor = "start",
+                 const std::string& extra = "") {
+  return fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"{}\" fill=\"{}\"{}>{}</text>\n", px(x), px(y), anchor,
+                     kTextColor, extra.empty() ? "" : " " + extra, escape(content));
 }
 
 std::string titled(const std::string& element_open, const std::string& tooltip) {
   if (tooltip.empty()) return element_open + "/>\n";
-  return element_open + "><title>" + escape(tooltip) + "</title></" + element_open.substr(1, element_open.find(' ') - 1) + ">\n";
+  return element_open + "><title>" + escape(tooltip) + "</title></" +
+         element_open.substr(1, element_open.find(' ') - 1) + ">\n";
 }
 
 }  // namespace
@@ -113,12 +120,23 @@ std::string escape(const std::string& text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -184,11 +202,13 @@ std::string horizontal_bar_chart(const BarChart& chart) {
   const int height = static_cast<int>(std::ceil(kTop + plot_height + kBottom));
 
   std::string out = svg_open(chart.width, height, chart.aria_label);
-  out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kLeft, kTop, plot_width, px(plot_height));
+  out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kLeft, kTop, plot_width,
+                     px(plot_height));
   for (double tick : ticks) {
     const double x = std::floor(kLeft + tick * scale) + 0.5;
-    out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", px(x), kTop,
-                       px(kTop + plot_height), kGridColor);
+    out += fmt::format(
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", px(x),
+        kTop, px(kTop + plot_height), kGridColor);
     out += text(x, kTop + plot_height + 16, short_number(tick), "middle");
   }
   double y = kTop + kGroupGap;
@@ -200,7 +220,8 @@ std::string horizontal_bar_chart(const BarChart& chart) {
       for (const auto& segment : bar.segments) {
         if (!(segment.value > 0)) continue;
         const double width = std::max(1.0, segment.value * scale);
-        out += titled(fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"", px(x), px(y), px(width), kBarHeight, segment.color),
+        out += titled(fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"", px(x), px(y),
+                                  px(width), kBarHeight, segment.color),
                       segment.tooltip);
         x += width;
       }
@@ -237,17 +258,20 @@ std::string scatter_chart(const ScatterChart& chart) {
   auto to_y = [&](double value) { return plot_height * (1 - y_axis.fraction(value)); };
 
   std::string out = svg_open(chart.width, chart.height, chart.aria_label);
-  out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kLeft, kTop, plot_width, plot_height);
+  out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kLeft, kTop, plot_width,
+                     plot_height);
   for (double tick : x_axis.ticks) {
     const double x = std::floor(kLeft + to_x(tick)) + 0.5;
-    out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", px(x), kTop,
-                       kTop + plot_height, kGridColor);
+    out += fmt::format(
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", px(x),
+        kTop, kTop + plot_height, kGridColor);
     out += text(x, kTop + plot_height + 16, short_number(tick), "middle");
   }
   for (double tick : y_axis.ticks) {
     const double y = std::floor(kTop + to_y(tick)) + 0.5;
-    out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", kLeft, px(y),
-                       kLeft + plot_width, kGridColor);
+    out += fmt::format(
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", kLeft,
+        px(y), kLeft + plot_width, kGridColor);
     out += text(kLeft - 6, y + 4, short_number(tick), "end");
   }
   // A nested <svg> clips what it holds to the plot area.
@@ -255,25 +279,28 @@ std::string scatter_chart(const ScatterChart& chart) {
   for (const auto& line : chart.lines) {
     std::string points;
     for (const auto& [x, y] : line.points) points += px(to_x(x)) + "," + px(to_y(y)) + " ";
-    out += titled(fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"", points, line.color),
-                  line.tooltip);
+    out += titled(
+        fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"", points, line.color),
+        line.tooltip);
   }
   for (const auto& point : chart.points)
-    out += titled(fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"{}\" stroke=\"{}\" stroke-width=\"2\"", px(to_x(point.x)), px(to_y(point.y)),
-                              point.color, "#ffffff"),
+    out += titled(fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"{}\" stroke=\"{}\" stroke-width=\"2\"",
+                              px(to_x(point.x)), px(to_y(point.y)), point.color, "#ffffff"),
                   point.tooltip);
   out += "</svg>\n";
   for (const auto& line : chart.lines)
     if (!line.label.empty() && !line.points.empty()) {
       const auto& [x, y] = line.points.back();
-      out += text(kLeft + std::min(to_x(x), plot_width) + 4, kTop + std::clamp(to_y(y), 0.0, plot_height) + 4, line.label, "start",
-                  "font-size=\"11\"");
+      out += text(kLeft + std::min(to_x(x), plot_width) + 4, kTop + std::clamp(to_y(y), 0.0, plot_height) + 4,
+                  line.label, "start", "font-size=\"11\"");
     }
   for (const auto& point : chart.points)
-    if (!point.label.empty()) out += text(kLeft + to_x(point.x) + 9, kTop + to_y(point.y) - 7, point.label, "start", "font-size=\"11\"");
+    if (!point.label.empty())
+      out += text(kLeft + to_x(point.x) + 9, kTop + to_y(point.y) - 7, point.label, "start", "font-size=\"11\"");
   out += frame(kLeft, kTop, plot_width, plot_height);
   out += text(kLeft + plot_width / 2, chart.height - 8, chart.x_label, "middle");
-  out += text(16, kTop + plot_height / 2, chart.y_label, "middle", fmt::format("transform=\"rotate(-90 16 {})\"", px(kTop + plot_height / 2)));
+  out += text(16, kTop + plot_height / 2, chart.y_label, "middle",
+              fmt::format("transform=\"rotate(-90 16 {})\"", px(kTop + plot_height / 2)));
   out += "</svg>\n";
   return out;
 }

@@ -53,7 +53,7 @@ struct Point {
   double x = 0;
   double y = 0;
   std::string color;
-  std::string label;    // written next to the point
+  std::string label;  // written next to the point
   std::string tooltip;
 };
 struct Line {

@@ -30,7 +30,8 @@ std::string slice_color(const trace::TimelineSlice& slice) {
 }
 
 std::string slice_tooltip(const trace::TimelineSlice& slice) {
-  std::string tip = fmt::format("{}: cycles {} to {} ({} cycles)", slice.name, slice.begin, slice.end, slice.end - slice.begin);
+  std::string tip =
+      fmt::format("{}: cycles {} to {} ({} cycles)", slice.name, slice.begin, slice.end, slice.end - slice.begin);
   for (const char* key : {"image", "tile", "bytes", "macs", "accesses"})
     if (slice.args.contains(key)) tip += fmt::format(", {} {}", key, slice.args[key].dump());
   return tip;
@@ -47,7 +48,8 @@ struct Run {
 };
 
 // The largest value of series `s` of a step function over each pixel column of [begin, end).
-std::vector<double> column_maxima(const trace::CounterTrack& counter, std::size_t s, uint64_t begin, uint64_t end, int columns) {
+std::vector<double> column_maxima(const trace::CounterTrack& counter, std::size_t s, uint64_t begin, uint64_t end,
+                                  int columns) {
   std::vector<double> maxima(static_cast<std::size_t>(columns), 0.0);
   const double cycles_per_column = static_cast<double>(end - begin) / columns;
   double value = 0;
@@ -56,7 +58,8 @@ std::vector<double> column_maxima(const trace::CounterTrack& counter, std::size_
   for (int column = 0; column < columns; ++column) {
     const double column_begin = static_cast<double>(begin) + column * cycles_per_column;
     const double column_end = column_begin + cycles_per_column;
-    while (next < points.size() && static_cast<double>(points[next].first) <= column_begin) value = points[next++].second[s];
+    while (next < points.size() && static_cast<double>(points[next].first) <= column_begin)
+      value = points[next++].second[s];
     double maximum = value;
     while (next < points.size() && static_cast<double>(points[next].first) < column_end) {
       value = points[next++].second[s];
@@ -78,7 +81,8 @@ std::string counter_series_color(const trace::CounterTrack& counter, std::size_t
 // keeps its own rectangle and tooltip. A lane with more slices than pixel columns gets, per
 // column, the colour that covers most of it, so that its size is bounded by the width.
 template <typename ToX>
-std::vector<Run> lane_runs(const trace::TimelineTrack& track, uint64_t begin, uint64_t end, ToX to_x, double plot_width) {
+std::vector<Run> lane_runs(const trace::TimelineTrack& track, uint64_t begin, uint64_t end, ToX to_x,
+                           double plot_width) {
   std::vector<const trace::TimelineSlice*> visible;
   for (const auto& slice : track.slices)
     if (slice.end >= begin && slice.begin < end) visible.push_back(&slice);
@@ -89,7 +93,8 @@ std::vector<Run> lane_runs(const trace::TimelineTrack& track, uint64_t begin, ui
       const double x0 = to_x(slice->begin), x1 = to_x(slice->end);
       const std::string color = slice_color(*slice);
       const bool narrow = x1 - x0 < 1;
-      if (narrow && !runs.empty() && runs.back().of_narrow_slices && runs.back().color == color && x0 < runs.back().x1 + 1) {
+      if (narrow && !runs.empty() && runs.back().of_narrow_slices && runs.back().color == color &&
+          x0 < runs.back().x1 + 1) {
         Run& run = runs.back();
         run.x1 = std::max(run.x1, x1);
         run.end = std::max(run.end, slice->end);
@@ -104,7 +109,8 @@ std::vector<Run> lane_runs(const trace::TimelineTrack& track, uint64_t begin, ui
   std::vector<std::map<std::string, double>> cover(static_cast<std::size_t>(columns));
   std::vector<int> count(static_cast<std::size_t>(columns), 0);
   for (const auto* slice : visible) {
-    const double from = static_cast<double>(std::max(slice->begin, begin) - begin), to = static_cast<double>(std::min(slice->end, end) - begin);
+    const double from = static_cast<double>(std::max(slice->begin, begin) - begin),
+                 to = static_cast<double>(std::min(slice->end, end) - begin);
     const int first = std::clamp(static_cast<int>(from / cycles_per_column), 0, columns - 1);
     const int last = std::clamp(static_cast<int>(to / cycles_per_column), first, columns - 1);
     const std::string color = slice_color(*slice);
@@ -117,7 +123,8 @@ std::vector<Run> lane_runs(const trace::TimelineTrack& track, uint64_t begin, ui
   for (int c = 0; c < columns; ++c) {
     const auto& colors = cover[static_cast<std::size_t>(c)];
     if (colors.empty()) continue;
-    const auto top = std::max_element(colors.begin(), colors.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    const auto top = std::max_element(colors.begin(), colors.end(),
+                                      [](const auto& a, const auto& b) { return a.second < b.second; });
     const auto column_begin = begin + static_cast<uint64_t>(c * cycles_per_column);
     const auto column_end = begin + static_cast<uint64_t>((c + 1) * cycles_per_column);
     const double x = to_x(begin) + c;
@@ -153,12 +160,16 @@ std::vector<std::pair<std::string, std::string>> timeline_legend(const trace::Ti
   bool memories = false;
   for (const auto& track : timeline.tracks)
     for (const auto& slice : track.slices) {
-      if (slice.category == "read" || slice.category == "write") memories = true;
-      else if (slice.category != "waiting" && slice.layer >= 0) layers.insert(slice.layer);
+      if (slice.category == "read" || slice.category == "write")
+        memories = true;
+      else if (slice.category != "waiting" && slice.layer >= 0)
+        layers.insert(slice.layer);
     }
   std::vector<std::pair<std::string, std::string>> entries;
   for (int layer : layers)
-    entries.emplace_back(static_cast<std::size_t>(layer) < timeline.layers.size() ? timeline.layers[static_cast<std::size_t>(layer)] : std::to_string(layer),
+    entries.emplace_back(static_cast<std::size_t>(layer) < timeline.layers.size()
+                             ? timeline.layers[static_cast<std::size_t>(layer)]
+                             : std::to_string(layer),
                          layer_color(layer));
   entries.emplace_back("waiting for dependencies", kWaitingColor);
   if (memories) {
@@ -174,16 +185,21 @@ std::string timeline_chart(const trace::Timeline& timeline, int width) {
   const uint64_t end = std::max(timeline.window_end, begin + 1);
   const double plot_width = width - kLeft - kRight;
   const double scale = plot_width / static_cast<double>(end - begin);
-  auto to_x = [&](uint64_t cycle) { return kLeft + static_cast<double>(std::clamp(cycle, begin, end) - begin) * scale; };
+  auto to_x = [&](uint64_t cycle) {
+    return kLeft + static_cast<double>(std::clamp(cycle, begin, end) - begin) * scale;
+  };
   const double lanes_height = static_cast<double>(timeline.tracks.size()) * (kLaneHeight + kLaneGap) + kLaneGap;
-  const double plot_height = lanes_height + static_cast<double>(timeline.counters.size()) * (kCounterHeight + kCounterGap);
+  const double plot_height =
+      lanes_height + static_cast<double>(timeline.counters.size()) * (kCounterHeight + kCounterGap);
   const int height = static_cast<int>(std::ceil(kTop + plot_height + kBottom));
 
   std::string out = fmt::format(
-      "<svg class=\"chart\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" aria-label=\"timeline of the traced modules\" "
+      "<svg class=\"chart\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" aria-label=\"timeline of "
+      "the traced modules\" "
       "font-family=\"system-ui, sans-serif\" font-size=\"12\">\n",
       width, height);
-  out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kLeft, kTop, plot_width, px(plot_height));
+  out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kLeft, kTop, plot_width,
+                     px(plot_height));
 
   // Time axis: round cycle numbers inside the window.
   const std::vector<double> steps = svg::linear_ticks(static_cast<double>(end - begin), 6);
@@ -195,22 +211,27 @@ std::string timeline_chart(const trace::Timeline& timeline, int width) {
     const double tick = first_tick + i * step;
     if (!(tick <= static_cast<double>(end))) break;
     const double x = std::floor(to_x(static_cast<uint64_t>(tick))) + 0.5;
-    out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", px(x), kTop,
-                       px(kTop + plot_height), svg::kGridColor);
-    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">{}</text>\n", px(x), px(kTop + plot_height + 16), svg::kTextColor,
-                       svg::short_number(tick));
+    out += fmt::format(
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", px(x),
+        kTop, px(kTop + plot_height), svg::kGridColor);
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">{}</text>\n", px(x),
+                       px(kTop + plot_height + 16), svg::kTextColor, svg::short_number(tick));
   }
 
   double y = kTop + kLaneGap;
   for (const auto& track : timeline.tracks) {
-    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{}\">{}</text>\n", kLeft - 8, px(y + kLaneHeight - 4), svg::kTextColor,
-                       svg::escape(track.module));
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{}\">{}</text>\n", kLeft - 8,
+                       px(y + kLaneHeight - 4), svg::kTextColor, svg::escape(track.module));
     const std::vector<Run> runs = lane_runs(track, begin, end, to_x, plot_width);
     for (const auto& run : runs) {
       const std::string tooltip =
-          run.slices == 1 && !run.tooltip.empty() ? run.tooltip : fmt::format("{} slices, cycles {} to {} (zoom in with timeline.json in Perfetto)", run.slices, run.begin, run.end);
-      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>\n", px(run.x0), px(y),
-                         px(std::max(run.x1 - run.x0, 0.75)), kLaneHeight, run.color, svg::escape(tooltip));
+          run.slices == 1 && !run.tooltip.empty()
+              ? run.tooltip
+              : fmt::format("{} slices, cycles {} to {} (zoom in with timeline.json in Perfetto)", run.slices,
+                            run.begin, run.end);
+      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>\n",
+                         px(run.x0), px(y), px(std::max(run.x1 - run.x0, 0.75)), kLaneHeight, run.color,
+                         svg::escape(tooltip));
     }
     y += kLaneHeight + kLaneGap;
   }
@@ -227,10 +248,11 @@ std::string timeline_chart(const trace::Timeline& timeline, int width) {
     }
     const std::string module = counter.name.substr(0, counter.name.find(' '));
     const std::string what = counter.name.substr(std::min(counter.name.size(), module.size() + 1));
-    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{}\">{}</text>\n", kLeft - 8, px(y + kCounterHeight / 2 + 4),
-                       svg::kTextColor, svg::escape(module));
-    out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", kLeft, px(std::floor(base) + 0.5),
-                       kLeft + plot_width, svg::kGridColor);
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{}\">{}</text>\n", kLeft - 8,
+                       px(y + kCounterHeight / 2 + 4), svg::kTextColor, svg::escape(module));
+    out += fmt::format(
+        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", kLeft,
+        px(std::floor(base) + 0.5), kLeft + plot_width, svg::kGridColor);
     for (std::size_t s = 0; s < series.size(); ++s) {
       // A step outline: a vertical move where the value changes, a horizontal one to the next change.
       std::string path = fmt::format("M{},{}", px(kLeft), px(base));
@@ -245,24 +267,30 @@ std::string timeline_chart(const trace::Timeline& timeline, int width) {
       path += fmt::format(" H{} V{} Z", px(kLeft + columns), px(base));
       const std::string color = counter_series_color(counter, s);
       const bool filled = series.size() == 1;
-      out += fmt::format("<path d=\"{}\" fill=\"{}\" stroke=\"{}\" stroke-width=\"1\"><title>{}{}: up to {} {}</title></path>\n", path,
-                         filled ? kCounterFill : "none", color, svg::escape(counter.name),
-                         series.size() > 1 ? " " + svg::escape(counter.series[s]) : "", svg::short_number(maximum), svg::escape(counter.unit));
+      out += fmt::format(
+          "<path d=\"{}\" fill=\"{}\" stroke=\"{}\" stroke-width=\"1\"><title>{}{}: up to {} {}</title></path>\n", path,
+          filled ? kCounterFill : "none", color, svg::escape(counter.name),
+          series.size() > 1 ? " " + svg::escape(counter.series[s]) : "", svg::short_number(maximum),
+          svg::escape(counter.unit));
     }
     // A white halo keeps the label readable over the plot.
-    out += fmt::format("<text x=\"{}\" y=\"{}\" fill=\"#3b424d\" font-size=\"11\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">{} ({}), max {}{}</text>\n",
-                       px(kLeft + 4), px(y + 10),
-                       svg::escape(what), svg::escape(counter.unit), svg::short_number(maximum),
-                       counter.series.size() > 1 ? "; " + svg::escape(series_names(counter)) : "");
+    out += fmt::format(
+        "<text x=\"{}\" y=\"{}\" fill=\"#3b424d\" font-size=\"11\" stroke=\"#ffffff\" stroke-width=\"3\" "
+        "paint-order=\"stroke\">{} ({}), max {}{}</text>\n",
+        px(kLeft + 4), px(y + 10), svg::escape(what), svg::escape(counter.unit), svg::short_number(maximum),
+        counter.series.size() > 1 ? "; " + svg::escape(series_names(counter)) : "");
     y += kCounterHeight + kCounterGap / 2;
   }
 
-  out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1\" shape-rendering=\"crispEdges\"/>\n",
-                     px(std::floor(kLeft) + 0.5), px(std::floor(kTop) + 0.5), px(std::round(plot_width)), px(std::round(plot_height)),
-                     svg::kFrameColor);
+  out += fmt::format(
+      "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1\" "
+      "shape-rendering=\"crispEdges\"/>\n",
+      px(std::floor(kLeft) + 0.5), px(std::floor(kTop) + 0.5), px(std::round(plot_width)), px(std::round(plot_height)),
+      svg::kFrameColor);
   const double ns = static_cast<double>(timeline.cycle_ps) / 1000.0;
-  out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">cycles (1 cycle = {:g} ns at {:g} MHz)</text>\n",
-                     px(kLeft + plot_width / 2), height - 6, svg::kTextColor, ns, timeline.clock_mhz);
+  out += fmt::format(
+      "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">cycles (1 cycle = {:g} ns at {:g} MHz)</text>\n",
+      px(kLeft + plot_width / 2), height - 6, svg::kTextColor, ns, timeline.clock_mhz);
   out += "</svg>\n";
   return out;
 }

@@ -2,7 +2,8 @@
 
 namespace accelsim::run {
 
-ProgressWatchdog::ProgressWatchdog(sc_core::sc_module_name name, modules::Accelerator& accelerator, uint64_t interval_cycles)
+ProgressWatchdog::ProgressWatchdog(sc_core::sc_module_name name, modules::Accelerator& accelerator,
+                                   uint64_t interval_cycles)
     : sc_module(name), accelerator_(accelerator), interval_cycles_(interval_cycles) {
   SC_HAS_PROCESS(ProgressWatchdog);
   SC_THREAD(watch);
@@ -16,8 +17,9 @@ void ProgressWatchdog::watch() {
     sc_core::wait(accelerator_.clock().cycles(interval_cycles_), accelerator_.controller().finished_event());
     const uint64_t now = accelerator_.scoreboard().completed_count();
     if (now == seen && !accelerator_.controller().finished()) {
-      failure_ = "simulation stopped making progress: no instruction finished between cycle " + std::to_string(from) + " and cycle " +
-                 std::to_string(accelerator_.clock().now()) + "; " + accelerator_.controller().outstanding();
+      failure_ = "simulation stopped making progress: no instruction finished between cycle " + std::to_string(from) +
+                 " and cycle " + std::to_string(accelerator_.clock().now()) + "; " +
+                 accelerator_.controller().outstanding();
       sc_core::sc_stop();
       break;
     }

@@ -6,10 +6,10 @@
 #include <map>
 #include <stdexcept>
 
-#include "modules/accelerator/accelerator.h"
-#include "modules/common/layer_geometry.h"
 #include "golden/reference_model.h"
 #include "mapper/mapper.h"
+#include "modules/accelerator/accelerator.h"
+#include "modules/common/layer_geometry.h"
 #include "sim/run/progress_watchdog.h"
 #include "sim/trace/activity_recorder.h"
 #include "sim/trace/vcd_recorder.h"
@@ -29,10 +29,12 @@ class BatchRun {
       const model::Layer* layer = workload.network.find(flip.layer);
       if (!layer) throw std::invalid_argument("bit flip: no layer named '" + flip.layer + "'");
       if (flip.index < 0 || flip.index >= layer->output.elements())
-        throw std::invalid_argument("bit flip: layer " + flip.layer + " has " + std::to_string(layer->output.elements()) + " outputs, not index " +
+        throw std::invalid_argument("bit flip: layer " + flip.layer + " has " +
+                                    std::to_string(layer->output.elements()) + " outputs, not index " +
                                     std::to_string(flip.index));
       if (flip.bit < 0 || flip.bit > 7) throw std::invalid_argument("bit flip: bit must be 0..7");
-      if (flip.image < 0 || flip.image >= images) throw std::invalid_argument("bit flip: image " + std::to_string(flip.image) + " is not simulated");
+      if (flip.image < 0 || flip.image >= images)
+        throw std::invalid_argument("bit flip: image " + std::to_string(flip.image) + " is not simulated");
     }
     result_.program = mapper::map_network(workload.network, workload.hardware, images);
     result_.stats = std::make_unique<stats::RunStats>(workload.network, workload.hardware);
@@ -41,9 +43,11 @@ class BatchRun {
     events.image_started = [this](int64_t image) { started_[image] = accelerator_->clock().now(); };
     events.layer_done = [this](int64_t image, int layer) { layer_done(image, layer); };
     events.image_done = [this](int64_t image) { image_done(image); };
-    accelerator_ = std::make_unique<modules::Accelerator>("accelerator", workload.hardware, result_.program,
-                                                          modules::geometry_of(workload.network), images, *result_.stats, events);
-    if (options_.watchdog_cycles > 0) watchdog_ = std::make_unique<ProgressWatchdog>("watchdog", *accelerator_, options_.watchdog_cycles);
+    accelerator_ =
+        std::make_unique<modules::Accelerator>("accelerator", workload.hardware, result_.program,
+                                               modules::geometry_of(workload.network), images, *result_.stats, events);
+    if (options_.watchdog_cycles > 0)
+      watchdog_ = std::make_unique<ProgressWatchdog>("watchdog", *accelerator_, options_.watchdog_cycles);
     if (options_.trace.enabled()) start_tracing();
     load_inputs();
   }
@@ -56,7 +60,8 @@ class BatchRun {
     if (golden_fault_) return failed(true, *golden_fault_);
     if (watchdog_ && watchdog_->failure()) return failed(false, *watchdog_->failure());
     if (!accelerator_->controller().finished())
-      return failed(false, "simulation stopped making progress at cycle " + std::to_string(accelerator_->clock().now()) + ": " +
+      return failed(false, "simulation stopped making progress at cycle " +
+                               std::to_string(accelerator_->clock().now()) + ": " +
                                accelerator_->controller().outstanding());
     result_.stats->total_cycles = static_cast<int64_t>(last_boundary_);
     if (activity_) finish_tracing();
@@ -72,10 +77,12 @@ class BatchRun {
 
   // Tracing objects exist only when tracing is on; off, nothing watches the accelerator.
   void start_tracing() {
-    if (options_.trace.vcd) vcd_ = std::make_unique<trace::VcdRecorder>("trace_vcd", accelerator_->clock(), options_.trace);
+    if (options_.trace.vcd)
+      vcd_ = std::make_unique<trace::VcdRecorder>("trace_vcd", accelerator_->clock(), options_.trace);
     std::vector<std::string> layer_names;
     for (const auto& layer : workload_.network.layers) layer_names.push_back(layer.name);
-    activity_ = std::make_unique<trace::ActivityRecorder>(options_.trace, result_.program, std::move(layer_names), vcd_.get());
+    activity_ =
+        std::make_unique<trace::ActivityRecorder>(options_.trace, result_.program, std::move(layer_names), vcd_.get());
     accelerator_->observe(activity_.get());
     accelerator_->observe_memories(activity_.get());
   }
@@ -85,8 +92,9 @@ class BatchRun {
     if (options_.trace.timeline) {
       const auto& hw = workload_.hardware;
       const auto cycle_ps = static_cast<uint64_t>(std::llround(accelerator_->clock().period().to_seconds() * 1e12));
-      result_.trace->timeline =
-          activity_->timeline({workload_.network.name + " on " + hw.name, std::string("accelsim ") + kVersion, hw.clock_mhz, cycle_ps}, last_boundary_);
+      result_.trace->timeline = activity_->timeline(
+          {workload_.network.name + " on " + hw.name, std::string("accelsim ") + kVersion, hw.clock_mhz, cycle_ps},
+          last_boundary_);
     }
     if (vcd_) result_.trace->vcd = std::make_unique<trace::PendingFile>(vcd_->finish());
   }
@@ -97,8 +105,9 @@ class BatchRun {
     for (int64_t image = 0; image < images_; ++image) {
       const auto values = model::input_activations(workload_.network.input, workload_.dataset, image);
       bytes.assign(values.begin(), values.end());  // int8 and uint8 alike: the low byte
-      accelerator_->dram().backdoor_write(program.dram_input_address + static_cast<uint64_t>(image) * program.dram_input_stride, bytes.data(),
-                                          bytes.size());
+      accelerator_->dram().backdoor_write(
+          program.dram_input_address + static_cast<uint64_t>(image) * program.dram_input_stride, bytes.data(),
+          bytes.size());
     }
   }
 
@@ -146,8 +155,8 @@ class BatchRun {
       if (actual == expected.values[i]) continue;
       stats.mismatches += 1;
       if (result_.mismatches++ == 0)
-        result_.first_mismatch = Mismatch{image, workload_.network.layers[static_cast<std::size_t>(layer)].name, static_cast<int64_t>(i),
-                                          expected.values[i], actual};
+        result_.first_mismatch = Mismatch{image, workload_.network.layers[static_cast<std::size_t>(layer)].name,
+                                          static_cast<int64_t>(i), expected.values[i], actual};
     }
   }
 
@@ -155,10 +164,12 @@ class BatchRun {
     const auto& program = result_.program;
     const int64_t classes = workload_.network.layers.back().output.elements();
     std::vector<uint8_t> bytes(static_cast<std::size_t>(classes));
-    accelerator_->dram().backdoor_read(program.dram_output_address + static_cast<uint64_t>(image) * program.dram_output_stride, bytes.data(),
-                                       bytes.size());
+    accelerator_->dram().backdoor_read(
+        program.dram_output_address + static_cast<uint64_t>(image) * program.dram_output_stride, bytes.data(),
+        bytes.size());
     golden::Tensor scores{workload_.network.layers.back().output, {}};
-    for (uint8_t byte : bytes) scores.values.push_back(modules::activation_value(byte, workload_.network.activation_dtype));
+    for (uint8_t byte : bytes)
+      scores.values.push_back(modules::activation_value(byte, workload_.network.activation_dtype));
     result_.logits.insert(result_.logits.end(), scores.values.begin(), scores.values.end());
     const int64_t predicted = golden::ReferenceModel::argmax(scores);
     result_.predictions.push_back(predicted);
@@ -192,7 +203,8 @@ class BatchRun {
 
 }  // namespace
 
-RunResult simulate(const Workload& workload, int64_t images, const ProgressCallback& progress, const RunOptions& options) {
+RunResult simulate(const Workload& workload, int64_t images, const ProgressCallback& progress,
+                   const RunOptions& options) {
   BatchRun batch(workload, images, progress, options);
   return batch.run();
 }

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "core/isa/tile_program.h"
-#include "sim/run/workload.h"
 #include "core/stats/layer_stats.h"
+#include "sim/run/workload.h"
 #include "sim/trace/trace_options.h"
 #include "sim/trace/trace_recording.h"
 
@@ -38,8 +38,8 @@ struct RunResult {
   isa::TileProgram program;
   std::optional<Mismatch> first_mismatch;
   int64_t mismatches = 0;
-  std::vector<int32_t> logits;       // [images, classes] as read from DRAM
-  std::vector<int64_t> predictions;  // accelerator's class per image
+  std::vector<int32_t> logits;                   // [images, classes] as read from DRAM
+  std::vector<int64_t> predictions;              // accelerator's class per image
   std::unique_ptr<trace::TraceRecording> trace;  // what tracing recorded; null when it was off
   bool bit_exact() const { return mismatches == 0; }
 };
@@ -69,6 +69,7 @@ struct RunOptions {
 // golden model, element by element. A SystemC kernel elaborates once: one run per process.
 // Throws mapper::MappingError and std::invalid_argument (bad bit flips) before simulating;
 // what goes wrong while simulating comes back in RunResult::failure, never as an exception.
-RunResult simulate(const Workload& workload, int64_t images, const ProgressCallback& progress = {}, const RunOptions& options = {});
+RunResult simulate(const Workload& workload, int64_t images, const ProgressCallback& progress = {},
+                   const RunOptions& options = {});
 
 }  // namespace accelsim::run

@@ -24,6 +24,7 @@ struct Workload {
   std::vector<config::ParamDoc> params;  // every key read, for --list-params
 };
 
-std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file, const std::vector<std::string>& overrides);
+std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file,
+                                        const std::vector<std::string>& overrides);
 
 }  // namespace accelsim::run

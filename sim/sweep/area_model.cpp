@@ -37,7 +37,8 @@ HardwareFacts read_hardware_facts(const std::filesystem::path& config, const std
 
   HardwareFacts facts;
   facts.pe_count = hardware.pe_array.rows * hardware.pe_array.cols;
-  facts.sram_capacity_bytes = hardware.weight_sram.capacity_bytes + hardware.activation_sram.capacity_bytes + hardware.accumulator.capacity_bytes;
+  facts.sram_capacity_bytes = hardware.weight_sram.capacity_bytes + hardware.activation_sram.capacity_bytes +
+                              hardware.accumulator.capacity_bytes;
   facts.requant_lanes = hardware.requant_unit.lanes;
   for (const auto& layer : network.layers)
     if (layer.has_weights()) facts.requant_datapaths.insert(requant_datapath(layer.requant));

@@ -13,9 +13,9 @@ namespace accelsim::sweep {
 // (the same source as the energy defaults): 8-bit multiply 282, 32-bit add 137, 32-bit
 // multiply 3495, 32-bit float multiply 7700. A spec may replace any of them (`area_model:`).
 struct AreaModel {
-  double pe_um2 = 419;                 // 8-bit multiplier + 32-bit accumulate adder
-  double sram_um2_per_bit = 0.5;       // 6T cell of 0.346 um^2 at ~70 % array efficiency
-  double requant_divide_um2 = 4384;    // 32 pipelined add/subtract steps of 32 bits
+  double pe_um2 = 419;               // 8-bit multiplier + 32-bit accumulate adder
+  double sram_um2_per_bit = 0.5;     // 6T cell of 0.346 um^2 at ~70 % array efficiency
+  double requant_divide_um2 = 4384;  // 32 pipelined add/subtract steps of 32 bits
   double requant_multiply_float32_um2 = 7700;
   double requant_multiply_float64_um2 = 37550;  // float32 figure scaled by (53/24)^2 mantissa bits
   double requant_fixed_point_um2 = 3632;        // 32-bit multiply + 32-bit rounding add

@@ -24,12 +24,14 @@ EmittedCommands emit_commands(const SweepPlan& plan, const fs::path& commands_fi
   emitted.points = static_cast<int64_t>(plan.jobs.size());
   // Checked before anything is written: one file must not overwrite another.
   if (emitted.sbatch == emitted.commands)
-    throw report::OutputError("--emit-commands " + commands_file.string() + ": the Slurm script is written beside the commands as " +
-                              emitted.commands.stem().string() + ".sbatch, the same file; give the commands file another extension, e.g. " +
-                              emitted.commands.stem().string() + ".txt");
+    throw report::OutputError(
+        "--emit-commands " + commands_file.string() + ": the Slurm script is written beside the commands as " +
+        emitted.commands.stem().string() + ".sbatch, the same file; give the commands file another extension, e.g. " +
+        emitted.commands.stem().string() + ".txt");
   for (const fs::path& file : {emitted.commands, emitted.sbatch})
     if (file == manifest_file(plan.out).lexically_normal())
-      throw report::OutputError("--emit-commands " + commands_file.string() + ": " + file.string() + " would overwrite the sweep's manifest; write the commands elsewhere");
+      throw report::OutputError("--emit-commands " + commands_file.string() + ": " + file.string() +
+                                " would overwrite the sweep's manifest; write the commands elsewhere");
 
   // The lock keeps a local run or a merge from writing the manifest at the same time.
   const SweepFolderLock lock(plan.out);
@@ -46,7 +48,8 @@ EmittedCommands emit_commands(const SweepPlan& plan, const fs::path& commands_fi
   emitted.points_per_task = std::max<int64_t>(1, (emitted.points + kMaxArrayTasks - 1) / kMaxArrayTasks);
   emitted.array_tasks = (emitted.points + emitted.points_per_task - 1) / emitted.points_per_task;
   const double timeout = plan.jobs.empty() ? 60 : plan.jobs.front().timeout_seconds;
-  const auto minutes = static_cast<int64_t>(std::ceil(static_cast<double>(emitted.points_per_task) * timeout / 60.0)) + 5;
+  const auto minutes =
+      static_cast<int64_t>(std::ceil(static_cast<double>(emitted.points_per_task) * timeout / 60.0)) + 5;
   const std::string script = fmt::format(
       R"(#!/bin/bash
 # Slurm job array for the accelsim sweep '{name}': {points} points, {per_task} per array task.
@@ -75,10 +78,12 @@ exit $status
 )",
       fmt::arg("name", plan.name), fmt::arg("points", emitted.points), fmt::arg("per_task", emitted.points_per_task),
       fmt::arg("sbatch", shell_quote(emitted.sbatch.string())), fmt::arg("accelsim", shell_quote(accelsim.string())),
-      fmt::arg("out", shell_quote(plan.out.string())), fmt::arg("out_raw", plan.out.string()), fmt::arg("commands_name", emitted.commands.filename().string()),
-      fmt::arg("last_task", emitted.array_tasks - 1), fmt::arg("minutes", minutes), fmt::arg("commands", shell_quote(emitted.commands.string())));
+      fmt::arg("out", shell_quote(plan.out.string())), fmt::arg("out_raw", plan.out.string()),
+      fmt::arg("commands_name", emitted.commands.filename().string()), fmt::arg("last_task", emitted.array_tasks - 1),
+      fmt::arg("minutes", minutes), fmt::arg("commands", shell_quote(emitted.commands.string())));
   report::write_file_atomically(emitted.sbatch, script);
-  fs::permissions(emitted.sbatch, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::add);
+  fs::permissions(emitted.sbatch, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
+                  fs::perm_options::add);
   return emitted;
 }
 

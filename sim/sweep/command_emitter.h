@@ -27,7 +27,8 @@ inline constexpr int64_t kMaxArrayTasks = 1000;
 // Holds the folder's lock while it writes the manifest. Throws report::OutputError, before
 // writing anything, when the commands file would be overwritten by the script (a name ending
 // in .sbatch) or would overwrite the manifest, and when the folder is in use.
-EmittedCommands emit_commands(const SweepPlan& plan, const std::filesystem::path& commands_file, const std::filesystem::path& accelsim);
+EmittedCommands emit_commands(const SweepPlan& plan, const std::filesystem::path& commands_file,
+                              const std::filesystem::path& accelsim);
 
 // `text` quoted for a POSIX shell.
 std::string shell_quote(const std::string& text);

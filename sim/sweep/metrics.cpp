@@ -15,9 +15,11 @@ const std::vector<std::string> kStatsContainers = {"total", "layers", "hardware"
 
 // Top-level keys of stats.json that are numbers themselves, collected by their name, with
 // their Pareto goal. (`accuracy` is a named metric.)
-const std::vector<std::pair<std::string, Goal>> kStatsNumbers = {
-    {"correct", Goal::Maximize}, {"golden_accuracy", Goal::Maximize}, {"golden_correct", Goal::Maximize},
-    {"images", Goal::Minimize},  {"mismatches", Goal::Minimize}};
+const std::vector<std::pair<std::string, Goal>> kStatsNumbers = {{"correct", Goal::Maximize},
+                                                                 {"golden_accuracy", Goal::Maximize},
+                                                                 {"golden_correct", Goal::Maximize},
+                                                                 {"images", Goal::Minimize},
+                                                                 {"mismatches", Goal::Minimize}};
 
 std::string first_segment(const std::string& path) { return path.substr(0, path.find_first_of(".[")); }
 
@@ -46,7 +48,8 @@ const json* find_in_stats(const json& stats, const std::string& path) {
       node = &*it;
     } else if (node->is_array()) {
       const json* found = nullptr;
-      const bool numeric = !segment.empty() && std::all_of(segment.begin(), segment.end(), [](char c) { return c >= '0' && c <= '9'; });
+      const bool numeric =
+          !segment.empty() && std::all_of(segment.begin(), segment.end(), [](char c) { return c >= '0' && c <= '9'; });
       if (numeric && segment.size() < 9 && std::stoul(segment) < node->size()) {
         found = &(*node)[std::stoul(segment)];
       } else {
@@ -87,12 +90,17 @@ const std::vector<MetricInfo>& named_metrics() {
       {"utilization", "fraction", "MACs / (cycles * rows * cols)", Goal::Maximize,
        [](Stats stats, Facts, Area) -> json { return number(stats, "total.utilization"); }, true},
       {"dram_bytes", "bytes", "DRAM bytes read and written", Goal::Minimize,
-       [](Stats stats, Facts, Area) -> json { return integer(stats, "total.dram_read_bytes") + integer(stats, "total.dram_write_bytes"); }, true},
-      {"sram_traffic_bytes", "bytes", "weight SRAM, activation SRAM and accumulator bytes read and written", Goal::Minimize,
+       [](Stats stats, Facts, Area) -> json {
+         return integer(stats, "total.dram_read_bytes") + integer(stats, "total.dram_write_bytes");
+       },
+       true},
+      {"sram_traffic_bytes", "bytes", "weight SRAM, activation SRAM and accumulator bytes read and written",
+       Goal::Minimize,
        [](Stats stats, Facts, Area) -> json {
          int64_t bytes = 0;
          for (const char* memory : {"weight_sram", "activation_sram", "accumulator"})
-           for (const char* direction : {"read", "write"}) bytes += integer(stats, std::string("total.") + memory + "_" + direction + "_bytes");
+           for (const char* direction : {"read", "write"})
+             bytes += integer(stats, std::string("total.") + memory + "_" + direction + "_bytes");
          return bytes;
        },
        true},
@@ -104,7 +112,8 @@ const std::vector<MetricInfo>& named_metrics() {
        [](Stats stats, Facts, Area) -> json { return number(stats, "total.throughput_images_per_s"); }, false},
       {"accuracy", "fraction", "top-1 accuracy of the accelerator's logits over the images", Goal::Maximize,
        [](Stats stats, Facts, Area) -> json { return number(stats, "accuracy"); }, false},
-      {"pe_count", "PEs", "area proxy: rows * cols", Goal::Minimize, [](Stats, Facts facts, Area) -> json { return facts.pe_count; }, true},
+      {"pe_count", "PEs", "area proxy: rows * cols", Goal::Minimize,
+       [](Stats, Facts facts, Area) -> json { return facts.pe_count; }, true},
       {"sram_capacity_bytes", "bytes", "area proxy: weight + activation SRAM + accumulator capacity", Goal::Minimize,
        [](Stats, Facts facts, Area) -> json { return facts.sram_capacity_bytes; }, true},
       {"area_mm2", "mm^2", "area model: PEs, SRAM bits and requantization lanes (docs/sweeps.md)", Goal::Minimize,
@@ -126,12 +135,14 @@ std::optional<MetricInfo> find_metric(const std::string& name) {
   for (const auto& [key, goal] : kStatsNumbers)
     if (name == key) return MetricInfo{name, "", "stats.json value", goal, {}, false};
   const std::string root = first_segment(name);
-  if (name.size() > root.size() && std::find(kStatsContainers.begin(), kStatsContainers.end(), root) != kStatsContainers.end())
+  if (name.size() > root.size() &&
+      std::find(kStatsContainers.begin(), kStatsContainers.end(), root) != kStatsContainers.end())
     return MetricInfo{name, "", "stats.json value", Goal::Minimize, {}, false};
   return std::nullopt;
 }
 
-json extract_metrics(const std::vector<std::string>& metrics, const json& stats, const HardwareFacts& facts, const AreaModel& area) {
+json extract_metrics(const std::vector<std::string>& metrics, const json& stats, const HardwareFacts& facts,
+                     const AreaModel& area) {
   json values = json::object();
   for (const auto& name : metrics) {
     const auto& named = named_metrics();

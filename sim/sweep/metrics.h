@@ -42,7 +42,7 @@ class MetricError : public std::runtime_error {
 };
 
 // The values of `metrics` for one simulated point, as a JSON object {name: number}.
-nlohmann::json extract_metrics(const std::vector<std::string>& metrics, const nlohmann::json& stats, const HardwareFacts& facts,
-                               const AreaModel& area);
+nlohmann::json extract_metrics(const std::vector<std::string>& metrics, const nlohmann::json& stats,
+                               const HardwareFacts& facts, const AreaModel& area);
 
 }  // namespace accelsim::sweep

@@ -24,7 +24,8 @@ std::vector<bool> pareto_front(const std::vector<ObjectiveValues>& points, const
   if (goals.empty()) return front;
   for (std::size_t i = 0; i < points.size(); ++i) {
     if (!points[i]) continue;
-    if (points[i]->size() != goals.size()) throw std::invalid_argument("pareto_front: a point has the wrong number of objectives");
+    if (points[i]->size() != goals.size())
+      throw std::invalid_argument("pareto_front: a point has the wrong number of objectives");
     bool dominated = false;
     for (std::size_t j = 0; j < points.size() && !dominated; ++j)
       dominated = j != i && points[j] && dominates(*points[j], *points[i], goals);

@@ -72,7 +72,9 @@ struct Scale {
   double position(double v) const { return ((log ? std::log10(v) : v) - low) / (high - low); }
 
   // The spacing of the linear ticks, or the size of a log tick's leading digit.
-  double step_at(double tick) const { return log ? std::pow(10.0, std::floor(std::log10(tick) + 1e-9)) : linear_step(); }
+  double step_at(double tick) const {
+    return log ? std::pow(10.0, std::floor(std::log10(tick) + 1e-9)) : linear_step();
+  }
 
   double linear_step() const {
     const double raw = (high - low) / 5;
@@ -94,7 +96,8 @@ struct Scale {
       return out;
     }
     const double step = linear_step();
-    for (double v = std::ceil(low / step) * step; v <= high + step * 1e-9; v += step) out.push_back(std::fabs(v) < step * 1e-9 ? 0.0 : v);
+    for (double v = std::ceil(low / step) * step; v <= high + step * 1e-9; v += step)
+      out.push_back(std::fabs(v) < step * 1e-9 ? 0.0 : v);
     return out;
   }
 };
@@ -116,7 +119,8 @@ struct PlotPoint {
 // Up to this many points, each is labelled with its settings.
 constexpr std::size_t kMaxLabelledPoints = 12;
 
-std::string panel(const std::vector<PlotPoint>& points, std::size_t x, std::size_t y, const std::vector<std::string>& objectives, double left, double top) {
+std::string panel(const std::vector<PlotPoint>& points, std::size_t x, std::size_t y,
+                  const std::vector<std::string>& objectives, double left, double top) {
   std::vector<double> xs, ys;
   for (const auto& p : points) {
     xs.push_back(p.values[x]);
@@ -128,32 +132,41 @@ std::string panel(const std::vector<PlotPoint>& points, std::size_t x, std::size
   auto px = [&](double v) { return x0 + sx.position(v) * plot_w; };
   auto py = [&](double v) { return y0 + (1 - sy.position(v)) * plot_h; };
 
-  std::string svg = fmt::format("<g>\n<rect x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\" fill=\"#fbfbfc\" stroke=\"#555\"/>\n", x0, y0, plot_w, plot_h);
+  std::string svg = fmt::format(
+      "<g>\n<rect x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\" fill=\"#fbfbfc\" stroke=\"#555\"/>\n",
+      x0, y0, plot_w, plot_h);
   for (double t : sx.ticks()) {
     const double p = px(t);
-    svg += fmt::format("<line x1=\"{0:.2f}\" y1=\"{1:.2f}\" x2=\"{0:.2f}\" y2=\"{2:.2f}\" stroke=\"#e3e5e8\"/>", p, y0, y0 + plot_h);
-    svg += fmt::format("<text x=\"{:.2f}\" y=\"{:.2f}\" text-anchor=\"middle\">{}</text>\n", p, y0 + plot_h + 15, tick_label(t, sx.step_at(t)));
+    svg += fmt::format("<line x1=\"{0:.2f}\" y1=\"{1:.2f}\" x2=\"{0:.2f}\" y2=\"{2:.2f}\" stroke=\"#e3e5e8\"/>", p, y0,
+                       y0 + plot_h);
+    svg += fmt::format("<text x=\"{:.2f}\" y=\"{:.2f}\" text-anchor=\"middle\">{}</text>\n", p, y0 + plot_h + 15,
+                       tick_label(t, sx.step_at(t)));
   }
   for (double t : sy.ticks()) {
     const double p = py(t);
-    svg += fmt::format("<line x1=\"{0:.2f}\" y1=\"{1:.2f}\" x2=\"{2:.2f}\" y2=\"{1:.2f}\" stroke=\"#e3e5e8\"/>", x0, p, x0 + plot_w);
-    svg += fmt::format("<text x=\"{:.2f}\" y=\"{:.2f}\" text-anchor=\"end\">{}</text>\n", x0 - 5, p + 4, tick_label(t, sy.step_at(t)));
+    svg += fmt::format("<line x1=\"{0:.2f}\" y1=\"{1:.2f}\" x2=\"{2:.2f}\" y2=\"{1:.2f}\" stroke=\"#e3e5e8\"/>", x0, p,
+                       x0 + plot_w);
+    svg += fmt::format("<text x=\"{:.2f}\" y=\"{:.2f}\" text-anchor=\"end\">{}</text>\n", x0 - 5, p + 4,
+                       tick_label(t, sy.step_at(t)));
   }
-  svg += fmt::format("<text x=\"{:.2f}\" y=\"{:.2f}\" text-anchor=\"middle\" class=\"axis\">{}{}</text>\n", x0 + plot_w / 2, top + kPanelHeight - 14,
-                     escape(axis_title(objectives[x])), sx.log ? ", log" : "");
-  svg += fmt::format("<text transform=\"translate({:.2f},{:.2f}) rotate(-90)\" text-anchor=\"middle\" class=\"axis\">{}{}</text>\n", left + 16,
-                     y0 + plot_h / 2, escape(axis_title(objectives[y])), sy.log ? ", log" : "");
+  svg +=
+      fmt::format("<text x=\"{:.2f}\" y=\"{:.2f}\" text-anchor=\"middle\" class=\"axis\">{}{}</text>\n",
+                  x0 + plot_w / 2, top + kPanelHeight - 14, escape(axis_title(objectives[x])), sx.log ? ", log" : "");
+  svg += fmt::format(
+      "<text transform=\"translate({:.2f},{:.2f}) rotate(-90)\" text-anchor=\"middle\" class=\"axis\">{}{}</text>\n",
+      left + 16, y0 + plot_h / 2, escape(axis_title(objectives[y])), sy.log ? ", log" : "");
   for (bool front : {false, true})
     for (const auto& p : points) {
       if (p.front != front) continue;
-      svg += fmt::format("<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{}\" fill=\"{}\"{}><title>{}</title></circle>\n", px(p.values[x]), py(p.values[y]),
-                         front ? 4.5 : 3, front ? kFrontColor : kOtherColor, front ? " stroke=\"#222\" stroke-width=\"0.6\"" : " fill-opacity=\"0.65\"",
-                         escape(p.tooltip));
+      svg += fmt::format("<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{}\" fill=\"{}\"{}><title>{}</title></circle>\n",
+                         px(p.values[x]), py(p.values[y]), front ? 4.5 : 3, front ? kFrontColor : kOtherColor,
+                         front ? " stroke=\"#222\" stroke-width=\"0.6\"" : " fill-opacity=\"0.65\"", escape(p.tooltip));
       if (points.size() <= kMaxLabelledPoints) {
         const bool right_side = sx.position(p.values[x]) > 0.7;  // label to the left, inside the panel
-        svg += fmt::format("<text x=\"{:.2f}\" y=\"{:.2f}\" font-size=\"10\" fill=\"{}\" text-anchor=\"{}\">{}</text>\n",
-                           px(p.values[x]) + (right_side ? -6 : 6), py(p.values[y]) - 5, front ? "#8b1a1a" : "#555", right_side ? "end" : "start",
-                           escape(p.label));
+        svg +=
+            fmt::format("<text x=\"{:.2f}\" y=\"{:.2f}\" font-size=\"10\" fill=\"{}\" text-anchor=\"{}\">{}</text>\n",
+                        px(p.values[x]) + (right_side ? -6 : 6), py(p.values[y]) - 5, front ? "#8b1a1a" : "#555",
+                        right_side ? "end" : "start", escape(p.label));
       }
     }
   return svg + "</g>\n";
@@ -162,7 +175,9 @@ std::string panel(const std::vector<PlotPoint>& points, std::size_t x, std::size
 }  // namespace
 
 std::string pareto_svg(const ResultsTable& table) {
-  std::vector<std::string> objectives(table.pareto.begin(), table.pareto.begin() + static_cast<std::ptrdiff_t>(std::min(table.pareto.size(), kMaxObjectives)));
+  std::vector<std::string> objectives(
+      table.pareto.begin(),
+      table.pareto.begin() + static_cast<std::ptrdiff_t>(std::min(table.pareto.size(), kMaxObjectives)));
   std::vector<PlotPoint> points;
   int64_t on_front = 0;
   for (const auto& row : table.rows) {
@@ -204,12 +219,14 @@ std::string pareto_svg(const ResultsTable& table) {
   svg += fmt::format("<text x=\"12\" y=\"22\" class=\"title\">{}: Pareto front over {}</text>\n", escape(table.name),
                      objective_list.empty() ? std::string("(no objectives)") : escape(objective_list));
   svg += fmt::format(
-      "<text x=\"12\" y=\"42\">{} points, {} ok, {} on the front (red; non-dominated over all objectives, so a 2-D view may show one behind "
+      "<text x=\"12\" y=\"42\">{} points, {} ok, {} on the front (red; non-dominated over all objectives, so a 2-D "
+      "view may show one behind "
       "another). Hover a point for its settings.</text>\n",
       table.rows.size(), table.ok(), on_front);
   if (pairs.empty() || points.empty()) {
-    svg += fmt::format("<text x=\"12\" y=\"{:.0f}\">{}</text>\n", kHeader + 30,
-                       pairs.empty() ? "No Pareto objectives (pareto: needs two or more metrics)." : "No successful points to plot.");
+    svg += fmt::format(
+        "<text x=\"12\" y=\"{:.0f}\">{}</text>\n", kHeader + 30,
+        pairs.empty() ? "No Pareto objectives (pareto: needs two or more metrics)." : "No successful points to plot.");
   }
   for (std::size_t k = 0; k < pairs.size() && !points.empty(); ++k) {
     const double left = static_cast<double>(static_cast<int>(k) % columns) * kPanelWidth;

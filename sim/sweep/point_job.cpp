@@ -27,7 +27,9 @@ json settings_json(const std::vector<ColumnSetting>& settings) {
 
 std::vector<ColumnSetting> settings_from(const json& list) {
   std::vector<ColumnSetting> settings;
-  for (const auto& s : list) settings.push_back({s.at("column").get<std::string>(), s.at("value").get<std::string>(), s.at("label").get<std::string>()});
+  for (const auto& s : list)
+    settings.push_back(
+        {s.at("column").get<std::string>(), s.at("value").get<std::string>(), s.at("label").get<std::string>()});
   return settings;
 }
 
@@ -113,7 +115,8 @@ PointJob PointJob::from_json(const json& j) {
     job.area = area_from(j.at("area_model"));
     job.result_file = j.at("result").get<std::string>();
     job.output_dir = j.at("output").get<std::string>();
-    if (job.index < 0 || job.images < 1 || job.timeout_seconds <= 0 || job.result_file.empty() || job.output_dir.empty())
+    if (job.index < 0 || job.images < 1 || job.timeout_seconds <= 0 || job.result_file.empty() ||
+        job.output_dir.empty())
       throw std::invalid_argument("out-of-range index, images, timeout_seconds or an empty path");
     return job;
   } catch (const json::exception& e) {
@@ -123,18 +126,25 @@ PointJob PointJob::from_json(const json& j) {
 
 const char* name_of(PointStatus status) {
   switch (status) {
-    case PointStatus::Ok: return "ok";
-    case PointStatus::Mismatch: return "mismatch";
-    case PointStatus::Invalid: return "invalid";
-    case PointStatus::Failed: return "failed";
-    case PointStatus::Crashed: return "crashed";
-    case PointStatus::Timeout: return "timeout";
+    case PointStatus::Ok:
+      return "ok";
+    case PointStatus::Mismatch:
+      return "mismatch";
+    case PointStatus::Invalid:
+      return "invalid";
+    case PointStatus::Failed:
+      return "failed";
+    case PointStatus::Crashed:
+      return "crashed";
+    case PointStatus::Timeout:
+      return "timeout";
   }
   return "failed";
 }
 
 std::optional<PointStatus> parse_status(const std::string& name) {
-  for (PointStatus status : {PointStatus::Ok, PointStatus::Mismatch, PointStatus::Invalid, PointStatus::Failed, PointStatus::Crashed, PointStatus::Timeout})
+  for (PointStatus status : {PointStatus::Ok, PointStatus::Mismatch, PointStatus::Invalid, PointStatus::Failed,
+                             PointStatus::Crashed, PointStatus::Timeout})
     if (name == name_of(status)) return status;
   return std::nullopt;
 }
@@ -152,8 +162,8 @@ json PointResult::to_json() const {
 }
 
 std::vector<std::string> simulator_command(const PointJob& job, const fs::path& simulator) {
-  std::vector<std::string> command = {simulator.string(), "--config", job.config.string(), "--images", std::to_string(job.images),
-                                      "--out", job.output_dir.string(), "--quiet"};
+  std::vector<std::string> command = {simulator.string(),         "--config", job.config.string(),     "--images",
+                                      std::to_string(job.images), "--out",    job.output_dir.string(), "--quiet"};
   for (const auto& assignment : job.overrides) {
     command.push_back("--set");
     command.push_back(assignment);
@@ -168,10 +178,13 @@ void prepare_point(const PointJob& job) {
   fs::remove(job.output_dir / "stats.json", ignored);
 }
 
-bool is_point_result(const ChildOutcome& outcome) { return outcome.end != ChildEnd::SpawnFailed && outcome.end != ChildEnd::Interrupted; }
+bool is_point_result(const ChildOutcome& outcome) {
+  return outcome.end != ChildEnd::SpawnFailed && outcome.end != ChildEnd::Interrupted;
+}
 
 PointResult finish_point(const PointJob& job, const ChildOutcome& outcome) {
-  if (!is_point_result(outcome)) throw std::logic_error("finish_point: a simulator that was not started or was stopped has no result");
+  if (!is_point_result(outcome))
+    throw std::logic_error("finish_point: a simulator that was not started or was stopped has no result");
   PointResult result;
   result.index = job.index;
   result.fingerprint = job.fingerprint;
@@ -184,7 +197,8 @@ PointResult finish_point(const PointJob& job, const ChildOutcome& outcome) {
       return result;
     case ChildEnd::Signaled:
       result.status = PointStatus::Crashed;
-      result.error = fmt::format("killed by signal {} ({})", outcome.signal, strsignal(outcome.signal)) + (message.empty() ? "" : ": " + message);
+      result.error = fmt::format("killed by signal {} ({})", outcome.signal, strsignal(outcome.signal)) +
+                     (message.empty() ? "" : ": " + message);
       return result;
     case ChildEnd::Exited:
       break;
@@ -264,7 +278,10 @@ PointRun run_point(const PointJob& job, const fs::path& simulator) {
   ProcessPool pool(1, watch);
   std::optional<PointResult> result;
   pool.run(
-      1, [&](std::size_t) { return ChildCommand{simulator_command(job, simulator), job.timeout_seconds}; },
+      1,
+      [&](std::size_t) {
+        return ChildCommand{simulator_command(job, simulator), job.timeout_seconds};
+      },
       [&](std::size_t, const ChildOutcome& outcome) {
         if (is_point_result(outcome)) {
           result = finish_point(job, outcome);
@@ -272,7 +289,8 @@ PointRun run_point(const PointJob& job, const fs::path& simulator) {
           run.not_recorded = outcome.error_output;
         } else {
           run.stop_signal = outcome.signal;
-          run.not_recorded = fmt::format("the simulator was stopped by signal {} ({})", outcome.signal, strsignal(outcome.signal));
+          run.not_recorded =
+              fmt::format("the simulator was stopped by signal {} ({})", outcome.signal, strsignal(outcome.signal));
         }
       });
   if (result) {  // a simulator that ended on its own before a stop still has its result
@@ -281,12 +299,15 @@ PointRun run_point(const PointJob& job, const fs::path& simulator) {
   }
   if (watch.interrupted()) {
     run.stop_signal = watch.interrupt_signal();
-    if (!result) run.not_recorded = fmt::format("stopped by signal {} ({})", run.stop_signal, strsignal(run.stop_signal));
+    if (!result)
+      run.not_recorded = fmt::format("stopped by signal {} ({})", run.stop_signal, strsignal(run.stop_signal));
   }
   return run;
 }
 
-fs::path point_result_file(const fs::path& out, const std::string& fingerprint) { return out / "points" / (fingerprint + ".json"); }
+fs::path point_result_file(const fs::path& out, const std::string& fingerprint) {
+  return out / "points" / (fingerprint + ".json");
+}
 
 fs::path point_output_dir(const fs::path& out, const std::string& fingerprint) { return out / "points" / fingerprint; }
 

@@ -87,7 +87,8 @@ bool install_dev_null(int target, int flags) {
   // The runner may have died before prctl: then nothing would kill this child.
   if (getppid() != parent) _exit(127);
   setpgid(0, 0);
-  if (!install_fd(error_write_fd, STDERR_FILENO) || !install_dev_null(STDIN_FILENO, O_RDONLY) || !install_dev_null(STDOUT_FILENO, O_WRONLY))
+  if (!install_fd(error_write_fd, STDERR_FILENO) || !install_dev_null(STDIN_FILENO, O_RDONLY) ||
+      !install_dev_null(STDOUT_FILENO, O_WRONLY))
     fail_in_child(report_fd);
   // The runner's handlers and mask are not the simulator's: default dispositions (ignored
   // ones too, as posix_spawn's SETSIGDEF did), nothing blocked.
@@ -175,24 +176,30 @@ bool is_shortage(int error) { return error == EMFILE || error == ENFILE || error
 ChildOutcome spawn_failure(const ChildCommand& command, const Started& started) {
   ChildOutcome outcome;
   outcome.end = ChildEnd::SpawnFailed;
-  outcome.error_output = command.argv.empty() ? std::string("no command")
-                                              : "cannot start " + command.argv.front() + ": " + (std::strcmp(started.step, "exec") == 0 ? "" : std::string(started.step) + ": ") +
-                                                    std::strerror(started.error);
+  outcome.error_output = command.argv.empty()
+                             ? std::string("no command")
+                             : "cannot start " + command.argv.front() + ": " +
+                                   (std::strcmp(started.step, "exec") == 0 ? "" : std::string(started.step) + ": ") +
+                                   std::strerror(started.error);
   return outcome;
 }
 
 ChildOutcome outcome_of(Running& child, int status) {
   ChildOutcome outcome;
   outcome.error_output = std::move(child.error_output);
-  if (outcome.error_output.size() > ProcessPool::kErrorTail) outcome.error_output.erase(0, outcome.error_output.size() - ProcessPool::kErrorTail);
+  if (outcome.error_output.size() > ProcessPool::kErrorTail)
+    outcome.error_output.erase(0, outcome.error_output.size() - ProcessPool::kErrorTail);
   if (WIFEXITED(status)) {
     outcome.end = ChildEnd::Exited;
     outcome.exit_code = WEXITSTATUS(status);
   } else {
     outcome.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-    if (child.timed_out) outcome.end = ChildEnd::TimedOut;
-    else if (child.interrupted || is_stop_request(outcome.signal)) outcome.end = ChildEnd::Interrupted;
-    else outcome.end = ChildEnd::Signaled;
+    if (child.timed_out)
+      outcome.end = ChildEnd::TimedOut;
+    else if (child.interrupted || is_stop_request(outcome.signal))
+      outcome.end = ChildEnd::Interrupted;
+    else
+      outcome.end = ChildEnd::Signaled;
   }
   return outcome;
 }
@@ -221,7 +228,8 @@ bool ProcessPool::run(std::size_t count, const CommandFor& command_for, const On
   }
 }
 
-bool ProcessPool::run_loop(std::size_t count, const CommandFor& command_for, const OnEnd& on_end, std::vector<detail::RunningChild>& running) {
+bool ProcessPool::run_loop(std::size_t count, const CommandFor& command_for, const OnEnd& on_end,
+                           std::vector<detail::RunningChild>& running) {
   std::size_t next = 0;
   bool stopping = false, killed = false;
   Clock::time_point kill_at;
@@ -281,7 +289,8 @@ bool ProcessPool::run_loop(std::size_t count, const CommandFor& command_for, con
       child.error_fd = started.error_fd;
       child.start = Clock::now();
       if (command.timeout_seconds > 0)
-        child.deadline = child.start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(command.timeout_seconds));
+        child.deadline = child.start + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(command.timeout_seconds));
       running.push_back(std::move(child));
     }
     if (running.empty()) break;  // a deferred command is only left behind when stopping

@@ -61,7 +61,8 @@ class ProcessPool {
   static constexpr std::size_t kErrorTail = 8192;
 
  private:
-  bool run_loop(std::size_t count, const CommandFor& command_for, const OnEnd& on_end, std::vector<detail::RunningChild>& running);
+  bool run_loop(std::size_t count, const CommandFor& command_for, const OnEnd& on_end,
+                std::vector<detail::RunningChild>& running);
 
   int parallel_;
   const SignalWatch& watch_;

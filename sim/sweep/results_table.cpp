@@ -53,7 +53,8 @@ int64_t ResultsTable::not_run() const {
 ResultsTable build_results(const SweepPlan& plan, const std::map<int64_t, PointResult>& results) {
   ResultsTable table{plan.name, plan.columns, plan.metrics, plan.pareto, {}};
   std::vector<Goal> goals;
-  for (const auto& objective : plan.pareto) goals.push_back(find_metric(objective) ? find_metric(objective)->goal : Goal::Minimize);
+  for (const auto& objective : plan.pareto)
+    goals.push_back(find_metric(objective) ? find_metric(objective)->goal : Goal::Minimize);
   std::vector<ObjectiveValues> objectives;
   for (const auto& job : plan.jobs) {
     ResultRow row{job.index, job.fingerprint, job.settings, std::nullopt, false};
@@ -111,7 +112,8 @@ std::string results_json(const ResultsTable& table) {
   json points = json::array();
   for (const auto& row : table.rows) {
     json settings = json::array();
-    for (const auto& s : row.settings) settings.push_back({{"column", s.column}, {"value", s.value}, {"label", s.label}});
+    for (const auto& s : row.settings)
+      settings.push_back({{"column", s.column}, {"value", s.value}, {"label", s.label}});
     json metrics = json::object();
     for (const auto& metric : table.metrics) {
       json value = nullptr;
@@ -128,12 +130,14 @@ std::string results_json(const ResultsTable& table) {
                       {"status", row.result ? name_of(row.result->status) : "not_run"},
                       {"error", row.result ? row.result->error : ""}});
   }
-  const json document = {{"sweep", table.name},
-                         {"columns", table.columns},
-                         {"metrics", table.metrics},
-                         {"pareto_objectives", table.pareto},
-                         {"summary", {{"points", table.rows.size()}, {"ok", table.ok()}, {"failed", table.failed()}, {"not_run", table.not_run()}}},
-                         {"points", points}};
+  const json document = {
+      {"sweep", table.name},
+      {"columns", table.columns},
+      {"metrics", table.metrics},
+      {"pareto_objectives", table.pareto},
+      {"summary",
+       {{"points", table.rows.size()}, {"ok", table.ok()}, {"failed", table.failed()}, {"not_run", table.not_run()}}},
+      {"points", points}};
   return document.dump(2) + "\n";
 }
 

@@ -29,7 +29,7 @@ struct ResultsTable {
   std::vector<ResultRow> rows;
 
   int64_t ok() const;
-  int64_t failed() const;   // recorded with any status but ok
+  int64_t failed() const;  // recorded with any status but ok
   int64_t not_run() const;
 };
 

@@ -32,7 +32,8 @@ void remove_temporaries(const fs::path& folder, fs::file_time_type written_befor
   std::error_code ec;
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name.size() < 2 || name[0] != '.' || name.find(".tmp") == std::string::npos || !it->is_regular_file(ec)) continue;
+    if (name.size() < 2 || name[0] != '.' || name.find(".tmp") == std::string::npos || !it->is_regular_file(ec))
+      continue;
     std::error_code ignored;
     const fs::file_time_type written = fs::last_write_time(it->path(), ignored);
     if (!ignored && written < written_before) fs::remove(it->path(), ignored);

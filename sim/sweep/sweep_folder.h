@@ -38,6 +38,7 @@ inline constexpr std::chrono::hours kAbandonedTemporaryAge{1};
 // OUT/points/ (point results, and each point's own accelsim output) only those older than
 // kAbandonedTemporaryAge: `--run-point` commands write there without the lock and may be
 // writing now, on this host or another.
-void remove_abandoned_temporaries(const std::filesystem::path& out, const std::vector<std::filesystem::path>& point_output_dirs);
+void remove_abandoned_temporaries(const std::filesystem::path& out,
+                                  const std::vector<std::filesystem::path>& point_output_dirs);
 
 }  // namespace accelsim::sweep

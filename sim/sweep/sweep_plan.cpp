@@ -49,19 +49,22 @@ SweepPlan make_plan(const SweepSpec& spec, const fs::path& out, std::optional<in
   std::string shared = fmt::format("images={}\n", images.value_or(spec.images));
   for (const auto& metric : spec.metrics) shared += "metric=" + metric + "\n";
   const AreaModel& a = spec.area;
-  shared += fmt::format("area={} {} {} {} {} {} {}\n", a.pe_um2, a.sram_um2_per_bit, a.requant_divide_um2, a.requant_multiply_float32_um2,
-                        a.requant_multiply_float64_um2, a.requant_fixed_point_um2, a.requant_shift_um2);
+  shared += fmt::format("area={} {} {} {} {} {} {}\n", a.pe_um2, a.sram_um2_per_bit, a.requant_divide_um2,
+                        a.requant_multiply_float32_um2, a.requant_multiply_float64_um2, a.requant_fixed_point_um2,
+                        a.requant_shift_um2);
   std::map<fs::path, std::string> config_hashes;
 
   for (const DesignPoint& point : expand_points(spec)) {
     const PointConfig config = point_config(spec, point);
     auto hash = config_hashes.find(config.config);
-    if (hash == config_hashes.end()) hash = config_hashes.emplace(config.config, fingerprint_of(file_content(config.config))).first;
+    if (hash == config_hashes.end())
+      hash = config_hashes.emplace(config.config, fingerprint_of(file_content(config.config))).first;
 
     PointJob job;
     job.sweep = spec.name;
     job.index = point.index;
-    for (std::size_t c = 0; c < spec.columns.size(); ++c) job.settings.push_back({spec.columns[c].name, point.settings[c].value, point.settings[c].label});
+    for (std::size_t c = 0; c < spec.columns.size(); ++c)
+      job.settings.push_back({spec.columns[c].name, point.settings[c].value, point.settings[c].label});
     job.config = fs::absolute(config.config).lexically_normal();
     job.overrides = config.overrides;
     job.images = images.value_or(spec.images);
@@ -84,8 +87,13 @@ void write_manifest(const SweepPlan& plan) {
   json points = json::array();
   for (const auto& job : plan.jobs) {
     json settings = json::array();
-    for (const auto& s : job.settings) settings.push_back({{"column", s.column}, {"value", s.value}, {"label", s.label}});
-    points.push_back({{"index", job.index}, {"fingerprint", job.fingerprint}, {"settings", settings}, {"config", job.config.string()}, {"overrides", job.overrides}});
+    for (const auto& s : job.settings)
+      settings.push_back({{"column", s.column}, {"value", s.value}, {"label", s.label}});
+    points.push_back({{"index", job.index},
+                      {"fingerprint", job.fingerprint},
+                      {"settings", settings},
+                      {"config", job.config.string()},
+                      {"overrides", job.overrides}});
   }
   const PointJob* first = plan.jobs.empty() ? nullptr : &plan.jobs.front();
   json manifest = {{"format", kManifestFormat},
@@ -104,10 +112,14 @@ void write_manifest(const SweepPlan& plan) {
 SweepPlan read_manifest(const fs::path& out) {
   const fs::path file = manifest_file(out);
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw ManifestError(file.string() + ": not found (a sweep folder holds the sweep.json that `accelsim sweep` or --emit-commands wrote)");
+  if (!in)
+    throw ManifestError(
+        file.string() +
+        ": not found (a sweep folder holds the sweep.json that `accelsim sweep` or --emit-commands wrote)");
   try {
     const json manifest = json::parse(in);
-    if (manifest.at("format") != kManifestFormat) throw ManifestError(file.string() + ": not an accelsim sweep manifest");
+    if (manifest.at("format") != kManifestFormat)
+      throw ManifestError(file.string() + ": not an accelsim sweep manifest");
     SweepPlan plan;
     plan.name = manifest.at("name").get<std::string>();
     plan.spec_file = manifest.at("spec").get<std::string>();
@@ -133,7 +145,8 @@ SweepPlan read_manifest(const fs::path& out) {
       job_json["result"] = point_result_file(out, fingerprint).string();
       job_json["output"] = point_output_dir(out, fingerprint).string();
       plan.jobs.push_back(PointJob::from_json(job_json));
-      if (plan.jobs.back().settings.size() != plan.columns.size()) throw ManifestError(file.string() + ": a point's settings do not match the columns");
+      if (plan.jobs.back().settings.size() != plan.columns.size())
+        throw ManifestError(file.string() + ": a point's settings do not match the columns");
     }
     return plan;
   } catch (const ManifestError&) {

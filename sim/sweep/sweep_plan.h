@@ -25,7 +25,8 @@ struct SweepPlan {
 };
 
 // `images` replaces the spec's when given (`accelsim sweep --images N`).
-SweepPlan make_plan(const SweepSpec& spec, const std::filesystem::path& out, std::optional<int64_t> images = std::nullopt);
+SweepPlan make_plan(const SweepSpec& spec, const std::filesystem::path& out,
+                    std::optional<int64_t> images = std::nullopt);
 
 // A missing or malformed manifest; the message names the file.
 class ManifestError : public std::runtime_error {

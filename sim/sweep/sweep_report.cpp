@@ -19,8 +19,10 @@ std::string metric_text(const nlohmann::json& value) {
 
 std::string points_table(const ResultsTable& table) {
   using report::svg::escape;
-  std::string html = "<div style=\"overflow-x:auto\">\n<p>Every design point, in point order; Pareto points (over " + escape(fmt::format("{}", fmt::join(table.pareto, ", "))) +
-                     ") in bold. Each point's own report is in <code>points/ID/report.html</code>.</p>\n<table>\n<tr><th>#</th>";
+  std::string html =
+      "<div style=\"overflow-x:auto\">\n<p>Every design point, in point order; Pareto points (over " +
+      escape(fmt::format("{}", fmt::join(table.pareto, ", "))) +
+      ") in bold. Each point's own report is in <code>points/ID/report.html</code>.</p>\n<table>\n<tr><th>#</th>";
   for (const auto& column : table.columns) html += "<th>" + escape(column) + "</th>";
   for (const auto& metric : table.metrics) html += "<th>" + escape(metric) + "</th>";
   html += "<th>bit-exact</th><th>Pareto</th><th>status</th></tr>\n";
@@ -34,7 +36,8 @@ std::string points_table(const ResultsTable& table) {
       html += "<td>" + escape(text) + "</td>";
     }
     const std::string exact = row.result && row.result->bit_exact ? (*row.result->bit_exact ? "yes" : "NO") : "";
-    const std::string status = row.result ? (row.result->status == PointStatus::Ok ? "ok" : row.result->error) : "not run";
+    const std::string status =
+        row.result ? (row.result->status == PointStatus::Ok ? "ok" : row.result->error) : "not run";
     html += "<td>" + exact + "</td><td>" + (row.pareto ? "yes" : "") + "</td><td>" + escape(status) + "</td></tr>\n";
   }
   return html + "</table>\n</div>\n";
@@ -45,7 +48,8 @@ std::string points_table(const ResultsTable& table) {
 std::string sweep_report_html(const ResultsTable& table, const std::string& pareto_plot) {
   report::ReportInputs inputs;
   inputs.title = "accelsim sweep: " + table.name;
-  inputs.subtitle = fmt::format("{} points: {} ok, {} failed, {} not run", table.rows.size(), table.ok(), table.failed(), table.not_run());
+  inputs.subtitle = fmt::format("{} points: {} ok, {} failed, {} not run", table.rows.size(), table.ok(),
+                                table.failed(), table.not_run());
   inputs.sections.push_back({"pareto", "Pareto front", pareto_plot});
   inputs.sections.push_back({"points", "Design points", points_table(table)});
   return report::render_report(inputs);

@@ -31,7 +31,9 @@ SweepOutcome run_sweep(const SweepPlan& plan, const RunnerOptions& options) {
   std::vector<const PointJob*> pending;
   for (const auto& job : plan.jobs) {
     const auto recorded = results.find(job.index);
-    if (recorded == results.end() || options.fresh || (options.retry_failed && recorded->second.status != PointStatus::Ok)) pending.push_back(&job);
+    if (recorded == results.end() || options.fresh ||
+        (options.retry_failed && recorded->second.status != PointStatus::Ok))
+      pending.push_back(&job);
   }
 
   SweepOutcome outcome;
@@ -59,8 +61,9 @@ SweepOutcome run_sweep(const SweepPlan& plan, const RunnerOptions& options) {
           outcome.unrecorded.push_back({job.index, child.error_output});
           ++failed_now;
         } else if (!watch.interrupted()) {
-          outcome.unrecorded.push_back({job.index, fmt::format("its simulator was stopped by signal {} ({}) from outside this sweep", child.signal,
-                                                               strsignal(child.signal))});
+          outcome.unrecorded.push_back(
+              {job.index, fmt::format("its simulator was stopped by signal {} ({}) from outside this sweep",
+                                      child.signal, strsignal(child.signal))});
           ++failed_now;
         } else {
           return;  // stopped with this run: the next run does it
@@ -84,11 +87,13 @@ SweepOutcome run_sweep(const SweepPlan& plan, const RunnerOptions& options) {
   getrusage(RUSAGE_SELF, &usage);
   const double runner_cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                             static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
-  report::write_file_atomically(plan.out / "host.json",
-                                fmt::format("{{\n  \"wall_seconds\": {:.6f},\n  \"points_run\": {},\n  \"points_reused\": {},\n  \"jobs\": {},\n"
-                                            "  \"points_per_second\": {:.3f},\n  \"runner_cpu_seconds\": {:.6f}\n}}\n",
-                                            outcome.wall_seconds, outcome.ran, outcome.reused, options.jobs,
-                                            outcome.wall_seconds > 0 ? static_cast<double>(outcome.ran) / outcome.wall_seconds : 0.0, runner_cpu));
+  report::write_file_atomically(
+      plan.out / "host.json",
+      fmt::format("{{\n  \"wall_seconds\": {:.6f},\n  \"points_run\": {},\n  \"points_reused\": {},\n  \"jobs\": {},\n"
+                  "  \"points_per_second\": {:.3f},\n  \"runner_cpu_seconds\": {:.6f}\n}}\n",
+                  outcome.wall_seconds, outcome.ran, outcome.reused, options.jobs,
+                  outcome.wall_seconds > 0 ? static_cast<double>(outcome.ran) / outcome.wall_seconds : 0.0,
+                  runner_cpu));
   return outcome;
 }
 

@@ -12,10 +12,10 @@
 namespace accelsim::sweep {
 
 struct RunnerOptions {
-  int jobs = 1;                       // points simulated at once
-  std::filesystem::path simulator;    // the accelsim binary each point runs
-  bool retry_failed = false;          // run again the recorded points whose status is not ok
-  bool fresh = false;                 // run every point again, whatever is recorded
+  int jobs = 1;                     // points simulated at once
+  std::filesystem::path simulator;  // the accelsim binary each point runs
+  bool retry_failed = false;        // run again the recorded points whose status is not ok
+  bool fresh = false;               // run every point again, whatever is recorded
   // Called after each point this run finishes: points done and failed of `total` to run.
   std::function<void(int64_t done, int64_t failed, int64_t total)> on_progress;
 };

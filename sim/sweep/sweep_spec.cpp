@@ -27,15 +27,16 @@ struct WrittenSetting {
 
 struct WrittenColumn {
   Column column;
-  std::string path;                    // of the axis, or of the key in the first point
-  std::string name_path;               // where the column's name comes from: name:, or its key
+  std::string path;       // of the axis, or of the key in the first point
+  std::string name_path;  // where the column's name comes from: name:, or its key
   YAML::Node name_node;
   std::vector<std::string> key_paths;  // where each key was written
   std::vector<YAML::Node> key_nodes;
   std::vector<WrittenSetting> values;  // grid only
 };
 
-[[noreturn]] void fail_at(const ConfigTree& tree, const std::string& path, const YAML::Node& node, const std::string& message) {
+[[noreturn]] void fail_at(const ConfigTree& tree, const std::string& path, const YAML::Node& node,
+                          const std::string& message) {
   throw ConfigurationError(tree.locate(path, node), path, message);
 }
 
@@ -45,7 +46,9 @@ std::string value_text(const ConfigTree& tree, const std::string& path, const YA
   if (node.IsSequence()) {
     std::string text = "[";
     for (std::size_t i = 0; i < node.size(); ++i) {
-      if (!node[i].IsScalar()) fail_at(tree, config::join_index(path, i), node[i], "expected a plain value inside a list value, got " + config::node_text(node[i]));
+      if (!node[i].IsScalar())
+        fail_at(tree, config::join_index(path, i), node[i],
+                "expected a plain value inside a list value, got " + config::node_text(node[i]));
       text += (i ? ", " : "") + node[i].Scalar();
     }
     return text + "]";
@@ -60,12 +63,15 @@ std::vector<WrittenSetting> range_values(const ConfigTree& tree, const YAML::Nod
   const int64_t from = range.param<int64_t>("from").desc("first value").required();
   const int64_t to = range.param<int64_t>("to").desc("last value (inclusive)").required();
   const std::optional<int64_t> step = range.param<int64_t>("step").desc("increment").min(1).optional();
-  const bool doubling = range.param<bool>("powers_of_two").desc("from, 2*from, 4*from, ... up to to").default_val(false);
+  const bool doubling =
+      range.param<bool>("powers_of_two").desc("from, 2*from, 4*from, ... up to to").default_val(false);
   range.finish();
   if (step && doubling) range.fail("step", "give either step: N or powers_of_two: true, not both");
   if (!step && !doubling) range.fail("", "expected step: N (an integer >= 1) or powers_of_two: true");
-  if (from > to) range.fail("to", "the range is empty: from " + std::to_string(from) + " is greater than to " + std::to_string(to));
-  if (doubling && !is_power_of_two(from)) range.fail("from", "powers_of_two: true needs from to be a power of two >= 1, got " + std::to_string(from));
+  if (from > to)
+    range.fail("to", "the range is empty: from " + std::to_string(from) + " is greater than to " + std::to_string(to));
+  if (doubling && !is_power_of_two(from))
+    range.fail("from", "powers_of_two: true needs from to be a power of two >= 1, got " + std::to_string(from));
   if (step && (to - from) / *step + 1 > kMaxPoints)
     range.fail("step", "the range has more than " + std::to_string(kMaxPoints) + " values");
 
@@ -97,11 +103,14 @@ WrittenColumn parse_axis(const ConfigTree& tree, Section axis) {
     written.column.keys.push_back(written.key_nodes.back().Scalar());
   } else {
     const YAML::Node keys = axis.take("keys");
-    if (!keys.IsSequence() || keys.size() == 0) axis.fail("keys", "expected a non-empty list of dotted config keys, got " + config::node_text(keys));
+    if (!keys.IsSequence() || keys.size() == 0)
+      axis.fail("keys", "expected a non-empty list of dotted config keys, got " + config::node_text(keys));
     for (std::size_t i = 0; i < keys.size(); ++i) {
-      if (!keys[i].IsScalar()) fail_at(tree, config::join_index(axis.key_path("keys"), i), keys[i], "expected a dotted config key");
+      if (!keys[i].IsScalar())
+        fail_at(tree, config::join_index(axis.key_path("keys"), i), keys[i], "expected a dotted config key");
       if (keys[i].Scalar() == kBaseConfigKey)
-        fail_at(tree, config::join_index(axis.key_path("keys"), i), keys[i], "base cannot be set together with other keys; give it an axis of its own");
+        fail_at(tree, config::join_index(axis.key_path("keys"), i), keys[i],
+                "base cannot be set together with other keys; give it an axis of its own");
       written.column.keys.push_back(keys[i].Scalar());
       written.key_nodes.push_back(keys[i]);
       written.key_paths.push_back(config::join_index(axis.key_path("keys"), i));
@@ -123,11 +132,13 @@ WrittenColumn parse_axis(const ConfigTree& tree, Section axis) {
   if (written.column.name.empty()) axis.fail("name", "expected a non-empty column name");
 
   const bool has_values = axis.has("values"), has_range = axis.has("range");
-  if (!has_values && !has_range) axis.fail("", "missing values: (a list) or range: (from, to, and step or powers_of_two)");
+  if (!has_values && !has_range)
+    axis.fail("", "missing values: (a list) or range: (from, to, and step or powers_of_two)");
   if (has_values && has_range) axis.fail("range", "give values: or range:, not both");
   if (has_values) {
     const YAML::Node values = axis.take("values");
-    if (!values.IsSequence() || values.size() == 0) axis.fail("values", "expected a non-empty list of values, got " + config::node_text(values));
+    if (!values.IsSequence() || values.size() == 0)
+      axis.fail("values", "expected a non-empty list of values, got " + config::node_text(values));
     for (std::size_t i = 0; i < values.size(); ++i) {
       const std::string path = config::join_index(axis.key_path("values"), i);
       if (values[i].IsNull()) fail_at(tree, path, values[i], "expected a value, got nothing");
@@ -144,8 +155,9 @@ WrittenColumn parse_axis(const ConfigTree& tree, Section axis) {
 
   if (const YAML::Node labels = axis.take("labels")) {
     if (!labels.IsSequence() || labels.size() != written.values.size())
-      axis.fail("labels", "expected a list of " + std::to_string(written.values.size()) + " labels, one per value, got " +
-                              (labels.IsSequence() ? std::to_string(labels.size()) + " labels" : config::node_text(labels)));
+      axis.fail("labels",
+                "expected a list of " + std::to_string(written.values.size()) + " labels, one per value, got " +
+                    (labels.IsSequence() ? std::to_string(labels.size()) + " labels" : config::node_text(labels)));
     for (std::size_t i = 0; i < labels.size(); ++i) {
       if (!labels[i].IsScalar() || labels[i].Scalar().empty())
         fail_at(tree, config::join_index(axis.key_path("labels"), i), labels[i], "expected a non-empty label");
@@ -157,18 +169,24 @@ WrittenColumn parse_axis(const ConfigTree& tree, Section axis) {
   std::map<std::string, std::string> seen;  // value -> path
   for (const auto& value : written.values) {
     const auto [it, inserted] = seen.emplace(value.setting.value, value.path);
-    if (!inserted) fail_at(tree, value.path, value.node, "duplicate value '" + value.setting.value + "' (also at " + it->second + ")");
+    if (!inserted)
+      fail_at(tree, value.path, value.node,
+              "duplicate value '" + value.setting.value + "' (also at " + it->second + ")");
   }
   return written;
 }
 
-std::vector<WrittenColumn> parse_points(const ConfigTree& tree, const YAML::Node& points, std::vector<std::vector<WrittenSetting>>& rows) {
-  if (!points.IsSequence() || points.size() == 0) fail_at(tree, "points", points, "expected a non-empty list of points (maps of key: value)");
+std::vector<WrittenColumn> parse_points(const ConfigTree& tree, const YAML::Node& points,
+                                        std::vector<std::vector<WrittenSetting>>& rows) {
+  if (!points.IsSequence() || points.size() == 0)
+    fail_at(tree, "points", points, "expected a non-empty list of points (maps of key: value)");
   std::vector<WrittenColumn> columns;
   for (std::size_t p = 0; p < points.size(); ++p) {
     const std::string point_path = config::join_index("points", p);
     const YAML::Node point = points[p];
-    if (!point.IsMap() || point.size() == 0) fail_at(tree, point_path, point, "expected a map of dotted config keys to values, got " + config::node_text(point));
+    if (!point.IsMap() || point.size() == 0)
+      fail_at(tree, point_path, point,
+              "expected a map of dotted config keys to values, got " + config::node_text(point));
     if (p == 0) {
       for (const auto& entry : point) {
         WrittenColumn column;
@@ -185,7 +203,8 @@ std::vector<WrittenColumn> parse_points(const ConfigTree& tree, const YAML::Node
     for (const auto& column : columns) {
       const std::string key = column.column.keys.front();
       const YAML::Node value = point[key];
-      if (!value) fail_at(tree, point_path, point, "missing key '" + key + "': every point must set the keys of the first point");
+      if (!value)
+        fail_at(tree, point_path, point, "missing key '" + key + "': every point must set the keys of the first point");
       const std::string path = config::join_key(point_path, key);
       if (value.IsNull()) fail_at(tree, path, value, "expected a value, got nothing");
       const std::string text = value_text(tree, path, value);
@@ -193,12 +212,15 @@ std::vector<WrittenColumn> parse_points(const ConfigTree& tree, const YAML::Node
     }
     for (const auto& entry : point) {
       const std::string key = entry.first.Scalar();
-      if (std::none_of(columns.begin(), columns.end(), [&](const WrittenColumn& c) { return c.column.keys.front() == key; }))
-        fail_at(tree, config::join_key(point_path, key), entry.first, "key not set by the first point: every point must set the same keys");
+      if (std::none_of(columns.begin(), columns.end(),
+                       [&](const WrittenColumn& c) { return c.column.keys.front() == key; }))
+        fail_at(tree, config::join_key(point_path, key), entry.first,
+                "key not set by the first point: every point must set the same keys");
     }
     for (std::size_t earlier = 0; earlier < rows.size(); ++earlier) {
       bool same = true;
-      for (std::size_t c = 0; c < row.size(); ++c) same = same && rows[earlier][c].setting.value == row[c].setting.value;
+      for (std::size_t c = 0; c < row.size(); ++c)
+        same = same && rows[earlier][c].setting.value == row[c].setting.value;
       if (same) fail_at(tree, point_path, point, "duplicate of points[" + std::to_string(earlier) + "]");
     }
     rows.push_back(row);
@@ -206,7 +228,8 @@ std::vector<WrittenColumn> parse_points(const ConfigTree& tree, const YAML::Node
   return columns;
 }
 
-std::vector<std::string> string_list(const ConfigTree& tree, Section& root, const std::string& key, const std::vector<std::string>& fallback) {
+std::vector<std::string> string_list(const ConfigTree& tree, Section& root, const std::string& key,
+                                     const std::vector<std::string>& fallback) {
   const YAML::Node node = root.take(key);
   if (!node) return fallback;
   if (!node.IsSequence()) root.fail(key, "expected a list of metric names, got " + config::node_text(node));
@@ -215,13 +238,15 @@ std::vector<std::string> string_list(const ConfigTree& tree, Section& root, cons
     const std::string path = config::join_index(key, i);
     if (!node[i].IsScalar()) fail_at(tree, path, node[i], "expected a metric name");
     const std::string name = node[i].Scalar();
-    if (std::find(names.begin(), names.end(), name) != names.end()) fail_at(tree, path, node[i], "'" + name + "' is listed twice");
+    if (std::find(names.begin(), names.end(), name) != names.end())
+      fail_at(tree, path, node[i], "'" + name + "' is listed twice");
     names.push_back(name);
   }
   return names;
 }
 
-void check_metrics(const ConfigTree& tree, const std::vector<std::string>& metrics, const std::vector<std::string>& pareto) {
+void check_metrics(const ConfigTree& tree, const std::vector<std::string>& metrics,
+                   const std::vector<std::string>& pareto) {
   std::vector<std::string> known;
   for (const auto& metric : named_metrics()) known.push_back(metric.name);
   for (std::size_t i = 0; i < metrics.size(); ++i) {
@@ -231,26 +256,34 @@ void check_metrics(const ConfigTree& tree, const std::vector<std::string>& metri
     if (auto hint = config::closest_match(metrics[i], known)) message += " (did you mean '" + *hint + "'?)";
     std::string list;
     for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-    fail_at(tree, config::join_index("metrics", i), node, message + "; expected one of " + list + ", or a stats.json path such as total.pe_stall_cycles");
+    fail_at(tree, config::join_index("metrics", i), node,
+            message + "; expected one of " + list + ", or a stats.json path such as total.pe_stall_cycles");
   }
   for (std::size_t i = 0; i < pareto.size(); ++i) {
     if (std::find(metrics.begin(), metrics.end(), pareto[i]) != metrics.end()) continue;
-    fail_at(tree, config::join_index("pareto", i), tree.root()["pareto"][i], "'" + pareto[i] + "' is not among the metrics collected (add it to metrics:)");
+    fail_at(tree, config::join_index("pareto", i), tree.root()["pareto"][i],
+            "'" + pareto[i] + "' is not among the metrics collected (add it to metrics:)");
   }
-  if (pareto.size() == 1) fail_at(tree, "pareto", tree.root()["pareto"], "a Pareto front needs at least two objectives (or pareto: [] for none)");
+  if (pareto.size() == 1)
+    fail_at(tree, "pareto", tree.root()["pareto"],
+            "a Pareto front needs at least two objectives (or pareto: [] for none)");
 }
 
 // results.csv has a column for each setting and each metric beside fixed ones: a column that
 // shares its name with another would make the file ambiguous.
-void check_csv_headers(const ConfigTree& tree, const std::vector<WrittenColumn>& columns, const std::vector<std::string>& metrics) {
+void check_csv_headers(const ConfigTree& tree, const std::vector<WrittenColumn>& columns,
+                       const std::vector<std::string>& metrics) {
   for (const auto& written : columns) {
     const std::string& name = written.column.name;
     std::string clash;
-    if (std::find(kFixedCsvColumns.begin(), kFixedCsvColumns.end(), name) != kFixedCsvColumns.end()) clash = "a column results.csv always has";
-    else if (std::find(metrics.begin(), metrics.end(), name) != metrics.end()) clash = "a metric collected";
+    if (std::find(kFixedCsvColumns.begin(), kFixedCsvColumns.end(), name) != kFixedCsvColumns.end())
+      clash = "a column results.csv always has";
+    else if (std::find(metrics.begin(), metrics.end(), name) != metrics.end())
+      clash = "a metric collected";
     if (!clash.empty())
       fail_at(tree, written.name_path, written.name_node,
-              "column '" + name + "' has the name of " + clash + " (results.csv would have two '" + name + "' columns); give the axis another name:");
+              "column '" + name + "' has the name of " + clash + " (results.csv would have two '" + name +
+                  "' columns); give the axis another name:");
   }
 }
 
@@ -279,20 +312,23 @@ void collect_paths(const YAML::Node& node, const std::string& path, std::vector<
   } else if (node.IsSequence()) {
     for (std::size_t i = 0; i < node.size(); ++i) {
       const YAML::Node name = node[i].IsMap() ? node[i]["name"] : YAML::Node();
-      collect_paths(node[i], name && name.IsScalar() ? path + "[" + name.Scalar() + "]" : config::join_index(path, i), paths);
+      collect_paths(node[i], name && name.IsScalar() ? path + "[" + name.Scalar() + "]" : config::join_index(path, i),
+                    paths);
     }
   }
 }
 
 // Axis keys must exist in every base config, and each value must pass the config's checks.
 void check_against_configs(const ConfigTree& tree, const SweepSpec& spec, const std::vector<WrittenColumn>& columns,
-                           const std::vector<std::vector<WrittenSetting>>& values_by_column, const YAML::Node& base_node) {
+                           const std::vector<std::vector<WrittenSetting>>& values_by_column,
+                           const YAML::Node& base_node) {
   std::vector<std::pair<fs::path, const WrittenSetting*>> bases;
   std::size_t base_column = columns.size();
   for (std::size_t c = 0; c < columns.size(); ++c)
     if (columns[c].column.selects_base_config()) base_column = c;
   if (base_column < columns.size()) {
-    for (const auto& value : values_by_column[base_column]) bases.emplace_back(spec.resolve_config(value.setting.value), &value);
+    for (const auto& value : values_by_column[base_column])
+      bases.emplace_back(spec.resolve_config(value.setting.value), &value);
   } else {
     bases.emplace_back(spec.base_config, nullptr);
   }
@@ -322,10 +358,13 @@ void check_against_configs(const ConfigTree& tree, const SweepSpec& spec, const 
           probe.apply_override(key + "=" + first.setting.value);
         } catch (const ConfigurationError& e) {
           const std::string reason = e.message();
-          if (reason.rfind("value is not valid YAML", 0) == 0) fail_at(tree, first.path, first.node, key + "=" + first.setting.value + ": " + reason);
+          if (reason.rfind("value is not valid YAML", 0) == 0)
+            fail_at(tree, first.path, first.node, key + "=" + first.setting.value + ": " + reason);
           std::string message = "'" + key + "' is not a key of " + base.string();
-          if (auto hint = config::closest_match(key, known_paths)) message += " (did you mean '" + *hint + "'?)";
-          else message += ": " + reason;
+          if (auto hint = config::closest_match(key, known_paths))
+            message += " (did you mean '" + *hint + "'?)";
+          else
+            message += ": " + reason;
           fail_at(tree, columns[c].key_paths[k], columns[c].key_nodes[k], message);
         }
       }
@@ -350,7 +389,9 @@ void check_against_configs(const ConfigTree& tree, const SweepSpec& spec, const 
         reason = e.what();
       }
       if (!reason.empty())
-        fail_at(tree, value.path, value.node, columns[c].column.keys.front() + "=" + value.setting.value + " is rejected by " + first_base.string() + ": " + reason);
+        fail_at(tree, value.path, value.node,
+                columns[c].column.keys.front() + "=" + value.setting.value + " is rejected by " + first_base.string() +
+                    ": " + reason);
     }
   }
 }
@@ -375,16 +416,24 @@ SweepSpec load_sweep_spec(const fs::path& file) {
   Section root(tree, tree.root(), "");
   SweepSpec spec;
   spec.file = file;
-  spec.name = root.param<std::string>("name").desc("sweep name, used in file and job names").default_val(file.stem().string());
-  if (spec.name.empty() || !std::all_of(spec.name.begin(), spec.name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; }))
+  spec.name =
+      root.param<std::string>("name").desc("sweep name, used in file and job names").default_val(file.stem().string());
+  if (spec.name.empty() || !std::all_of(spec.name.begin(), spec.name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+      }))
     root.fail("name", "expected letters, digits, '_', '-' or '.', got '" + spec.name + "'");
   // The default output folder is out/sweeps/NAME: `..` would be out/ itself.
-  if (spec.name == "." || spec.name == "..") root.fail("name", "'" + spec.name + "' names a folder, not a sweep; expected a name with a letter or digit");
+  if (spec.name == "." || spec.name == "..")
+    root.fail("name", "'" + spec.name + "' names a folder, not a sweep; expected a name with a letter or digit");
   spec.base_config_text = root.param<std::string>("base").desc("base config file, relative to this spec").required();
   if (spec.base_config_text.empty()) root.fail("base", "expected a config file path, got an empty string");
   spec.base_config = spec.resolve_config(spec.base_config_text);
   spec.images = root.param<int64_t>("images").desc("held-out images each point simulates").min(1).default_val(1);
-  spec.timeout_seconds = root.param<double>("timeout_seconds").desc("a point running longer is killed").unit("s").min(0.001).default_val(300);
+  spec.timeout_seconds = root.param<double>("timeout_seconds")
+                             .desc("a point running longer is killed")
+                             .unit("s")
+                             .min(0.001)
+                             .default_val(300);
 
   std::vector<WrittenColumn> columns;
   std::vector<std::vector<WrittenSetting>> values_by_column;
@@ -411,7 +460,8 @@ SweepSpec load_sweep_spec(const fs::path& file) {
       spec.axis_values.push_back(settings);
     }
     if (count > static_cast<double>(kMaxPoints))
-      root.fail("axes", "the grid has " + std::to_string(static_cast<int64_t>(count)) + " points, more than the " + std::to_string(kMaxPoints) + " a spec may have");
+      root.fail("axes", "the grid has " + std::to_string(static_cast<int64_t>(count)) + " points, more than the " +
+                            std::to_string(kMaxPoints) + " a spec may have");
   } else {
     std::vector<std::vector<WrittenSetting>> rows;
     columns = parse_points(tree, root.take("points"), rows);
@@ -430,11 +480,13 @@ SweepSpec load_sweep_spec(const fs::path& file) {
   std::map<std::string, std::string> names, keys;  // -> path
   for (const auto& written : columns) {
     if (!names.emplace(written.column.name, written.path).second)
-      fail_at(tree, written.path, written.key_nodes.front(), "column '" + written.column.name + "' appears twice (also " + names[written.column.name] + ")");
+      fail_at(tree, written.path, written.key_nodes.front(),
+              "column '" + written.column.name + "' appears twice (also " + names[written.column.name] + ")");
     for (std::size_t k = 0; k < written.column.keys.size(); ++k) {
       const std::string& key = written.column.keys[k];
       if (!keys.emplace(key, written.path).second)
-        fail_at(tree, written.key_paths[k], written.key_nodes[k], "'" + key + "' is set by two axes (also " + keys[key] + ")");
+        fail_at(tree, written.key_paths[k], written.key_nodes[k],
+                "'" + key + "' is set by two axes (also " + keys[key] + ")");
     }
     spec.columns.push_back(written.column);
   }
@@ -442,7 +494,8 @@ SweepSpec load_sweep_spec(const fs::path& file) {
   spec.metrics = string_list(tree, root, "metrics", default_metrics());
   std::vector<std::string> default_pareto;
   for (const char* objective : {"cycles", "energy_pj", "area_mm2"})
-    if (std::find(spec.metrics.begin(), spec.metrics.end(), objective) != spec.metrics.end()) default_pareto.push_back(objective);
+    if (std::find(spec.metrics.begin(), spec.metrics.end(), objective) != spec.metrics.end())
+      default_pareto.push_back(objective);
   if (default_pareto.size() < 2) default_pareto.clear();
   spec.pareto = string_list(tree, root, "pareto", default_pareto);
   check_metrics(tree, spec.metrics, spec.pareto);

@@ -11,13 +11,14 @@ namespace {
 using nlohmann::json;
 
 std::string layer_label(const std::vector<std::string>& names, int layer) {
-  return layer >= 0 && static_cast<std::size_t>(layer) < names.size() ? names[static_cast<std::size_t>(layer)] : std::to_string(layer);
+  return layer >= 0 && static_cast<std::size_t>(layer) < names.size() ? names[static_cast<std::size_t>(layer)]
+                                                                      : std::to_string(layer);
 }
 
 }  // namespace
 
-ActivityRecorder::ActivityRecorder(const TraceOptions& options, const isa::TileProgram& program, std::vector<std::string> layer_names,
-                                   VcdRecorder* vcd)
+ActivityRecorder::ActivityRecorder(const TraceOptions& options, const isa::TileProgram& program,
+                                   std::vector<std::string> layer_names, VcdRecorder* vcd)
     : options_(options), layer_names_(std::move(layer_names)), vcd_(vcd), occupancy_(program.buffers) {}
 
 ActivityRecorder::UnitActivity& ActivityRecorder::activity_of(const modules::ExecutionUnit& unit) {
@@ -83,7 +84,8 @@ void ActivityRecorder::busy_until(const modules::ExecutionUnit&, uint64_t end_cy
   if (vcd_) vcd_->active_until(end_cycle);
 }
 
-void ActivityRecorder::executed(const modules::ExecutionUnit& unit, const modules::Dispatched& d, uint64_t start_cycle, uint64_t end_cycle) {
+void ActivityRecorder::executed(const modules::ExecutionUnit& unit, const modules::Dispatched& d, uint64_t start_cycle,
+                                uint64_t end_cycle) {
   UnitActivity& activity = activity_of(unit);
   const isa::Instruction& in = *d.instruction;
   occupancy_.executed(in, end_cycle);
@@ -105,7 +107,10 @@ void ActivityRecorder::executed(const modules::ExecutionUnit& unit, const module
     waiting.category = "waiting";
     waiting.layer = in.layer;
     waiting.args = {{"for", "dependencies: operands, buffers or results of earlier instructions"},
-                    {"layer", layer}, {"image", image}, {"op", isa::name_of(in.op)}, {"instruction", d.id}};
+                    {"layer", layer},
+                    {"image", image},
+                    {"op", isa::name_of(in.op)},
+                    {"instruction", d.id}};
     activity.slices.push_back(std::move(waiting));
   }
   if (!options_.overlaps(start_cycle, end_cycle)) return;
@@ -198,8 +203,10 @@ CounterTrack ActivityRecorder::windowed(CounterTrack counter, uint64_t end_cycle
   std::vector<double> before(counter.series.size(), 0.0);
   std::vector<std::pair<uint64_t, std::vector<double>>> kept;
   for (auto& point : counter.points) {
-    if (point.first <= begin) before = point.second;
-    else if (point.first < end) kept.push_back(std::move(point));
+    if (point.first <= begin)
+      before = point.second;
+    else if (point.first < end)
+      kept.push_back(std::move(point));
   }
   counter.points.clear();
   if (begin < end) counter.points.emplace_back(begin, before);
@@ -226,7 +233,8 @@ std::unique_ptr<Timeline> ActivityRecorder::timeline(const TimelineLabel& label,
       if (unit->module == module) track.slices = std::move(unit->slices);
     for (auto& memory : memories_)
       if (memory->module == module) track.slices = std::move(memory->slices);
-    std::stable_sort(track.slices.begin(), track.slices.end(), [](const TimelineSlice& a, const TimelineSlice& b) { return a.begin < b.begin; });
+    std::stable_sort(track.slices.begin(), track.slices.end(),
+                     [](const TimelineSlice& a, const TimelineSlice& b) { return a.begin < b.begin; });
     timeline->tracks.push_back(std::move(track));
   }
 
@@ -249,11 +257,15 @@ std::unique_ptr<Timeline> ActivityRecorder::timeline(const TimelineLabel& label,
     CounterTrack bandwidth{"dram bandwidth", "GB/s", {"read", "write"}, {{0, {0.0, 0.0}}}};
     for (const auto& slice : dram->slices) {
       if (slice.end <= slice.begin) continue;
-      const double bytes_per_cycle = static_cast<double>(slice.args["bytes"].get<uint64_t>()) / static_cast<double>(slice.end - slice.begin);
+      const double bytes_per_cycle =
+          static_cast<double>(slice.args["bytes"].get<uint64_t>()) / static_cast<double>(slice.end - slice.begin);
       const double gb_per_s = bytes_per_cycle * label.clock_mhz / 1000.0;
-      std::vector<double> values = slice.category == "write" ? std::vector<double>{0.0, gb_per_s} : std::vector<double>{gb_per_s, 0.0};
-      if (bandwidth.points.back().first == slice.begin) bandwidth.points.back().second = values;
-      else bandwidth.points.emplace_back(slice.begin, values);
+      std::vector<double> values =
+          slice.category == "write" ? std::vector<double>{0.0, gb_per_s} : std::vector<double>{gb_per_s, 0.0};
+      if (bandwidth.points.back().first == slice.begin)
+        bandwidth.points.back().second = values;
+      else
+        bandwidth.points.emplace_back(slice.begin, values);
       bandwidth.points.emplace_back(slice.end, std::vector<double>{0.0, 0.0});
     }
     timeline->counters.push_back(windowed(std::move(bandwidth), end_cycle));
@@ -266,8 +278,10 @@ std::unique_ptr<Timeline> ActivityRecorder::timeline(const TimelineLabel& label,
       int64_t level = 0;
       for (const auto& [cycle, delta] : memory->outstanding) {
         level += delta;
-        if (outstanding.points.back().first == cycle) outstanding.points.back().second = {static_cast<double>(level)};
-        else outstanding.points.push_back({cycle, {static_cast<double>(level)}});
+        if (outstanding.points.back().first == cycle)
+          outstanding.points.back().second = {static_cast<double>(level)};
+        else
+          outstanding.points.push_back({cycle, {static_cast<double>(level)}});
       }
     }
     timeline->counters.push_back(windowed(std::move(outstanding), end_cycle));

@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/isa/tile_program.h"
 #include "modules/common/memory_target.h"
 #include "modules/controller/execution_unit.h"
-#include "core/isa/tile_program.h"
 #include "sim/trace/buffer_occupancy.h"
 #include "sim/trace/timeline.h"
 #include "sim/trace/trace_options.h"
@@ -31,12 +31,14 @@ struct TimelineLabel {
 // It never changes what it watches.
 class ActivityRecorder : public modules::InstructionObserver, public modules::MemoryAccessObserver {
  public:
-  ActivityRecorder(const TraceOptions& options, const isa::TileProgram& program, std::vector<std::string> layer_names, VcdRecorder* vcd);
+  ActivityRecorder(const TraceOptions& options, const isa::TileProgram& program, std::vector<std::string> layer_names,
+                   VcdRecorder* vcd);
 
   void dequeued(const modules::ExecutionUnit& unit, const modules::Dispatched& d, uint64_t cycle) override;
   void started(const modules::ExecutionUnit& unit, const modules::Dispatched& d, uint64_t start_cycle) override;
   void busy_until(const modules::ExecutionUnit& unit, uint64_t end_cycle) override;
-  void executed(const modules::ExecutionUnit& unit, const modules::Dispatched& d, uint64_t start_cycle, uint64_t end_cycle) override;
+  void executed(const modules::ExecutionUnit& unit, const modules::Dispatched& d, uint64_t start_cycle,
+                uint64_t end_cycle) override;
   void accessed(const modules::MemoryTarget& memory, const modules::MemoryAccess& access) override;
 
   // The timeline of the run that ended at `end_cycle` (call once, after the simulation).

@@ -12,7 +12,8 @@ bool reads(const isa::Instruction& instruction, isa::BufferId buffer) {
 
 }  // namespace
 
-BufferOccupancy::BufferOccupancy(std::vector<isa::Buffer> buffers) : buffers_(std::move(buffers)), states_(buffers_.size()) {}
+BufferOccupancy::BufferOccupancy(std::vector<isa::Buffer> buffers)
+    : buffers_(std::move(buffers)), states_(buffers_.size()) {}
 
 void BufferOccupancy::started(const isa::Instruction& instruction, uint64_t cycle) {
   for (isa::BufferId id : instruction.writes) {
@@ -68,8 +69,10 @@ std::map<isa::Memory, std::vector<std::pair<uint64_t, uint64_t>>> BufferOccupanc
     for (const auto& [cycle, delta] : changes) {
       if (delta == 0) continue;
       level += delta;
-      if (steps.back().first == cycle) steps.back().second = static_cast<uint64_t>(level);
-      else steps.emplace_back(cycle, static_cast<uint64_t>(level));
+      if (steps.back().first == cycle)
+        steps.back().second = static_cast<uint64_t>(level);
+      else
+        steps.emplace_back(cycle, static_cast<uint64_t>(level));
     }
   }
   return out;

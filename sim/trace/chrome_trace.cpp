@@ -32,22 +32,23 @@ std::string microseconds(uint64_t cycles, uint64_t cycle_ps) {
 
 std::string chrome_trace_json(const Timeline& timeline) {
   std::string out = "{\n\"displayTimeUnit\": \"ns\",\n";
-  const json other = {{"generator", timeline.generator},
-                      {"title", timeline.title},
-                      {"time_base", fmt::format("ts and dur are microseconds of simulated time at the accelerator's {} MHz clock: "
-                                                "1 cycle = {} ps",
-                                                timeline.clock_mhz, timeline.cycle_ps)},
-                      {"clock_mhz", timeline.clock_mhz},
-                      {"cycle_ps", timeline.cycle_ps},
-                      {"window_begin_cycle", timeline.window_begin},
-                      {"window_end_cycle", timeline.window_end},
-                      {"end_cycle", timeline.end_cycle},
-                      {"layers", timeline.layers}};
+  const json other = {
+      {"generator", timeline.generator},
+      {"title", timeline.title},
+      {"time_base", fmt::format("ts and dur are microseconds of simulated time at the accelerator's {} MHz clock: "
+                                "1 cycle = {} ps",
+                                timeline.clock_mhz, timeline.cycle_ps)},
+      {"clock_mhz", timeline.clock_mhz},
+      {"cycle_ps", timeline.cycle_ps},
+      {"window_begin_cycle", timeline.window_begin},
+      {"window_end_cycle", timeline.window_end},
+      {"end_cycle", timeline.end_cycle},
+      {"layers", timeline.layers}};
   out += "\"otherData\": " + other.dump() + ",\n\"traceEvents\": [\n";
 
   append_metadata(out, "process_name", 0,
-                  {{"name", fmt::format("{} (simulated time at {} MHz: 1 cycle = {:g} ns)", timeline.title, timeline.clock_mhz,
-                                        static_cast<double>(timeline.cycle_ps) / 1000.0)}});
+                  {{"name", fmt::format("{} (simulated time at {} MHz: 1 cycle = {:g} ns)", timeline.title,
+                                        timeline.clock_mhz, static_cast<double>(timeline.cycle_ps) / 1000.0)}});
   append_metadata(out, "process_sort_index", 0, {{"sort_index", 0}});
   for (std::size_t t = 0; t < timeline.tracks.size(); ++t) {
     const int tid = static_cast<int>(t) + 1;
@@ -61,9 +62,10 @@ std::string chrome_trace_json(const Timeline& timeline) {
       json args = slice.args;
       args["start_cycle"] = slice.begin;
       args["end_cycle"] = slice.end;
-      out += fmt::format("{{\"name\":{},\"cat\":{},\"ph\":\"X\",\"pid\":{},\"tid\":{},\"ts\":{},\"dur\":{},\"args\":{}}},\n",
-                         quoted(slice.name), quoted(slice.category), kProcessId, tid, microseconds(slice.begin, timeline.cycle_ps),
-                         microseconds(slice.end - slice.begin, timeline.cycle_ps), args.dump());
+      out += fmt::format(
+          "{{\"name\":{},\"cat\":{},\"ph\":\"X\",\"pid\":{},\"tid\":{},\"ts\":{},\"dur\":{},\"args\":{}}},\n",
+          quoted(slice.name), quoted(slice.category), kProcessId, tid, microseconds(slice.begin, timeline.cycle_ps),
+          microseconds(slice.end - slice.begin, timeline.cycle_ps), args.dump());
     }
   }
   for (const auto& counter : timeline.counters) {

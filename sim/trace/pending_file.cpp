@@ -8,12 +8,15 @@ namespace accelsim::trace {
 
 namespace fs = std::filesystem;
 
-PendingFile::PendingFile(fs::path temporary, fs::path destination) : temporary_(std::move(temporary)), destination_(std::move(destination)) {}
+PendingFile::PendingFile(fs::path temporary, fs::path destination)
+    : temporary_(std::move(temporary)), destination_(std::move(destination)) {}
 
 PendingFile::~PendingFile() { discard(); }
 
 PendingFile::PendingFile(PendingFile&& other) noexcept
-    : temporary_(std::move(other.temporary_)), destination_(std::move(other.destination_)), committed_(other.committed_) {
+    : temporary_(std::move(other.temporary_)),
+      destination_(std::move(other.destination_)),
+      committed_(other.committed_) {
   other.committed_ = true;  // the moved-from object owns nothing
 }
 

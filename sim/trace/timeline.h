@@ -28,9 +28,9 @@ struct TimelineTrack {
 // A quantity that changes in steps: each point gives one value per series, held until the
 // next point.
 struct CounterTrack {
-  std::string name;                 // "weight_sram occupancy"
-  std::string unit;                 // "bytes", "GB/s", "requests"
-  std::vector<std::string> series;  // one name per value of a point
+  std::string name;                                              // "weight_sram occupancy"
+  std::string unit;                                              // "bytes", "GB/s", "requests"
+  std::vector<std::string> series;                               // one name per value of a point
   std::vector<std::pair<uint64_t, std::vector<double>>> points;  // (cycle, values), cycles increasing
 };
 

@@ -41,8 +41,8 @@ std::string module_list() {
 }  // namespace
 
 const std::vector<std::string>& traceable_modules() {
-  static const std::vector<std::string> names = {"dma",          "pe_array",        "requant_unit", "pooling_unit",
-                                                 "weight_sram",  "activation_sram", "accumulator",  "dram"};
+  static const std::vector<std::string> names = {"dma",         "pe_array",        "requant_unit", "pooling_unit",
+                                                 "weight_sram", "activation_sram", "accumulator",  "dram"};
   return names;
 }
 
@@ -54,9 +54,13 @@ void parse_trace_formats(const std::string& text, TraceOptions& options) {
   const std::string expected = "expected vcd, timeline or vcd,timeline";
   bool vcd = false, timeline = false;
   for (const auto& item : split_list(text)) {
-    if (item == "vcd") vcd = true;
-    else if (item == "timeline") timeline = true;
-    else throw std::invalid_argument(expected + ", got '" + text + "'" + (item.empty() ? "" : " ('" + item + "' is not a trace format)"));
+    if (item == "vcd")
+      vcd = true;
+    else if (item == "timeline")
+      timeline = true;
+    else
+      throw std::invalid_argument(expected + ", got '" + text + "'" +
+                                  (item.empty() ? "" : " ('" + item + "' is not a trace format)"));
   }
   options.vcd = vcd;
   options.timeline = timeline;
@@ -66,7 +70,8 @@ void parse_trace_window(const std::string& text, TraceOptions& options) {
   const std::string expected = "expected START:END in cycles with START < END (e.g. 0:5000), got '" + text + "'";
   const auto colon = text.find(':');
   uint64_t begin = 0, end = 0;
-  if (colon == std::string::npos || !parse_cycles(text.substr(0, colon), begin) || !parse_cycles(text.substr(colon + 1), end))
+  if (colon == std::string::npos || !parse_cycles(text.substr(0, colon), begin) ||
+      !parse_cycles(text.substr(colon + 1), end))
     throw std::invalid_argument(expected);
   if (begin >= end) throw std::invalid_argument(expected);
   options.window_begin = begin;

@@ -16,12 +16,12 @@ bool is_memory_module(const std::string& module);
 
 // What to record while the simulation runs. Off by default: then no recorder exists at all.
 struct TraceOptions {
-  bool vcd = false;       // a VCD waveform (SystemC's sc_trace) into vcd_file
-  bool timeline = false;  // a Chrome trace-event timeline, kept in memory for the caller to write
-  uint64_t window_begin = 0;                                      // cycles, inclusive
-  uint64_t window_end = std::numeric_limits<uint64_t>::max();     // cycles, exclusive
-  std::set<std::string> modules;  // the modules to trace; empty: all of traceable_modules()
-  std::filesystem::path vcd_file; // where the finished VCD goes (written beside it, renamed)
+  bool vcd = false;           // a VCD waveform (SystemC's sc_trace) into vcd_file
+  bool timeline = false;      // a Chrome trace-event timeline, kept in memory for the caller to write
+  uint64_t window_begin = 0;  // cycles, inclusive
+  uint64_t window_end = std::numeric_limits<uint64_t>::max();  // cycles, exclusive
+  std::set<std::string> modules;   // the modules to trace; empty: all of traceable_modules()
+  std::filesystem::path vcd_file;  // where the finished VCD goes (written beside it, renamed)
 
   bool enabled() const { return vcd || timeline; }
   bool traces(const std::string& module) const { return modules.empty() || modules.count(module) > 0; }

@@ -32,7 +32,9 @@ class BitSignal : public TracedSignal {
  public:
   BitSignal(const std::string& name, bool initial) : signal_(name.c_str(), initial) {}
   void write(int64_t value) override { signal_.write(value != 0); }
-  void trace(sc_core::sc_trace_file* file, const std::string& name) const override { sc_core::sc_trace(file, signal_, name); }
+  void trace(sc_core::sc_trace_file* file, const std::string& name) const override {
+    sc_core::sc_trace(file, signal_, name);
+  }
 
  private:
   sc_core::sc_signal<bool> signal_;
@@ -42,7 +44,9 @@ class CountSignal : public TracedSignal {
  public:
   explicit CountSignal(const std::string& name) : signal_(name.c_str(), 0) {}
   void write(int64_t value) override { signal_.write(value < 0 ? 0 : static_cast<uint64_t>(value)); }
-  void trace(sc_core::sc_trace_file* file, const std::string& name) const override { sc_core::sc_trace(file, signal_, name); }
+  void trace(sc_core::sc_trace_file* file, const std::string& name) const override {
+    sc_core::sc_trace(file, signal_, name);
+  }
 
  private:
   sc_core::sc_signal<uint64_t> signal_;
@@ -62,7 +66,9 @@ class IdSignal : public TracedSignal {
       signal_.write(bits);
     }
   }
-  void trace(sc_core::sc_trace_file* file, const std::string& name) const override { sc_core::sc_trace(file, signal_, name); }
+  void trace(sc_core::sc_trace_file* file, const std::string& name) const override {
+    sc_core::sc_trace(file, signal_, name);
+  }
 
  private:
   static sc_dt::sc_lv<Width> none() { return sc_dt::sc_lv<Width>(sc_dt::SC_LOGIC_Z); }
@@ -81,7 +87,9 @@ VcdRecorder::VcdRecorder(sc_core::sc_module_name name, const modules::Clock& clo
       inside_window_(options.window_begin == 0),
       wake_at_(kNever) {
   // sc_trace names are hierarchical: accelerator.<module>.<signal> becomes nested scopes.
-  auto path = [](const std::string& module, const std::string& signal) { return "accelerator." + module + "." + signal; };
+  auto path = [](const std::string& module, const std::string& signal) {
+    return "accelerator." + module + "." + signal;
+  };
   std::vector<std::pair<int, std::string>> traced;
   auto bit = [&](const std::string& module, const std::string& signal) {
     traced.emplace_back(add_signal(std::make_unique<BitSignal>(module + "_" + signal, false), 0), path(module, signal));
@@ -93,7 +101,8 @@ VcdRecorder::VcdRecorder(sc_core::sc_module_name name, const modules::Clock& clo
   };
   auto id = [&](const std::string& module, const std::string& signal, auto width) {
     constexpr int kWidth = decltype(width)::value;
-    traced.emplace_back(add_signal(std::make_unique<IdSignal<kWidth>>(module + "_" + signal), -1), path(module, signal));
+    traced.emplace_back(add_signal(std::make_unique<IdSignal<kWidth>>(module + "_" + signal), -1),
+                        path(module, signal));
     return traced.back().first;
   };
   for (const auto& module : traceable_modules()) {

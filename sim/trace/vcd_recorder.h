@@ -77,7 +77,9 @@ class VcdRecorder : public sc_core::sc_module {
     int signal;         // or a window marker
     int64_t value;
     bool relative;
-    bool operator>(const Change& other) const { return cycle != other.cycle ? cycle > other.cycle : sequence > other.sequence; }
+    bool operator>(const Change& other) const {
+      return cycle != other.cycle ? cycle > other.cycle : sequence > other.sequence;
+    }
   };
 
   int add_signal(std::unique_ptr<TracedSignal> signal, int64_t initial);

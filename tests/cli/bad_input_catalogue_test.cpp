@@ -24,9 +24,12 @@ struct Workspace {
   std::string lenet() const {
     std::string yaml = read_file(source_dir() / "configs/lenet.yaml");
     const std::string configs = (source_dir() / "configs").string() + "/";
-    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-             {"- hardware/", "- " + configs + "hardware/"}, {"../data/", (source_dir() / "data").string() + "/"}, {": lenet/", ": " + configs + "lenet/"}}) {
-      for (std::size_t at = yaml.find(from); at != std::string::npos; at = yaml.find(from, at + to.size())) yaml.replace(at, from.size(), to);
+    for (const auto& [from, to] :
+         std::vector<std::pair<std::string, std::string>>{{"- hardware/", "- " + configs + "hardware/"},
+                                                          {"../data/", (source_dir() / "data").string() + "/"},
+                                                          {": lenet/", ": " + configs + "lenet/"}}) {
+      for (std::size_t at = yaml.find(from); at != std::string::npos; at = yaml.find(from, at + to.size()))
+        yaml.replace(at, from.size(), to);
     }
     return yaml;
   }
@@ -34,9 +37,13 @@ struct Workspace {
   std::string over_lenet(const std::string& text) const {
     return "include:\n  - " + (source_dir() / "configs/lenet.yaml").string() + "\n" + text;
   }
-  std::string file(const std::string& name, const std::string& content) const { return dir.write(name, content).string(); }
+  std::string file(const std::string& name, const std::string& content) const {
+    return dir.write(name, content).string();
+  }
   std::string config(const std::string& content) const { return file("case.yaml", content); }
-  std::string lenet_with(const std::string& from, const std::string& to) const { return config(replace_once(lenet(), from, to)); }
+  std::string lenet_with(const std::string& from, const std::string& to) const {
+    return config(replace_once(lenet(), from, to));
+  }
   std::string npy_int8(const std::string& name, std::vector<int64_t> shape) const {
     std::size_t count = 1;
     for (int64_t d : shape) count *= static_cast<std::size_t>(d);
@@ -64,57 +71,102 @@ const std::string kConv1Requant = "        divisor: 859  # round(1/M), M = S_w*S
 std::vector<Case> catalogue() {
   return {
       // YAML itself.
-      {"yaml_syntax_error", [](const Workspace& w) { return with_config(w.config("network:\n  name: [unclosed\nhardware: {}\n")); },
+      {"yaml_syntax_error",
+       [](const Workspace& w) { return with_config(w.config("network:\n  name: [unclosed\nhardware: {}\n")); },
        {"@:3:", "YAML syntax error"}},
-      {"yaml_tab_indentation", [](const Workspace& w) { return with_config(w.config("hardware:\n\tclock_mhz: 1\n")); }, {"@:2:", "YAML syntax error"}},
-      {"duplicate_key", [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  clock_mhz: 1\n  clock_mhz: 2\n"))); },
+      {"yaml_tab_indentation",
+       [](const Workspace& w) { return with_config(w.config("hardware:\n\tclock_mhz: 1\n")); },
+       {"@:2:", "YAML syntax error"}},
+      {"duplicate_key",
+       [](const Workspace& w) {
+         return with_config(w.config(w.over_lenet("hardware:\n  clock_mhz: 1\n  clock_mhz: 2\n")));
+       },
        {"@:5:3: hardware.clock_mhz: duplicate key"}},
-      {"empty_file", [](const Workspace& w) { return with_config(w.config("")); }, {"@: empty file, expected a YAML map"}},
-      {"top_level_list", [](const Workspace& w) { return with_config(w.config("- a\n- b\n")); }, {"@:1:1: expected a YAML map at the top level"}},
-      {"config_is_a_directory", [](const Workspace& w) { return with_config(w.dir.path().string()); }, {"is a directory, expected a YAML file"}},
-      {"config_missing", [](const Workspace& w) { return with_config((w.dir.path() / "nowhere.yaml").string()); }, {"nowhere.yaml: file not found"}},
+      {"empty_file",
+       [](const Workspace& w) { return with_config(w.config("")); },
+       {"@: empty file, expected a YAML map"}},
+      {"top_level_list",
+       [](const Workspace& w) { return with_config(w.config("- a\n- b\n")); },
+       {"@:1:1: expected a YAML map at the top level"}},
+      {"config_is_a_directory",
+       [](const Workspace& w) { return with_config(w.dir.path().string()); },
+       {"is a directory, expected a YAML file"}},
+      {"config_missing",
+       [](const Workspace& w) { return with_config((w.dir.path() / "nowhere.yaml").string()); },
+       {"nowhere.yaml: file not found"}},
       {"include_cycle",
        [](const Workspace& w) {
          w.file("other.yaml", "include: case.yaml\n");
          return with_config(w.config("include: other.yaml\nhardware: {}\n"));
        },
        {"include cycle"}},
-      {"include_missing", [](const Workspace& w) { return with_config(w.config("include:\n  - absent.yaml\n")); },
+      {"include_missing",
+       [](const Workspace& w) { return with_config(w.config("include:\n  - absent.yaml\n")); },
        {"@:2:5: include: included file", "absent.yaml' not found"}},
       // Types and ranges.
-      {"wrong_type_integer", [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  pe_array:\n    rows: eight\n"))); },
+      {"wrong_type_integer",
+       [](const Workspace& w) {
+         return with_config(w.config(w.over_lenet("hardware:\n  pe_array:\n    rows: eight\n")));
+       },
        {"@:5:11: hardware.pe_array.rows: expected an integer, got 'eight'"}},
-      {"key_without_value", [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  pe_array:\n    rows:\n"))); },
+      {"key_without_value",
+       [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  pe_array:\n    rows:\n"))); },
        {"@:5:5: hardware.pe_array.rows: expected a value, got nothing (remove the key to take its default)"}},
-      {"wrong_type_number", [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  clock_mhz: [1, 2]\n"))); },
+      {"wrong_type_number",
+       [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  clock_mhz: [1, 2]\n"))); },
        {"@:4:14: hardware.clock_mhz: expected a number, got a list"}},
       {"wrong_type_boolean",
-       [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  weight_sram:\n    double_buffered: maybe\n"))); },
+       [](const Workspace& w) {
+         return with_config(w.config(w.over_lenet("hardware:\n  weight_sram:\n    double_buffered: maybe\n")));
+       },
        {"@:5:22: hardware.weight_sram.double_buffered: expected true or false, got 'maybe'"}},
-      {"zero_rows", [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  pe_array:\n    rows: 0\n"))); },
+      {"zero_rows",
+       [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  pe_array:\n    rows: 0\n"))); },
        {"@:5:11: hardware.pe_array.rows: expected integer in [1, 4096], got '0'"}},
       {"negative_capacity",
-       [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  activation_sram:\n    capacity_bytes: -5\n"))); },
+       [](const Workspace& w) {
+         return with_config(w.config(w.over_lenet("hardware:\n  activation_sram:\n    capacity_bytes: -5\n")));
+       },
        {"@:5:21: hardware.activation_sram.capacity_bytes: expected integer in [1, ", "got '-5'"}},
-      {"absurd_array", [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  pe_array:\n    rows: 1000000000\n    cols: 1000000000\n"))); },
+      {"absurd_array",
+       [](const Workspace& w) {
+         return with_config(
+             w.config(w.over_lenet("hardware:\n  pe_array:\n    rows: 1000000000\n    cols: 1000000000\n")));
+       },
        {"@:5:11: hardware.pe_array.rows: expected integer in [1, 4096], got '1000000000'"}},
-      {"zero_byte_sram", [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  weight_sram:\n    capacity_bytes: 0\n"))); },
+      {"zero_byte_sram",
+       [](const Workspace& w) {
+         return with_config(w.config(w.over_lenet("hardware:\n  weight_sram:\n    capacity_bytes: 0\n")));
+       },
        {"@:5:21: hardware.weight_sram.capacity_bytes: expected integer in [1, ", "got '0'"}},
       {"petabyte_dram",
-       [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  dram:\n    capacity_bytes: 1000000000000000\n"))); },
+       [](const Workspace& w) {
+         return with_config(w.config(w.over_lenet("hardware:\n  dram:\n    capacity_bytes: 1000000000000000\n")));
+       },
        {"@:5:21: hardware.dram.capacity_bytes: expected integer in [1, ", "got '1000000000000000'"}},
-      {"unknown_key_with_suggestion", [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  pe_aray: {}\n"))); },
+      {"unknown_key_with_suggestion",
+       [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  pe_aray: {}\n"))); },
        {"@:4:3: hardware.pe_aray: unknown key (did you mean 'pe_array'?)"}},
-      {"unknown_nested_key", [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  pe_array:\n    colums: 8\n"))); },
+      {"unknown_nested_key",
+       [](const Workspace& w) {
+         return with_config(w.config(w.over_lenet("hardware:\n  pe_array:\n    colums: 8\n")));
+       },
        {"@:5:5: hardware.pe_array.colums: unknown key (did you mean 'cols'?)"}},
-      {"unknown_choice", [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  pe_array:\n    dataflow: wx\n"))); },
+      {"unknown_choice",
+       [](const Workspace& w) {
+         return with_config(w.config(w.over_lenet("hardware:\n  pe_array:\n    dataflow: wx\n")));
+       },
        {"@:5:15: hardware.pe_array.dataflow: expected one of ws, os, is, got 'wx' (did you mean 'ws'?)"}},
       // Tensor files.
-      {"npy_missing", [](const Workspace& w) { return with_config(w.lenet_with("lenet/conv3.weights.npy", "lenet/absent.npy")); },
+      {"npy_missing",
+       [](const Workspace& w) { return with_config(w.lenet_with("lenet/conv3.weights.npy", "lenet/absent.npy")); },
        {"@:", "network.layers[2].weights: ", "absent.npy: file not found"}},
       {"npy_truncated",
        [](const Workspace& w) {
-         const std::string path = w.file("truncated.npy", std::string("\x93NUMPY\x01\x00\x76\x00{'descr': '|i1', 'fortran_order': False, 'shape': (6, 1, 5, 5), }", 68));
+         const std::string path = w.file(
+             "truncated.npy",
+             std::string("\x93NUMPY\x01\x00\x76\x00{'descr': '|i1', 'fortran_order': False, 'shape': (6, 1, 5, 5), }",
+                         68));
          return with_config(w.lenet_with((source_dir() / "configs/lenet/conv1.weights.npy").string(), path));
        },
        {"@:", "network.layers[0].weights: ", "truncated"}},
@@ -128,7 +180,8 @@ std::vector<Case> catalogue() {
        [](const Workspace& w) {
          std::vector<float> values(150);
          npy::write_npy(w.dir.path() / "float.npy", npy::Dtype::Float32, {6, 1, 5, 5}, values.data());
-         return with_config(w.lenet_with((source_dir() / "configs/lenet/conv1.weights.npy").string(), (w.dir.path() / "float.npy").string()));
+         return with_config(w.lenet_with((source_dir() / "configs/lenet/conv1.weights.npy").string(),
+                                         (w.dir.path() / "float.npy").string()));
        },
        {"@:", "network.layers[0].weights: ", "expected int8 data, got float32"}},
       {"npy_shape_mismatch",
@@ -147,63 +200,116 @@ std::vector<Case> catalogue() {
        [](const Workspace& w) {
          std::vector<uint8_t> labels(10);
          npy::write_npy(w.dir.path() / "labels.npy", npy::Dtype::UInt8, {10}, labels.data());
-         return with_config(w.lenet_with((source_dir() / "data/mnist/heldout_labels.npy").string(), (w.dir.path() / "labels.npy").string()));
+         return with_config(w.lenet_with((source_dir() / "data/mnist/heldout_labels.npy").string(),
+                                         (w.dir.path() / "labels.npy").string()));
        },
        {"@:17:", "network.input.labels: ", "expected uint8 [2000], got uint8 [10]"}},
       // Requantization parameters.
-      {"divisor_zero", [](const Workspace& w) { return with_config(w.lenet_with(kConv1Requant, "        divisor: 0")); },
+      {"divisor_zero",
+       [](const Workspace& w) { return with_config(w.lenet_with(kConv1Requant, "        divisor: 0")); },
        {"@:33:18: network.layers[0].requant.divisor: expected integer in [1, "}},
       {"shift_too_large",
-       [](const Workspace& w) { return with_config(w.lenet_with("        mode: divide\n" + kConv1Requant, "        mode: shift\n        shift: 40")); },
+       [](const Workspace& w) {
+         return with_config(
+             w.lenet_with("        mode: divide\n" + kConv1Requant, "        mode: shift\n        shift: 40"));
+       },
        {"@:33:16: network.layers[0].requant.shift: expected integer in [0, 31], got '40'"}},
       {"multiplier_not_positive",
        [](const Workspace& w) {
-         return with_config(w.lenet_with("        mode: divide\n" + kConv1Requant, "        mode: multiply\n        precision: float32\n        multiplier: -0.5"));
+         return with_config(
+             w.lenet_with("        mode: divide\n" + kConv1Requant,
+                          "        mode: multiply\n        precision: float32\n        multiplier: -0.5"));
        },
        {"@:34:21: network.layers[0].requant.multiplier: expected a number in (0, 65536]"}},
       {"multiplier_nan",
        [](const Workspace& w) {
-         return with_config(w.lenet_with("        mode: divide\n" + kConv1Requant, "        mode: multiply\n        precision: float64\n        multiplier: .nan"));
+         return with_config(
+             w.lenet_with("        mode: divide\n" + kConv1Requant,
+                          "        mode: multiply\n        precision: float64\n        multiplier: .nan"));
        },
        {"@:34:21: network.layers[0].requant.multiplier: expected a finite number"}},
       {"fixed_point_mantissa_out_of_range",
        [](const Workspace& w) {
-         return with_config(w.lenet_with("        mode: divide\n" + kConv1Requant, "        mode: fixed_point\n        multiplier: 12\n        shift: 3"));
+         return with_config(w.lenet_with("        mode: divide\n" + kConv1Requant,
+                                         "        mode: fixed_point\n        multiplier: 12\n        shift: 3"));
        },
        {"@:33:21: network.layers[0].requant.multiplier: expected integer in ["}},
       {"scale_negative",
-       [](const Workspace& w) { return with_config(w.lenet_with("scales: {input: 0.00784313725490196", "scales: {input: -1")); },
+       [](const Workspace& w) {
+         return with_config(w.lenet_with("scales: {input: 0.00784313725490196", "scales: {input: -1"));
+       },
        {"@:", "network.layers[0].scales.input: expected a scale > 0"}},
-      {"zero_point_outside_type", [](const Workspace& w) { return with_config(w.lenet_with("output_zero_point: 0", "output_zero_point: 200")); },
+      {"zero_point_outside_type",
+       [](const Workspace& w) { return with_config(w.lenet_with("output_zero_point: 0", "output_zero_point: 200")); },
        {"@:35:28: network.layers[0].requant.output_zero_point: expected integer in [-128, 127], got '200'"}},
-      {"clamp_reversed", [](const Workspace& w) { return with_config(w.lenet_with("clamp: [-127, 127]", "clamp: [100, -100]")); },
+      {"clamp_reversed",
+       [](const Workspace& w) { return with_config(w.lenet_with("clamp: [-127, 127]", "clamp: [100, -100]")); },
        {"@:36:16: network.layers[0].requant.clamp: expected [lo, hi] with lo <= hi"}},
-      {"unknown_layer_type", [](const Workspace& w) { return with_config(w.lenet_with("type: maxpool", "type: maxpooling")); },
-       {"@:", "network.layers[1].type: expected one of conv2d, linear, maxpool, flatten, got 'maxpooling' (did you mean 'maxpool'?)"}},
-      {"unknown_requant_mode", [](const Workspace& w) { return with_config(w.lenet_with("mode: divide", "mode: divde")); },
-       {"@:32:15: network.layers[0].requant.mode: expected one of divide, multiply, fixed_point, shift, got 'divde' (did you mean 'divide'?)"}},
-      {"zero_point_chain_broken", [](const Workspace& w) { return with_config(w.lenet_with("      input_zero_point: 0", "      input_zero_point: 1")); },
+      {"unknown_layer_type",
+       [](const Workspace& w) { return with_config(w.lenet_with("type: maxpool", "type: maxpooling")); },
+       {"@:",
+        "network.layers[1].type: expected one of conv2d, linear, maxpool, flatten, got 'maxpooling' (did you mean "
+        "'maxpool'?)"}},
+      {"unknown_requant_mode",
+       [](const Workspace& w) { return with_config(w.lenet_with("mode: divide", "mode: divde")); },
+       {"@:32:15: network.layers[0].requant.mode: expected one of divide, multiply, fixed_point, shift, got 'divde' "
+        "(did you mean 'divide'?)"}},
+      {"zero_point_chain_broken",
+       [](const Workspace& w) {
+         return with_config(w.lenet_with("      input_zero_point: 0", "      input_zero_point: 1"));
+       },
        {"@:29:25: network.layers[0].input_zero_point: is 1 but the producing layer's output zero point is 0"}},
       // Command line.
-      {"set_missing_path", [](const Workspace& w) { return with_config(w.config(w.lenet()), {"--set", "hardware.pe_array.depth=2"}); },
+      {"set_missing_path",
+       [](const Workspace& w) {
+         return with_config(w.config(w.lenet()), {"--set", "hardware.pe_array.depth=2"});
+       },
        {"--set hardware.pe_array.depth=2: hardware.pe_array.depth: no such key"}},
-      {"set_wrong_type", [](const Workspace& w) { return with_config(w.config(w.lenet()), {"--set", "hardware.pe_array.cols=wide"}); },
+      {"set_wrong_type",
+       [](const Workspace& w) {
+         return with_config(w.config(w.lenet()), {"--set", "hardware.pe_array.cols=wide"});
+       },
        {"--set hardware.pe_array.cols=wide: hardware.pe_array.cols: expected an integer, got 'wide'"}},
-      {"set_empty_value", [](const Workspace& w) { return with_config(w.config(w.lenet()), {"--set", "hardware.pe_array.rows="}); },
+      {"set_empty_value",
+       [](const Workspace& w) {
+         return with_config(w.config(w.lenet()), {"--set", "hardware.pe_array.rows="});
+       },
        {"--set hardware.pe_array.rows=: hardware.pe_array.rows: expected a value, got nothing"}},
-      {"set_without_value", [](const Workspace& w) { return with_config(w.config(w.lenet()), {"--set", "hardware.pe_array.cols"}); },
+      {"set_without_value",
+       [](const Workspace& w) {
+         return with_config(w.config(w.lenet()), {"--set", "hardware.pe_array.cols"});
+       },
        {"--set hardware.pe_array.cols: expected key=value"}},
-      {"images_beyond_data_set", [](const Workspace& w) { return with_config(w.config(w.lenet()), {"--images", "2001"}); },
+      {"images_beyond_data_set",
+       [](const Workspace& w) {
+         return with_config(w.config(w.lenet()), {"--images", "2001"});
+       },
        {"--images 2001: ", "heldout_images.npy holds only 2000 images"}},
-      {"images_zero", [](const Workspace& w) { return with_config(w.config(w.lenet()), {"--images", "0"}); }, {"--images must be at least 1, got 0"}},
-      {"unknown_option", [](const Workspace& w) { return with_config(w.config(w.lenet()), {"--imagse", "3"}); }, {"unrecognised option '--imagse'"}},
-      {"flip_bit_malformed", [](const Workspace& w) { return with_config(w.config(w.lenet()), {"--flip-bit", "conv1"}); },
+      {"images_zero",
+       [](const Workspace& w) {
+         return with_config(w.config(w.lenet()), {"--images", "0"});
+       },
+       {"--images must be at least 1, got 0"}},
+      {"unknown_option",
+       [](const Workspace& w) {
+         return with_config(w.config(w.lenet()), {"--imagse", "3"});
+       },
+       {"unrecognised option '--imagse'"}},
+      {"flip_bit_malformed",
+       [](const Workspace& w) {
+         return with_config(w.config(w.lenet()), {"--flip-bit", "conv1"});
+       },
        {"--flip-bit 'conv1': expected LAYER:INDEX:BIT[:IMAGE]"}},
-      {"flip_bit_unknown_layer", [](const Workspace& w) { return with_config(w.config(w.lenet()), {"--flip-bit", "conv9:1:1"}); },
+      {"flip_bit_unknown_layer",
+       [](const Workspace& w) {
+         return with_config(w.config(w.lenet()), {"--flip-bit", "conv9:1:1"});
+       },
        {"--flip-bit: bit flip: no layer named 'conv9'"}},
       // The network does not fit.
       {"activation_sram_too_small",
-       [](const Workspace& w) { return with_config(w.config(w.lenet()), {"--set", "hardware.activation_sram.capacity_bytes=4096"}); },
+       [](const Workspace& w) {
+         return with_config(w.config(w.lenet()), {"--set", "hardware.activation_sram.capacity_bytes=4096"});
+       },
        {"case.yaml: cannot map the network onto the accelerator: layer conv1: the activation SRAM holds 4096 bytes"}},
   };
 }

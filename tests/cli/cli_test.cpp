@@ -3,20 +3,18 @@
 
 #include <nlohmann/json.hpp>
 
-
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
 
 namespace accelsim::testing {
 namespace {
 
-
-
 TEST(Cli, RunsLeNetAndWritesStatsAndLayers) {
   TempDir out;
   const auto result = run_accelsim({"--config", lenet_config(), "--images", "3", "--out", out.path().string()});
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_TRUE(contains(result.output, "bit-exact   every layer of every image matches the golden model")) << result.output;
+  EXPECT_TRUE(contains(result.output, "bit-exact   every layer of every image matches the golden model"))
+      << result.output;
 
   const auto stats = read_json(out.path() / "stats.json");
   EXPECT_EQ(stats["images"], 3);
@@ -27,37 +25,43 @@ TEST(Cli, RunsLeNetAndWritesStatsAndLayers) {
   for (std::size_t i = 0; i < names.size(); ++i) {
     const auto& layer = stats["layers"][i];
     EXPECT_EQ(layer["name"], names[i]);
-    for (const char* key : {"macs", "cycles", "compute_cycles", "utilization", "dram_read_bytes", "dram_write_bytes", "bit_exact", "energy_pj"})
+    for (const char* key : {"macs", "cycles", "compute_cycles", "utilization", "dram_read_bytes", "dram_write_bytes",
+                            "bit_exact", "energy_pj"})
       EXPECT_TRUE(layer.contains(key)) << names[i] << " lacks " << key;
     EXPECT_TRUE(stats["units"].contains("macs"));
   }
-  for (const char* key : {"cycles", "dram_read_bytes", "dram_write_bytes", "energy_pj", "latency_us_per_image", "throughput_images_per_s"})
+  for (const char* key : {"cycles", "dram_read_bytes", "dram_write_bytes", "energy_pj", "latency_us_per_image",
+                          "throughput_images_per_s"})
     EXPECT_TRUE(stats["total"].contains(key)) << "total lacks " << key;
   EXPECT_EQ(stats["total"]["macs"], 3 * 416520);
 
   const std::string csv = read_file(out.path() / "layers.csv");
   const std::string header = csv.substr(0, csv.find('\n'));
-  EXPECT_TRUE(contains(header, "LayerID,Layer,Type,MACs,Total Cycles,Compute Cycles,Stall Cycles,Overall Util %")) << header;
+  EXPECT_TRUE(contains(header, "LayerID,Layer,Type,MACs,Total Cycles,Compute Cycles,Stall Cycles,Overall Util %"))
+      << header;
   EXPECT_TRUE(std::filesystem::exists(out.path() / "logits.npy"));
 }
 
 TEST(Cli, SetOverridesAKeyAndRejectsAMissingPath) {
   TempDir out;
-  auto result = run_accelsim({"--config", lenet_config(), "--set", "hardware.pe_array.rows=16", "--set", "hardware.pe_array.cols=4", "--out",
-                              out.path().string(), "--quiet"});
+  auto result = run_accelsim({"--config", lenet_config(), "--set", "hardware.pe_array.rows=16", "--set",
+                              "hardware.pe_array.cols=4", "--out", out.path().string(), "--quiet"});
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const auto stats = read_json(out.path() / "stats.json");
   EXPECT_EQ(stats["hardware"]["pe_array"]["rows"], 16);
   EXPECT_EQ(stats["hardware"]["pe_array"]["cols"], 4);
 
-  result = run_accelsim({"--config", lenet_config(), "--set", "hardware.pe_array.rwos=16", "--out", out.path().string()});
+  result =
+      run_accelsim({"--config", lenet_config(), "--set", "hardware.pe_array.rwos=16", "--out", out.path().string()});
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_TRUE(contains(result.output, "--set hardware.pe_array.rwos=16: hardware.pe_array.rwos: no such key")) << result.output;
+  EXPECT_TRUE(contains(result.output, "--set hardware.pe_array.rwos=16: hardware.pe_array.rwos: no such key"))
+      << result.output;
 }
 
 TEST(Cli, SetWithAValueOfTheWrongTypeNamesTheKey) {
   TempDir out;
-  const auto result = run_accelsim({"--config", lenet_config(), "--set", "hardware.pe_array.rows=many", "--out", out.path().string()});
+  const auto result =
+      run_accelsim({"--config", lenet_config(), "--set", "hardware.pe_array.rows=many", "--out", out.path().string()});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_TRUE(contains(result.output, "hardware.pe_array.rows: expected an integer, got 'many'")) << result.output;
   EXPECT_FALSE(std::filesystem::exists(out.path() / "stats.json"));
@@ -81,22 +85,27 @@ TEST(Cli, UnwritableOutputFolderIsBadInputAndWritesNothing) {
 
 TEST(Cli, BadConfigNamesFileLineAndColumn) {
   TempDir dir;
-  const auto config = dir.write("bad.yaml", "include: [" + (source_dir() / "configs/lenet.yaml").string() + "]\nhardware:\n  clock_mhz: fast\n");
+  const auto config = dir.write(
+      "bad.yaml", "include: [" + (source_dir() / "configs/lenet.yaml").string() + "]\nhardware:\n  clock_mhz: fast\n");
   const auto result = run_accelsim({"--config", config.string(), "--out", (dir.path() / "out").string()});
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_TRUE(contains(result.output, config.string() + ":3:14: hardware.clock_mhz: expected a number, got 'fast'")) << result.output;
+  EXPECT_TRUE(contains(result.output, config.string() + ":3:14: hardware.clock_mhz: expected a number, got 'fast'"))
+      << result.output;
 }
 
 TEST(Cli, ANetworkThatDoesNotFitNamesTheLayerAndTheShortCapacity) {
   TempDir out;
-  const auto result = run_accelsim({"--config", lenet_config(), "--set", "hardware.activation_sram.capacity_bytes=8192", "--out", out.path().string()});
+  const auto result = run_accelsim({"--config", lenet_config(), "--set", "hardware.activation_sram.capacity_bytes=8192",
+                                    "--out", out.path().string()});
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_TRUE(contains(result.output, "layer conv1: the activation SRAM holds 8192 bytes but needs 11520 bytes")) << result.output;
+  EXPECT_TRUE(contains(result.output, "layer conv1: the activation SRAM holds 8192 bytes but needs 11520 bytes"))
+      << result.output;
 }
 
 TEST(Cli, AMismatchExitsWithOneAndNamesImageLayerAndIndex) {
   TempDir out;
-  const auto result = run_accelsim({"--config", lenet_config(), "--images", "2", "--flip-bit", "fc6:3:0:1", "--out", out.path().string(), "--quiet"});
+  const auto result = run_accelsim({"--config", lenet_config(), "--images", "2", "--flip-bit", "fc6:3:0:1", "--out",
+                                    out.path().string(), "--quiet"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_TRUE(contains(result.output, "image 1, layer fc6, index 3")) << result.output;
 }
@@ -116,10 +125,15 @@ TEST(Cli, UsageErrors) {
 
 TEST(Cli, ARunWithoutTracingRemovesAnEarlierRunsTraces) {
   TempDir out;
-  ASSERT_EQ(run_accelsim({"--config", lenet_config(), "--trace", "vcd,timeline", "--out", out.path().string(), "--quiet"}).exit_code, 0);
+  ASSERT_EQ(
+      run_accelsim({"--config", lenet_config(), "--trace", "vcd,timeline", "--out", out.path().string(), "--quiet"})
+          .exit_code,
+      0);
   ASSERT_TRUE(std::filesystem::exists(out.path() / "trace.vcd"));
   ASSERT_TRUE(std::filesystem::exists(out.path() / "timeline.json"));
-  ASSERT_EQ(run_accelsim({"--config", lenet_config(), "--images", "2", "--out", out.path().string(), "--quiet"}).exit_code, 0);
+  ASSERT_EQ(
+      run_accelsim({"--config", lenet_config(), "--images", "2", "--out", out.path().string(), "--quiet"}).exit_code,
+      0);
   EXPECT_FALSE(std::filesystem::exists(out.path() / "trace.vcd"));
   EXPECT_FALSE(std::filesystem::exists(out.path() / "timeline.json"));
   EXPECT_TRUE(std::filesystem::exists(out.path() / "report.html"));
@@ -127,9 +141,14 @@ TEST(Cli, ARunWithoutTracingRemovesAnEarlierRunsTraces) {
 
 TEST(Cli, ARunTracingOneFormatRemovesAnEarlierRunsTraceOfTheOther) {
   TempDir out;
-  ASSERT_EQ(run_accelsim({"--config", lenet_config(), "--trace", "timeline", "--out", out.path().string(), "--quiet"}).exit_code, 0);
+  ASSERT_EQ(run_accelsim({"--config", lenet_config(), "--trace", "timeline", "--out", out.path().string(), "--quiet"})
+                .exit_code,
+            0);
   ASSERT_TRUE(std::filesystem::exists(out.path() / "timeline.json"));
-  ASSERT_EQ(run_accelsim({"--config", lenet_config(), "--trace", "vcd", "--images", "2", "--out", out.path().string(), "--quiet"}).exit_code, 0);
+  ASSERT_EQ(run_accelsim({"--config", lenet_config(), "--trace", "vcd", "--images", "2", "--out", out.path().string(),
+                          "--quiet"})
+                .exit_code,
+            0);
   EXPECT_TRUE(std::filesystem::exists(out.path() / "trace.vcd"));
   EXPECT_FALSE(std::filesystem::exists(out.path() / "timeline.json"));
 }

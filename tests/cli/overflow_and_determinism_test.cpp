@@ -46,9 +46,11 @@ hardware:
 
 TEST(AccumulatorOverflow, IsAnErrorNamingLayerAndIndex) {
   TempDir dir;
-  const auto result = run_accelsim({"--config", adversarial_config(dir, "error"), "--out", (dir.path() / "out").string()});
+  const auto result =
+      run_accelsim({"--config", adversarial_config(dir, "error"), "--out", (dir.path() / "out").string()});
   EXPECT_EQ(result.exit_code, 2) << result.output;
-  EXPECT_NE(result.output.find("layer fc: accumulator of output element 0 reached -2601000000, outside int32"), std::string::npos)
+  EXPECT_NE(result.output.find("layer fc: accumulator of output element 0 reached -2601000000, outside int32"),
+            std::string::npos)
       << result.output;
   EXPECT_FALSE(fs::exists(dir.path() / "out"));
 }
@@ -58,7 +60,8 @@ TEST(AccumulatorOverflow, SaturatesWhenTheConfigAsksAndStaysBitExact) {
   // the golden model.
   TempDir dir;
   const auto out = dir.path() / "out";
-  const auto result = run_accelsim({"--config", adversarial_config(dir, "saturate"), "--images", "2", "--out", out.string(), "--quiet"});
+  const auto result = run_accelsim(
+      {"--config", adversarial_config(dir, "saturate"), "--images", "2", "--out", out.string(), "--quiet"});
   EXPECT_EQ(result.exit_code, 0) << result.output;
   const npy::NpyArray logits = npy::read_npy(out / "logits.npy");
   EXPECT_EQ(logits.values_as<int32_t>(npy::Dtype::Int32, "logits"), (std::vector<int32_t>{-22, -22, -22, -22}));
@@ -68,7 +71,9 @@ TEST(Determinism, TwoRunsWriteByteIdenticalOutputs) {
   TempDir dir;
   const std::string config = (source_dir() / "configs/lenet_torch.yaml").string();
   for (const char* run : {"first", "second"})
-    ASSERT_EQ(run_accelsim({"--config", config, "--images", "20", "--quiet", "--out", (dir.path() / run).string()}).exit_code, 0);
+    ASSERT_EQ(
+        run_accelsim({"--config", config, "--images", "20", "--quiet", "--out", (dir.path() / run).string()}).exit_code,
+        0);
   for (const char* file : {"stats.json", "layers.csv", "logits.npy"}) {
     const std::string first = read_file(dir.path() / "first" / file), second = read_file(dir.path() / "second" / file);
     EXPECT_FALSE(first.empty()) << file;

@@ -131,7 +131,8 @@ TEST(Section, UnknownKeySuggestsTheClosestKnownOne) {
   EXPECT_EQ(section.param<int64_t>("rows").required(), 8);
   EXPECT_EQ(section.param<int64_t>("cols").default_val(4), 4);
   const std::string message = error_of([&] { section.finish(); });
-  EXPECT_NE(message.find(main.string() + ":3:3: pe_array.colls: unknown key (did you mean 'cols'?)"), std::string::npos) << message;
+  EXPECT_NE(message.find(main.string() + ":3:3: pe_array.colls: unknown key (did you mean 'cols'?)"), std::string::npos)
+      << message;
 }
 
 TEST(Section, WrongTypeAndRangeErrorsNameKeyAndPosition) {

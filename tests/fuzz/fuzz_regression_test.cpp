@@ -18,7 +18,8 @@ using Entry = void (*)(const uint8_t*, std::size_t);
 
 int replay(const std::string& target, Entry entry) {
   int inputs = 0;
-  for (const fs::path& folder : {testing::source_dir() / "fuzz/corpus" / target, testing::source_dir() / "tests/fuzz_regressions" / target}) {
+  for (const fs::path& folder :
+       {testing::source_dir() / "fuzz/corpus" / target, testing::source_dir() / "tests/fuzz_regressions" / target}) {
     if (!fs::exists(folder)) continue;
     for (const auto& file : fs::directory_iterator(folder)) {
       if (!file.is_regular_file() || file.path().filename() == "README.md") continue;

@@ -109,7 +109,8 @@ void expect_first16_match(const std::string& config, const std::string& referenc
   const Loaded loaded = load(root / config);
   const ReferenceModel golden(loaded.network);
   std::vector<Expected> expected;
-  for (const auto& layer : loaded.network.layers) expected.push_back(read_expected(root / reference_dir / "first16" / (layer.name + ".npy")));
+  for (const auto& layer : loaded.network.layers)
+    expected.push_back(read_expected(root / reference_dir / "first16" / (layer.name + ".npy")));
   int64_t mismatches = 0, compared = 0;
   for (int64_t image = 0; image < 16; ++image) {
     const auto outputs = golden.run(model::input_activations(loaded.network.input, loaded.dataset, image));
@@ -121,8 +122,8 @@ void expect_first16_match(const std::string& config, const std::string& referenc
         const int32_t want = value_of(expected[l], image * values.size() + i, loaded.network.activation_dtype);
         ++compared;
         if (values[i] != want && mismatches++ < 5)
-          ADD_FAILURE() << "image " << image << " layer " << loaded.network.layers[l].name << " index " << i << ": expected " << want
-                        << ", golden " << values[i];
+          ADD_FAILURE() << "image " << image << " layer " << loaded.network.layers[l].name << " index " << i
+                        << ": expected " << want << ", golden " << values[i];
       }
     }
   }
@@ -143,7 +144,8 @@ void expect_logits_match(const std::string& config, const std::string& reference
     for (int i = 0; i < 10; ++i) {
       const int32_t want = value_of(logits, image * 10 + i, loaded.network.activation_dtype);
       if (scores.values[i] != want && mismatches++ < 5)
-        ADD_FAILURE() << "image " << image << " logit " << i << ": expected " << want << ", golden " << scores.values[i];
+        ADD_FAILURE() << "image " << image << " logit " << i << ": expected " << want << ", golden "
+                      << scores.values[i];
     }
     correct += ReferenceModel::argmax(scores) == loaded.dataset.labels[image];
   }

@@ -34,8 +34,8 @@ TEST(Requantize, DivideByOneIsIdentityUpToTheClamp) {
   EXPECT_EQ(requantize(0, spec), 0);
   EXPECT_EQ(requantize(-127, spec), -127);
   EXPECT_EQ(requantize(127, spec), 127);
-  EXPECT_EQ(requantize(128, spec), 127);                    // saturates high
-  EXPECT_EQ(requantize(-128, spec), -127);                  // saturates low at the symmetric bound
+  EXPECT_EQ(requantize(128, spec), 127);    // saturates high
+  EXPECT_EQ(requantize(-128, spec), -127);  // saturates low at the symmetric bound
   EXPECT_EQ(requantize(2147483647, spec), 127);
   EXPECT_EQ(requantize(-2147483647 - 1, spec), -127);
 }
@@ -67,8 +67,8 @@ TEST(Requantize, ReluRaisesTheLowerBoundToTheZeroPoint) {
   spec.output_zero_point = 5;
   spec.clamp_min = 0;
   spec.clamp_max = 255;
-  EXPECT_EQ(requantize(-10, spec), 5);   // -3 + 5 = 2, below the zero point
-  EXPECT_EQ(requantize(10, spec), 7);    // 2 + 5
+  EXPECT_EQ(requantize(-10, spec), 5);  // -3 + 5 = 2, below the zero point
+  EXPECT_EQ(requantize(10, spec), 7);   // 2 + 5
 }
 
 RequantSpec torch_like(float multiplier, int32_t zero_point, bool relu) {
@@ -144,8 +144,8 @@ TEST(Requantize, GemmlowpFixedPointRoundsTwice) {
 }
 
 TEST(Requantize, FixedPointSingleRoundingAndSaturation) {
-  constexpr int32_t three_quarters = (1 << 30) + (1 << 29);  // M0 = 0.75
-  EXPECT_EQ(requantize(-2, fixed_point(1 << 30, 1, Rounding::HalfUp)), 0);  // -0.5 -> 0
+  constexpr int32_t three_quarters = (1 << 30) + (1 << 29);                       // M0 = 0.75
+  EXPECT_EQ(requantize(-2, fixed_point(1 << 30, 1, Rounding::HalfUp)), 0);        // -0.5 -> 0
   EXPECT_EQ(requantize(10, fixed_point(three_quarters, 0, Rounding::Floor)), 7);  // 7.5
   EXPECT_EQ(requantize(1000, fixed_point(three_quarters, 0, Rounding::Floor)), 127);
   EXPECT_EQ(requantize(-1000, fixed_point(three_quarters, 0, Rounding::Floor)), -128);

@@ -53,7 +53,8 @@ TEST(Mapper, DefaultLeNetKeepsSmallLayersResidentAndStreamsConv5) {
 
 TEST(Mapper, StreamingBufferTooSmallForOneFoldNamesTheLayer) {
   const std::string message = mapping_error({"hardware.weight_sram.capacity_bytes=64"});
-  EXPECT_NE(message.find("layer conv1: its weights (150 bytes) must stream, but a weight SRAM buffer of 16 bytes cannot hold one 8x6 fold"),
+  EXPECT_NE(message.find("layer conv1: its weights (150 bytes) must stream, but a weight SRAM buffer of 16 bytes "
+                         "cannot hold one 8x6 fold"),
             std::string::npos)
       << message;
   EXPECT_NE(message.find("weight_sram.capacity_bytes must be at least"), std::string::npos) << message;
@@ -61,17 +62,21 @@ TEST(Mapper, StreamingBufferTooSmallForOneFoldNamesTheLayer) {
 
 TEST(Mapper, ActivationSramTooSmallNamesTheLargestFeatureMap) {
   const std::string message = mapping_error({"hardware.activation_sram.capacity_bytes=8192"});
-  EXPECT_NE(message.find("layer conv1: the activation SRAM holds 8192 bytes but needs 11520 bytes"), std::string::npos) << message;
+  EXPECT_NE(message.find("layer conv1: the activation SRAM holds 8192 bytes but needs 11520 bytes"), std::string::npos)
+      << message;
 }
 
 TEST(Mapper, AccumulatorTooSmallForOnePartialSum) {
   const std::string message = mapping_error({"hardware.accumulator.capacity_bytes=4"});
-  EXPECT_NE(message.find("accumulator of 4 bytes cannot hold one int32 partial sum per buffer"), std::string::npos) << message;
+  EXPECT_NE(message.find("accumulator of 4 bytes cannot hold one int32 partial sum per buffer"), std::string::npos)
+      << message;
 }
 
 TEST(Mapper, DramTooSmallForTheBatch) {
   const std::string message = mapping_error({"hardware.dram.capacity_bytes=100000"}, 2000);
-  EXPECT_NE(message.find("DRAM holds 100000 bytes but the weights and 2000 images' inputs and outputs need"), std::string::npos) << message;
+  EXPECT_NE(message.find("DRAM holds 100000 bytes but the weights and 2000 images' inputs and outputs need"),
+            std::string::npos)
+      << message;
 }
 
 TEST(Mapper, WeightSramBuffersStayInsideTheCapacityAndApartWhateverItsSize) {
@@ -95,7 +100,8 @@ TEST(Mapper, WeightSramBuffersStayInsideTheCapacityAndApartWhateverItsSize) {
         for (std::size_t b = a + 1; b < weight_buffers.size(); ++b) {
           const bool apart = weight_buffers[a].address + weight_buffers[a].bytes <= weight_buffers[b].address ||
                              weight_buffers[b].address + weight_buffers[b].bytes <= weight_buffers[a].address;
-          EXPECT_TRUE(apart) << weight_buffers[a].name << " and " << weight_buffers[b].name << " overlap at capacity " << capacity;
+          EXPECT_TRUE(apart) << weight_buffers[a].name << " and " << weight_buffers[b].name << " overlap at capacity "
+                             << capacity;
         }
       }
     } catch (const MappingError&) {

@@ -56,17 +56,22 @@ TEST_F(NetworkLoader, LoadsTheValidNetworkWithDerivedShapes) {
 
 TEST_F(NetworkLoader, MissingKey) {
   const std::string message = error_after("      out_channels: 3\n", "");
-  EXPECT_NE(message.find(config_file() + ":12:7: network.layers[0].out_channels: missing required key"), std::string::npos) << message;
+  EXPECT_NE(message.find(config_file() + ":12:7: network.layers[0].out_channels: missing required key"),
+            std::string::npos)
+      << message;
 }
 
 TEST_F(NetworkLoader, WrongType) {
   const std::string message = error_after("out_channels: 3", "out_channels: three");
-  EXPECT_NE(message.find(":14:21: network.layers[0].out_channels: expected an integer, got 'three'"), std::string::npos) << message;
+  EXPECT_NE(message.find(":14:21: network.layers[0].out_channels: expected an integer, got 'three'"), std::string::npos)
+      << message;
 }
 
 TEST_F(NetworkLoader, UnknownKeyWithSuggestion) {
   const std::string message = error_after("        divisor: 64", "        divisor: 64\n        divisr: 3");
-  EXPECT_NE(message.find(":22:9: network.layers[0].requant.divisr: unknown key (did you mean 'divisor'?)"), std::string::npos) << message;
+  EXPECT_NE(message.find(":22:9: network.layers[0].requant.divisr: unknown key (did you mean 'divisor'?)"),
+            std::string::npos)
+      << message;
 }
 
 TEST_F(NetworkLoader, ShapeMismatchBetweenConsecutiveLayers) {
@@ -86,9 +91,14 @@ TEST_F(NetworkLoader, ShapeMismatchBetweenConsecutiveLayers) {
 }
 
 TEST_F(NetworkLoader, InputZeroPointMustMatchTheProducer) {
-  const std::string message = error_after("      input_zero_point: 0\n      weight_zero_point: 0\n      requant:\n        mode: divide\n        divisor: 256",
-                                          "      input_zero_point: 3\n      weight_zero_point: 0\n      requant:\n        mode: divide\n        divisor: 256");
-  EXPECT_NE(message.find("network.layers[2].input_zero_point: is 3 but the producing layer's output zero point is 0"), std::string::npos) << message;
+  const std::string message = error_after(
+      "      input_zero_point: 0\n      weight_zero_point: 0\n      requant:\n        mode: divide\n        divisor: "
+      "256",
+      "      input_zero_point: 3\n      weight_zero_point: 0\n      requant:\n        mode: divide\n        divisor: "
+      "256");
+  EXPECT_NE(message.find("network.layers[2].input_zero_point: is 3 but the producing layer's output zero point is 0"),
+            std::string::npos)
+      << message;
 }
 
 TEST_F(NetworkLoader, TensorFileMissing) {
@@ -118,38 +128,54 @@ TEST_F(NetworkLoader, TruncatedTensorFile) {
 
 TEST_F(NetworkLoader, UnknownLayerType) {
   const std::string message = error_after("type: maxpool", "type: maxpol");
-  EXPECT_NE(message.find("network.layers[1].type: expected one of conv2d, linear, maxpool, flatten, got 'maxpol' (did you mean 'maxpool'?)"),
+  EXPECT_NE(message.find("network.layers[1].type: expected one of conv2d, linear, maxpool, flatten, got 'maxpol' (did "
+                         "you mean 'maxpool'?)"),
             std::string::npos)
       << message;
 }
 
 TEST_F(NetworkLoader, UnknownRequantMode) {
   const std::string message = error_after("mode: divide", "mode: dividing");
-  EXPECT_NE(message.find("network.layers[0].requant.mode: expected one of divide, multiply, fixed_point, shift"), std::string::npos) << message;
+  EXPECT_NE(message.find("network.layers[0].requant.mode: expected one of divide, multiply, fixed_point, shift"),
+            std::string::npos)
+      << message;
 }
 
 TEST_F(NetworkLoader, RequantParametersOutOfRange) {
-  EXPECT_NE(error_after("divisor: 64", "divisor: 0").find("requant.divisor: expected integer in [1, 2.14748e+09], got '0'"), std::string::npos);
-  EXPECT_NE(error_after("clamp: [-127, 127]", "clamp: [100, 50]").find("expected [lo, hi] with lo <= hi"), std::string::npos);
-  EXPECT_NE(error_after("clamp: [-127, 127]", "clamp: [-300, 127]").find("requant.clamp: expected list of integers in [-128, 127]"), std::string::npos);
-  EXPECT_NE(error_after("output_zero_point: 0", "output_zero_point: 200").find("output_zero_point: expected integer in [-128, 127]"),
+  EXPECT_NE(
+      error_after("divisor: 64", "divisor: 0").find("requant.divisor: expected integer in [1, 2.14748e+09], got '0'"),
+      std::string::npos);
+  EXPECT_NE(error_after("clamp: [-127, 127]", "clamp: [100, 50]").find("expected [lo, hi] with lo <= hi"),
+            std::string::npos);
+  EXPECT_NE(error_after("clamp: [-127, 127]", "clamp: [-300, 127]")
+                .find("requant.clamp: expected list of integers in [-128, 127]"),
+            std::string::npos);
+  EXPECT_NE(error_after("output_zero_point: 0", "output_zero_point: 200")
+                .find("output_zero_point: expected integer in [-128, 127]"),
             std::string::npos);
   const std::string shift = "mode: shift\n        shift: 40";
-  EXPECT_NE(error_after("mode: divide\n        divisor: 64", shift).find("requant.shift: expected integer in [0, 31], got '40'"), std::string::npos);
+  EXPECT_NE(error_after("mode: divide\n        divisor: 64", shift)
+                .find("requant.shift: expected integer in [0, 31], got '40'"),
+            std::string::npos);
   const std::string fixed = "mode: fixed_point\n        multiplier: 5\n        shift: 1";
-  EXPECT_NE(error_after("mode: divide\n        divisor: 64", fixed).find("requant.multiplier: expected integer in [1.07374e+09"), std::string::npos);
+  EXPECT_NE(error_after("mode: divide\n        divisor: 64", fixed)
+                .find("requant.multiplier: expected integer in [1.07374e+09"),
+            std::string::npos);
   const std::string gemmlowp_on_divide = "rounding: gemmlowp";
-  EXPECT_NE(error_after("rounding: floor", gemmlowp_on_divide).find("requant.rounding: expected one of"), std::string::npos);
+  EXPECT_NE(error_after("rounding: floor", gemmlowp_on_divide).find("requant.rounding: expected one of"),
+            std::string::npos);
 }
 
 TEST_F(NetworkLoader, ScaleThatIsZeroNegativeOrNaN) {
   const std::string multiply = "mode: multiply\n        precision: float32\n        multiplier: ";
   for (const char* bad : {"0", "-0.5", ".nan", ".inf"}) {
     const std::string message = error_after("mode: divide\n        divisor: 64", multiply + bad);
-    EXPECT_NE(message.find("network.layers[0].requant.multiplier: expected a"), std::string::npos) << bad << ": " << message;
+    EXPECT_NE(message.find("network.layers[0].requant.multiplier: expected a"), std::string::npos)
+        << bad << ": " << message;
   }
   const std::string scales = "      scales: {input: 0.1, weight: 0, output: 0.2}\n      requant:";
-  EXPECT_NE(error_after("      requant:", scales).find("network.layers[0].scales.weight: expected a scale > 0"), std::string::npos);
+  EXPECT_NE(error_after("      requant:", scales).find("network.layers[0].scales.weight: expected a scale > 0"),
+            std::string::npos);
 }
 
 TEST_F(NetworkLoader, SyntaxErrorNamesFileAndLine) {
@@ -169,7 +195,9 @@ TEST_F(NetworkLoader, ImagesThatDoNotPadToTheInputShape) {
     FAIL() << "expected an error";
   } catch (const ConfigurationError& e) {
     EXPECT_NE(std::string(e.what()).find(":6:13: network.input.images: "), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("images of 6x6 padded by 2 do not give the input shape [1, 8, 8]"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("images of 6x6 padded by 2 do not give the input shape [1, 8, 8]"),
+              std::string::npos)
+        << e.what();
   }
 }
 

@@ -112,7 +112,8 @@ TEST(AcceleratorTiming, DoubleBufferedLoadHidesUnderCompute) {
   EXPECT_EQ(bench.run(), 106u);
   const auto& executed = bench.executed();
   ASSERT_EQ(executed.size(), 4u);
-  const auto load1 = std::find_if(executed.begin(), executed.end(), [](const ExecutedInstruction& e) { return e.id == 2; });
+  const auto load1 =
+      std::find_if(executed.begin(), executed.end(), [](const ExecutedInstruction& e) { return e.id == 2; });
   ASSERT_NE(load1, executed.end());
   EXPECT_EQ(load1->op, Opcode::LoadWeights);
   EXPECT_EQ(load1->end, 24u);

@@ -1,8 +1,8 @@
 // Micro-timing of one memory port: expected cycles are worked out by hand in the comments.
 #include <gtest/gtest.h>
 
-#include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
+#include <systemc>
 
 #include "modules/common/bandwidth_port.h"
 #include "modules/common/blocking_access.h"

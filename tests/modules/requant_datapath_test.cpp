@@ -17,12 +17,23 @@ using model::RequantMode;
 using model::RequantSpec;
 using model::Rounding;
 
-const Rounding kSingleRoundings[] = {Rounding::Floor, Rounding::Ceil, Rounding::Truncate, Rounding::HalfUp, Rounding::HalfAway, Rounding::HalfEven};
+const Rounding kSingleRoundings[] = {Rounding::Floor,  Rounding::Ceil,     Rounding::Truncate,
+                                     Rounding::HalfUp, Rounding::HalfAway, Rounding::HalfEven};
 
 // Accumulators that matter: zero, small values around ties, the int32 extremes, and random
 // values of every magnitude.
 std::vector<int32_t> accumulators(uint32_t seed) {
-  std::vector<int32_t> values = {0, 1, -1, 2, -2, 3, -3, 127, -128, std::numeric_limits<int32_t>::max(), std::numeric_limits<int32_t>::min(),
+  std::vector<int32_t> values = {0,
+                                 1,
+                                 -1,
+                                 2,
+                                 -2,
+                                 3,
+                                 -3,
+                                 127,
+                                 -128,
+                                 std::numeric_limits<int32_t>::max(),
+                                 std::numeric_limits<int32_t>::min(),
                                  std::numeric_limits<int32_t>::min() + 1};
   std::mt19937 generator(seed);
   std::uniform_int_distribution<int32_t> full(std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max());
@@ -39,7 +50,8 @@ void expect_same(const RequantSpec& spec, const std::vector<int32_t>& values) {
   int failures = 0;
   for (int32_t acc : values) {
     const int32_t expected = golden::requantize(acc, spec), actual = datapath(acc);
-    if (expected != actual && failures++ < 5) ADD_FAILURE() << spec.describe() << ": acc " << acc << " golden " << expected << " datapath " << actual;
+    if (expected != actual && failures++ < 5)
+      ADD_FAILURE() << spec.describe() << ": acc " << acc << " golden " << expected << " datapath " << actual;
   }
 }
 
@@ -57,7 +69,8 @@ RequantSpec base(RequantMode mode, Rounding rounding, int32_t zero_point, int32_
 TEST(RequantDatapath, DivideMatchesGoldenForEveryRoundingAndDivisor) {
   const auto values = accumulators(1);
   for (Rounding rounding : kSingleRoundings)
-    for (int64_t divisor : {int64_t{1}, int64_t{2}, int64_t{3}, int64_t{4}, int64_t{7}, int64_t{859}, int64_t{65536}, int64_t{2147483647}}) {
+    for (int64_t divisor : {int64_t{1}, int64_t{2}, int64_t{3}, int64_t{4}, int64_t{7}, int64_t{859}, int64_t{65536},
+                            int64_t{2147483647}}) {
       RequantSpec spec = base(RequantMode::Divide, rounding, 0, -127, 127, false);
       spec.divisor = divisor;
       expect_same(spec, values);

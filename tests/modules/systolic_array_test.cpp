@@ -55,8 +55,8 @@ struct Shape {
 };
 
 TEST(SystolicArray, MatchesTheFastEquationsOnAGridOfArraysDataflowsAndShapes) {
-  const std::vector<Shape> shapes = {{1, 1, 1}, {3, 5, 7}, {10, 4, 4}, {7, 9, 3}, {16, 16, 16}, {5, 17, 2},
-                                     {20, 3, 11}, {1, 25, 6}, {2, 40, 9}, {12, 8, 1}, {1, 1, 13}, {9, 2, 30}};
+  const std::vector<Shape> shapes = {{1, 1, 1},   {3, 5, 7},  {10, 4, 4}, {7, 9, 3},  {16, 16, 16}, {5, 17, 2},
+                                     {20, 3, 11}, {1, 25, 6}, {2, 40, 9}, {12, 8, 1}, {1, 1, 13},   {9, 2, 30}};
   const std::vector<int64_t> sizes = {2, 3, 4, 5, 8};
   int cases = 0;
   for (int64_t rows : sizes)
@@ -67,8 +67,9 @@ TEST(SystolicArray, MatchesTheFastEquationsOnAGridOfArraysDataflowsAndShapes) {
             const auto config = array(rows, cols, dataflow, shadow);
             const uint64_t fast = fast_tile_cycles(config, s.m, s.k, s.n);
             const uint64_t detailed = detailed_cycles(config, s.m, s.k, s.n, static_cast<unsigned>(cases));
-            ASSERT_EQ(detailed, fast) << rows << "x" << cols << " " << hardware::name_of(dataflow) << (shadow ? " shadow" : " no shadow")
-                                      << " tile " << s.m << "x" << s.k << "x" << s.n;
+            ASSERT_EQ(detailed, fast) << rows << "x" << cols << " " << hardware::name_of(dataflow)
+                                      << (shadow ? " shadow" : " no shadow") << " tile " << s.m << "x" << s.k << "x"
+                                      << s.n;
             ++cases;
           }
   EXPECT_EQ(cases, 5 * 5 * 3 * 2 * 12);

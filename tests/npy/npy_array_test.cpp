@@ -59,11 +59,13 @@ TEST(Npy, AFailedWriteLeavesNoFileBehind) {
 }
 
 TEST(Npy, ParsesNumpyStyleHeaders) {
-  const std::string bytes = header_v1("{'descr': '|i1', 'fortran_order': False, 'shape': (3,), }") + std::string("\x01\xff\x7f", 3);
+  const std::string bytes =
+      header_v1("{'descr': '|i1', 'fortran_order': False, 'shape': (3,), }") + std::string("\x01\xff\x7f", 3);
   const NpyArray array = parse(bytes);
   EXPECT_EQ(array.shape, (std::vector<int64_t>{3}));
   EXPECT_EQ(array.values_as<int8_t>(Dtype::Int8, "t"), (std::vector<int8_t>{1, -1, 127}));
-  const NpyArray scalar = parse(header_v1("{'descr': '<f8', 'fortran_order': False, 'shape': (), }") + std::string(8, '\0'));
+  const NpyArray scalar =
+      parse(header_v1("{'descr': '<f8', 'fortran_order': False, 'shape': (), }") + std::string(8, '\0'));
   EXPECT_EQ(scalar.element_count(), 1u);
 }
 
@@ -74,19 +76,25 @@ TEST(Npy, RejectsMalformedFilesWithAReason) {
   EXPECT_NE(error_of(good_header + std::string(15, '\0')).find("truncated"), std::string::npos);
   EXPECT_NE(error_of(good_header + std::string(17, '\0')).find("expected 16 data bytes"), std::string::npos);
   EXPECT_NE(error_of(good_header.substr(0, 30)).find("truncated .npy header"), std::string::npos);
-  EXPECT_NE(error_of(header_v1("{'descr': '>i4', 'fortran_order': False, 'shape': (1,), }") + std::string(4, '\0')).find("unsupported dtype"),
+  EXPECT_NE(error_of(header_v1("{'descr': '>i4', 'fortran_order': False, 'shape': (1,), }") + std::string(4, '\0'))
+                .find("unsupported dtype"),
             std::string::npos);
-  EXPECT_NE(error_of(header_v1("{'descr': '<i4', 'fortran_order': True, 'shape': (1,), }") + std::string(4, '\0')).find("Fortran"),
+  EXPECT_NE(error_of(header_v1("{'descr': '<i4', 'fortran_order': True, 'shape': (1,), }") + std::string(4, '\0'))
+                .find("Fortran"),
             std::string::npos);
-  EXPECT_NE(error_of(header_v1("{'descr': '<i4', 'fortran_order': False, 'shape': (1, }") + std::string(4, '\0')).find("malformed"),
+  EXPECT_NE(error_of(header_v1("{'descr': '<i4', 'fortran_order': False, 'shape': (1, }") + std::string(4, '\0'))
+                .find("malformed"),
             std::string::npos);
-  EXPECT_NE(error_of(header_v1("{'descr': '<i4', 'shape': (1,), }") + std::string(4, '\0')).find("lacks"), std::string::npos);
-  EXPECT_NE(error_of(header_v1("{'descr': '<i4', 'fortran_order': False, 'shape': (99999999999999999,), }")).find("too large"),
+  EXPECT_NE(error_of(header_v1("{'descr': '<i4', 'shape': (1,), }") + std::string(4, '\0')).find("lacks"),
+            std::string::npos);
+  EXPECT_NE(error_of(header_v1("{'descr': '<i4', 'fortran_order': False, 'shape': (99999999999999999,), }"))
+                .find("too large"),
             std::string::npos);
 }
 
 TEST(Npy, WrongDtypeIsNotSilentlyConverted) {
-  const NpyArray array = parse(header_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }") + std::string(4, '\0'));
+  const NpyArray array =
+      parse(header_v1("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }") + std::string(4, '\0'));
   EXPECT_THROW(array.values_as<int32_t>(Dtype::Int32, "w"), NpyError);
 }
 

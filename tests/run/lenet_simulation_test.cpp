@@ -14,8 +14,9 @@ std::unique_ptr<Workload> lenet(const std::string& config, const std::vector<std
 }
 
 void expect_bit_exact_with_golden_accuracy(const Workload& workload, const RunResult& result, int64_t images) {
-  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches; first at image " << result.first_mismatch->image << " layer "
-                                  << result.first_mismatch->layer << " index " << result.first_mismatch->index;
+  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches; first at image " << result.first_mismatch->image
+                                  << " layer " << result.first_mismatch->layer << " index "
+                                  << result.first_mismatch->index;
   EXPECT_EQ(result.stats->images, images);
   EXPECT_EQ(result.stats->correct, result.stats->golden_correct);
   ASSERT_EQ(static_cast<int64_t>(result.predictions.size()), images);
@@ -64,11 +65,13 @@ TEST_P(LeNetOnArrays, BitExactAndNeverBelowTheIdealCycles) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, LeNetOnArrays,
-                         ::testing::Values(ArrayCase{"lenet.yaml", 4}, ArrayCase{"lenet.yaml", 16}, ArrayCase{"lenet.yaml", 32},
-                                           ArrayCase{"lenet_torch.yaml", 4}, ArrayCase{"lenet_torch.yaml", 16}, ArrayCase{"lenet_torch.yaml", 32}),
+                         ::testing::Values(ArrayCase{"lenet.yaml", 4}, ArrayCase{"lenet.yaml", 16},
+                                           ArrayCase{"lenet.yaml", 32}, ArrayCase{"lenet_torch.yaml", 4},
+                                           ArrayCase{"lenet_torch.yaml", 16}, ArrayCase{"lenet_torch.yaml", 32}),
                          [](const ::testing::TestParamInfo<ArrayCase>& param_info) {
                            const ArrayCase& c = param_info.param;
-                           return (c.config == "lenet.yaml" ? std::string("seed_") : std::string("torch_")) + std::to_string(c.size);
+                           return (c.config == "lenet.yaml" ? std::string("seed_") : std::string("torch_")) +
+                                  std::to_string(c.size);
                          });
 
 int64_t dram_weight_bytes(const RunResult& result) {
@@ -111,7 +114,8 @@ TEST(LeNetTraffic, SplitWindowsAreRefetchedForEveryRowTile) {
   // so N splits into 2 tiles of 8 and K into 3 blocks (64, 64, 22); 64 accumulators hold
   // 8 pixels x 8 channels, so M splits into 13 row tiles. Every row tile walks the three
   // blocks again: 2 x 13 x (8 x 150) = 31,200 bytes per image instead of 2,400.
-  const auto workload = lenet("lenet.yaml", {"hardware.weight_sram.capacity_bytes=2048", "hardware.accumulator.capacity_bytes=512"});
+  const auto workload =
+      lenet("lenet.yaml", {"hardware.weight_sram.capacity_bytes=2048", "hardware.accumulator.capacity_bytes=512"});
   const RunResult result = simulate(*workload, 2);
   EXPECT_EQ(layer_weight_bytes(*workload, result, "conv3"), 2 * 31200);
   EXPECT_EQ(layer_weight_bytes(*workload, result, "conv1"), 150);

@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-
 #include "sim/run/simulation.h"
 #include "sim/run/workload.h"
 #include "tests/support/run_command.h"
@@ -52,7 +51,9 @@ INSTANTIATE_TEST_SUITE_P(Dataflows, ScaleSimEquations,
                          ::testing::Values(ScaleSimCase{"ws", {3223, 0, 4635, 0, 17249, 3794, 505}},
                                            ScaleSimCase{"os", {3821, 0, 4263, 0, 6209, 1473, 195}},
                                            ScaleSimCase{"is", {10975, 0, 9385, 0, 7099, 1589, 351}}),
-                         [](const ::testing::TestParamInfo<ScaleSimCase>& param_info) { return param_info.param.dataflow; });
+                         [](const ::testing::TestParamInfo<ScaleSimCase>& param_info) {
+                           return param_info.param.dataflow;
+                         });
 
 struct ModeCase {
   std::string config;
@@ -73,8 +74,9 @@ TEST_P(FastAgainstDetailed, SameValuesAndSameComputeCyclesLayerByLayer) {
   EXPECT_EQ(detailed.stats->correct, detailed.stats->golden_correct);
 
   testing::TempDir out;
-  const auto run = testing::run_accelsim({"--config", (testing::source_dir() / "configs" / c.config).string(), "--images", std::to_string(kImages),
-                                          "--quiet", "--set", std::string("hardware.pe_array.dataflow=") + c.dataflow, "--out", out.path().string()});
+  const auto run = testing::run_accelsim(
+      {"--config", (testing::source_dir() / "configs" / c.config).string(), "--images", std::to_string(kImages),
+       "--quiet", "--set", std::string("hardware.pe_array.dataflow=") + c.dataflow, "--out", out.path().string()});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const auto fast = nlohmann::json::parse(testing::read_file(out.path() / "stats.json"));
   ASSERT_EQ(fast["layers"].size(), detailed.stats->layers.size());
@@ -87,11 +89,13 @@ TEST_P(FastAgainstDetailed, SameValuesAndSameComputeCyclesLayerByLayer) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Dataflows, FastAgainstDetailed,
-                         ::testing::Values(ModeCase{"lenet.yaml", "ws"}, ModeCase{"lenet.yaml", "os"}, ModeCase{"lenet.yaml", "is"},
-                                           ModeCase{"lenet_torch.yaml", "ws"}, ModeCase{"lenet_torch.yaml", "os"},
-                                           ModeCase{"lenet_torch.yaml", "is"}),
+                         ::testing::Values(ModeCase{"lenet.yaml", "ws"}, ModeCase{"lenet.yaml", "os"},
+                                           ModeCase{"lenet.yaml", "is"}, ModeCase{"lenet_torch.yaml", "ws"},
+                                           ModeCase{"lenet_torch.yaml", "os"}, ModeCase{"lenet_torch.yaml", "is"}),
                          [](const ::testing::TestParamInfo<ModeCase>& param_info) {
-                           return (param_info.param.config == "lenet.yaml" ? std::string("seed_") : std::string("torch_")) + param_info.param.dataflow;
+                           return (param_info.param.config == "lenet.yaml" ? std::string("seed_")
+                                                                           : std::string("torch_")) +
+                                  param_info.param.dataflow;
                          });
 
 class EveryDataflowFast : public ::testing::TestWithParam<ModeCase> {};
@@ -104,10 +108,12 @@ TEST_P(EveryDataflowFast, BitExactOnAllHeldOutImages) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Dataflows, EveryDataflowFast,
-                         ::testing::Values(ModeCase{"lenet.yaml", "os"}, ModeCase{"lenet.yaml", "is"}, ModeCase{"lenet_torch.yaml", "os"},
-                                           ModeCase{"lenet_torch.yaml", "is"}),
+                         ::testing::Values(ModeCase{"lenet.yaml", "os"}, ModeCase{"lenet.yaml", "is"},
+                                           ModeCase{"lenet_torch.yaml", "os"}, ModeCase{"lenet_torch.yaml", "is"}),
                          [](const ::testing::TestParamInfo<ModeCase>& param_info) {
-                           return (param_info.param.config == "lenet.yaml" ? std::string("seed_") : std::string("torch_")) + param_info.param.dataflow;
+                           return (param_info.param.config == "lenet.yaml" ? std::string("seed_")
+                                                                           : std::string("torch_")) +
+                                  param_info.param.dataflow;
                          });
 
 }  // namespace

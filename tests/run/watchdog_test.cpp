@@ -52,7 +52,8 @@ TEST(Watchdog, AProgramThatRunsDryBeforeFinishingIsReported) {
   AcceleratorBench bench(bench_hardware(), pointwise_network(4, 4, 4), program);
   bench.run();
   EXPECT_FALSE(bench.accelerator().controller().finished());
-  EXPECT_NE(bench.accelerator().controller().outstanding().find("image 0 waits on layer 0 (1 instructions left)"), std::string::npos)
+  EXPECT_NE(bench.accelerator().controller().outstanding().find("image 0 waits on layer 0 (1 instructions left)"),
+            std::string::npos)
       << bench.accelerator().controller().outstanding();
 }
 

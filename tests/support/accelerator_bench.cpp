@@ -42,12 +42,13 @@ model::Network pointwise_network(int64_t channels, int64_t width, int64_t out_ch
 AcceleratorBench::AcceleratorBench(hardware::HardwareConfig hardware, model::Network network, isa::TileProgram program)
     : hardware_(std::move(hardware)), network_(std::move(network)), program_(std::move(program)) {
   stats_ = std::make_unique<stats::RunStats>(network_, hardware_);
-  accelerator_ = std::make_unique<modules::Accelerator>("bench", hardware_, program_, modules::geometry_of(network_), 1, *stats_,
-                                                        modules::ControllerEvents{});
+  accelerator_ = std::make_unique<modules::Accelerator>("bench", hardware_, program_, modules::geometry_of(network_), 1,
+                                                        *stats_, modules::ControllerEvents{});
   accelerator_->observe(this);
 }
 
-void AcceleratorBench::executed(const modules::ExecutionUnit& unit, const modules::Dispatched& d, uint64_t start, uint64_t end) {
+void AcceleratorBench::executed(const modules::ExecutionUnit& unit, const modules::Dispatched& d, uint64_t start,
+                                uint64_t end) {
   executed_.push_back({unit.basename(), d.id, d.instruction->op, start, end});
   last_end_ = std::max(last_end_, end);
 }
@@ -70,14 +71,16 @@ isa::Instruction& ProgramWriter::add(isa::Instruction instruction) {
 
 isa::TileProgram ProgramWriter::finish(uint64_t dram_bytes, std::size_t layers) {
   program_.layers.resize(layers);
-  for (const auto& instruction : instructions_) program_.layers[static_cast<std::size_t>(instruction.layer)].instructions_per_image++;
+  for (const auto& instruction : instructions_)
+    program_.layers[static_cast<std::size_t>(instruction.layer)].instructions_per_image++;
   program_.image_programs.push_back(instructions_);
   program_.output_addresses.push_back(std::vector<uint64_t>(layers, 0));
   program_.dram_bytes_used = dram_bytes;
   return program_;
 }
 
-isa::Instruction ProgramWriter::load_weights(uint64_t dram_address, uint64_t sram_address, uint64_t bytes, isa::BufferId slot) {
+isa::Instruction ProgramWriter::load_weights(uint64_t dram_address, uint64_t sram_address, uint64_t bytes,
+                                             isa::BufferId slot) {
   isa::Instruction load;
   load.op = isa::Opcode::LoadWeights;
   load.source = isa::Memory::Dram;
@@ -89,9 +92,9 @@ isa::Instruction ProgramWriter::load_weights(uint64_t dram_address, uint64_t sra
   return load;
 }
 
-isa::Instruction ProgramWriter::compute(int64_t m, int64_t k, int64_t n, uint64_t weight_address, uint64_t input_address,
-                                           uint64_t accumulator_address, isa::BufferId weights, isa::BufferId input,
-                                           isa::BufferId accumulator) {
+isa::Instruction ProgramWriter::compute(int64_t m, int64_t k, int64_t n, uint64_t weight_address,
+                                        uint64_t input_address, uint64_t accumulator_address, isa::BufferId weights,
+                                        isa::BufferId input, isa::BufferId accumulator) {
   isa::Instruction c;
   c.op = isa::Opcode::Compute;
   c.m_end = m;

@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "modules/accelerator/accelerator.h"
 #include "core/hardware/hardware_config.h"
 #include "core/isa/tile_program.h"
 #include "core/model/network.h"
 #include "core/stats/layer_stats.h"
+#include "modules/accelerator/accelerator.h"
 
 namespace accelsim::testing {
 
@@ -41,7 +41,8 @@ class AcceleratorBench : public modules::InstructionObserver {
   // Runs to the end; returns the cycle the last instruction finished.
   uint64_t run();
 
-  void executed(const modules::ExecutionUnit& unit, const modules::Dispatched& d, uint64_t start, uint64_t end) override;
+  void executed(const modules::ExecutionUnit& unit, const modules::Dispatched& d, uint64_t start,
+                uint64_t end) override;
 
  private:
   hardware::HardwareConfig hardware_;
@@ -60,10 +61,11 @@ class ProgramWriter {
   isa::Instruction& add(isa::Instruction instruction);
   isa::TileProgram finish(uint64_t dram_bytes, std::size_t layers = 1);
 
-  static isa::Instruction load_weights(uint64_t dram_address, uint64_t sram_address, uint64_t bytes, isa::BufferId slot);
+  static isa::Instruction load_weights(uint64_t dram_address, uint64_t sram_address, uint64_t bytes,
+                                       isa::BufferId slot);
   static isa::Instruction compute(int64_t m, int64_t k, int64_t n, uint64_t weight_address, uint64_t input_address,
-                                     uint64_t accumulator_address, isa::BufferId weights, isa::BufferId input,
-                                     isa::BufferId accumulator);
+                                  uint64_t accumulator_address, isa::BufferId weights, isa::BufferId input,
+                                  isa::BufferId accumulator);
 
  private:
   isa::TileProgram program_;

@@ -12,14 +12,17 @@ std::optional<std::filesystem::path> find_chromium() {
   return std::nullopt;
 }
 
-PageRender render_page(const std::filesystem::path& chromium, const std::filesystem::path& page, const std::filesystem::path& screenshot,
-                       int width, int height, const std::filesystem::path& profile_dir) {
+PageRender render_page(const std::filesystem::path& chromium, const std::filesystem::path& page,
+                       const std::filesystem::path& screenshot, int width, int height,
+                       const std::filesystem::path& profile_dir) {
   const std::vector<std::string> arguments = {
-      "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-      "--disable-sync", "--user-data-dir=" + profile_dir.string(), "--hide-scrollbars", "--force-color-profile=srgb",
+      "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile_dir.string(), "--hide-scrollbars",
+      "--force-color-profile=srgb",
       // Console messages reach stderr as INFO:CONSOLE lines; file loads as FileURLLoader lines.
       "--enable-logging=stderr", "--v=0", "--vmodule=file_url_loader_factory=1", "--screenshot=" + screenshot.string(),
-      "--window-size=" + std::to_string(width) + "," + std::to_string(height), "file://" + std::filesystem::absolute(page).string()};
+      "--window-size=" + std::to_string(width) + "," + std::to_string(height),
+      "file://" + std::filesystem::absolute(page).string()};
   const ProgramResult run = run_program(chromium, arguments, 120);
   PageRender render;
   render.exit_code = run.exit_code;
@@ -33,7 +36,8 @@ PageRender render_page(const std::filesystem::path& chromium, const std::filesys
       render.console_messages.push_back(text == std::string::npos ? line : line.substr(text + 2));
     }
     const std::string loader = "FileURLLoader::Start: ";
-    if (const auto at = line.find(loader); at != std::string::npos) render.loaded_files.push_back(line.substr(at + loader.size()));
+    if (const auto at = line.find(loader); at != std::string::npos)
+      render.loaded_files.push_back(line.substr(at + loader.size()));
   }
   if (std::filesystem::exists(screenshot)) render.screenshot = screenshot;
   return render;

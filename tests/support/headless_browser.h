@@ -23,7 +23,8 @@ struct PageRender {
 // Opens `page` in headless Chromium with a fresh profile in `profile_dir`, background
 // networking and component updates off, and takes a screenshot of a `width` x `height` window
 // once the page has loaded and its scripts have run.
-PageRender render_page(const std::filesystem::path& chromium, const std::filesystem::path& page, const std::filesystem::path& screenshot,
-                       int width, int height, const std::filesystem::path& profile_dir);
+PageRender render_page(const std::filesystem::path& chromium, const std::filesystem::path& page,
+                       const std::filesystem::path& screenshot, int width, int height,
+                       const std::filesystem::path& profile_dir);
 
 }  // namespace accelsim::testing

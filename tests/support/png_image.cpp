@@ -11,7 +11,8 @@ PngImage PngImage::read(const std::filesystem::path& file) {
   png_image image;
   std::memset(&image, 0, sizeof image);
   image.version = PNG_IMAGE_VERSION;
-  if (!png_image_begin_read_from_file(&image, file.c_str())) throw std::runtime_error(file.string() + ": " + image.message);
+  if (!png_image_begin_read_from_file(&image, file.c_str()))
+    throw std::runtime_error(file.string() + ": " + image.message);
   image.format = PNG_FORMAT_RGB;
   PngImage out;
   out.width = static_cast<int>(image.width);

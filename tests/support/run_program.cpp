@@ -52,7 +52,8 @@ int reap_before(pid_t child, SteadyClock::time_point deadline, bool& timed_out) 
 
 }  // namespace
 
-ProgramResult run_program(const std::filesystem::path& program, const std::vector<std::string>& arguments, int timeout_seconds) {
+ProgramResult run_program(const std::filesystem::path& program, const std::vector<std::string>& arguments,
+                          int timeout_seconds) {
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
   const pid_t child = fork();

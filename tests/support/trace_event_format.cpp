@@ -12,9 +12,11 @@ std::vector<std::string> trace_event_problems(const nlohmann::json& document) {
     return {"no top-level object with a traceEvents array"};
   if (document.contains("displayTimeUnit")) {
     const auto& unit = document["displayTimeUnit"];
-    if (!unit.is_string() || (unit != "ms" && unit != "ns")) problems.push_back("displayTimeUnit must be \"ms\" or \"ns\"");
+    if (!unit.is_string() || (unit != "ms" && unit != "ns"))
+      problems.push_back("displayTimeUnit must be \"ms\" or \"ns\"");
   }
-  std::map<std::pair<int64_t, int64_t>, std::pair<double, double>> last_slice;  // track -> (ts, end) of its last X event
+  std::map<std::pair<int64_t, int64_t>, std::pair<double, double>>
+      last_slice;  // track -> (ts, end) of its last X event
   std::map<std::pair<int64_t, std::string>, double> last_counter;
   std::set<std::pair<int64_t, int64_t>> named_tracks, used_tracks;
   std::size_t index = 0;
@@ -51,8 +53,10 @@ std::vector<std::string> trace_event_problems(const nlohmann::json& document) {
       const double ts = event["ts"], end = ts + event["dur"].get<double>();
       const auto last = last_slice.find(track);
       if (last != last_slice.end()) {
-        if (ts < last->second.first) problems.push_back(where + " (" + name + "): ts goes back in time on its track");
-        else if (ts < last->second.second - 1e-9) problems.push_back(where + " (" + name + "): overlaps the previous slice on its track");
+        if (ts < last->second.first)
+          problems.push_back(where + " (" + name + "): ts goes back in time on its track");
+        else if (ts < last->second.second - 1e-9)
+          problems.push_back(where + " (" + name + "): overlaps the previous slice on its track");
       }
       last_slice[track] = {ts, end};
     } else if (ph == "C") {
@@ -62,11 +66,13 @@ std::vector<std::string> trace_event_problems(const nlohmann::json& document) {
         continue;
       }
       for (const auto& [series, value] : event["args"].items())
-        if (!value.is_number()) problems.push_back(where + " (" + name + "): counter series " + series + " is not a number");
+        if (!value.is_number())
+          problems.push_back(where + " (" + name + "): counter series " + series + " is not a number");
       const auto key = std::make_pair(pid, name);
       const double ts = event["ts"];
       const auto last = last_counter.find(key);
-      if (last != last_counter.end() && ts < last->second) problems.push_back(where + " (" + name + "): counter ts goes back in time");
+      if (last != last_counter.end() && ts < last->second)
+        problems.push_back(where + " (" + name + "): counter ts goes back in time");
       last_counter[key] = ts;
     } else if (ph == "M") {
       if (!event.contains("args") || !event["args"].is_object()) {
@@ -76,10 +82,13 @@ std::vector<std::string> trace_event_problems(const nlohmann::json& document) {
       const auto& args = event["args"];
       const bool named = args.contains("name") && args["name"].is_string();
       const bool sorted = args.contains("sort_index") && args["sort_index"].is_number_integer();
-      if (!named && !sorted) problems.push_back(where + " (" + name + "): M event args hold neither a name nor a sort_index");
+      if (!named && !sorted)
+        problems.push_back(where + " (" + name + "): M event args hold neither a name nor a sort_index");
       if (name == "thread_name" && named) {
-        if (!event.contains("tid") || !event["tid"].is_number_integer()) problems.push_back(where + ": thread_name without a tid");
-        else named_tracks.insert({pid, event["tid"].get<int64_t>()});
+        if (!event.contains("tid") || !event["tid"].is_number_integer())
+          problems.push_back(where + ": thread_name without a tid");
+        else
+          named_tracks.insert({pid, event["tid"].get<int64_t>()});
       }
     } else {
       problems.push_back(where + " (" + name + "): unexpected ph '" + ph + "'");
@@ -87,7 +96,8 @@ std::vector<std::string> trace_event_problems(const nlohmann::json& document) {
   }
   for (const auto& track : used_tracks)
     if (!named_tracks.count(track))
-      problems.push_back("track pid " + std::to_string(track.first) + " tid " + std::to_string(track.second) + " has no thread_name");
+      problems.push_back("track pid " + std::to_string(track.first) + " tid " + std::to_string(track.second) +
+                         " has no thread_name");
   return problems;
 }
 

@@ -30,7 +30,8 @@ VcdFile VcdFile::read(const std::filesystem::path& file) {
       } else if (token == "$var") {
         std::string type, width, id, name, part;
         in >> type >> width >> id >> name;
-        while (in >> part && part != "$end") {}  // a bit range such as [7:0]
+        while (in >> part && part != "$end") {
+        }  // a bit range such as [7:0]
         std::string path;
         for (std::size_t i = 1; i < scopes.size(); ++i) path += scopes[i] + ".";  // scopes[0] is SystemC's top
         vcd.ids[path + name] = id;
@@ -45,7 +46,8 @@ VcdFile VcdFile::read(const std::filesystem::path& file) {
     } else if (token[0] == '$') {
       if (token != "$dumpvars" && token != "$end") {  // skip $comment ... $end
         std::string part;
-        while (in >> part && part != "$end") {}
+        while (in >> part && part != "$end") {
+        }
       }
     } else if (token[0] == 'b' || token[0] == 'B' || token[0] == 'r') {
       std::string id;

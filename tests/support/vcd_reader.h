@@ -21,9 +21,9 @@ class VcdFile {
     std::string value;
   };
 
-  std::string timescale;                // "1 ps"
-  std::vector<uint64_t> timestamps;     // every #time line, in file order
-  std::map<std::string, std::string> ids;  // name -> identifier code
+  std::string timescale;                               // "1 ps"
+  std::vector<uint64_t> timestamps;                    // every #time line, in file order
+  std::map<std::string, std::string> ids;              // name -> identifier code
   std::map<std::string, std::vector<Change>> changes;  // identifier code -> changes, initial value first
 
   bool has(const std::string& name) const { return ids.count(name) > 0; }

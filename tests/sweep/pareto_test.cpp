@@ -40,12 +40,14 @@ TEST(SweepPareto, MaximizedObjectivesCountHigherAsBetter) {
   const auto front = front_of({{0.99, 2}, {0.98, 1}, {0.97, 1.5}}, {Goal::Maximize, Goal::Minimize});
   EXPECT_EQ(front, (std::vector<bool>{true, true, false}));
   // The same numbers with both minimized: (0.97, 1.5) now trades off against (0.98, 1).
-  EXPECT_EQ(front_of({{0.99, 2}, {0.98, 1}, {0.97, 1.5}}, {Goal::Minimize, Goal::Minimize}), (std::vector<bool>{false, true, true}));
+  EXPECT_EQ(front_of({{0.99, 2}, {0.98, 1}, {0.97, 1.5}}, {Goal::Minimize, Goal::Minimize}),
+            (std::vector<bool>{false, true, true}));
 }
 
 TEST(SweepPareto, ThreeObjectives) {
   // (5,5,1) is best in the third objective only, so it stays; (6,6,2) is dominated by (5,5,1).
-  const auto front = front_of({{1, 9, 9}, {9, 1, 9}, {5, 5, 1}, {6, 6, 2}, {2, 9, 9}}, {Goal::Minimize, Goal::Minimize, Goal::Minimize});
+  const auto front = front_of({{1, 9, 9}, {9, 1, 9}, {5, 5, 1}, {6, 6, 2}, {2, 9, 9}},
+                              {Goal::Minimize, Goal::Minimize, Goal::Minimize});
   EXPECT_EQ(front, (std::vector<bool>{true, true, true, false, false}));
 }
 
@@ -94,7 +96,9 @@ TEST(SweepPareto, ResultsMarkOnlyOkPointsAndUseEachMetricsGoal) {
   EXPECT_NE(html.find("Pareto front"), std::string::npos);
   EXPECT_NE(html.find("<svg"), std::string::npos);
   std::size_t bold = 0;
-  for (std::size_t at = html.find("font-weight:bold\">"); at != std::string::npos; at = html.find("font-weight:bold\">", at + 1)) ++bold;
+  for (std::size_t at = html.find("font-weight:bold\">"); at != std::string::npos;
+       at = html.find("font-weight:bold\">", at + 1))
+    ++bold;
   EXPECT_EQ(bold, 2u);
   EXPECT_NE(html.find("not run"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);

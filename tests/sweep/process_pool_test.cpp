@@ -22,9 +22,12 @@ using sweep::ChildOutcome;
 using sweep::ProcessPool;
 using sweep::SignalWatch;
 
-ChildCommand shell(const std::string& script, double timeout = 0) { return ChildCommand{{"/bin/sh", "-c", script}, timeout}; }
+ChildCommand shell(const std::string& script, double timeout = 0) {
+  return ChildCommand{{"/bin/sh", "-c", script}, timeout};
+}
 
-std::map<std::size_t, ChildOutcome> run_all(const std::vector<ChildCommand>& commands, int parallel, bool* completed = nullptr) {
+std::map<std::size_t, ChildOutcome> run_all(const std::vector<ChildCommand>& commands, int parallel,
+                                            bool* completed = nullptr) {
   const SignalWatch watch;
   ProcessPool pool(parallel, watch);
   std::map<std::size_t, ChildOutcome> outcomes;
@@ -40,7 +43,9 @@ std::map<std::size_t, ChildOutcome> run_all(const std::vector<ChildCommand>& com
 
 // A shell snippet that writes this shell's pid to `file` whole (written aside, then renamed):
 // once `file` exists, the process is running its script.
-std::string announce_pid(const fs::path& file) { return "echo $$ > " + file.string() + ".tmp && mv " + file.string() + ".tmp " + file.string(); }
+std::string announce_pid(const fs::path& file) {
+  return "echo $$ > " + file.string() + ".tmp && mv " + file.string() + ".tmp " + file.string();
+}
 
 pid_t read_pid(const fs::path& file) {
   std::ifstream in(file);
@@ -88,7 +93,9 @@ TEST(SweepProcessPool, RunsEveryCommandOnceWithAtMostNAtATimeInIndexOrder) {
 }
 
 TEST(SweepProcessPool, ReportsExitCodesSignalsAndTheChildsStderr) {
-  const auto outcomes = run_all({shell("echo 'first line' >&2; echo 'accelsim: error: bad' >&2; exit 7"), shell("kill -USR1 $$"), shell("exit 0")}, 3);
+  const auto outcomes = run_all({shell("echo 'first line' >&2; echo 'accelsim: error: bad' >&2; exit 7"),
+                                 shell("kill -USR1 $$"), shell("exit 0")},
+                                3);
   ASSERT_EQ(outcomes.size(), 3u);
   EXPECT_EQ(outcomes.at(0).end, ChildEnd::Exited);
   EXPECT_EQ(outcomes.at(0).exit_code, 7);
@@ -103,7 +110,8 @@ TEST(SweepProcessPool, ReportsExitCodesSignalsAndTheChildsStderr) {
 // of one has not failed, and its point must not be recorded as crashed.
 TEST(SweepProcessPool, AChildStoppedBySigintSigtermOrSighupFromOutsideIsInterruptedNotSignaled) {
   bool completed = false;
-  const auto outcomes = run_all({shell("kill -INT $$"), shell("kill -TERM $$"), shell("kill -HUP $$"), shell("kill -ABRT $$")}, 4, &completed);
+  const auto outcomes = run_all(
+      {shell("kill -INT $$"), shell("kill -TERM $$"), shell("kill -HUP $$"), shell("kill -ABRT $$")}, 4, &completed);
   EXPECT_TRUE(completed) << "the pool itself was not interrupted";
   ASSERT_EQ(outcomes.size(), 4u);
   const int signals[] = {SIGINT, SIGTERM, SIGHUP};
@@ -129,7 +137,8 @@ TEST(SweepProcessPool, AChildKilledWhileThePoolIsBeingInterruptedIsInterruptedNo
       2,
       [&](std::size_t i) {
         // Child 0 ends once child 1 runs, so that both are in the pool when child 0 is reported.
-        return i == 0 ? shell("while [ ! -e " + pid_file.string() + " ]; do sleep 0.01; done") : shell(announce_pid(pid_file) + "; exec sleep 600");
+        return i == 0 ? shell("while [ ! -e " + pid_file.string() + " ]; do sleep 0.01; done")
+                      : shell(announce_pid(pid_file) + "; exec sleep 600");
       },
       [&](std::size_t i, const ChildOutcome& outcome) {
         outcomes[i] = outcome;
@@ -150,7 +159,8 @@ TEST(SweepProcessPool, AChildKilledWhileThePoolIsBeingInterruptedIsInterruptedNo
 
 TEST(SweepProcessPool, KeepsTheLast8KiBOfALargeStderrWithoutBlockingTheChild) {
   // 2 MB: far more than a pipe holds, so the child only finishes if the pool keeps reading.
-  const auto outcomes = run_all({shell("i=0; while [ $i -lt 20000 ]; do printf '%0100d\\n' $i >&2; i=$((i+1)); done; echo END >&2")}, 1);
+  const auto outcomes =
+      run_all({shell("i=0; while [ $i -lt 20000 ]; do printf '%0100d\\n' $i >&2; i=$((i+1)); done; echo END >&2")}, 1);
   ASSERT_EQ(outcomes.at(0).end, ChildEnd::Exited);
   const std::string& tail = outcomes.at(0).error_output;
   EXPECT_EQ(tail.size(), ProcessPool::kErrorTail);
@@ -166,7 +176,9 @@ TEST(SweepProcessPool, TimeoutKillsTheChildAndItsProcessGroup) {
   // Then the same again with a longer timeout: what is checked never depends on the timing.
   pid_t grandchild = 0;
   for (double timeout = 0.3; timeout < 100 && grandchild == 0; timeout *= 4) {
-    const auto outcomes = run_all({shell("sleep 600 & echo $! > " + pid_file.string() + ".tmp && mv " + pid_file.string() + ".tmp " + pid_file.string() + "; wait", timeout),
+    const auto outcomes = run_all({shell("sleep 600 & echo $! > " + pid_file.string() + ".tmp && mv " +
+                                             pid_file.string() + ".tmp " + pid_file.string() + "; wait",
+                                         timeout),
                                    shell("exit 0", timeout)},
                                   2);
     ASSERT_EQ(outcomes.size(), 2u);
@@ -176,7 +188,8 @@ TEST(SweepProcessPool, TimeoutKillsTheChildAndItsProcessGroup) {
     grandchild = read_pid(pid_file);
   }
   ASSERT_GT(grandchild, 0) << "the shell never started its grandchild";
-  EXPECT_TRUE(eventually([&] { return process_is_gone(grandchild); }, 10)) << "the grandchild " << grandchild << " survived the timeout";
+  EXPECT_TRUE(eventually([&] { return process_is_gone(grandchild); }, 10))
+      << "the grandchild " << grandchild << " survived the timeout";
   kill(grandchild, SIGKILL);  // in case it did
 }
 
@@ -185,9 +198,9 @@ TEST(SweepProcessPool, AProgramThatCannotStartIsReportedAndTheOthersRun) {
   // Exists and is executable, but its interpreter does not: exec fails.
   const fs::path bad_interpreter = dir.write("bad-interpreter.sh", "#!/nonexistent/sh\nexit 0\n");
   fs::permissions(bad_interpreter, fs::perms::owner_all, fs::perm_options::add);
-  const auto outcomes =
-      run_all({ChildCommand{{"/nonexistent/accelsim", "--help"}, 0}, shell("exit 0"), ChildCommand{{bad_interpreter.string()}, 0}, ChildCommand{{"sh", "-c", "exit 0"}, 0}},
-              1);
+  const auto outcomes = run_all({ChildCommand{{"/nonexistent/accelsim", "--help"}, 0}, shell("exit 0"),
+                                 ChildCommand{{bad_interpreter.string()}, 0}, ChildCommand{{"sh", "-c", "exit 0"}, 0}},
+                                1);
   ASSERT_EQ(outcomes.size(), 4u);
   EXPECT_EQ(outcomes.at(0).end, ChildEnd::SpawnFailed);
   EXPECT_EQ(outcomes.at(0).error_output, "cannot start /nonexistent/accelsim: No such file or directory");
@@ -201,7 +214,8 @@ TEST(SweepProcessPool, AProgramThatCannotStartIsReportedAndTheOthersRun) {
 // Open descriptors of this process: the highest in use.
 int highest_open_fd() {
   int highest = 2;
-  for (const auto& entry : fs::directory_iterator("/proc/self/fd")) highest = std::max(highest, std::stoi(entry.path().filename().string()));
+  for (const auto& entry : fs::directory_iterator("/proc/self/fd"))
+    highest = std::max(highest, std::stoi(entry.path().filename().string()));
   return highest;
 }
 
@@ -219,7 +233,8 @@ TEST(SweepProcessPool, CommandsThatRunShortOfFileDescriptorsWaitForARunningChild
   ProcessPool pool(8, watch);
   std::map<std::size_t, ChildOutcome> outcomes;
   const bool completed = pool.run(
-      8, [&](std::size_t) { return shell("sleep 0.05"); }, [&](std::size_t i, const ChildOutcome& outcome) { outcomes[i] = outcome; });
+      8, [&](std::size_t) { return shell("sleep 0.05"); },
+      [&](std::size_t i, const ChildOutcome& outcome) { outcomes[i] = outcome; });
   setrlimit(RLIMIT_NOFILE, &before);
   EXPECT_TRUE(completed);
   ASSERT_EQ(outcomes.size(), 8u);
@@ -256,7 +271,8 @@ TEST(SweepProcessPool, AnInterruptStopsLaunchingAndEndsTheRunningChildren) {
       [&](std::size_t i) {
         launched.push_back(i);
         // The second ignores SIGTERM: the pool must escalate to SIGKILL after its grace period.
-        return i == 1 ? shell("trap '' TERM; touch " + ready1.string() + "; sleep 30") : shell("touch " + ready0.string() + "; sleep 30");
+        return i == 1 ? shell("trap '' TERM; touch " + ready1.string() + "; sleep 30")
+                      : shell("touch " + ready0.string() + "; sleep 30");
       },
       [&](std::size_t i, const ChildOutcome& outcome) { outcomes[i] = outcome; });
   waitpid(helper, nullptr, 0);
@@ -283,7 +299,8 @@ TEST(SweepProcessPool, ChildrenDieWithTheProcessThatStartedThem) {
       const SignalWatch watch;
       ProcessPool pool(1, watch);
       pool.run(
-          1, [&](std::size_t) { return shell(announce_pid(pid_file) + "; exec sleep 600"); }, [](std::size_t, const ChildOutcome&) {});
+          1, [&](std::size_t) { return shell(announce_pid(pid_file) + "; exec sleep 600"); },
+          [](std::size_t, const ChildOutcome&) {});
     }
     _exit(0);
   }
@@ -293,7 +310,8 @@ TEST(SweepProcessPool, ChildrenDieWithTheProcessThatStartedThem) {
   kill(runner, SIGKILL);
   waitpid(runner, nullptr, 0);
   // It would sleep for 600 s: gone within 10 s means it died with the runner.
-  EXPECT_TRUE(eventually([&] { return process_is_gone(child); }, 10)) << "the child " << child << " outlived the runner";
+  EXPECT_TRUE(eventually([&] { return process_is_gone(child); }, 10))
+      << "the child " << child << " outlived the runner";
   kill(child, SIGKILL);  // in case it did
 }
 

@@ -19,7 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 // Three points, one of which does not map (a 64x64 array with an 8 KiB weight SRAM).
 const char* const kSpec = R"(name: scale_out
 axes:
@@ -35,7 +34,8 @@ class SweepScaleOut : public ::testing::Test {
  protected:
   void SetUp() override {
     spec_ = write_spec(dir_, kSpec);
-    const auto local = run_accelsim({"sweep", "--spec", spec_.string(), "--out", (dir_.path() / "local").string(), "-j", "2"});
+    const auto local =
+        run_accelsim({"sweep", "--spec", spec_.string(), "--out", (dir_.path() / "local").string(), "-j", "2"});
     ASSERT_EQ(local.exit_code, 1) << local.output;  // the unmappable point
     local_results_ = read_file(dir_.path() / "local" / "results.csv");
   }
@@ -44,7 +44,8 @@ class SweepScaleOut : public ::testing::Test {
   fs::path emit(const std::string& name) {
     out_ = dir_.path() / name;
     const fs::path commands = dir_.path() / (name + "-commands.txt");
-    const auto emitted = run_accelsim({"sweep", "--spec", spec_.string(), "--out", out_.string(), "--emit-commands", commands.string()});
+    const auto emitted =
+        run_accelsim({"sweep", "--spec", spec_.string(), "--out", out_.string(), "--emit-commands", commands.string()});
     EXPECT_EQ(emitted.exit_code, 0) << emitted.output;
     EXPECT_TRUE(contains(emitted.output, "wrote 4 commands to")) << emitted.output;
     return commands;
@@ -102,7 +103,8 @@ TEST_F(SweepScaleOut, CommandsRunByGnuParallelThenMergedMatchALocalRun) {
   if (!find_program("parallel"))
     GTEST_SKIP() << "GNU parallel is not installed (scripts/setup.sh installs the Debian package 'parallel')";
   const auto commands = emit("by_parallel");
-  const auto ran = run_shell("parallel --will-cite --jobs 2 --joblog " + (dir_.path() / "joblog").string() + " < " + commands.string());
+  const auto ran = run_shell("parallel --will-cite --jobs 2 --joblog " + (dir_.path() / "joblog").string() + " < " +
+                             commands.string());
   EXPECT_EQ(ran.exit_code, 1) << ran.output;  // GNU parallel exits with the number of failed jobs
   const auto merged = merge();
   EXPECT_EQ(merged.exit_code, 1) << merged.output;
@@ -117,7 +119,8 @@ TEST_F(SweepScaleOut, TheSlurmArrayScriptRunsEveryPointThenMergedMatchesALocalRu
   EXPECT_TRUE(contains(text, "#SBATCH --output=" + out_.string() + "/slurm/%A_%a.out")) << text;
   EXPECT_TRUE(fs::is_directory(out_ / "slurm"));
   // Slurm runs the script once per array task with SLURM_ARRAY_TASK_ID set; so does this loop.
-  for (int task = 0; task < 4; ++task) run_shell("SLURM_ARRAY_TASK_ID=" + std::to_string(task) + " bash " + script.string());
+  for (int task = 0; task < 4; ++task)
+    run_shell("SLURM_ARRAY_TASK_ID=" + std::to_string(task) + " bash " + script.string());
   const auto merged = merge();
   EXPECT_EQ(merged.exit_code, 1) << merged.output;
   EXPECT_EQ(read_file(out_ / "results.csv"), local_results_);
@@ -131,11 +134,14 @@ TEST(SweepCommands, EmittingIntoAFolderInUseIsExitCode2AndLeavesItsManifestAlone
   // One point that hangs until the run is interrupted.
   const auto spec = write_spec(dir, "axes:\n  - key: hardware.requant_unit.lanes\n    values: [7]\n");
   const auto out = dir.path() / "out";
-  const pid_t run = start_accelsim({"sweep", "--spec", spec.string(), "--out", out.string(), "-j", "1", "--simulator", fake.path().string()}, dir.path() / "run.log");
+  const pid_t run = start_accelsim(
+      {"sweep", "--spec", spec.string(), "--out", out.string(), "-j", "1", "--simulator", fake.path().string()},
+      dir.path() / "run.log");
   ASSERT_TRUE(eventually([&] { return !fake.runs().empty(); })) << read_file(dir.path() / "run.log");
   const std::string manifest = read_file(out / "sweep.json");
   const auto other = write_spec(dir, "axes:\n  - key: hardware.requant_unit.lanes\n    values: [1, 2]\n", "other.yaml");
-  const auto emitted = run_accelsim({"sweep", "--spec", other.string(), "--out", out.string(), "--emit-commands", (dir.path() / "commands.txt").string()});
+  const auto emitted = run_accelsim({"sweep", "--spec", other.string(), "--out", out.string(), "--emit-commands",
+                                     (dir.path() / "commands.txt").string()});
   EXPECT_EQ(emitted.exit_code, 2) << emitted.output;
   EXPECT_TRUE(contains(emitted.output, "another accelsim sweep is using this folder")) << emitted.output;
   EXPECT_EQ(read_file(out / "sweep.json"), manifest);
@@ -167,7 +173,8 @@ TEST(SweepCommands, LargeSweepsGiveEachArrayTaskSeveralPoints) {
   EXPECT_TRUE(contains(script, "per_task=3\n")) << script;
   EXPECT_TRUE(contains(script, "#SBATCH --time=8\n")) << script;  // 3 points x 60 s + 5 min
   // The lines the last task runs: 2500 is 833 * 3 + 1.
-  const auto last = run_shell("first=$(( 833 * 3 + 1 )); sed -n \"${first},$(( first + 2 ))p\" " + emitted.commands.string() + " | wc -l");
+  const auto last = run_shell("first=$(( 833 * 3 + 1 )); sed -n \"${first},$(( first + 2 ))p\" " +
+                              emitted.commands.string() + " | wc -l");
   EXPECT_EQ(last.output, "1\n");
 }
 

@@ -24,8 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-
-
 CommandResult sweep(const fs::path& spec, const fs::path& out, std::vector<std::string> extra = {}) {
   std::vector<std::string> arguments = {"sweep", "--spec", spec.string(), "--out", out.string()};
   arguments.insert(arguments.end(), extra.begin(), extra.end());
@@ -54,7 +52,8 @@ TEST(SweepRunner, RunsLeNetPointsAndWritesOneRowPerPointInPointOrder) {
 
   const auto rows = read_csv(out / "results.csv");
   ASSERT_EQ(rows.size(), 4u);
-  const std::vector<std::pair<std::string, std::string>> expected = {{"4", "ws"}, {"4", "os"}, {"16", "ws"}, {"16", "os"}};
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"4", "ws"}, {"4", "os"}, {"16", "ws"}, {"16", "os"}};
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& row = rows[i];
     EXPECT_EQ(row.at("index"), std::to_string(i));
@@ -76,12 +75,14 @@ TEST(SweepRunner, RunsLeNetPointsAndWritesOneRowPerPointInPointOrder) {
 
   // A point's figures are those of accelsim run by hand with the same settings.
   const auto by_hand = dir.path() / "by_hand";
-  const auto single = run_accelsim({"--config", lenet_config(), "--set", "hardware.pe_array.rows=16", "--set", "hardware.pe_array.cols=16", "--set",
-                                    "hardware.pe_array.dataflow=os", "--out", by_hand.string(), "--quiet"});
+  const auto single = run_accelsim({"--config", lenet_config(), "--set", "hardware.pe_array.rows=16", "--set",
+                                    "hardware.pe_array.cols=16", "--set", "hardware.pe_array.dataflow=os", "--out",
+                                    by_hand.string(), "--quiet"});
   ASSERT_EQ(single.exit_code, 0) << single.output;
   const json stats = read_json(by_hand / "stats.json");
   EXPECT_EQ(rows[3].at("cycles"), std::to_string(stats["total"]["cycles"].get<int64_t>()));
-  EXPECT_EQ(std::stoll(rows[3].at("dram_bytes")), stats["total"]["dram_read_bytes"].get<int64_t>() + stats["total"]["dram_write_bytes"].get<int64_t>());
+  EXPECT_EQ(std::stoll(rows[3].at("dram_bytes")),
+            stats["total"]["dram_read_bytes"].get<int64_t>() + stats["total"]["dram_write_bytes"].get<int64_t>());
   EXPECT_DOUBLE_EQ(std::stod(rows[3].at("energy_pj")), stats["total"]["energy_pj"].get<double>());
   // ... and its own stats.json is kept under points/ID/.
   EXPECT_EQ(read_json(out / "points" / rows[3].at("id") / "stats.json")["total"]["cycles"], stats["total"]["cycles"]);
@@ -129,8 +130,10 @@ TEST(SweepRunner, ARerunResumesWithoutRunningFinishedPointsAgain) {
   EXPECT_EQ(read_file(out / "results.csv"), first_results);
 
   // A spec that gains a value keeps the results of the points it had.
-  const auto grown = dir.write("spec.yaml", "base: " + lenet_config() + "\n" +
-                                                std::string(kSmallLeNetSweep).replace(std::string(kSmallLeNetSweep).find("[ws, os]"), 8, "[ws, os, is]"));
+  const auto grown = dir.write(
+      "spec.yaml",
+      "base: " + lenet_config() + "\n" +
+          std::string(kSmallLeNetSweep).replace(std::string(kSmallLeNetSweep).find("[ws, os]"), 8, "[ws, os, is]"));
   rerun = sweep(grown, out, {"-j", "2"});
   ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
   EXPECT_EQ(read_json(out / "host.json")["points_run"], 2);
@@ -159,7 +162,8 @@ axes:
   const auto result = sweep(spec, out, {"-j", "2", "--simulator", fake.path().string()});
   EXPECT_EQ(result.exit_code, 1) << result.output;
   EXPECT_TRUE(contains(result.output, "8 points: 2 ok, 6 failed, 0 not run")) << result.output;
-  EXPECT_TRUE(contains(result.output, "point 2 (behaviour=exit3, rows=4): failed: the datapath caught fire")) << result.output;
+  EXPECT_TRUE(contains(result.output, "point 2 (behaviour=exit3, rows=4): failed: the datapath caught fire"))
+      << result.output;
 
   const auto rows = read_csv(out / "results.csv");
   ASSERT_EQ(rows.size(), 8u);
@@ -248,7 +252,8 @@ TEST(SweepRunner, APointThatDoesNotMapIsInvalidAndTheRestRun) {
     const bool unmappable = row.at("array") == "64" && row.at("weight_sram") == "8192";
     EXPECT_EQ(row.at("status"), unmappable ? "invalid" : "ok") << row.at("index") << ": " << row.at("error");
     if (unmappable) {
-      EXPECT_TRUE(contains(row.at("error"), "cannot map the network onto the accelerator: layer conv5")) << row.at("error");
+      EXPECT_TRUE(contains(row.at("error"), "cannot map the network onto the accelerator: layer conv5"))
+          << row.at("error");
     }
   }
 }
@@ -269,7 +274,8 @@ TEST(SweepRunner, CtrlCStopsLaunchingEndsThePointsAndLeavesConsistentResultsThat
   const FakeSimulator fake(dir);
   const auto spec = slow_spec(dir);
   const auto out = dir.path() / "out";
-  const std::vector<std::string> arguments = {"sweep", "--spec", spec.string(), "--out", out.string(), "-j", "2", "--simulator", fake.path().string()};
+  const std::vector<std::string> arguments = {"sweep", "--spec",      spec.string(),       "--out", out.string(), "-j",
+                                              "2",     "--simulator", fake.path().string()};
   const pid_t runner = start_accelsim(arguments, dir.path() / "first.log");
   ASSERT_TRUE(eventually([&] { return recorded_points(out) >= 2; })) << read_file(dir.path() / "first.log");
   kill(runner, SIGINT);
@@ -277,7 +283,8 @@ TEST(SweepRunner, CtrlCStopsLaunchingEndsThePointsAndLeavesConsistentResultsThat
   EXPECT_TRUE(contains(read_file(dir.path() / "first.log"), "interrupted")) << read_file(dir.path() / "first.log");
 
   // Every point the runner started has ended.
-  for (const auto& [pid, point_out] : fake.runs()) EXPECT_TRUE(eventually([&, p = pid] { return process_is_gone(p); })) << point_out;
+  for (const auto& [pid, point_out] : fake.runs())
+    EXPECT_TRUE(eventually([&, p = pid] { return process_is_gone(p); })) << point_out;
   // The results are whole and agree with what was recorded; nothing half-written is left.
   const std::size_t recorded = recorded_points(out);
   EXPECT_GE(recorded, 2u);
@@ -309,7 +316,8 @@ TEST(SweepRunner, ARunnerKilledOutrightLeavesTheLastResultsWholeAndTheNextRunRes
   const FakeSimulator fake(dir);
   const auto spec = slow_spec(dir);
   const auto out = dir.path() / "out";
-  const std::vector<std::string> arguments = {"sweep", "--spec", spec.string(), "--out", out.string(), "-j", "2", "--simulator", fake.path().string()};
+  const std::vector<std::string> arguments = {"sweep", "--spec",      spec.string(),       "--out", out.string(), "-j",
+                                              "2",     "--simulator", fake.path().string()};
   ASSERT_EQ(wait_for_exit(start_accelsim(arguments, dir.path() / "complete.log")), 0);
   const std::string complete = read_file(out / "results.csv");
 
@@ -322,8 +330,10 @@ TEST(SweepRunner, ARunnerKilledOutrightLeavesTheLastResultsWholeAndTheNextRunRes
   EXPECT_EQ(wait_for_exit(runner), 128 + SIGKILL);
   EXPECT_EQ(read_file(out / "results.csv"), complete);  // the old file, whole
 
-  for (const auto& [pid, point_out] : fake.runs()) ASSERT_TRUE(eventually([&, p = pid] { return process_is_gone(p); })) << point_out;
-  ASSERT_EQ(wait_for_exit(start_accelsim(arguments, dir.path() / "after.log")), 0) << read_file(dir.path() / "after.log");
+  for (const auto& [pid, point_out] : fake.runs())
+    ASSERT_TRUE(eventually([&, p = pid] { return process_is_gone(p); })) << point_out;
+  ASSERT_EQ(wait_for_exit(start_accelsim(arguments, dir.path() / "after.log")), 0)
+      << read_file(dir.path() / "after.log");
   EXPECT_EQ(read_file(out / "results.csv"), complete);
   EXPECT_TRUE(files_containing(out, ".tmp").empty());
 }
@@ -332,21 +342,26 @@ TEST(SweepRunner, ARunnerKilledOutrightLeavesTheLastResultsWholeAndTheNextRunRes
 fs::path hanging_spec(const TempDir& dir, int points) {
   std::string rows;
   for (int i = 0; i < points; ++i) rows += (i ? ", " : "") + std::to_string(4 * (i + 1));
-  return write_spec(dir, "name: hanging\naxes:\n  - key: hardware.requant_unit.lanes\n    values: [7]\n  - key: hardware.pe_array.rows\n    values: [" + rows + "]\n");
+  return write_spec(dir,
+                    "name: hanging\naxes:\n  - key: hardware.requant_unit.lanes\n    values: [7]\n  - key: "
+                    "hardware.pe_array.rows\n    values: [" +
+                        rows + "]\n");
 }
 
 TEST(SweepRunner, ARunnerKilledOutrightTakesItsRunningSimulatorsWithIt) {
   TempDir dir;
   const FakeSimulator fake(dir);
   const auto out = dir.path() / "out";
-  const pid_t runner = start_accelsim({"sweep", "--spec", hanging_spec(dir, 3).string(), "--out", out.string(), "-j", "2", "--simulator", fake.path().string()},
+  const pid_t runner = start_accelsim({"sweep", "--spec", hanging_spec(dir, 3).string(), "--out", out.string(), "-j",
+                                       "2", "--simulator", fake.path().string()},
                                       dir.path() / "runner.log");
   ASSERT_TRUE(eventually([&] { return fake.runs().size() >= 2; })) << read_file(dir.path() / "runner.log");
   kill(runner, SIGKILL);
   EXPECT_EQ(wait_for_exit(runner), 128 + SIGKILL);
   for (const auto& [pid, point_out] : fake.runs()) {
     // Each would sleep for 600 s: gone within 10 s means it died with the runner.
-    EXPECT_TRUE(eventually([&, p = pid] { return process_is_gone(p); }, 10)) << "the simulator of " << point_out << " outlived the runner";
+    EXPECT_TRUE(eventually([&, p = pid] { return process_is_gone(p); }, 10))
+        << "the simulator of " << point_out << " outlived the runner";
     kill(pid, SIGKILL);  // in case it did
   }
   EXPECT_EQ(recorded_points(out), 0u);
@@ -360,13 +375,16 @@ TEST(SweepRunner, SimulatorsStoppedAlongWithTheRunnerAreLeftUnrecordedNotCrashed
   TempDir dir;
   const FakeSimulator fake(dir);
   const auto out = dir.path() / "out";
-  const pid_t runner = start_accelsim({"sweep", "--spec", hanging_spec(dir, 4).string(), "--out", out.string(), "-j", "2", "--simulator", fake.path().string()},
+  const pid_t runner = start_accelsim({"sweep", "--spec", hanging_spec(dir, 4).string(), "--out", out.string(), "-j",
+                                       "2", "--simulator", fake.path().string()},
                                       dir.path() / "runner.log");
   ASSERT_TRUE(eventually([&] { return fake.runs().size() >= 2; })) << read_file(dir.path() / "runner.log");
   const auto first = fake.runs();
   for (std::size_t i = 0; i < 2; ++i) kill(first[i].first, SIGTERM);
-  for (std::size_t i = 0; i < 2; ++i) ASSERT_TRUE(eventually([&] { return process_is_reaped(first[i].first); })) << first[i].second;
-  ASSERT_TRUE(eventually([&] { return fake.runs().size() >= 4; })) << read_file(dir.path() / "runner.log");  // the last two run
+  for (std::size_t i = 0; i < 2; ++i)
+    ASSERT_TRUE(eventually([&] { return process_is_reaped(first[i].first); })) << first[i].second;
+  ASSERT_TRUE(eventually([&] { return fake.runs().size() >= 4; }))
+      << read_file(dir.path() / "runner.log");  // the last two run
   kill(runner, SIGTERM);
   EXPECT_EQ(wait_for_exit(runner), 128 + SIGTERM) << read_file(dir.path() / "runner.log");
   const std::string log = read_file(dir.path() / "runner.log");
@@ -389,8 +407,10 @@ TEST(SweepRunner, AnInterruptedFreshRunShowsTheResultsOnDiskLikeAMerge) {
   const FakeSimulator fake(dir);
   const auto spec = slow_spec(dir);
   const auto out = dir.path() / "out";
-  const std::vector<std::string> arguments = {"sweep", "--spec", spec.string(), "--out", out.string(), "-j", "2", "--simulator", fake.path().string()};
-  ASSERT_EQ(wait_for_exit(start_accelsim(arguments, dir.path() / "complete.log")), 0) << read_file(dir.path() / "complete.log");
+  const std::vector<std::string> arguments = {"sweep", "--spec",      spec.string(),       "--out", out.string(), "-j",
+                                              "2",     "--simulator", fake.path().string()};
+  ASSERT_EQ(wait_for_exit(start_accelsim(arguments, dir.path() / "complete.log")), 0)
+      << read_file(dir.path() / "complete.log");
 
   std::vector<std::string> fresh = arguments;
   fresh.push_back("--fresh");
@@ -416,12 +436,18 @@ TEST(SweepRunner, APointWhoseSimulatorCannotStartIsLeftUnrecordedAndTheNextRunDo
   // Exists and is executable, so it passes the --simulator check, but exec fails.
   const fs::path broken = dir.write("broken-accelsim.sh", "#!/nonexistent/sh\nexit 0\n");
   fs::permissions(broken, fs::perms::owner_all, fs::perm_options::add);
-  const auto spec = write_spec(dir, "axes:\n  - key: hardware.requant_unit.lanes\n    values: [1]\n  - key: hardware.pe_array.rows\n    values: [4, 8]\n");
+  const auto spec = write_spec(dir,
+                               "axes:\n  - key: hardware.requant_unit.lanes\n    values: [1]\n  - key: "
+                               "hardware.pe_array.rows\n    values: [4, 8]\n");
   const auto out = dir.path() / "out";
   const auto failed = sweep(spec, out, {"-j", "2", "--simulator", broken.string()});
   EXPECT_EQ(failed.exit_code, 1) << failed.output;
-  EXPECT_TRUE(contains(failed.output, "2 points have no new result; the same command runs them again")) << failed.output;
-  EXPECT_TRUE(contains(failed.output, "point 0 (hardware.requant_unit.lanes=1, hardware.pe_array.rows=4): cannot start " + broken.string())) << failed.output;
+  EXPECT_TRUE(contains(failed.output, "2 points have no new result; the same command runs them again"))
+      << failed.output;
+  EXPECT_TRUE(
+      contains(failed.output,
+               "point 0 (hardware.requant_unit.lanes=1, hardware.pe_array.rows=4): cannot start " + broken.string()))
+      << failed.output;
   EXPECT_EQ(recorded_points(out), 0u);
   for (const auto& row : read_csv(out / "results.csv")) EXPECT_EQ(row.at("status"), "not_run");
 
@@ -436,10 +462,13 @@ TEST(SweepRunner, APointWhoseSimulatorCannotStartIsLeftUnrecordedAndTheNextRunDo
 TEST(SweepRunner, ARunShortOfFileDescriptorsStillRunsEveryPoint) {
   TempDir dir;
   const FakeSimulator fake(dir);
-  const auto spec = write_spec(dir, "axes:\n  - key: hardware.requant_unit.lanes\n    values: [1]\n  - key: hardware.pe_array.rows\n    range: {from: 1, to: 30, step: 1}\n");
+  const auto spec = write_spec(dir,
+                               "axes:\n  - key: hardware.requant_unit.lanes\n    values: [1]\n  - key: "
+                               "hardware.pe_array.rows\n    range: {from: 1, to: 30, step: 1}\n");
   const auto out = dir.path() / "out";
-  const auto result = run_shell("ulimit -n 24 && exec '" + std::string(ACCELSIM_BINARY) + "' sweep --spec '" + spec.string() + "' --out '" + out.string() +
-                                "' -j 30 --simulator '" + fake.path().string() + "'");
+  const auto result =
+      run_shell("ulimit -n 24 && exec '" + std::string(ACCELSIM_BINARY) + "' sweep --spec '" + spec.string() +
+                "' --out '" + out.string() + "' -j 30 --simulator '" + fake.path().string() + "'");
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_TRUE(contains(result.output, "30 points: 30 ok, 0 failed, 0 not run")) << result.output;
   EXPECT_EQ(recorded_points(out), 30u);
@@ -486,13 +515,16 @@ TEST(SweepRunner, RunPointStoppedByASignalExits128PlusItAndRecordsNothing) {
   const auto out = dir.path() / "out";
   const sweep::SweepPlan plan = sweep::make_plan(sweep::load_sweep_spec(hanging_spec(dir, 1)), out);
   ASSERT_EQ(plan.jobs.size(), 1u);
-  const std::vector<std::string> arguments = {"sweep", "--run-point", plan.jobs[0].to_json().dump(), "--simulator", fake.path().string()};
+  const std::vector<std::string> arguments = {"sweep", "--run-point", plan.jobs[0].to_json().dump(), "--simulator",
+                                              fake.path().string()};
 
   const pid_t stopped = start_accelsim(arguments, dir.path() / "stopped.log");
   ASSERT_TRUE(eventually([&] { return fake.runs().size() >= 1; })) << read_file(dir.path() / "stopped.log");
   kill(stopped, SIGTERM);
   EXPECT_EQ(wait_for_exit(stopped), 128 + SIGTERM) << read_file(dir.path() / "stopped.log");
-  EXPECT_TRUE(contains(read_file(dir.path() / "stopped.log"), "point 0: stopped by signal 15 (Terminated); nothing recorded")) << read_file(dir.path() / "stopped.log");
+  EXPECT_TRUE(
+      contains(read_file(dir.path() / "stopped.log"), "point 0: stopped by signal 15 (Terminated); nothing recorded"))
+      << read_file(dir.path() / "stopped.log");
   EXPECT_FALSE(fs::exists(plan.jobs[0].result_file));
 
   const pid_t its_simulator_stopped = start_accelsim(arguments, dir.path() / "simulator_stopped.log");
@@ -511,10 +543,12 @@ TEST(SweepRunner, TwoRunsCannotShareAnOutputFolder) {
   TempDir dir;
   const FakeSimulator fake(dir);
   // One point that hangs until the first run is interrupted.
-  const auto spec = write_spec(dir, "timeout_seconds: 300\naxes:\n  - key: hardware.requant_unit.lanes\n    values: [4]\n");
+  const auto spec =
+      write_spec(dir, "timeout_seconds: 300\naxes:\n  - key: hardware.requant_unit.lanes\n    values: [4]\n");
   const auto out = dir.path() / "out";
-  const pid_t first = start_accelsim({"sweep", "--spec", spec.string(), "--out", out.string(), "-j", "1", "--simulator", fake.path().string()},
-                                     dir.path() / "first.log");
+  const pid_t first = start_accelsim(
+      {"sweep", "--spec", spec.string(), "--out", out.string(), "-j", "1", "--simulator", fake.path().string()},
+      dir.path() / "first.log");
   ASSERT_TRUE(eventually([&] { return !fake.runs().empty(); }));
   const auto second = sweep(spec, out, {"--simulator", fake.path().string()});
   EXPECT_EQ(second.exit_code, 2) << second.output;
@@ -565,7 +599,8 @@ TEST(SweepRunner, ResultsAreWrittenWholeOrNotAtAll) {
     kill(writer, SIGKILL);
     waitpid(writer, nullptr, 0);
     const std::string csv = read_file(dir.path() / "results.csv");
-    ASSERT_TRUE(csv == old_csv || csv == new_csv) << "attempt " << attempt << ": a partial results.csv of " << csv.size() << " bytes";
+    ASSERT_TRUE(csv == old_csv || csv == new_csv)
+        << "attempt " << attempt << ": a partial results.csv of " << csv.size() << " bytes";
   }
   // The next run clears the temporary files the killed writers left behind.
   TempDir spec_dir;

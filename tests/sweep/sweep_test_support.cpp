@@ -61,7 +61,8 @@ std::vector<std::map<std::string, std::string>> read_csv(const fs::path& file) {
   std::vector<std::map<std::string, std::string>> rows;
   if (records.empty()) return rows;
   for (std::size_t r = 1; r < records.size(); ++r) {
-    EXPECT_EQ(records[r].size(), records[0].size()) << file << ": record " << r << " has another number of fields than the header";
+    EXPECT_EQ(records[r].size(), records[0].size())
+        << file << ": record " << r << " has another number of fields than the header";
     std::map<std::string, std::string> row;
     for (std::size_t c = 0; c < records[0].size() && c < records[r].size(); ++c) row[records[0][c]] = records[r][c];
     rows.push_back(row);
@@ -86,7 +87,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 echo "$$ $out" >> ')" + log_.string() + R"('
-stats=')" + (stats_dir / "stats.json").string() + R"('
+stats=')" + (stats_dir / "stats.json").string() +
+                                            R"('
 case "$lanes" in
   1) cp "$stats" "$out/stats.json"; exit 0 ;;
   2) echo "accelsim: error: the datapath caught fire" >&2; exit 3 ;;
@@ -154,7 +156,8 @@ std::vector<fs::path> files_containing(const fs::path& folder, const std::string
   std::vector<fs::path> files;
   std::error_code ec;
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
-    if (it->is_regular_file() && it->path().filename().string().find(part) != std::string::npos) files.push_back(it->path());
+    if (it->is_regular_file() && it->path().filename().string().find(part) != std::string::npos)
+      files.push_back(it->path());
   return files;
 }
 

@@ -18,16 +18,17 @@ isa::Instruction touching(std::vector<isa::BufferId> reads, std::vector<isa::Buf
 
 TEST(BufferOccupancy, ABufferHoldsDataFromItsWriteToItsLastRead) {
   // Buffers: weights 0 (100 B), partial sums 1 (40 B), feature map 2 (30 B).
-  BufferOccupancy occupancy({{"w", Memory::WeightSram, 0, 100}, {"acc", Memory::Accumulator, 0, 40}, {"fm", Memory::ActivationSram, 0, 30}});
+  BufferOccupancy occupancy(
+      {{"w", Memory::WeightSram, 0, 100}, {"acc", Memory::Accumulator, 0, 40}, {"fm", Memory::ActivationSram, 0, 30}});
   auto run = [&](const isa::Instruction& in, uint64_t start, uint64_t end) {
     occupancy.started(in, start);
     occupancy.executed(in, end);
   };
-  run(touching({}, {0}), 0, 10);        // load the weights
-  run(touching({0}, {1}), 10, 20);      // first K block: writes partial sums
-  run(touching({0, 1}, {1}), 20, 30);   // next K block accumulates: the same generation
-  run(touching({1}, {2}), 30, 35);      // requantize: last read of the partial sums
-  run(touching({0}, {1}), 40, 50);      // the next row tile: a new generation, never read
+  run(touching({}, {0}), 0, 10);       // load the weights
+  run(touching({0}, {1}), 10, 20);     // first K block: writes partial sums
+  run(touching({0, 1}, {1}), 20, 30);  // next K block accumulates: the same generation
+  run(touching({1}, {2}), 30, 35);     // requantize: last read of the partial sums
+  run(touching({0}, {1}), 40, 50);     // the next row tile: a new generation, never read
 
   const auto steps = occupancy.steps();
   EXPECT_EQ(steps.at(Memory::WeightSram), (Steps{{0, 100}, {50, 0}})) << "read last by the tile at 40..50";

@@ -19,7 +19,8 @@ Timeline two_tracks() {
   timeline.cycle_ps = 2000;
   timeline.window_end = timeline.end_cycle = 1000;
   timeline.layers = {"conv1"};
-  TimelineSlice compute{617, 700, "conv1 compute", "compute", 0, {{"layer", "conv1"}, {"tile", 0}, {"bytes", 96}, {"macs", 160}}};
+  TimelineSlice compute{617,       700, "conv1 compute",
+                        "compute", 0,   {{"layer", "conv1"}, {"tile", 0}, {"bytes", 96}, {"macs", 160}}};
   TimelineSlice waiting{600, 617, "waiting", "waiting", 0, json::object()};
   timeline.tracks.push_back({"pe_array", {waiting, compute}});
   timeline.tracks.push_back({"dram", {{10, 20, "read", "read", -1, {{"bytes", 80}}}}});
@@ -42,7 +43,8 @@ TEST(ChromeTrace, WritesAValidLabelledTraceEventFile) {
   EXPECT_EQ(document["displayTimeUnit"], "ns");
   EXPECT_EQ(document["otherData"]["cycle_ps"], 2000);
   EXPECT_NE(document["otherData"]["time_base"].get<std::string>().find("1 cycle = 2000 ps"), std::string::npos);
-  EXPECT_NE(text.find("\"ts\":1.234,\"dur\":0.166"), std::string::npos) << "the compute slice at cycle 617, 83 cycles long";
+  EXPECT_NE(text.find("\"ts\":1.234,\"dur\":0.166"), std::string::npos)
+      << "the compute slice at cycle 617, 83 cycles long";
 
   std::vector<std::string> threads;
   std::string process;
@@ -78,14 +80,21 @@ TEST(ChromeTrace, TheValidatorFindsWhatIsWrong) {
   };
   EXPECT_FALSE(broken([&](json& events) { find(events, "X").erase("ts"); }).empty());
   EXPECT_FALSE(broken([&](json& events) { find(events, "X")["dur"] = -1; }).empty());
-  EXPECT_FALSE(broken([&](json& events) { find(events, "X")["ts"] = 5.0; }).empty()) << "the next slice on the track now overlaps it";
-  EXPECT_FALSE(broken([&](json& events) { events.push_back({{"name", "late"}, {"ph", "X"}, {"pid", 1}, {"tid", 1}, {"ts", 0.5}, {"dur", 0}}); }).empty())
+  EXPECT_FALSE(broken([&](json& events) { find(events, "X")["ts"] = 5.0; }).empty())
+      << "the next slice on the track now overlaps it";
+  EXPECT_FALSE(broken([&](json& events) {
+                 events.push_back({{"name", "late"}, {"ph", "X"}, {"pid", 1}, {"tid", 1}, {"ts", 0.5}, {"dur", 0}});
+               }).empty())
       << "ts goes back on a track";
   EXPECT_FALSE(broken([&](json& events) { find(events, "C")["args"]["read"] = "fast"; }).empty());
-  EXPECT_FALSE(broken([&](json& events) { events.push_back({{"name", "c"}, {"ph", "X"}, {"pid", 1}, {"tid", 9}, {"ts", 1}, {"dur", 1}}); }).empty())
+  EXPECT_FALSE(broken([&](json& events) {
+                 events.push_back({{"name", "c"}, {"ph", "X"}, {"pid", 1}, {"tid", 9}, {"ts", 1}, {"dur", 1}});
+               }).empty())
       << "a track without a thread_name";
   EXPECT_FALSE(broken([&](json& events) { find(events, "M").erase("args"); }).empty());
-  EXPECT_FALSE(broken([&](json& events) { events.push_back({{"name", "b"}, {"ph", "B"}, {"pid", 1}, {"tid", 1}, {"ts", 9}}); }).empty());
+  EXPECT_FALSE(broken([&](json& events) {
+                 events.push_back({{"name", "b"}, {"ph", "B"}, {"pid", 1}, {"tid", 1}, {"ts", 9}});
+               }).empty());
   EXPECT_FALSE(testing::trace_event_problems(json::array()).empty());
 }
 

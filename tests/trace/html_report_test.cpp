@@ -26,20 +26,46 @@ std::size_t count(const std::string& text, const std::string& part) {
 // (100 MACs per DRAM byte) and a memory-bound linear layer (1 MAC per byte).
 json two_layer_stats() {
   auto layer = [](const char* name, const char* type, double macs, double cycles, double dram) {
-    return json{{"name", name}, {"type", type}, {"macs", macs}, {"cycles", cycles}, {"compute_cycles", cycles * 0.8},
-                {"pe_stall_cycles", cycles * 0.1}, {"dma_busy_cycles", cycles * 0.3}, {"pool_busy_cycles", 0}, {"utilization", macs / cycles / 64},
-                {"compute_utilization", macs / cycles / 64 / 0.8}, {"dram_read_bytes", dram}, {"dram_write_bytes", 0},
-                {"weight_sram_read_bytes", 500}, {"weight_sram_write_bytes", 400}, {"activation_sram_read_bytes", 300},
-                {"activation_sram_write_bytes", 200}, {"accumulator_read_bytes", 100}, {"accumulator_write_bytes", 150},
-                {"energy_pe_array_pj", macs * 0.3}, {"energy_dram_pj", dram * 162.5}, {"energy_pj", macs * 0.3 + dram * 162.5}, {"bit_exact", true}};
+    return json{{"name", name},
+                {"type", type},
+                {"macs", macs},
+                {"cycles", cycles},
+                {"compute_cycles", cycles * 0.8},
+                {"pe_stall_cycles", cycles * 0.1},
+                {"dma_busy_cycles", cycles * 0.3},
+                {"pool_busy_cycles", 0},
+                {"utilization", macs / cycles / 64},
+                {"compute_utilization", macs / cycles / 64 / 0.8},
+                {"dram_read_bytes", dram},
+                {"dram_write_bytes", 0},
+                {"weight_sram_read_bytes", 500},
+                {"weight_sram_write_bytes", 400},
+                {"activation_sram_read_bytes", 300},
+                {"activation_sram_write_bytes", 200},
+                {"accumulator_read_bytes", 100},
+                {"accumulator_write_bytes", 150},
+                {"energy_pe_array_pj", macs * 0.3},
+                {"energy_dram_pj", dram * 162.5},
+                {"energy_pj", macs * 0.3 + dram * 162.5},
+                {"bit_exact", true}};
   };
-  json stats = {{"tool", {{"name", "accelsim"}}}, {"network", "two"}, {"images", 1}, {"accuracy", 1.0}, {"golden_accuracy", 1.0},
-                {"bit_exact", true}, {"mismatches", 0}, {"first_mismatch", nullptr},
+  json stats = {{"tool", {{"name", "accelsim"}}},
+                {"network", "two"},
+                {"images", 1},
+                {"accuracy", 1.0},
+                {"golden_accuracy", 1.0},
+                {"bit_exact", true},
+                {"mismatches", 0},
+                {"first_mismatch", nullptr},
                 {"hardware", {{"name", "bench"}, {"clock_mhz", 500}, {"pe_array", {{"rows", 8}, {"cols", 8}}}}}};
-  stats["layers"] = json::array({layer("conv1", "conv2d", 100000, 2000, 1000), layer("fc2", "linear", 4000, 800, 4000)});
+  stats["layers"] =
+      json::array({layer("conv1", "conv2d", 100000, 2000, 1000), layer("fc2", "linear", 4000, 800, 4000)});
   json total = layer("total", "", 104000, 2800, 5000);
   total.erase("name");
-  total.update({{"cycles_per_image", 2800}, {"latency_us_per_image", 5.6}, {"throughput_images_per_s", 178571}, {"energy_pj_per_image", 843000}});
+  total.update({{"cycles_per_image", 2800},
+                {"latency_us_per_image", 5.6},
+                {"throughput_images_per_s", 178571},
+                {"energy_pj_per_image", 843000}});
   stats["total"] = total;
   return stats;
 }
@@ -58,7 +84,8 @@ TEST(HtmlReport, IsOneSelfContainedPage) {
   const std::string html = render_report(run_inputs(stats));
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_EQ(count(html, "{{"), 0u) << "a template placeholder was left";
-  for (const char* fetches : {"<script", "src=", "<link", "url(", "@import", "http://", "https://", "<iframe", "<object", "<img"})
+  for (const char* fetches :
+       {"<script", "src=", "<link", "url(", "@import", "http://", "https://", "<iframe", "<object", "<img"})
     EXPECT_EQ(count(html, fetches), 0u) << fetches;
   for (auto at = html.find("href=\""); at != std::string::npos; at = html.find("href=\"", at + 1))
     EXPECT_EQ(html[at + 6], '#') << "only in-page links: " << html.substr(at, 40);
@@ -82,10 +109,12 @@ TEST(HtmlReport, TheRooflineTellsMemoryBoundFromComputeBound) {
   const std::string html = render_report(run_inputs(stats));
   const auto roofline = html.substr(html.find("<section id=\"roofline\">"));
   // conv1: 100 MACs per byte, right of the ridge at 64 / 8 = 8: compute-bound under the 64 roof.
-  EXPECT_NE(roofline.find("<tr><td>conv1</td><td>100,000</td><td>1,000</td><td>100.00</td><td>50.00</td><td>64.00</td><td>78%</td><td>compute</td>"),
+  EXPECT_NE(roofline.find("<tr><td>conv1</td><td>100,000</td><td>1,000</td><td>100.00</td><td>50.00</td><td>64.00</"
+                          "td><td>78%</td><td>compute</td>"),
             std::string::npos);
   // fc2: 1 MAC per byte: memory-bound under a roof of 8 MACs per cycle.
-  EXPECT_NE(roofline.find("<tr><td>fc2</td><td>4,000</td><td>4,000</td><td>1.00</td><td>5.00</td><td>8.00</td><td>62%</td><td>memory</td>"),
+  EXPECT_NE(roofline.find("<tr><td>fc2</td><td>4,000</td><td>4,000</td><td>1.00</td><td>5.00</td><td>8.00</td><td>62%</"
+                          "td><td>memory</td>"),
             std::string::npos);
   EXPECT_EQ(count(roofline.substr(0, roofline.find("</section>")), "<circle"), 2u);
 }
@@ -98,14 +127,19 @@ TEST(HtmlReport, AddsSectionsACallerWrites) {
   inputs.sections.push_back({"points", "Design points", "<table><tr><td>8x8</td></tr></table>"});
   const std::string html = render_report(inputs);
   EXPECT_EQ(count(html, "<section id=\"summary\">"), 0u) << "no run's stats were given";
-  EXPECT_NE(html.find("<a href=\"#pareto\">Pareto front</a><a href=\"#points\">Design points</a>"), std::string::npos) << "in order";
-  EXPECT_NE(html.find("<section id=\"pareto\">\n<h2>Pareto front</h2>\n<svg class=\"chart\" width=\"10\" height=\"10\"></svg></section>"),
+  EXPECT_NE(html.find("<a href=\"#pareto\">Pareto front</a><a href=\"#points\">Design points</a>"), std::string::npos)
+      << "in order";
+  EXPECT_NE(html.find("<section id=\"pareto\">\n<h2>Pareto front</h2>\n<svg class=\"chart\" width=\"10\" "
+                      "height=\"10\"></svg></section>"),
             std::string::npos);
-  EXPECT_NE(html.find("<section id=\"points\">\n<h2>Design points</h2>\n<table><tr><td>8x8</td></tr></table></section>"), std::string::npos);
+  EXPECT_NE(
+      html.find("<section id=\"points\">\n<h2>Design points</h2>\n<table><tr><td>8x8</td></tr></table></section>"),
+      std::string::npos);
 }
 
 // Text that names every placeholder of the template, and stray braces.
-const std::string kPlaceholderLookalikes = "x {{title}} {{heading}} {{subtitle}} {{nav}} {{sections}} {{footer}} {{}} {{ }} }}{{ {{{";
+const std::string kPlaceholderLookalikes =
+    "x {{title}} {{heading}} {{subtitle}} {{nav}} {{sections}} {{footer}} {{}} {{ }} }}{{ {{{";
 
 TEST(HtmlReport, TextThatLooksLikeAPlaceholderComesOutAsItIs) {
   // accelsim --set 'network.name="x {{footer}}"' once made the report fail: the title's copy of
@@ -123,8 +157,10 @@ TEST(HtmlReport, TextThatLooksLikeAPlaceholderComesOutAsItIs) {
   EXPECT_NE(html.find("<h1>title " + escaped + "</h1>"), std::string::npos);
   EXPECT_NE(html.find("<p>subtitle " + escaped + "</p>"), std::string::npos);
   EXPECT_NE(html.find("<a href=\"#own\">section " + escaped + "</a>"), std::string::npos);
-  EXPECT_NE(html.find("<h2>section " + escaped + "</h2>\n<p>html " + kPlaceholderLookalikes + "</p></section>"), std::string::npos);
-  EXPECT_NE(html.find("<tr><td>" + escaped + "</td><td>conv2d</td>"), std::string::npos) << "the layer's name in the table";
+  EXPECT_NE(html.find("<h2>section " + escaped + "</h2>\n<p>html " + kPlaceholderLookalikes + "</p></section>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<tr><td>" + escaped + "</td><td>conv2d</td>"), std::string::npos)
+      << "the layer's name in the table";
   EXPECT_EQ(count(html, "Generated by accelsim"), 1u) << "the footer, once";
   EXPECT_EQ(count(html, "<footer>"), 1u);
   // Each name occurs once per copy of the text above, so all as often: the template left none.
@@ -134,13 +170,17 @@ TEST(HtmlReport, TextThatLooksLikeAPlaceholderComesOutAsItIs) {
 
 TEST(HtmlReport, FillsEachPlaceholderOfThePageOnceWithItsValueAsItIs) {
   const std::string page = "<h1>{{heading}}</h1><p>{{body}}</p>";
-  EXPECT_EQ(fill_placeholders(page, {{"heading", "{{body}}"}, {"body", "{{heading}} }}{{"}}), "<h1>{{body}}</h1><p>{{heading}} }}{{</p>");
+  EXPECT_EQ(fill_placeholders(page, {{"heading", "{{body}}"}, {"body", "{{heading}} }}{{"}}),
+            "<h1>{{body}}</h1><p>{{heading}} }}{{</p>");
   EXPECT_EQ(fill_placeholders("no placeholders", {}), "no placeholders");
   // The template and its caller disagree: a programming error, said as such.
   EXPECT_THROW(fill_placeholders(page, {{"heading", "a"}}), std::logic_error) << "{{body}} has no value";
-  EXPECT_THROW(fill_placeholders(page, {{"heading", "a"}, {"body", "b"}, {"footer", "c"}}), std::logic_error) << "no {{footer}} in the page";
-  EXPECT_THROW(fill_placeholders(page + "{{body}}", {{"heading", "a"}, {"body", "b"}}), std::logic_error) << "{{body}} twice";
-  EXPECT_THROW(fill_placeholders(page + "{{", {{"heading", "a"}, {"body", "b"}}), std::logic_error) << "an unclosed placeholder";
+  EXPECT_THROW(fill_placeholders(page, {{"heading", "a"}, {"body", "b"}, {"footer", "c"}}), std::logic_error)
+      << "no {{footer}} in the page";
+  EXPECT_THROW(fill_placeholders(page + "{{body}}", {{"heading", "a"}, {"body", "b"}}), std::logic_error)
+      << "{{body}} twice";
+  EXPECT_THROW(fill_placeholders(page + "{{", {{"heading", "a"}, {"body", "b"}}), std::logic_error)
+      << "an unclosed placeholder";
   try {
     fill_placeholders(page, {{"heading", "a"}, {"body", "b"}, {"footer", "c"}});
     ADD_FAILURE() << "no error for a placeholder missing from the page";
@@ -222,7 +262,8 @@ trace::Timeline one_lane(uint64_t begin, uint64_t end, const std::vector<std::pa
   timeline.end_cycle = end;
   timeline.layers = {"conv1"};
   trace::TimelineTrack track{"pe_array", {}};
-  for (const auto& [from, to] : slices) track.slices.push_back({from, to, "conv1 compute", "compute", 0, json::object()});
+  for (const auto& [from, to] : slices)
+    track.slices.push_back({from, to, "conv1 compute", "compute", 0, json::object()});
   timeline.tracks.push_back(track);
   return timeline;
 }
@@ -241,21 +282,24 @@ TEST(SvgTimelineChart, EachSliceAPixelWideOrMoreKeepsItsOwnRectangleAndTooltip) 
   // one colour were once merged whatever their width ("5 slices, cycles 0 to 400").
   const auto timeline = one_lane(0, 400, {{0, 100}, {100, 250}, {250, 251}, {251, 252}, {252, 400}});
   EXPECT_EQ(tooltips(timeline_chart(timeline)),
-            (std::vector<std::string>{"conv1 compute: cycles 0 to 100 (100 cycles)", "conv1 compute: cycles 100 to 250 (150 cycles)",
-                                      "conv1 compute: cycles 250 to 251 (1 cycles)", "conv1 compute: cycles 251 to 252 (1 cycles)",
-                                      "conv1 compute: cycles 252 to 400 (148 cycles)"}));
+            (std::vector<std::string>{
+                "conv1 compute: cycles 0 to 100 (100 cycles)", "conv1 compute: cycles 100 to 250 (150 cycles)",
+                "conv1 compute: cycles 250 to 251 (1 cycles)", "conv1 compute: cycles 251 to 252 (1 cycles)",
+                "conv1 compute: cycles 252 to 400 (148 cycles)"}));
 }
 
 TEST(SvgTimelineChart, NeighbouringSlicesUnderAPixelWideShareOneRectangle) {
   // 1,000 cycles per pixel. Three narrow neighbours share a rectangle; the wide slice after
   // them has its own; the two narrow ones after that share one; a narrow one a few pixels
   // further on is alone.
-  const auto timeline =
-      one_lane(0, 740000, {{1000, 1300}, {1300, 1600}, {1600, 1900}, {1900, 60000}, {60000, 60200}, {60200, 60400}, {65000, 65300}});
+  const auto timeline = one_lane(
+      0, 740000,
+      {{1000, 1300}, {1300, 1600}, {1600, 1900}, {1900, 60000}, {60000, 60200}, {60200, 60400}, {65000, 65300}});
   const std::string zoom = " (zoom in with timeline.json in Perfetto)";
   EXPECT_EQ(tooltips(timeline_chart(timeline)),
-            (std::vector<std::string>{"3 slices, cycles 1000 to 1900" + zoom, "conv1 compute: cycles 1900 to 60000 (58100 cycles)",
-                                      "2 slices, cycles 60000 to 60400" + zoom, "conv1 compute: cycles 65000 to 65300 (300 cycles)"}));
+            (std::vector<std::string>{
+                "3 slices, cycles 1000 to 1900" + zoom, "conv1 compute: cycles 1900 to 60000 (58100 cycles)",
+                "2 slices, cycles 60000 to 60400" + zoom, "conv1 compute: cycles 65000 to 65300 (300 cycles)"}));
 }
 
 TEST(SvgTimelineChart, ATimeAxisFarFromZeroEnds) {

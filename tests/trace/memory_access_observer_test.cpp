@@ -2,8 +2,8 @@
 // recorders is told: the same intervals, queueing included.
 #include <gtest/gtest.h>
 
-#include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
+#include <systemc>
 
 #include <string>
 #include <vector>
@@ -16,7 +16,8 @@ namespace accelsim::modules {
 namespace {
 
 std::string text(const BandwidthPort::Reservation& r) {
-  return "port [" + std::to_string(r.begin) + ", " + std::to_string(r.end) + "), delivered " + std::to_string(r.delivered);
+  return "port [" + std::to_string(r.begin) + ", " + std::to_string(r.end) + "), delivered " +
+         std::to_string(r.delivered);
 }
 
 TEST(MemoryPortReservation, ARequestHoldsThePortForItsBytesThenWaitsTheLatency) {
@@ -74,7 +75,8 @@ TEST(MemoryAccessObserver, SeesEachAccessWithThePortIntervalItWasGiven) {
   sram.observe(nullptr);
 
   ASSERT_EQ(recorder.accesses.size(), 3u);
-  const auto expect = [&](std::size_t i, bool write, uint64_t bytes, uint64_t requested, uint64_t begin, uint64_t end, uint64_t delivered) {
+  const auto expect = [&](std::size_t i, bool write, uint64_t bytes, uint64_t requested, uint64_t begin, uint64_t end,
+                          uint64_t delivered) {
     const MemoryAccess& a = recorder.accesses[i];
     EXPECT_EQ(a.write, write) << i;
     EXPECT_EQ(a.bytes, bytes) << i;

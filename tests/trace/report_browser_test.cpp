@@ -77,15 +77,16 @@ TEST(ReportInBrowser, ShowsEveryChartAndNoConsoleError) {
   const auto chromium = find_chromium();
   if (!chromium) GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs Debian's chromium)";
   TempDir dir;
-  const auto run = run_accelsim({"--config", (source_dir() / "configs/lenet.yaml").string(), "--out", dir.path().string(), "--trace", "timeline",
-                                 "--quiet"});
+  const auto run = run_accelsim({"--config", (source_dir() / "configs/lenet.yaml").string(), "--out",
+                                 dir.path().string(), "--trace", "timeline", "--quiet"});
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const auto page = dir.path() / "report.html";
   const auto render = render_page(*chromium, page, dir.path() / "report.png", 1280, 7000, dir.path() / "profile");
   ASSERT_FALSE(render.timed_out);
   ASSERT_EQ(render.exit_code, 0) << render.log;
   EXPECT_TRUE(render.console_messages.empty()) << "the page wrote to its console: " << render.console_messages.front();
-  EXPECT_EQ(render.loaded_files, std::vector<std::string>{"file://" + fs::absolute(page).string()}) << "the page loads nothing but itself";
+  EXPECT_EQ(render.loaded_files, std::vector<std::string>{"file://" + fs::absolute(page).string()})
+      << "the page loads nothing but itself";
   ASSERT_FALSE(render.screenshot.empty()) << render.log;
 
   const PngImage image = PngImage::read(render.screenshot);
@@ -107,11 +108,14 @@ TEST(ReportInBrowser, TheChecksCatchConsoleErrorsAndEmptyCharts) {
   if (!chromium) GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs Debian's chromium)";
   TempDir dir;
   const std::string frame_color = report::svg::kFrameColor;
-  const auto page = dir.write("broken.html", "<!DOCTYPE html><html><body style=\"margin:0;background:#fff\">"
-                                             "<svg width=\"600\" height=\"300\"><rect x=\"20.5\" y=\"20.5\" width=\"500\" height=\"200\" fill=\"none\" stroke=\"" +
-                                                 frame_color +
-                                                 "\" shape-rendering=\"crispEdges\"/></svg>"
-                                                 "<script>console.error('deliberate failure'); missingFunction();</script></body></html>");
+  const auto page =
+      dir.write("broken.html",
+                "<!DOCTYPE html><html><body style=\"margin:0;background:#fff\">"
+                "<svg width=\"600\" height=\"300\"><rect x=\"20.5\" y=\"20.5\" width=\"500\" height=\"200\" "
+                "fill=\"none\" stroke=\"" +
+                    frame_color +
+                    "\" shape-rendering=\"crispEdges\"/></svg>"
+                    "<script>console.error('deliberate failure'); missingFunction();</script></body></html>");
   const auto render = render_page(*chromium, page, dir.path() / "broken.png", 800, 400, dir.path() / "profile");
   ASSERT_EQ(render.exit_code, 0) << render.log;
   ASSERT_EQ(render.console_messages.size(), 2u) << render.log;

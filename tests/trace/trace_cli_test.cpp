@@ -23,9 +23,6 @@ namespace fs = std::filesystem;
 
 constexpr uint64_t kCyclePs = 2000;  // LeNet's edge-small runs at 500 MHz
 
-
-
-
 CommandResult run_lenet(const fs::path& out, std::vector<std::string> extra) {
   std::vector<std::string> arguments = {"--config", lenet_config(), "--out", out.string()};
   arguments.insert(arguments.end(), extra.begin(), extra.end());
@@ -100,8 +97,10 @@ TEST(TraceCli, TheTimelineFollowsTheTraceEventFormatAndAgreesWithTheStats) {
   for (const auto& [module, slices] : tracks)
     for (const auto& slice : slices) {
       EXPECT_NEAR(slice["ts"].get<double>(), slice["args"]["start_cycle"].get<double>() * kCyclePs / 1e6, 1e-9);
-      EXPECT_NEAR(slice["dur"].get<double>(), (slice["args"]["end_cycle"].get<double>() - slice["args"]["start_cycle"].get<double>()) * kCyclePs / 1e6,
-                  1e-9);
+      EXPECT_NEAR(
+          slice["dur"].get<double>(),
+          (slice["args"]["end_cycle"].get<double>() - slice["args"]["start_cycle"].get<double>()) * kCyclePs / 1e6,
+          1e-9);
     }
 
   // The compute slices' MACs add up to the run's, the DMA's bytes to its DRAM traffic.
@@ -117,12 +116,14 @@ TEST(TraceCli, TheTimelineFollowsTheTraceEventFormatAndAgreesWithTheStats) {
     if (slice["cat"] != "waiting") dma_bytes += slice["args"]["bytes"].get<int64_t>();
   EXPECT_GT(compute_slices, 10);
   EXPECT_EQ(macs, stats["total"]["macs"].get<int64_t>());
-  EXPECT_EQ(dma_bytes, stats["total"]["dram_read_bytes"].get<int64_t>() + stats["total"]["dram_write_bytes"].get<int64_t>());
+  EXPECT_EQ(dma_bytes,
+            stats["total"]["dram_read_bytes"].get<int64_t>() + stats["total"]["dram_write_bytes"].get<int64_t>());
 
   // Counters: occupancy within each SRAM's capacity, DRAM bandwidth within its 8 bytes/cycle.
   const auto series = counters(timeline);
-  const std::map<std::string, double> capacity = {
-      {"weight_sram occupancy (bytes)", 32768}, {"activation_sram occupancy (bytes)", 16384}, {"accumulator occupancy (bytes)", 8192}};
+  const std::map<std::string, double> capacity = {{"weight_sram occupancy (bytes)", 32768},
+                                                  {"activation_sram occupancy (bytes)", 16384},
+                                                  {"accumulator occupancy (bytes)", 8192}};
   for (const auto& [name, bytes] : capacity) {
     ASSERT_TRUE(series.count(name)) << name;
     double peak = 0;
@@ -132,7 +133,8 @@ TEST(TraceCli, TheTimelineFollowsTheTraceEventFormatAndAgreesWithTheStats) {
   }
   ASSERT_TRUE(series.count("dram bandwidth (GB/s)"));
   double fastest = 0;
-  for (const auto& point : series.at("dram bandwidth (GB/s)")) fastest = std::max({fastest, point["args"]["read"].get<double>(), point["args"]["write"].get<double>()});
+  for (const auto& point : series.at("dram bandwidth (GB/s)"))
+    fastest = std::max({fastest, point["args"]["read"].get<double>(), point["args"]["write"].get<double>()});
   EXPECT_GT(fastest, 3.0);
   EXPECT_LE(fastest, 4.0 + 1e-9) << "8 bytes/cycle at 500 MHz";
   EXPECT_TRUE(series.count("dram requests outstanding (requests)"));
@@ -141,7 +143,8 @@ TEST(TraceCli, TheTimelineFollowsTheTraceEventFormatAndAgreesWithTheStats) {
 TEST(TraceCli, GtkwavesToolsReadTheVcd) {
   const auto vcd2fst = find_program("vcd2fst");
   const auto fst2vcd = find_program("fst2vcd");
-  if (!vcd2fst || !fst2vcd) GTEST_SKIP() << "GTKWave's vcd2fst/fst2vcd are not installed (scripts/setup.sh installs Debian's gtkwave)";
+  if (!vcd2fst || !fst2vcd)
+    GTEST_SKIP() << "GTKWave's vcd2fst/fst2vcd are not installed (scripts/setup.sh installs Debian's gtkwave)";
   TempDir dir;
   const auto result = run_lenet(dir.path(), {"--trace", "vcd"});
   ASSERT_EQ(result.exit_code, 0) << result.output;
@@ -201,8 +204,8 @@ TEST(TraceCli, TracingLeavesStatsUnchanged) {
   const auto plain = dir.path() / "plain", traced = dir.path() / "traced", partial = dir.path() / "partial";
   ASSERT_EQ(run_lenet(plain, {"--images", "3", "--quiet"}).exit_code, 0);
   ASSERT_EQ(run_lenet(traced, {"--images", "3", "--quiet", "--trace", "vcd,timeline"}).exit_code, 0);
-  ASSERT_EQ(run_lenet(partial, {"--images", "3", "--quiet", "--trace", "vcd,timeline", "--trace-window", "5000:20000", "--trace-modules",
-                                "pe_array,dram"})
+  ASSERT_EQ(run_lenet(partial, {"--images", "3", "--quiet", "--trace", "vcd,timeline", "--trace-window", "5000:20000",
+                                "--trace-modules", "pe_array,dram"})
                 .exit_code,
             0);
   const std::string expected = read_file(plain / "stats.json");
@@ -250,7 +253,8 @@ TEST(TraceCli, AWindowBoundsBothTraces) {
   EXPECT_EQ(vcd.value_at("accelerator.trace_window", 8000 * kCyclePs), "0");
   for (const auto& [id, list] : vcd.changes)
     for (const auto& change : list)
-      EXPECT_TRUE(change.time == 0 || (change.time >= 4000 * kCyclePs && change.time <= 8000 * kCyclePs)) << id << " at " << change.time;
+      EXPECT_TRUE(change.time == 0 || (change.time >= 4000 * kCyclePs && change.time <= 8000 * kCyclePs))
+          << id << " at " << change.time;
 }
 
 TEST(TraceCli, ModulesSelectTheTracks) {
@@ -275,9 +279,11 @@ TEST(TraceCli, ModulesSelectTheTracks) {
 TEST(TraceCli, BadTraceOptionsAreBadInputAndWriteNothing) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"--trace", "foo"}, "--trace: expected vcd, timeline or vcd,timeline, got 'foo'"},
-      {{"--trace", "vcd", "--trace-window", "5:2"}, "--trace-window: expected START:END in cycles with START < END (e.g. 0:5000), got '5:2'"},
+      {{"--trace", "vcd", "--trace-window", "5:2"},
+       "--trace-window: expected START:END in cycles with START < END (e.g. 0:5000), got '5:2'"},
       {{"--trace", "vcd", "--trace-window", "soon"}, "--trace-window: expected START:END in cycles"},
-      {{"--trace", "timeline", "--trace-modules", "pe"}, "--trace-modules: unknown module 'pe'; expected a comma-separated list of dma, pe_array"},
+      {{"--trace", "timeline", "--trace-modules", "pe"},
+       "--trace-modules: unknown module 'pe'; expected a comma-separated list of dma, pe_array"},
       {{"--trace-window", "0:100"}, "--trace-window needs --trace vcd, timeline or vcd,timeline"},
       {{"--trace-modules", "dma"}, "--trace-modules needs --trace"},
   };

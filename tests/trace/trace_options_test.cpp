@@ -5,9 +5,9 @@
 #include <set>
 #include <stdexcept>
 
+#include "mapper/mapper.h"
 #include "modules/accelerator/accelerator.h"
 #include "modules/common/layer_geometry.h"
-#include "mapper/mapper.h"
 #include "sim/run/workload.h"
 #include "sim/trace/trace_options.h"
 #include "tests/support/temp_dir.h"
@@ -40,7 +40,8 @@ TEST(TraceOptions, ParsesEitherFormatOrBoth) {
 }
 
 TEST(TraceOptions, RejectsAnUnknownFormatSayingWhatWasExpected) {
-  EXPECT_EQ(error_of(parse_trace_formats, "foo"), "expected vcd, timeline or vcd,timeline, got 'foo' ('foo' is not a trace format)");
+  EXPECT_EQ(error_of(parse_trace_formats, "foo"),
+            "expected vcd, timeline or vcd,timeline, got 'foo' ('foo' is not a trace format)");
   EXPECT_NE(error_of(parse_trace_formats, ""), "");
   EXPECT_NE(error_of(parse_trace_formats, "vcd,"), "");
   EXPECT_NE(error_of(parse_trace_formats, "vcd;timeline"), "");
@@ -69,9 +70,10 @@ TEST(TraceOptions, ParsesModulesAndRejectsUnknownOnesListingTheKnown) {
   EXPECT_TRUE(options.traces("dram"));
   EXPECT_FALSE(options.traces("dma"));
   EXPECT_TRUE(TraceOptions{}.traces("dma"));
-  EXPECT_EQ(error_of(parse_trace_modules, "pe"),
-            "unknown module 'pe'; expected a comma-separated list of dma, pe_array, requant_unit, pooling_unit, weight_sram, "
-            "activation_sram, accumulator, dram");
+  EXPECT_EQ(
+      error_of(parse_trace_modules, "pe"),
+      "unknown module 'pe'; expected a comma-separated list of dma, pe_array, requant_unit, pooling_unit, weight_sram, "
+      "activation_sram, accumulator, dram");
   EXPECT_NE(error_of(parse_trace_modules, "dma,,dram"), "");
 }
 
@@ -92,10 +94,12 @@ TEST(TraceOptions, TheModuleNamesAreTheAcceleratorsOwn) {
   const auto workload = run::load_workload(testing::source_dir() / "configs/lenet.yaml", {});
   const auto program = mapper::map_network(workload->network, workload->hardware, 1);
   stats::RunStats stats(workload->network, workload->hardware);
-  modules::Accelerator accelerator("accelerator", workload->hardware, program, modules::geometry_of(workload->network), 1, stats, {});
+  modules::Accelerator accelerator("accelerator", workload->hardware, program, modules::geometry_of(workload->network),
+                                   1, stats, {});
   std::set<std::string> children;
   for (const auto* child : accelerator.get_child_objects()) children.insert(child->basename());
-  for (const auto& module : traceable_modules()) EXPECT_TRUE(children.count(module)) << module << " is not a module of the accelerator";
+  for (const auto& module : traceable_modules())
+    EXPECT_TRUE(children.count(module)) << module << " is not a module of the accelerator";
 }
 
 }  // namespace

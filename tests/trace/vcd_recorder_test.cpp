@@ -21,7 +21,8 @@ constexpr uint64_t kPs = 1000;  // one cycle at 1 GHz
 // ahead of simulated time and arrive out of order.
 class Driver : public sc_core::sc_module {
  public:
-  Driver(sc_core::sc_module_name name, const modules::Clock& clock, VcdRecorder& recorder) : sc_module(name), clock_(clock), recorder_(recorder) {
+  Driver(sc_core::sc_module_name name, const modules::Clock& clock, VcdRecorder& recorder)
+      : sc_module(name), clock_(clock), recorder_(recorder) {
     SC_HAS_PROCESS(Driver);
     SC_THREAD(run);
   }
@@ -85,8 +86,10 @@ TEST(VcdRecorder, ChangesLandAtTheirOwnSimulatedTimes) {
       if (actual[i].time != expected[i].time || actual[i].value != expected[i].value) return false;
     return true;
   };
-  EXPECT_TRUE(same(changes("accelerator.pe_array.busy"), {{0, "0"}, {10 * kPs, "1"}, {20 * kPs, "0"}, {30 * kPs, "1"}}));
-  EXPECT_TRUE(same(changes("accelerator.dram.reading"), {{0, "0"}, {8 * kPs, "1"}, {15 * kPs, "0"}})) << "no glitch at cycle 12";
+  EXPECT_TRUE(
+      same(changes("accelerator.pe_array.busy"), {{0, "0"}, {10 * kPs, "1"}, {20 * kPs, "0"}, {30 * kPs, "1"}}));
+  EXPECT_TRUE(same(changes("accelerator.dram.reading"), {{0, "0"}, {8 * kPs, "1"}, {15 * kPs, "0"}}))
+      << "no glitch at cycle 12";
   EXPECT_EQ(VcdFile::number(vcd.value_at("accelerator.dram.queue_depth", 6 * kPs)), 1);
   EXPECT_EQ(VcdFile::number(vcd.value_at("accelerator.dram.queue_depth", 7 * kPs)), 2);
   EXPECT_EQ(VcdFile::number(vcd.value_at("accelerator.dram.queue_depth", 16 * kPs)), 0);
@@ -126,7 +129,8 @@ TEST(VcdRecorder, AWindowShowsOnlyItsCyclesWithTheStateAtItsStart) {
   EXPECT_EQ(vcd.value_at("accelerator.pe_array.layer", 60 * kPs), std::string(16, 'Z'));
   for (const auto& [id, list] : vcd.changes)
     for (const auto& change : list)
-      EXPECT_TRUE(change.time == 0 || (change.time >= 15 * kPs && change.time <= 35 * kPs)) << id << " changes at " << change.time;
+      EXPECT_TRUE(change.time == 0 || (change.time >= 15 * kPs && change.time <= 35 * kPs))
+          << id << " changes at " << change.time;
 }
 
 }  // namespace
