@@ -10,6 +10,7 @@
 #include "core/hardware/hardware_config.h"
 #include "core/model/network_loader.h"
 #include "core/npy/npy_array.h"
+#include "sim/run/workload.h"
 
 namespace accelsim::fuzz {
 
@@ -20,7 +21,7 @@ const std::filesystem::path kConfigs = std::filesystem::path(ACCELSIM_SOURCE_DIR
 void read_whole_config(const config::ConfigTree& tree) {
   config::Section root(tree, tree.root(), "");
   model::load_network(root.section("network"));
-  hardware::load_hardware(root.section("hardware"));
+  hardware::load_hardware(root.section("hardware"), run::hardware_choices());
   root.finish();
 }
 

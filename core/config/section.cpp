@@ -13,7 +13,7 @@ std::string node_text(const YAML::Node& node) {
 }
 
 Section::Section(const ConfigTree& tree, YAML::Node node, std::string path, std::shared_ptr<std::vector<ParamDoc>> docs)
-    : tree_(tree), node_(std::move(node)), path_(std::move(path)), docs_(std::move(docs)) {
+    : tree_(tree), node_(node), path_(std::move(path)), docs_(std::move(docs)) {
   if (!node_.IsMap()) {
     const std::string got = node_.IsNull() ? std::string("nothing") : node_text(node_);
     throw ConfigurationError(tree_.locate(path_, node_), path_, "expected a map of keys, got " + got);

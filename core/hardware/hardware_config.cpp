@@ -9,13 +9,23 @@ const config::EnumNames<Dataflow>& dataflow_names() {
       {"ws", Dataflow::WeightStationary}, {"os", Dataflow::OutputStationary}, {"is", Dataflow::InputStationary}};
   return names;
 }
-const config::EnumNames<TimingMode>& timing_mode_names() {
-  static const config::EnumNames<TimingMode> names = {
-      {"fast", TimingMode::Fast}, {"detailed", TimingMode::Detailed}, {"scalesim", TimingMode::ScaleSim}};
-  return names;
-}
 const char* name_of(Dataflow dataflow) { return config::name_in(dataflow_names(), dataflow); }
-const char* name_of(TimingMode mode) { return config::name_in(timing_mode_names(), mode); }
+
+HardwareConfig::HardwareConfig() {
+  // The three SRAM instances differ in size, banking and energy (edge_small.yaml cites them).
+  weight_sram.capacity_bytes = 32768;
+  weight_sram.banks = 2;
+  weight_sram.latency_cycles = 2;
+  weight_sram.read_energy_pj_per_byte = weight_sram.write_energy_pj_per_byte = 2.5;
+  activation_sram.capacity_bytes = 16384;
+  activation_sram.banks = 2;
+  activation_sram.latency_cycles = 2;
+  activation_sram.read_energy_pj_per_byte = activation_sram.write_energy_pj_per_byte = 1.875;
+  accumulator.capacity_bytes = 8192;
+  accumulator.banks = 4;
+  accumulator.latency_cycles = 1;
+  accumulator.read_energy_pj_per_byte = accumulator.write_energy_pj_per_byte = 1.25;
+}
 
 double RequantUnitConfig::energy_per_op_pj(const model::RequantSpec& spec) const {
   switch (spec.mode) {
@@ -73,15 +83,19 @@ SramConfig load_sram(Section section, const SramConfig& defaults) {
   return sram;
 }
 
-PeArrayConfig load_pe_array(Section section) {
+PeArrayConfig load_pe_array(Section section, const HardwareChoices& choices) {
   PeArrayConfig pe;
   pe.rows = section.param<int64_t>("rows").desc("PE rows").unit("PEs").min(1).max(4096).default_val(pe.rows);
   pe.cols = section.param<int64_t>("cols").desc("PE columns").unit("PEs").min(1).max(4096).default_val(pe.cols);
   pe.dataflow = section.choose("dataflow", "ws: weight-stationary, os: output-stationary, is: input-stationary",
                                dataflow_names(), std::optional<Dataflow>(pe.dataflow));
-  pe.timing =
-      section.choose("timing", "fast: tile equations; detailed: per-cycle array; scalesim: SCALE-Sim v2 equations",
-                     timing_mode_names(), std::optional<TimingMode>(pe.timing));
+  std::string described;
+  std::vector<std::string> names;
+  for (const auto& [name, description] : choices.timing_models) {
+    described += (described.empty() ? "" : "; ") + name + ": " + description;
+    names.push_back(name);
+  }
+  pe.timing = section.param<std::string>("timing").desc(described).choices(names).default_val(pe.timing);
   pe.double_buffered_operands =
       section.param<bool>("double_buffered_operands")
           .desc("shadow registers: the next fold's stationary operands load while the current fold streams")
@@ -93,9 +107,9 @@ PeArrayConfig load_pe_array(Section section) {
 
 }  // namespace
 
-HardwareConfig load_hardware(Section section) {
+HardwareConfig load_hardware(Section section, const HardwareChoices& choices) {
   HardwareConfig hw;
-  hw.name = section.param<std::string>("name").desc("label for reports").default_val("accelerator");
+  hw.name = section.param<std::string>("name").desc("label for reports").default_val(hw.name);
   hw.clock_mhz = section.param<double>("clock_mhz")
                      .desc("clock frequency")
                      .unit("MHz")
@@ -107,18 +121,19 @@ HardwareConfig load_hardware(Section section) {
                                    .min(1)
                                    .max(1 << 16)
                                    .default_val(hw.instruction_queue_depth);
-  hw.pe_array = load_pe_array(section.section("pe_array"));
+  hw.pe_array = load_pe_array(section.section("pe_array"), choices);
 
-  SramConfig weight_defaults{32768, 2, 8, 2, true, 2.5, 2.5};
-  hw.weight_sram = load_sram(section.section("weight_sram"), weight_defaults);
-  SramConfig activation_defaults{16384, 2, 8, 2, true, 1.875, 1.875};
-  hw.activation_sram = load_sram(section.section("activation_sram"), activation_defaults);
-  SramConfig accumulator_defaults{8192, 4, 8, 1, true, 1.25, 1.25};
-  hw.accumulator = load_sram(section.section("accumulator"), accumulator_defaults);
+  hw.weight_sram = load_sram(section.section("weight_sram"), hw.weight_sram);
+  hw.activation_sram = load_sram(section.section("activation_sram"), hw.activation_sram);
+  hw.accumulator = load_sram(section.section("accumulator"), hw.accumulator);
 
   Section dram = section.section("dram");
-  hw.dram.capacity_bytes =
-      dram.param<int64_t>("capacity_bytes").desc("capacity").unit("bytes").min(1).max(kMaxBytes).default_val(268435456);
+  hw.dram.capacity_bytes = dram.param<int64_t>("capacity_bytes")
+                               .desc("capacity")
+                               .unit("bytes")
+                               .min(1)
+                               .max(kMaxBytes)
+                               .default_val(hw.dram.capacity_bytes);
   hw.dram.bandwidth_bytes_per_cycle = dram.param<int64_t>("bandwidth_bytes_per_cycle")
                                           .desc("sustained bandwidth")
                                           .unit("bytes/cycle")

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/config/section.h"
 #include "core/model/quantization.h"
@@ -14,23 +16,20 @@ enum class Dataflow {
   OutputStationary,  // M on rows, N on columns, K streamed
   InputStationary,   // K on rows, M on columns, N streamed
 };
-enum class TimingMode { Fast, Detailed, ScaleSim };
-
 const config::EnumNames<Dataflow>& dataflow_names();
-const config::EnumNames<TimingMode>& timing_mode_names();
 const char* name_of(Dataflow dataflow);
-const char* name_of(TimingMode mode);
 
 struct PeArrayConfig {
   int64_t rows = 8;
   int64_t cols = 8;
   Dataflow dataflow = Dataflow::WeightStationary;
-  TimingMode timing = TimingMode::Fast;
+  std::string timing = "fast";           // a PE array timing model's name (modules/pe_array/timing/)
   bool double_buffered_operands = true;  // stationary operands of the next fold load under the current one
   double mac_energy_pj = 0.3;
 };
 
-// One SRAM instance: banks of `port_bytes` each, read or written in parallel.
+// One SRAM instance: banks of `port_bytes` each, read or written in parallel. Each instance's
+// defaults are set in HardwareConfig.
 struct SramConfig {
   int64_t capacity_bytes = 0;
   int64_t banks = 1;
@@ -44,7 +43,7 @@ struct SramConfig {
 };
 
 struct DramConfig {
-  int64_t capacity_bytes = 0;
+  int64_t capacity_bytes = 268435456;  // 256 MiB
   int64_t bandwidth_bytes_per_cycle = 8;
   int64_t latency_cycles = 100;
   double energy_pj_per_byte = 162.5;
@@ -73,8 +72,10 @@ struct PoolingUnitConfig {
   double compare_energy_pj = 0.03;
 };
 
+// Every hardware parameter with its default: the one place defaults are written (the loader
+// reads each key with the value here as its default).
 struct HardwareConfig {
-  std::string name;
+  std::string name = "accelerator";
   double clock_mhz = 500;
   int64_t instruction_queue_depth = 8;
   PeArrayConfig pe_array;
@@ -86,11 +87,18 @@ struct HardwareConfig {
   RequantUnitConfig requant_unit;
   PoolingUnitConfig pooling_unit;
 
+  HardwareConfig();
   double cycle_ns() const { return 1000.0 / clock_mhz; }
+};
+
+// The choices that are not the hardware loader's to know: the PE array timing models the
+// modules register (name and description).
+struct HardwareChoices {
+  std::vector<std::pair<std::string, std::string>> timing_models;
 };
 
 // Reads `hardware:`; every key is documented in configs/hardware/edge_small.yaml and listed by
 // `accelsim --list-params`. Throws config::ConfigurationError.
-HardwareConfig load_hardware(config::Section hardware);
+HardwareConfig load_hardware(config::Section hardware, const HardwareChoices& choices);
 
 }  // namespace accelsim::hardware

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <stdexcept>
 #include <string>
 
 namespace accelsim::stats {
@@ -78,6 +79,11 @@ class StatGroup {
     for (const auto& scalar : scalars_)
       if (scalar.name() == name) return &scalar;
     return nullptr;
+  }
+  // The value of the scalar `name`, which some component must have registered.
+  int64_t value(const std::string& name) const {
+    if (const Scalar* scalar = find(name)) return scalar->value();
+    throw std::logic_error("no statistic named '" + name + "' in " + name_);
   }
 
  private:

@@ -8,19 +8,25 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const hardware::HardwareC
     : sc_module(name),
       clock_(hardware.clock_mhz),
       layers_(std::move(layers)),
-      dram_("dram", clock_, hardware.dram, program.dram_bytes_used),
-      weight_sram_("weight_sram", clock_, hardware.weight_sram),
-      activation_sram_("activation_sram", clock_, hardware.activation_sram),
-      accumulator_("accumulator", clock_, hardware.accumulator),
-      dma_("dma", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth),
-           static_cast<uint64_t>(hardware.dma.burst_bytes)),
-      pe_array_("pe_array", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth),
-                hardware.pe_array, layers_, program),
-      requant_unit_("requant_unit", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth),
-                    hardware.requant_unit, layers_),
-      pooling_unit_("pooling_unit", clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth),
-                    hardware.pooling_unit, layers_),
-      controller_("controller", program, images, {&dma_, &pe_array_, &requant_unit_, &pooling_unit_}, scoreboard_,
+      context_{clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth)},
+      pe_array_("pe_array", context_, hardware.pe_array, layers_, program),
+      weight_sram_("weight_sram", clock_, stats, hardware.weight_sram,
+                   {"weight_sram_read_bytes", "bytes read from the weight SRAM", "weight_sram_write_bytes",
+                    "bytes written to the weight SRAM"},
+                   "energy_weight_sram_pj", "weight SRAM reads and writes"),
+      activation_sram_("activation_sram", clock_, stats, hardware.activation_sram,
+                       {"activation_sram_read_bytes", "bytes read from the activation SRAM",
+                        "activation_sram_write_bytes", "bytes written to the activation SRAM"},
+                       "energy_activation_sram_pj", "activation SRAM reads and writes"),
+      accumulator_("accumulator", clock_, stats, hardware.accumulator,
+                   {"accumulator_read_bytes", "bytes of int32 partial sums read from the accumulator",
+                    "accumulator_write_bytes", "bytes of int32 partial sums written to the accumulator"},
+                   "energy_accumulator_pj", "accumulator reads and writes"),
+      dram_("dram", clock_, stats, hardware.dram, program.dram_bytes_used),
+      requant_unit_("requant_unit", context_, hardware.requant_unit, layers_),
+      pooling_unit_("pooling_unit", context_, hardware.pooling_unit, layers_),
+      dma_("dma", context_, static_cast<uint64_t>(hardware.dma.burst_bytes)),
+      controller_("controller", program, images, {&dma_, &pe_array_, &requant_unit_, &pooling_unit_}, context_,
                   std::move(events)) {
   dma_.dram_port.bind(dram_.socket);
   dma_.weight_port.bind(weight_sram_.socket);
@@ -33,10 +39,6 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const hardware::HardwareC
   pooling_unit_.activation_port.bind(activation_sram_.socket);
   for (const auto& [address, bytes] : program.dram_image) dram_.backdoor_write(address, bytes.data(), bytes.size());
 }
-
-}  // namespace accelsim::modules
-
-namespace accelsim::modules {
 
 void Accelerator::observe(InstructionObserver* observer) {
   dma_.observe(observer);

@@ -7,7 +7,7 @@
 
 #include "core/hardware/hardware_config.h"
 #include "core/isa/tile_program.h"
-#include "core/stats/layer_stats.h"
+#include "core/stats/run_stats.h"
 #include "modules/common/clock.h"
 #include "modules/common/layer_geometry.h"
 #include "modules/controller/controller.h"
@@ -45,14 +45,17 @@ class Accelerator : public sc_core::sc_module {
   Clock clock_;
   std::vector<LayerGeometry> layers_;
   Scoreboard scoreboard_;
-  Dram dram_;
+  UnitContext context_;
+  // Each block registers its statistics as it is built, so this order is also the order of
+  // the energy components in stats.json's sum (energy_pj): PE array, SRAMs, DRAM, units.
+  PeArray pe_array_;
   Sram weight_sram_;
   Sram activation_sram_;
   Sram accumulator_;
-  Dma dma_;
-  PeArray pe_array_;
+  Dram dram_;
   RequantUnit requant_unit_;
   PoolingUnit pooling_unit_;
+  Dma dma_;
   Controller controller_;
 };
 

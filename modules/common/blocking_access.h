@@ -4,9 +4,6 @@
 #include <tlm>
 
 #include <cstdint>
-#include <string>
-
-#include "modules/common/simulation_error.h"
 
 namespace accelsim::modules {
 
@@ -20,14 +17,21 @@ struct PortTiming : tlm::tlm_extension<PortTiming> {
   void copy_from(const tlm::tlm_extension_base& other) override { *this = static_cast<const PortTiming&>(other); }
 };
 
-// One loosely-timed TLM transaction through an initiator socket. `start` is the local time
-// offset at which the request is made; the result is the offset at which the last byte has
-// moved. With `timing`, the memory also says which port cycles the access got. A refused
-// access (outside the memory) is a SimulationError.
+// The layer an access works for: memories count their traffic per layer by it.
+struct AccessLayer : tlm::tlm_extension<AccessLayer> {
+  int32_t layer = -1;
+  tlm::tlm_extension_base* clone() const override { return new AccessLayer(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override { *this = static_cast<const AccessLayer&>(other); }
+};
+
+// One loosely-timed TLM transaction through an initiator socket, for `layer`. `start` is the
+// local time offset at which the request is made; on success `start` becomes the offset at
+// which the last byte has moved. With `timing`, the memory also says which port cycles the
+// access got. Returns false when the memory refused the access (outside it); never throws, as
+// it runs on SystemC coroutine stacks (see Fault).
 template <typename Socket>
-sc_core::sc_time blocking_access(Socket& port, tlm::tlm_command command, uint64_t address, uint8_t* data,
-                                 uint64_t length, sc_core::sc_time start = sc_core::SC_ZERO_TIME,
-                                 PortTiming* timing = nullptr) {
+bool blocking_access(Socket& port, tlm::tlm_command command, uint64_t address, uint8_t* data, uint64_t length,
+                     int32_t layer, sc_core::sc_time& start, PortTiming* timing = nullptr) {
   tlm::tlm_generic_payload payload;
   payload.set_command(command);
   payload.set_address(address);
@@ -35,13 +39,14 @@ sc_core::sc_time blocking_access(Socket& port, tlm::tlm_command command, uint64_
   payload.set_data_length(static_cast<unsigned int>(length));
   payload.set_streaming_width(static_cast<unsigned int>(length));
   payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  AccessLayer tag;
+  tag.layer = layer;
+  payload.set_extension(&tag);
   if (timing) payload.set_extension(timing);
   port->b_transport(payload, start);
-  if (timing) payload.clear_extension(timing);  // the payload would delete it
-  if (payload.is_response_error())
-    throw SimulationError(std::string(port.name()) + ": access of " + std::to_string(length) + " bytes at address " +
-                          std::to_string(address) + " refused");
-  return start;
+  payload.clear_extension(&tag);  // the payload would delete them
+  if (timing) payload.clear_extension(timing);
+  return !payload.is_response_error();
 }
 
 }  // namespace accelsim::modules

@@ -7,10 +7,13 @@
 
 namespace accelsim::modules {
 
-MemoryTarget::MemoryTarget(sc_core::sc_module_name name, const Clock& clock, uint64_t storage_bytes,
-                           uint64_t bytes_per_cycle, uint64_t latency_cycles)
+MemoryTarget::MemoryTarget(sc_core::sc_module_name name, const Clock& clock, stats::RunStats& stats,
+                           const MemoryStatNames& names, uint64_t storage_bytes, uint64_t bytes_per_cycle,
+                           uint64_t latency_cycles)
     : sc_module(name),
       socket("socket"),
+      read_bytes_(stats.add_counter(names.read, "bytes", names.read_description)),
+      write_bytes_(stats.add_counter(names.write, "bytes", names.write_description)),
       clock_(clock),
       storage_(storage_bytes),
       port_(bytes_per_cycle, latency_cycles) {
@@ -31,10 +34,12 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::
   }
   if (payload.is_read()) {
     std::memcpy(payload.get_data_ptr(), storage_.data() + address, length);
-    read_bytes_ += length;
   } else if (payload.is_write()) {
     std::memcpy(storage_.data() + address, payload.get_data_ptr(), length);
-    write_bytes_ += length;
+  }
+  if (const auto* tag = payload.get_extension<AccessLayer>(); tag && tag->layer >= 0) {
+    const auto layer = static_cast<std::size_t>(tag->layer);
+    (payload.is_write() ? write_bytes_ : read_bytes_)[layer] += static_cast<int64_t>(length);
   }
   // The request reaches the port at the initiator's local time (now + delay).
   const uint64_t start = clock_.now() + clock_.to_cycles(delay);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/stats/run_stats.h"
 #include "modules/common/bandwidth_port.h"
 #include "modules/common/clock.h"
 
@@ -36,26 +37,38 @@ class MemoryAccessObserver {
   virtual void accessed(const MemoryTarget& memory, const MemoryAccess& access) = 0;
 };
 
+// Names and descriptions of a memory's traffic statistics, e.g. "weight_sram_read_bytes".
+struct MemoryStatNames {
+  std::string read;
+  std::string read_description;
+  std::string write;
+  std::string write_description;
+};
+
 // A byte-addressed memory behind a TLM-2.0 target socket, loosely timed: b_transport moves the
 // bytes at once and adds the port's transfer time and latency (after any queueing) to the
 // annotated delay. The SRAM and DRAM modules are instances of it with their own parameters.
+// It is the one place its traffic is counted: per layer, by the layer each access is tagged
+// with (AccessLayer).
 class MemoryTarget : public sc_core::sc_module {
  public:
   // Several units bind to one memory (the DMA, the PE array, the requantization unit...).
   tlm_utils::multi_passthrough_target_socket<MemoryTarget> socket;
 
   // `storage_bytes`: the addresses backed by host memory (a DRAM's used part, an SRAM's whole).
-  MemoryTarget(sc_core::sc_module_name name, const Clock& clock, uint64_t storage_bytes, uint64_t bytes_per_cycle,
-               uint64_t latency_cycles);
+  MemoryTarget(sc_core::sc_module_name name, const Clock& clock, stats::RunStats& stats, const MemoryStatNames& names,
+               uint64_t storage_bytes, uint64_t bytes_per_cycle, uint64_t latency_cycles);
 
-  uint64_t read_bytes() const { return read_bytes_; }
-  uint64_t write_bytes() const { return write_bytes_; }
   // Reports every timed access to `observer` (null: nobody).
   void observe(MemoryAccessObserver* observer) { observer_ = observer; }
 
-  // Untimed access for the host and the checker (TLM's debug transport underneath).
+  // Untimed access for the host and the checker: a plain copy, no port time, not counted.
   void backdoor_write(uint64_t address, const uint8_t* data, uint64_t length);
   void backdoor_read(uint64_t address, uint8_t* data, uint64_t length) const;
+
+ protected:
+  stats::LayerCounter read_bytes_;
+  stats::LayerCounter write_bytes_;
 
  private:
   void b_transport(int initiator, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
@@ -65,8 +78,6 @@ class MemoryTarget : public sc_core::sc_module {
   const Clock& clock_;
   std::vector<uint8_t> storage_;  // the used part of the address space
   BandwidthPort port_;
-  uint64_t read_bytes_ = 0;
-  uint64_t write_bytes_ = 0;
   MemoryAccessObserver* observer_ = nullptr;
 };
 

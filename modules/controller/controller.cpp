@@ -6,15 +6,20 @@
 namespace accelsim::modules {
 
 Controller::Controller(sc_core::sc_module_name name, const isa::TileProgram& program, int64_t images,
-                       std::array<ExecutionUnit*, isa::kUnitCount> units, Scoreboard& scoreboard,
+                       std::array<ExecutionUnit*, isa::kUnitCount> units, const UnitContext& context,
                        ControllerEvents events)
     : sc_module(name),
       program_(program),
       images_(images),
       units_(units),
-      scoreboard_(scoreboard),
+      scoreboard_(context.scoreboard),
       events_(std::move(events)),
-      hazards_(program.buffers.size()) {
+      hazards_(program.buffers.size()),
+      clock_(context.clock),
+      cycles_(context.stats.add_counter(
+          "cycles", "cycles", "simulated time attributed to the layer: from the previous layer's end to its own")),
+      instructions_(
+          context.stats.add_counter("instructions", "instructions", "tile instructions executed for the layer")) {
   scoreboard_.on_complete([this](const Dispatched& d) { completed(d); });
   SC_HAS_PROCESS(Controller);
   SC_THREAD(run);
@@ -30,9 +35,13 @@ void Controller::run() {
         issue(program_.prologue[next_prologue++], -1);
     };
     for (int64_t image = 0; image < images_; ++image) {
-      std::vector<int64_t> counts;
-      for (const auto& layer : program_.layers) counts.push_back(layer.instructions_per_image);
-      remaining_[image] = counts;
+      std::vector<LayerProgress> progress(program_.layers.size());
+      for (const auto& instruction : program_.program_for_image(image)) {
+        LayerProgress& layer = progress[static_cast<std::size_t>(instruction.layer)];
+        ++layer.instructions_left;
+        if (instruction.op != isa::Opcode::StoreOutput) ++layer.writers_left;
+      }
+      remaining_[image] = progress;
       images_issued_ = image + 1;
       if (events_.image_started) events_.image_started(image);
       for (const auto& instruction : program_.program_for_image(image)) {
@@ -44,6 +53,7 @@ void Controller::run() {
   } catch (const sc_core::sc_unwind_exception&) {
     throw;
   } catch (const std::exception& e) {
+    // The hazard tracker's own limit (a simulator bug); never thrown on purpose otherwise.
     scoreboard_.fail(modules::Fault{false, std::string(name()) + ": " + e.what()});
   }
   // Park rather than return, on every path: the simulation ends when nothing is left to do,
@@ -63,22 +73,37 @@ void Controller::issue(const isa::Instruction& instruction, int64_t image) {
 }
 
 void Controller::completed(const Dispatched& d) {
-  if (d.image < 0) return;
-  auto& counts = remaining_.at(d.image);
   const int layer = d.instruction->layer;
-  if (--counts[static_cast<std::size_t>(layer)] == 0) finish_layer(d.image, layer);
+  instructions_[static_cast<std::size_t>(layer)] += 1;
+  if (d.image < 0) return;
+  LayerProgress& progress = remaining_.at(d.image)[static_cast<std::size_t>(layer)];
+  // Called from complete(), before any instruction waiting on this one can start.
+  if (d.instruction->op != isa::Opcode::StoreOutput && --progress.writers_left == 0) output_written(d.image, layer);
+  if (--progress.instructions_left == 0) finish_layer(d.image, layer);
+}
+
+void Controller::output_written(int64_t image, int layer) {
+  if (events_.output_written) events_.output_written(image, layer);
+  // A layer without instructions (flatten) has its input as its output: written with it.
+  const auto& layers = remaining_.at(image);
+  const int next = layer + 1;
+  if (next < static_cast<int>(layers.size()) && layers[static_cast<std::size_t>(next)].instructions_left == 0)
+    output_written(image, next);
 }
 
 void Controller::finish_layer(int64_t image, int layer) {
+  const uint64_t now = clock_.now();
+  cycles_[static_cast<std::size_t>(layer)] += static_cast<int64_t>(now - last_boundary_);
+  last_boundary_ = now;
   if (events_.layer_done) events_.layer_done(image, layer);
-  auto& counts = remaining_.at(image);
+  auto& layers = remaining_.at(image);
   // Layers without instructions (flatten) finish with the layer before them.
   const int next = layer + 1;
-  if (next < static_cast<int>(counts.size()) && counts[static_cast<std::size_t>(next)] == 0) {
+  if (next < static_cast<int>(layers.size()) && layers[static_cast<std::size_t>(next)].instructions_left == 0) {
     finish_layer(image, next);
     return;
   }
-  if (next == static_cast<int>(counts.size())) {
+  if (next == static_cast<int>(layers.size())) {
     remaining_.erase(image);
     ++images_done_;
     if (events_.image_done) events_.image_done(image);
@@ -89,10 +114,11 @@ void Controller::finish_layer(int64_t image, int layer) {
 std::string Controller::outstanding() const {
   std::ostringstream out;
   out << images_done_ << " of " << images_ << " images done, " << images_issued_ << " issued";
-  for (const auto& [image, counts] : remaining_) {
-    for (std::size_t l = 0; l < counts.size(); ++l)
-      if (counts[l] > 0) {
-        out << "; image " << image << " waits on layer " << l << " (" << counts[l] << " instructions left)";
+  for (const auto& [image, layers] : remaining_) {
+    for (std::size_t l = 0; l < layers.size(); ++l)
+      if (layers[l].instructions_left > 0) {
+        out << "; image " << image << " waits on layer " << l << " (" << layers[l].instructions_left
+            << " instructions left)";
         break;
       }
   }

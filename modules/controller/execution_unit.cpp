@@ -2,14 +2,17 @@
 
 namespace accelsim::modules {
 
-ExecutionUnit::ExecutionUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard,
-                             stats::RunStats& stats, int queue_depth)
-    : sc_module(name), queue("queue", queue_depth), clock_(clock), stats_(stats), scoreboard_(scoreboard) {
+ExecutionUnit::ExecutionUnit(sc_core::sc_module_name name, const UnitContext& context)
+    : sc_module(name),
+      queue("queue", context.queue_depth),
+      clock_(context.clock),
+      stats_(context.stats),
+      scoreboard_(context.scoreboard) {
   SC_HAS_PROCESS(ExecutionUnit);
   SC_THREAD(run);
 }
 
-void ExecutionUnit::waited(const Dispatched&, stats::LayerStats&, uint64_t) {}
+void ExecutionUnit::waited(const Dispatched&, uint64_t) {}
 
 void ExecutionUnit::spend(uint64_t cycles) {
   if (observer_) observer_->busy_until(*this, clock_.now() + cycles);
@@ -25,26 +28,24 @@ void ExecutionUnit::run() {
   try {
     while (true) {
       const Dispatched d = queue.read();
-      stats::LayerStats& layer = *stats_.layers[static_cast<std::size_t>(d.instruction->layer)];
+      layer_ = d.instruction->layer;
       const uint64_t arrived = clock_.now();
       if (observer_) observer_->dequeued(*this, d, arrived);
       scoreboard_.wait_for_dependencies(d);
-      waited(d, layer, clock_.now() - arrived);
-      layer.instructions += 1;
+      waited(d, clock_.now() - arrived);
       const uint64_t start = clock_.now();
       if (observer_) observer_->started(*this, d, start);
-      execute(d, layer);
+      execute(d);
       if (observer_) observer_->executed(*this, d, start, clock_.now());
       scoreboard_.complete(d);
     }
   } catch (const sc_core::sc_unwind_exception&) {
     throw;  // the kernel is killing or resetting the thread
   } catch (const std::exception& e) {
-    // A simulator bug (an access outside a memory, a broken schedule): the unit stops;
-    // everything that depends on it starves and the simulation ends.
-    scoreboard_.fail(Fault{false, std::string(name()) + ": " + e.what()});
-  } catch (...) {
-    scoreboard_.fail(Fault{false, std::string(name()) + ": unknown error"});
+    // Units never throw on purpose: a fault is recorded with halt(). This catches only what the
+    // standard library may throw (an allocation that fails), so that it still ends the run as a
+    // fault rather than escaping the kernel.
+    scoreboard_.fail(Fault{false, std::string(name()) + ": internal error: " + e.what()});
   }
   sc_core::wait(parked_);  // park rather than end (see Controller::run)
 }

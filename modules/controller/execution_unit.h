@@ -3,10 +3,12 @@
 #include <systemc>
 
 #include <cstdint>
+#include <string>
 
-#include "core/stats/layer_stats.h"
+#include "modules/common/blocking_access.h"
 #include "modules/common/clock.h"
 #include "modules/controller/scoreboard.h"
+#include "modules/controller/unit_context.h"
 
 namespace accelsim::modules {
 
@@ -29,25 +31,36 @@ class InstructionObserver {
 
 // What every unit shares: an in-order instruction queue filled by the controller, the wait
 // for dependencies, and completion. Subclasses implement execute(), which advances simulated
-// time by what the instruction costs.
+// time by what the instruction costs. A unit that cannot go on halts with a Fault (data, not
+// an exception: see Fault).
 class ExecutionUnit : public sc_core::sc_module {
  public:
   sc_core::sc_fifo<Dispatched> queue;
 
-  ExecutionUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats,
-                int queue_depth);
+  ExecutionUnit(sc_core::sc_module_name name, const UnitContext& context);
 
   void observe(InstructionObserver* observer) { observer_ = observer; }
 
  protected:
-  virtual void execute(const Dispatched& d, stats::LayerStats& layer) = 0;
+  virtual void execute(const Dispatched& d) = 0;
   // Called with the cycles the unit waited for dependencies before `d` could start.
-  virtual void waited(const Dispatched& d, stats::LayerStats& layer, uint64_t cycles);
+  virtual void waited(const Dispatched& d, uint64_t cycles);
   // Adds cycles to the unit's own busy figure and waits them out.
   void spend(uint64_t cycles);
   // Stops the unit for good with `fault` (reported by the testbench once the simulation has run
-  // dry). Used instead of throwing (see Fault). Never returns.
-  void halt(Fault fault);
+  // dry). Never returns.
+  [[noreturn]] void halt(Fault fault);
+  // One timed memory access for the instruction being executed (see blocking_access): returns
+  // the local time offset at which its last byte has moved. A refused access halts the unit.
+  template <typename Socket>
+  sc_core::sc_time access(Socket& port, tlm::tlm_command command, uint64_t address, uint8_t* data, uint64_t length,
+                          sc_core::sc_time start = sc_core::SC_ZERO_TIME, PortTiming* timing = nullptr) {
+    if (!blocking_access(port, command, address, data, length, layer_, start, timing))
+      halt(Fault{false, std::string(name()) + ": " + (command == tlm::TLM_READ_COMMAND ? "read" : "write") + " of " +
+                            std::to_string(length) + " bytes at address " + std::to_string(address) + " through " +
+                            port.name() + " refused: outside the memory"});
+    return start;
+  }
 
   const Clock& clock_;
   stats::RunStats& stats_;
@@ -57,6 +70,7 @@ class ExecutionUnit : public sc_core::sc_module {
 
   Scoreboard& scoreboard_;
   InstructionObserver* observer_ = nullptr;
+  int32_t layer_ = -1;        // the layer of the instruction being executed
   sc_core::sc_event parked_;  // never notified
 };
 

@@ -1,22 +1,24 @@
 #include "modules/dma/dma.h"
 
 #include <algorithm>
-#include <stdexcept>
-
-#include "modules/common/blocking_access.h"
 
 namespace accelsim::modules {
 
 using isa::Memory;
 using isa::Opcode;
 
-Dma::Dma(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats,
-         int queue_depth, uint64_t burst_bytes)
-    : ExecutionUnit(name, clock, scoreboard, stats, queue_depth),
+Dma::Dma(sc_core::sc_module_name name, const UnitContext& context, uint64_t burst_bytes)
+    : ExecutionUnit(name, context),
       dram_port("dram_port"),
       weight_port("weight_port"),
       activation_port("activation_port"),
-      burst_bytes_(burst_bytes) {}
+      burst_bytes_(burst_bytes),
+      dram_weight_read_bytes_(
+          context.stats.add_counter("dram_weight_read_bytes", "bytes", "bytes of weights and biases read from DRAM")),
+      dram_input_read_bytes_(
+          context.stats.add_counter("dram_input_read_bytes", "bytes", "bytes of input activations read from DRAM")),
+      busy_cycles_(
+          context.stats.add_counter("dma_busy_cycles", "cycles", "cycles the DMA spent on the layer's transfers")) {}
 
 tlm_utils::simple_initiator_socket<Dma>& Dma::port_for(Memory memory) {
   switch (memory) {
@@ -29,11 +31,12 @@ tlm_utils::simple_initiator_socket<Dma>& Dma::port_for(Memory memory) {
     case Memory::Accumulator:
       break;
   }
-  throw std::logic_error("DMA has no port to the accumulator");
+  halt(Fault{false, std::string(name()) + ": the DMA has no port to the accumulator"});
 }
 
-void Dma::execute(const Dispatched& d, stats::LayerStats& layer) {
+void Dma::execute(const Dispatched& d) {
   const isa::Instruction& in = *d.instruction;
+  const auto layer = static_cast<std::size_t>(in.layer);
   const uint64_t image = d.image < 0 ? 0 : static_cast<uint64_t>(d.image);
   const uint64_t source = in.source_address + in.source_image_stride * image;
   const uint64_t target = in.target_address + in.target_image_stride * image;
@@ -48,24 +51,22 @@ void Dma::execute(const Dispatched& d, stats::LayerStats& layer) {
   do {
     const uint64_t bytes = std::min(burst_bytes_, in.bytes - offset);
     PortTiming read, write;
-    blocking_access(port_for(in.source), tlm::TLM_READ_COMMAND, source + offset, buffer_.data() + offset, bytes,
-                    clock_.cycles(read_request - now), &read);
+    access(port_for(in.source), tlm::TLM_READ_COMMAND, source + offset, buffer_.data() + offset, bytes,
+           clock_.cycles(read_request - now), &read);
     const uint64_t first_bytes = read.begin + (read.delivered - read.end);
-    blocking_access(port_for(in.target), tlm::TLM_WRITE_COMMAND, target + offset, buffer_.data() + offset, bytes,
-                    clock_.cycles(first_bytes - now), &write);
+    access(port_for(in.target), tlm::TLM_WRITE_COMMAND, target + offset, buffer_.data() + offset, bytes,
+           clock_.cycles(first_bytes - now), &write);
     done = std::max({done, read.delivered, write.delivered});
     read_request = read.end;
     offset += bytes;
   } while (offset < in.bytes);
 
   const auto moved = static_cast<int64_t>(in.bytes);
-  layer.traffic(in.source).read_bytes += moved;
-  layer.traffic(in.target).write_bytes += moved;
   if (in.source == Memory::Dram)
-    (in.op == Opcode::LoadInput ? layer.dram_input_read_bytes : layer.dram_weight_read_bytes) += moved;
+    (in.op == Opcode::LoadInput ? dram_input_read_bytes_ : dram_weight_read_bytes_)[layer] += moved;
 
   const uint64_t cycles = done - now;
-  layer.dma_busy_cycles += static_cast<int64_t>(cycles);
+  busy_cycles_[layer] += static_cast<int64_t>(cycles);
   spend(cycles);
 }
 

@@ -19,14 +19,16 @@ class Dma : public ExecutionUnit {
   tlm_utils::simple_initiator_socket<Dma> weight_port;
   tlm_utils::simple_initiator_socket<Dma> activation_port;
 
-  Dma(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats, int queue_depth,
-      uint64_t burst_bytes);
+  Dma(sc_core::sc_module_name name, const UnitContext& context, uint64_t burst_bytes);
 
  private:
-  void execute(const Dispatched& d, stats::LayerStats& layer) override;
+  void execute(const Dispatched& d) override;
   tlm_utils::simple_initiator_socket<Dma>& port_for(isa::Memory memory);
 
   uint64_t burst_bytes_;
+  stats::LayerCounter dram_weight_read_bytes_;
+  stats::LayerCounter dram_input_read_bytes_;
+  stats::LayerCounter busy_cycles_;
   std::vector<uint8_t> buffer_;
 };
 

@@ -1,62 +1,59 @@
 #include "modules/pe_array/pe_array.h"
 
-#include "modules/common/blocking_access.h"
-
 namespace accelsim::modules {
 
-PeArray::PeArray(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats,
-                 int queue_depth, const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers,
-                 const isa::TileProgram& program)
-    : ExecutionUnit(name, clock, scoreboard, stats, queue_depth),
+PeArray::PeArray(sc_core::sc_module_name name, const UnitContext& context, const hardware::PeArrayConfig& config,
+                 const std::vector<LayerGeometry>& layers, const isa::TileProgram& program)
+    : ExecutionUnit(name, context),
       weight_port("weight_port"),
       activation_port("activation_port"),
       accumulator_port("accumulator_port"),
-      layers_(layers) {
-  switch (config.timing) {
-    case hardware::TimingMode::Fast:
-      timing_ = make_fast_timing(config);
-      break;
-    case hardware::TimingMode::ScaleSim:
-      timing_ = make_scalesim_timing(config, layers, program);
-      break;
-    case hardware::TimingMode::Detailed:
-      detailed_ = std::make_unique<SystolicArray>(config);
-      break;
-  }
+      layers_(layers),
+      timing_(make_array_timing({config, layers, program})),
+      macs_(context.stats.add_counter("macs", "MACs", "multiply-accumulate operations done by the PE array")),
+      compute_cycles_(context.stats.add_counter("compute_cycles", "cycles",
+                                                "cycles the PE array spent computing the layer's tiles")),
+      stall_cycles_(context.stats.add_counter("pe_stall_cycles", "cycles",
+                                              "cycles the PE array waited with the layer's work queued: operands not "
+                                              "yet loaded, no free accumulator buffer, or SRAM bandwidth")) {
+  auto& stats = context.stats;
+  const double pes = static_cast<double>(config.rows * config.cols);
+  stats.add_formula("utilization", "fraction", "macs / (cycles * rows * cols)", [pes](const auto& g, int64_t) {
+    const int64_t cycles = g.value("cycles");
+    return cycles ? static_cast<double>(g.value("macs")) / (static_cast<double>(cycles) * pes) : 0.0;
+  });
+  stats.add_formula("compute_utilization", "fraction",
+                    "macs / (compute_cycles * rows * cols): the array's use while it computes",
+                    [pes](const auto& g, int64_t) {
+                      const int64_t cycles = g.value("compute_cycles");
+                      return cycles ? static_cast<double>(g.value("macs")) / (static_cast<double>(cycles) * pes) : 0.0;
+                    });
+  const double mac_pj = config.mac_energy_pj;
+  stats.add_formula("energy_pe_array_pj", "pJ", "PE array: macs * mac_energy_pj",
+                    [mac_pj](const auto& g, int64_t) { return static_cast<double>(g.value("macs")) * mac_pj; });
 }
 
-uint64_t PeArray::compute(const isa::Instruction& tile) {
-  const int64_t tm = tile.tile_m(), tk = tile.tile_k(), tn = tile.tile_n();
-  partial_.resize(static_cast<std::size_t>(tm * tn));
-  if (detailed_) return detailed_->run(datapath_.a(), datapath_.w(), tm, tk, tn, partial_.data());
-  datapath_.multiply(tm, tk, tn, partial_.data());
-  return timing_->tile_cycles(tile);
+void PeArray::waited(const Dispatched& d, uint64_t cycles) {
+  stall_cycles_[static_cast<std::size_t>(d.instruction->layer)] += static_cast<int64_t>(cycles);
 }
 
-void PeArray::waited(const Dispatched&, stats::LayerStats& layer, uint64_t cycles) {
-  layer.pe_stall_cycles += static_cast<int64_t>(cycles);
-}
-
-void PeArray::execute(const Dispatched& d, stats::LayerStats& layer) {
+void PeArray::execute(const Dispatched& d) {
   const isa::Instruction& tile = *d.instruction;
-  const LayerGeometry& geometry = layers_[static_cast<std::size_t>(tile.layer)];
+  const auto layer = static_cast<std::size_t>(tile.layer);
+  const LayerGeometry& geometry = layers_[layer];
   const int64_t tm = tile.tile_m(), tk = tile.tile_k(), tn = tile.tile_n();
-  const sc_core::sc_time now = sc_core::SC_ZERO_TIME;
-  sc_core::sc_time memory_done = now;
+  sc_core::sc_time memory_done = sc_core::SC_ZERO_TIME;
 
   // Weights: tile_n rows of tile_k bytes, packed.
   weights_.resize(static_cast<std::size_t>(tn * tk));
-  memory_done = std::max(memory_done, blocking_access(weight_port, tlm::TLM_READ_COMMAND, tile.weight_address,
-                                                      weights_.data(), weights_.size(), now));
-  uint64_t weight_bytes = weights_.size();
+  memory_done = std::max(
+      memory_done, access(weight_port, tlm::TLM_READ_COMMAND, tile.weight_address, weights_.data(), weights_.size()));
 
   const int32_t* bias = nullptr;
   if (geometry.has_bias && !tile.accumulate) {
     bias_.resize(static_cast<std::size_t>(tn));
-    memory_done =
-        std::max(memory_done, blocking_access(weight_port, tlm::TLM_READ_COMMAND, tile.bias_address,
-                                              reinterpret_cast<uint8_t*>(bias_.data()), bias_.size() * 4, now));
-    weight_bytes += bias_.size() * 4;
+    memory_done = std::max(memory_done, access(weight_port, tlm::TLM_READ_COMMAND, tile.bias_address,
+                                               reinterpret_cast<uint8_t*>(bias_.data()), bias_.size() * 4));
     bias = bias_.data();
   }
 
@@ -66,48 +63,43 @@ void PeArray::execute(const Dispatched& d, stats::LayerStats& layer) {
   const uint64_t channel_bytes = static_cast<uint64_t>(rows * input_.width);
   input_.bytes.resize(static_cast<std::size_t>(input_.channel_end - input_.channel_begin) * channel_bytes);
   if (geometry.type == model::LayerType::Linear) {
-    memory_done = std::max(memory_done, blocking_access(activation_port, tlm::TLM_READ_COMMAND,
-                                                        tile.input_address + static_cast<uint64_t>(tile.k_begin),
-                                                        input_.bytes.data(), input_.bytes.size(), now));
+    memory_done = std::max(memory_done, access(activation_port, tlm::TLM_READ_COMMAND,
+                                               tile.input_address + static_cast<uint64_t>(tile.k_begin),
+                                               input_.bytes.data(), input_.bytes.size()));
   } else {
     const uint64_t plane = static_cast<uint64_t>(geometry.input.height * geometry.input.width);
     for (int64_t c = input_.channel_begin; c < input_.channel_end; ++c) {
       const uint64_t address = tile.input_address + static_cast<uint64_t>(c) * plane +
                                static_cast<uint64_t>(input_.row_begin * input_.width);
-      memory_done =
-          std::max(memory_done, blocking_access(activation_port, tlm::TLM_READ_COMMAND, address,
-                                                input_.bytes.data() + (c - input_.channel_begin) * channel_bytes,
-                                                channel_bytes, now));
+      memory_done = std::max(memory_done,
+                             access(activation_port, tlm::TLM_READ_COMMAND, address,
+                                    input_.bytes.data() + (c - input_.channel_begin) * channel_bytes, channel_bytes));
     }
   }
 
   accumulators_.resize(static_cast<std::size_t>(tm * tn));
   const uint64_t accumulator_bytes = accumulators_.size() * 4;
   if (tile.accumulate)
-    memory_done = std::max(memory_done,
-                           blocking_access(accumulator_port, tlm::TLM_READ_COMMAND, tile.accumulator_address,
-                                           reinterpret_cast<uint8_t*>(accumulators_.data()), accumulator_bytes, now));
+    memory_done = std::max(memory_done, access(accumulator_port, tlm::TLM_READ_COMMAND, tile.accumulator_address,
+                                               reinterpret_cast<uint8_t*>(accumulators_.data()), accumulator_bytes));
 
   datapath_.gather(geometry, tile, weights_.data(), input_);
-  const uint64_t compute_cycles = compute(tile);
+  partial_.resize(static_cast<std::size_t>(tm * tn));
+  std::optional<std::string> violation;
+  const uint64_t compute_cycles = timing_->run(tile, datapath_, partial_.data(), violation);
+  if (violation) halt(Fault{false, std::string(name()) + ": " + *violation});
   if (auto overflow = TileDatapath::accumulate(geometry, tile, partial_.data(), bias, accumulators_.data()))
     halt(Fault{true, std::move(*overflow)});  // moved out: this frame is never unwound
 
   // Partial sums stream out of the array as it computes.
-  memory_done =
-      std::max(memory_done, blocking_access(accumulator_port, tlm::TLM_WRITE_COMMAND, tile.accumulator_address,
-                                            reinterpret_cast<uint8_t*>(accumulators_.data()), accumulator_bytes, now));
+  memory_done = std::max(memory_done, access(accumulator_port, tlm::TLM_WRITE_COMMAND, tile.accumulator_address,
+                                             reinterpret_cast<uint8_t*>(accumulators_.data()), accumulator_bytes));
 
-  const bool memory_can_stall = !timing_ || timing_->memory_can_stall();
-  const uint64_t memory = memory_can_stall ? clock_.to_cycles(memory_done) : 0;
+  const uint64_t memory = timing_->memory_can_stall() ? clock_.to_cycles(memory_done) : 0;
   const uint64_t total = std::max(compute_cycles, memory);
-  layer.macs += tm * tk * tn;
-  layer.compute_cycles += static_cast<int64_t>(compute_cycles);
-  layer.pe_stall_cycles += static_cast<int64_t>(total - compute_cycles);
-  layer.weight_sram.read_bytes += static_cast<int64_t>(weight_bytes);
-  layer.activation_sram.read_bytes += static_cast<int64_t>(input_.bytes.size());
-  if (tile.accumulate) layer.accumulator.read_bytes += static_cast<int64_t>(accumulator_bytes);
-  layer.accumulator.write_bytes += static_cast<int64_t>(accumulator_bytes);
+  macs_[layer] += tm * tk * tn;
+  compute_cycles_[layer] += static_cast<int64_t>(compute_cycles);
+  stall_cycles_[layer] += static_cast<int64_t>(total - compute_cycles);
   spend(total);
 }
 

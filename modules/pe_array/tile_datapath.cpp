@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "modules/common/simulation_error.h"
+#include <string>
 
 namespace accelsim::modules {
 
@@ -103,7 +103,8 @@ std::optional<std::string> TileDatapath::accumulate(const LayerGeometry& layer, 
       if (value < std::numeric_limits<int32_t>::min() || value > std::numeric_limits<int32_t>::max()) {
         if (layer.overflow == model::OverflowPolicy::Error) {
           const int64_t index = (tile.n_begin + n) * layer.output.height * layer.output.width + tile.m_begin + m;
-          return DatapathOverflow(layer.name, index, value).what();
+          return "layer " + layer.name + ": accumulator of output element " + std::to_string(index) + " reached " +
+                 std::to_string(value) + ", outside int32 (set network.accumulator_overflow: saturate to clamp it)";
         }
         value = std::clamp<int64_t>(value, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max());
       }

@@ -2,19 +2,24 @@
 
 #include <algorithm>
 
-#include "modules/common/blocking_access.h"
-
 namespace accelsim::modules {
 
-PoolingUnit::PoolingUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard,
-                         stats::RunStats& stats, int queue_depth, const hardware::PoolingUnitConfig& config,
-                         const std::vector<LayerGeometry>& layers)
-    : ExecutionUnit(name, clock, scoreboard, stats, queue_depth),
+PoolingUnit::PoolingUnit(sc_core::sc_module_name name, const UnitContext& context,
+                         const hardware::PoolingUnitConfig& config, const std::vector<LayerGeometry>& layers)
+    : ExecutionUnit(name, context),
       activation_port("activation_port"),
       config_(config),
-      layers_(layers) {}
+      layers_(layers),
+      comparisons_(context.stats.add_counter("pool_comparisons", "ops", "comparisons made by the pooling unit")),
+      busy_cycles_(
+          context.stats.add_counter("pool_busy_cycles", "cycles", "cycles the pooling unit spent on the layer")) {
+  const double compare_pj = config.compare_energy_pj;
+  context.stats.add_formula("energy_pooling_unit_pj", "pJ", "pooling unit", [compare_pj](const auto& g, int64_t) {
+    return static_cast<double>(g.value("pool_comparisons")) * compare_pj;
+  });
+}
 
-void PoolingUnit::execute(const Dispatched& d, stats::LayerStats& layer) {
+void PoolingUnit::execute(const Dispatched& d) {
   const isa::Instruction& in = *d.instruction;
   const LayerGeometry& g = layers_[static_cast<std::size_t>(in.layer)];
   const int64_t channels = in.n_end - in.n_begin;
@@ -22,8 +27,8 @@ void PoolingUnit::execute(const Dispatched& d, stats::LayerStats& layer) {
 
   input_.resize(static_cast<std::size_t>(channels * in_plane));
   sc_core::sc_time done =
-      blocking_access(activation_port, tlm::TLM_READ_COMMAND,
-                      in.input_address + static_cast<uint64_t>(in.n_begin * in_plane), input_.data(), input_.size());
+      access(activation_port, tlm::TLM_READ_COMMAND, in.input_address + static_cast<uint64_t>(in.n_begin * in_plane),
+             input_.data(), input_.size());
   output_.resize(static_cast<std::size_t>(channels * out_plane));
   for (int64_t c = 0; c < channels; ++c) {
     const uint8_t* plane = input_.data() + c * in_plane;
@@ -37,19 +42,17 @@ void PoolingUnit::execute(const Dispatched& d, stats::LayerStats& layer) {
         output_[c * out_plane + oy * g.output.width + ox] = static_cast<uint8_t>(best);
       }
   }
-  done = std::max(done, blocking_access(activation_port, tlm::TLM_WRITE_COMMAND,
-                                        in.output_address + static_cast<uint64_t>(in.n_begin * out_plane),
-                                        output_.data(), output_.size()));
+  done = std::max(
+      done, access(activation_port, tlm::TLM_WRITE_COMMAND,
+                   in.output_address + static_cast<uint64_t>(in.n_begin * out_plane), output_.data(), output_.size()));
 
   const int64_t outputs = channels * out_plane;
   const int64_t window = g.kernel_h * g.kernel_w;
   const uint64_t compute =
       static_cast<uint64_t>(config_.pipeline_depth + (outputs + config_.lanes - 1) / config_.lanes * window);
   const uint64_t cycles = std::max(compute, clock_.to_cycles(done));
-  layer.pool_comparisons += outputs * (window - 1);
-  layer.activation_sram.read_bytes += static_cast<int64_t>(input_.size());
-  layer.activation_sram.write_bytes += outputs;
-  layer.pool_busy_cycles += static_cast<int64_t>(cycles);
+  comparisons_[static_cast<std::size_t>(in.layer)] += outputs * (window - 1);
+  busy_cycles_[static_cast<std::size_t>(in.layer)] += static_cast<int64_t>(cycles);
   spend(cycles);
 }
 

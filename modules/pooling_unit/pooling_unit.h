@@ -16,15 +16,17 @@ class PoolingUnit : public ExecutionUnit {
  public:
   tlm_utils::simple_initiator_socket<PoolingUnit> activation_port;
 
-  PoolingUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats,
-              int queue_depth, const hardware::PoolingUnitConfig& config, const std::vector<LayerGeometry>& layers);
+  PoolingUnit(sc_core::sc_module_name name, const UnitContext& context, const hardware::PoolingUnitConfig& config,
+              const std::vector<LayerGeometry>& layers);
 
  private:
-  void execute(const Dispatched& d, stats::LayerStats& layer) override;
+  void execute(const Dispatched& d) override;
 
   hardware::PoolingUnitConfig config_;
   const std::vector<LayerGeometry>& layers_;
   std::vector<uint8_t> input_, output_;
+  stats::LayerCounter comparisons_;
+  stats::LayerCounter busy_cycles_;
 };
 
 }  // namespace accelsim::modules

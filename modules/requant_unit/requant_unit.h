@@ -19,21 +19,23 @@ class RequantUnit : public ExecutionUnit {
   tlm_utils::simple_initiator_socket<RequantUnit> accumulator_port;
   tlm_utils::simple_initiator_socket<RequantUnit> activation_port;
 
-  RequantUnit(sc_core::sc_module_name name, const Clock& clock, Scoreboard& scoreboard, stats::RunStats& stats,
-              int queue_depth, const hardware::RequantUnitConfig& config, const std::vector<LayerGeometry>& layers);
+  RequantUnit(sc_core::sc_module_name name, const UnitContext& context, const hardware::RequantUnitConfig& config,
+              const std::vector<LayerGeometry>& layers);
 
   // Cycles to requantize `outputs` values with `spec` (the pipeline, plus the divider's
   // latency in divide mode).
   uint64_t compute_cycles(int64_t outputs, const model::RequantSpec& spec) const;
 
  private:
-  void execute(const Dispatched& d, stats::LayerStats& layer) override;
+  void execute(const Dispatched& d) override;
 
   hardware::RequantUnitConfig config_;
   const std::vector<LayerGeometry>& layers_;
   std::vector<RequantDatapath> datapaths_;  // per layer
   std::vector<int32_t> accumulators_;
   std::vector<uint8_t> outputs_;
+  stats::LayerCounter ops_;
+  stats::LayerCounter busy_cycles_;
 };
 
 }  // namespace accelsim::modules

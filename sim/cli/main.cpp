@@ -130,7 +130,7 @@ int run_cli(int argc, char** argv) {
     log::info("{}: network {} ({} layers, {} MACs, {} weight bytes), hardware {} ({}x{} {}, {} timing, {} MHz)",
               options.config.string(), network.name, network.layers.size(), network.total_macs(),
               network.total_weights(), hw.name, hw.pe_array.rows, hw.pe_array.cols,
-              hardware::name_of(hw.pe_array.dataflow), hardware::name_of(hw.pe_array.timing), hw.clock_mhz);
+              hardware::name_of(hw.pe_array.dataflow), hw.pe_array.timing, hw.clock_mhz);
   }
   if (options.list_params) {
     print_params(*workload);
@@ -157,19 +157,7 @@ int run_cli(int argc, char** argv) {
   run_options.watchdog_cycles = static_cast<uint64_t>(options.watchdog_cycles);
   run_options.trace = options.trace;
   run_options.trace.vcd_file = options.out / "trace.vcd";
-  for (const auto& text : options.bit_flips) {
-    run::BitFlip flip;
-    char layer[128] = {};
-    long long index = 0, image = 0;
-    int bit = 0;
-    const int fields = std::sscanf(text.c_str(), "%127[^:]:%lld:%d:%lld", layer, &index, &bit, &image);
-    if (fields < 3) return fail_run(kBadInput, fmt::format("--flip-bit '{}': expected LAYER:INDEX:BIT[:IMAGE]", text));
-    flip.layer = layer;
-    flip.index = index;
-    flip.bit = bit;
-    flip.image = fields == 4 ? image : 0;
-    run_options.bit_flips.push_back(flip);
-  }
+  run_options.bit_flips = options.bit_flips;
 
   run::RunResult result;
   const auto started = std::chrono::steady_clock::now();

@@ -20,7 +20,7 @@ po::options_description describe(Options& o) {
       "output folder for stats.json, layers.csv and logits.npy")(
       "set,s", po::value<std::vector<std::string>>(&o.overrides)->composing(),
       "override a config key by dotted path, e.g. --set hardware.pe_array.rows=16 (repeatable)")(
-      "flip-bit", po::value<std::vector<std::string>>(&o.bit_flips)->composing(),
+      "flip-bit", po::value<std::vector<std::string>>()->composing(),
       "LAYER:INDEX:BIT[:IMAGE]: flip a bit of a stored output to inject a fault (repeatable)")(
       "log-level", po::value<std::string>(&o.log_level)->default_value("warn"), "error, warn, info or debug")(
       "watchdog-cycles", po::value<int64_t>(&o.watchdog_cycles)->default_value(100'000'000),
@@ -54,6 +54,39 @@ void parse_trace(const po::variables_map& values, trace::TraceOptions& trace_opt
     throw UsageError(std::string("--") + (values.count("trace-window") ? "trace-window" : "trace-modules") +
                      " needs --trace vcd, timeline or vcd,timeline");
 }
+// --flip-bit LAYER:INDEX:BIT[:IMAGE], whole: the numbers are integers and nothing trails them.
+// Whether the layer, index, bit and image exist is the simulation's to check.
+run::BitFlip parse_bit_flip(const std::string& text) {
+  std::vector<std::string> fields;
+  std::size_t begin = 0;
+  while (true) {
+    const std::size_t colon = text.find(':', begin);
+    fields.push_back(text.substr(begin, colon == std::string::npos ? std::string::npos : colon - begin));
+    if (colon == std::string::npos) break;
+    begin = colon + 1;
+  }
+  const std::string expected = "--flip-bit '" + text + "': expected LAYER:INDEX:BIT[:IMAGE]";
+  if (fields.size() < 3 || fields.size() > 4 || fields[0].empty()) throw UsageError(expected);
+  auto integer = [&](const std::string& field, const char* what) {
+    std::size_t used = 0;
+    long long value = 0;
+    try {
+      value = std::stoll(field, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (field.empty() || used != field.size()) throw UsageError(expected + ", with " + what + " an integer");
+    return static_cast<int64_t>(value);
+  };
+  run::BitFlip flip;
+  flip.layer = fields[0];
+  flip.index = integer(fields[1], "INDEX");
+  const int64_t bit = integer(fields[2], "BIT");
+  if (bit < 0 || bit > 7) throw UsageError(expected + ", with BIT in 0..7");
+  flip.bit = static_cast<int>(bit);
+  flip.image = fields.size() == 4 ? integer(fields[3], "IMAGE") : 0;
+  return flip;
+}
 }  // namespace
 
 std::string Options::usage() {
@@ -86,6 +119,9 @@ Options Options::parse(int argc, const char* const* argv) {
   if (!log::parse_level(o.log_level, o.verbosity))
     throw UsageError("--log-level must be error, warn, info or debug, got '" + o.log_level + "'");
   parse_trace(values, o.trace);
+  if (values.count("flip-bit"))
+    for (const auto& text : values["flip-bit"].as<std::vector<std::string>>())
+      o.bit_flips.push_back(parse_bit_flip(text));
   return o;
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/log/log.h"
 #include "sim/cli/command_line.h"
+#include "sim/run/simulation.h"
 #include "sim/trace/trace_options.h"
 
 namespace accelsim::cli {
@@ -18,7 +19,7 @@ struct Options {
   int64_t images = 1;
   std::filesystem::path out = "out";
   std::vector<std::string> overrides;
-  std::vector<std::string> bit_flips;       // LAYER:INDEX:BIT[:IMAGE]
+  std::vector<run::BitFlip> bit_flips;      // --flip-bit LAYER:INDEX:BIT[:IMAGE]
   std::string log_level = "warn";           // as given
   log::Level verbosity = log::Level::Warn;  // parsed from log_level
   int64_t watchdog_cycles = 100'000'000;

@@ -452,10 +452,9 @@ ReportInputs run_report_inputs(const run::Workload& workload, const nlohmann::js
   ReportInputs inputs;
   inputs.title = fmt::format("accelsim report: {} on {}", workload.network.name, hw.name);
   const int64_t images = stats.value("images", int64_t{0});
-  inputs.subtitle =
-      fmt::format("{}x{} {} PE array, {} timing, {} MHz; {} image{}; config {}", hw.pe_array.rows, hw.pe_array.cols,
-                  hardware::name_of(hw.pe_array.dataflow), hardware::name_of(hw.pe_array.timing), hw.clock_mhz, images,
-                  images == 1 ? "" : "s", workload.config_file.string());
+  inputs.subtitle = fmt::format("{}x{} {} PE array, {} timing, {} MHz; {} image{}; config {}", hw.pe_array.rows,
+                                hw.pe_array.cols, hardware::name_of(hw.pe_array.dataflow), hw.pe_array.timing,
+                                hw.clock_mhz, images, images == 1 ? "" : "s", workload.config_file.string());
   inputs.stats = &stats;
   inputs.dram_bytes_per_cycle = static_cast<double>(hw.dram.bandwidth_bytes_per_cycle);
   inputs.timeline = timeline;

@@ -35,8 +35,7 @@ struct BatchFigures {
   double energy_per_image_pj;
 };
 
-BatchFigures batch_figures(const run::Workload& workload, const run::RunResult& result,
-                           const stats::LayerStats& total) {
+BatchFigures batch_figures(const run::Workload& workload, const run::RunResult& result, const stats::StatGroup& total) {
   const auto& s = *result.stats;
   const double images = static_cast<double>(s.images);
   BatchFigures f{};
@@ -44,7 +43,7 @@ BatchFigures batch_figures(const run::Workload& workload, const run::RunResult& 
   f.latency_cycles = ratio(static_cast<double>(s.latency_cycles_sum), images);
   f.latency_us = f.latency_cycles * workload.hardware.cycle_ns() / 1000.0;
   f.throughput = ratio(images, static_cast<double>(s.total_cycles) * workload.hardware.cycle_ns() * 1e-9);
-  f.energy_per_image_pj = ratio(total.energy_pj(), images);
+  f.energy_per_image_pj = ratio(stats::energy_pj(total), images);
   return f;
 }
 
@@ -64,7 +63,7 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
                       {{"rows", hw.pe_array.rows},
                        {"cols", hw.pe_array.cols},
                        {"dataflow", hardware::name_of(hw.pe_array.dataflow)},
-                       {"timing", hardware::name_of(hw.pe_array.timing)}}}};
+                       {"timing", hw.pe_array.timing}}}};
   out["images"] = s.images;
   out["correct"] = s.correct;
   out["accuracy"] = ratio(static_cast<double>(s.correct), static_cast<double>(s.images));
@@ -86,7 +85,7 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
     const auto& mapping = result.program.layers[l];
     json entry = {{"name", layer.name}, {"type", model::name_of(layer.type)}};
     entry.update(group_json(*s.layers[l], units));
-    entry["bit_exact"] = s.layers[l]->mismatches.value() == 0;
+    entry["bit_exact"] = s.layers[l]->value("mismatches") == 0;
     if (layer.has_weights()) {
       entry["mapping"] = {{"weights_resident", mapping.resident},
                           {"tile_m", mapping.tile_m},
@@ -127,21 +126,21 @@ std::string layers_csv(const run::Workload& workload, const run::RunResult& resu
   out << "LayerID,Layer,Type,MACs,Total Cycles,Compute Cycles,Stall Cycles,Overall Util %,Compute Util %,"
          "SRAM IFMAP Reads,SRAM Filter Reads,SRAM OFMAP Writes,Accumulator Reads,Accumulator Writes,"
          "DRAM IFMAP Reads,DRAM Filter Reads,DRAM OFMAP Writes,Requant Ops,Energy (pJ),Bit Exact\n";
-  auto row = [&](const std::string& id, const std::string& name, const std::string& type, const stats::LayerStats& g,
+  auto row = [&](const std::string& id, const std::string& name, const std::string& type, const stats::StatGroup& g,
                  bool exact) {
     const double util = g.formula("utilization") * 100.0, compute_util = g.formula("compute_utilization") * 100.0;
-    out << id << ',' << name << ',' << type << ',' << g.macs.value() << ',' << g.cycles.value() << ','
-        << g.compute_cycles.value() << ',' << g.pe_stall_cycles.value() << ',' << fmt::format("{:.4f}", util) << ','
-        << fmt::format("{:.4f}", compute_util) << ',' << g.activation_sram.read_bytes.value() << ','
-        << g.weight_sram.read_bytes.value() << ',' << g.activation_sram.write_bytes.value() << ','
-        << g.accumulator.read_bytes.value() << ',' << g.accumulator.write_bytes.value() << ','
-        << g.dram_input_read_bytes.value() << ',' << g.dram_weight_read_bytes.value() << ','
-        << g.dram_write_bytes.value() << ',' << g.requant_ops.value() << ',' << fmt::format("{:.3f}", g.energy_pj())
-        << ',' << (exact ? "true" : "false") << '\n';
+    out << id << ',' << name << ',' << type << ',' << g.value("macs") << ',' << g.value("cycles") << ','
+        << g.value("compute_cycles") << ',' << g.value("pe_stall_cycles") << ',' << fmt::format("{:.4f}", util) << ','
+        << fmt::format("{:.4f}", compute_util) << ',' << g.value("activation_sram_read_bytes") << ','
+        << g.value("weight_sram_read_bytes") << ',' << g.value("activation_sram_write_bytes") << ','
+        << g.value("accumulator_read_bytes") << ',' << g.value("accumulator_write_bytes") << ','
+        << g.value("dram_input_read_bytes") << ',' << g.value("dram_weight_read_bytes") << ','
+        << g.value("dram_write_bytes") << ',' << g.value("requant_ops") << ','
+        << fmt::format("{:.3f}", stats::energy_pj(g)) << ',' << (exact ? "true" : "false") << '\n';
   };
   for (std::size_t l = 0; l < s.layers.size(); ++l) {
     const auto& layer = workload.network.layers[l];
-    row(std::to_string(l), layer.name, model::name_of(layer.type), *s.layers[l], s.layers[l]->mismatches.value() == 0);
+    row(std::to_string(l), layer.name, model::name_of(layer.type), *s.layers[l], s.layers[l]->value("mismatches") == 0);
   }
   row("total", "total", "", *s.total(), result.bit_exact());
   return out.str();
@@ -152,25 +151,25 @@ std::string console_summary(const run::Workload& workload, const run::RunResult&
   const auto& hw = workload.hardware;
   std::string out = fmt::format("accelsim {}: {} on {} ({}x{} {}, {} timing, {} MHz), {} image{}\n\n", kVersion,
                                 workload.network.name, hw.name, hw.pe_array.rows, hw.pe_array.cols,
-                                hardware::name_of(hw.pe_array.dataflow), hardware::name_of(hw.pe_array.timing),
-                                hw.clock_mhz, s.images, s.images == 1 ? "" : "s");
+                                hardware::name_of(hw.pe_array.dataflow), hw.pe_array.timing, hw.clock_mhz, s.images,
+                                s.images == 1 ? "" : "s");
   const std::string header = fmt::format(
       "{:<8} {:>10} {:>10} {:>10} {:>9} {:>6} {:>10} {:>9} {:>10} {:>10} {:>9}  {}\n", "layer", "MACs", "cycles",
       "compute", "stall", "util%", "DRAM rd B", "DRAM wr B", "SRAM rd B", "SRAM wr B", "energy nJ", "bit-exact");
   out += header;
   out += std::string(header.size() - 1, '-') + "\n";
-  auto row = [&](const std::string& name, const stats::LayerStats& g, bool exact) {
+  auto row = [&](const std::string& name, const stats::StatGroup& g, bool exact) {
     const int64_t sram_read =
-        g.weight_sram.read_bytes.value() + g.activation_sram.read_bytes.value() + g.accumulator.read_bytes.value();
-    const int64_t sram_write =
-        g.weight_sram.write_bytes.value() + g.activation_sram.write_bytes.value() + g.accumulator.write_bytes.value();
+        g.value("weight_sram_read_bytes") + g.value("activation_sram_read_bytes") + g.value("accumulator_read_bytes");
+    const int64_t sram_write = g.value("weight_sram_write_bytes") + g.value("activation_sram_write_bytes") +
+                               g.value("accumulator_write_bytes");
     out += fmt::format("{:<8} {:>10} {:>10} {:>10} {:>9} {:>6.1f} {:>10} {:>9} {:>10} {:>10} {:>9.2f}  {}\n", name,
-                       g.macs.value(), g.cycles.value(), g.compute_cycles.value(), g.pe_stall_cycles.value(),
-                       g.formula("utilization") * 100.0, g.dram_read_bytes.value(), g.dram_write_bytes.value(),
-                       sram_read, sram_write, g.energy_pj() / 1000.0, exact ? "yes" : "NO");
+                       g.value("macs"), g.value("cycles"), g.value("compute_cycles"), g.value("pe_stall_cycles"),
+                       g.formula("utilization") * 100.0, g.value("dram_read_bytes"), g.value("dram_write_bytes"),
+                       sram_read, sram_write, stats::energy_pj(g) / 1000.0, exact ? "yes" : "NO");
   };
   for (std::size_t l = 0; l < s.layers.size(); ++l)
-    row(workload.network.layers[l].name, *s.layers[l], s.layers[l]->mismatches.value() == 0);
+    row(workload.network.layers[l].name, *s.layers[l], s.layers[l]->value("mismatches") == 0);
   out += std::string(header.size() - 1, '-') + "\n";
   const auto total = s.total();
   row("total", *total, result.bit_exact());

@@ -37,11 +37,15 @@ class BatchRun {
         throw std::invalid_argument("bit flip: image " + std::to_string(flip.image) + " is not simulated");
     }
     result_.program = mapper::map_network(workload.network, workload.hardware, images);
-    result_.stats = std::make_unique<stats::RunStats>(workload.network, workload.hardware);
+    std::vector<std::string> layer_names;
+    for (const auto& layer : workload.network.layers) layer_names.push_back(layer.name);
+    result_.stats = std::make_unique<stats::RunStats>(layer_names);
     result_.stats->images = images;
+    mismatches_ =
+        result_.stats->add_counter("mismatches", "elements", "output elements that differ from the golden model");
     modules::ControllerEvents events;
     events.image_started = [this](int64_t image) { started_[image] = accelerator_->clock().now(); };
-    events.layer_done = [this](int64_t image, int layer) { layer_done(image, layer); };
+    events.output_written = [this](int64_t image, int layer) { check_output(image, layer); };
     events.image_done = [this](int64_t image) { image_done(image); };
     accelerator_ =
         std::make_unique<modules::Accelerator>("accelerator", workload.hardware, result_.program,
@@ -63,7 +67,7 @@ class BatchRun {
       return failed(false, "simulation stopped making progress at cycle " +
                                std::to_string(accelerator_->clock().now()) + ": " +
                                accelerator_->controller().outstanding());
-    result_.stats->total_cycles = static_cast<int64_t>(last_boundary_);
+    result_.stats->total_cycles = static_cast<int64_t>(accelerator_->controller().last_layer_end());
     if (activity_) finish_tracing();
     return std::move(result_);
   }
@@ -94,7 +98,7 @@ class BatchRun {
       const auto cycle_ps = static_cast<uint64_t>(std::llround(accelerator_->clock().period().to_seconds() * 1e12));
       result_.trace->timeline = activity_->timeline(
           {workload_.network.name + " on " + hw.name, std::string("accelsim ") + kVersion, hw.clock_mhz, cycle_ps},
-          last_boundary_);
+          accelerator_->controller().last_layer_end());
     }
     if (vcd_) result_.trace->vcd = std::make_unique<trace::PendingFile>(vcd_->finish());
   }
@@ -130,12 +134,9 @@ class BatchRun {
     return &it->second;
   }
 
-  void layer_done(int64_t image, int layer) {
-    const uint64_t now = accelerator_->clock().now();
-    stats::LayerStats& stats = *result_.stats->layers[static_cast<std::size_t>(layer)];
-    stats.cycles += static_cast<int64_t>(now - last_boundary_);
-    last_boundary_ = now;
-
+  // The layer's output is complete and nothing has read it yet: inject the requested faults,
+  // so that its consumers (and the logits' store) see them, then check it.
+  void check_output(int64_t image, int layer) {
     const uint64_t address = result_.program.output_address(image, static_cast<std::size_t>(layer));
     for (const auto& flip : options_.bit_flips) {
       if (flip.image != image || flip.layer != workload_.network.layers[static_cast<std::size_t>(layer)].name) continue;
@@ -153,7 +154,7 @@ class BatchRun {
     for (std::size_t i = 0; i < actual_.size(); ++i) {
       const int32_t actual = modules::activation_value(actual_[i], dtype);
       if (actual == expected.values[i]) continue;
-      stats.mismatches += 1;
+      mismatches_[static_cast<std::size_t>(layer)] += 1;
       if (result_.mismatches++ == 0)
         result_.first_mismatch = Mismatch{image, workload_.network.layers[static_cast<std::size_t>(layer)].name,
                                           static_cast<int64_t>(i), expected.values[i], actual};
@@ -198,7 +199,7 @@ class BatchRun {
   std::optional<std::string> golden_fault_;
   std::map<int64_t, uint64_t> started_;
   std::vector<uint8_t> actual_;
-  uint64_t last_boundary_ = 0;
+  stats::LayerCounter mismatches_;
 };
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/isa/tile_program.h"
-#include "core/stats/layer_stats.h"
+#include "core/stats/run_stats.h"
 #include "sim/run/workload.h"
 #include "sim/trace/trace_options.h"
 #include "sim/trace/trace_recording.h"

@@ -1,17 +1,31 @@
 #include "sim/run/workload.h"
 
+#include "modules/pe_array/timing/array_timing.h"
+
 namespace accelsim::run {
+
+hardware::HardwareChoices hardware_choices() {
+  hardware::HardwareChoices choices;
+  for (const auto& model : modules::array_timing_models())
+    choices.timing_models.emplace_back(model.name, model.description);
+  return choices;
+}
+
+LoadedConfig load_config(const std::filesystem::path& config_file, const std::vector<std::string>& overrides) {
+  LoadedConfig loaded{config_file, config::ConfigTree::load(config_file), {}, {}, {}};
+  for (const auto& assignment : overrides) loaded.tree.apply_override(assignment);
+  config::Section root(loaded.tree, loaded.tree.root(), "");
+  loaded.network = model::load_network(root.section("network"));
+  loaded.hardware = hardware::load_hardware(root.section("hardware"), hardware_choices());
+  root.finish();
+  loaded.params = root.docs();
+  return loaded;
+}
 
 std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file,
                                         const std::vector<std::string>& overrides) {
-  auto workload =
-      std::make_unique<Workload>(Workload{config_file, config::ConfigTree::load(config_file), {}, {}, {}, {}});
-  for (const auto& assignment : overrides) workload->tree.apply_override(assignment);
-
-  config::Section root(workload->tree, workload->tree.root(), "");
-  workload->network = model::load_network(root.section("network"));
-  workload->hardware = hardware::load_hardware(root.section("hardware"));
-  root.finish();
+  auto workload = std::make_unique<Workload>();
+  static_cast<LoadedConfig&>(*workload) = load_config(config_file, overrides);
 
   config::Section input(workload->tree, workload->tree.root()["network"]["input"], "network.input");
   workload->dataset = model::load_dataset(workload->network.input, input);
@@ -21,7 +35,6 @@ std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file
       input.fail("labels", workload->network.input.labels.string() + ": label " +
                                std::to_string(workload->dataset.labels[i]) + " of image " + std::to_string(i) +
                                " is not below the " + std::to_string(classes) + " outputs of the last layer");
-  workload->params = root.docs();
   return workload;
 }
 

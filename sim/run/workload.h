@@ -13,17 +13,25 @@
 
 namespace accelsim::run {
 
-// A config file read, overridden, checked and loaded: everything a run needs. Loading throws
+// A config file read, its --set overrides applied, and its network and hardware loaded and
+// checked: the one path every run, sweep and test reads a config by. Loading throws
 // config::ConfigurationError for any bad input, naming file, key, line and column.
-struct Workload {
+struct LoadedConfig {
   std::filesystem::path config_file;
   config::ConfigTree tree;
   model::Network network;
-  model::Dataset dataset;
   hardware::HardwareConfig hardware;
   std::vector<config::ParamDoc> params;  // every key read, for --list-params
 };
+LoadedConfig load_config(const std::filesystem::path& config_file, const std::vector<std::string>& overrides);
 
+// The choices the hardware loader is given from the modules: the PE array timing models.
+hardware::HardwareChoices hardware_choices();
+
+// Everything a run needs: the config and the held-out images and labels it names.
+struct Workload : LoadedConfig {
+  model::Dataset dataset;
+};
 std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file,
                                         const std::vector<std::string>& overrides);
 

@@ -1,5 +1,7 @@
 #include "sim/sweep/area_model.h"
 
+#include "sim/run/workload.h"
+
 #include "core/config/config_tree.h"
 #include "core/config/section.h"
 #include "core/hardware/hardware_config.h"
@@ -27,13 +29,11 @@ double datapath_um2(const std::string& datapath, const AreaModel& model) {
 }  // namespace
 
 HardwareFacts read_hardware_facts(const std::filesystem::path& config, const std::vector<std::string>& overrides) {
-  config::ConfigTree tree = config::ConfigTree::load(config);
-  for (const auto& assignment : overrides) tree.apply_override(assignment);
-  config::Section root(tree, tree.root(), "");
-  // The network as the simulator reads it (its requantization modes checked), without the
+  // The config as the simulator reads it (its requantization modes checked), without the
   // held-out images that a whole run::load_workload would read too.
-  const model::Network network = model::load_network(root.section("network"));
-  const hardware::HardwareConfig hardware = hardware::load_hardware(root.section("hardware"));
+  const run::LoadedConfig loaded = run::load_config(config, overrides);
+  const model::Network& network = loaded.network;
+  const hardware::HardwareConfig& hardware = loaded.hardware;
 
   HardwareFacts facts;
   facts.pe_count = hardware.pe_array.rows * hardware.pe_array.cols;

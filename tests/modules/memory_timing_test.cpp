@@ -5,8 +5,8 @@
 #include <systemc>
 
 #include "modules/common/bandwidth_port.h"
-#include "modules/common/blocking_access.h"
 #include "modules/sram/sram.h"
+#include "tests/support/test_memory.h"
 
 namespace accelsim::modules {
 namespace {
@@ -27,7 +27,7 @@ struct Reader : sc_core::sc_module {
   void run() {
     for (const auto& [at, bytes] : requests) {
       if (at > clock.now()) sc_core::wait(clock.cycles(at - clock.now()));
-      const sc_core::sc_time delay = blocking_access(port, tlm::TLM_READ_COMMAND, 0, data.data(), bytes);
+      const sc_core::sc_time delay = testing::timed_access(port, tlm::TLM_READ_COMMAND, 0, data.data(), bytes);
       finished.push_back(clock.now() + clock.to_cycles(delay));
     }
     // Park instead of returning, as the accelerator's units do: a SystemC thread that ends
@@ -52,13 +52,13 @@ TEST(MemoryTiming, OneSramTransferTakesBytesOverBandwidthPlusLatency) {
   // Modules live as long as the SystemC kernel (to the end of the process), as in a real
   // elaboration: destroying them earlier leaves the kernel with dangling processes.
   static const Clock clock(1000);
-  auto& sram = *new Sram("sram", clock, sram_of(2, 4, 3));
+  auto& sram = testing::test_sram("sram", clock, sram_of(2, 4, 3));
   auto& reader = *new Reader("reader", clock, {{0, 20}});
   reader.port.bind(sram.socket);
   sc_core::sc_start();
   ASSERT_EQ(reader.finished.size(), 1u);
   EXPECT_EQ(reader.finished[0], 6u);
-  EXPECT_EQ(sram.read_bytes(), 20u);
+  EXPECT_EQ(testing::one_layer_stats().layers[0]->value("sram_read_bytes"), 20);
 }
 
 TEST(MemoryTiming, ABusyPortQueuesTheNextRequest) {
@@ -67,7 +67,7 @@ TEST(MemoryTiming, ABusyPortQueuesTheNextRequest) {
   //   first:  port [0, 8), done 8 + 3 = 11
   //   second: port free at 8, so [8, 16), done 16 + 3 = 19 (not 2 + 8 + 3 = 13)
   static const Clock clock(1000);
-  auto& sram = *new Sram("sram", clock, sram_of(2, 4, 3));
+  auto& sram = testing::test_sram("sram", clock, sram_of(2, 4, 3));
   auto& first = *new Reader("first", clock, {{0, 64}});
   auto& second = *new Reader("second", clock, {{2, 64}});
   first.port.bind(sram.socket);
@@ -122,7 +122,7 @@ TEST(MemoryTiming, ARequestForAnEarlierCycleUsesTheGapBeforeLaterBookings) {
 
 TEST(MemoryTiming, AccessOutsideTheMemoryIsRefused) {
   static const Clock clock(1000);
-  auto& sram = *new Sram("sram", clock, sram_of(1, 8, 1));
+  auto& sram = testing::test_sram("sram", clock, sram_of(1, 8, 1));
   auto& reader = *new Reader("reader", clock, {{0, 8}});
   reader.port.bind(sram.socket);
   std::vector<uint8_t> big(8192);

@@ -1,7 +1,7 @@
 // SCALE-Sim v2's per-layer compute cycles, worked by hand.
 #include <gtest/gtest.h>
 
-#include "modules/pe_array/array_timing.h"
+#include "modules/pe_array/timing/array_timing.h"
 
 namespace accelsim::modules {
 namespace {

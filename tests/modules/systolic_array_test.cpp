@@ -1,12 +1,12 @@
 // The detailed per-cycle array against the fast tile equations, on a grid of arrays, dataflows
 // and tile shapes (values and cycles), and both against hand-derived cases.
-#include "modules/pe_array/systolic_array.h"
+#include "modules/pe_array/timing/systolic_array.h"
 
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "modules/pe_array/fold_schedule.h"
+#include "modules/pe_array/timing/fold_schedule.h"
 
 namespace accelsim::modules {
 namespace {

@@ -42,19 +42,24 @@ TEST(Watchdog, ARunThatFinishesIsLeftAlone) {
 }
 
 TEST(Watchdog, AProgramThatRunsDryBeforeFinishingIsReported) {
-  // A mapper bug: the program promises two instructions for layer 0 but holds one. The
-  // simulation runs out of events with the layer unfinished; the controller says so.
+  // A mapper bug: the first load targets an address past the 64-byte weight SRAM. The DMA
+  // halts with a fault, the second load never runs, and the simulation runs out of events with
+  // the layer unfinished; the controller says what was left.
   ProgramWriter writer;
   const auto slot = writer.buffer("w", Memory::WeightSram, 0, 64);
+  auto outside = ProgramWriter::load_weights(0, 0, 64, slot);
+  outside.target_address = 1 << 20;
+  writer.add(outside);
   writer.add(ProgramWriter::load_weights(0, 0, 64, slot));
-  isa::TileProgram program = writer.finish(64);
-  program.layers[0].instructions_per_image = 2;
-  AcceleratorBench bench(bench_hardware(), pointwise_network(4, 4, 4), program);
-  bench.run();
+  AcceleratorBench bench(bench_hardware(), pointwise_network(4, 4, 4), writer.finish(64));
+  sc_core::sc_start();  // not bench.run(): the fault is expected here
   EXPECT_FALSE(bench.accelerator().controller().finished());
-  EXPECT_NE(bench.accelerator().controller().outstanding().find("image 0 waits on layer 0 (1 instructions left)"),
+  EXPECT_NE(bench.accelerator().controller().outstanding().find("image 0 waits on layer 0 (2 instructions left)"),
             std::string::npos)
       << bench.accelerator().controller().outstanding();
+  ASSERT_TRUE(bench.accelerator().scoreboard().fault().has_value());
+  EXPECT_NE(bench.accelerator().scoreboard().fault()->message.find("refused"), std::string::npos)
+      << bench.accelerator().scoreboard().fault()->message;
 }
 
 }  // namespace

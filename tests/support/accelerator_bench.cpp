@@ -41,7 +41,9 @@ model::Network pointwise_network(int64_t channels, int64_t width, int64_t out_ch
 
 AcceleratorBench::AcceleratorBench(hardware::HardwareConfig hardware, model::Network network, isa::TileProgram program)
     : hardware_(std::move(hardware)), network_(std::move(network)), program_(std::move(program)) {
-  stats_ = std::make_unique<stats::RunStats>(network_, hardware_);
+  std::vector<std::string> layer_names;
+  for (const auto& layer : network_.layers) layer_names.push_back(layer.name);
+  stats_ = std::make_unique<stats::RunStats>(layer_names);
   accelerator_ = std::make_unique<modules::Accelerator>("bench", hardware_, program_, modules::geometry_of(network_), 1,
                                                         *stats_, modules::ControllerEvents{});
   accelerator_->observe(this);

@@ -8,7 +8,7 @@
 #include "core/hardware/hardware_config.h"
 #include "core/isa/tile_program.h"
 #include "core/model/network.h"
-#include "core/stats/layer_stats.h"
+#include "core/stats/run_stats.h"
 #include "modules/accelerator/accelerator.h"
 
 namespace accelsim::testing {

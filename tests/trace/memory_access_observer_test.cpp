@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "modules/common/bandwidth_port.h"
-#include "modules/common/blocking_access.h"
 #include "modules/sram/sram.h"
+#include "tests/support/test_memory.h"
 
 namespace accelsim::modules {
 namespace {
@@ -49,10 +49,11 @@ struct Initiator : sc_core::sc_module {
   SC_HAS_PROCESS(Initiator);
   Initiator(sc_core::sc_module_name name, const Clock& c) : sc_module(name), clock(c) { SC_THREAD(run); }
   void run() {
-    answered.push_back(clock.to_cycles(blocking_access(port, tlm::TLM_READ_COMMAND, 0, data.data(), 64)));
-    answered.push_back(clock.to_cycles(blocking_access(port, tlm::TLM_WRITE_COMMAND, 0, data.data(), 20)));
+    answered.push_back(clock.to_cycles(testing::timed_access(port, tlm::TLM_READ_COMMAND, 0, data.data(), 64)));
+    answered.push_back(clock.to_cycles(testing::timed_access(port, tlm::TLM_WRITE_COMMAND, 0, data.data(), 20)));
     sc_core::wait(clock.cycles(30));
-    answered.push_back(clock.now() + clock.to_cycles(blocking_access(port, tlm::TLM_READ_COMMAND, 0, data.data(), 5)));
+    answered.push_back(clock.now() +
+                       clock.to_cycles(testing::timed_access(port, tlm::TLM_READ_COMMAND, 0, data.data(), 5)));
     sc_core::wait(never_);  // parked, as the accelerator's units are: a SystemC thread must not return
   }
   sc_core::sc_event never_;
@@ -66,7 +67,7 @@ TEST(MemoryAccessObserver, SeesEachAccessWithThePortIntervalItWasGiven) {
   config.banks = 2;
   config.port_bytes = 4;
   config.latency_cycles = 3;
-  auto& sram = *new Sram("sram", clock, config);
+  auto& sram = testing::test_sram("sram", clock, config);
   auto& initiator = *new Initiator("initiator", clock);
   initiator.port.bind(sram.socket);
   Recorder recorder;

@@ -93,7 +93,9 @@ TEST(TraceOptions, TheModuleNamesAreTheAcceleratorsOwn) {
   // A rename in modules/accelerator would silently empty a trace; this catches it.
   const auto workload = run::load_workload(testing::source_dir() / "configs/lenet.yaml", {});
   const auto program = mapper::map_network(workload->network, workload->hardware, 1);
-  stats::RunStats stats(workload->network, workload->hardware);
+  std::vector<std::string> layer_names;
+  for (const auto& layer : workload->network.layers) layer_names.push_back(layer.name);
+  stats::RunStats stats(layer_names);
   modules::Accelerator accelerator("accelerator", workload->hardware, program, modules::geometry_of(workload->network),
                                    1, stats, {});
   std::set<std::string> children;

@@ -1,4 +1,4 @@
-#include "modules/pe_array/fold_schedule.h"
+#include "modules/pe_array/timing/fold_schedule.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "modules/pe_array/systolic_array.h"
+#include "modules/pe_array/timing/systolic_array.h"
 
 #include <algorithm>
 
@@ -26,11 +26,6 @@ struct PartialSum {
   int64_t index = 0;
 };
 
-[[noreturn]] void violation(const std::string& what, int64_t cycle, int64_t r, int64_t c) {
-  throw ScheduleViolation("detailed array model, cycle " + std::to_string(cycle) + ", PE (" + std::to_string(r) + ", " +
-                          std::to_string(c) + "): " + what);
-}
-
 // A bound far above any schedule, to turn a model bug into an error instead of a hang.
 int64_t cycle_limit(const std::vector<Fold>& folds, int64_t T, int64_t R, int64_t C) {
   return static_cast<int64_t>(folds.size()) * (T + 2 * R + 2 * C + 8) + 64;
@@ -38,7 +33,15 @@ int64_t cycle_limit(const std::vector<Fold>& folds, int64_t T, int64_t R, int64_
 
 }  // namespace
 
+uint64_t SystolicArray::record_violation(const std::string& what, int64_t cycle, int64_t r, int64_t c) {
+  if (!violation_)
+    violation_ = "detailed array model, cycle " + std::to_string(cycle) + ", PE (" + std::to_string(r) + ", " +
+                 std::to_string(c) + "): " + what;
+  return 0;
+}
+
 uint64_t SystolicArray::run(const int16_t* a, const int16_t* w, int64_t m, int64_t k, int64_t n, int64_t* partial) {
+  violation_.reset();
   std::fill(partial, partial + m * n, int64_t{0});
   if (config_.dataflow == Dataflow::OutputStationary) return run_output_stationary(a, w, m, k, n, partial);
   return run_operand_stationary(a, w, m, k, n, partial);
@@ -79,7 +82,7 @@ uint64_t SystolicArray::run_operand_stationary(const int16_t* a, const int16_t* 
   const int64_t limit = cycle_limit(folds, T, R, C);
 
   for (int64_t cycle = 0; outputs_left > 0; ++cycle) {
-    if (cycle > limit) violation("no progress", cycle, 0, 0);
+    if (cycle > limit) return record_violation("no progress", cycle, 0, 0);
 
     // The left edge: row 0 starts the next fold once its row-0 operands are written and the
     // current fold has fully entered; row r follows r cycles later.
@@ -107,7 +110,8 @@ uint64_t SystolicArray::run_operand_stationary(const int16_t* a, const int16_t* 
         in.last = t == T - 1;
         if (in.valid) {
           const int64_t when = written_at[static_cast<std::size_t>(f) * R + r];
-          if (when < 0 || when >= cycle) violation("streaming into a row whose operands are not written", cycle, r, 0);
+          if (when < 0 || when >= cycle)
+            return record_violation("streaming into a row whose operands are not written", cycle, r, 0);
           in.value = streamed(t, fold.row_begin + r);
         }
       }
@@ -124,18 +128,18 @@ uint64_t SystolicArray::run_operand_stationary(const int16_t* a, const int16_t* 
           if (shadow_fold[pe] == in.fold)
             weight[pe] = shadow_weight[pe];
           else if (in.valid && c < folds[static_cast<std::size_t>(in.fold)].cols)
-            violation("shadow operands of the fold are missing", cycle, r, c);
+            return record_violation("shadow operands of the fold are missing", cycle, r, c);
           weight_fold[pe] = in.fold;
           shadow_fold[pe] = -1;
         }
         PartialSum out = above;
         if (in.valid) {
           if (weight_fold[pe] != in.fold && c < folds[static_cast<std::size_t>(in.fold)].cols)
-            violation("operand of fold " + std::to_string(in.fold) + " meets stationary data of fold " +
-                          std::to_string(weight_fold[pe]),
-                      cycle, r, c);
+            return record_violation("operand of fold " + std::to_string(in.fold) + " meets stationary data of fold " +
+                                        std::to_string(weight_fold[pe]),
+                                    cycle, r, c);
           if (above.valid && (above.fold != in.fold || above.index != in.index))
-            violation("partial sum and operand out of step", cycle, r, c);
+            return record_violation("partial sum and operand out of step", cycle, r, c);
           const int16_t stationary_value = weight_fold[pe] == in.fold ? weight[pe] : int16_t{0};
           out = PartialSum{true, (above.valid ? above.value : 0) + int64_t{in.value} * stationary_value, in.fold,
                            in.index};
@@ -233,7 +237,7 @@ uint64_t SystolicArray::run_output_stationary(const int16_t* a, const int16_t* w
   const int64_t limit = cycle_limit(folds, T, R, C);
 
   for (int64_t cycle = 0; read_fold < F; ++cycle) {
-    if (cycle > limit) violation("no progress", cycle, 0, 0);
+    if (cycle > limit) return record_violation("no progress", cycle, 0, 0);
 
     // The row bus reads the next row of the oldest unread fold if all its used PEs finished
     // by the start of this cycle. Reading frees the registers for writes at the end of it.
@@ -311,25 +315,26 @@ uint64_t SystolicArray::run_output_stationary(const int16_t* a, const int16_t* w
         next_down[pe] = from_top;
         if (!from_left.valid || !from_top.valid) {
           if (from_left.valid != from_top.valid && from_left.present && from_top.present)
-            violation("operands out of step", cycle, r, c);
+            return record_violation("operands out of step", cycle, r, c);
           continue;
         }
         if (from_left.fold != from_top.fold || from_left.index != from_top.index)
-          violation("operands out of step", cycle, r, c);
+          return record_violation("operands out of step", cycle, r, c);
         Accumulator& here = acc[pe];
         const int64_t product = int64_t{from_left.value} * from_top.value;
         if (from_left.index == 0) {
-          if (here.waiting) violation("a result is overwritten before the row bus read it", cycle, r, c);
+          if (here.waiting) return record_violation("a result is overwritten before the row bus read it", cycle, r, c);
           here = Accumulator{product, from_left.fold, 1, false};
         } else {
           if (here.fold != from_left.fold || here.count != from_left.index)
-            violation("accumulator out of step", cycle, r, c);
+            return record_violation("accumulator out of step", cycle, r, c);
           here.value += product;
           ++here.count;
         }
         if (here.count == T) {
           if (shadow) {
-            if (held[pe].full) violation("a shadow result is overwritten before the row bus read it", cycle, r, c);
+            if (held[pe].full)
+              return record_violation("a shadow result is overwritten before the row bus read it", cycle, r, c);
             held[pe] = Shadow{true, here.value, here.fold};
             here = Accumulator{};
           } else {

@@ -1,7 +1,7 @@
 #include <map>
 
-#include "modules/pe_array/array_timing.h"
 #include "modules/pe_array/dataflow.h"
+#include "modules/pe_array/timing/array_timing.h"
 
 namespace accelsim::modules {
 
@@ -17,6 +17,9 @@ namespace {
 
 __extension__ typedef unsigned __int128 uint128;
 
+// `scalesim`: SCALE-Sim v2's per-layer compute cycles, each layer's figure shared among its
+// tiles in proportion to their MACs so that the layer sums to it exactly; the datapath
+// computes the values.
 class ScaleSimTiming : public ArrayTiming {
  public:
   ScaleSimTiming(const hardware::PeArrayConfig& config, const std::vector<LayerGeometry>& layers,
@@ -40,7 +43,14 @@ class ScaleSimTiming : public ArrayTiming {
     }
   }
 
-  uint64_t tile_cycles(const isa::Instruction& tile) const override { return share_.at(&tile); }
+  uint64_t run(const isa::Instruction& tile, const TileDatapath& datapath, int64_t* partial,
+               std::optional<std::string>& violation) override {
+    datapath.multiply(tile.tile_m(), tile.tile_k(), tile.tile_n(), partial);
+    const auto share = share_.find(&tile);
+    if (share != share_.end()) return share->second;
+    violation = "scalesim timing: a compute tile that is not in the tile program";
+    return 0;
+  }
   bool memory_can_stall() const override { return false; }
 
  private:
@@ -49,10 +59,8 @@ class ScaleSimTiming : public ArrayTiming {
 
 }  // namespace
 
-std::unique_ptr<ArrayTiming> make_scalesim_timing(const hardware::PeArrayConfig& config,
-                                                  const std::vector<LayerGeometry>& layers,
-                                                  const isa::TileProgram& program) {
-  return std::make_unique<ScaleSimTiming>(config, layers, program);
+std::unique_ptr<ArrayTiming> make_scalesim_timing(const ArrayTimingContext& context) {
+  return std::make_unique<ScaleSimTiming>(context.config, context.layers, context.program);
 }
 
 }  // namespace accelsim::modules

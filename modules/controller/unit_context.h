@@ -1,0 +1,19 @@
+#pragma once
+
+#include "core/stats/run_stats.h"
+#include "modules/common/clock.h"
+#include "modules/controller/scoreboard.h"
+
+namespace accelsim::modules {
+
+// What every unit of the accelerator is built with: the clock it counts cycles by, the
+// scoreboard it waits on and completes into, the run's statistics it registers its own in, and
+// the depth of its instruction queue.
+struct UnitContext {
+  const Clock& clock;
+  Scoreboard& scoreboard;
+  stats::RunStats& stats;
+  int queue_depth;
+};
+
+}  // namespace accelsim::modules
