@@ -53,7 +53,7 @@ class MemoryTarget : public sc_core::sc_module {
   // Reports every timed access to `observer` (null: nobody).
   void observe(MemoryAccessObserver* observer) { observer_ = observer; }
 
-  // Untimed access for the host and the checker (TLM's debug transport underneath).
+  // Untimed access for the host and the checker: a memcpy to or from the storage, not through the socket.
   void backdoor_write(uint64_t address, const uint8_t* data, uint64_t length);
   void backdoor_read(uint64_t address, uint8_t* data, uint64_t length) const;
 
