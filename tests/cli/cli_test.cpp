@@ -6,7 +6,6 @@
 #include <algorithm>
 
 #include "core/npy/npy_array.h"
-
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
 

@@ -41,7 +41,7 @@ std::vector<uint8_t> pattern(std::size_t bytes) {
 
 // Records the port cycles of every write to one memory.
 struct WriteRecorder : modules::MemoryAccessObserver {
-  explicit WriteRecorder(std::string memory) : memory(std::move(memory)) {}
+  explicit WriteRecorder(std::string name) : memory(std::move(name)) {}
   void accessed(const modules::MemoryTarget& target, const modules::MemoryAccess& access) override {
     if (target.basename() == memory && access.write)
       writes.push_back({access.port_begin, access.port_end, access.delivered});
