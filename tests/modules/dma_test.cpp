@@ -138,9 +138,10 @@ TEST(Dma, AStoreToDramQueuesItsWritesOnTheDramPort) {
   EXPECT_EQ(stored, data);
 }
 
-TEST(Dma, ALoadPastTheEndOfTheSramIsAFaultNamingTheMemoryAndAddress) {
+TEST(Dma, ALoadPastTheEndOfTheSramIsAFaultNamingItsPortAndAddress) {
   // 16 bytes into the bench's 65,536-byte weight SRAM at 65,530: the single burst's write is
-  // refused. The DMA stops with a fault that names the weight SRAM's port and the address; the
+  // refused. The DMA stops with a fault that names the address and its port to the weight SRAM
+  // (dma.weight_port: the message is built from the initiator's socket, not the memory); the
   // load never completes and the SRAM's last bytes stay as they were.
   ProgramWriter writer;
   const auto slot = writer.buffer("w", Memory::WeightSram, 65530, 16);
