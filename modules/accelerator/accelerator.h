@@ -21,9 +21,9 @@
 
 namespace accelsim::modules {
 
-// The whole accelerator of DESIGN.md section 2, wired: DRAM and DMA, the weight SRAM, the
-// activation SRAM and the accumulator, the PE array, the requantization and pooling units, and
-// the controller that runs the tile program.
+// The whole accelerator of docs/architecture.md (the block diagram), wired: DRAM and DMA, the
+// weight SRAM, the activation SRAM and the accumulator, the PE array, the requantization and
+// pooling units, and the controller that runs the tile program.
 class Accelerator : public sc_core::sc_module {
  public:
   Accelerator(sc_core::sc_module_name name, const hardware::HardwareConfig& hardware, const isa::TileProgram& program,

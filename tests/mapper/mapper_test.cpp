@@ -84,16 +84,29 @@ TEST(Mapper, WeightSramBuffersStayInsideTheCapacityAndApartWhateverItsSize) {
   // resident weights: a capacity just above 35 bytes must not let the aligned biases run past
   // the end (or into a streaming buffer). Each size either maps with every weight SRAM buffer
   // inside the capacity and none overlapping, or is a MappingError.
+  // Which sizes map, by hand: everything stays resident when the weights, aligned to 16, and
+  // the biases fit: 16 + 20 = 36 bytes. Below that half the SRAM becomes two streaming buffers
+  // of floor(capacity / 4) bytes, and what is left beside them, capacity - 2 floor(capacity / 4),
+  // is at most 35 - 16 = 19 bytes, short of the 20 bias bytes: every capacity of 24 to 35 is a
+  // MappingError about the biases, every capacity of 36 to 80 maps, weights at [0, 15) and
+  // biases at [16, 36).
   model::Network network = testing::pointwise_network(3, 4, 5);
   network.layers[0].bias.assign(5, 7);
+  std::vector<int64_t> mapped, refused;
   for (int64_t capacity = 24; capacity <= 80; ++capacity) {
     hardware::HardwareConfig hw = testing::bench_hardware();
     hw.weight_sram.capacity_bytes = capacity;
     try {
       const TileProgram program = map_network(network, hw, 1);
+      mapped.push_back(capacity);
       std::vector<Buffer> weight_buffers;
       for (const Buffer& buffer : program.buffers)
         if (buffer.memory == Memory::WeightSram) weight_buffers.push_back(buffer);
+      ASSERT_EQ(weight_buffers.size(), 2u) << "at capacity " << capacity;
+      EXPECT_EQ(weight_buffers[0].name, "pw.weights");
+      EXPECT_EQ(weight_buffers[0].address, 0u);
+      EXPECT_EQ(weight_buffers[1].name, "pw.bias");
+      EXPECT_EQ(weight_buffers[1].address, 16u);
       for (std::size_t a = 0; a < weight_buffers.size(); ++a) {
         EXPECT_LE(weight_buffers[a].address + weight_buffers[a].bytes, static_cast<uint64_t>(capacity))
             << weight_buffers[a].name << " at capacity " << capacity;
@@ -104,9 +117,18 @@ TEST(Mapper, WeightSramBuffersStayInsideTheCapacityAndApartWhateverItsSize) {
                              << capacity;
         }
       }
-    } catch (const MappingError&) {
+    } catch (const MappingError& e) {
+      refused.push_back(capacity);
+      EXPECT_NE(std::string(e.what()).find("weight SRAM too small for the biases: they need 20 bytes"),
+                std::string::npos)
+          << "at capacity " << capacity << ": " << e.what();
     }
   }
+  std::vector<int64_t> expected_mapped, expected_refused;
+  for (int64_t capacity = 24; capacity <= 80; ++capacity)
+    (capacity >= 36 ? expected_mapped : expected_refused).push_back(capacity);
+  EXPECT_EQ(mapped, expected_mapped);
+  EXPECT_EQ(refused, expected_refused);
 }
 
 }  // namespace

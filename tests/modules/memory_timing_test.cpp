@@ -4,7 +4,12 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 
+#include <stdexcept>
+#include <string>
+#include <vector>
+
 #include "modules/common/bandwidth_port.h"
+#include "modules/common/blocking_access.h"
 #include "modules/sram/sram.h"
 #include "tests/support/test_memory.h"
 
@@ -120,13 +125,79 @@ TEST(MemoryTiming, ARequestForAnEarlierCycleUsesTheGapBeforeLaterBookings) {
   EXPECT_EQ(pieces.size(), 2u);
 }
 
+// At cycle 5, tries a read and a write of 16 bytes at address 4090 of a 4096-byte memory, then
+// reads 8 bytes at 0 in the same cycle.
+struct OutOfRangeProbe : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<OutOfRangeProbe> port{"port"};
+  const Clock& clock;
+  tlm::tlm_response_status raw_status = tlm::TLM_INCOMPLETE_RESPONSE;
+  sc_core::sc_time raw_delay = sc_core::SC_ZERO_TIME;
+  std::vector<uint8_t> raw_data = std::vector<uint8_t>(16, 0xEE);
+  std::string error;  // what refusing the write said
+  uint64_t refused_at = 0;
+  uint64_t next_read_done = 0;
+
+  SC_HAS_PROCESS(OutOfRangeProbe);
+  OutOfRangeProbe(sc_core::sc_module_name name, const Clock& c) : sc_module(name), clock(c) { SC_THREAD(run); }
+  void run() {
+    sc_core::wait(clock.cycles(5));
+    // The memory's own answer, below blocking_access.
+    tlm::tlm_generic_payload payload;
+    payload.set_command(tlm::TLM_READ_COMMAND);
+    payload.set_address(4090);
+    payload.set_data_ptr(raw_data.data());
+    payload.set_data_length(16);
+    payload.set_streaming_width(16);
+    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    port->b_transport(payload, raw_delay);
+    raw_status = payload.get_response_status();
+    // What an initiator sees.
+    std::vector<uint8_t> data(16, 0x11);
+    sc_core::sc_time write_delay = sc_core::SC_ZERO_TIME;
+    if (!blocking_access(port, tlm::TLM_WRITE_COMMAND, 4090, data.data(), 16, 0, write_delay)) {
+      error = std::string(port.name()) + ": 16 bytes at address 4090 refused";  // what a unit's halt() names
+      refused_at = clock.now();
+    }
+    const sc_core::sc_time delay = testing::timed_access(port, tlm::TLM_READ_COMMAND, 0, data.data(), 8);
+    next_read_done = clock.now() + clock.to_cycles(delay);
+    sc_core::wait(never_);  // park (see Reader)
+  }
+  sc_core::sc_event never_;
+};
+
 TEST(MemoryTiming, AccessOutsideTheMemoryIsRefused) {
+  // A 4096-byte SRAM of 8 bytes/cycle, latency 1. At cycle 5, 16 bytes at 4090 run 10 bytes
+  // past the end: the memory answers TLM_ADDRESS_ERROR_RESPONSE without moving a byte or
+  // adding time, and the initiator's access is refused with an error naming the address and
+  // the initiator's port (the one bound to this memory; the memory's own name is not in it). The refusal books no port
+  // cycles: an 8-byte read in the same cycle gets the port at once, [5, 6), delivered 6 + 1 = 7 (not 9, behind 2
+  // refused cycles).
   static const Clock clock(1000);
   auto& sram = testing::test_sram("sram", clock, sram_of(1, 8, 1));
-  auto& reader = *new Reader("reader", clock, {{0, 8}});
-  reader.port.bind(sram.socket);
-  std::vector<uint8_t> big(8192);
-  EXPECT_THROW(sram.backdoor_write(4090, big.data(), 16), std::out_of_range);
+  auto& probe = *new OutOfRangeProbe("probe", clock);
+  probe.port.bind(sram.socket);
+  const std::vector<uint8_t> tail(6, 0xA5);
+  sram.backdoor_write(4090, tail.data(), tail.size());
+  sc_core::sc_start();
+
+  EXPECT_EQ(probe.raw_status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(probe.raw_delay, sc_core::SC_ZERO_TIME);
+  EXPECT_EQ(probe.raw_data, std::vector<uint8_t>(16, 0xEE));
+  EXPECT_EQ(probe.refused_at, 5u);
+  EXPECT_NE(probe.error.find("probe.port"), std::string::npos) << probe.error;
+  EXPECT_NE(probe.error.find("16 bytes at address 4090 refused"), std::string::npos) << probe.error;
+  std::vector<uint8_t> after(6);
+  sram.backdoor_read(4090, after.data(), after.size());
+  EXPECT_EQ(after, tail);
+  EXPECT_EQ(probe.next_read_done, 7u);
+  // The untimed backdoor refuses the same range, naming the memory.
+  std::vector<uint8_t> big(16);
+  try {
+    sram.backdoor_write(4090, big.data(), 16);
+    ADD_FAILURE() << "backdoor write past the end accepted";
+  } catch (const std::out_of_range& e) {
+    EXPECT_NE(std::string(e.what()).find("sram: backdoor write outside the memory"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
