@@ -371,6 +371,56 @@ std::string layers_section(const json& stats) {
   return table + "</table></div>\n";
 }
 
+// How the mapper cut each layer with weights: stats.json's per-layer "mapping".
+std::string mapping_section(const json& stats) {
+  std::string table =
+      "<div class=\"scroll\"><table>\n<tr><th>layer</th><th>weights</th><th>tile m &times; k &times; n</th>"
+      "<th>tiles m &times; k &times; n</th><th>tiles</th></tr>\n";
+  bool any = false;
+  for (const auto& layer : stats.at("layers")) {
+    if (!layer.contains("mapping")) continue;
+    any = true;
+    const json& m = layer["mapping"];
+    const bool resident = m.value("weights_resident", false);
+    table += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{} &times; {} &times; {}</td><td>{} &times; {} &times; "
+        "{}</td><td>{}</td></tr>\n",
+        escape(layer.value("name", "?")), resident ? "resident in the weight SRAM" : "streamed from DRAM every image",
+        text_of(m, "tile_m"), text_of(m, "tile_k"), text_of(m, "tile_n"), text_of(m, "m_tiles"), text_of(m, "k_tiles"),
+        text_of(m, "n_tiles"), grouped_number(number(m, "m_tiles") * number(m, "k_tiles") * number(m, "n_tiles")));
+  }
+  if (!any) return note("No layer with weights.");
+  return note(
+             "Each layer with weights is a matrix product of M output positions, K inputs per output and N output "
+             "channels, cut into tiles that fit the PE array and the SRAMs. Resident weights are loaded once for "
+             "the whole batch; streamed ones are fetched from DRAM for every image.") +
+         table + "</table></div>\n";
+}
+
+// Every key the run read, defaults included, and where its value came from: stats.json's
+// "effective_config" (effective.yaml in the output folder repeats the run).
+std::string config_section(const json& stats) {
+  if (!stats.contains("effective_config") || !stats["effective_config"].is_array()) return note("Not recorded.");
+  std::string table =
+      "<div class=\"scroll\"><table class=\"config\">\n<tr><th>key</th><th>value</th><th>from</th></tr>\n";
+  int overridden = 0, defaulted = 0;
+  for (const auto& entry : stats["effective_config"]) {
+    const std::string source = entry.value("source", "");
+    const bool set = source.rfind("--set ", 0) == 0;
+    overridden += set ? 1 : 0;
+    defaulted += source == "default" ? 1 : 0;
+    const json& value = entry["value"];
+    table += fmt::format("<tr{}><td>{}</td><td>{}</td><td>{}</td></tr>\n", set ? " class=\"total\"" : "",
+                         escape(entry.value("key", "")),
+                         escape(value.is_string() ? value.get<std::string>() : value.dump()), escape(source));
+  }
+  return note(fmt::format("{} keys: {} from --set (bold), {} defaults, the rest from the config files. "
+                          "effective.yaml beside stats.json holds them all: accelsim --config effective.yaml "
+                          "repeats this run.",
+                          stats["effective_config"].size(), overridden, defaulted)) +
+         table + "</table></div>\n";
+}
+
 std::string timeline_section(const trace::Timeline* timeline) {
   if (!timeline)
     return note(
@@ -403,6 +453,8 @@ std::string render_report(const ReportInputs& inputs) {
     page.add("roofline", "Roofline", roofline_section(stats, inputs.dram_bytes_per_cycle));
     page.add("timeline", "Timeline", timeline_section(inputs.timeline));
     page.add("layers", "Per layer", layers_section(stats));
+    page.add("mapping", "Mapping: tiles per layer", mapping_section(stats));
+    page.add("config", "Effective configuration", config_section(stats));
   } else if (inputs.timeline) {
     page.add("timeline", "Timeline", timeline_section(inputs.timeline));
   }
