@@ -26,7 +26,8 @@ std::string number_text(const json& value) {
   if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
   if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
   if (value.is_number_unsigned()) return std::to_string(value.get<uint64_t>());
-  if (value.is_number_float()) return fmt::format("{}", value.get<double>());
+  // Ten significant digits: a figure, not the float noise of the sum behind it (43.387800000000006).
+  if (value.is_number_float()) return fmt::format("{:.10g}", value.get<double>());
   return value.dump();
 }
 
@@ -50,8 +51,22 @@ int64_t ResultsTable::not_run() const {
   return count;
 }
 
+std::string ResultsTable::status_summary() const {
+  std::map<std::string, int64_t> counts;
+  std::vector<std::string> order;
+  for (PointStatus status : {PointStatus::Ok, PointStatus::Mismatch, PointStatus::Invalid, PointStatus::Failed,
+                             PointStatus::Crashed, PointStatus::Timeout})
+    order.emplace_back(name_of(status));
+  for (const auto& row : rows) ++counts[row.result ? name_of(row.result->status) : "not run"];
+  order.emplace_back("not run");
+  std::string text = std::to_string(ok()) + " ok";
+  for (const auto& word : order)
+    if (word != "ok" && counts[word] > 0) text += ", " + std::to_string(counts[word]) + " " + word;
+  return text;
+}
+
 ResultsTable build_results(const SweepPlan& plan, const std::map<int64_t, PointResult>& results) {
-  ResultsTable table{plan.name, plan.columns, plan.metrics, plan.pareto, {}};
+  ResultsTable table{plan.name, plan.columns, plan.metrics, plan.pareto, {}, plan.pareto_tolerance};
   std::vector<Goal> goals;
   for (const auto& objective : plan.pareto)
     goals.push_back(find_metric(objective) ? find_metric(objective)->goal : Goal::Minimize);
@@ -73,7 +88,7 @@ ResultsTable build_results(const SweepPlan& plan, const std::map<int64_t, PointR
     objectives.push_back(values);
     table.rows.push_back(std::move(row));
   }
-  const std::vector<bool> front = pareto_front(objectives, goals);
+  const std::vector<bool> front = pareto_front(objectives, goals, plan.pareto_tolerance);
   for (std::size_t i = 0; i < table.rows.size(); ++i) table.rows[i].pareto = front[i];
   return table;
 }

@@ -21,6 +21,7 @@ struct SweepPlan {
   std::vector<std::string> columns;
   std::vector<std::string> metrics;
   std::vector<std::string> pareto;
+  double pareto_tolerance = kDefaultParetoTolerance;
   std::vector<PointJob> jobs;  // in point order
 };
 

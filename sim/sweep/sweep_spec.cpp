@@ -498,6 +498,11 @@ SweepSpec load_sweep_spec(const fs::path& file) {
       default_pareto.push_back(objective);
   if (default_pareto.size() < 2) default_pareto.clear();
   spec.pareto = string_list(tree, root, "pareto", default_pareto);
+  spec.pareto_tolerance = root.param<double>("pareto_tolerance")
+                              .desc("a front point within this fraction of a kept one on every objective is dropped")
+                              .min(0)
+                              .max(1)
+                              .default_val(kDefaultParetoTolerance);
   check_metrics(tree, spec.metrics, spec.pareto);
   check_csv_headers(tree, columns, spec.metrics);
   spec.area = parse_area_model(root.optional_section("area_model"));
