@@ -352,10 +352,9 @@ std::string layers_section(const json& stats) {
       "<th>util %</th><th>DRAM read B</th><th>DRAM written B</th><th>SRAM read B</th><th>SRAM written B</th><th>energy "
       "nJ</th><th>bit-exact</th></tr>\n";
   auto row = [&](const json& group, const std::string& name, const std::string& type, bool total) {
-    const double sram_read = number(group, "weight_sram_read_bytes") + number(group, "activation_sram_read_bytes") +
-                             number(group, "accumulator_read_bytes");
-    const double sram_write = number(group, "weight_sram_write_bytes") + number(group, "activation_sram_write_bytes") +
-                              number(group, "accumulator_write_bytes");
+    // The weight and activation SRAMs, as the terminal and layers.csv's SRAM columns count them.
+    const double sram_read = number(group, "weight_sram_read_bytes") + number(group, "activation_sram_read_bytes");
+    const double sram_write = number(group, "weight_sram_write_bytes") + number(group, "activation_sram_write_bytes");
     table += fmt::format(
         "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}</td><td>{}</td><td>{}</"
         "td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
@@ -368,7 +367,11 @@ std::string layers_section(const json& stats) {
   };
   for (const auto& layer : stats.at("layers")) row(layer, layer.value("name", "?"), layer.value("type", ""), false);
   row(stats.at("total"), "total", "", true);
-  return table + "</table></div>\n";
+  return note(
+             "SRAM bytes: the weight and activation SRAMs (the accumulator's traffic is in the traffic section "
+             "and in layers.csv). Compute and stalled are PE-array cycles; the array overlaps neighbouring layers, so "
+             "they can add up to more than the layer's cycles.") +
+         table + "</table></div>\n";
 }
 
 // How the mapper cut each layer with weights: stats.json's per-layer "mapping".
