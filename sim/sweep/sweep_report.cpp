@@ -50,6 +50,16 @@ bool is_number(const std::string& text, double& value) {
   }
 }
 
+// A column name that may break after its underscores and dots, so that headers wrap, not the page.
+std::string breakable(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    out += escape(std::string(1, c));
+    if (c == '_' || c == '.') out += "<wbr>";
+  }
+  return out;
+}
+
 std::vector<std::string> distinct_labels(const ResultsTable& table, std::size_t column) {
   std::vector<std::string> labels;
   for (const auto& row : table.rows)
@@ -102,7 +112,14 @@ std::string metric_plots(const ResultsTable& table) {
   std::string html = "<p class=\"note\">Each objective against " + escape(table.columns[x]) +
                      (colour >= 0 ? ", a line per " + escape(table.columns[static_cast<std::size_t>(colour)]) : "") +
                      (others.empty() ? std::string(".") : "; each point the best over " + escape(others) + ".") +
-                     "</p>\n<div class=\"plots\">\n";
+                     "</p>\n";
+  if (colour >= 0) {
+    std::vector<std::pair<std::string, std::string>> entries;
+    for (const auto& label : distinct_labels(table, static_cast<std::size_t>(colour)))
+      entries.emplace_back(label, colour_of(table, colour, label));
+    html += report::svg::legend(entries);
+  }
+  html += "<div class=\"plots\">\n";
   bool any = false;
   for (const auto& metric : objectives) {
     const auto info = find_metric(metric);
@@ -129,7 +146,6 @@ std::string metric_plots(const ResultsTable& table) {
       if (best.empty()) continue;
       report::svg::Line line;
       line.color = colour >= 0 ? colour_of(table, colour, label) : kPalette[0];
-      line.label = label;
       line.tooltip = label;
       for (const auto& [xv, yv] : best) {
         line.points.emplace_back(xv, yv);
@@ -149,6 +165,7 @@ std::string metric_plots(const ResultsTable& table) {
         hi = std::max(hi, xv);
       }
     chart.log_x = lo > 0 && hi / lo >= 8;
+    chart.extent.emplace_back(lo, 0.0);  // from zero: a metric that hardly varies looks flat, as it is
     chart.x_label = table.columns[x];
     chart.y_label = metric;
     html += "<figure><figcaption>" + escape(metric) +
@@ -192,15 +209,21 @@ std::string points_table(const ResultsTable& table) {
                      fmt::format(", tolerance {:g}%", table.pareto_tolerance * 100) +
                      ") in bold. The id links to the point's own report.</p>\n"
                      "<div class=\"scroll\"><table class=\"sortable points\">\n<thead><tr><th>#</th><th>id</th>";
-  for (const auto& column : table.columns) html += "<th>" + escape(column) + "</th>";
-  for (const auto& metric : table.metrics) html += "<th>" + escape(metric) + "</th>";
+  for (const auto& column : table.columns) html += "<th>" + breakable(column) + "</th>";
+  for (const auto& metric : table.metrics) {
+    const std::string unit = unit_of(metric);
+    html += "<th title=\"" + escape(unit) + "\">" + breakable(metric) + "</th>";
+  }
   html += "<th>bit-exact</th><th>Pareto</th><th>status</th></tr></thead>\n<tbody>\n";
   for (const auto& row : table.rows) {
     html += row.pareto ? "<tr class=\"front\">" : "<tr>";
     html += fmt::format("<td data-v=\"{0}\">{0}</td>", row.index);
     const bool has_report = row.result && row.result->status != PointStatus::Invalid;
-    html += has_report ? fmt::format("<td><a href=\"points/{0}/report.html\">{0}</a></td>", escape(row.id))
-                       : "<td>" + escape(row.id) + "</td>";
+    // The first 8 hex digits tell the points apart; the whole id is the link's tooltip.
+    const std::string short_id = escape(row.id.substr(0, 8));
+    html += has_report ? fmt::format("<td><a href=\"points/{0}/report.html\" title=\"{0}\">{1}</a></td>",
+                                     escape(row.id), short_id)
+                       : "<td title=\"" + escape(row.id) + "\">" + short_id + "</td>";
     for (std::size_t c = 0; c < row.settings.size(); ++c) {
       const std::string& label = row.settings[c].label;
       double v = 0;
@@ -235,7 +258,13 @@ std::string points_table(const ResultsTable& table) {
 }
 
 constexpr const char* kSweepStyle = R"(<style>
-  main { max-width: none; }
+  main { max-width: none; padding-left: 16px; padding-right: 16px; }
+  table.points { font-size: 12px; }
+  table.points th, table.points td { padding: 3px 4px; white-space: normal; }
+  @media (max-width: 1700px) {
+    table.points { font-size: 11px; }
+    table.points th, table.points td { padding: 2px 3px; white-space: normal; }
+  }
   svg { max-width: 100%; height: auto; }
   table.points th { white-space: normal; cursor: pointer; vertical-align: bottom; }
   table.points th[data-order=up]::after { content: " \25B2"; }
