@@ -134,6 +134,18 @@ TEST(Messages, SweepChecksEveryPointsImagesBeforeRunningAny) {
   EXPECT_FALSE(std::filesystem::exists(out / "points")) << "no point ran";
 }
 
+TEST(Messages, ALargeTraceWarnsAndSuggestsATraceWindow) {
+  TempDir out;
+  auto result = run_accelsim(
+      {"--config", lenet_config(), "--trace", "timeline", "--trace-warn-mb", "0.01", "--out", out.path().string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(contains(result.output, "timeline.json will hold")) << result.output;
+  EXPECT_TRUE(contains(result.output, "--trace-window START:END")) << result.output;
+  result = run_accelsim({"--config", lenet_config(), "--trace", "timeline", "--out", out.path().string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_FALSE(contains(result.output, "--trace-window START:END")) << "one image is far below the 50 MB default";
+}
+
 TEST(ListParams, WorksWithoutConfigMarksRequiredAndShowsValuesAndChoices) {
   auto result = run_accelsim({"--list-params"});
   ASSERT_EQ(result.exit_code, 0) << result.output;

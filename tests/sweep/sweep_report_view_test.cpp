@@ -106,6 +106,14 @@ TEST(SweepReport, TableHasIdLinksUnitsAndOneWordPerStatus) {
   EXPECT_NE(html.find("Objectives against a swept parameter"), std::string::npos);
 }
 
+TEST(SweepReport, ResultsCsvHasNoFloatNoise) {
+  ResultsTable table = hand_made_table();
+  table.rows[0].result->metrics["latency_us"] = 43.387800000000006;
+  const std::string csv = results_csv(table);
+  EXPECT_NE(csv.find(",43.3878,"), std::string::npos) << csv.substr(0, 400);
+  EXPECT_EQ(csv.find("43.387800000000006"), std::string::npos);
+}
+
 TEST(SweepReportInBrowser, NothingIsCutOffFrom1000To1920Pixels) {
   const auto chromium = find_chromium();
   if (!chromium) GTEST_SKIP() << "chromium is not installed (scripts/setup.sh installs Debian's chromium)";
