@@ -66,7 +66,7 @@ std::string ResultsTable::status_summary() const {
 }
 
 ResultsTable build_results(const SweepPlan& plan, const std::map<int64_t, PointResult>& results) {
-  ResultsTable table{plan.name, plan.columns, plan.metrics, plan.pareto, {}, plan.pareto_tolerance};
+  ResultsTable table{plan.name, plan.columns, plan.metrics, plan.pareto, {}, plan.pareto_tolerance, plan.colour_by};
   std::vector<Goal> goals;
   for (const auto& objective : plan.pareto)
     goals.push_back(find_metric(objective) ? find_metric(objective)->goal : Goal::Minimize);

@@ -28,6 +28,7 @@ struct ResultsTable {
   std::vector<std::string> pareto;
   std::vector<ResultRow> rows;
   double pareto_tolerance = 0;
+  std::string colour_by;  // empty: chosen by colour_column()
 
   int64_t ok() const;
   int64_t failed() const;  // recorded with any status but ok

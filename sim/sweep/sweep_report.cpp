@@ -295,6 +295,8 @@ std::string human_value(double value, const std::string& unit) {
 }
 
 int colour_column(const ResultsTable& table) {
+  for (std::size_t c = 0; c < table.columns.size(); ++c)
+    if (!table.colour_by.empty() && table.columns[c] == table.colour_by) return static_cast<int>(c);
   int best = -1;
   std::size_t best_count = 0;
   bool best_numeric = true;

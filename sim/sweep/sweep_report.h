@@ -16,8 +16,8 @@ std::string sweep_report_html(const ResultsTable& table, const std::string& pare
 // 65536 bytes -> "65.54 kB", 0.4321 fraction -> "43.2%", 123456 cycles -> "123.5 k".
 std::string human_value(double value, const std::string& unit);
 
-// The column the plots colour points by: the one with the fewest distinct values (2 or more),
-// a column with non-numeric values first; -1 when no column varies.
+// The column the plots colour points by: the spec's colour_by, or else the one with the fewest
+// distinct values (2 to 10), a column with non-numeric values first; -1 when none fits.
 int colour_column(const ResultsTable& table);
 // A colour per distinct label of `column`, in first-seen order, and the colour of `label`.
 std::string colour_of(const ResultsTable& table, int column, const std::string& label);

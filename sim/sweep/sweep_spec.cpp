@@ -503,6 +503,18 @@ SweepSpec load_sweep_spec(const fs::path& file) {
                               .min(0)
                               .max(1)
                               .default_val(kDefaultParetoTolerance);
+  if (auto colour = root.param<std::string>("colour_by")
+                        .desc("the column whose values colour the report's points (default: the one with the fewest)")
+                        .optional()) {
+    std::vector<std::string> column_names;
+    for (const auto& column : spec.columns) column_names.push_back(column.name);
+    if (std::find(column_names.begin(), column_names.end(), *colour) == column_names.end()) {
+      std::string message = "'" + *colour + "' is not a column of this sweep";
+      if (auto hint = config::closest_match(*colour, column_names)) message += " (did you mean '" + *hint + "'?)";
+      root.fail("colour_by", message);
+    }
+    spec.colour_by = *colour;
+  }
   check_metrics(tree, spec.metrics, spec.pareto);
   check_csv_headers(tree, columns, spec.metrics);
   spec.area = parse_area_model(root.optional_section("area_model"));

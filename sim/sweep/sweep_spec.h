@@ -49,6 +49,7 @@ struct SweepSpec {
   std::vector<std::string> metrics;
   std::vector<std::string> pareto;                    // objectives, a subset of metrics
   double pareto_tolerance = kDefaultParetoTolerance;  // relative; see pareto.h
+  std::string colour_by;  // the column the report colours points by; empty: chosen (sweep_report.h)
   AreaModel area;
 
   int64_t point_count() const;

@@ -146,6 +146,19 @@ TEST(Messages, ALargeTraceWarnsAndSuggestsATraceWindow) {
   EXPECT_FALSE(contains(result.output, "--trace-window START:END")) << "one image is far below the 50 MB default";
 }
 
+TEST(Messages, SweepColourByNamesAColumn) {
+  TempDir dir;
+  const auto spec = dir.write("spec.yaml", "base: " + lenet_config() +
+                                               "\naxes:\n  - name: array\n    key: hardware.pe_array.rows\n"
+                                               "    values: [4, 8]\ncolour_by: arary\n");
+  const auto result = run_accelsim({"sweep", "--spec", spec.string(), "--dry-run"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.output,
+                       "spec.yaml:6:12: colour_by: 'arary' is not a column of this sweep (did you mean "
+                       "'array'?)"))
+      << result.output;
+}
+
 TEST(ListParams, WorksWithoutConfigMarksRequiredAndShowsValuesAndChoices) {
   auto result = run_accelsim({"--list-params"});
   ASSERT_EQ(result.exit_code, 0) << result.output;

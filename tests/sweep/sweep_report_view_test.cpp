@@ -106,6 +106,14 @@ TEST(SweepReport, TableHasIdLinksUnitsAndOneWordPerStatus) {
   EXPECT_NE(html.find("Objectives against a swept parameter"), std::string::npos);
 }
 
+TEST(SweepReport, TheSpecChoosesTheColourColumn) {
+  ResultsTable table = hand_made_table();
+  EXPECT_EQ(colour_column(table), 1) << "by default the non-numeric column with the fewest values";
+  table.colour_by = "array";
+  EXPECT_EQ(colour_column(table), 0);
+  EXPECT_NE(pareto_svg(table).find("colour: array"), std::string::npos);
+}
+
 TEST(SweepReport, ResultsCsvHasNoFloatNoise) {
   ResultsTable table = hand_made_table();
   table.rows[0].result->metrics["latency_us"] = 43.387800000000006;
