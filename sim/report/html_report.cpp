@@ -431,6 +431,19 @@ std::string timeline_section(const trace::Timeline* timeline) {
         "each unit "
         "worked, waited, and moved data.");
   std::string window = fmt::format("cycles {} to {}", timeline->window_begin, timeline->window_end);
+  // A long batch drawn whole is solid bars: show its first image; the sections above sum all.
+  std::optional<std::pair<uint64_t, uint64_t>> range;
+  std::string one_image;
+  if (const int64_t images = traced_images(*timeline); images > 1) {
+    range = image_cycles(*timeline, 0);
+    if (range) {
+      window = fmt::format("cycles {} to {}", range->first, range->second);
+      one_image = note(fmt::format(
+          "The trace holds {} images; this chart shows the first (cycles {} to {}), where every slice is visible. The "
+          "per-layer sections above cover the whole batch; timeline.json in Perfetto has every image.",
+          images, range->first, range->second));
+    }
+  }
   return note(
              "When each traced module was busy (units: coloured by layer; grey: holding an instruction whose "
              "dependencies are not met; "
@@ -439,7 +452,7 @@ std::string timeline_section(const trace::Timeline* timeline) {
              ". Hover for details; neighbouring slices narrower than a pixel are merged. Open timeline.json in "
              "ui.perfetto.dev or "
              "chrome://tracing to zoom into every slice, and trace.vcd in GTKWave.") +
-         svg::legend(timeline_legend(*timeline)) + timeline_chart(*timeline);
+         one_image + svg::legend(timeline_legend(*timeline)) + timeline_chart(*timeline, svg::kDefaultWidth, range);
 }
 
 }  // namespace

@@ -159,6 +159,17 @@ TEST(Messages, SweepColourByNamesAColumn) {
       << result.output;
 }
 
+TEST(EffectiveConfig, ALongBatchsTimelineShowsOneImageWithLayerBoundaries) {
+  TempDir out;
+  const auto result = run_accelsim(
+      {"--config", lenet_config(), "--images", "3", "--trace", "timeline", "--out", out.path().string(), "--quiet"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const std::string html = read_file(out.path() / "report.html");
+  EXPECT_TRUE(contains(html, "The trace holds 3 images; this chart shows the first")) << "one image, not solid bars";
+  EXPECT_TRUE(contains(html, "stroke-dasharray=\"3,3\"")) << "layer boundaries";
+  EXPECT_TRUE(contains(html, ">conv5</text>")) << "named";
+}
+
 TEST(ListParams, WorksWithoutConfigMarksRequiredAndShowsValuesAndChoices) {
   auto result = run_accelsim({"--list-params"});
   ASSERT_EQ(result.exit_code, 0) << result.output;
