@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+
 #include "core/io/atomic_file.h"
 #include "sim/sweep/pareto.h"
 #include "sim/sweep/pareto_plot.h"
@@ -161,7 +163,21 @@ void write_results(const ResultsTable& table, const fs::path& out) {
   report::write_file_atomically(out / "results.json", results_json(table));
   const std::string plot = pareto_svg(table);  // drawn once: a file of its own and in the report
   report::write_file_atomically(out / "pareto.svg", plot);
-  report::write_file_atomically(out / "report.html", sweep_report_html(table, plot));
+  FrontLayers front_layers;
+  for (const auto& row : table.rows) {
+    if (!row.pareto) continue;
+    std::ifstream in(point_output_dir(out, row.id) / "stats.json");
+    if (!in) continue;  // merged from elsewhere without the point folders: no breakdown
+    try {
+      const nlohmann::json stats = nlohmann::json::parse(in);
+      auto& layers = front_layers[row.index];
+      for (const auto& layer : stats.at("layers"))
+        layers.emplace_back(layer.at("name").get<std::string>(), layer.at("cycles").get<double>());
+    } catch (const std::exception&) {
+      front_layers.erase(row.index);
+    }
+  }
+  report::write_file_atomically(out / "report.html", sweep_report_html(table, plot, front_layers));
 }
 
 std::map<int64_t, PointResult> read_recorded_results(const SweepPlan& plan) {

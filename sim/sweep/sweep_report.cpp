@@ -11,6 +11,7 @@
 
 #include "sim/report/html_report.h"
 #include "sim/report/svg_chart.h"
+#include "sim/report/timeline_chart.h"
 #include "sim/sweep/metrics.h"
 
 namespace accelsim::sweep {
@@ -257,6 +258,33 @@ std::string points_table(const ResultsTable& table) {
   return html + "</tbody></table></div>\n" + kSortScript;
 }
 
+// Each front point's cycles as a bar of its layers, so that where the front's points differ shows.
+std::string front_breakdown(const ResultsTable& table, const FrontLayers& front_layers) {
+  report::svg::BarChart chart;
+  chart.aria_label = "cycles per layer of each Pareto point";
+  chart.value_label = "cycles";
+  std::vector<std::pair<std::string, std::string>> legend;
+  for (const auto& row : table.rows) {
+    const auto it = front_layers.find(row.index);
+    if (it == front_layers.end()) continue;
+    std::string label = fmt::format("#{}", row.index);
+    for (const auto& s : row.settings) label += " " + s.label;
+    report::svg::Bar bar;
+    double total = 0;
+    for (std::size_t l = 0; l < it->second.size(); ++l) {
+      const auto& [name, cycles] = it->second[l];
+      total += cycles;
+      const std::string colour = report::layer_color(static_cast<int>(l));
+      bar.segments.push_back({cycles, colour, fmt::format("#{} {}: {} cycles", row.index, name, cycles)});
+      if (legend.size() <= l) legend.emplace_back(name, colour);
+    }
+    bar.label = human_value(total, "cycles") + " cycles";
+    chart.groups.push_back({label, {bar}});
+  }
+  return "<p class=\"note\">Each Pareto point's cycles, layer by layer (from its stats.json).</p>\n" +
+         report::svg::legend(legend) + report::svg::horizontal_bar_chart(chart);
+}
+
 constexpr const char* kSweepStyle = R"(<style>
   main { max-width: none; padding-left: 16px; padding-right: 16px; }
   table.points { font-size: 12px; }
@@ -321,13 +349,17 @@ std::string colour_of(const ResultsTable& table, int column, const std::string& 
   return kPalette[index % std::size(kPalette)];
 }
 
-std::string sweep_report_html(const ResultsTable& table, const std::string& pareto_plot) {
+std::string sweep_report_html(const ResultsTable& table, const std::string& pareto_plot,
+                              const FrontLayers& front_layers) {
   report::ReportInputs inputs;
   inputs.title = "accelsim sweep: " + table.name;
   inputs.subtitle = fmt::format("{} points: {}", table.rows.size(), table.status_summary());
   inputs.sections.push_back({"pareto", "Pareto front", std::string(kSweepStyle) + pareto_plot});
   const std::string plots = metric_plots(table);
   if (!plots.empty()) inputs.sections.push_back({"trends", "Objectives against a swept parameter", plots});
+  if (!front_layers.empty())
+    inputs.sections.push_back(
+        {"front-layers", "Cycles per layer across the front", front_breakdown(table, front_layers)});
   inputs.sections.push_back({"points", "Design points", points_table(table)});
   return report::render_report(inputs);
 }

@@ -1,6 +1,10 @@
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sim/sweep/results_table.h"
 
@@ -10,7 +14,11 @@ namespace accelsim::sweep {
 // pareto_svg(table)) with its points coloured by a swept column, each objective against the
 // most varied numeric column (a line per value of the colour column), and a sortable table of
 // every point in human units, linking each point's own report. Fluid from 1000 px to 2560 px.
-std::string sweep_report_html(const ResultsTable& table, const std::string& pareto_plot);
+// `front_layers`: for front points (by index), each layer's name and cycles from the point's
+// stats.json, drawn as a per-layer breakdown across the front.
+using FrontLayers = std::map<int64_t, std::vector<std::pair<std::string, double>>>;
+std::string sweep_report_html(const ResultsTable& table, const std::string& pareto_plot,
+                              const FrontLayers& front_layers = {});
 
 // A figure in its unit with an SI prefix: 10722800 pJ -> "10.72 µJ", 43.3878 us -> "43.39 µs",
 // 65536 bytes -> "65.54 kB", 0.4321 fraction -> "43.2%", 123456 cycles -> "123.5 k".

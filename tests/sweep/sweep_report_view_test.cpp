@@ -104,6 +104,13 @@ TEST(SweepReport, TableHasIdLinksUnitsAndOneWordPerStatus) {
   EXPECT_NE(html.find(">invalid <small>"), std::string::npos) << "the status column says the summary's word";
   EXPECT_NE(html.find("colour: hardware.pe_array.dataflow"), std::string::npos) << "legend of the colour column";
   EXPECT_NE(html.find("Objectives against a swept parameter"), std::string::npos);
+
+  FrontLayers layers;
+  for (const auto& row : table.rows)
+    if (row.pareto) layers[row.index] = {{"conv1", 1000}, {"pool2", 200}, {"conv3", 3000}};
+  const std::string with_layers = sweep_report_html(table, pareto_svg(table), layers);
+  EXPECT_NE(with_layers.find("Cycles per layer across the front"), std::string::npos);
+  EXPECT_NE(with_layers.find(": 3000 cycles</title>"), std::string::npos) << "a segment per layer";
 }
 
 TEST(SweepReport, TheSpecChoosesTheColourColumn) {
