@@ -300,6 +300,12 @@ std::string timeline_chart(const trace::Timeline& timeline, int width,
           series.size() > 1 ? " " + svg::escape(counter.series[s]) : "", svg::short_number(maximum),
           svg::escape(counter.unit));
     }
+    // The y scale, right of the plot: the top of the track is the maximum, its base zero.
+    out += fmt::format(
+        "<text x=\"{0}\" y=\"{1}\" fill=\"{3}\" font-size=\"10\">{4}</text><text x=\"{0}\" "
+        "y=\"{2}\" fill=\"{3}\" font-size=\"10\">0</text>\n",
+        px(kLeft + plot_width + 4), px(base - kCounterHeight + 10), px(base), svg::kTextColor,
+        svg::escape(svg::short_number(maximum) + " " + counter.unit));
     // A white halo keeps the label readable over the plot.
     out += fmt::format(
         "<text x=\"{}\" y=\"{}\" fill=\"#3b424d\" font-size=\"11\" stroke=\"#ffffff\" stroke-width=\"3\" "
