@@ -413,8 +413,17 @@ std::string config_section(const json& stats) {
     overridden += set ? 1 : 0;
     defaulted += source == "default" ? 1 : 0;
     const json& value = entry["value"];
-    table += fmt::format("<tr{}><td>{}</td><td>{}</td><td>{}</td></tr>\n", set ? " class=\"total\"" : "",
-                         escape(entry.value("key", "")),
+    // network.layers[2].requant.divisor -> network.layers[conv3].requant.divisor, as --set takes it.
+    std::string key = entry.value("key", "");
+    const std::string prefix = "network.layers[";
+    if (key.rfind(prefix, 0) == 0 && stats.contains("layers")) {
+      const std::size_t close = key.find(']', prefix.size());
+      const std::string index = key.substr(prefix.size(), close - prefix.size());
+      if (close != std::string::npos && !index.empty() && index.find_first_not_of("0123456789") == std::string::npos &&
+          std::stoul(index) < stats["layers"].size())
+        key = prefix + stats["layers"][std::stoul(index)].value("name", index) + key.substr(close);
+    }
+    table += fmt::format("<tr{}><td>{}</td><td>{}</td><td>{}</td></tr>\n", set ? " class=\"total\"" : "", escape(key),
                          escape(value.is_string() ? value.get<std::string>() : value.dump()), escape(source));
   }
   return note(fmt::format("{} keys: {} from --set (bold), {} defaults, the rest from the config files. "

@@ -59,6 +59,7 @@ TEST(EffectiveConfig, RecordsEveryKeyWithItsSourceAndRerunsFromEffectiveYaml) {
   const std::string html = read_file(first_out / "report.html");
   EXPECT_TRUE(contains(html, "Effective configuration"));
   EXPECT_TRUE(contains(html, "hardware.weight_sram.capacity_bytes"));
+  EXPECT_TRUE(contains(html, "network.layers[conv3].requant.divisor")) << "layers by name, as --set takes them";
   EXPECT_TRUE(contains(html, "Mapping: tiles per layer"));
 
   // The rerun reads effective.yaml alone: same stats.
