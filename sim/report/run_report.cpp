@@ -197,8 +197,9 @@ std::string console_summary(const run::Workload& workload, const run::RunResult&
   out += rule + line(rows.back());
   out +=
       "\ncompute, stall: PE-array cycles computing and waiting with the layer's work queued; the array overlaps "
-      "the\nneighbouring layers, so compute + stall can exceed the cycles attributed to a layer. SRAM: weight + "
-      "activation\nSRAM bytes (layers.csv's SRAM columns; the accumulator's are there apart).\n";
+      "the\nneighbouring layers, so compute + stall can exceed the cycles attributed to a layer. SRAM rd B: "
+      "layers.csv's SRAM\nIFMAP + Filter Reads; SRAM wr B: its SRAM OFMAP Writes + the weights written into the "
+      "weight SRAM;\nthe accumulator's bytes are layers.csv's Accumulator columns.\n";
   const BatchFigures batch = batch_figures(workload, result, *total);
   out += fmt::format(
       "\nlatency     {:.0f} cycles = {:.2f} us per image;  throughput {:.0f} images/s;  energy {:.2f} uJ per image\n",
