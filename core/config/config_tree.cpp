@@ -1,7 +1,11 @@
 #include "core/config/config_tree.h"
 
+#include "core/config/section.h"
+
 #include <algorithm>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 namespace accelsim::config {
 
@@ -26,16 +30,43 @@ SourceLocation location_of(const std::string& file, const YAML::Mark& mark) {
   return where;
 }
 
+// YAML forbids tabs for indentation, and yaml-cpp's messages then never say so ("end of map not
+// found"). A syntax error at or after a tab outside a comment is reported at the tab.
+ConfigurationError syntax_error(const std::string& file, const std::string& text, const YAML::ParserException& e) {
+  int line = 1, column = 1;
+  bool comment = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (!e.mark.is_null() && line > e.mark.line + 1) break;
+    if (c == '\n') {
+      ++line;
+      column = 1;
+      comment = false;
+      continue;
+    }
+    if (c == '#') comment = true;
+    if (c == '\t' && !comment)
+      return ConfigurationError(
+          SourceLocation{file, line, column}, "",
+          "YAML syntax error: a tab character; YAML indents with spaces only (yaml-cpp: " + e.msg + ")");
+    ++column;
+  }
+  return ConfigurationError(location_of(file, e.mark), "", "YAML syntax error: " + e.msg);
+}
+
 YAML::Node parse_file(const fs::path& file) {
   std::error_code ec;
   if (!fs::exists(file, ec)) throw ConfigurationError({file.string()}, "", "file not found");
   if (fs::is_directory(file, ec)) throw ConfigurationError({file.string()}, "", "is a directory, expected a YAML file");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ConfigurationError({file.string()}, "", "cannot be read");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
   try {
-    return YAML::LoadFile(file.string());
+    return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    throw ConfigurationError(location_of(file.string(), e.mark), "", "YAML syntax error: " + e.msg);
-  } catch (const YAML::BadFile&) {
-    throw ConfigurationError({file.string()}, "", "cannot be read");
+    throw syntax_error(file.string(), text, e);
   }
 }
 
@@ -123,7 +154,7 @@ ConfigTree ConfigTree::parse(const std::string& text, const fs::path& as_file) {
   try {
     document = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    throw ConfigurationError(location_of(as_file.string(), e.mark), "", "YAML syntax error: " + e.msg);
+    throw syntax_error(as_file.string(), text, e);
   }
   std::vector<fs::path> include_stack;
   tree.root_ = tree.expand(document, as_file, include_stack);
@@ -230,9 +261,14 @@ void ConfigTree::apply_override(const std::string& assignment) {
       const YAML::Node child = current[segment];
       if (!child) {
         std::string known;
-        for (const auto& entry : current) known += (known.empty() ? "" : ", ") + entry.first.Scalar();
-        throw ConfigurationError({where}, join_key(canonical, segment),
-                                 "no such key in the config (keys here: " + known + ")");
+        std::vector<std::string> keys;
+        for (const auto& entry : current) {
+          known += (known.empty() ? "" : ", ") + entry.first.Scalar();
+          keys.push_back(entry.first.Scalar());
+        }
+        std::string message = "no such key in the config (";
+        if (auto hint = closest_match(segment, keys)) message += "did you mean '" + *hint + "'? ";
+        throw ConfigurationError({where}, join_key(canonical, segment), message + "keys here: " + known + ")");
       }
       next = child;
       next_path = join_key(canonical, segment);

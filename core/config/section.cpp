@@ -1,5 +1,8 @@
 #include "core/config/section.h"
 
+#include <fmt/format.h>
+
+#include <cctype>
 #include <cmath>
 #include <sstream>
 
@@ -18,6 +21,32 @@ Section::Section(const ConfigTree& tree, YAML::Node node, std::string path, std:
     const std::string got = node_.IsNull() ? std::string("nothing") : node_text(node_);
     throw ConfigurationError(tree_.locate(path_, node_), path_, "expected a map of keys, got " + got);
   }
+}
+
+std::string yaml_text(const YAML::Node& node) {
+  if (!node.IsDefined() || node.IsNull()) return "";
+  if (node.IsScalar()) return node.Scalar();
+  YAML::Emitter out;
+  out.SetSeqFormat(YAML::Flow);
+  out.SetMapFormat(YAML::Flow);
+  out << node;
+  return out.c_str();
+}
+
+std::string Section::source_of(const std::string& key, const YAML::Node& node) const {
+  return tree_.locate(key_path(key), node).to_string();
+}
+
+void Section::fail_if_misspelt(const std::string& key) const {
+  std::vector<std::string> unread;
+  for (const auto& entry : node_)
+    if (entry.first.IsScalar() && !read_keys_.count(entry.first.Scalar())) unread.push_back(entry.first.Scalar());
+  const auto written = closest_match(key, unread);
+  if (!written) return;
+  for (const auto& entry : node_)
+    if (entry.first.Scalar() == *written)
+      throw ConfigurationError(tree_.locate(key_path(*written), entry.first), key_path(*written),
+                               "unknown key (did you mean '" + key + "'? '" + key + "' is required here)");
 }
 
 bool Section::has(const std::string& key) const {
@@ -65,7 +94,11 @@ std::vector<Section> Section::list(const std::string& key) {
 
 std::filesystem::path Section::file(const std::string& key, const std::string& description) {
   auto path = optional_file(key, description);
-  if (!path) fail(key, "missing required file path (" + description + ")");
+  docs_->back().required = true;
+  if (!path) {
+    fail_if_misspelt(key);
+    fail(key, "missing required file path (" + description + ")");
+  }
   return *path;
 }
 
@@ -75,7 +108,14 @@ std::optional<std::filesystem::path> Section::optional_file(const std::string& k
   if (text->empty()) fail(key, "expected a file path, got an empty string");
   std::filesystem::path path(*text);
   if (path.is_relative()) path = tree_.directory_of(key_path(key)) / path;
-  return path.lexically_normal();
+  path = path.lexically_normal();
+  // Recorded resolved, so that the effective configuration names the file wherever it is read.
+  ParamDoc& doc = docs_->back();
+  doc.is_file = true;
+  std::error_code ec;
+  const std::filesystem::path shown = std::filesystem::proximate(path, ec);
+  doc.value = ec ? path.string() : shown.string();
+  return path;
 }
 
 void Section::fail(const std::string& key, const std::string& message) const {
@@ -102,7 +142,13 @@ void Section::finish() const {
   }
 }
 
-std::optional<std::string> closest_match(const std::string& word, const std::vector<std::string>& candidates) {
+std::optional<std::string> closest_match(const std::string& word_as_written,
+                                         const std::vector<std::string>& candidates) {
+  auto lower = [](std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  };
+  const std::string word = lower(word_as_written);
   auto distance = [](const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -120,7 +166,7 @@ std::optional<std::string> closest_match(const std::string& word, const std::vec
   std::optional<std::string> best;
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (const auto& candidate : candidates) {
-    const std::size_t d = distance(word, candidate);
+    const std::size_t d = distance(word, lower(candidate));
     if (d < best_distance) {
       best_distance = d;
       best = candidate;
@@ -172,9 +218,7 @@ double Converter<double>::convert(const Section& s, const std::string& key, cons
 }
 
 std::string Converter<double>::text(double v) {
-  std::ostringstream out;
-  out << v;
-  return out.str();
+  return fmt::format("{}", v);  // the shortest text that reads back as the same double
 }
 
 bool Converter<bool>::convert(const Section& s, const std::string& key, const YAML::Node& node) {

@@ -18,13 +18,19 @@
 
 namespace accelsim::config {
 
-// One documented parameter, collected while a config is read (for --list-params).
+// One documented parameter, collected while a config is read: for --list-params and for the
+// effective configuration a run records (stats.json, report.html, effective.yaml).
 struct ParamDoc {
   std::string path;
   std::string type;
   std::string unit;
   std::string description;
-  std::string default_value;  // empty for required parameters
+  std::string default_value;  // empty for required parameters, "(none)" for optional ones
+  std::string value;          // the value in effect, as YAML text; empty when the key is absent and has no default
+  std::string source;         // "file:line:column", "--set key=value" or "default"; empty with no value
+  bool required = false;
+  bool is_file = false;              // a path, recorded resolved (relative to the working directory)
+  std::vector<std::string> choices;  // an enumeration's allowed values
 };
 
 class Section;
@@ -65,7 +71,7 @@ class Param {
   std::optional<T> optional();
 
  private:
-  std::optional<T> read(const std::string& default_text);
+  std::optional<T> read(const std::string& default_text, bool required);
 
   Section& section_;
   std::string key_;
@@ -114,6 +120,11 @@ class Section {
   // Used by Param: marks the key as read and returns its node (undefined if absent or null).
   YAML::Node take(const std::string& key);
   void document(ParamDoc doc) const { docs_->push_back(std::move(doc)); }
+  // Where the value `node` at `key` was written: "file:line:column" or "--set key=value".
+  std::string source_of(const std::string& key, const YAML::Node& node) const;
+  // A required `key` is missing: if a key present here and never read looks like a misspelling
+  // of it, fails at that key with "did you mean"; otherwise returns.
+  void fail_if_misspelt(const std::string& key) const;
 
  private:
   const ConfigTree& tree_;
@@ -123,8 +134,12 @@ class Section {
   std::shared_ptr<std::vector<ParamDoc>> docs_;
 };
 
-// The closest of `candidates` to `word` by edit distance, if it is close enough to be a typo.
+// The closest of `candidates` to `word` by edit distance, ignoring case, if it is close enough
+// to be a typo ("OS" finds "os").
 std::optional<std::string> closest_match(const std::string& word, const std::vector<std::string>& candidates);
+
+// A node as YAML text: a scalar as written, a list or map in flow style ("[5, 5]").
+std::string yaml_text(const YAML::Node& node);
 
 // Value conversion with range checks; throws ConfigurationError through Section::fail.
 namespace detail {
@@ -165,11 +180,28 @@ bool out_of_range(double value, std::optional<double> min, std::optional<double>
 }  // namespace detail
 
 template <typename T>
-std::optional<T> Param<T>::read(const std::string& default_text) {
+std::optional<T> Param<T>::read(const std::string& default_text, bool required) {
   using C = detail::Converter<T>;
-  section_.document(ParamDoc{section_.key_path(key_), C::type_name, unit_, description_, default_text});
+  ParamDoc doc;
+  doc.path = section_.key_path(key_);
+  doc.type = C::type_name;
+  doc.unit = unit_;
+  doc.description = description_;
+  doc.default_value = default_text;
+  doc.required = required;
+  doc.choices = choices_;
   const YAML::Node node = section_.take(key_);
-  if (!node) return std::nullopt;
+  if (!node) {
+    if (!required && default_text != "(none)") {
+      doc.value = default_text;
+      doc.source = "default";
+    }
+    section_.document(std::move(doc));
+    return std::nullopt;
+  }
+  doc.value = yaml_text(node);
+  doc.source = section_.source_of(key_, node);
+  section_.document(std::move(doc));
   T value = C::convert(section_, key_, node);
   auto check = [&](double v) {
     if (detail::out_of_range(v, min_, max_))
@@ -194,8 +226,9 @@ std::optional<T> Param<T>::read(const std::string& default_text) {
 
 template <typename T>
 T Param<T>::required() {
-  std::optional<T> value = read("");
+  std::optional<T> value = read("", true);
   if (!value) {
+    section_.fail_if_misspelt(key_);
     std::string message = std::string("missing required key (") + detail::Converter<T>::type_name;
     if (!description_.empty()) message += ": " + description_;
     section_.fail(key_, message + ")");
@@ -205,13 +238,13 @@ T Param<T>::required() {
 
 template <typename T>
 T Param<T>::default_val(const T& value) {
-  std::optional<T> read_value = read(detail::Converter<T>::text(value));
+  std::optional<T> read_value = read(detail::Converter<T>::text(value), false);
   return read_value ? *read_value : value;
 }
 
 template <typename T>
 std::optional<T> Param<T>::optional() {
-  return read("(none)");
+  return read("(none)", false);
 }
 
 template <typename E>

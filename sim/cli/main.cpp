@@ -17,6 +17,7 @@
 #include "sim/cli/options.h"
 #include "sim/cli/progress_bar.h"
 #include "sim/cli/sweep_command.h"
+#include "sim/report/effective_config.h"
 #include "sim/report/html_report.h"
 #include "sim/report/run_report.h"
 #include "sim/run/simulation.h"
@@ -35,14 +36,90 @@ int fail(ExitCode code, const std::string& message) {
   return code;
 }
 
-void print_params(const run::Workload& workload) {
+// "network.layers[2].requant.divisor" -> "network.layers[conv3].requant.divisor".
+std::string path_by_name(const std::string& path, const run::Workload& workload) {
+  const std::string prefix = "network.layers[";
+  if (path.rfind(prefix, 0) != 0) return path;
+  const std::size_t close = path.find(']', prefix.size());
+  if (close == std::string::npos) return path;
+  const std::size_t index = std::stoul(path.substr(prefix.size(), close - prefix.size()));
+  if (index >= workload.network.layers.size()) return path;
+  return prefix + workload.network.layers[index].name + path.substr(close);
+}
+
+// --list-params: every key the config read, with its value in effect and where it came from,
+// in aligned columns or as JSON.
+void print_params(const run::Workload& workload, const std::string& format, const std::string& shown_config) {
+  std::vector<config::ParamDoc> params;
   for (const auto& doc : workload.params) {
-    std::string line = fmt::format("{:<52} {:<16}", doc.path, doc.type);
-    if (!doc.unit.empty()) line += fmt::format(" [{}]", doc.unit);
-    if (!doc.default_value.empty()) line += fmt::format(" (default {})", doc.default_value);
-    if (!doc.description.empty()) line += "  " + doc.description;
-    std::puts(line.c_str());
+    bool seen = false;
+    for (auto& kept : params)
+      if (kept.path == doc.path) kept = doc, seen = true;
+    if (!seen) params.push_back(doc);
   }
+  auto default_text = [](const config::ParamDoc& doc) {
+    if (doc.required) return std::string("required");
+    if (doc.default_value == "(none)") return std::string("optional");
+    return doc.default_value;
+  };
+  auto allowed_text = [](const config::ParamDoc& doc) {
+    std::string text;
+    for (const auto& choice : doc.choices) text += (text.empty() ? "" : "|") + choice;
+    return text;
+  };
+  if (format == "json") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& doc : params) {
+      nlohmann::json entry = {
+          {"key", path_by_name(doc.path, workload)},
+          {"type", doc.type},
+          {"unit", doc.unit},
+          {"required", doc.required},
+          {"default",
+           doc.required || doc.default_value == "(none)" ? nlohmann::json(nullptr) : nlohmann::json(doc.default_value)},
+          {"value", doc.source.empty() ? nlohmann::json(nullptr) : nlohmann::json(doc.value)},
+          {"source", doc.source},
+          {"description", doc.description}};
+      if (!doc.choices.empty()) entry["allowed"] = doc.choices;
+      out.push_back(entry);
+    }
+    std::puts(out.dump(2).c_str());
+    return;
+  }
+  struct Row {
+    std::string key, type, fallback, value, source, text;
+  };
+  std::vector<Row> rows{{"key", "type", "default", "value", "from", "unit, allowed values, description"}};
+  for (const auto& doc : params) {
+    std::string text;
+    if (!doc.unit.empty()) text += "[" + doc.unit + "] ";
+    if (!doc.choices.empty()) text += "{" + allowed_text(doc) + "} ";
+    text += doc.description;
+    std::string value = doc.source.empty() ? "-" : doc.value;
+    if (value.size() > 40) value = "..." + value.substr(value.size() - 37);
+    rows.push_back({path_by_name(doc.path, workload), doc.type, default_text(doc), value,
+                    doc.source.empty() ? "-" : doc.source, text});
+  }
+  std::size_t widths[5] = {};
+  for (const auto& row : rows) {
+    const std::string* cells[5] = {&row.key, &row.type, &row.fallback, &row.value, &row.source};
+    for (int c = 0; c < 5; ++c) widths[c] = std::max(widths[c], cells[c]->size());
+  }
+  std::puts(fmt::format("# keys of {}; values as this run would use them", shown_config).c_str());
+  for (const auto& row : rows)
+    std::puts(fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {:<{}}  {}", row.key, widths[0], row.type, widths[1],
+                          row.fallback, widths[2], row.value, widths[3], row.source, widths[4], row.text)
+                  .c_str());
+}
+
+// The config --list-params describes when no --config is given: the shipped LeNet on the
+// shipped hardware (configs/hardware/edge_small.yaml), from the working directory or the source
+// tree this binary was built from.
+std::filesystem::path shipped_config() {
+  const std::filesystem::path relative = "configs/lenet.yaml";
+  std::error_code ec;
+  if (std::filesystem::exists(relative, ec)) return relative;
+  return std::filesystem::path(ACCELSIM_SOURCE_DIR) / relative;
 }
 
 // Writes every output file; returns the traces and the report written, for the closing note.
@@ -56,14 +133,17 @@ std::vector<trace::WrittenFile> write_outputs(const cli::Options& options, const
   const trace::Timeline* timeline = result.trace ? result.trace->timeline.get() : nullptr;
   const std::string html = report::render_report(report::run_report_inputs(workload, stats, timeline));
 
+  const std::string effective = report::effective_yaml(workload.params, workload.config_file.string());
   report::write_file_atomically(options.out / "stats.json", stats_text);
+  report::write_file_atomically(options.out / "effective.yaml", effective);
   report::write_file_atomically(options.out / "layers.csv", layers_text);
   const int64_t classes = workload.network.layers.back().output.elements();
   const std::vector<int32_t>& logits = result.logits;
   report::write_file_atomically(
       options.out / "logits.npy",
       npy::encode_npy(npy::Dtype::Int32, {static_cast<int64_t>(logits.size()) / classes, classes}, logits.data()));
-  std::vector<trace::WrittenFile> written = trace::write_trace_outputs(result.trace.get(), options.out);
+  std::vector<trace::WrittenFile> written =
+      trace::write_trace_outputs(result.trace.get(), options.out, options.trace.warn_bytes);
   report::write_file_atomically(options.out / "report.html", html);
   written.push_back({options.out / "report.html", html.size()});
   return written;
@@ -120,6 +200,7 @@ int run_cli(int argc, char** argv) {
 
   std::unique_ptr<run::Workload> workload;
   try {
+    if (options.config.empty()) options.config = shipped_config();  // --list-params alone
     workload = run::load_workload(options.config, options.overrides);
   } catch (const config::ConfigurationError& e) {
     return fail(kBadInput, e.what());
@@ -133,7 +214,7 @@ int run_cli(int argc, char** argv) {
               hardware::name_of(hw.pe_array.dataflow), hw.pe_array.timing, hw.clock_mhz);
   }
   if (options.list_params) {
-    print_params(*workload);
+    print_params(*workload, options.format, options.config.string());
     return 0;
   }
   if (options.images > workload->dataset.count)
@@ -193,7 +274,15 @@ int run_cli(int argc, char** argv) {
   } catch (const std::exception& e) {
     return fail(kSimulationFailed, std::string("writing the outputs: ") + e.what());
   }
-  if (!options.quiet) std::fputs((report::console_summary(*workload, result) + files_note(written)).c_str(), stdout);
+  if (!options.quiet) {
+    std::string overrides;
+    for (const auto& key : report::overridden_keys(workload->params))
+      overrides += (overrides.empty() ? "" : ", ") + key;
+    std::fputs((report::console_summary(*workload, result) +
+                (overrides.empty() ? "" : fmt::format("overrides   {} (--set)\n", overrides)) + files_note(written))
+                   .c_str(),
+               stdout);
+  }
   if (!result.bit_exact()) {
     const auto& m = *result.first_mismatch;
     return fail(kMismatch, fmt::format("output differs from the golden model: image {}, layer {}, index {}: expected "

@@ -28,11 +28,16 @@ po::options_description describe(Options& o) {
       "trace", po::value<std::string>(),
       "record traces into the output folder: vcd (trace.vcd), timeline (timeline.json) or vcd,timeline")(
       "trace-window", po::value<std::string>(), "START:END: trace only cycles START (inclusive) to END (exclusive)")(
+      "trace-warn-mb", po::value<double>()->default_value(50),
+      "warn when a trace file is larger than this many MB (10^6 bytes), suggesting --trace-window")(
       "trace-modules", po::value<std::string>(),
       "trace only these modules, comma-separated: dma, pe_array, requant_unit, pooling_unit, weight_sram, "
       "activation_sram, "
       "accumulator, dram (default all)")("quiet,q", po::bool_switch(&o.quiet), "print nothing but errors")(
-      "list-params", po::bool_switch(&o.list_params), "list every config key with its unit, default and description")(
+      "list-params", po::bool_switch(&o.list_params),
+      "list every config key with its unit, default, value and description (without --config: "
+      "configs/lenet.yaml)")("format", po::value<std::string>(&o.format)->default_value("text"),
+                             "--list-params as text (aligned columns) or json")(
       "help,h", po::bool_switch(&o.help), "show this help")("version", po::bool_switch(&o.version), "show the version");
   return options;
 }
@@ -109,8 +114,10 @@ Options Options::parse(int argc, const char* const* argv) {
   const po::options_description options = describe(o);
   const po::variables_map values = parse_command_line(argc, argv, options, "accelsim --help");
   if (o.help || o.version) return o;
-  if (!values.count("config")) throw UsageError("--config FILE is required (see accelsim --help)");
-  o.config = values["config"].as<std::string>();
+  if (!values.count("config") && !o.list_params) throw UsageError("--config FILE is required (see accelsim --help)");
+  if (values.count("config")) o.config = values["config"].as<std::string>();
+  if (o.format != "text" && o.format != "json")
+    throw UsageError("--format must be text or json, got '" + o.format + "'");
   o.out = values["out"].as<std::string>();
   if (o.out.empty()) throw UsageError("--out needs a folder");
   if (o.images < 1) throw UsageError("--images must be at least 1, got " + std::to_string(o.images));
@@ -122,6 +129,9 @@ Options Options::parse(int argc, const char* const* argv) {
   if (values.count("flip-bit"))
     for (const auto& text : values["flip-bit"].as<std::vector<std::string>>())
       o.bit_flips.push_back(parse_bit_flip(text));
+  const double warn_mb = values["trace-warn-mb"].as<double>();
+  if (!(warn_mb >= 0)) throw UsageError("--trace-warn-mb must be 0 or more");
+  o.trace.warn_bytes = static_cast<uint64_t>(warn_mb * 1e6);
   return o;
 }
 

@@ -27,7 +27,8 @@ struct Options {
   bool help = false;
   bool version = false;
   bool list_params = false;
-  trace::TraceOptions trace;  // --trace, --trace-window, --trace-modules (vcd_file is the caller's)
+  std::string format = "text";  // of --list-params: text or json
+  trace::TraceOptions trace;    // --trace, --trace-window, --trace-modules (vcd_file is the caller's)
 
   static Options parse(int argc, const char* const* argv);
   static std::string usage();

@@ -15,6 +15,7 @@
 #include "core/io/atomic_file.h"
 #include "sim/cli/command_line.h"
 #include "sim/cli/progress_bar.h"
+#include "sim/run/workload.h"
 #include "sim/sweep/command_emitter.h"
 #include "sim/sweep/design_points.h"
 #include "sim/sweep/sweep_merge.h"
@@ -180,9 +181,7 @@ int run_one_point(const SweepOptions& options, const fs::path& simulator) {
 int merge(const SweepOptions& options) {
   const ResultsTable table = merge_sweep(options.merge);
   if (!options.quiet) {
-    std::puts(fmt::format("sweep '{}': {} points: {} ok, {} failed, {} without a result", table.name, table.rows.size(),
-                          table.ok(), table.failed(), table.not_run())
-                  .c_str());
+    std::puts(fmt::format("sweep '{}': {} points: {}", table.name, table.rows.size(), table.status_summary()).c_str());
     std::puts(fmt::format("results: {}", (fs::path(options.merge) / "results.csv").string()).c_str());
   }
   print_failures(table);
@@ -200,12 +199,33 @@ int list_points(const SweepSpec& spec) {
   return kAllOk;
 }
 
+// Every point's config as the point's run would load it, and its images against its dataset,
+// before any point runs: bad input is exit 2 for a sweep as for a single run, not a sweep of
+// failed points. (A point that loads but does not map onto its hardware is a design point like
+// any other; it runs and is recorded invalid.)
+void check_points(const SweepPlan& plan) {
+  for (const auto& job : plan.jobs) {
+    const std::string point = fmt::format("point {} ({})", job.index, describe_settings(job.settings));
+    std::unique_ptr<run::Workload> workload;
+    try {
+      workload = run::load_workload(job.config, job.overrides);
+    } catch (const config::ConfigurationError& e) {
+      throw config::ConfigurationError(e.where(), e.key(), point + ": " + e.message());
+    }
+    if (job.images > workload->dataset.count)
+      throw UsageError(fmt::format("{}: {} images asked for, but {} holds only {} (--images or the spec's images:)",
+                                   point, job.images, workload->network.input.images.string(),
+                                   workload->dataset.count));
+  }
+}
+
 int run_spec(const SweepOptions& options, const fs::path& simulator) {
   const SweepSpec spec = load_sweep_spec(options.spec);
   if (options.dry_run) return list_points(spec);
   const fs::path out = options.out.empty() ? fs::path("out/sweeps") / spec.name : fs::path(options.out);
   const SweepPlan plan =
       make_plan(spec, out, options.images > 0 ? std::optional<int64_t>(options.images) : std::nullopt);
+  check_points(plan);
 
   if (!options.emit_commands.empty()) {
     const EmittedCommands emitted = emit_commands(plan, options.emit_commands, this_binary());
@@ -238,10 +258,9 @@ int run_spec(const SweepOptions& options, const fs::path& simulator) {
         outcome.ran > 0 && outcome.wall_seconds > 0
             ? fmt::format(", {:.1f} points/s", static_cast<double>(outcome.ran) / outcome.wall_seconds)
             : "";
-    std::puts(fmt::format("sweep '{}': {} points: {} ok, {} failed, {} not run ({} simulated now at -j {}, {} recorded "
-                          "earlier; {:.2f} s{})",
-                          plan.name, outcome.points, outcome.ok, outcome.failed, outcome.not_run, outcome.ran,
-                          options.jobs, outcome.reused, outcome.wall_seconds, rate)
+    std::puts(fmt::format("sweep '{}': {} points: {} ({} simulated now at -j {}, {} recorded earlier; {:.2f} s{})",
+                          plan.name, outcome.points, outcome.table.status_summary(), outcome.ran, options.jobs,
+                          outcome.reused, outcome.wall_seconds, rate)
                   .c_str());
     std::puts(fmt::format("results: {} (and results.json, pareto.svg: {} points on the Pareto front)",
                           (plan.out / "results.csv").string(), outcome.on_front)
@@ -298,6 +317,8 @@ int run_sweep_command(int argc, char** argv) {
     if (!options.merge.empty()) return merge(options);
     return run_spec(options, simulator);
   } catch (const config::ConfigurationError& e) {
+    return fail(kBadInput, e.what());
+  } catch (const UsageError& e) {
     return fail(kBadInput, e.what());
   } catch (const ManifestError& e) {
     return fail(kBadInput, e.what());

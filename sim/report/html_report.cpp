@@ -352,10 +352,9 @@ std::string layers_section(const json& stats) {
       "<th>util %</th><th>DRAM read B</th><th>DRAM written B</th><th>SRAM read B</th><th>SRAM written B</th><th>energy "
       "nJ</th><th>bit-exact</th></tr>\n";
   auto row = [&](const json& group, const std::string& name, const std::string& type, bool total) {
-    const double sram_read = number(group, "weight_sram_read_bytes") + number(group, "activation_sram_read_bytes") +
-                             number(group, "accumulator_read_bytes");
-    const double sram_write = number(group, "weight_sram_write_bytes") + number(group, "activation_sram_write_bytes") +
-                              number(group, "accumulator_write_bytes");
+    // The weight and activation SRAMs, as the terminal and layers.csv's SRAM columns count them.
+    const double sram_read = number(group, "weight_sram_read_bytes") + number(group, "activation_sram_read_bytes");
+    const double sram_write = number(group, "weight_sram_write_bytes") + number(group, "activation_sram_write_bytes");
     table += fmt::format(
         "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}</td><td>{}</td><td>{}</"
         "td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
@@ -368,7 +367,70 @@ std::string layers_section(const json& stats) {
   };
   for (const auto& layer : stats.at("layers")) row(layer, layer.value("name", "?"), layer.value("type", ""), false);
   row(stats.at("total"), "total", "", true);
-  return table + "</table></div>\n";
+  return note(
+             "SRAM bytes: the weight and activation SRAMs (the accumulator's traffic is in the traffic section "
+             "and in layers.csv). Compute and stalled are PE-array cycles; the array overlaps neighbouring layers, so "
+             "they can add up to more than the layer's cycles.") +
+         table + "</table></div>\n";
+}
+
+// How the mapper cut each layer with weights: stats.json's per-layer "mapping".
+std::string mapping_section(const json& stats) {
+  std::string table =
+      "<div class=\"scroll\"><table>\n<tr><th>layer</th><th>weights</th><th>tile m &times; k &times; n</th>"
+      "<th>tiles m &times; k &times; n</th><th>tiles</th></tr>\n";
+  bool any = false;
+  for (const auto& layer : stats.at("layers")) {
+    if (!layer.contains("mapping")) continue;
+    any = true;
+    const json& m = layer["mapping"];
+    const bool resident = m.value("weights_resident", false);
+    table += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{} &times; {} &times; {}</td><td>{} &times; {} &times; "
+        "{}</td><td>{}</td></tr>\n",
+        escape(layer.value("name", "?")), resident ? "resident in the weight SRAM" : "streamed from DRAM every image",
+        text_of(m, "tile_m"), text_of(m, "tile_k"), text_of(m, "tile_n"), text_of(m, "m_tiles"), text_of(m, "k_tiles"),
+        text_of(m, "n_tiles"), grouped_number(number(m, "m_tiles") * number(m, "k_tiles") * number(m, "n_tiles")));
+  }
+  if (!any) return note("No layer with weights.");
+  return note(
+             "Each layer with weights is a matrix product of M output positions, K inputs per output and N output "
+             "channels, cut into tiles that fit the PE array and the SRAMs. Resident weights are loaded once for "
+             "the whole batch; streamed ones are fetched from DRAM for every image.") +
+         table + "</table></div>\n";
+}
+
+// Every key the run read, defaults included, and where its value came from: stats.json's
+// "effective_config" (effective.yaml in the output folder repeats the run).
+std::string config_section(const json& stats) {
+  if (!stats.contains("effective_config") || !stats["effective_config"].is_array()) return note("Not recorded.");
+  std::string table =
+      "<div class=\"scroll\"><table class=\"config\">\n<tr><th>key</th><th>value</th><th>from</th></tr>\n";
+  int overridden = 0, defaulted = 0;
+  for (const auto& entry : stats["effective_config"]) {
+    const std::string source = entry.value("source", "");
+    const bool set = source.rfind("--set ", 0) == 0;
+    overridden += set ? 1 : 0;
+    defaulted += source == "default" ? 1 : 0;
+    const json& value = entry["value"];
+    // network.layers[2].requant.divisor -> network.layers[conv3].requant.divisor, as --set takes it.
+    std::string key = entry.value("key", "");
+    const std::string prefix = "network.layers[";
+    if (key.rfind(prefix, 0) == 0 && stats.contains("layers")) {
+      const std::size_t close = key.find(']', prefix.size());
+      const std::string index = key.substr(prefix.size(), close - prefix.size());
+      if (close != std::string::npos && !index.empty() && index.find_first_not_of("0123456789") == std::string::npos &&
+          std::stoul(index) < stats["layers"].size())
+        key = prefix + stats["layers"][std::stoul(index)].value("name", index) + key.substr(close);
+    }
+    table += fmt::format("<tr{}><td>{}</td><td>{}</td><td>{}</td></tr>\n", set ? " class=\"total\"" : "", escape(key),
+                         escape(value.is_string() ? value.get<std::string>() : value.dump()), escape(source));
+  }
+  return note(fmt::format("{} keys: {} from --set (bold), {} defaults, the rest from the config files. "
+                          "effective.yaml beside stats.json holds them all: accelsim --config effective.yaml "
+                          "repeats this run.",
+                          stats["effective_config"].size(), overridden, defaulted)) +
+         table + "</table></div>\n";
 }
 
 std::string timeline_section(const trace::Timeline* timeline) {
@@ -378,6 +440,19 @@ std::string timeline_section(const trace::Timeline* timeline) {
         "each unit "
         "worked, waited, and moved data.");
   std::string window = fmt::format("cycles {} to {}", timeline->window_begin, timeline->window_end);
+  // A long batch drawn whole is solid bars: show its first image; the sections above sum all.
+  std::optional<std::pair<uint64_t, uint64_t>> range;
+  std::string one_image;
+  if (const int64_t images = traced_images(*timeline); images > 1) {
+    range = image_cycles(*timeline, 0);
+    if (range) {
+      window = fmt::format("cycles {} to {}", range->first, range->second);
+      one_image = note(fmt::format(
+          "The trace holds {} images; this chart shows the first (cycles {} to {}), where every slice is visible. The "
+          "per-layer sections above cover the whole batch; timeline.json in Perfetto has every image.",
+          images, range->first, range->second));
+    }
+  }
   return note(
              "When each traced module was busy (units: coloured by layer; grey: holding an instruction whose "
              "dependencies are not met; "
@@ -386,7 +461,7 @@ std::string timeline_section(const trace::Timeline* timeline) {
              ". Hover for details; neighbouring slices narrower than a pixel are merged. Open timeline.json in "
              "ui.perfetto.dev or "
              "chrome://tracing to zoom into every slice, and trace.vcd in GTKWave.") +
-         svg::legend(timeline_legend(*timeline)) + timeline_chart(*timeline);
+         one_image + svg::legend(timeline_legend(*timeline)) + timeline_chart(*timeline, svg::kDefaultWidth, range);
 }
 
 }  // namespace
@@ -403,6 +478,8 @@ std::string render_report(const ReportInputs& inputs) {
     page.add("roofline", "Roofline", roofline_section(stats, inputs.dram_bytes_per_cycle));
     page.add("timeline", "Timeline", timeline_section(inputs.timeline));
     page.add("layers", "Per layer", layers_section(stats));
+    page.add("mapping", "Mapping: tiles per layer", mapping_section(stats));
+    page.add("config", "Effective configuration", config_section(stats));
   } else if (inputs.timeline) {
     page.add("timeline", "Timeline", timeline_section(inputs.timeline));
   }

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "sim/report/effective_config.h"
 #include "sim/version.h"
 
 namespace accelsim::report {
@@ -117,6 +118,8 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
   units["accuracy"] = "fraction: top-1 of the accelerator's logits against the labels";
   units["golden_accuracy"] = "fraction: top-1 of the golden model against the labels";
   out["units"] = units;
+  out["overrides"] = overridden_keys(workload.params);
+  out["effective_config"] = effective_config_json(workload.params);
   return out;
 }
 
@@ -151,28 +154,51 @@ std::string console_summary(const run::Workload& workload, const run::RunResult&
   const auto& hw = workload.hardware;
   std::string out = fmt::format("accelsim {}: {} on {} ({}x{} {}, {} timing, {} MHz), {} image{}\n\n", kVersion,
                                 workload.network.name, hw.name, hw.pe_array.rows, hw.pe_array.cols,
-                                hardware::name_of(hw.pe_array.dataflow), hw.pe_array.timing, hw.clock_mhz, s.images,
-                                s.images == 1 ? "" : "s");
-  const std::string header = fmt::format(
-      "{:<8} {:>10} {:>10} {:>10} {:>9} {:>6} {:>10} {:>9} {:>10} {:>10} {:>9}  {}\n", "layer", "MACs", "cycles",
-      "compute", "stall", "util%", "DRAM rd B", "DRAM wr B", "SRAM rd B", "SRAM wr B", "energy nJ", "bit-exact");
-  out += header;
-  out += std::string(header.size() - 1, '-') + "\n";
+                                hardware::name_of(hw.pe_array.dataflow), hw.pe_array.timing,
+                                hw.clock_mhz, s.images, s.images == 1 ? "" : "s");
+  // Columns as wide as their widest figure, so that a batch of 2,000 images lines up too.
+  std::vector<std::vector<std::string>> rows = {{"layer", "MACs", "cycles", "compute", "stall", "util%", "DRAM rd B",
+                                                 "DRAM wr B", "SRAM rd B", "SRAM wr B", "energy nJ", "bit-exact"}};
   auto row = [&](const std::string& name, const stats::StatGroup& g, bool exact) {
-    const int64_t sram_read =
-        g.value("weight_sram_read_bytes") + g.value("activation_sram_read_bytes") + g.value("accumulator_read_bytes");
-    const int64_t sram_write = g.value("weight_sram_write_bytes") + g.value("activation_sram_write_bytes") +
-                               g.value("accumulator_write_bytes");
-    out += fmt::format("{:<8} {:>10} {:>10} {:>10} {:>9} {:>6.1f} {:>10} {:>9} {:>10} {:>10} {:>9.2f}  {}\n", name,
-                       g.value("macs"), g.value("cycles"), g.value("compute_cycles"), g.value("pe_stall_cycles"),
-                       g.formula("utilization") * 100.0, g.value("dram_read_bytes"), g.value("dram_write_bytes"),
-                       sram_read, sram_write, stats::energy_pj(g) / 1000.0, exact ? "yes" : "NO");
+    // The weight and activation SRAMs, as layers.csv's "SRAM ... Reads/Writes" columns; the
+    // accumulator has its own columns there.
+    const int64_t sram_read = g.value("weight_sram_read_bytes") + g.value("activation_sram_read_bytes");
+    const int64_t sram_write = g.value("weight_sram_write_bytes") + g.value("activation_sram_write_bytes");
+    rows.push_back({name, std::to_string(g.value("macs")), std::to_string(g.value("cycles")),
+                    std::to_string(g.value("compute_cycles")), std::to_string(g.value("pe_stall_cycles")),
+                    fmt::format("{:.1f}", g.formula("utilization") * 100.0), std::to_string(g.value("dram_read_bytes")),
+                    std::to_string(g.value("dram_write_bytes")), std::to_string(sram_read), std::to_string(sram_write),
+                    fmt::format("{:.2f}", stats::energy_pj(g) / 1000.0), exact ? "yes" : "NO"});
   };
   for (std::size_t l = 0; l < s.layers.size(); ++l)
     row(workload.network.layers[l].name, *s.layers[l], s.layers[l]->value("mismatches") == 0);
-  out += std::string(header.size() - 1, '-') + "\n";
   const auto total = s.total();
   row("total", *total, result.bit_exact());
+  std::vector<std::size_t> widths(rows.front().size(), 0);
+  for (const auto& r : rows)
+    for (std::size_t c = 0; c < r.size(); ++c) widths[c] = std::max(widths[c], r[c].size());
+  auto line = [&](const std::vector<std::string>& r) {
+    std::string text;
+    for (std::size_t c = 0; c < r.size(); ++c) {
+      if (c == 0)
+        text += fmt::format("{:<{}}", r[c], widths[c]);
+      else if (c + 1 == r.size())
+        text += "  " + r[c];
+      else
+        text += fmt::format(" {:>{}}", r[c], widths[c]);
+    }
+    return text + "\n";
+  };
+  const std::string header = line(rows.front());
+  const std::string rule = std::string(header.size() - 1, '-') + "\n";
+  out += header + rule;
+  for (std::size_t r = 1; r + 1 < rows.size(); ++r) out += line(rows[r]);
+  out += rule + line(rows.back());
+  out +=
+      "\ncompute, stall: PE-array cycles computing and waiting with the layer's work queued; the array overlaps "
+      "the\nneighbouring layers, so compute + stall can exceed the cycles attributed to a layer. SRAM rd B: "
+      "layers.csv's SRAM\nIFMAP + Filter Reads; SRAM wr B: its SRAM OFMAP Writes + the weights written into the "
+      "weight SRAM;\nthe accumulator's bytes are layers.csv's Accumulator columns.\n";
   const BatchFigures batch = batch_figures(workload, result, *total);
   out += fmt::format(
       "\nlatency     {:.0f} cycles = {:.2f} us per image;  throughput {:.0f} images/s;  energy {:.2f} uJ per image\n",

@@ -1,5 +1,7 @@
 #include "sim/report/timeline_chart.h"
 
+#include "sim/trace/trace_options.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -180,9 +182,34 @@ std::vector<std::pair<std::string, std::string>> timeline_legend(const trace::Ti
   return entries;
 }
 
-std::string timeline_chart(const trace::Timeline& timeline, int width) {
-  const uint64_t begin = timeline.window_begin;
-  const uint64_t end = std::max(timeline.window_end, begin + 1);
+std::optional<std::pair<uint64_t, uint64_t>> image_cycles(const trace::Timeline& timeline, int64_t image) {
+  std::optional<std::pair<uint64_t, uint64_t>> range;
+  for (const auto& track : timeline.tracks)
+    for (const auto& slice : track.slices) {
+      const auto it = slice.args.find("image");
+      if (it == slice.args.end() || !it->is_number_integer() || it->get<int64_t>() != image) continue;
+      if (!range)
+        range = std::make_pair(slice.begin, slice.end);
+      else
+        range = std::make_pair(std::min(range->first, slice.begin), std::max(range->second, slice.end));
+    }
+  return range;
+}
+
+int64_t traced_images(const trace::Timeline& timeline) {
+  std::set<int64_t> images;
+  for (const auto& track : timeline.tracks)
+    for (const auto& slice : track.slices) {
+      const auto it = slice.args.find("image");
+      if (it != slice.args.end() && it->is_number_integer()) images.insert(it->get<int64_t>());
+    }
+  return static_cast<int64_t>(images.size());
+}
+
+std::string timeline_chart(const trace::Timeline& timeline, int width,
+                           std::optional<std::pair<uint64_t, uint64_t>> range) {
+  const uint64_t begin = range ? std::max(range->first, timeline.window_begin) : timeline.window_begin;
+  const uint64_t end = std::max(range ? std::min(range->second, timeline.window_end) : timeline.window_end, begin + 1);
   const double plot_width = width - kLeft - kRight;
   const double scale = plot_width / static_cast<double>(end - begin);
   auto to_x = [&](uint64_t cycle) {
@@ -273,6 +300,12 @@ std::string timeline_chart(const trace::Timeline& timeline, int width) {
           series.size() > 1 ? " " + svg::escape(counter.series[s]) : "", svg::short_number(maximum),
           svg::escape(counter.unit));
     }
+    // The y scale, right of the plot: the top of the track is the maximum, its base zero.
+    out += fmt::format(
+        "<text x=\"{0}\" y=\"{1}\" fill=\"{3}\" font-size=\"10\">{4}</text><text x=\"{0}\" "
+        "y=\"{2}\" fill=\"{3}\" font-size=\"10\">0</text>\n",
+        px(kLeft + plot_width + 4), px(base - kCounterHeight + 10), px(base), svg::kTextColor,
+        svg::escape(svg::short_number(maximum) + " " + counter.unit));
     // A white halo keeps the label readable over the plot.
     out += fmt::format(
         "<text x=\"{}\" y=\"{}\" fill=\"#3b424d\" font-size=\"11\" stroke=\"#ffffff\" stroke-width=\"3\" "
@@ -280,6 +313,32 @@ std::string timeline_chart(const trace::Timeline& timeline, int width) {
         px(kLeft + 4), px(y + 10), svg::escape(what), svg::escape(counter.unit), svg::short_number(maximum),
         counter.series.size() > 1 ? "; " + svg::escape(series_names(counter)) : "");
     y += kCounterHeight + kCounterGap / 2;
+  }
+
+  // Layer boundaries: where each layer's first slice of a computing unit starts.
+  std::map<int, uint64_t> layer_starts;
+  for (const auto& track : timeline.tracks) {
+    // The computing units: the DMA loads a layer's weights long before the layer runs.
+    if (trace::is_memory_module(track.module) || track.module == "dma") continue;
+    for (const auto& slice : track.slices) {
+      if (slice.layer < 0 || slice.begin < begin || slice.begin >= end || slice.category == "waiting") continue;
+      auto it = layer_starts.find(slice.layer);
+      if (it == layer_starts.end() || slice.begin < it->second) layer_starts[slice.layer] = slice.begin;
+    }
+  }
+  for (const auto& [layer, start] : layer_starts) {
+    const double x = std::floor(to_x(start)) + 0.5;
+    const std::string name = static_cast<std::size_t>(layer) < timeline.layers.size()
+                                 ? timeline.layers[static_cast<std::size_t>(layer)]
+                                 : "layer " + std::to_string(layer);
+    out += fmt::format(
+        "<path d=\"M{0},{1} V{2}\" stroke=\"#59606b\" stroke-dasharray=\"3,3\" fill=\"none\" "
+        "shape-rendering=\"crispEdges\"/>\n",
+        px(x), px(kTop), px(kTop + plot_height));
+    out += fmt::format(
+        "<text x=\"{}\" y=\"{}\" fill=\"#3b424d\" font-size=\"10\" stroke=\"#ffffff\" stroke-width=\"3\" "
+        "paint-order=\"stroke\">{}</text>\n",
+        px(x + 2), px(kTop + plot_height - 4), svg::escape(name));
   }
 
   out += fmt::format(

@@ -15,6 +15,13 @@ using ObjectiveValues = std::optional<std::vector<double>>;
 // good in every objective and strictly better in one (better = lower for Goal::Minimize,
 // higher for Goal::Maximize). Points with equal values do not dominate each other, so all of
 // them stay on the front. O(n^2 * objectives), fine for the thousands of points of a sweep.
-std::vector<bool> pareto_front(const std::vector<ObjectiveValues>& points, const std::vector<Goal>& goals);
+//
+// With a `tolerance` t > 0, differences of less than t (relative) are not trade-offs: the front
+// points are taken in order of the first objective (best first, then the others), and one is
+// dropped when a point kept before it is no worse than it by more than t * |its value| on every
+// objective. t = 0.01 keeps a point only if it is more than 1% better than every kept point on
+// some objective.
+std::vector<bool> pareto_front(const std::vector<ObjectiveValues>& points, const std::vector<Goal>& goals,
+                               double tolerance = 0);
 
 }  // namespace accelsim::sweep

@@ -9,6 +9,7 @@
 #include "sim/report/svg_chart.h"
 #include "sim/sweep/metrics.h"
 #include "sim/sweep/results_table.h"
+#include "sim/sweep/sweep_report.h"
 
 namespace accelsim::sweep {
 
@@ -18,10 +19,9 @@ using report::svg::escape;
 
 constexpr double kPanelWidth = 400, kPanelHeight = 330;
 constexpr double kLeft = 78, kRight = 18, kTop = 34, kBottom = 52;
-constexpr double kHeader = 58;
+constexpr double kHeader = 76;
 constexpr int kPanelsPerRow = 3;
 constexpr std::size_t kMaxObjectives = 4;  // 6 panels
-constexpr const char* kFrontColor = "#d62728";
 constexpr const char* kOtherColor = "#8c96a3";
 
 // A tick label with an SI suffix and as many decimals as ticks `step` apart need to differ:
@@ -114,6 +114,7 @@ struct PlotPoint {
   bool front = false;
   std::string tooltip;
   std::string label;  // its settings, drawn beside it in small sweeps
+  std::string colour = kOtherColor;
 };
 
 // Up to this many points, each is labelled with its settings.
@@ -159,8 +160,8 @@ std::string panel(const std::vector<PlotPoint>& points, std::size_t x, std::size
     for (const auto& p : points) {
       if (p.front != front) continue;
       svg += fmt::format("<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{}\" fill=\"{}\"{}><title>{}</title></circle>\n",
-                         px(p.values[x]), py(p.values[y]), front ? 4.5 : 3, front ? kFrontColor : kOtherColor,
-                         front ? " stroke=\"#222\" stroke-width=\"0.6\"" : " fill-opacity=\"0.65\"", escape(p.tooltip));
+                         px(p.values[x]), py(p.values[y]), front ? 5.5 : 3, p.colour,
+                         front ? " stroke=\"#111\" stroke-width=\"1.8\"" : " fill-opacity=\"0.55\"", escape(p.tooltip));
       if (points.size() <= kMaxLabelledPoints) {
         const bool right_side = sx.position(p.values[x]) > 0.7;  // label to the left, inside the panel
         svg +=
@@ -180,6 +181,7 @@ std::string pareto_svg(const ResultsTable& table) {
       table.pareto.begin() + static_cast<std::ptrdiff_t>(std::min(table.pareto.size(), kMaxObjectives)));
   std::vector<PlotPoint> points;
   int64_t on_front = 0;
+  const int colour = colour_column(table);
   for (const auto& row : table.rows) {
     if (!row.result || row.result->status != PointStatus::Ok || objectives.size() < 2) continue;
     PlotPoint p;
@@ -196,6 +198,7 @@ std::string pareto_svg(const ResultsTable& table) {
     }
     if (p.values.size() != objectives.size()) continue;
     p.front = row.pareto;
+    if (colour >= 0) p.colour = colour_of(table, colour, row.settings[static_cast<std::size_t>(colour)].label);
     p.tooltip = tooltip + (row.pareto ? "\n(on the Pareto front)" : "");
     on_front += row.pareto;
     points.push_back(std::move(p));
@@ -219,10 +222,24 @@ std::string pareto_svg(const ResultsTable& table) {
   svg += fmt::format("<text x=\"12\" y=\"22\" class=\"title\">{}: Pareto front over {}</text>\n", escape(table.name),
                      objective_list.empty() ? std::string("(no objectives)") : escape(objective_list));
   svg += fmt::format(
-      "<text x=\"12\" y=\"42\">{} points, {} ok, {} on the front (red; non-dominated over all objectives, so a 2-D "
-      "view may show one behind "
-      "another). Hover a point for its settings.</text>\n",
-      table.rows.size(), table.ok(), on_front);
+      "<text x=\"12\" y=\"42\">{} points, {} ok, {} on the front (ringed, large; non-dominated over all objectives "
+      "with a {:g}% tolerance, so a 2-D view may show one behind another). Hover a point for its settings.</text>\n",
+      table.rows.size(), table.ok(), on_front, table.pareto_tolerance * 100);
+  if (colour >= 0) {
+    const std::size_t c = static_cast<std::size_t>(colour);
+    double x = 12;
+    svg += fmt::format("<text x=\"{:.0f}\" y=\"64\">colour: {}</text>\n", x, escape(table.columns[c]));
+    x += 60 + 7.0 * static_cast<double>(table.columns[c].size());
+    std::vector<std::string> seen;
+    for (const auto& row : table.rows) {
+      const std::string& label = row.settings[c].label;
+      if (std::find(seen.begin(), seen.end(), label) != seen.end()) continue;
+      seen.push_back(label);
+      svg += fmt::format("<circle cx=\"{:.0f}\" cy=\"60\" r=\"5\" fill=\"{}\"/><text x=\"{:.0f}\" y=\"64\">{}</text>\n",
+                         x, colour_of(table, colour, label), x + 9, escape(label));
+      x += 24 + 7.0 * static_cast<double>(label.size());
+    }
+  }
   if (pairs.empty() || points.empty()) {
     svg += fmt::format(
         "<text x=\"12\" y=\"{:.0f}\">{}</text>\n", kHeader + 30,

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+
 #include "core/io/atomic_file.h"
 #include "sim/sweep/pareto.h"
 #include "sim/sweep/pareto_plot.h"
@@ -26,7 +28,8 @@ std::string number_text(const json& value) {
   if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
   if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
   if (value.is_number_unsigned()) return std::to_string(value.get<uint64_t>());
-  if (value.is_number_float()) return fmt::format("{}", value.get<double>());
+  // Ten significant digits: a figure, not the float noise of the sum behind it (43.387800000000006).
+  if (value.is_number_float()) return fmt::format("{:.10g}", value.get<double>());
   return value.dump();
 }
 
@@ -50,8 +53,22 @@ int64_t ResultsTable::not_run() const {
   return count;
 }
 
+std::string ResultsTable::status_summary() const {
+  std::map<std::string, int64_t> counts;
+  std::vector<std::string> order;
+  for (PointStatus status : {PointStatus::Ok, PointStatus::Mismatch, PointStatus::Invalid, PointStatus::Failed,
+                             PointStatus::Crashed, PointStatus::Timeout})
+    order.emplace_back(name_of(status));
+  for (const auto& row : rows) ++counts[row.result ? name_of(row.result->status) : "not run"];
+  order.emplace_back("not run");
+  std::string text = std::to_string(ok()) + " ok";
+  for (const auto& word : order)
+    if (word != "ok" && counts[word] > 0) text += ", " + std::to_string(counts[word]) + " " + word;
+  return text;
+}
+
 ResultsTable build_results(const SweepPlan& plan, const std::map<int64_t, PointResult>& results) {
-  ResultsTable table{plan.name, plan.columns, plan.metrics, plan.pareto, {}};
+  ResultsTable table{plan.name, plan.columns, plan.metrics, plan.pareto, {}, plan.pareto_tolerance, plan.colour_by};
   std::vector<Goal> goals;
   for (const auto& objective : plan.pareto)
     goals.push_back(find_metric(objective) ? find_metric(objective)->goal : Goal::Minimize);
@@ -73,7 +90,7 @@ ResultsTable build_results(const SweepPlan& plan, const std::map<int64_t, PointR
     objectives.push_back(values);
     table.rows.push_back(std::move(row));
   }
-  const std::vector<bool> front = pareto_front(objectives, goals);
+  const std::vector<bool> front = pareto_front(objectives, goals, plan.pareto_tolerance);
   for (std::size_t i = 0; i < table.rows.size(); ++i) table.rows[i].pareto = front[i];
   return table;
 }
@@ -146,7 +163,21 @@ void write_results(const ResultsTable& table, const fs::path& out) {
   report::write_file_atomically(out / "results.json", results_json(table));
   const std::string plot = pareto_svg(table);  // drawn once: a file of its own and in the report
   report::write_file_atomically(out / "pareto.svg", plot);
-  report::write_file_atomically(out / "report.html", sweep_report_html(table, plot));
+  FrontLayers front_layers;
+  for (const auto& row : table.rows) {
+    if (!row.pareto) continue;
+    std::ifstream in(point_output_dir(out, row.id) / "stats.json");
+    if (!in) continue;  // merged from elsewhere without the point folders: no breakdown
+    try {
+      const nlohmann::json stats = nlohmann::json::parse(in);
+      auto& layers = front_layers[row.index];
+      for (const auto& layer : stats.at("layers"))
+        layers.emplace_back(layer.at("name").get<std::string>(), layer.at("cycles").get<double>());
+    } catch (const std::exception&) {
+      front_layers.erase(row.index);
+    }
+  }
+  report::write_file_atomically(out / "report.html", sweep_report_html(table, plot, front_layers));
 }
 
 std::map<int64_t, PointResult> read_recorded_results(const SweepPlan& plan) {

@@ -27,10 +27,15 @@ struct ResultsTable {
   std::vector<std::string> metrics;
   std::vector<std::string> pareto;
   std::vector<ResultRow> rows;
+  double pareto_tolerance = 0;
+  std::string colour_by;  // empty: chosen by colour_column()
 
   int64_t ok() const;
   int64_t failed() const;  // recorded with any status but ok
   int64_t not_run() const;
+  // "12 ok, 5 invalid, 1 timeout, 2 not run": every status by the word the table shows, so that
+  // summaries and the status column say the same.
+  std::string status_summary() const;
 };
 
 // Rows for every point of the plan, with the results whose fingerprint matches, and the Pareto

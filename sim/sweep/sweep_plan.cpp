@@ -42,6 +42,8 @@ SweepPlan make_plan(const SweepSpec& spec, const fs::path& out, std::optional<in
   for (const auto& column : spec.columns) plan.columns.push_back(column.name);
   plan.metrics = spec.metrics;
   plan.pareto = spec.pareto;
+  plan.pareto_tolerance = spec.pareto_tolerance;
+  plan.colour_by = spec.colour_by;
 
   // What every point shares goes into its fingerprint too: a changed metric list, image count
   // or area model makes earlier results stale. The config file's own text does, but not the
@@ -102,6 +104,8 @@ void write_manifest(const SweepPlan& plan) {
                    {"columns", plan.columns},
                    {"metrics", plan.metrics},
                    {"pareto", plan.pareto},
+                   {"pareto_tolerance", plan.pareto_tolerance},
+                   {"colour_by", plan.colour_by},
                    {"images", first ? first->images : 1},
                    {"timeout_seconds", first ? first->timeout_seconds : 0.0},
                    {"area_model", first ? first->to_json()["area_model"] : json::object()},
@@ -127,6 +131,8 @@ SweepPlan read_manifest(const fs::path& out) {
     plan.columns = manifest.at("columns").get<std::vector<std::string>>();
     plan.metrics = manifest.at("metrics").get<std::vector<std::string>>();
     plan.pareto = manifest.at("pareto").get<std::vector<std::string>>();
+    plan.pareto_tolerance = manifest.value("pareto_tolerance", kDefaultParetoTolerance);  // older manifests: none
+    plan.colour_by = manifest.value("colour_by", std::string());
     json job_json = {{"sweep", plan.name},
                      {"images", manifest.at("images")},
                      {"timeout_seconds", manifest.at("timeout_seconds")},

@@ -21,6 +21,8 @@ struct SweepPlan {
   std::vector<std::string> columns;
   std::vector<std::string> metrics;
   std::vector<std::string> pareto;
+  double pareto_tolerance = kDefaultParetoTolerance;
+  std::string colour_by;
   std::vector<PointJob> jobs;  // in point order
 };
 

@@ -498,6 +498,23 @@ SweepSpec load_sweep_spec(const fs::path& file) {
       default_pareto.push_back(objective);
   if (default_pareto.size() < 2) default_pareto.clear();
   spec.pareto = string_list(tree, root, "pareto", default_pareto);
+  spec.pareto_tolerance = root.param<double>("pareto_tolerance")
+                              .desc("a front point within this fraction of a kept one on every objective is dropped")
+                              .min(0)
+                              .max(1)
+                              .default_val(kDefaultParetoTolerance);
+  if (auto colour = root.param<std::string>("colour_by")
+                        .desc("the column whose values colour the report's points (default: the one with the fewest)")
+                        .optional()) {
+    std::vector<std::string> column_names;
+    for (const auto& column : spec.columns) column_names.push_back(column.name);
+    if (std::find(column_names.begin(), column_names.end(), *colour) == column_names.end()) {
+      std::string message = "'" + *colour + "' is not a column of this sweep";
+      if (auto hint = config::closest_match(*colour, column_names)) message += " (did you mean '" + *hint + "'?)";
+      root.fail("colour_by", message);
+    }
+    spec.colour_by = *colour;
+  }
   check_metrics(tree, spec.metrics, spec.pareto);
   check_csv_headers(tree, columns, spec.metrics);
   spec.area = parse_area_model(root.optional_section("area_model"));

@@ -10,6 +10,10 @@
 
 namespace accelsim::sweep {
 
+// Two points closer than this (relative) on every objective are one trade-off, not two
+// (docs/sweeps.md): a sweep spec's `pareto_tolerance:`.
+inline constexpr double kDefaultParetoTolerance = 0.01;
+
 // The pseudo-key of a column that picks the base config file itself (values are paths,
 // relative to the spec), e.g. to sweep over configs that differ in many keys at once.
 inline constexpr const char* kBaseConfigKey = "base";
@@ -43,7 +47,9 @@ struct SweepSpec {
   std::vector<std::vector<Setting>> axis_values;  // grid: the values of each column
   std::vector<std::vector<Setting>> points;       // explicit: one setting per column per point
   std::vector<std::string> metrics;
-  std::vector<std::string> pareto;  // objectives, a subset of metrics
+  std::vector<std::string> pareto;                    // objectives, a subset of metrics
+  double pareto_tolerance = kDefaultParetoTolerance;  // relative; see pareto.h
+  std::string colour_by;  // the column the report colours points by; empty: chosen (sweep_report.h)
   AreaModel area;
 
   int64_t point_count() const;

@@ -20,8 +20,9 @@ struct TraceOptions {
   bool timeline = false;      // a Chrome trace-event timeline, kept in memory for the caller to write
   uint64_t window_begin = 0;  // cycles, inclusive
   uint64_t window_end = std::numeric_limits<uint64_t>::max();  // cycles, exclusive
-  std::set<std::string> modules;   // the modules to trace; empty: all of traceable_modules()
-  std::filesystem::path vcd_file;  // where the finished VCD goes (written beside it, renamed)
+  std::set<std::string> modules;     // the modules to trace; empty: all of traceable_modules()
+  std::filesystem::path vcd_file;    // where the finished VCD goes (written beside it, renamed)
+  uint64_t warn_bytes = 50'000'000;  // a trace file larger than this is announced with a warning
 
   bool enabled() const { return vcd || timeline; }
   bool traces(const std::string& module) const { return modules.empty() || modules.count(module) > 0; }

@@ -17,6 +17,9 @@ struct WrittenFile {
 // (written during the run, renamed now) and `directory`/timeline.json. A trace file of a format
 // not recorded is removed: left from an earlier run, it would not match this run's stats.
 // Returns the files written. Throws report::OutputError.
-std::vector<WrittenFile> write_trace_outputs(TraceRecording* recording, const std::filesystem::path& directory);
+// A file larger than `warn_bytes` gets a warning that suggests --trace-window (the timeline's
+// before it is written).
+std::vector<WrittenFile> write_trace_outputs(TraceRecording* recording, const std::filesystem::path& directory,
+                                             uint64_t warn_bytes = 50'000'000);
 
 }  // namespace accelsim::trace

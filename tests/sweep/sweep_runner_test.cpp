@@ -48,7 +48,7 @@ TEST(SweepRunner, RunsLeNetPointsAndWritesOneRowPerPointInPointOrder) {
   const auto out = dir.path() / "out";
   const auto result = sweep(spec, out, {"-j", "2"});
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_TRUE(contains(result.output, "4 points: 4 ok, 0 failed, 0 not run")) << result.output;
+  EXPECT_TRUE(contains(result.output, "4 points: 4 ok (")) << result.output;
 
   const auto rows = read_csv(out / "results.csv");
   ASSERT_EQ(rows.size(), 4u);
@@ -161,7 +161,7 @@ axes:
   const auto out = dir.path() / "out";
   const auto result = sweep(spec, out, {"-j", "2", "--simulator", fake.path().string()});
   EXPECT_EQ(result.exit_code, 1) << result.output;
-  EXPECT_TRUE(contains(result.output, "8 points: 2 ok, 6 failed, 0 not run")) << result.output;
+  EXPECT_TRUE(contains(result.output, "8 points: 2 ok, 2 invalid, 2 failed, 2 crashed (")) << result.output;
   EXPECT_TRUE(contains(result.output, "point 2 (behaviour=exit3, rows=4): failed: the datapath caught fire"))
       << result.output;
 
@@ -470,7 +470,7 @@ TEST(SweepRunner, ARunShortOfFileDescriptorsStillRunsEveryPoint) {
       run_shell("ulimit -n 24 && exec '" + std::string(ACCELSIM_BINARY) + "' sweep --spec '" + spec.string() +
                 "' --out '" + out.string() + "' -j 30 --simulator '" + fake.path().string() + "'");
   EXPECT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_TRUE(contains(result.output, "30 points: 30 ok, 0 failed, 0 not run")) << result.output;
+  EXPECT_TRUE(contains(result.output, "30 points: 30 ok (")) << result.output;
   EXPECT_EQ(recorded_points(out), 30u);
 }
 

@@ -1,0 +1,141 @@
+#include "sim/report/effective_config.h"
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <stdexcept>
+
+namespace accelsim::report {
+
+using nlohmann::json;
+
+namespace {
+
+bool is_override(const config::ParamDoc& doc) { return doc.source.rfind("--set ", 0) == 0; }
+
+json typed_value(const config::ParamDoc& doc) {
+  try {
+    if (doc.type == "integer") return std::stoll(doc.value);
+    if (doc.type == "number") return std::stod(doc.value);
+    if (doc.type == "boolean") return doc.value == "true";
+    if (doc.type == "list of integers") {
+      const YAML::Node node = YAML::Load(doc.value);
+      json list = json::array();
+      if (node.IsScalar()) list.push_back(std::stoll(node.Scalar()));
+      for (const auto& item : node)
+        if (item.IsScalar()) list.push_back(std::stoll(item.Scalar()));
+      return list;
+    }
+  } catch (const std::exception&) {
+    // Read and checked already; a text that does not convert is kept as it was written.
+  }
+  return doc.value;
+}
+
+// A YAML tree in reading order, built from dotted paths ("network.layers[0].requant.clamp").
+struct Tree {
+  std::vector<std::pair<std::string, std::unique_ptr<Tree>>> keys;  // a map
+  std::vector<std::unique_ptr<Tree>> items;                         // a list of maps
+  const config::ParamDoc* leaf = nullptr;
+
+  Tree& child(const std::string& key) {
+    for (auto& entry : keys)
+      if (entry.first == key) return *entry.second;
+    keys.emplace_back(key, std::make_unique<Tree>());
+    return *keys.back().second;
+  }
+  Tree& item(std::size_t index) {
+    while (items.size() <= index) items.push_back(std::make_unique<Tree>());
+    return *items[index];
+  }
+};
+
+void insert(Tree& root, const config::ParamDoc& doc) {
+  Tree* node = &root;
+  std::string segment;
+  const std::string& path = doc.path;
+  for (std::size_t i = 0; i <= path.size(); ++i) {
+    const char c = i < path.size() ? path[i] : '.';
+    if (c == '.' || c == '[') {
+      if (!segment.empty()) node = &node->child(segment);
+      segment.clear();
+      if (c == '[') {
+        const std::size_t close = path.find(']', i);
+        node = &node->item(std::stoul(path.substr(i + 1, close - i - 1)));
+        i = close;
+      }
+    } else {
+      segment += c;
+    }
+  }
+  node->leaf = &doc;
+}
+
+std::string scalar_text(const config::ParamDoc& doc) {
+  if (doc.is_file) return json(std::filesystem::absolute(doc.value).lexically_normal().string()).dump();
+  if (doc.type == "string") return json(doc.value).dump();  // JSON strings are YAML double-quoted scalars
+  return doc.value;
+}
+
+void emit(const Tree& tree, int indent, bool first_line_dashed, std::string& out) {
+  bool first = true;
+  for (const auto& [key, child] : tree.keys) {
+    std::string pad(static_cast<std::size_t>(indent), ' ');
+    if (first && first_line_dashed) pad.replace(pad.size() - 2, 2, "- ");
+    first = false;
+    if (child->leaf) {
+      out += pad + key + ": " + scalar_text(*child->leaf) + "  # " + child->leaf->source + "\n";
+    } else if (!child->items.empty()) {
+      out += pad + key + ":\n";
+      for (const auto& item : child->items) emit(*item, indent + 4, true, out);
+    } else {
+      out += pad + key + ":\n";
+      emit(*child, indent + 2, false, out);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<config::ParamDoc> effective_params(const std::vector<config::ParamDoc>& params) {
+  std::vector<config::ParamDoc> out;
+  std::map<std::string, std::size_t> seen;
+  for (const auto& doc : params) {
+    if (doc.source.empty()) continue;
+    const auto it = seen.find(doc.path);
+    if (it != seen.end()) {
+      out[it->second] = doc;
+    } else {
+      seen[doc.path] = out.size();
+      out.push_back(doc);
+    }
+  }
+  return out;
+}
+
+json effective_config_json(const std::vector<config::ParamDoc>& params) {
+  json out = json::array();
+  for (const auto& doc : effective_params(params))
+    out.push_back({{"key", doc.path}, {"value", typed_value(doc)}, {"source", doc.source}});
+  return out;
+}
+
+std::string effective_yaml(const std::vector<config::ParamDoc>& params, const std::string& config_file) {
+  const std::vector<config::ParamDoc> effective = effective_params(params);
+  Tree root;
+  for (const auto& doc : effective) insert(root, doc);
+  std::string out = "# The effective configuration of a run of " + config_file +
+                    ": every key it read, defaults included,\n"
+                    "# each with where its value came from. `accelsim --config effective.yaml` repeats the run.\n";
+  emit(root, 0, false, out);
+  return out;
+}
+
+std::vector<std::string> overridden_keys(const std::vector<config::ParamDoc>& params) {
+  std::vector<std::string> out;
+  for (const auto& doc : effective_params(params))
+    if (is_override(doc)) out.push_back(doc.path + "=" + doc.value);
+  return out;
+}
+
+}  // namespace accelsim::report

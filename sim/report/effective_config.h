@@ -1,0 +1,30 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/config/section.h"
+
+namespace accelsim::report {
+
+// The effective configuration of a run, as gem5's config.ini records it: every key the run read,
+// defaults included, with its value and where that value came from.
+
+// The keys that have a value (an optional key left out has none), once each, in reading order.
+std::vector<config::ParamDoc> effective_params(const std::vector<config::ParamDoc>& params);
+
+// stats.json's "effective_config": [{"key", "value", "source"}, ...]; values typed (integers,
+// numbers, booleans, strings, lists of integers); source "file:line:column", "--set key=value"
+// or "default".
+nlohmann::json effective_config_json(const std::vector<config::ParamDoc>& params);
+
+// effective.yaml: the same keys as one YAML file that `accelsim --config` reads back to the same
+// run, each with its source as a comment; file paths absolute so that it reads from anywhere.
+std::string effective_yaml(const std::vector<config::ParamDoc>& params, const std::string& config_file);
+
+// The keys set by --set, "key=value" each.
+std::vector<std::string> overridden_keys(const std::vector<config::ParamDoc>& params);
+
+}  // namespace accelsim::report
