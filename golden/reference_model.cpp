@@ -1,6 +1,7 @@
 #include "golden/reference_model.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <utility>
 
@@ -66,14 +67,35 @@ std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input,
   return outputs;
 }
 
+// The last requantized values of one layer, direct-mapped by accumulator. requantize() is a pure
+// function of the accumulator and the layer's spec, so a hit returns exactly what a call would;
+// layers repeat accumulators often (a digit's background gives every window of it the same sum).
+class ReferenceModel::RequantMemo {
+ public:
+  explicit RequantMemo(const model::RequantSpec& spec) : spec_(spec) { keys_.fill(kEmpty); }
+  int32_t operator()(int32_t acc) {
+    const std::size_t slot = (static_cast<uint32_t>(acc) * 2654435761u) >> (32 - kBits);
+    if (keys_[slot] == acc) return values_[slot];
+    keys_[slot] = acc;
+    return values_[slot] = requantize(acc, spec_);
+  }
+
+ private:
+  static constexpr int kBits = 9;
+  static constexpr int64_t kEmpty = int64_t{1} << 40;  // no int32 accumulator
+  const model::RequantSpec& spec_;
+  std::array<int64_t, std::size_t{1} << kBits> keys_;
+  std::array<int32_t, std::size_t{1} << kBits> values_{};
+};
+
 int32_t ReferenceModel::finish_accumulator(const Layer& layer, int64_t index, int64_t acc,
-                                           std::optional<AccumulatorOverflow>& overflow) const {
+                                           std::optional<AccumulatorOverflow>& overflow, RequantMemo* memo) const {
   constexpr int64_t lo = std::numeric_limits<int32_t>::min(), hi = std::numeric_limits<int32_t>::max();
   if (acc < lo || acc > hi) {
     if (network_.overflow == model::OverflowPolicy::Error && !overflow) overflow.emplace(layer.name, index, acc);
     acc = std::clamp(acc, lo, hi);
   }
-  return requantize(static_cast<int32_t>(acc), layer.requant);
+  return memo ? (*memo)(static_cast<int32_t>(acc)) : requantize(static_cast<int32_t>(acc), layer.requant);
 }
 
 std::optional<gemm::Path> ReferenceModel::gemm_path(std::size_t index, const Tensor& input) const {
@@ -136,12 +158,13 @@ Tensor ReferenceModel::conv2d(std::size_t index, const Tensor& input,
   sums.resize(static_cast<std::size_t>(m_total * w.n));
   gemm::multiply(lowered.data(), m_total, w, sums.data(), *path);
   Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
+  RequantMemo memo(layer.requant);
   for (int64_t o = 0; o < w.n; ++o) {
     const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
     for (int64_t m = 0; m < m_total; ++m) {
       const int64_t element = o * m_total + m;
       result.values[static_cast<std::size_t>(element)] =
-          finish_accumulator(layer, element, bias + sums[static_cast<std::size_t>(m * w.n + o)], overflow);
+          finish_accumulator(layer, element, bias + sums[static_cast<std::size_t>(m * w.n + o)], overflow, &memo);
     }
   }
   return result;

@@ -63,8 +63,11 @@ class ReferenceModel {
   // (operands outside [-255, 255] or K beyond gemm::kMaxExactDepth).
   std::optional<gemm::Path> gemm_path(std::size_t index, const Tensor& input) const;
   Tensor maxpool(const model::Layer& layer, const Tensor& input) const;
+  // The output of an accumulator (checked against int32 as the policy says, then requantized);
+  // with a memo, a value already requantized for this layer is looked up instead.
+  class RequantMemo;
   int32_t finish_accumulator(const model::Layer& layer, int64_t index, int64_t acc,
-                             std::optional<AccumulatorOverflow>& overflow) const;
+                             std::optional<AccumulatorOverflow>& overflow, RequantMemo* memo = nullptr) const;
 
   const model::Network& network_;
   MacPath path_;
