@@ -1,5 +1,6 @@
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,10 +11,11 @@
 namespace accelsim::bench {
 
 // Runs a command without a shell and waits for it; returns its exit status (-1 if it did not
-// exit normally) and wall time.
+// exit normally), wall time and CPU time (user + system, all its threads).
 struct ChildResult {
   int exit_code = -1;
   double seconds = 0;
+  double cpu_seconds = 0;
 };
 
 // Starts a command without a shell; the caller waits for the returned pid.
@@ -34,8 +36,11 @@ inline ChildResult run_child(const std::vector<std::string>& command) {
   const auto start = std::chrono::steady_clock::now();
   const pid_t child = spawn_child(command);
   int status = 0;
-  waitpid(child, &status, 0);
+  struct rusage usage {};
+  wait4(child, &status, 0, &usage);
   ChildResult result;
+  result.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                       static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -1,44 +1,100 @@
-// Host speed of accelsim on LeNet, measured side by side in one run (the machine is shared and
-// noisy, so the measurements alternate and the medians are reported):
-//   golden   host microseconds per image of the golden reference alone (in this process)
-//   batch    host microseconds per image of `accelsim --images 1000`: the SystemC simulation
-//            with the per-layer bit-exact check (read from its host.json)
-//   process  wall milliseconds of one whole `accelsim --config configs/lenet.yaml` process
-// Targets: batch throughput at least a third of the golden model's; a process under 20 ms.
+// Host speed of accelsim on LeNet against PyTorch, measured side by side in one run. The
+// machine is shared and noisy: the measurements alternate round by round and the medians are
+// reported, each as microseconds per image and as a ratio to PyTorch's qnnpack (the yardstick;
+// higher is faster). Ratios are of CPU time (the thread's, or the whole process's: all its
+// threads), which other processes on a shared machine disturb far less than wall time; wall time
+// is printed beside it. The network is PyTorch's own quantized LeNet (configs/lenet_torch.yaml);
+// every figure is for the 2,000 held-out digits as one batch, one thread.
+//   pytorch qnnpack / onednn  tools/torch_lenet_speed.py under /usr/bin/python3 (Debian's torch
+//                             has no fbgemm; its onednn engine is not exact on CPUs without VNNI)
+//   plain loops               the golden model with its plain int64 multiply-accumulate loops
+//   golden model              the golden model as accelsim runs it (exact int16 GEMM, AVX2)
+//   accelsim --images 2000    the whole SystemC simulation with the per-layer bit-exact check
+//                             (the whole process: model loading included)
+//   timing-only run           none exists yet
+//   one process               wall time of one `accelsim --config configs/lenet.yaml` process
+// Goals (issue 15): golden model >= 0.5x PyTorch; the checked simulation >= 0.5x.
 #include <fmt/format.h>
+#include <time.h>
 #include <unistd.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "bench/child_process.h"
 #include "bench/count_argument.h"
+#include "golden/int8_gemm.h"
 #include "golden/reference_model.h"
 #include "sim/run/workload.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using accelsim::golden::ReferenceModel;
 
 double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   return values[values.size() / 2];
 }
 
-// Runs a command; returns its wall time in seconds, or stops the benchmark if it failed.
-double run_process(const std::vector<std::string>& command) {
+// Runs a command; returns its wall and CPU time, or stops the benchmark if it failed.
+accelsim::bench::ChildResult run_process(const std::vector<std::string>& command) {
   const accelsim::bench::ChildResult result = accelsim::bench::run_child(command);
   if (result.exit_code != 0) {
     fmt::print(stderr, "bench: {} failed (exit {})\n", command[0], result.exit_code);
     std::exit(1);
   }
-  return result.seconds;
+  return result;
+}
+
+double thread_cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+
+struct Times {
+  std::vector<double> cpu, wall;  // microseconds per image
+};
+
+// PyTorch's CPU and wall microseconds per image by engine, from tools/torch_lenet_speed.py.
+std::map<std::string, std::pair<double, double>> pytorch_speed(const std::filesystem::path& root) {
+  const std::string command = "/usr/bin/python3 '" + (root / "tools/torch_lenet_speed.py").string() + "' --repeats 3";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) {
+    fmt::print(stderr, "bench: cannot run {}\n", command);
+    std::exit(1);
+  }
+  std::string text;
+  char buffer[256];
+  while (std::fgets(buffer, sizeof buffer, pipe)) text += buffer;
+  if (pclose(pipe) != 0) {
+    fmt::print(stderr, "bench: {} failed\n", command);
+    std::exit(1);
+  }
+  std::map<std::string, std::pair<double, double>> speed;
+  std::istringstream lines(text);
+  std::string engine;
+  double cpu = 0, wall = 0;
+  while (lines >> engine >> cpu >> wall) speed[engine] = {cpu, wall};
+  return speed;
+}
+
+void time_golden(const ReferenceModel& golden, const std::vector<std::vector<int32_t>>& inputs, int64_t& checksum,
+                 Times& times) {
+  const auto start = Clock::now();
+  const double start_cpu = thread_cpu_seconds();
+  for (const auto& input : inputs) checksum += ReferenceModel::argmax(golden.run(input).back());
+  const double n = static_cast<double>(inputs.size());
+  times.cpu.push_back((thread_cpu_seconds() - start_cpu) * 1e6 / n);
+  times.wall.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count() / n);
 }
 
 }  // namespace
@@ -46,42 +102,66 @@ double run_process(const std::vector<std::string>& command) {
 int main(int argc, char** argv) {
   const std::filesystem::path root = ACCELSIM_SOURCE_DIR;
   const std::string binary = ACCELSIM_BINARY;
-  const std::string config = (root / "configs/lenet.yaml").string();
+  const std::string config = (root / "configs/lenet_torch.yaml").string();
+  const std::string seed_config = (root / "configs/lenet.yaml").string();
   constexpr const char* kUsage = "lenet_throughput_bench [ROUNDS]";
   accelsim::bench::check_argument_count(argc, 1, kUsage);
   const int rounds = accelsim::bench::count_argument(argc, argv, 1, 5, kUsage);
-  constexpr int kImages = 1000;
+  constexpr int kImages = 2000;
   const std::filesystem::path out =
       std::filesystem::temp_directory_path() / ("accelsim-bench-" + std::to_string(getpid()));
 
   const auto workload = accelsim::run::load_workload(config, {});
-  const accelsim::golden::ReferenceModel golden(workload->network);
+  const ReferenceModel fast(workload->network), plain(workload->network, ReferenceModel::MacPath::Plain);
   std::vector<std::vector<int32_t>> inputs;
   for (int i = 0; i < kImages; ++i)
     inputs.push_back(accelsim::model::input_activations(workload->network.input, workload->dataset, i));
 
-  std::vector<double> golden_us, batch_us, process_ms;
+  std::map<std::string, Times> us;
+  std::vector<double> process_ms, process_cpu_ms;
   int64_t checksum = 0;
   for (int round = 0; round < rounds; ++round) {
-    const auto start = Clock::now();
-    for (const auto& input : inputs) checksum += accelsim::golden::ReferenceModel::argmax(golden.run(input).back());
-    golden_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count() / kImages);
-
-    run_process({binary, "--config", config, "--images", std::to_string(kImages), "--quiet", "--out", out.string()});
-    std::ifstream host(out / "host.json");
-    batch_us.push_back(nlohmann::json::parse(host)["wall_seconds"].get<double>() * 1e6 / kImages);
-
-    for (int i = 0; i < 5; ++i)
-      process_ms.push_back(run_process({binary, "--config", config, "--quiet", "--out", out.string()}) * 1e3);
+    for (const auto& [engine, value] : pytorch_speed(root)) {
+      us["pytorch " + engine].cpu.push_back(value.first);
+      us["pytorch " + engine].wall.push_back(value.second);
+    }
+    time_golden(plain, inputs, checksum, us["plain"]);
+    time_golden(fast, inputs, checksum, us["golden"]);
+    const auto batch = run_process(
+        {binary, "--config", config, "--images", std::to_string(kImages), "--quiet", "--out", out.string()});
+    us["accelsim"].cpu.push_back(batch.cpu_seconds * 1e6 / kImages);
+    us["accelsim"].wall.push_back(batch.seconds * 1e6 / kImages);
+    for (int i = 0; i < 3; ++i) {
+      const auto one = run_process({binary, "--config", seed_config, "--quiet", "--out", out.string()});
+      process_ms.push_back(one.seconds * 1e3);
+      process_cpu_ms.push_back(one.cpu_seconds * 1e3);
+    }
   }
   std::filesystem::remove_all(out);
+  if (!us.count("pytorch qnnpack")) {
+    fmt::print(stderr, "bench: PyTorch has no qnnpack engine here\n");
+    return 1;
+  }
 
-  const double g = median(golden_us), b = median(batch_us), p = median(process_ms);
-  fmt::print("LeNet host speed, medians of {} rounds (checksum {})\n", rounds, checksum);
-  fmt::print("  golden reference alone     {:9.1f} us/image  ({:.0f} images/s)\n", g, 1e6 / g);
-  fmt::print("  accelsim, 1000-image batch {:9.1f} us/image  ({:.0f} images/s), bit-exact check included\n", b,
-             1e6 / b);
-  fmt::print("  batch / golden throughput  {:9.3f}          (target >= 0.333)\n", g / b);
-  fmt::print("  one whole accelsim process {:9.1f} ms        (target < 20 ms)\n", p);
+  const double yardstick = median(us["pytorch qnnpack"].cpu);
+  fmt::print("LeNet (configs/lenet_torch.yaml), 2,000-image batch, one thread; medians of {} interleaved rounds\n",
+             rounds);
+  fmt::print("golden GEMM path: {}; checksum {}\n",
+             accelsim::golden::gemm::avx2_available() ? "AVX2 (int16 madd)" : "scalar", checksum);
+  fmt::print("  {:<44} {:>12} {:>9} {:>13}\n", "", "CPU us/image", "x PyTorch", "wall us/image");
+  auto row = [&](const std::string& label, const std::string& key) {
+    if (!us.count(key)) return fmt::print("  {:<44} {:>12} {:>9} {:>13}\n", label, "n/a", "", "");
+    const double cpu = median(us[key].cpu), wall = median(us[key].wall);
+    fmt::print("  {:<44} {:>12.1f} {:>9.2f} {:>13.1f}\n", label, cpu, yardstick / cpu, wall);
+  };
+  row("PyTorch qnnpack (yardstick)", "pytorch qnnpack");
+  row("PyTorch onednn (inexact without VNNI)", "pytorch onednn");
+  row("plain -O3 loops (golden model, int64 MACs)", "plain");
+  row("golden model (exact int16 GEMM)", "golden");
+  row("accelsim --images 2000, bit-exact check", "accelsim");
+  fmt::print("  {:<44} {:>12} {:>9} {:>13}\n", "timing-only run", "none yet", "", "");
+  fmt::print("  (accelsim: the whole process, model loading included; CPU of all its threads)\n");
+  fmt::print("one whole accelsim --config configs/lenet.yaml process: {:.1f} ms wall, {:.1f} ms CPU (medians of {})\n",
+             median(process_ms), median(process_cpu_ms), process_ms.size());
   return 0;
 }

@@ -1,7 +1,9 @@
 #include "golden/reference_model.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
+#include <utility>
 
 #include "golden/requantize.h"
 
@@ -18,6 +20,19 @@ AccumulatorOverflow::AccumulatorOverflow(const std::string& layer_name, int64_t 
       index(element),
       value(acc) {}
 
+ReferenceModel::ReferenceModel(const model::Network& network, MacPath path) : network_(network), path_(path) {
+  packed_.resize(network.layers.size());
+  if (path_ == MacPath::Plain) return;
+  if (path_ == MacPath::Avx2 && !gemm::avx2_available())
+    throw std::logic_error("golden model: AVX2 forced on a CPU without it");
+  for (std::size_t i = 0; i < network.layers.size(); ++i) {
+    const Layer& layer = network.layers[i];
+    if (!layer.has_weights()) continue;
+    const int64_t n = layer.output.channels, k = static_cast<int64_t>(layer.weights.size()) / std::max<int64_t>(n, 1);
+    packed_[i] = gemm::pack_weights(layer.weights.data(), n, k, layer.weight_zero_point);
+  }
+}
+
 std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input) const {
   std::optional<AccumulatorOverflow> overflow;
   std::vector<Tensor> outputs = run(input, overflow);
@@ -30,13 +45,14 @@ std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input,
   std::vector<Tensor> outputs;
   outputs.reserve(network_.layers.size());
   Tensor current{network_.input.shape, input};
-  for (const Layer& layer : network_.layers) {
+  for (std::size_t index = 0; index < network_.layers.size(); ++index) {
+    const Layer& layer = network_.layers[index];
     switch (layer.type) {
       case LayerType::Conv2d:
-        current = conv2d(layer, current, overflow);
+        current = conv2d(index, current, overflow);
         break;
       case LayerType::Linear:
-        current = linear(layer, current, overflow);
+        current = linear(index, current, overflow);
         break;
       case LayerType::MaxPool:
         current = maxpool(layer, current);
@@ -51,18 +67,132 @@ std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input,
   return outputs;
 }
 
+// The last requantized values of one layer, direct-mapped by accumulator. requantize() is a pure
+// function of the accumulator and the layer's spec, so a hit returns exactly what a call would;
+// layers repeat accumulators often (a digit's background gives every window of it the same sum).
+class ReferenceModel::RequantMemo {
+ public:
+  explicit RequantMemo(const model::RequantSpec& spec) : spec_(spec) { keys_.fill(kEmpty); }
+  int32_t operator()(int32_t acc) {
+    const std::size_t slot = (static_cast<uint32_t>(acc) * 2654435761u) >> (32 - kBits);
+    if (keys_[slot] == acc) return values_[slot];
+    keys_[slot] = acc;
+    return values_[slot] = requantize(acc, spec_);
+  }
+
+ private:
+  static constexpr int kBits = 9;
+  static constexpr int64_t kEmpty = int64_t{1} << 40;  // no int32 accumulator
+  const model::RequantSpec& spec_;
+  std::array<int64_t, std::size_t{1} << kBits> keys_;
+  std::array<int32_t, std::size_t{1} << kBits> values_{};
+};
+
 int32_t ReferenceModel::finish_accumulator(const Layer& layer, int64_t index, int64_t acc,
-                                           std::optional<AccumulatorOverflow>& overflow) const {
+                                           std::optional<AccumulatorOverflow>& overflow, RequantMemo* memo) const {
   constexpr int64_t lo = std::numeric_limits<int32_t>::min(), hi = std::numeric_limits<int32_t>::max();
   if (acc < lo || acc > hi) {
     if (network_.overflow == model::OverflowPolicy::Error && !overflow) overflow.emplace(layer.name, index, acc);
     acc = std::clamp(acc, lo, hi);
   }
-  return requantize(static_cast<int32_t>(acc), layer.requant);
+  return memo ? (*memo)(static_cast<int32_t>(acc)) : requantize(static_cast<int32_t>(acc), layer.requant);
 }
 
-Tensor ReferenceModel::conv2d(const Layer& layer, const Tensor& input,
+std::optional<gemm::Path> ReferenceModel::gemm_path(std::size_t index, const Tensor& input) const {
+  if (path_ == MacPath::Plain || !packed_[index].fits) return std::nullopt;
+  const int32_t zero_point = network_.layers[index].input_zero_point;
+  const auto [lo, hi] = std::minmax_element(input.values.begin(), input.values.end());
+  if (lo != input.values.end() &&
+      (!gemm::operand_fits(int64_t{*lo} - zero_point) || !gemm::operand_fits(int64_t{*hi} - zero_point)))
+    return std::nullopt;
+  switch (path_) {
+    case MacPath::Avx2:
+      return gemm::Path::Avx2;
+    case MacPath::Scalar:
+      return gemm::Path::Scalar;
+    default:
+      return gemm::Path::Auto;
+  }
+}
+
+namespace {
+// Per-thread scratch: the im2col rows and the int32 sums of one layer.
+thread_local std::vector<int16_t> lowered;
+thread_local std::vector<int32_t> sums;
+}  // namespace
+
+// A convolution as one GEMM: row m of the lowered input holds output pixel m's receptive field
+// in the weights' order (channel, kernel row, kernel column), zero point removed; a padded
+// position is a real zero. Each kernel row is one contiguous run of the input row.
+Tensor ReferenceModel::conv2d(std::size_t index, const Tensor& input,
                               std::optional<AccumulatorOverflow>& overflow) const {
+  const Layer& layer = network_.layers[index];
+  const std::optional<gemm::Path> path = gemm_path(index, input);
+  const gemm::PackedWeights& w = packed_[index];
+  const auto& in = input.shape;
+  if (!path || w.k != in.channels * layer.kernel_h * layer.kernel_w) return conv2d_plain(layer, input, overflow);
+  const auto& out = layer.output;
+  const int64_t m_total = out.height * out.width, kp = w.kp;
+  const int32_t za = layer.input_zero_point;
+  lowered.assign(static_cast<std::size_t>(m_total * kp), 0);
+  for (int64_t oy = 0; oy < out.height; ++oy)
+    for (int64_t ox = 0; ox < out.width; ++ox) {
+      int16_t* row = lowered.data() + (oy * out.width + ox) * kp;
+      const int64_t ix0 = ox * layer.stride_w - layer.pad_w;
+      const bool inside = ix0 >= 0 && ix0 + layer.kernel_w <= in.width;
+      for (int64_t c = 0; c < in.channels; ++c)
+        for (int64_t ky = 0; ky < layer.kernel_h; ++ky, row += layer.kernel_w) {
+          const int64_t iy = oy * layer.stride_h - layer.pad_h + ky;
+          if (iy < 0 || iy >= in.height) continue;  // already zero
+          const int32_t* src = input.values.data() + (c * in.height + iy) * in.width;
+          if (inside) {
+            for (int64_t kx = 0; kx < layer.kernel_w; ++kx) row[kx] = static_cast<int16_t>(src[ix0 + kx] - za);
+          } else {
+            for (int64_t kx = 0; kx < layer.kernel_w; ++kx) {
+              const int64_t ix = ix0 + kx;
+              if (ix >= 0 && ix < in.width) row[kx] = static_cast<int16_t>(src[ix] - za);
+            }
+          }
+        }
+    }
+  sums.resize(static_cast<std::size_t>(m_total * w.n));
+  gemm::multiply(lowered.data(), m_total, w, sums.data(), *path);
+  Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
+  RequantMemo memo(layer.requant);
+  for (int64_t o = 0; o < w.n; ++o) {
+    const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
+    for (int64_t m = 0; m < m_total; ++m) {
+      const int64_t element = o * m_total + m;
+      result.values[static_cast<std::size_t>(element)] =
+          finish_accumulator(layer, element, bias + sums[static_cast<std::size_t>(m * w.n + o)], overflow, &memo);
+    }
+  }
+  return result;
+}
+
+Tensor ReferenceModel::linear(std::size_t index, const Tensor& input,
+                              std::optional<AccumulatorOverflow>& overflow) const {
+  const Layer& layer = network_.layers[index];
+  const std::optional<gemm::Path> path = gemm_path(index, input);
+  const gemm::PackedWeights& w = packed_[index];
+  if (!path || w.k != input.shape.elements()) return linear_plain(layer, input, overflow);
+  lowered.assign(static_cast<std::size_t>(w.kp), 0);
+  for (int64_t i = 0; i < w.k; ++i)
+    lowered[static_cast<std::size_t>(i)] =
+        static_cast<int16_t>(input.values[static_cast<std::size_t>(i)] - layer.input_zero_point);
+  sums.resize(static_cast<std::size_t>(w.n));
+  gemm::multiply(lowered.data(), 1, w, sums.data(), *path);
+  Tensor result{layer.output, std::vector<int32_t>(static_cast<std::size_t>(layer.output.channels))};
+  for (int64_t o = 0; o < w.n; ++o) {
+    const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
+    result.values[static_cast<std::size_t>(o)] =
+        finish_accumulator(layer, o, bias + sums[static_cast<std::size_t>(o)], overflow);
+  }
+  return result;
+}
+
+Tensor ReferenceModel::conv2d_plain(const Layer& layer, const Tensor& input,
+                                    std::optional<AccumulatorOverflow>& overflow) const {
   const auto& in = input.shape;
   const auto& out = layer.output;
   Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
@@ -91,8 +221,8 @@ Tensor ReferenceModel::conv2d(const Layer& layer, const Tensor& input,
   return result;
 }
 
-Tensor ReferenceModel::linear(const Layer& layer, const Tensor& input,
-                              std::optional<AccumulatorOverflow>& overflow) const {
+Tensor ReferenceModel::linear_plain(const Layer& layer, const Tensor& input,
+                                    std::optional<AccumulatorOverflow>& overflow) const {
   const int64_t in_features = input.shape.elements();
   Tensor result{layer.output, std::vector<int32_t>(static_cast<std::size_t>(layer.output.channels))};
   for (int64_t o = 0; o < layer.output.channels; ++o) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/model/network.h"
+#include "golden/int8_gemm.h"
 
 namespace accelsim::golden {
 
@@ -30,7 +31,16 @@ class AccumulatorOverflow : public std::runtime_error {
 // never calls it.
 class ReferenceModel {
  public:
-  explicit ReferenceModel(const model::Network& network) : network_(network) {}
+  // How convolutions and fully-connected layers multiply-accumulate. All give the same integers.
+  enum class MacPath {
+    Auto,    // the exact int16 GEMM (gemm::multiply), AVX2 when the CPU has it
+    Avx2,    // the same, AVX2 forced (tests)
+    Scalar,  // the same packed GEMM, scalar loops forced (tests)
+    Plain,   // int64 loops straight from the definitions
+  };
+
+  // Packs every layer's weights for the GEMM once, here (not per image).
+  explicit ReferenceModel(const model::Network& network, MacPath path = MacPath::Auto);
 
   // Every layer's output for one image, given its input activations. Throws
   // AccumulatorOverflow under OverflowPolicy::Error.
@@ -43,13 +53,25 @@ class ReferenceModel {
   static int64_t argmax(const Tensor& scores);
 
  private:
-  Tensor conv2d(const model::Layer& layer, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const;
-  Tensor linear(const model::Layer& layer, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const;
+  Tensor conv2d(std::size_t index, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const;
+  Tensor linear(std::size_t index, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const;
+  Tensor conv2d_plain(const model::Layer& layer, const Tensor& input,
+                      std::optional<AccumulatorOverflow>& overflow) const;
+  Tensor linear_plain(const model::Layer& layer, const Tensor& input,
+                      std::optional<AccumulatorOverflow>& overflow) const;
+  // The GEMM's path for this layer and input, or nullopt when it must use the plain loops
+  // (operands outside [-255, 255] or K beyond gemm::kMaxExactDepth).
+  std::optional<gemm::Path> gemm_path(std::size_t index, const Tensor& input) const;
   Tensor maxpool(const model::Layer& layer, const Tensor& input) const;
+  // The output of an accumulator (checked against int32 as the policy says, then requantized);
+  // with a memo, a value already requantized for this layer is looked up instead.
+  class RequantMemo;
   int32_t finish_accumulator(const model::Layer& layer, int64_t index, int64_t acc,
-                             std::optional<AccumulatorOverflow>& overflow) const;
+                             std::optional<AccumulatorOverflow>& overflow, RequantMemo* memo = nullptr) const;
 
   const model::Network& network_;
+  MacPath path_;
+  std::vector<gemm::PackedWeights> packed_;  // per layer; empty for layers without weights
 };
 
 }  // namespace accelsim::golden

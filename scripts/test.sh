@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the whole test suite twice: a warnings-as-errors build, then an
-# AddressSanitizer + UndefinedBehaviorSanitizer build; then fuzzes each input parser for a
+# AddressSanitizer + UndefinedBehaviorSanitizer build; the simulation with the golden model on
+# its own thread under ThreadSanitizer; then fuzzes each input parser for a
 # minute (ACCELSIM_FUZZ_SECONDS). CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,13 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DACCELSIM_W
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== the golden model's thread beside the simulation, under ThreadSanitizer" >&2
+cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DACCELSIM_WERROR=ON \
+  -DACCELSIM_SANITIZE=thread -DACCELSIM_BUILD_BENCHMARKS=OFF > /dev/null
+cmake --build build-tsan -j "$jobs" --target accelsim accelsim_tests accelsim_thread_tests
+TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j "$jobs" \
+  -R 'GoldenAhead|ParallelCheck|LeNetSimulation|AccumulatorOverflow|Cli\.AMismatch'
 
 echo "== fuzz the config loader, the .npy reader and the --set parser" >&2
 scripts/fuzz.sh "${ACCELSIM_FUZZ_SECONDS:-60}"

@@ -6,6 +6,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "golden/golden_ahead.h"
 #include "golden/reference_model.h"
 #include "mapper/mapper.h"
 #include "modules/accelerator/accelerator.h"
@@ -36,6 +37,14 @@ class BatchRun {
       if (flip.image < 0 || flip.image >= images)
         throw std::invalid_argument("bit flip: image " + std::to_string(flip.image) + " is not simulated");
     }
+    // The golden model runs ahead on its own thread from here on, while the rest is elaborated
+    // and simulated.
+    golden_ahead_ = std::make_unique<golden::GoldenAhead>(
+        golden_,
+        [&workload](int64_t image) {
+          return model::input_activations(workload.network.input, workload.dataset, image);
+        },
+        images);
     result_.program = mapper::map_network(workload.network, workload.hardware, images);
     std::vector<std::string> layer_names;
     for (const auto& layer : workload.network.layers) layer_names.push_back(layer.name);
@@ -117,21 +126,18 @@ class BatchRun {
 
   // The golden model's outputs for the image, or null once it has failed (an accumulator
   // overflow under the error policy): the run then stops and reports that. Nothing is thrown
-  // here: this runs inside a SystemC thread, on a coroutine stack.
+  // here: this runs inside a SystemC thread, on a coroutine stack. The outputs come from the
+  // golden model's own thread (waiting for them if it is behind); an image's outcome is seen
+  // here, in simulation order, exactly when the sequential check computed it.
   const std::vector<golden::Tensor>* golden_outputs(int64_t image) {
     if (golden_fault_) return nullptr;
-    auto it = golden_cache_.find(image);
-    if (it == golden_cache_.end()) {
-      std::optional<golden::AccumulatorOverflow> overflow;
-      auto outputs = golden_.run(model::input_activations(workload_.network.input, workload_.dataset, image), overflow);
-      if (overflow) {
-        golden_fault_ = std::string("golden model: ") + overflow->what();
-        sc_core::sc_stop();
-        return nullptr;
-      }
-      it = golden_cache_.emplace(image, std::move(outputs)).first;
+    const golden::GoldenAhead::Outcome& outcome = golden_ahead_->get(image);
+    if (outcome.failure) {
+      golden_fault_ = *outcome.failure;
+      sc_core::sc_stop();
+      return nullptr;
     }
-    return &it->second;
+    return &outcome.outputs;
   }
 
   // The layer's output is complete and nothing has read it yet: inject the requested faults,
@@ -180,7 +186,7 @@ class BatchRun {
       result_.stats->golden_correct += golden::ReferenceModel::argmax(golden->back()) == label;
     result_.stats->latency_cycles_sum += static_cast<int64_t>(accelerator_->clock().now() - started_[image]);
     started_.erase(image);
-    golden_cache_.erase(image);
+    golden_ahead_->release(image);
     if (vcd_ && static_cast<int64_t>(result_.predictions.size()) == images_) vcd_->end_at(accelerator_->clock().now());
     if (progress_) progress_(image + 1, images_);
   }
@@ -190,12 +196,12 @@ class BatchRun {
   ProgressCallback progress_;
   RunOptions options_;
   golden::ReferenceModel golden_;
+  std::unique_ptr<golden::GoldenAhead> golden_ahead_;  // after golden_: stops before it goes
   RunResult result_;
   std::unique_ptr<modules::Accelerator> accelerator_;
   std::unique_ptr<ProgressWatchdog> watchdog_;
   std::unique_ptr<trace::VcdRecorder> vcd_;
   std::unique_ptr<trace::ActivityRecorder> activity_;
-  std::map<int64_t, std::vector<golden::Tensor>> golden_cache_;
   std::optional<std::string> golden_fault_;
   std::map<int64_t, uint64_t> started_;
   std::vector<uint8_t> actual_;

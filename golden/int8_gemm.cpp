@@ -1,0 +1,156 @@
+#include "golden/int8_gemm.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+#include <stdexcept>
+
+namespace accelsim::golden::gemm {
+
+namespace {
+
+constexpr int64_t kPanel = 8;  // output channels per packed panel (one AVX2 register of int32)
+
+// ---- AVX2: a register tile of Rows rows x Panels panels of 8 channels. The left operand's pair
+// (a[2k], a[2k+1]) is broadcast as one int32, multiplied pairwise with 8 channels' pairs and summed
+// by _mm256_madd_epi16 (exact; never _mm256_maddubs_epi16, which saturates).
+template <int Rows, int Panels>
+__attribute__((target("avx2"))) inline void tile_avx2(const int16_t* a, int64_t lda, const int16_t* w,
+                                                      int64_t panel_stride, int64_t pairs, int32_t* c, int64_t ldc,
+                                                      int64_t columns) {
+  __m256i acc[Rows][Panels];
+  for (int i = 0; i < Rows; ++i)
+    for (int j = 0; j < Panels; ++j) acc[i][j] = _mm256_setzero_si256();
+  for (int64_t p = 0; p < pairs; ++p) {
+    __m256i b[Panels];
+    for (int j = 0; j < Panels; ++j)
+      b[j] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + j * panel_stride + p * 2 * kPanel));
+    for (int i = 0; i < Rows; ++i) {
+      int32_t pair = 0;
+      std::memcpy(&pair, a + i * lda + 2 * p, sizeof pair);
+      const __m256i broadcast = _mm256_set1_epi32(pair);
+      for (int j = 0; j < Panels; ++j) acc[i][j] = _mm256_add_epi32(acc[i][j], _mm256_madd_epi16(broadcast, b[j]));
+    }
+  }
+  for (int i = 0; i < Rows; ++i)
+    for (int j = 0; j < Panels; ++j) {
+      const int64_t left = columns - kPanel * j;
+      int32_t* out = c + i * ldc + kPanel * j;
+      if (left >= kPanel) {
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), acc[i][j]);
+      } else {
+        alignas(32) int32_t lanes[kPanel];
+        _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), acc[i][j]);
+        std::memcpy(out, lanes, static_cast<std::size_t>(left) * sizeof(int32_t));
+      }
+    }
+}
+
+template <int Panels>
+__attribute__((target("avx2"))) void rows_tail_avx2(int64_t rows, const int16_t* a, int64_t lda, const int16_t* w,
+                                                    int64_t panel_stride, int64_t pairs, int32_t* c, int64_t ldc,
+                                                    int64_t columns) {
+  switch (rows) {
+    case 1:
+      tile_avx2<1, Panels>(a, lda, w, panel_stride, pairs, c, ldc, columns);
+      break;
+    case 2:
+      tile_avx2<2, Panels>(a, lda, w, panel_stride, pairs, c, ldc, columns);
+      break;
+    case 3:
+      tile_avx2<3, Panels>(a, lda, w, panel_stride, pairs, c, ldc, columns);
+      break;
+    case 4:
+      tile_avx2<4, Panels>(a, lda, w, panel_stride, pairs, c, ldc, columns);
+      break;
+    case 5:
+      tile_avx2<5, Panels>(a, lda, w, panel_stride, pairs, c, ldc, columns);
+      break;
+    default:
+      assert(false && "a row tail is shorter than 6");
+  }
+}
+
+// Panels in pairs (16 channels) over 6-row tiles; a last odd panel over 12-row tiles. The weight
+// panels stay in cache while the rows stream past.
+__attribute__((target("avx2"))) void multiply_avx2(const int16_t* a, int64_t rows, const PackedWeights& w, int32_t* c) {
+  const int64_t lda = w.kp, pairs = w.kp / 2, panel_stride = w.kp * kPanel;
+  for (int64_t panel = 0; panel < w.panels; panel += 2) {
+    const bool two = w.panels - panel >= 2;
+    const int64_t columns = std::min(w.n - kPanel * panel, two ? 2 * kPanel : kPanel);
+    const int16_t* wp = w.data.data() + panel * panel_stride;
+    int32_t* cp = c + kPanel * panel;
+    int64_t m = 0;
+    if (two) {
+      for (; m + 6 <= rows; m += 6)
+        tile_avx2<6, 2>(a + m * lda, lda, wp, panel_stride, pairs, cp + m * w.n, w.n, columns);
+      if (m < rows) rows_tail_avx2<2>(rows - m, a + m * lda, lda, wp, panel_stride, pairs, cp + m * w.n, w.n, columns);
+    } else {
+      for (; m + 12 <= rows; m += 12)
+        tile_avx2<12, 1>(a + m * lda, lda, wp, panel_stride, pairs, cp + m * w.n, w.n, columns);
+      for (; m + 6 <= rows; m += 6)
+        tile_avx2<6, 1>(a + m * lda, lda, wp, panel_stride, pairs, cp + m * w.n, w.n, columns);
+      if (m < rows) rows_tail_avx2<1>(rows - m, a + m * lda, lda, wp, panel_stride, pairs, cp + m * w.n, w.n, columns);
+    }
+  }
+}
+
+// ---- Scalar: the same packed layout, one row and one panel at a time, int32 sums of pairs.
+void multiply_scalar(const int16_t* a, int64_t rows, const PackedWeights& w, int32_t* c) {
+  const int64_t pairs = w.kp / 2, panel_stride = w.kp * kPanel;
+  for (int64_t m = 0; m < rows; ++m) {
+    const int16_t* row = a + m * w.kp;
+    for (int64_t panel = 0; panel < w.panels; ++panel) {
+      const int16_t* wp = w.data.data() + panel * panel_stride;
+      int32_t acc[kPanel] = {};
+      for (int64_t p = 0; p < pairs; ++p) {
+        const int32_t a0 = row[2 * p], a1 = row[2 * p + 1];
+        const int16_t* wk = wp + p * 2 * kPanel;
+        for (int64_t j = 0; j < kPanel; ++j) acc[j] += a0 * wk[2 * j] + a1 * wk[2 * j + 1];
+      }
+      const int64_t columns = std::min(kPanel, w.n - kPanel * panel);
+      std::memcpy(c + m * w.n + kPanel * panel, acc, static_cast<std::size_t>(columns) * sizeof(int32_t));
+    }
+  }
+}
+
+}  // namespace
+
+bool avx2_available() {
+  static const bool available = __builtin_cpu_supports("avx2");
+  return available;
+}
+
+PackedWeights pack_weights(const int8_t* weights, int64_t n, int64_t k, int32_t zero_point) {
+  PackedWeights packed;
+  packed.n = n;
+  packed.k = k;
+  packed.kp = padded_depth(k);
+  packed.panels = (n + kPanel - 1) / kPanel;
+  packed.fits = fits_depth(k);
+  packed.data.assign(static_cast<std::size_t>(packed.panels * packed.kp * kPanel), 0);
+  for (int64_t o = 0; o < n; ++o)
+    for (int64_t i = 0; i < k; ++i) {
+      const int32_t value = int32_t{weights[o * k + i]} - zero_point;
+      if (!operand_fits(value)) packed.fits = false;
+      packed.data[static_cast<std::size_t>((o / kPanel) * packed.kp * kPanel + (i / 2) * 2 * kPanel + (o % kPanel) * 2 +
+                                           (i % 2))] =
+          static_cast<int16_t>(std::clamp(value, -kMaxOperand, kMaxOperand));
+    }
+  return packed;
+}
+
+void multiply(const int16_t* a, int64_t rows, const PackedWeights& w, int32_t* c, Path path) {
+  if (!w.fits) throw std::logic_error("gemm::multiply: operands outside the exact range");
+  if (path == Path::Auto) path = avx2_available() ? Path::Avx2 : Path::Scalar;
+  if (path == Path::Avx2) {
+    if (!avx2_available()) throw std::logic_error("gemm::multiply: AVX2 forced on a CPU without it");
+    multiply_avx2(a, rows, w, c);
+  } else {
+    multiply_scalar(a, rows, w, c);
+  }
+}
+
+}  // namespace accelsim::golden::gemm

@@ -1,0 +1,176 @@
+// The golden model's fast multiply-accumulate (golden/int8_gemm) against plain int64 loops, on
+// crafted operands: the extremes 255 / -128 / 127 with zero points, K at the exact limit, sizes
+// that are not multiples of the register tiles. Both paths, AVX2 and scalar, forced.
+#include "golden/int8_gemm.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <limits>
+#include <random>
+
+#include "golden/reference_model.h"
+
+namespace accelsim::golden {
+namespace {
+
+// Plain int64 sums, straight from the definition: (a - za) * (w - zw) over k.
+std::vector<int64_t> plain_gemm(const std::vector<int32_t>& a, int32_t za, const std::vector<int8_t>& w, int32_t zw,
+                                int64_t m, int64_t k, int64_t n) {
+  std::vector<int64_t> c(static_cast<std::size_t>(m * n));
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t o = 0; o < n; ++o) {
+      int64_t acc = 0;
+      for (int64_t j = 0; j < k; ++j) acc += (int64_t{a[i * k + j]} - za) * (int64_t{w[o * k + j]} - zw);
+      c[i * n + o] = acc;
+    }
+  return c;
+}
+
+std::vector<gemm::Path> forced_paths() {
+  std::vector<gemm::Path> paths{gemm::Path::Scalar};
+  if (gemm::avx2_available()) paths.push_back(gemm::Path::Avx2);
+  return paths;
+}
+
+void expect_gemm_matches_plain(const std::vector<int32_t>& a, int32_t za, const std::vector<int8_t>& w, int32_t zw,
+                               int64_t m, int64_t k, int64_t n) {
+  const gemm::PackedWeights packed = gemm::pack_weights(w.data(), n, k, zw);
+  ASSERT_TRUE(packed.fits);
+  std::vector<int16_t> lowered(static_cast<std::size_t>(m * packed.kp), 0);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < k; ++j) lowered[i * packed.kp + j] = static_cast<int16_t>(a[i * k + j] - za);
+  const std::vector<int64_t> expected = plain_gemm(a, za, w, zw, m, k, n);
+  for (gemm::Path path : forced_paths()) {
+    std::vector<int32_t> c(static_cast<std::size_t>(m * n), -1);
+    gemm::multiply(lowered.data(), m, packed, c.data(), path);
+    for (std::size_t i = 0; i < c.size(); ++i)
+      ASSERT_EQ(c[i], expected[i]) << "path " << (path == gemm::Path::Avx2 ? "avx2" : "scalar") << " m=" << m
+                                   << " k=" << k << " n=" << n << " element " << i;
+  }
+}
+
+TEST(Int8Gemm, ExtremeOperandsAtTheExactDepthLimit) {
+  // uint8 255 against zero point 0 and int8 -128 against zero point 127: both factors at their
+  // largest magnitude (255 and -255), all K terms of one sign: |sum| = 33025 * 65025, just
+  // under 2^31. One product pair alone (2 * 65025) would saturate _mm256_maddubs_epi16.
+  const int64_t k = gemm::kMaxExactDepth, m = 3, n = 9;
+  std::vector<int32_t> a(static_cast<std::size_t>(m * k), 255);
+  std::vector<int8_t> w(static_cast<std::size_t>(n * k), -128);
+  for (int64_t j = 0; j < k; ++j) w[8 * k + j] = 127;  // one channel: 127 - 127 = 0
+  expect_gemm_matches_plain(a, 0, w, 127, m, k, n);
+  EXPECT_LE(int64_t{255} * 255 * k, std::numeric_limits<int32_t>::max());
+  EXPECT_GT(int64_t{255} * 255 * (k + 1), std::numeric_limits<int32_t>::max());
+}
+
+TEST(Int8Gemm, NegativeExtremesAndZeroPoints) {
+  // int8 activations -128 against zero point 127: -255; weights 127 against -128: +255.
+  const int64_t k = 1001, m = 7, n = 13;
+  std::vector<int32_t> a(static_cast<std::size_t>(m * k), -128);
+  std::vector<int8_t> w(static_cast<std::size_t>(n * k), 127);
+  expect_gemm_matches_plain(a, 127, w, -128, m, k, n);
+}
+
+TEST(Int8Gemm, RandomOperandsOnOddSizes) {
+  std::mt19937 rng(15);
+  std::uniform_int_distribution<int> u8(0, 255), s8(-128, 127), zp(-128, 127);
+  for (int64_t m : {1, 2, 5, 6, 7, 11, 12, 13, 25, 37})
+    for (int64_t k : {1, 2, 3, 15, 17, 25, 150, 401})
+      for (int64_t n : {1, 3, 6, 8, 9, 15, 16, 17, 24, 33}) {
+        std::vector<int32_t> a(static_cast<std::size_t>(m * k));
+        std::vector<int8_t> w(static_cast<std::size_t>(n * k));
+        for (auto& v : a) v = u8(rng);
+        for (auto& v : w) v = static_cast<int8_t>(s8(rng));
+        // Extremes sprinkled in.
+        a[0] = 255;
+        a.back() = 0;
+        w[0] = -128;
+        w.back() = 127;
+        const int32_t za = u8(rng), zw = zp(rng);
+        expect_gemm_matches_plain(a, za, w, zw, m, k, n);
+      }
+}
+
+TEST(Int8Gemm, OperandsOutsideTheExactRangeAreRefused) {
+  const std::vector<int8_t> w(10, -128);
+  EXPECT_FALSE(gemm::pack_weights(w.data(), 2, 5, 128).fits);  // -256
+  EXPECT_TRUE(gemm::pack_weights(w.data(), 2, 5, 127).fits);
+  const std::vector<int8_t> deep(static_cast<std::size_t>(gemm::kMaxExactDepth + 1), 1);
+  EXPECT_FALSE(gemm::pack_weights(deep.data(), 1, gemm::kMaxExactDepth + 1, 0).fits);
+}
+
+// A one-layer network whose requantization passes the int32 accumulator through unchanged, so
+// the outputs are the accumulators themselves.
+model::Network one_layer(model::LayerType type, model::Shape in, model::Shape out, int64_t kernel, int64_t stride,
+                         int64_t pad, int32_t za, int32_t zw, unsigned seed) {
+  model::Network network;
+  network.name = "crafted";
+  network.overflow = model::OverflowPolicy::Saturate;
+  network.input.shape = in;
+  model::Layer layer;
+  layer.name = "l0";
+  layer.type = type;
+  layer.input = in;
+  layer.output = out;
+  layer.kernel_h = layer.kernel_w = kernel;
+  layer.stride_h = layer.stride_w = stride;
+  layer.pad_h = layer.pad_w = pad;
+  layer.input_zero_point = za;
+  layer.weight_zero_point = zw;
+  layer.requant.clamp_min = std::numeric_limits<int32_t>::min();
+  layer.requant.clamp_max = std::numeric_limits<int32_t>::max();
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> s8(-128, 127), bias(-100000, 100000);
+  const int64_t k = type == model::LayerType::Linear ? in.elements() : in.channels * kernel * kernel;
+  layer.weights.resize(static_cast<std::size_t>(out.channels * k));
+  for (auto& v : layer.weights) v = static_cast<int8_t>(s8(rng));
+  layer.weights[0] = -128;
+  layer.weights.back() = 127;
+  for (int64_t o = 0; o < out.channels; ++o) layer.bias.push_back(bias(rng));
+  network.layers.push_back(layer);
+  return network;
+}
+
+void expect_model_paths_agree(const model::Network& network, const std::vector<int32_t>& input) {
+  const auto plain = ReferenceModel(network, ReferenceModel::MacPath::Plain).run(input);
+  std::vector<ReferenceModel::MacPath> paths{ReferenceModel::MacPath::Scalar, ReferenceModel::MacPath::Auto};
+  if (gemm::avx2_available()) paths.push_back(ReferenceModel::MacPath::Avx2);
+  for (auto path : paths) {
+    const auto fast = ReferenceModel(network, path).run(input);
+    ASSERT_EQ(fast.size(), plain.size());
+    for (std::size_t l = 0; l < fast.size(); ++l) EXPECT_EQ(fast[l].values, plain[l].values) << "layer " << l;
+  }
+}
+
+TEST(Int8Gemm, ConvolutionWithPaddingStrideAndOddSizesMatchesThePlainLoop) {
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int> u8(0, 255);
+  struct Case {
+    int64_t c, h, w, o, kernel, stride, pad;
+  };
+  for (const Case& c : {Case{1, 32, 32, 6, 5, 1, 0}, Case{3, 13, 11, 17, 3, 1, 1}, Case{5, 15, 9, 9, 3, 2, 1},
+                        Case{2, 7, 7, 3, 7, 1, 3}, Case{4, 9, 10, 25, 1, 1, 0}}) {
+    const model::Shape in{c.c, c.h, c.w, false};
+    const model::Shape out{c.o, (c.h + 2 * c.pad - c.kernel) / c.stride + 1,
+                           (c.w + 2 * c.pad - c.kernel) / c.stride + 1, false};
+    const auto network = one_layer(model::LayerType::Conv2d, in, out, c.kernel, c.stride, c.pad, 128, -3, 7);
+    std::vector<int32_t> input(static_cast<std::size_t>(in.elements()));
+    for (auto& v : input) v = u8(rng);
+    input[0] = 255;
+    input[1] = 0;
+    expect_model_paths_agree(network, input);
+  }
+}
+
+TEST(Int8Gemm, LinearAndOutOfRangeInputsMatchThePlainLoop) {
+  const model::Shape in{401, 1, 1, true}, out{19, 1, 1, true};
+  const auto network = one_layer(model::LayerType::Linear, in, out, 1, 1, 0, -128, 127, 11);
+  std::vector<int32_t> input(401, 127);
+  input[3] = -128;
+  expect_model_paths_agree(network, input);
+  input[5] = 200;  // 200 + 128 > 255: outside the GEMM's exact range, the plain loops take over
+  expect_model_paths_agree(network, input);
+}
+
+}  // namespace
+}  // namespace accelsim::golden
