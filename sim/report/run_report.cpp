@@ -154,8 +154,8 @@ std::string console_summary(const run::Workload& workload, const run::RunResult&
   const auto& hw = workload.hardware;
   std::string out = fmt::format("accelsim {}: {} on {} ({}x{} {}, {} timing, {} MHz), {} image{}\n\n", kVersion,
                                 workload.network.name, hw.name, hw.pe_array.rows, hw.pe_array.cols,
-                                hardware::name_of(hw.pe_array.dataflow), hw.pe_array.timing,
-                                hw.clock_mhz, s.images, s.images == 1 ? "" : "s");
+                                hardware::name_of(hw.pe_array.dataflow), hw.pe_array.timing, hw.clock_mhz, s.images,
+                                s.images == 1 ? "" : "s");
   // Columns as wide as their widest figure, so that a batch of 2,000 images lines up too.
   std::vector<std::vector<std::string>> rows = {{"layer", "MACs", "cycles", "compute", "stall", "util%", "DRAM rd B",
                                                  "DRAM wr B", "SRAM rd B", "SRAM wr B", "energy nJ", "bit-exact"}};
