@@ -268,7 +268,11 @@ def render_doc(rows, topologies):
         "layer's output shape from the YAML alone with the loader's rules (conv and pooling:",
         "`floor((H + 2p - k) / s) + 1`; `global_avgpool`: `[C, 1, 1]`; `add`: both inputs the same",
         "shape; `flatten`: `[C*H*W]`; `linear`: `[out_features]`), compares it and each layer's",
-        "`inputs` with torch's, recomputes the MACs, and exits 1 on any difference.",
+        "`inputs` with torch's, recomputes the MACs, refuses keys the format does not give a",
+        "timing-only layer, and exits 1 on any difference. `--self-test` (run by",
+        "`make_topologies.sh`) first breaks copies of the files (a same-shape wrong edge, a",
+        "stride, a lost padding, `groups`, a misspelt key, the twin's seed) and fails unless",
+        "each is reported.",
         "",
     ]
     return "\n".join(lines)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Regenerate the shipped topologies and check them (see docs/topologies.md):
 #   configs/topologies/NAME.yaml, NAME_random.yaml, docs/topologies.md  (export_topologies.py)
-# then recompute every layer's shape from the YAML and compare with torch (check_topologies.py).
+# then recompute every layer's shape from the YAML and compare with torch (check_topologies.py),
+# after checking that the check notices deliberately broken copies (--self-test).
 # Deterministic: the files depend only on torchvision's model definitions, never on weights.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,4 +13,4 @@ if [ "$#" -ne 0 ]; then
     exit 2
 fi
 "$python" tools/export_topologies.py
-"$python" tools/check_topologies.py
+"$python" tools/check_topologies.py --self-test
