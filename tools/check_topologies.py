@@ -50,6 +50,7 @@ LAYER_KEYS = {
     "flatten": set(),
 }
 COMMON_KEYS = {"name", "type", "inputs"}
+RELU_KEY = {"requant"}  # only as {relu: true}, written by export_topologies.py --relu-key
 NETWORK_KEYS = {"name", "activation_dtype", "values", "input", "layers"}
 INPUT_KEYS = {"shape", "zero_point"}
 
@@ -71,8 +72,12 @@ def check_keys(document):
         allowed = LAYER_KEYS.get(layer.get("type"))
         if allowed is None:
             problems.append(f"{layer.get('name')}: unknown type {layer.get('type')!r}")
-        elif not set(layer) <= allowed | COMMON_KEYS:
+        elif not set(layer) <= allowed | COMMON_KEYS | RELU_KEY:
             problems.append(f"{layer.get('name')}: unexpected keys {sorted(set(layer) - allowed - COMMON_KEYS)}")
+        elif "requant" in layer and (layer["type"] not in ("conv2d", "linear", "add") or
+                                     layer["requant"] != {"relu": True}):
+            problems.append(f"{layer.get('name')}: requant {layer['requant']!r}: only {{relu: true}} on a conv2d, "
+                            f"linear or add is written (export_topologies.py --relu-key)")
     return problems
 
 

@@ -299,7 +299,8 @@ def main():
     rows = table_rows(topologies)
     write(args.doc, render_doc(rows, topologies))
     print_table(rows)
-    print(f"wrote {2 * len(topologies)} files to {os.path.relpath(args.out, ROOT)}/ and {os.path.relpath(args.doc, ROOT)}")
+    shown = lambda path: os.path.relpath(path, ROOT) if os.path.abspath(path).startswith(ROOT + os.sep) else path
+    print(f"wrote {2 * len(topologies)} files to {shown(args.out)}/ and {shown(args.doc)}")
 
 
 if __name__ == "__main__":
