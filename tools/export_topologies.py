@@ -198,7 +198,7 @@ def print_table(rows):
               f"{row['add']:>4} {grouped(row['macs']):>15} {grouped(row['params']):>18} {torch_params:>14}")
 
 
-def render_doc(rows, topologies):
+def render_doc(rows):
     lines = [
         "# Shipped topologies",
         "",
@@ -213,7 +213,8 @@ def render_doc(rows, topologies):
         "includes `../hardware/edge_small.yaml`; choose other hardware with another include or",
         "`--set`.",
         "",
-        "| file | network | input `[C, H, W]` | layers | conv2d (grouped) | linear | add | MACs | parameters, BN folded | parameters, torchvision |",
+        "| file | network | input `[C, H, W]` | layers | conv2d (grouped) | linear | add | MACs | "
+        "parameters, BN folded | parameters, torchvision |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
@@ -297,7 +298,7 @@ def main():
         write(os.path.join(args.out, f"{topology['name']}.yaml"), render_topology(topology, args.relu_key))
         write(os.path.join(args.out, f"{topology['name']}_random.yaml"), render_twin(topology))
     rows = table_rows(topologies)
-    write(args.doc, render_doc(rows, topologies))
+    write(args.doc, render_doc(rows))
     print_table(rows)
     shown = lambda path: os.path.relpath(path, ROOT) if os.path.abspath(path).startswith(ROOT + os.sep) else path
     print(f"wrote {2 * len(topologies)} files to {shown(args.out)}/ and {shown(args.doc)}")

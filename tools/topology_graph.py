@@ -249,7 +249,8 @@ def lower_torchvision(name):
     with torch.no_grad():
         ShapeProp(traced).propagate(torch.zeros([1] + IMAGE_SHAPE))
     lowering = Lowering(traced).run()
-    return {"name": name, "title": title, "input_shape": lowering.input_shape, "input_label": "224x224x3", "layers": lowering.layers,
+    return {"name": name, "title": title, "input_shape": lowering.input_shape, "input_label": "224x224x3",
+            "layers": lowering.layers,
             "notes": lowering.notes, "torch_params": sum(p.numel() for p in model.parameters()),
             "source": f"torchvision.models.{builder}(weights=None), torchvision {torchvision.__version__}"}
 
@@ -262,6 +263,7 @@ def bert_gemm_layers():
     side by side: a grouped 1x1 conv with groups = heads.
     """
     hidden, heads, head_dim, ffn, tokens = (BERT[k] for k in ("hidden", "heads", "head_dim", "ffn", "tokens"))
+    assert hidden == heads * head_dim  # head h is channel block h of Q, K and V
     shape = lambda channels: [channels, tokens, 1]
 
     def gemm(name, inputs, in_channels, out_channels, groups=1, note=None):
