@@ -262,7 +262,7 @@ def render_doc(rows):
         "",
         "<!-- not run: needs Debian's python3-torch and python3-torchvision, and tools/ -->",
         "```sh",
-        "tools/make_topologies.sh   # export_topologies.py, then check_topologies.py",
+        "tools/make_topologies.sh   # export_topologies.py, check_topologies.py, check_topology_numerics.py",
         "```",
         "",
         "`tools/check_topologies.py` re-reads every file with python3-yaml, recomputes each",
@@ -274,6 +274,13 @@ def render_doc(rows):
         "`make_topologies.sh`) first breaks copies of the files (a same-shape wrong edge, a",
         "stride, a lost padding, `groups`, a misspelt key, the twin's seed) and fails unless",
         "each is reported.",
+        "",
+        "`tools/check_topology_numerics.py` proves the structure, not only the shapes: it runs",
+        "each CNN's YAML as a float network (the YAML's layers, edges and ReLUs; the weights of",
+        "torchvision's seeded model with each BatchNorm, given measured statistics, folded in)",
+        "and requires torchvision's output on a random image to a relative 1e-4. Its",
+        "`--self-test` requires a same-shape wrong `add` input, a dropped ReLU or ReLU6 and an",
+        "asymmetric padding to be reported.",
         "",
     ]
     return "\n".join(lines)

@@ -2,7 +2,8 @@
 # Regenerate the shipped topologies and check them (see docs/topologies.md):
 #   configs/topologies/NAME.yaml, NAME_random.yaml, docs/topologies.md  (export_topologies.py)
 # then recompute every layer's shape from the YAML and compare with torch (check_topologies.py),
-# after checking that the check notices deliberately broken copies (--self-test).
+# after checking that the check notices deliberately broken copies (--self-test), and run each
+# CNN's YAML as a float network against torchvision's model (check_topology_numerics.py).
 # Deterministic: the files depend only on torchvision's model definitions, never on weights.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,3 +15,4 @@ if [ "$#" -ne 0 ]; then
 fi
 "$python" tools/export_topologies.py
 "$python" tools/check_topologies.py --self-test
+"$python" tools/check_topology_numerics.py --self-test
