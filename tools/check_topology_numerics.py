@@ -7,16 +7,16 @@ that was not there would all change the numbers.
 
 For each torchvision topology: the model is built (weights=None; seeded random weights),
 its BatchNorms given random affine parameters and running statistics measured on four
-random images, so that folding them matters and activations stay near unit scale. The YAML is then executed layer by layer, reading only the YAML for the
-structure (types, inputs, kernel, stride, padding, groups; whether a ReLU or ReLU6 follows,
-from the layer's `then ReLU` comment or its `requant: {relu: true}`), and the model for the
-weights: a conv2d layer named N takes the weights of the module whose fx node is N, with
+random images, so that folding them matters and activations stay near unit scale. The
+YAML is then executed layer by layer, reading only the YAML for the structure (types,
+inputs, kernel, stride, padding, groups; whether a ReLU or ReLU6 follows, from the
+layer's `then ReLU` comment or its `requant: {relu: true}`), and the model for the weights: a conv2d layer named N takes the weights of the module whose fx node is N, with
 the BatchNorm that reads it folded in. The output on a random image must match the model's
 to a relative error of 1e-4 (float summation order differs). BERT's GEMMs have no model to
 compare with and are not run here.
 
---self-test also runs broken copies (an add reading a same-shape wrong tensor, a ReLU
-dropped) and fails unless each is reported. Exits 1 on any difference.
+--self-test also runs broken copies (an add reading a same-shape wrong tensor, a ReLU or
+ReLU6 dropped, an asymmetric padding) and fails unless each is reported. Exits 1 on any difference.
 """
 import argparse
 import os
@@ -141,7 +141,7 @@ def run_yaml(text, weights, image):
     return values[previous]
 
 
-def compare(name, text, model, weights, image, reference):
+def compare(name, text, weights, image, reference):
     """The relative difference between the YAML run and the model, or an error message."""
     try:
         with torch.no_grad():
@@ -181,7 +181,7 @@ def main():
         weights = folded_weights(model)
         with torch.no_grad():
             reference = model(image)
-        relative, problem = compare(name, text, model, weights, image, reference)
+        relative, problem = compare(name, text, weights, image, reference)
         if problem:
             print(problem)
             failures += 1
@@ -195,7 +195,7 @@ def main():
                 print(f"self-test FAILED: {name}: {old!r} not found")
                 failures += 1
                 continue
-            _, problem = compare(name, text.replace(old, new, 1), model, weights, image, reference)
+            _, problem = compare(name, text.replace(old, new, 1), weights, image, reference)
             if problem:
                 print(f"self-test: {name}: {new.strip()!r} reported: {problem}")
             else:
