@@ -10,7 +10,8 @@ its BatchNorms given random affine parameters and running statistics measured on
 random images, so that folding them matters and activations stay near unit scale. The
 YAML is then executed layer by layer, reading only the YAML for the structure (types,
 inputs, kernel, stride, padding, groups; whether a ReLU or ReLU6 follows, from the
-layer's `then ReLU` comment or its `requant: {relu: true}`), and the model for the weights: a conv2d layer named N takes the weights of the module whose fx node is N, with
+layer's `then ReLU` comment or its `requant: {relu: true}`), and the model for the
+weights: a conv2d layer named N takes the weights of the module whose fx node is N, with
 the BatchNorm that reads it folded in. The output on a random image must match the model's
 to a relative error of 1e-4 (float summation order differs). BERT's GEMMs have no model to
 compare with and are not run here.
