@@ -183,9 +183,8 @@ InputSpec parse_input(Section section, DType dtype) {
       section.param<std::vector<int64_t>>("shape").desc("[C, H, W] after padding").min(1).max(1 << 16).required();
   if (shape.size() != 3) section.fail("shape", "expected [C, H, W]");
   input.shape = Shape{shape[0], shape[1], shape[2], false};
-  if (input.shape.channels != 1) section.fail("shape", "images are single-channel; expected C = 1");
   input.pad = section.param<int64_t>("pad").desc("background pixels added on each side").min(0).max(1 << 12).required();
-  input.images = section.file("images", "uint8 [N, h, w] pixels");
+  input.images = section.file("images", "uint8 [N, C, h, w] pixels ([N, h, w] when C = 1)");
   input.labels = section.file("labels", "uint8 [N] labels");
   const DTypeRange range = range_of(dtype);
   input.zero_point = zero_point_param(section, "zero_point", "zero point of the input activations", range);
@@ -245,12 +244,22 @@ Dataset load_dataset(const InputSpec& input, config::Section& section) {
   } catch (const npy::NpyError& e) {
     section.fail("images", e.what());
   }
-  if (images.dtype != npy::Dtype::UInt8 || images.shape.size() != 3)
-    section.fail("images", input.images.string() + ": expected uint8 [N, h, w], got " + npy::dtype_name(images.dtype) +
+  // [N, C, h, w]; a single-channel set may leave C out: [N, h, w].
+  const int64_t channels = input.shape.channels;
+  const bool with_channels = images.shape.size() == 4;
+  const std::string expected =
+      channels == 1 ? "uint8 [N, h, w] or [N, 1, h, w]" : "uint8 [N, " + std::to_string(channels) + ", h, w]";
+  if (images.dtype != npy::Dtype::UInt8 || !(images.shape.size() == 4 || (images.shape.size() == 3 && channels == 1)))
+    section.fail("images", input.images.string() + ": expected " + expected + ", got " + npy::dtype_name(images.dtype) +
                                " " + images.shape_text());
+  if (with_channels && images.shape[1] != channels)
+    section.fail("images", input.images.string() + ": images of " + std::to_string(images.shape[1]) +
+                               " channel(s), but the input shape " + input.shape.to_string() + " has " +
+                               std::to_string(channels) + "; expected " + expected);
   dataset.count = images.shape[0];
-  dataset.height = images.shape[1];
-  dataset.width = images.shape[2];
+  dataset.channels = channels;
+  dataset.height = images.shape[with_channels ? 2 : 1];
+  dataset.width = images.shape[with_channels ? 3 : 2];
   if (dataset.count < 1) section.fail("images", input.images.string() + ": holds no images");
   if (dataset.height + 2 * input.pad != input.shape.height || dataset.width + 2 * input.pad != input.shape.width)
     section.fail("images", input.images.string() + ": images of " + std::to_string(dataset.height) + "x" +
@@ -271,11 +280,16 @@ Dataset load_dataset(const InputSpec& input, config::Section& section) {
 
 std::vector<int32_t> input_activations(const InputSpec& input, const Dataset& dataset, int64_t index) {
   const int64_t height = input.shape.height, width = input.shape.width;
-  std::vector<int32_t> values(static_cast<std::size_t>(height * width), input.pixel_table[0]);
+  const int64_t channels = dataset.channels;
+  std::vector<int32_t> values(static_cast<std::size_t>(channels * height * width), input.pixel_table[0]);
   const uint8_t* pixels = dataset.image(index);
-  for (int64_t y = 0; y < dataset.height; ++y)
-    for (int64_t x = 0; x < dataset.width; ++x)
-      values[(y + input.pad) * width + x + input.pad] = input.pixel_table[pixels[y * dataset.width + x]];
+  for (int64_t c = 0; c < channels; ++c) {
+    const uint8_t* plane = pixels + c * dataset.height * dataset.width;
+    int32_t* padded = values.data() + c * height * width;
+    for (int64_t y = 0; y < dataset.height; ++y)
+      for (int64_t x = 0; x < dataset.width; ++x)
+        padded[(y + input.pad) * width + x + input.pad] = input.pixel_table[plane[y * dataset.width + x]];
+  }
   return values;
 }
 
