@@ -15,6 +15,7 @@
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/tiny_network.h"
+#include "tests/sweep/sweep_test_support.h"
 
 namespace accelsim::run {
 namespace {
@@ -261,6 +262,50 @@ TEST(RandomValues, StatsSayRandomCheckedAndNoAccuracy) {
   EXPECT_EQ(stats["bit_exact"], true);
   EXPECT_TRUE(stats["accuracy"].is_null());
   EXPECT_TRUE(stats["correct"].is_null());
+}
+
+// A `bias` key (its file is not read) gives the layer a generated bias, which the run uses and
+// checks. conv of the tiny network: K = 1 * 3 * 3 = 9, input RMS sqrt(5461.5) = 73.90, weight
+// RMS sqrt(127 * 128 / 3) = 73.60: acc_rms = 3 * 73.60 * 73.90 = 16318, bound round(16318 / 4) =
+// 4080.
+TEST(RandomValues, ABiasKeyGivesAGeneratedBiasWithinItsBound) {
+  testing::TempDir dir;
+  std::string yaml = testing::replace_once(testing::TinyNetwork::yaml(), "activation_dtype: int8",
+                                           "activation_dtype: int8\n  values: random");
+  yaml = testing::replace_once(yaml, "      weights: tiny/conv.weights.npy\n",
+                               "      weights: tiny/conv.weights.npy\n      bias: tiny/absent.npy\n");
+  yaml = "include: " + (testing::source_dir() / "configs/hardware/edge_small.yaml").string() + "\n" + yaml;
+  const auto workload = load_workload(dir.write("tiny.yaml", yaml), {});
+  const auto& bias = workload->network.layers[0].bias;
+  ASSERT_EQ(bias.size(), 3u);
+  for (int32_t b : bias) {
+    EXPECT_GE(b, -4080);
+    EXPECT_LE(b, 4080);
+  }
+  EXPECT_FALSE(bias[0] == 0 && bias[1] == 0 && bias[2] == 0);
+  EXPECT_TRUE(workload->network.layers[2].bias.empty());  // fc has no bias key
+  const RunResult result = simulate(*workload, 4);
+  ASSERT_FALSE(result.failure) << result.failure->message;
+  EXPECT_TRUE(result.checked);
+  EXPECT_TRUE(result.bit_exact());
+}
+
+// A sweep over network.values: the timing-only point is `ok` with nothing checked, the full
+// point `ok` and bit-exact, and both have the same cycles.
+TEST(ValuesNoneSweep, ATimingOnlyPointIsOkWithBitExactEmpty) {
+  testing::TempDir dir;
+  const auto spec = testing::write_spec(
+      dir, "images: 2\naxes:\n  - key: network.values\n    values: [none, file]\nmetrics: [cycles]\n");
+  const auto out = dir.path() / "out";
+  const auto run = testing::run_accelsim({"sweep", "--spec", spec.string(), "--out", out.string(), "--quiet"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto rows = testing::read_csv(out / "results.csv");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].at("status"), "ok");
+  EXPECT_EQ(rows[0].at("bit_exact"), "");
+  EXPECT_EQ(rows[1].at("status"), "ok");
+  EXPECT_EQ(rows[1].at("bit_exact"), "true");
+  EXPECT_EQ(rows[0].at("cycles"), rows[1].at("cycles"));
 }
 
 }  // namespace
