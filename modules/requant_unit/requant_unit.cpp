@@ -46,8 +46,9 @@ void RequantUnit::execute(const Dispatched& d) {
 
   // The accumulator tile is [m][n]; the feature map is [n][m]: one run of tile_m bytes per channel.
   outputs_.resize(static_cast<std::size_t>(tm * tn));
-  for (int64_t n = 0; n < tn; ++n)
-    for (int64_t m = 0; m < tm; ++m) outputs_[n * tm + m] = static_cast<uint8_t>(datapath(accumulators_[m * tn + n]));
+  if (compute_values_)
+    for (int64_t n = 0; n < tn; ++n)
+      for (int64_t m = 0; m < tm; ++m) outputs_[n * tm + m] = static_cast<uint8_t>(datapath(accumulators_[m * tn + n]));
   for (int64_t n = 0; n < tn; ++n) {
     const uint64_t address = tile.output_address + static_cast<uint64_t>((tile.n_begin + n) * pixels + tile.m_begin);
     done = std::max(done, access(activation_port, tlm::TLM_WRITE_COMMAND, address, outputs_.data() + n * tm,
