@@ -12,6 +12,7 @@ run_packages=(
   libboost-program-options-dev
   nlohmann-json3-dev        # stats.json
   libfmt-dev                # console tables
+  libonnx-dev libprotobuf-dev  # ONNX import (importers/onnx/): onnx::ModelProto and protobuf
 )
 test_packages=(
   libgtest-dev libgmock-dev # tests
@@ -21,6 +22,7 @@ test_packages=(
   parallel                  # GNU parallel: the sweep scale-out test runs emitted commands with it
   clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
   clang-format clang-tidy   # scripts/check_style.sh
+  libonnx-testdata          # tests: ONNX's own node tests (conformance of the importer)
 )
 
 case "${1:-}" in
@@ -29,6 +31,8 @@ case "${1:-}" in
   *) echo "usage: scripts/setup.sh [--run]" >&2; exit 2 ;;
 esac
 
+if [[ -z ${1:-} ]] && ! command -v npm > /dev/null; then packages+=(nodejs npm); fi
+
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
@@ -36,7 +40,18 @@ for package in "${packages[@]}"; do
   fi
 done
 
+# ONNX Runtime, the oracle of the ONNX import tests: node and the npm package, whose tarball
+# carries the CPU library (its install script only fetches GPU extras, and fails offline).
+install_onnxruntime() {
+  local folder
+  folder="$(dirname "$0")/../tools/onnxruntime"
+  if [[ -f $folder/node_modules/onnxruntime-node/package.json ]]; then return 0; fi
+  echo "setup: npm install onnxruntime-node into tools/onnxruntime" >&2
+  (cd "$folder" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+}
+
 if ((${#missing[@]} == 0)); then
+  if [[ -z ${1:-} ]]; then install_onnxruntime; fi
   exit 0
 fi
 
@@ -49,3 +64,4 @@ echo "setup: installing ${missing[*]}" >&2
 "${as_root[@]}" apt-get update -qq
 # Through env: sudo's env_reset would drop a DEBIAN_FRONTEND set in front of it.
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [[ -z ${1:-} ]]; then install_onnxruntime; fi
