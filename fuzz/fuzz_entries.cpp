@@ -12,6 +12,7 @@
 #include "core/npy/npy_array.h"
 #include "core/scalesim/scalesim_config.h"
 #include "core/scalesim/topology_csv.h"
+#include "importers/onnx/onnx_import.h"
 #include "sim/run/workload.h"
 
 namespace accelsim::fuzz {
@@ -80,6 +81,13 @@ void scalesim_config(const uint8_t* data, std::size_t size) {
   try {
     (void)scalesim::parse_scalesim_config(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.cfg");
   } catch (const config::ConfigurationError&) {
+  }
+}
+
+void onnx_model(const uint8_t* data, std::size_t size) {
+  try {
+    (void)onnx_import::import_model(std::string(reinterpret_cast<const char*>(data), size), "fuzz.onnx");
+  } catch (const onnx_import::ImportError&) {
   }
 }
 

@@ -21,5 +21,7 @@ void set_override(const uint8_t* data, std::size_t size);
 void scalesim_topology(const uint8_t* data, std::size_t size);
 // The input as a SCALE-Sim .cfg.
 void scalesim_config(const uint8_t* data, std::size_t size);
+// The input as an ONNX model: read and lowered (importers/onnx/), ImportError on bad input.
+void onnx_model(const uint8_t* data, std::size_t size);
 
 }  // namespace accelsim::fuzz

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(config_loader npy_reader set_override scalesim_topology scalesim_config); fi
+if ((${#targets[@]} == 0)); then targets=(config_loader npy_reader set_override scalesim_topology scalesim_config onnx_model); fi
 
 scripts/setup.sh
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DACCELSIM_FUZZ=ON \

@@ -37,6 +37,7 @@ TEST(FuzzRegressions, NpyReader) { EXPECT_GT(replay("npy_reader", npy_bytes), 0)
 TEST(FuzzRegressions, SetOverride) { EXPECT_GT(replay("set_override", set_override), 0); }
 TEST(FuzzRegressions, ScaleSimTopology) { EXPECT_GT(replay("scalesim_topology", scalesim_topology), 0); }
 TEST(FuzzRegressions, ScaleSimConfig) { EXPECT_GT(replay("scalesim_config", scalesim_config), 0); }
+TEST(FuzzRegressions, OnnxModel) { EXPECT_GT(replay("onnx_model", onnx_model), 0); }
 
 }  // namespace
 }  // namespace accelsim::fuzz

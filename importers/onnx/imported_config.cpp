@@ -1,0 +1,190 @@
+#include "importers/onnx/imported_config.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "core/io/atomic_file.h"
+
+namespace accelsim::onnx_import {
+
+using model::DType;
+using model::Layer;
+using model::LayerType;
+
+npy::NpyArray images_from_input(const ImportedModel& model, const npy::NpyArray& input, const std::string& name) {
+  const model::Shape shape = model.network.input.shape;
+  const std::size_t rank = model.input_dims.size();
+  if (input.shape.size() != rank || input.shape.empty())
+    throw ImportError(name + ": the images are " + input.shape_text() + "; the model's input '" + model.input_name +
+                      "' has " + std::to_string(rank) + " dimensions (batch first)");
+  int64_t per_image = 1;
+  for (std::size_t d = 1; d < rank; ++d) {
+    if (input.shape[d] != model.input_dims[d])
+      throw ImportError(name + ": the images are " + input.shape_text() + "; the model's input '" + model.input_name +
+                        "' is " + npy::shape_text(model.input_dims) + " (the first, batch, dimension may differ)");
+    per_image *= input.shape[d];
+  }
+  if (per_image != shape.elements())
+    throw ImportError(name + ": images do not match the input shape " + shape.to_string());
+  const int64_t count = input.shape[0];
+  if (count < 1) throw ImportError(name + ": holds no images");
+  npy::NpyArray out;
+  out.dtype = npy::Dtype::UInt8;
+  out.shape = {count, shape.channels, shape.height, shape.width};
+  const std::size_t total = static_cast<std::size_t>(count * per_image);
+  out.bytes.resize(total);
+  const bool activations_int8 = model.network.activation_dtype == DType::Int8;
+  if (model.input_quantize) {
+    if (input.dtype != npy::Dtype::Float32)
+      throw ImportError(name + ": the model quantizes a float32 input; the images are " + npy::dtype_name(input.dtype));
+    for (std::size_t i = 0; i < total; ++i) {
+      float x;
+      std::memcpy(&x, input.bytes.data() + 4 * i, 4);
+      out.bytes[i] = static_cast<uint8_t>(quantize_linear(x, *model.input_quantize) & 0xff);
+    }
+    return out;
+  }
+  const npy::Dtype expected = activations_int8 ? npy::Dtype::Int8 : npy::Dtype::UInt8;
+  if (input.dtype != expected)
+    throw ImportError(name + ": the model's input is " + npy::dtype_name(expected) + " activations; the images are " +
+                      npy::dtype_name(input.dtype));
+  out.bytes.assign(input.bytes.begin(), input.bytes.begin() + static_cast<std::ptrdiff_t>(total));
+  return out;
+}
+
+npy::NpyArray output_from_logits(const ImportedModel& model, const std::vector<int32_t>& logits) {
+  const int64_t classes = model.network.layers.back().output.elements();
+  std::vector<int64_t> shape = model.output_dims;
+  if (shape.empty()) shape = {0, classes};
+  shape[0] = static_cast<int64_t>(logits.size()) / classes;
+  npy::NpyArray out;
+  out.shape = shape;
+  if (model.output_dequantize) {
+    out.dtype = npy::Dtype::Float32;
+    out.bytes.resize(logits.size() * 4);
+    for (std::size_t i = 0; i < logits.size(); ++i) {
+      const float f = dequantize_linear(logits[i], *model.output_dequantize);
+      std::memcpy(out.bytes.data() + 4 * i, &f, 4);
+    }
+  } else if (model.integer_output_offset) {
+    out.dtype = npy::Dtype::Int32;
+    out.bytes.resize(logits.size() * 4);
+    for (std::size_t i = 0; i < logits.size(); ++i) {
+      const int32_t v = logits[i] - *model.integer_output_offset;
+      std::memcpy(out.bytes.data() + 4 * i, &v, 4);
+    }
+  } else {
+    out.dtype = model.network.activation_dtype == DType::Int8 ? npy::Dtype::Int8 : npy::Dtype::UInt8;
+    out.bytes.resize(logits.size());
+    for (std::size_t i = 0; i < logits.size(); ++i) out.bytes[i] = static_cast<uint8_t>(logits[i] & 0xff);
+  }
+  return out;
+}
+
+namespace {
+
+std::string number(double value) { return fmt::format("{}", value); }  // shortest text that reads back exactly
+
+std::string layer_yaml(const Layer& layer, const std::filesystem::path& dir) {
+  std::string text = fmt::format("    - name: {}\n      type: {}\n", layer.name, model::name_of(layer.type));
+  if (layer.type == LayerType::Flatten) return text;
+  if (layer.type == LayerType::MaxPool)
+    return text + fmt::format("      kernel: [{}, {}]\n      stride: [{}, {}]\n", layer.kernel_h, layer.kernel_w,
+                              layer.stride_h, layer.stride_w);
+  const std::string weights = layer.name + ".weights.npy";
+  if (layer.type == LayerType::Conv2d) {
+    const int64_t in_channels = layer.input.channels;
+    text += fmt::format(
+        "      out_channels: {}\n      kernel: [{}, {}]\n      stride: [{}, {}]\n      padding: [{}, {}]\n"
+        "      weights: {}  # int8 [{}, {}, {}, {}] OIHW\n",
+        layer.output.channels, layer.kernel_h, layer.kernel_w, layer.stride_h, layer.stride_w, layer.pad_h, layer.pad_w,
+        weights, layer.output.channels, in_channels, layer.kernel_h, layer.kernel_w);
+    npy::write_npy(dir / weights, npy::Dtype::Int8,
+                   {layer.output.channels, in_channels, layer.kernel_h, layer.kernel_w}, layer.weights.data());
+  } else {
+    text += fmt::format("      out_features: {}\n      weights: {}  # int8 [{}, {}]\n", layer.output.channels, weights,
+                        layer.output.channels, layer.input.elements());
+    npy::write_npy(dir / weights, npy::Dtype::Int8, {layer.output.channels, layer.input.elements()},
+                   layer.weights.data());
+  }
+  if (!layer.bias.empty()) {
+    const std::string bias = layer.name + ".bias.npy";
+    text += fmt::format("      bias: {}  # int32 [{}], scale S_in * S_w\n", bias, layer.bias.size());
+    npy::write_npy(dir / bias, npy::Dtype::Int32, {static_cast<int64_t>(layer.bias.size())}, layer.bias.data());
+  }
+  const auto& r = layer.requant;
+  text += fmt::format(
+      "      input_zero_point: {}\n      weight_zero_point: {}\n      requant:\n        mode: multiply\n"
+      "        multiplier: {}  # float32(float32(S_in * S_w) / S_out), as ONNX Runtime\n"
+      "        precision: float32\n        rounding: half_even\n        output_zero_point: {}\n"
+      "        clamp: [{}, {}]\n        relu: {}\n",
+      layer.input_zero_point, layer.weight_zero_point, number(r.multiplier), r.output_zero_point, r.clamp_min,
+      r.clamp_max, r.relu ? "true" : "false");
+  if (layer.scales && layer.scales->output > 0)
+    text += fmt::format("      scales: {{input: {}, weight: {}, output: {}}}\n", number(layer.scales->input),
+                        number(layer.scales->weight), number(layer.scales->output));
+  return text;
+}
+
+}  // namespace
+
+std::filesystem::path write_config(const ImportedModel& model, const std::filesystem::path& dir,
+                                   const std::filesystem::path& hardware_yaml,
+                                   const std::optional<npy::NpyArray>& images, const std::string& model_source) {
+  std::filesystem::create_directories(dir);
+  const model::Network& network = model.network;
+  const bool int8 = network.activation_dtype == DType::Int8;
+  std::string text = fmt::format(
+      "# Imported by `accelsim import` from {}.\n"
+      "# Arithmetic: ONNX Runtime's (docs/import.md): acc * float32 multiplier, round half to even,\n"
+      "# plus the output zero point, saturated.\n",
+      model_source);
+  if (model.input_quantize)
+    text +=
+        fmt::format("# The float input '{}' is quantized by QuantizeLinear(scale {}, zero point {}) into images.npy.\n",
+                    model.input_name, number(model.input_quantize->scale), model.input_quantize->zero_point);
+  if (model.output_dequantize)
+    text += fmt::format("# The output '{}' is DequantizeLinear(scale {}, zero point {}) of the last layer's.\n",
+                        model.output_name, number(model.output_dequantize->scale), model.output_dequantize->zero_point);
+  if (model.integer_output_offset)
+    text += fmt::format("# The output '{}' is int32: the last layer's stored values minus {}.\n", model.output_name,
+                        *model.integer_output_offset);
+  for (const auto& note : model.notes) text += "# Note: " + note + "\n";
+  // Relative to the config when they share more than the root (a checkout moved as a whole), else absolute.
+  const std::filesystem::path hardware_absolute = std::filesystem::weakly_canonical(hardware_yaml);
+  const std::filesystem::path dir_absolute = std::filesystem::weakly_canonical(dir);
+  auto top = [](const std::filesystem::path& path) {  // "/work/x/y" -> "work"
+    auto part = path.begin();
+    if (part != path.end()) ++part;
+    return part == path.end() ? std::filesystem::path() : *part;
+  };
+  const bool share = !top(hardware_absolute).empty() && top(hardware_absolute) == top(dir_absolute);
+  const std::filesystem::path hardware =
+      share ? std::filesystem::proximate(hardware_absolute, dir_absolute) : hardware_absolute;
+  text += fmt::format("include:\n  - {}\nnetwork:\n  name: {}\n  activation_dtype: {}\n  values: file\n",
+                      hardware.string(), network.name, model::name_of(network.activation_dtype));
+  const model::Shape in = network.input.shape;
+  text += fmt::format(
+      "  input:\n    shape: [{}, {}, {}]\n    images: images.npy  # uint8 [N, {}, {}, {}]{}\n    pad: 0\n"
+      "    pixel_table: input_table.npy  # {} [256]: {}\n    zero_point: {}\n  layers:\n",
+      in.channels, in.height, in.width, in.channels, in.height, in.width,
+      images ? "" : ": one image of the zero point (no --images given)", model::name_of(network.activation_dtype),
+      int8 ? "each byte read as two's complement" : "identity", network.input.zero_point);
+  std::vector<uint8_t> table(256);
+  for (int p = 0; p < 256; ++p) table[static_cast<std::size_t>(p)] = static_cast<uint8_t>(p);
+  npy::write_npy(dir / "input_table.npy", int8 ? npy::Dtype::Int8 : npy::Dtype::UInt8, {256}, table.data());
+  if (images) {
+    npy::write_npy(dir / "images.npy", npy::Dtype::UInt8, images->shape, images->bytes.data());
+  } else {
+    const std::vector<uint8_t> zero(static_cast<std::size_t>(in.elements()),
+                                    static_cast<uint8_t>(network.input.zero_point & 0xff));
+    npy::write_npy(dir / "images.npy", npy::Dtype::UInt8, {1, in.channels, in.height, in.width}, zero.data());
+  }
+  for (const Layer& layer : network.layers) text += layer_yaml(layer, dir);
+  const std::filesystem::path config = dir / "network.yaml";
+  report::write_file_atomically(config, text);
+  return config;
+}
+
+}  // namespace accelsim::onnx_import

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/npy/npy_array.h"
+#include "importers/onnx/onnx_import.h"
+
+namespace accelsim::onnx_import {
+
+// The ONNX input tensor (`--images`: batch first, float32 when the graph quantizes its input,
+// else uint8/int8 activations) as accelsim's images: uint8 [N, C, H, W] bytes that the pixel
+// table maps to the activations (identity for uint8, two's complement for int8). Float inputs
+// go through QuantizeLinear (quantize_linear). Throws ImportError naming `name`.
+npy::NpyArray images_from_input(const ImportedModel& model, const npy::NpyArray& input, const std::string& name);
+
+// accelsim's outputs (the last layer's stored activations, [N, classes]) in ONNX's terms: the
+// graph output's dtype and shape (dequantized to float32, or the int32 accumulator).
+npy::NpyArray output_from_logits(const ImportedModel& model, const std::vector<int32_t>& logits);
+
+// Writes `dir`/network.yaml (including `hardware_yaml` by a path relative to `dir`), the layers'
+// tensors, the pixel table and the images, so that `accelsim --config dir/network.yaml` runs the
+// model. Without images, one image of the input's zero point (a real 0) is written. Returns the
+// config's path. Throws ImportError (a bad input tensor) or npy::NpyError (writing).
+std::filesystem::path write_config(const ImportedModel& model, const std::filesystem::path& dir,
+                                   const std::filesystem::path& hardware_yaml,
+                                   const std::optional<npy::NpyArray>& images, const std::string& model_source);
+
+}  // namespace accelsim::onnx_import

@@ -1,0 +1,948 @@
+#include "importers/onnx/onnx_import.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "importers/onnx/onnx_tensor.h"
+
+namespace accelsim::onnx_import {
+
+using model::DType;
+using model::Layer;
+using model::LayerType;
+using model::Shape;
+
+int32_t quantize_linear(float x, const QuantParams& params) {
+  const model::DTypeRange range = model::range_of(params.dtype);
+  const float scaled = x / params.scale;  // float32 division, as ONNX Runtime
+  if (std::isnan(scaled)) return std::clamp(params.zero_point, range.min, range.max);
+  const double rounded = std::nearbyint(static_cast<double>(scaled));  // ties to even (default rounding mode)
+  const double stored = rounded + params.zero_point;
+  return static_cast<int32_t>(std::clamp(stored, static_cast<double>(range.min), static_cast<double>(range.max)));
+}
+
+float dequantize_linear(int32_t q, const QuantParams& params) {
+  return static_cast<float>(q - params.zero_point) * params.scale;
+}
+
+const std::vector<std::string>& supported_op_types() {
+  static const std::vector<std::string> types = {
+      "QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger", "Conv",
+      "Gemm",           "MatMul",           "MaxPool",     "Relu",          "Clip",        "Flatten",       "Reshape",
+      "Constant",       "ConstantOfShape",  "Cast",        "Identity"};
+  return types;
+}
+
+namespace {
+
+std::string supported_list() {
+  std::string text;
+  for (const auto& type : supported_op_types()) text += (text.empty() ? "" : ", ") + type;
+  return text;
+}
+
+// A value flowing through the graph, as far as the lowering knows it.
+struct Value {
+  enum class Kind {
+    Constant,     // an initializer, a Constant node or folded from them
+    DqConstant,   // DequantizeLinear of a constant (QDQ weights and biases)
+    FloatInput,   // the float graph input, before its QuantizeLinear
+    Quantized,    // integer activations: the graph input or a lowered layer's output
+    Dequantized,  // DequantizeLinear of activations (QDQ form): float, pending a float op
+    Pending,      // a float Conv/Gemm/MatMul on dequantized activations, awaiting its QuantizeLinear
+    Accumulator,  // int32 output of ConvInteger / MatMulInteger
+  };
+  Kind kind = Kind::Constant;
+  ConstTensor constant;          // Constant, DqConstant (the integers)
+  std::vector<float> dq_scales;  // DqConstant
+  std::vector<int64_t> dq_zero_points;
+  std::vector<int64_t> dims;                // activations: ONNX dims, batch first
+  QuantParams quant;                        // Quantized, Dequantized
+  bool scale_known = false;                 // Quantized graph input: learnt from its first consumer
+  std::size_t layer = 0;                    // Pending, Accumulator: index into the network's layers
+  float pending_scale = 0;                  // Pending: S_in * S_w as float32
+  std::optional<float> clip_min, clip_max;  // Pending: Relu / Clip folded into the clamp
+  std::string producer;                     // activations: name of the value they came from (chain check)
+};
+
+class Lowering {
+ public:
+  Lowering(const onnx::ModelProto& model, std::string source) : model_(model), source_(std::move(source)) {}
+  ImportedModel run();
+
+ private:
+  const onnx::GraphProto& graph() const { return model_.graph(); }
+  [[noreturn]] void fail(const onnx::NodeProto& node, const std::string& what) const;
+  [[noreturn]] void fail_graph(const std::string& what) const;
+  std::vector<const onnx::NodeProto*> topological_order() const;
+  void read_inputs_and_initializers();
+  Value& input(const onnx::NodeProto& node, int index);
+  bool has_input(const onnx::NodeProto& node, int index) const {
+    return node.input_size() > index && !node.input(index).empty();
+  }
+  const ConstTensor& constant(const onnx::NodeProto& node, int index, const char* role);
+  float scale(const onnx::NodeProto& node, int index, const char* role);
+  int32_t zero_point(const onnx::NodeProto& node, int index, const char* role, ElementType expected_from);
+  void set_output(const onnx::NodeProto& node, Value value);
+  Value& activation(const onnx::NodeProto& node, int index, std::initializer_list<Value::Kind> kinds);
+  void take_dtype(const onnx::NodeProto& node, DType dtype);
+  void check_activation_params(const onnx::NodeProto& node, Value& x, float x_scale, int32_t x_zero_point);
+  std::string layer_name(const onnx::NodeProto& node, const char* fallback);
+  int64_t int_attribute(const onnx::NodeProto& node, const std::string& name, int64_t fallback) const;
+  float float_attribute(const onnx::NodeProto& node, const std::string& name, float fallback) const;
+  std::vector<int64_t> ints_attribute(const onnx::NodeProto& node, const std::string& name) const;
+  const onnx::AttributeProto* attribute(const onnx::NodeProto& node, const std::string& name) const;
+  void reject_attributes_except(const onnx::NodeProto& node, const std::set<std::string>& allowed) const;
+  Shape shape_of(const onnx::NodeProto& node, const std::vector<int64_t>& dims) const;
+
+  void lower_node(const onnx::NodeProto& node);
+  void lower_quantize(const onnx::NodeProto& node);
+  void lower_dequantize(const onnx::NodeProto& node);
+  // Conv-like nodes: the weights (OIHW) with their zero point, the geometry from the attributes.
+  Layer conv_layer(const onnx::NodeProto& node, const Value& x, const ConstTensor& weights, int32_t weight_zero_point);
+  Layer linear_layer(const onnx::NodeProto& node, const Value& a, const ConstTensor& b, int32_t b_zero_point,
+                     bool transposed);
+  void lower_qlinear(const onnx::NodeProto& node, bool conv);
+  void lower_integer(const onnx::NodeProto& node, bool conv);
+  void lower_float_layer(const onnx::NodeProto& node);
+  void lower_activation_clip(const onnx::NodeProto& node);
+  void lower_maxpool(const onnx::NodeProto& node);
+  void lower_flatten(const onnx::NodeProto& node);
+  void finish_requant(const onnx::NodeProto& node, Layer& layer, float multiplier, int32_t output_zero_point,
+                      std::optional<float> clip_min, std::optional<float> clip_max, float output_scale);
+  void finish();
+
+  const onnx::ModelProto& model_;
+  std::string source_;
+  std::map<std::string, Value> values_;
+  std::set<std::string> layer_names_;
+  std::optional<DType> dtype_;
+  std::string latest_activation_;  // the chain's head: every layer must read it
+  ImportedModel result_;
+};
+
+void Lowering::fail(const onnx::NodeProto& node, const std::string& what) const {
+  throw ImportError(source_ + ": node '" + node.name() + "' (" + node.op_type() + "): " + what);
+}
+
+void Lowering::fail_graph(const std::string& what) const { throw ImportError(source_ + ": " + what); }
+
+const onnx::AttributeProto* Lowering::attribute(const onnx::NodeProto& node, const std::string& name) const {
+  for (const auto& a : node.attribute())
+    if (a.name() == name) return &a;
+  return nullptr;
+}
+
+int64_t Lowering::int_attribute(const onnx::NodeProto& node, const std::string& name, int64_t fallback) const {
+  const auto* a = attribute(node, name);
+  if (!a) return fallback;
+  if (a->type() != onnx::AttributeProto::INT) fail(node, "attribute '" + name + "' is not an integer");
+  return a->i();
+}
+
+float Lowering::float_attribute(const onnx::NodeProto& node, const std::string& name, float fallback) const {
+  const auto* a = attribute(node, name);
+  if (!a) return fallback;
+  if (a->type() != onnx::AttributeProto::FLOAT) fail(node, "attribute '" + name + "' is not a float");
+  return a->f();
+}
+
+std::vector<int64_t> Lowering::ints_attribute(const onnx::NodeProto& node, const std::string& name) const {
+  const auto* a = attribute(node, name);
+  if (!a) return {};
+  if (a->type() != onnx::AttributeProto::INTS) fail(node, "attribute '" + name + "' is not a list of integers");
+  return {a->ints().begin(), a->ints().end()};
+}
+
+void Lowering::reject_attributes_except(const onnx::NodeProto& node, const std::set<std::string>& allowed) const {
+  for (const auto& a : node.attribute())
+    if (!allowed.count(a.name())) fail(node, "attribute '" + a.name() + "' is not supported");
+}
+
+std::vector<const onnx::NodeProto*> Lowering::topological_order() const {
+  // Kahn's algorithm over the tensors the nodes produce; ONNX requires sorted nodes, but a
+  // model that is not sorted still imports, and one with a cycle is named.
+  std::map<std::string, int> producer;
+  for (int i = 0; i < graph().node_size(); ++i)
+    for (const auto& out : graph().node(i).output())
+      if (!out.empty() && !producer.emplace(out, i).second)
+        fail(graph().node(i), "tensor '" + out + "' is produced by two nodes");
+  std::vector<int> pending(static_cast<std::size_t>(graph().node_size()), 0);
+  std::vector<std::vector<int>> consumers(static_cast<std::size_t>(graph().node_size()));
+  for (int i = 0; i < graph().node_size(); ++i)
+    for (const auto& in : graph().node(i).input()) {
+      auto it = producer.find(in);
+      if (it == producer.end()) continue;
+      ++pending[static_cast<std::size_t>(i)];
+      consumers[static_cast<std::size_t>(it->second)].push_back(i);
+    }
+  std::vector<int> ready;
+  for (int i = graph().node_size() - 1; i >= 0; --i)
+    if (pending[static_cast<std::size_t>(i)] == 0) ready.push_back(i);
+  std::vector<const onnx::NodeProto*> order;
+  while (!ready.empty()) {
+    const int i = ready.back();
+    ready.pop_back();
+    order.push_back(&graph().node(i));
+    for (int c : consumers[static_cast<std::size_t>(i)])
+      if (--pending[static_cast<std::size_t>(c)] == 0) ready.push_back(c);
+  }
+  if (order.size() != static_cast<std::size_t>(graph().node_size()))
+    for (int i = 0; i < graph().node_size(); ++i)
+      if (pending[static_cast<std::size_t>(i)] > 0) fail(graph().node(i), "the graph has a cycle through this node");
+  return order;
+}
+
+void Lowering::read_inputs_and_initializers() {
+  for (const auto& init : graph().initializer()) {
+    Value value;
+    try {
+      value.constant = decode_tensor(init);
+    } catch (const std::runtime_error& e) {
+      fail_graph(std::string("initializer: ") + e.what());
+    }
+    values_[init.name()] = std::move(value);
+  }
+  for (const auto& input : graph().input()) {
+    if (values_.count(input.name())) continue;  // an initializer listed as an input (IR < 4)
+    if (!result_.input_name.empty())
+      fail_graph("graph inputs '" + result_.input_name + "' and '" + input.name() +
+                 "': only one input (the images) is supported; weights and quantization parameters must be "
+                 "initializers or Constant nodes");
+    result_.input_name = input.name();
+    if (!input.type().has_tensor_type()) fail_graph("graph input '" + input.name() + "' is not a tensor");
+    const auto& tensor_type = input.type().tensor_type();
+    Value value;
+    for (const auto& dim : tensor_type.shape().dim())
+      value.dims.push_back(dim.has_dim_value() ? dim.dim_value() : -1);  // -1: a named (batch) dimension
+    if (value.dims.size() < 2)
+      fail_graph("graph input '" + input.name() + "' has " + std::to_string(value.dims.size()) +
+                 " dimensions; expected a batch axis first, then [C, H, W] or [K]");
+    for (std::size_t d = 1; d < value.dims.size(); ++d)
+      if (value.dims[d] < 1 || value.dims[d] > (1 << 16))
+        fail_graph("graph input '" + input.name() + "': dimension " + std::to_string(d) + " is " +
+                   std::to_string(value.dims[d]) + "; expected a fixed size in [1, 65536]");
+    switch (tensor_type.elem_type()) {
+      case onnx::TensorProto::FLOAT:
+        value.kind = Value::Kind::FloatInput;
+        break;
+      case onnx::TensorProto::UINT8:
+      case onnx::TensorProto::INT8:
+        value.kind = Value::Kind::Quantized;
+        value.quant.dtype = tensor_type.elem_type() == onnx::TensorProto::UINT8 ? DType::UInt8 : DType::Int8;
+        dtype_ = value.quant.dtype;
+        break;
+      default:
+        fail_graph("graph input '" + input.name() + "' has element type " + std::to_string(tensor_type.elem_type()) +
+                   "; expected float, uint8 or int8");
+    }
+    result_.input_dims = value.dims;
+    latest_activation_ = input.name();
+    values_[input.name()] = std::move(value);
+  }
+  if (result_.input_name.empty()) fail_graph("the graph has no input that is not an initializer");
+}
+
+Value& Lowering::input(const onnx::NodeProto& node, int index) {
+  if (!has_input(node, index)) fail(node, "input " + std::to_string(index) + " is missing");
+  auto it = values_.find(node.input(index));
+  if (it == values_.end())
+    fail(node, "input '" + node.input(index) +
+                   "' is neither the graph input, an initializer, nor the output of a node before it (a missing "
+                   "initializer?)");
+  return it->second;
+}
+
+const ConstTensor& Lowering::constant(const onnx::NodeProto& node, int index, const char* role) {
+  Value& value = input(node, index);
+  if (value.kind != Value::Kind::Constant)
+    fail(node,
+         std::string(role) + " '" + node.input(index) + "' must be a constant (an initializer or a Constant node)");
+  return value.constant;
+}
+
+float Lowering::scale(const onnx::NodeProto& node, int index, const char* role) {
+  const ConstTensor& t = constant(node, index, role);
+  if (t.type != ElementType::Float || t.count() < 1) fail(node, std::string(role) + " must be a float32 tensor");
+  for (float s : t.floats)
+    if (!(s > 0.0f) || !std::isfinite(s))
+      fail(node, std::string(role) + " '" + node.input(index) + "' is " + std::to_string(s) +
+                     "; a scale must be finite and above 0");
+  for (float s : t.floats)
+    if (s != t.floats[0])
+      fail(node, std::string(role) + " '" + node.input(index) + "' has " + std::to_string(t.count()) +
+                     " different values (per-channel quantization): not supported yet, the requantization unit "
+                     "holds one multiplier per layer");
+  return t.floats[0];
+}
+
+int32_t Lowering::zero_point(const onnx::NodeProto& node, int index, const char* role, ElementType expected_from) {
+  if (!has_input(node, index)) return 0;  // ONNX's default
+  const ConstTensor& t = constant(node, index, role);
+  if (t.type != ElementType::UInt8 && t.type != ElementType::Int8)
+    fail(node, std::string(role) + " '" + node.input(index) + "' is " + element_type_name(t.type) +
+                   "; a zero point must be uint8 or int8");
+  if (expected_from != ElementType::Float && t.type != expected_from)
+    fail(node, std::string(role) + " is " + element_type_name(t.type) + " but its tensor is " +
+                   element_type_name(expected_from));
+  if (t.count() < 1) fail(node, std::string(role) + " is empty");
+  for (int64_t z : t.ints)
+    if (z != t.ints[0])
+      fail(node, std::string(role) + " differs between channels (per-channel quantization): not supported yet");
+  const int64_t z = t.ints[0];
+  if (t.type == ElementType::UInt8 ? (z < 0 || z > 255) : (z < -128 || z > 127))
+    fail(node, std::string(role) + " " + std::to_string(z) + " is out of the range of " + element_type_name(t.type));
+  return static_cast<int32_t>(z);
+}
+
+void Lowering::set_output(const onnx::NodeProto& node, Value value) {
+  if (node.output_size() < 1 || node.output(0).empty()) fail(node, "has no output");
+  values_[node.output(0)] = std::move(value);
+}
+
+Value& Lowering::activation(const onnx::NodeProto& node, int index, std::initializer_list<Value::Kind> kinds) {
+  Value& value = input(node, index);
+  bool wanted = false;
+  for (auto kind : kinds) wanted = wanted || value.kind == kind;
+  if (!wanted) {
+    const char* what = value.kind == Value::Kind::Constant      ? "a constant"
+                       : value.kind == Value::Kind::DqConstant  ? "a dequantized constant"
+                       : value.kind == Value::Kind::FloatInput  ? "the float graph input (quantize it first)"
+                       : value.kind == Value::Kind::Quantized   ? "integer activations"
+                       : value.kind == Value::Kind::Dequantized ? "dequantized activations"
+                       : value.kind == Value::Kind::Pending     ? "a float layer's output not yet quantized"
+                                                                : "an int32 accumulator";
+    fail(node, "input '" + node.input(index) + "' is " + what + ", which this node cannot take here");
+  }
+  // accelsim's network is a chain: a layer reads the previous one's output.
+  const std::string& head = value.producer.empty() ? node.input(index) : value.producer;
+  if (head != latest_activation_)
+    fail(node, "reads '" + node.input(index) + "', not the latest activations '" + latest_activation_ +
+                   "': branching graphs are not supported yet");
+  return value;
+}
+
+void Lowering::take_dtype(const onnx::NodeProto& node, DType dtype) {
+  if (!dtype_) dtype_ = dtype;
+  if (*dtype_ != dtype)
+    fail(node, std::string("activations of ") + model::name_of(dtype) + " after " + model::name_of(*dtype_) +
+                   ": one activation dtype per network");
+}
+
+void Lowering::check_activation_params(const onnx::NodeProto& node, Value& x, float x_scale, int32_t x_zero_point) {
+  if (!x.scale_known) {  // the integer graph input: its first consumer says what it means
+    x.quant.scale = x_scale;
+    x.quant.zero_point = x_zero_point;
+    x.scale_known = true;
+    return;
+  }
+  if (x.quant.scale != x_scale || x.quant.zero_point != x_zero_point)
+    fail(node, "reads activations quantized with scale " + std::to_string(x.quant.scale) + ", zero point " +
+                   std::to_string(x.quant.zero_point) + " as scale " + std::to_string(x_scale) + ", zero point " +
+                   std::to_string(x_zero_point) + ": requantizing between layers is not supported");
+}
+
+std::string Lowering::layer_name(const onnx::NodeProto& node, const char* fallback) {
+  // "/conv1/Conv" (torch.onnx.export's names) -> "conv1_Conv".
+  std::string base;
+  for (char c : node.name())
+    base += (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.') ? c : '_';
+  const std::size_t first = base.find_first_not_of('_');
+  base = first == std::string::npos ? std::string(fallback) : base.substr(first);
+  std::string name = base;
+  for (int i = 2; !layer_names_.insert(name).second; ++i) name = base + "_" + std::to_string(i);
+  return name;
+}
+
+Shape Lowering::shape_of(const onnx::NodeProto& node, const std::vector<int64_t>& dims) const {
+  if (dims.size() == 4) return Shape{dims[1], dims[2], dims[3], false};
+  if (dims.size() == 2) return Shape{dims[1], 1, 1, true};
+  fail(node,
+       "activations of " + std::to_string(dims.size()) + " dimensions; expected [N, C, H, W] or [N, K] (batch first)");
+}
+
+ImportedModel Lowering::run() {
+  read_inputs_and_initializers();
+  for (const auto* node : topological_order()) lower_node(*node);
+  finish();
+  return std::move(result_);
+}
+
+void Lowering::lower_node(const onnx::NodeProto& node) {
+  const std::string& op = node.op_type();
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    fail(node, "operator domain '" + node.domain() + "' is not supported; supported: " + supported_list() +
+                   " (domain ai.onnx)");
+  if (op == "Constant") {
+    const auto* value = attribute(node, "value");
+    if (!value || value->type() != onnx::AttributeProto::TENSOR)
+      fail(node, "only a Constant with a 'value' tensor is supported");
+    Value v;
+    try {
+      v.constant = decode_tensor(value->t());
+    } catch (const std::runtime_error& e) {
+      fail(node, e.what());
+    }
+    set_output(node, std::move(v));
+  } else if (op == "ConstantOfShape") {
+    const ConstTensor& shape = constant(node, 0, "shape");
+    Value v;
+    v.constant.dims = shape.ints;
+    int64_t count = 1;
+    for (int64_t d : shape.ints) {
+      if (d < 0 || d > (1 << 24)) fail(node, "dimension " + std::to_string(d) + " is out of range");
+      count *= d;
+      if (count > (1 << 24)) fail(node, "too large a constant");
+    }
+    v.constant.type = ElementType::Float;
+    double fill = 0;
+    if (const auto* value = attribute(node, "value")) {
+      try {
+        const ConstTensor t = decode_tensor(value->t());
+        if (t.count() != 1) fail(node, "'value' must hold one element");
+        v.constant.type = t.type;
+        fill = t.at(0);
+      } catch (const std::runtime_error& e) {
+        fail(node, e.what());
+      }
+    }
+    if (v.constant.is_integer())
+      v.constant.ints.assign(static_cast<std::size_t>(count), static_cast<int64_t>(fill));
+    else
+      v.constant.floats.assign(static_cast<std::size_t>(count), static_cast<float>(fill));
+    set_output(node, std::move(v));
+  } else if (op == "Cast" || op == "Identity") {
+    Value& in = input(node, 0);
+    Value out = in;
+    if (op == "Cast") {
+      ElementType to;
+      if (!element_type_of(static_cast<int>(int_attribute(node, "to", 0)), to))
+        fail(node, "casts to an unsupported type");
+      if (in.kind == Value::Kind::Constant) {
+        ConstTensor& t = out.constant;
+        if (to == ElementType::Float && t.is_integer()) {
+          for (int64_t v : t.ints) t.floats.push_back(static_cast<float>(v));
+          t.ints.clear();
+        } else if (to != ElementType::Float && !t.is_integer()) {
+          for (float v : t.floats) t.ints.push_back(static_cast<int64_t>(v));
+          t.floats.clear();
+        }
+        t.type = to;
+      } else if (in.kind != Value::Kind::Quantized ||
+                 to != (in.quant.dtype == DType::UInt8 ? ElementType::UInt8 : ElementType::Int8)) {
+        fail(node,
+             "only a Cast of a constant, or of activations to their own type (as torch.onnx.export emits), is "
+             "supported");
+      }
+    }
+    if (in.kind != Value::Kind::Constant && in.kind != Value::Kind::DqConstant) {
+      out.producer = in.producer.empty() ? node.input(0) : in.producer;
+    }
+    set_output(node, std::move(out));
+  } else if (op == "QuantizeLinear") {
+    lower_quantize(node);
+  } else if (op == "DequantizeLinear") {
+    lower_dequantize(node);
+  } else if (op == "QLinearConv" || op == "QLinearMatMul") {
+    lower_qlinear(node, op == "QLinearConv");
+  } else if (op == "ConvInteger" || op == "MatMulInteger") {
+    lower_integer(node, op == "ConvInteger");
+  } else if (op == "Conv" || op == "Gemm" || op == "MatMul") {
+    lower_float_layer(node);
+  } else if (op == "Relu" || op == "Clip") {
+    lower_activation_clip(node);
+  } else if (op == "MaxPool") {
+    lower_maxpool(node);
+  } else if (op == "Flatten" || op == "Reshape") {
+    lower_flatten(node);
+  } else {
+    fail(node, "operator not supported; supported: " + supported_list());
+  }
+}
+
+void Lowering::lower_quantize(const onnx::NodeProto& node) {
+  if (int_attribute(node, "axis", 1) != 1 && constant(node, 1, "y_scale").count() > 1)
+    fail(node, "per-axis quantization of activations is not supported");
+  Value& x = input(node, 0);
+  if (!has_input(node, 2)) fail(node, "y_zero_point is required here (it sets the activation dtype)");
+  const ConstTensor& zp_tensor = constant(node, 2, "y_zero_point");
+  QuantParams params{scale(node, 1, "y_scale"), zero_point(node, 2, "y_zero_point", ElementType::Float),
+                     zp_tensor.type == ElementType::UInt8 ? DType::UInt8 : DType::Int8};
+  if (x.kind == Value::Kind::Constant) {  // folded: the quantized constant
+    if (x.constant.type != ElementType::Float) fail(node, "quantizes a non-float constant");
+    Value out;
+    out.constant.type = zp_tensor.type;
+    out.constant.dims = x.constant.dims;
+    for (float f : x.constant.floats) out.constant.ints.push_back(quantize_linear(f, params));
+    set_output(node, std::move(out));
+    return;
+  }
+  Value& a = activation(node, 0, {Value::Kind::FloatInput, Value::Kind::Pending, Value::Kind::Dequantized});
+  take_dtype(node, params.dtype);
+  Value out;
+  out.kind = Value::Kind::Quantized;
+  out.quant = params;
+  out.scale_known = true;
+  out.dims = a.dims;
+  if (a.kind == Value::Kind::FloatInput) {
+    result_.input_quantize = params;
+  } else if (a.kind == Value::Kind::Dequantized) {
+    if (a.quant.scale != params.scale || a.quant.zero_point != params.zero_point || a.quant.dtype != params.dtype)
+      fail(node, "requantizes activations to other parameters without a layer between: not supported");
+  } else {  // the end of DequantizeLinear -> Conv/Gemm/MatMul (-> Relu/Clip) -> QuantizeLinear
+    Layer& layer = result_.network.layers[a.layer];
+    const float multiplier = a.pending_scale / params.scale;  // float32, as ORT's QLinearConv
+    finish_requant(node, layer, multiplier, params.zero_point, a.clip_min, a.clip_max, params.scale);
+    if (layer.scales) layer.scales->output = params.scale;
+  }
+  latest_activation_ = node.output(0);
+  set_output(node, std::move(out));
+}
+
+void Lowering::lower_dequantize(const onnx::NodeProto& node) {
+  Value& x = input(node, 0);
+  if (x.kind == Value::Kind::Constant) {
+    if (!x.constant.is_integer() || x.constant.type == ElementType::Int64)
+      fail(node, "dequantizes a constant of type " + std::string(element_type_name(x.constant.type)));
+    Value out;
+    out.kind = Value::Kind::DqConstant;
+    out.constant = x.constant;
+    const ConstTensor& scales = constant(node, 1, "x_scale");
+    if (scales.type != ElementType::Float) fail(node, "x_scale must be float32");
+    for (float s : scales.floats)
+      if (!(s > 0.0f) || !std::isfinite(s)) fail(node, "x_scale holds " + std::to_string(s) + "; expected finite > 0");
+    out.dq_scales = scales.floats;
+    if (has_input(node, 2)) {
+      const ConstTensor& zps = constant(node, 2, "x_zero_point");
+      if (!zps.is_integer()) fail(node, "x_zero_point must be an integer tensor");
+      out.dq_zero_points = zps.ints;
+    } else {
+      out.dq_zero_points.assign(1, 0);
+    }
+    if (out.dq_scales.empty()) fail(node, "x_scale is empty");
+    set_output(node, std::move(out));
+    return;
+  }
+  Value& a = activation(node, 0, {Value::Kind::Quantized});
+  QuantParams params{
+      scale(node, 1, "x_scale"),
+      zero_point(node, 2, "x_zero_point", a.quant.dtype == DType::UInt8 ? ElementType::UInt8 : ElementType::Int8),
+      a.quant.dtype};
+  check_activation_params(node, a, params.scale, params.zero_point);
+  Value out;
+  out.kind = Value::Kind::Dequantized;
+  out.quant = params;
+  out.dims = a.dims;
+  out.producer = a.producer.empty() ? node.input(0) : a.producer;
+  set_output(node, std::move(out));
+}
+
+Layer Lowering::conv_layer(const onnx::NodeProto& node, const Value& x, const ConstTensor& weights,
+                           int32_t weight_zero_point) {
+  reject_attributes_except(node, {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"});
+  if (x.dims.size() != 4) fail(node, "expects [N, C, H, W] activations");
+  if (weights.dims.size() != 4) fail(node, "weights must be [M, C, kH, kW]");
+  const Shape in = shape_of(node, x.dims);
+  if (weights.dims[1] != in.channels)
+    fail(node, "weights have " + std::to_string(weights.dims[1]) + " input channels, the activations " +
+                   std::to_string(in.channels) + " (shape mismatch)");
+  if (int_attribute(node, "group", 1) != 1) fail(node, "group != 1: grouped convolution is not supported yet");
+  if (const auto* a = attribute(node, "auto_pad"); a && a->s() != "NOTSET" && a->s() != "VALID")
+    fail(node, "auto_pad " + a->s() + " is not supported; give explicit pads");
+  for (int64_t d : ints_attribute(node, "dilations"))
+    if (d != 1) fail(node, "dilations other than 1 are not supported");
+  const auto kernel = ints_attribute(node, "kernel_shape");
+  if (!kernel.empty() && (kernel.size() != 2 || kernel[0] != weights.dims[2] || kernel[1] != weights.dims[3]))
+    fail(node, "kernel_shape does not match the weights' shape");
+  auto pads = ints_attribute(node, "pads");
+  if (pads.empty()) pads = {0, 0, 0, 0};
+  if (pads.size() != 4 || pads[0] != pads[2] || pads[1] != pads[3] || pads[0] < 0 || pads[1] < 0)
+    fail(node, "pads must be symmetric [p_h, p_w, p_h, p_w] (asymmetric padding is not supported)");
+  auto strides = ints_attribute(node, "strides");
+  if (strides.empty()) strides = {1, 1};
+  if (strides.size() != 2 || strides[0] < 1 || strides[1] < 1) fail(node, "strides must be two positive integers");
+  Layer layer;
+  layer.name = layer_name(node, "conv");
+  layer.type = LayerType::Conv2d;
+  layer.input = in;
+  layer.kernel_h = weights.dims[2];
+  layer.kernel_w = weights.dims[3];
+  layer.stride_h = strides[0];
+  layer.stride_w = strides[1];
+  layer.pad_h = pads[0];
+  layer.pad_w = pads[1];
+  const int64_t out_h = (in.height + 2 * layer.pad_h - layer.kernel_h) / layer.stride_h + 1;
+  const int64_t out_w = (in.width + 2 * layer.pad_w - layer.kernel_w) / layer.stride_w + 1;
+  if (layer.kernel_h > in.height + 2 * layer.pad_h || layer.kernel_w > in.width + 2 * layer.pad_w || out_h < 1 ||
+      out_w < 1)
+    fail(node, "the kernel is larger than the padded input " + in.to_string());
+  layer.output = Shape{weights.dims[0], out_h, out_w, false};
+  // uint8 weights become int8 by subtracting 128 from them and from their zero point: w - zp is unchanged.
+  const int64_t shift = weights.type == ElementType::UInt8 ? 128 : 0;
+  if (weights.type != ElementType::UInt8 && weights.type != ElementType::Int8)
+    fail(node, std::string("weights are ") + element_type_name(weights.type) + "; expected int8 or uint8");
+  for (int64_t w : weights.ints) layer.weights.push_back(static_cast<int8_t>(w - shift));
+  layer.weight_zero_point = static_cast<int32_t>(weight_zero_point - shift);
+  layer.input_zero_point = x.quant.zero_point;
+  return layer;
+}
+
+Layer Lowering::linear_layer(const onnx::NodeProto& node, const Value& a, const ConstTensor& b, int32_t b_zero_point,
+                             bool transposed) {
+  if (a.dims.size() != 2)
+    fail(node, "expects [N, K] activations (batch first); " + std::to_string(a.dims.size()) +
+                   "-D activations do not fit a linear layer");
+  if (b.dims.size() != 2)
+    fail(node, "B has " + std::to_string(b.dims.size()) +
+                   " dimensions; a linear layer has one [K, N] weight matrix (a batched B, one matrix per batch, does "
+                   "not fit)");
+  const int64_t k = transposed ? b.dims[1] : b.dims[0];
+  const int64_t n = transposed ? b.dims[0] : b.dims[1];
+  if (k != a.dims[1])
+    fail(node, "B's inner dimension " + std::to_string(k) + " differs from the activations' " +
+                   std::to_string(a.dims[1]) + " (shape mismatch)");
+  if (b.type != ElementType::UInt8 && b.type != ElementType::Int8)
+    fail(node, std::string("B is ") + element_type_name(b.type) + "; expected int8 or uint8");
+  Layer layer;
+  layer.name = layer_name(node, "linear");
+  layer.type = LayerType::Linear;
+  layer.input = shape_of(node, a.dims);
+  layer.output = Shape{n, 1, 1, true};
+  const int64_t shift = b.type == ElementType::UInt8 ? 128 : 0;
+  layer.weights.resize(static_cast<std::size_t>(n * k));
+  for (int64_t o = 0; o < n; ++o)
+    for (int64_t i = 0; i < k; ++i)
+      layer.weights[static_cast<std::size_t>(o * k + i)] =
+          static_cast<int8_t>(b.ints[static_cast<std::size_t>(transposed ? o * k + i : i * n + o)] - shift);
+  layer.weight_zero_point = static_cast<int32_t>(b_zero_point - shift);
+  layer.input_zero_point = a.quant.zero_point;
+  return layer;
+}
+
+void Lowering::finish_requant(const onnx::NodeProto& node, Layer& layer, float multiplier, int32_t output_zero_point,
+                              std::optional<float> clip_min, std::optional<float> clip_max, float output_scale) {
+  if (!(multiplier > 0.0f) || !std::isfinite(multiplier))
+    fail(node, "the requantization multiplier S_in * S_w / S_out is " + std::to_string(multiplier) +
+                   "; expected finite and above 0");
+  const model::DTypeRange range = model::range_of(*dtype_);
+  layer.requant.mode = model::RequantMode::Multiply;
+  layer.requant.precision = model::Precision::Float32;
+  layer.requant.rounding = model::Rounding::HalfEven;
+  layer.requant.multiplier = static_cast<double>(multiplier);
+  layer.requant.output_zero_point = output_zero_point;
+  layer.requant.clamp_min = range.min;
+  layer.requant.clamp_max = range.max;
+  // Quantization is monotonic, so clipping the real value then quantizing equals clamping the
+  // quantized value to the quantized bounds.
+  const QuantParams out{output_scale, output_zero_point, *dtype_};
+  if (clip_min) {
+    if (*clip_min == 0.0f)
+      layer.requant.relu = true;
+    else
+      layer.requant.clamp_min = std::max(range.min, quantize_linear(*clip_min, out));
+  }
+  if (clip_max) layer.requant.clamp_max = std::min(range.max, quantize_linear(*clip_max, out));
+  if (layer.requant.clamp_min > layer.requant.clamp_max) fail(node, "the clip range is empty once quantized");
+}
+
+void Lowering::lower_qlinear(const onnx::NodeProto& node, bool conv) {
+  reject_attributes_except(
+      node, conv ? std::set<std::string>{"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"}
+                 : std::set<std::string>{});
+  Value& x = activation(node, 0, {Value::Kind::Quantized});
+  const ElementType x_type = x.quant.dtype == DType::UInt8 ? ElementType::UInt8 : ElementType::Int8;
+  const float x_scale = scale(node, 1, "x_scale");
+  const int32_t x_zp = zero_point(node, 2, "x_zero_point", x_type);
+  check_activation_params(node, x, x_scale, x_zp);
+  const ConstTensor& w = constant(node, 3, "w");
+  const float w_scale = scale(node, 4, "w_scale");
+  const int32_t w_zp = zero_point(node, 5, "w_zero_point", w.type);
+  const float y_scale = scale(node, 6, "y_scale");
+  const int32_t y_zp = zero_point(node, 7, "y_zero_point", x_type);  // one activation dtype per network
+  Layer layer = conv ? conv_layer(node, x, w, w_zp) : linear_layer(node, x, w, w_zp, false);
+  if (conv && has_input(node, 8)) {
+    const ConstTensor& bias = constant(node, 8, "B");
+    if (bias.type != ElementType::Int32 || bias.count() != layer.output.channels)
+      fail(node, "B must be int32 [" + std::to_string(layer.output.channels) + "]");
+    for (int64_t b : bias.ints) layer.bias.push_back(static_cast<int32_t>(b));
+  }
+  const float multiplier = x_scale * w_scale / y_scale;  // float32, left to right, as ORT
+  finish_requant(node, layer, multiplier, y_zp, std::nullopt, std::nullopt, y_scale);
+  layer.scales = model::Scales{x_scale, w_scale, y_scale};
+  Value out;
+  out.kind = Value::Kind::Quantized;
+  out.quant = QuantParams{y_scale, y_zp, x.quant.dtype};
+  out.scale_known = true;
+  out.dims = conv ? std::vector<int64_t>{x.dims[0], layer.output.channels, layer.output.height, layer.output.width}
+                  : std::vector<int64_t>{x.dims[0], layer.output.channels};
+  result_.network.layers.push_back(std::move(layer));
+  latest_activation_ = node.output(0);
+  set_output(node, std::move(out));
+}
+
+void Lowering::lower_integer(const onnx::NodeProto& node, bool conv) {
+  Value& x = activation(node, 0, {Value::Kind::Quantized});
+  const ElementType x_type = x.quant.dtype == DType::UInt8 ? ElementType::UInt8 : ElementType::Int8;
+  const ConstTensor& w = constant(node, 1, "w");
+  const int32_t x_zp = zero_point(node, 2, "x_zero_point", x_type);
+  const int32_t w_zp = zero_point(node, 3, "w_zero_point", w.type);
+  if (x.scale_known && x.quant.zero_point != x_zp) fail(node, "x_zero_point differs from the activations' zero point");
+  x.quant.zero_point = x_zp;
+  x.scale_known = true;
+  Layer layer = conv ? conv_layer(node, x, w, w_zp) : linear_layer(node, x, w, w_zp, false);
+  // The int32 accumulator leaves through the requantization unit unscaled (multiplier 1), stored
+  // with an offset that puts [-128, 127] into the activation dtype; the importer's output
+  // conversion subtracts it again.
+  const int32_t offset = x.quant.dtype == DType::UInt8 ? 128 : 0;
+  finish_requant(node, layer, 1.0f, offset, std::nullopt, std::nullopt, 1.0f);
+  result_.notes.push_back(node.op_type() + " '" + node.name() +
+                          "': its int32 output is exact only within [-128, 127], stored plus " +
+                          std::to_string(offset) + "; values beyond saturate");
+  Value out;
+  out.kind = Value::Kind::Accumulator;
+  out.layer = result_.network.layers.size();
+  out.quant = QuantParams{1.0f, offset, x.quant.dtype};
+  out.dims = conv ? std::vector<int64_t>{x.dims[0], layer.output.channels, layer.output.height, layer.output.width}
+                  : std::vector<int64_t>{x.dims[0], layer.output.channels};
+  result_.network.layers.push_back(std::move(layer));
+  latest_activation_ = node.output(0);
+  set_output(node, std::move(out));
+}
+
+void Lowering::lower_float_layer(const onnx::NodeProto& node) {
+  const std::string& op = node.op_type();
+  Value& x = activation(node, 0, {Value::Kind::Dequantized});
+  Value& w = input(node, 1);
+  if (w.kind != Value::Kind::DqConstant)
+    fail(node, "weights '" + node.input(1) +
+                   "' are not a DequantizeLinear of int8 constants: a float model? Quantize "
+                   "it first (PyTorch: torch.ao.quantization, then torch.onnx.export; or onnxruntime.quantization."
+                   "quantize_static), then import the quantized model");
+  if (w.dq_scales.size() != 1) {
+    for (float s : w.dq_scales)
+      if (s != w.dq_scales[0])
+        fail(node,
+             "per-channel weight scales: not supported yet, the requantization unit holds one multiplier per "
+             "layer");
+  }
+  for (int64_t z : w.dq_zero_points)
+    if (z != w.dq_zero_points[0]) fail(node, "per-channel weight zero points are not supported");
+  const float w_scale = w.dq_scales[0];
+  const auto w_zp = static_cast<int32_t>(w.dq_zero_points[0]);
+  Layer layer;
+  bool has_bias_input = false;
+  if (op == "Conv") {
+    layer = conv_layer(node, x, w.constant, w_zp);
+    has_bias_input = has_input(node, 2);
+  } else if (op == "Gemm") {
+    reject_attributes_except(node, {"alpha", "beta", "transA", "transB"});
+    if (float_attribute(node, "alpha", 1.0f) != 1.0f || float_attribute(node, "beta", 1.0f) != 1.0f ||
+        int_attribute(node, "transA", 0) != 0)
+      fail(node, "only alpha = beta = 1 and transA = 0 are supported");
+    layer = linear_layer(node, x, w.constant, w_zp, int_attribute(node, "transB", 0) != 0);
+    has_bias_input = has_input(node, 2);
+  } else {
+    reject_attributes_except(node, {});
+    layer = linear_layer(node, x, w.constant, w_zp, false);
+  }
+  const float acc_scale = x.quant.scale * w_scale;  // float32: the bias's scale, and ORT's S_in * S_w
+  if (has_bias_input) {
+    Value& b = input(node, 2);
+    if (b.kind != Value::Kind::DqConstant || b.constant.type != ElementType::Int32)
+      fail(node, "bias '" + node.input(2) +
+                     "' is not a DequantizeLinear of an int32 constant (a float bias cannot "
+                     "be added by the integer datapath)");
+    if (b.constant.count() != layer.output.channels)
+      fail(node, "bias has " + std::to_string(b.constant.count()) + " elements, the layer " +
+                     std::to_string(layer.output.channels) + " outputs (shape mismatch)");
+    for (int64_t z : b.dq_zero_points)
+      if (z != 0) fail(node, "the bias's zero point must be 0");
+    bool all_zero = true;  // a zero bias (torch's export of a layer without one) means nothing at any scale
+    for (int64_t v : b.constant.ints) all_zero = all_zero && v == 0;
+    for (float s : b.dq_scales)
+      if (!all_zero && std::fabs(s - acc_scale) > 1e-6f * acc_scale)
+        fail(node, "the bias's scale " + std::to_string(s) + " is not S_in * S_w = " + std::to_string(acc_scale) +
+                       ": it cannot be added to the accumulator as it is");
+    // A zero bias (what torch.onnx.export writes for a layer without one) adds nothing: left
+    // out, so that the layer reads no bias from the weight SRAM, as the layer it came from.
+    if (!all_zero)
+      for (int64_t v : b.constant.ints) layer.bias.push_back(static_cast<int32_t>(v));
+  }
+  layer.scales = model::Scales{x.quant.scale, w_scale, 0.0};
+  Value out;
+  out.kind = Value::Kind::Pending;
+  out.layer = result_.network.layers.size();
+  out.pending_scale = acc_scale;
+  out.quant = x.quant;
+  out.dims = op == "Conv"
+                 ? std::vector<int64_t>{x.dims[0], layer.output.channels, layer.output.height, layer.output.width}
+                 : std::vector<int64_t>{x.dims[0], layer.output.channels};
+  result_.network.layers.push_back(std::move(layer));
+  latest_activation_ = node.output(0);
+  set_output(node, std::move(out));
+}
+
+void Lowering::lower_activation_clip(const onnx::NodeProto& node) {
+  Value& x = activation(node, 0, {Value::Kind::Pending});
+  Value out = x;
+  out.producer.clear();
+  std::optional<float> lo = 0.0f, hi;
+  if (node.op_type() == "Clip") {
+    lo.reset();
+    auto bound = [&](int index, const char* attr) -> std::optional<float> {
+      if (has_input(node, index)) {
+        const ConstTensor& t = constant(node, index, index == 1 ? "min" : "max");
+        if (t.count() != 1 || t.type != ElementType::Float) fail(node, "min and max must be float scalars");
+        return t.floats[0];
+      }
+      if (attribute(node, attr)) return float_attribute(node, attr, 0.0f);  // opset < 11
+      return std::nullopt;
+    };
+    lo = bound(1, "min");
+    hi = bound(2, "max");
+  }
+  if (lo) out.clip_min = out.clip_min ? std::max(*out.clip_min, *lo) : *lo;
+  if (hi) out.clip_max = out.clip_max ? std::min(*out.clip_max, *hi) : *hi;
+  latest_activation_ = node.output(0);
+  set_output(node, std::move(out));
+}
+
+void Lowering::lower_maxpool(const onnx::NodeProto& node) {
+  reject_attributes_except(node,
+                           {"auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides"});
+  // Max commutes with (de)quantization (a positive scale is monotonic): pooling the stored
+  // integers gives the same as pooling the dequantized values.
+  Value& x = activation(node, 0, {Value::Kind::Quantized, Value::Kind::Dequantized});
+  if (node.output_size() > 1 && !node.output(1).empty()) fail(node, "the Indices output is not supported");
+  if (x.dims.size() != 4) fail(node, "expects [N, C, H, W] activations");
+  if (int_attribute(node, "ceil_mode", 0) != 0) fail(node, "ceil_mode is not supported");
+  if (const auto* a = attribute(node, "auto_pad"); a && a->s() != "NOTSET" && a->s() != "VALID")
+    fail(node, "auto_pad " + a->s() + " is not supported");
+  for (int64_t d : ints_attribute(node, "dilations"))
+    if (d != 1) fail(node, "dilations other than 1 are not supported");
+  for (int64_t p : ints_attribute(node, "pads"))
+    if (p != 0) fail(node, "padding is not supported by accelsim's maxpool");
+  const auto kernel = ints_attribute(node, "kernel_shape");
+  auto strides = ints_attribute(node, "strides");
+  if (strides.empty()) strides = {1, 1};  // ONNX's default (accelsim's is the window)
+  if (kernel.size() != 2 || strides.size() != 2 || kernel[0] < 1 || kernel[1] < 1 || strides[0] < 1 || strides[1] < 1)
+    fail(node, "expects a 2-D kernel_shape and strides");
+  Layer layer;
+  layer.name = layer_name(node, "maxpool");
+  layer.type = LayerType::MaxPool;
+  layer.input = shape_of(node, x.dims);
+  if (kernel[0] > layer.input.height || kernel[1] > layer.input.width)
+    fail(node, "the window is larger than the input " + layer.input.to_string());
+  layer.kernel_h = kernel[0];
+  layer.kernel_w = kernel[1];
+  layer.stride_h = strides[0];
+  layer.stride_w = strides[1];
+  layer.output = Shape{layer.input.channels, (layer.input.height - kernel[0]) / strides[0] + 1,
+                       (layer.input.width - kernel[1]) / strides[1] + 1, false};
+  Value out = x;
+  out.producer.clear();
+  out.dims = {x.dims[0], layer.output.channels, layer.output.height, layer.output.width};
+  result_.network.layers.push_back(std::move(layer));
+  latest_activation_ = node.output(0);
+  set_output(node, std::move(out));
+}
+
+void Lowering::lower_flatten(const onnx::NodeProto& node) {
+  Value& x = activation(node, 0, {Value::Kind::Quantized, Value::Kind::Dequantized});
+  if (node.op_type() == "Flatten") {
+    if (int_attribute(node, "axis", 1) != 1) fail(node, "only axis = 1 (keep the batch axis) is supported");
+  } else {
+    const ConstTensor& shape = constant(node, 1, "shape");
+    const bool to_flat = shape.ints.size() == 2 && (shape.ints[0] == x.dims[0] || shape.ints[0] == -1 ||
+                                                    shape.ints[0] == 1 || shape.ints[0] == 0);
+    if (!to_flat) fail(node, "only a Reshape to [N, -1] (flattening each image) is supported");
+  }
+  const Shape in = shape_of(node, x.dims);
+  Value out = x;
+  out.producer.clear();
+  out.dims = {x.dims[0], in.elements()};
+  if (!in.flat) {
+    Layer layer;
+    layer.name = layer_name(node, "flatten");
+    layer.type = LayerType::Flatten;
+    layer.input = in;
+    layer.output = Shape{in.elements(), 1, 1, true};
+    result_.network.layers.push_back(std::move(layer));
+  }
+  latest_activation_ = node.output(0);
+  set_output(node, std::move(out));
+}
+
+void Lowering::finish() {
+  if (graph().output_size() != 1)
+    fail_graph("the graph has " + std::to_string(graph().output_size()) + " outputs; one is supported");
+  const std::string& name = graph().output(0).name();
+  auto it = values_.find(name);
+  if (it == values_.end()) fail_graph("the graph output '" + name + "' is produced by no node");
+  const Value& out = it->second;
+  const std::string& head = out.producer.empty() ? name : out.producer;
+  if (head != latest_activation_ && name != latest_activation_)
+    fail_graph("the graph output '" + name + "' is not the last layer's output");
+  result_.output_name = name;
+  result_.output_dims = out.dims;
+  switch (out.kind) {
+    case Value::Kind::Quantized:
+      break;
+    case Value::Kind::Dequantized:
+      result_.output_dequantize = out.quant;
+      break;
+    case Value::Kind::Accumulator:
+      result_.integer_output_offset = out.quant.zero_point;
+      break;
+    default:
+      fail_graph("the graph output '" + name + "' is not quantized activations (a float layer's output?)");
+  }
+  if (result_.network.layers.empty()) fail_graph("the graph has no layer accelsim computes (conv, matmul, pooling)");
+  const Shape last = result_.network.layers.back().output;
+  if (!last.flat && last.height * last.width != 1) {  // accelsim's output is a vector: flatten (no data movement)
+    Layer layer;
+    layer.name = layer_names_.count("output_flatten") ? "output_flatten_2" : "output_flatten";
+    layer.type = LayerType::Flatten;
+    layer.input = last;
+    layer.output = Shape{last.elements(), 1, 1, true};
+    result_.network.layers.push_back(std::move(layer));
+  }
+  model::Network& network = result_.network;
+  network.name = std::filesystem::path(source_).stem().string();
+  if (network.name.empty()) network.name = "onnx_model";
+  network.values = model::ValueSource::File;
+  network.activation_dtype = dtype_.value_or(DType::UInt8);
+  network.overflow = model::OverflowPolicy::Error;
+  const Value& in = values_.at(result_.input_name);
+  (void)in;
+  network.input.shape = result_.network.layers.front().input;
+  network.input.zero_point = network.layers.front().input_zero_point;
+  if (!network.layers.front().has_weights())
+    fail_graph("the first layer must be a convolution or a matrix product (its input zero point is the network's)");
+}
+
+}  // namespace
+
+ImportedModel import_model(const std::string& bytes, const std::string& source) {
+  onnx::ModelProto model;
+  if (bytes.size() > (std::size_t{1} << 31) || !model.ParseFromString(bytes))
+    throw ImportError(source + ": not an ONNX model (the protobuf does not parse: truncated or another format)");
+  if (!model.has_graph()) throw ImportError(source + ": the model has no graph");
+  return Lowering(model, source).run();
+}
+
+ImportedModel import_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ImportError(file.string() + ": cannot open");
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return import_model(bytes.str(), file.string());
+}
+
+}  // namespace accelsim::onnx_import
