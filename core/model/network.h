@@ -82,8 +82,9 @@ struct Network {
 
   // Whether the accelerator computes values and the golden model checks them (not when timing only).
   bool computes_values() const { return values != ValueSource::None; }
-  // Whether the images come with labels, so that accuracy means something (values: file).
-  bool has_labels() const { return values == ValueSource::File; }
+  // Whether the images come with labels, so that accuracy means something (values: file with
+  // a labels file).
+  bool has_labels() const { return values == ValueSource::File && !input.labels.empty(); }
   int64_t total_macs() const;
   int64_t total_weights() const;
   const Layer* find(const std::string& layer_name) const;

@@ -256,7 +256,8 @@ InputSpec parse_input(Section section, DType dtype, ValueSource values, IgnoredK
   }
   input.pad = section.param<int64_t>("pad").desc("background pixels added on each side").min(0).max(1 << 12).required();
   input.images = section.file("images", "uint8 [N, C, h, w] pixels ([N, h, w] when C = 1)");
-  input.labels = section.file("labels", "uint8 [N] labels");
+  // Optional: an imported model's inputs come without labels (then accuracy is not reported).
+  if (section.has("labels")) input.labels = section.file("labels", "uint8 [N] labels (optional)");
   const DTypeRange range = range_of(dtype);
   input.zero_point = zero_point_param(section, "zero_point", "zero point of the input activations", range);
   const npy::Dtype table_dtype = dtype == DType::Int8 ? npy::Dtype::Int8 : npy::Dtype::UInt8;
@@ -358,6 +359,7 @@ Dataset load_dataset(const InputSpec& input, config::Section& section) {
                                std::to_string(dataset.width) + " padded by " + std::to_string(input.pad) +
                                " do not give the input shape " + input.shape.to_string());
   dataset.pixels = std::move(images.bytes);
+  if (input.labels.empty()) return dataset;
   try {
     labels = npy::read_npy(input.labels);
   } catch (const npy::NpyError& e) {

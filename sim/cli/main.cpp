@@ -13,7 +13,9 @@
 #include "core/io/atomic_file.h"
 #include "core/log/log.h"
 #include "core/npy/npy_array.h"
+#include "importers/onnx/imported_config.h"
 #include "mapper/mapper.h"
+#include "sim/cli/import_command.h"
 #include "sim/cli/options.h"
 #include "sim/cli/progress_bar.h"
 #include "sim/cli/sweep_command.h"
@@ -186,6 +188,7 @@ std::string files_note(const std::vector<trace::WrittenFile>& written) {
 
 int run_cli(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "sweep") return cli::run_sweep_command(argc - 1, argv + 1);
+  if (argc > 1 && std::string(argv[1]) == "import") return cli::run_import_command(argc - 1, argv + 1);
   cli::Options options;
   try {
     options = cli::Options::parse(argc, argv);
@@ -200,6 +203,23 @@ int run_cli(int argc, char** argv) {
   if (options.version) {
     std::puts(fmt::format("accelsim {} (SystemC {})", kVersion, sc_core::sc_release()).c_str());
     return 0;
+  }
+
+  // --model: the ONNX model becomes a config in OUT/model/ (what `accelsim import` writes), run as any config.
+  std::optional<onnx_import::ImportedModel> imported;
+  if (!options.model.empty()) {
+    try {
+      imported.emplace();
+      options.config = cli::import_model_to(options.model, options.out / "model",
+                                            options.config.empty() ? cli::default_hardware() : options.config,
+                                            options.images_file, *imported);
+    } catch (const onnx_import::ImportError& e) {
+      return fail(kBadInput, e.what());
+    } catch (const npy::NpyError& e) {
+      return fail(kBadInput, e.what());
+    } catch (const std::filesystem::filesystem_error& e) {
+      return fail(kBadInput, fmt::format("--out {}: {}", options.out.string(), e.what()));
+    }
   }
 
   std::unique_ptr<run::Workload> workload;
@@ -221,6 +241,7 @@ int run_cli(int argc, char** argv) {
     print_params(*workload, options.format, options.config.string());
     return 0;
   }
+  if (!options.images_file.empty()) options.images = workload->dataset.count;  // every image of the input tensor
   if (options.images > workload->dataset.count)
     return fail(kBadInput, fmt::format("--images {}: {} holds only {} images", options.images,
                                        workload->network.input.images.string(), workload->dataset.count));
@@ -273,6 +294,11 @@ int run_cli(int argc, char** argv) {
         options.out / "host.json",
         fmt::format("{{\n  \"wall_seconds\": {:.6f},\n  \"images_per_host_second\": {:.3f}\n}}\n", seconds,
                     static_cast<double>(options.images) / seconds));
+    if (imported && result.checked) {  // the model's output in ONNX's terms (dtype, shape, dequantized)
+      const npy::NpyArray output = onnx_import::output_from_logits(*imported, result.logits);
+      report::write_file_atomically(options.out / "output.npy",
+                                    npy::encode_npy(output.dtype, output.shape, output.bytes.data()));
+    }
   } catch (const report::OutputError& e) {
     return fail(kBadInput, e.what());  // the output folder stopped taking files (full, permissions)
   } catch (const std::exception& e) {

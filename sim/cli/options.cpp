@@ -14,8 +14,12 @@ namespace po = boost::program_options;
 namespace {
 po::options_description describe(Options& o) {
   po::options_description options("Options");
-  options.add_options()("config,c", po::value<std::string>(), "config file: network and hardware YAML (required)")(
-      "images,n", po::value<int64_t>(&o.images)->default_value(1), "simulate the first N held-out images back to back")(
+  options.add_options()("config,c", po::value<std::string>(),
+                        "config file: network and hardware YAML (required); with --model, the hardware YAML")(
+      "model,m", po::value<std::string>(),
+      "a quantized ONNX model to import (into OUT/model/) and run, instead of a network config (docs/import.md)")(
+      "images,n", po::value<std::string>()->default_value("1"),
+      "simulate the first N held-out images back to back; with --model, FILE.npy: the model's input tensor")(
       "out,o", po::value<std::string>()->default_value("out"),
       "output folder for stats.json, layers.csv and logits.npy")(
       "set,s", po::value<std::vector<std::string>>(&o.overrides)->composing(),
@@ -98,6 +102,7 @@ std::string Options::usage() {
   Options scratch;
   std::ostringstream out;
   out << "Usage: accelsim --config FILE [--images N] [--out DIR] [--set key=value ...]\n"
+         "       accelsim --model NET.onnx [--images FILE.npy] [--config HARDWARE.yaml] [--out DIR] ...\n"
          "                [--trace vcd,timeline [--trace-window START:END] [--trace-modules NAMES]]\n"
          "                [--log-level LEVEL] [--quiet] [--list-params] [--help] [--version]\n\n"
          "Simulates a quantized network on the accelerator a YAML config describes, checks every\n"
@@ -105,7 +110,8 @@ std::string Options::usage() {
       << describe(scratch)
       << "\nExit codes: 0 bit-exact, 1 an output differs from the golden model, 2 bad input,\n"
          "3 the simulation failed.\n"
-         "\nDesign-space sweeps: accelsim sweep --spec FILE [-j N] (accelsim sweep --help).\n";
+         "\nDesign-space sweeps: accelsim sweep --spec FILE [-j N] (accelsim sweep --help).\n"
+         "ONNX import: accelsim import NET.onnx --out DIR [--images FILE.npy] [--config HARDWARE.yaml].\n";
   return out.str();
 }
 
@@ -114,8 +120,23 @@ Options Options::parse(int argc, const char* const* argv) {
   const po::options_description options = describe(o);
   const po::variables_map values = parse_command_line(argc, argv, options, "accelsim --help");
   if (o.help || o.version) return o;
-  if (!values.count("config") && !o.list_params) throw UsageError("--config FILE is required (see accelsim --help)");
+  if (values.count("model")) o.model = values["model"].as<std::string>();
+  if (!values.count("config") && !o.list_params && o.model.empty())
+    throw UsageError("--config FILE (or --model NET.onnx) is required (see accelsim --help)");
   if (values.count("config")) o.config = values["config"].as<std::string>();
+  const std::string images = values["images"].as<std::string>();
+  const bool count = !images.empty() && images.find_first_not_of("-0123456789") == std::string::npos;
+  if (count) {
+    try {
+      o.images = std::stoll(images);
+    } catch (const std::exception&) {
+      throw UsageError("--images " + images + ": not a number of images");
+    }
+  } else if (o.model.empty()) {
+    throw UsageError("--images must be a number of images, got '" + images + "' (a .npy file needs --model)");
+  } else {
+    o.images_file = images;
+  }
   if (o.format != "text" && o.format != "json")
     throw UsageError("--format must be text or json, got '" + o.format + "'");
   o.out = values["out"].as<std::string>();

@@ -15,8 +15,10 @@ namespace accelsim::cli {
 
 // The command line of `accelsim`, parsed with Boost.Program_options.
 struct Options {
-  std::filesystem::path config;
+  std::filesystem::path config;  // with --model: the hardware YAML (default configs/hardware/edge_small.yaml)
+  std::filesystem::path model;   // --model: an ONNX model, imported into OUT/model/ and run
   int64_t images = 1;
+  std::filesystem::path images_file;  // --model --images FILE.npy: the model's input tensor (every image in it)
   std::filesystem::path out = "out";
   std::vector<std::string> overrides;
   std::vector<run::BitFlip> bit_flips;      // --flip-bit LAYER:INDEX:BIT[:IMAGE]

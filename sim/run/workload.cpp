@@ -37,7 +37,7 @@ std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file
   config::Section input(workload->tree, workload->tree.root()["network"]["input"], "network.input");
   workload->dataset = model::load_dataset(workload->network.input, input);
   const int64_t classes = workload->network.layers.back().output.elements();
-  for (int64_t i = 0; i < workload->dataset.count; ++i)
+  for (int64_t i = 0; i < static_cast<int64_t>(workload->dataset.labels.size()); ++i)
     if (workload->dataset.labels[static_cast<std::size_t>(i)] >= classes)
       input.fail("labels", workload->network.input.labels.string() + ": label " +
                                std::to_string(workload->dataset.labels[i]) + " of image " + std::to_string(i) +

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "importers/onnx/onnx_import.h"
+
+namespace accelsim::cli {
+
+// The hardware an imported model runs on when no --config names one: the shipped edge_small,
+// from the working directory or the source tree this binary was built from.
+std::filesystem::path default_hardware();
+
+// Imports the ONNX model `model` into `dir` (network.yaml, tensors, images from `images_file`
+// when given) on the hardware YAML `hardware`; returns the config's path and fills `imported`.
+// Throws onnx_import::ImportError or npy::NpyError, naming the file.
+std::filesystem::path import_model_to(const std::filesystem::path& model, const std::filesystem::path& dir,
+                                      const std::filesystem::path& hardware, const std::filesystem::path& images_file,
+                                      onnx_import::ImportedModel& imported);
+
+// `accelsim import NET.onnx --out DIR [--images FILE.npy] [--config HARDWARE.yaml]` (argv[0] is
+// "import"). Exit codes: 0 written, 2 bad input.
+int run_import_command(int argc, char** argv);
+
+}  // namespace accelsim::cli
