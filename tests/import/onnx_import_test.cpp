@@ -90,6 +90,49 @@ TEST(OnnxImport, UInt8WeightsBecomeInt8WithTheSameDifferences) {
   EXPECT_EQ(imported.network.layers[0].weight_zero_point, 127);
 }
 
+// The QDQ form torch.onnx.export and ORT's quantizer write: x float -> QuantizeLinear ->
+// DequantizeLinear -> Conv (weights and bias DequantizeLinear'd constants) -> Clip(0, 6) ->
+// QuantizeLinear -> DequantizeLinear -> y float.
+TEST(OnnxImport, QdqConvWithClipBecomesOneConvLayer) {
+  onnx::ModelProto model;
+  auto& graph = *model.mutable_graph();
+  add_value_info(graph.add_input(), "x", onnx::TensorProto::FLOAT, {1, 1, 3, 3});
+  add_value_info(graph.add_output(), "y", onnx::TensorProto::FLOAT, {1, 1, 1, 1});
+  *graph.add_initializer() = make_tensor("sx", onnx::TensorProto::FLOAT, {}, {kXScale});
+  *graph.add_initializer() = make_tensor("zx", onnx::TensorProto::UINT8, {}, {10});
+  *graph.add_initializer() = make_tensor("w", onnx::TensorProto::INT8, {1, 1, 3, 3}, std::vector<double>(9, 3));
+  *graph.add_initializer() = make_tensor("sw", onnx::TensorProto::FLOAT, {}, {kWScale});
+  *graph.add_initializer() = make_tensor("zw", onnx::TensorProto::INT8, {}, {0});
+  *graph.add_initializer() = make_tensor("b", onnx::TensorProto::INT32, {1}, {-7});
+  *graph.add_initializer() = make_tensor("sb", onnx::TensorProto::FLOAT, {}, {kXScale * kWScale});
+  *graph.add_initializer() = make_tensor("zb", onnx::TensorProto::INT32, {}, {0});
+  *graph.add_initializer() = make_tensor("lo", onnx::TensorProto::FLOAT, {}, {0.0});
+  *graph.add_initializer() = make_tensor("hi", onnx::TensorProto::FLOAT, {}, {6.0});
+  *graph.add_initializer() = make_tensor("sy", onnx::TensorProto::FLOAT, {}, {kYScale});
+  *graph.add_initializer() = make_tensor("zy", onnx::TensorProto::UINT8, {}, {3});
+  add_node(graph, "QuantizeLinear", "q_in", {"x", "sx", "zx"}, {"xq"});
+  add_node(graph, "DequantizeLinear", "dq_in", {"xq", "sx", "zx"}, {"xd"});
+  add_node(graph, "DequantizeLinear", "dq_w", {"w", "sw", "zw"}, {"wd"});
+  add_node(graph, "DequantizeLinear", "dq_b", {"b", "sb", "zb"}, {"bd"});
+  add_node(graph, "Conv", "conv", {"xd", "wd", "bd"}, {"c"});
+  add_node(graph, "Clip", "clip", {"c", "lo", "hi"}, {"r"});
+  add_node(graph, "QuantizeLinear", "q_out", {"r", "sy", "zy"}, {"yq"});
+  add_node(graph, "DequantizeLinear", "dq_out", {"yq", "sy", "zy"}, {"y"});
+  const auto imported = onnx_import::import_model(model.SerializeAsString(), "qdq.onnx");
+  ASSERT_EQ(imported.network.layers.size(), 1u);  // [1, 1, 1] is already a vector of scores
+  const auto& conv = imported.network.layers[0];
+  EXPECT_EQ(conv.input_zero_point, 10);
+  EXPECT_EQ(conv.bias, std::vector<int32_t>{-7});
+  EXPECT_EQ(conv.requant.multiplier, static_cast<double>(kXScale * kWScale / kYScale));
+  EXPECT_TRUE(conv.requant.relu);                  // Clip's min 0: real values below 0
+  EXPECT_EQ(conv.requant.clamp_max, 6 / 0.2 + 3);  // Clip's max 6 quantized: 6 / 0.2 + 3 = 33
+  EXPECT_EQ(conv.requant.output_zero_point, 3);
+  ASSERT_TRUE(imported.input_quantize);
+  EXPECT_EQ(imported.input_quantize->zero_point, 10);
+  ASSERT_TRUE(imported.output_dequantize);
+  EXPECT_EQ(imported.output_dequantize->zero_point, 3);
+}
+
 TEST(OnnxImport, NotProtobufIsRefused) {
   try {
     onnx_import::import_model("this is not a model\n\xff\xff\xff", "text.onnx");
