@@ -8,6 +8,8 @@ the same quantized network as configs/lenet_torch.yaml. torch.onnx.export writes
   configs/lenet_torch/heldout_float_first32.npy      float32 [32, 1, 32, 32]: the first 32
                                                      held-out digits, padded and normalized
                                                      as the model's input
+  configs/lenet_torch/pytorch_output_first32.npy     float32 [32, 10]: PyTorch's (qnnpack)
+                                                     output of the same model on them
 Run with Debian's python: /usr/bin/python3 tools/export_onnx_lenet.py
 """
 import os
@@ -46,6 +48,9 @@ def main():
                       dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
     np.save(os.path.join(export_torch.TORCH_DIR, f"heldout_float_first{FIRST}.npy"),
             x.numpy().astype(np.float32))
+    with torch.no_grad():
+        np.save(os.path.join(export_torch.TORCH_DIR, f"pytorch_output_first{FIRST}.npy"),
+                model(x).numpy().astype(np.float32))
     print(f"wrote {os.path.relpath(onnx_path)} ({os.path.getsize(onnx_path)} bytes) and the first {FIRST} "
           "held-out inputs")
 

@@ -59,6 +59,25 @@ TEST(OnnxLeNet, ModelRunEqualsImportThenConfigRun) {
   EXPECT_EQ(read_file(dir.path() / "direct/layers.csv"), read_file(dir.path() / "via_config/layers.csv"));
 }
 
+// PyTorch's own output of the exported model (qnnpack, tools/export_onnx_lenet.py) on the same
+// inputs: the imported model gives the same numbers.
+TEST(OnnxLeNet, OutputsEqualPyTorchsOnTheSameModel) {
+  TempDir dir;
+  const auto sim = run_accelsim({"--model", lenet_onnx().string(), "--images", heldout_inputs().string(), "--out",
+                                 (dir.path() / "sim").string(), "-q"});
+  ASSERT_EQ(sim.exit_code, 0) << sim.output;
+  const npy::NpyArray expected = npy::read_npy(source_dir() / "configs/lenet_torch/pytorch_output_first32.npy");
+  const npy::NpyArray actual = npy::read_npy(dir.path() / "sim/output.npy");
+  ASSERT_EQ(actual.dtype, expected.dtype);
+  ASSERT_EQ(actual.shape, expected.shape);
+  int64_t mismatches = 0;
+  for (std::size_t i = 0; i < expected.bytes.size(); i += 4)
+    mismatches += std::memcmp(actual.bytes.data() + i, expected.bytes.data() + i, 4) != 0;
+  std::cout << "lenet_torch.onnx vs PyTorch, " << expected.shape[0] << " images: " << expected.element_count()
+            << " output elements, " << mismatches << " differ\n";
+  EXPECT_EQ(mismatches, 0);
+}
+
 // Output elements of accelsim's run on the committed inputs that differ from ONNX Runtime's at
 // graph optimization `level`; prints the comparison.
 int64_t differences_from_onnx_runtime(const std::string& level) {
