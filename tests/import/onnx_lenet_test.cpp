@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "core/npy/npy_array.h"
+#include "tests/import/onnx_test_support.h"
 #include "tests/support/run_command.h"
 #include "tests/support/run_program.h"
 #include "tests/support/temp_dir.h"
@@ -132,6 +133,64 @@ TEST(OnnxLeNet, OutputsAgainstOnnxRuntimesFusedKernelsAreMeasured) {
     GTEST_SKIP() << "node or onnxruntime-node is missing (scripts/setup.sh installs them into tools/onnxruntime)";
   EXPECT_GE(differences_from_onnx_runtime("all"), 0);
 }
+
+// A QLinearConv built here (3x3, padding 1, stride 2, bias, weights small enough that no pair of
+// products leaves int16), activations `dtype`, on 3 images of varied values: accelsim's output
+// against ORT's fused integer kernel (level all) and its reference path (disabled).
+void expect_qlinear_conv_matches_onnx_runtime(int onnx_dtype) {
+  if (!onnx_runtime_installed())
+    GTEST_SKIP() << "node or onnxruntime-node is missing (scripts/setup.sh installs them into tools/onnxruntime)";
+  const bool is_int8 = onnx_dtype == onnx::TensorProto::INT8;
+  onnx::ModelProto model;
+  model.set_ir_version(7);
+  model.add_opset_import()->set_version(13);
+  auto& graph = *model.mutable_graph();
+  add_value_info(graph.add_input(), "x", onnx_dtype, {3, 2, 7, 7});
+  add_value_info(graph.add_output(), "y", onnx_dtype, {3, 4, 4, 4});
+  std::vector<double> weights, bias;
+  for (int i = 0; i < 4 * 2 * 9; ++i) weights.push_back((i * 7) % 19 - 9);
+  for (int i = 0; i < 4; ++i) bias.push_back(i * 301 - 450);
+  *graph.add_initializer() = make_tensor("x_scale", onnx::TensorProto::FLOAT, {}, {0.031});
+  *graph.add_initializer() = make_tensor("x_zp", onnx_dtype, {}, {is_int8 ? -5.0 : 121.0});
+  *graph.add_initializer() = make_tensor("w", onnx::TensorProto::INT8, {4, 2, 3, 3}, weights);
+  *graph.add_initializer() = make_tensor("w_scale", onnx::TensorProto::FLOAT, {}, {0.0123});
+  *graph.add_initializer() = make_tensor("w_zp", onnx::TensorProto::INT8, {}, {0});
+  *graph.add_initializer() = make_tensor("y_scale", onnx::TensorProto::FLOAT, {}, {0.0377});
+  *graph.add_initializer() = make_tensor("y_zp", onnx_dtype, {}, {is_int8 ? 7.0 : 133.0});
+  *graph.add_initializer() = make_tensor("b", onnx::TensorProto::INT32, {4}, bias);
+  auto& conv = add_node(graph, "QLinearConv", "conv",
+                        {"x", "x_scale", "x_zp", "w", "w_scale", "w_zp", "y_scale", "y_zp", "b"}, {"y"});
+  add_ints(conv, "pads", {1, 1, 1, 1});
+  add_ints(conv, "strides", {2, 2});
+  TempDir dir;
+  write_model(model, dir.path() / "conv.onnx");
+  npy::NpyArray input;
+  input.dtype = is_int8 ? npy::Dtype::Int8 : npy::Dtype::UInt8;
+  input.shape = {3, 2, 7, 7};
+  for (int i = 0; i < 3 * 2 * 7 * 7; ++i) input.bytes.push_back(static_cast<uint8_t>((i * 37 + i / 5) % 256));
+  write_npy(input, dir.path() / "x.npy");
+  const auto sim = run_accelsim({"--model", (dir.path() / "conv.onnx").string(), "--images",
+                                 (dir.path() / "x.npy").string(), "--out", (dir.path() / "sim").string(), "-q"});
+  ASSERT_EQ(sim.exit_code, 0) << sim.output;
+  for (const std::string level : {"all", "disabled"}) {
+    const auto ort =
+        run_program(*find_program("node"),
+                    {(source_dir() / "tools/onnxruntime/run_ort.js").string(), (dir.path() / "conv.onnx").string(),
+                     (dir.path() / ("ort_" + level + ".npy")).string(), (dir.path() / "x.npy").string(), level});
+    ASSERT_EQ(ort.exit_code, 0) << ort.output;
+    const npy::NpyArray expected = npy::read_npy(dir.path() / ("ort_" + level + ".npy"));
+    const npy::NpyArray got = npy::read_npy(dir.path() / "sim/output.npy");
+    ASSERT_EQ(got.shape, expected.shape);
+    int64_t mismatches = 0;
+    for (std::size_t i = 0; i < expected.bytes.size(); ++i) mismatches += got.bytes[i] != expected.bytes[i];
+    std::cout << (is_int8 ? "int8" : "uint8") << " QLinearConv vs ORT (" << level << "): " << expected.element_count()
+              << " elements, " << mismatches << " mismatches\n";
+    EXPECT_EQ(mismatches, 0) << level;
+  }
+}
+
+TEST(OnnxRuntimeOracle, UInt8QLinearConvMatches) { expect_qlinear_conv_matches_onnx_runtime(onnx::TensorProto::UINT8); }
+TEST(OnnxRuntimeOracle, Int8QLinearConvMatches) { expect_qlinear_conv_matches_onnx_runtime(onnx::TensorProto::INT8); }
 
 }  // namespace
 }  // namespace accelsim::testing
