@@ -379,6 +379,7 @@ void Lowering::lower_node(const onnx::NodeProto& node) {
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     fail(node, "operator domain '" + node.domain() + "' is not supported; supported: " + supported_list() +
                    " (domain ai.onnx)");
+  if (node.output_size() < 1 || node.output(0).empty()) fail(node, "has no output");
   if (op == "Constant") {
     const auto* value = attribute(node, "value");
     if (!value || value->type() != onnx::AttributeProto::TENSOR)
