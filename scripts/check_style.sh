@@ -12,6 +12,6 @@ git ls-files '*.h' '*.cpp' | xargs clang-format --dry-run --Werror
 echo "== clang-tidy (.clang-tidy's check set, on the library sources)" >&2
 # -quiet hides the per-file counts of suppressed warnings; any finding of the check set is an
 # error (WarningsAsErrors) and fails the script.
-git ls-files 'core/*.cpp' 'mapper/*.cpp' 'golden/*.cpp' 'modules/*.cpp' 'sim/*.cpp' |
+git ls-files 'core/*.cpp' 'mapper/*.cpp' 'importers/*.cpp' 'golden/*.cpp' 'modules/*.cpp' 'sim/*.cpp' |
   xargs run-clang-tidy -quiet -p "$build" -j "$(nproc)" > "$build/clang-tidy.log" 2>&1 ||
   { grep -E "(error|warning):" -A3 "$build/clang-tidy.log" >&2; echo "clang-tidy: findings above (full log: $build/clang-tidy.log)" >&2; exit 1; }
