@@ -14,7 +14,7 @@ Controller::Controller(sc_core::sc_module_name name, const isa::TileProgram& pro
       units_(units),
       scoreboard_(context.scoreboard),
       events_(std::move(events)),
-      hazards_(program.buffers.size()),
+      hazards_(program.buffers),
       clock_(context.clock),
       cycles_(context.stats.add_counter(
           "cycles", "cycles", "simulated time attributed to the layer: from the previous layer's end to its own")),
@@ -84,11 +84,9 @@ void Controller::completed(const Dispatched& d) {
 
 void Controller::output_written(int64_t image, int layer) {
   if (events_.output_written) events_.output_written(image, layer);
-  // A layer without instructions (flatten) has its input as its output: written with it.
-  const auto& layers = remaining_.at(image);
-  const int next = layer + 1;
-  if (next < static_cast<int>(layers.size()) && layers[static_cast<std::size_t>(next)].instructions_left == 0)
-    output_written(image, next);
+  // A layer that moves no data (flatten) has this layer's output as its own: written with it.
+  for (std::size_t l = 0; l < program_.layers.size(); ++l)
+    if (program_.layers[l].output_of == layer) output_written(image, static_cast<int>(l));
 }
 
 void Controller::finish_layer(int64_t image, int layer) {
@@ -96,14 +94,12 @@ void Controller::finish_layer(int64_t image, int layer) {
   cycles_[static_cast<std::size_t>(layer)] += static_cast<int64_t>(now - last_boundary_);
   last_boundary_ = now;
   if (events_.layer_done) events_.layer_done(image, layer);
-  auto& layers = remaining_.at(image);
-  // Layers without instructions (flatten) finish with the layer before them.
-  const int next = layer + 1;
-  if (next < static_cast<int>(layers.size()) && layers[static_cast<std::size_t>(next)].instructions_left == 0) {
-    finish_layer(image, next);
-    return;
-  }
-  if (next == static_cast<int>(layers.size())) {
+  // Layers without instructions (flatten) finish with the layer whose output they reshape.
+  for (std::size_t l = 0; l < program_.layers.size(); ++l)
+    if (program_.layers[l].output_of == layer && program_.layers[l].instructions_per_image == 0)
+      finish_layer(image, static_cast<int>(l));
+  // Every layer feeds the last one (the loader checks), so the last layer finishes last.
+  if (layer + 1 == static_cast<int>(program_.layers.size())) {
     remaining_.erase(image);
     ++images_done_;
     if (events_.image_done) events_.image_done(image);
