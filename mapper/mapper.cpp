@@ -290,15 +290,24 @@ class ProgramBuilder {
       program_.dram_image.emplace_back(at, std::move(bytes));
       return at;
     };
+    // A timing-only network (values: none) has no weights: their place is kept, unfilled.
+    auto reserve = [&](uint64_t bytes) {
+      const uint64_t at = address;
+      address = align_up(address + bytes, 64);
+      return at;
+    };
     for (std::size_t l = 0; l < network_.layers.size(); ++l) {
       const Layer& layer = network_.layers[l];
       if (!layer.has_weights()) continue;
+      const bool unfilled = layer.weights.empty();
       WeightPlan& plan = weights_[l];
       const LayerMapping& mapping = program_.layers[l];
       const int64_t K = layer.gemm_k();
       // OIHW ([out, in / groups, kh, kw]) and [out, in] are both [N][K] with K = (c, ky, kx)
       // row-major: the array's order.
-      if (plan.resident) {
+      if (plan.resident && unfilled) {
+        plan.dram_address = reserve(weight_bytes(layer));
+      } else if (plan.resident) {
         plan.dram_address =
             place(std::vector<uint8_t>(reinterpret_cast<const uint8_t*>(layer.weights.data()),
                                        reinterpret_cast<const uint8_t*>(layer.weights.data()) + layer.weights.size()));
@@ -306,6 +315,10 @@ class ProgramBuilder {
         for (const auto& [n0, n1] : n_ranges(l)) {
           for (int64_t k0 = 0; k0 < K; k0 += mapping.tile_k) {
             const int64_t k1 = std::min(K, k0 + mapping.tile_k);
+            if (unfilled) {
+              plan.block_dram_address.push_back(reserve(static_cast<uint64_t>((n1 - n0) * (k1 - k0))));
+              continue;
+            }
             std::vector<uint8_t> block;
             block.reserve(static_cast<std::size_t>((n1 - n0) * (k1 - k0)));
             for (int64_t n = n0; n < n1; ++n)

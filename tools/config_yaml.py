@@ -79,6 +79,7 @@ def render_config(header, include, network, data_dir, weights_dir):
             f"network:\n"
             f"  name: {network['name']}\n"
             f"  activation_dtype: {dtype}\n"
+            f"  values: file  # tensors from the files below; random or none: docs/config.md\n"
             f"  input:\n"
             f"    shape: {yaml_value(source['shape'])}\n"
             f"    images: {data_dir}/heldout_images.npy  # uint8 [2000, 28, 28]\n"

@@ -6,6 +6,7 @@
 #   configs/variants/                seed model, other requantization arithmetic
 #   configs/lenet/reference/         seed expected outputs   (seed_reference.py)
 #   configs/lenet_torch.yaml, lenet_torch/  PyTorch qnnpack int8 model and its outputs
+#   configs/topologies/, docs/topologies.md   shipped topologies, checked (make_topologies.sh)
 # then prints the held-out accuracies. --skip-training keeps tools/float_model as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,3 +35,5 @@ step tools/export_seed.py --compare
 step tools/seed_reference.py
 step tools/export_torch.py
 step tools/accuracy.py
+echo "== tools/make_topologies.sh"
+tools/make_topologies.sh

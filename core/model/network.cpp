@@ -19,6 +19,13 @@ const config::EnumNames<LayerType>& layer_type_names() {
 }
 const char* name_of(LayerType type) { return config::name_in(layer_type_names(), type); }
 
+const config::EnumNames<ValueSource>& value_source_names() {
+  static const config::EnumNames<ValueSource> names = {
+      {"file", ValueSource::File}, {"random", ValueSource::Random}, {"none", ValueSource::None}};
+  return names;
+}
+const char* name_of(ValueSource source) { return config::name_in(value_source_names(), source); }
+
 int64_t Layer::gemm_k() const {
   if (type == LayerType::Conv2d) return input.channels / groups * kernel_h * kernel_w;
   if (type == LayerType::Linear) return input.elements();
@@ -33,7 +40,10 @@ int64_t Network::total_macs() const {
 
 int64_t Network::total_weights() const {
   int64_t total = 0;
-  for (const auto& layer : layers) total += static_cast<int64_t>(layer.weights.size());
+  // A timing-only network (values: none) holds no weights: their count is the layer's K x N.
+  for (const auto& layer : layers)
+    total += layer.weights.empty() && layer.has_weights() ? layer.gemm_k() * layer.gemm_n()
+                                                          : static_cast<int64_t>(layer.weights.size());
   return total;
 }
 

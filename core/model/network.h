@@ -91,13 +91,25 @@ struct InputSpec {
   std::filesystem::path labels;
 };
 
+// Where a network's values come from (network.values): its tensor files, a seeded generator
+// (core/model/random_values.h), or nowhere (a timing-only run: shapes alone).
+enum class ValueSource { File, Random, None };
+const config::EnumNames<ValueSource>& value_source_names();
+const char* name_of(ValueSource source);
+
 struct Network {
   std::string name;
+  ValueSource values = ValueSource::File;
+  uint64_t seed = 1;  // values: random
   DType activation_dtype = DType::Int8;
   OverflowPolicy overflow = OverflowPolicy::Error;
   InputSpec input;
   std::vector<Layer> layers;
 
+  // Whether the accelerator computes values and the golden model checks them (not when timing only).
+  bool computes_values() const { return values != ValueSource::None; }
+  // Whether the images come with labels, so that accuracy means something (values: file).
+  bool has_labels() const { return values == ValueSource::File; }
   int64_t total_macs() const;
   int64_t total_weights() const;
   const Layer* find(const std::string& layer_name) const;

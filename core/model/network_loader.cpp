@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "core/log/log.h"
+#include "core/model/random_values.h"
 #include "core/npy/npy_array.h"
 
 namespace accelsim::model {
@@ -12,6 +14,42 @@ namespace accelsim::model {
 namespace {
 
 using config::Section;
+
+// Keys that hold values a network without value files (network.values: random or none) does not
+// read: accepted, so that one topology file serves every mode, and named in one warning.
+class IgnoredKeys {
+ public:
+  void ignore(Section& section, const std::string& key) {
+    if (section.has(key)) keys_.push_back(section.key_path(key));
+    section.take(key);
+  }
+  void warn(ValueSource values) const {
+    if (keys_.empty()) return;
+    std::string shown;
+    for (std::size_t i = 0; i < keys_.size() && i < 3; ++i) shown += (i ? ", " : "") + keys_[i];
+    if (keys_.size() > 3) shown += ", ...";
+    log::warn("network.values: {}: {} key(s) holding values are not read ({})", name_of(values), keys_.size(), shown);
+  }
+
+ private:
+  std::vector<std::string> keys_;
+};
+
+// The requantization a timing-only layer without `requant` is timed with: the arithmetic
+// values: random generates (multiply, float32, half_even; docs/config.md), so that a topology's
+// timing-only run and its random twin take the same cycles. Its multiplier is never used.
+RequantSpec timing_only_requant(DType dtype) {
+  RequantSpec spec;
+  spec.mode = RequantMode::Multiply;
+  spec.precision = Precision::Float32;
+  spec.rounding = Rounding::HalfEven;
+  spec.multiplier = 1.0;
+  spec.output_zero_point = random_zero_point(dtype);
+  spec.clamp_min = range_of(dtype).min;
+  spec.clamp_max = range_of(dtype).max;
+  spec.relu = true;  // the last weighted layer's is cleared by load_network, as the generator does
+  return spec;
+}
 
 npy::NpyArray load_tensor(Section& section, const std::string& key, const std::string& description, npy::Dtype dtype,
                           const std::vector<int64_t>& shape) {
@@ -135,7 +173,30 @@ std::optional<Scales> parse_scales(Section& layer) {
   return scales;
 }
 
-void parse_weighted_layer(Section& section, Layer& layer, const Shape& input, int32_t input_zero_point, DType dtype) {
+// A weighted layer's keys that hold values, for a network without value files: the weights and
+// the zero points are not read; a `bias` key says the layer has a bias (its file is not read: the
+// bias is generated, or zero when timing only) because a bias is read from the weight SRAM; with
+// values: none a given `requant` is read, since its arithmetic sets the requantization unit's
+// latency and energy.
+// Returns whether the requantization was left to the default.
+bool parse_layer_without_files(Section& section, Layer& layer, ValueSource values, DType dtype, IgnoredKeys& ignored) {
+  const bool has_bias = section.has("bias");
+  ignored.ignore(section, "bias");
+  if (has_bias) layer.bias.assign(static_cast<std::size_t>(layer.output.channels), 0);
+  for (const char* key : {"weights", "input_zero_point", "weight_zero_point", "scales"}) ignored.ignore(section, key);
+  if (values == ValueSource::None && section.has("requant")) {
+    layer.requant = parse_requant(section.section("requant"), dtype);
+    return false;
+  }
+  ignored.ignore(section, "requant");
+  layer.requant = timing_only_requant(dtype);  // values: random replaces it with its own
+  return true;
+}
+
+// Returns whether the requantization was left to the default (values: random or none).
+bool parse_weighted_layer(Section& section, Layer& layer, const Shape& input, int32_t input_zero_point, DType dtype,
+                          ValueSource values, IgnoredKeys& ignored) {
+  const bool reads_files = values == ValueSource::File;
   const DTypeRange range = range_of(dtype);
   if (layer.type == LayerType::Conv2d) {
     if (input.flat) section.fail("type", "conv2d needs a [C, H, W] input, got the flat " + input.to_string());
@@ -158,16 +219,19 @@ void parse_weighted_layer(Section& section, Layer& layer, const Shape& input, in
       section.fail("kernel", "kernel is larger than the padded input " + input.to_string());
     layer.output = Shape{out_channels, (padded_h - layer.kernel_h) / layer.stride_h + 1,
                          (padded_w - layer.kernel_w) / layer.stride_w + 1, false};
-    layer.weights =
-        load_values<int8_t>(section, "weights", "int8 weights, [out, in / groups, kh, kw]", npy::Dtype::Int8,
-                            {out_channels, input.channels / layer.groups, layer.kernel_h, layer.kernel_w});
+    if (reads_files)
+      layer.weights =
+          load_values<int8_t>(section, "weights", "int8 weights, [out, in / groups, kh, kw]", npy::Dtype::Int8,
+                              {out_channels, input.channels / layer.groups, layer.kernel_h, layer.kernel_w});
   } else {
     const int64_t out_features =
         section.param<int64_t>("out_features").desc("output features").min(1).max(1 << 20).required();
     layer.output = Shape{out_features, 1, 1, true};
-    layer.weights = load_values<int8_t>(section, "weights", "int8 weights, [out, in]", npy::Dtype::Int8,
-                                        {out_features, input.elements()});
+    if (reads_files)
+      layer.weights = load_values<int8_t>(section, "weights", "int8 weights, [out, in]", npy::Dtype::Int8,
+                                          {out_features, input.elements()});
   }
+  if (!reads_files) return parse_layer_without_files(section, layer, values, dtype, ignored);
   if (section.has("bias")) {
     layer.bias = load_values<int32_t>(section, "bias", "int32 bias", npy::Dtype::Int32, {layer.output.channels});
   } else {
@@ -182,6 +246,7 @@ void parse_weighted_layer(Section& section, Layer& layer, const Shape& input, in
       zero_point_param(section, "weight_zero_point", "zero point of the int8 weights", {-128, 127});
   layer.requant = parse_requant(section.section("requant"), dtype);
   layer.scales = parse_scales(section);
+  return false;
 }
 
 // maxpool and avgpool: a window, a stride and padding of at most half the window (as PyTorch).
@@ -218,7 +283,17 @@ void parse_mean(Section& section, Layer& layer) {
 }
 
 // add: two operands, each with its zero point and its multiplier into the output scale.
-void parse_add(Section& section, Layer& layer, const std::array<int32_t, 2>& producer_zero_points, DType dtype) {
+void parse_add(Section& section, Layer& layer, const std::array<int32_t, 2>& producer_zero_points, DType dtype,
+               ValueSource values, IgnoredKeys& ignored) {
+  if (values != ValueSource::File) {
+    // Without value files: the producers' zero points and the timing-only arithmetic (values:
+    // random generates its own); a given requant only sets latency and energy, as for conv2d.
+    for (const char* key : {"input_zero_points", "requant"}) ignored.ignore(section, key);
+    layer.add.input_zero_points = producer_zero_points;
+    layer.add.multipliers = {0.5, 0.5};
+    layer.requant = timing_only_requant(dtype);
+    return;
+  }
   const DTypeRange range = range_of(dtype);
   const auto zero_points = section.param<std::vector<int64_t>>("input_zero_points")
                                .desc("[za, zb]: zero points of the two inputs")
@@ -273,15 +348,20 @@ void parse_add(Section& section, Layer& layer, const std::array<int32_t, 2>& pro
   requant.finish();
 }
 
-InputSpec parse_input(Section section, DType dtype) {
+InputSpec parse_input(Section section, DType dtype, ValueSource values, IgnoredKeys& ignored) {
   InputSpec input;
   const auto shape =
       section.param<std::vector<int64_t>>("shape").desc("[C, H, W] after padding").min(1).max(1 << 16).required();
   if (shape.size() != 3) section.fail("shape", "expected [C, H, W]");
   input.shape = Shape{shape[0], shape[1], shape[2], false};
-  if (input.shape.channels != 1) section.fail("shape", "images are single-channel; expected C = 1");
+  if (values != ValueSource::File) {  // generated images, or none: the shape is all there is
+    for (const char* key : {"pad", "images", "labels", "zero_point", "pixel_table"}) ignored.ignore(section, key);
+    input.zero_point = random_zero_point(dtype);
+    section.finish();
+    return input;
+  }
   input.pad = section.param<int64_t>("pad").desc("background pixels added on each side").min(0).max(1 << 12).required();
-  input.images = section.file("images", "uint8 [N, h, w] pixels");
+  input.images = section.file("images", "uint8 [N, C, h, w] pixels ([N, h, w] when C = 1)");
   input.labels = section.file("labels", "uint8 [N] labels");
   const DTypeRange range = range_of(dtype);
   input.zero_point = zero_point_param(section, "zero_point", "zero point of the input activations", range);
@@ -348,7 +428,15 @@ Network load_network(Section section) {
   network.overflow =
       section.choose("accumulator_overflow", "when an accumulator leaves int32: error, or saturate to the int32 range",
                      overflow_policy_names(), std::optional<OverflowPolicy>(OverflowPolicy::Error));
-  network.input = parse_input(section.section("input"), network.activation_dtype);
+  network.values = section.choose("values", "where the values come from: file, random (seeded) or none (timing only)",
+                                  value_source_names(), std::optional<ValueSource>(ValueSource::File));
+  network.seed = static_cast<uint64_t>(section.param<int64_t>("seed")
+                                           .desc("seed of values: random (ignored otherwise)")
+                                           .min(0)
+                                           .max(9007199254740992.0)  // 2^53: exact in YAML readers that use doubles
+                                           .default_val(1));
+  IgnoredKeys ignored;
+  network.input = parse_input(section.section("input"), network.activation_dtype, network.values, ignored);
 
   // Every name first, so that `inputs` can tell a later layer from one that does not exist.
   std::vector<Section> sections = section.list("layers");
@@ -364,6 +452,7 @@ Network load_network(Section section) {
   }
 
   std::vector<int32_t> output_zero_points;  // per layer
+  std::vector<bool> requant_defaulted;      // per weighted layer, in order
   auto shape_of = [&](int32_t producer) {
     return producer == kNetworkInput ? network.input.shape : network.layers[static_cast<std::size_t>(producer)].output;
   };
@@ -389,7 +478,8 @@ Network load_network(Section section) {
                                      current.to_string() + " of '" + name_or_input(layer.inputs[0]) + "'");
     int32_t output_zero_point = zero_point;
     if (layer.has_weights()) {
-      parse_weighted_layer(layer_section, layer, current, zero_point, network.activation_dtype);
+      requant_defaulted.push_back(parse_weighted_layer(layer_section, layer, current, zero_point,
+                                                       network.activation_dtype, network.values, ignored));
       output_zero_point = layer.requant.output_zero_point;
     } else if (layer.type == LayerType::MaxPool || layer.type == LayerType::AvgPool) {
       layer.input_zero_point = zero_point;  // passes through: the output has the input's quantization
@@ -407,7 +497,8 @@ Network load_network(Section section) {
         layer_section.fail("inputs", "add needs two tensors of the same shape: '" + name_or_input(layer.inputs[0]) +
                                          "' is " + current.to_string() + ", '" + name_or_input(layer.inputs[1]) +
                                          "' is " + other.to_string());
-      parse_add(layer_section, layer, {zero_point, zero_point_of(layer.inputs[1])}, network.activation_dtype);
+      parse_add(layer_section, layer, {zero_point, zero_point_of(layer.inputs[1])}, network.activation_dtype,
+                network.values, ignored);
       layer.output = current;
       output_zero_point = layer.requant.output_zero_point;
     } else {  // flatten
@@ -417,22 +508,23 @@ Network load_network(Section section) {
     output_zero_points.push_back(output_zero_point);
     network.layers.push_back(std::move(layer));
   }
-  // Every output but the last must be read: the last layer is the network's output, and a
-  // dangling branch would be work nobody checks the end of.
-  std::vector<bool> read(network.layers.size(), false);
-  for (const Layer& layer : network.layers)
-    for (int32_t producer : layer.inputs)
-      if (producer != kNetworkInput) read[static_cast<std::size_t>(producer)] = true;
-  for (std::size_t i = 0; i + 1 < network.layers.size(); ++i)
-    if (!read[i])
-      sections[i].fail("name", "the output of layer '" + network.layers[i].name +
-                                   "' is never read: every layer but the last must feed a later one (the last "
-                                   "layer's output is the network's)");
+  // Class scores matter only where there are labels to score them against (values: file).
   const Shape& current = network.layers.back().output;
-  if (!current.flat && current.height * current.width != 1)
+  if (network.has_labels() && !current.flat && current.height * current.width != 1)
     section.fail("layers",
                  "the last layer must produce class scores (a flat or [C, 1, 1] output), got " + current.to_string());
   section.finish();
+  ignored.warn(network.values);
+  if (network.values == ValueSource::Random) {
+    generate_random_values(network);
+  } else if (network.values == ValueSource::None) {
+    // As the generator does: no ReLU on the network's output (unless the config spelt requant out).
+    for (auto layer = network.layers.rbegin(); layer != network.layers.rend(); ++layer) {
+      if (!layer->has_weights()) continue;
+      if (requant_defaulted.back()) layer->requant.relu = false;
+      break;
+    }
+  }
   return network;
 }
 
@@ -444,12 +536,22 @@ Dataset load_dataset(const InputSpec& input, config::Section& section) {
   } catch (const npy::NpyError& e) {
     section.fail("images", e.what());
   }
-  if (images.dtype != npy::Dtype::UInt8 || images.shape.size() != 3)
-    section.fail("images", input.images.string() + ": expected uint8 [N, h, w], got " + npy::dtype_name(images.dtype) +
+  // [N, C, h, w]; a single-channel set may leave C out: [N, h, w].
+  const int64_t channels = input.shape.channels;
+  const bool with_channels = images.shape.size() == 4;
+  const std::string expected =
+      channels == 1 ? "uint8 [N, h, w] or [N, 1, h, w]" : "uint8 [N, " + std::to_string(channels) + ", h, w]";
+  if (images.dtype != npy::Dtype::UInt8 || !(images.shape.size() == 4 || (images.shape.size() == 3 && channels == 1)))
+    section.fail("images", input.images.string() + ": expected " + expected + ", got " + npy::dtype_name(images.dtype) +
                                " " + images.shape_text());
+  if (with_channels && images.shape[1] != channels)
+    section.fail("images", input.images.string() + ": images of " + std::to_string(images.shape[1]) +
+                               " channel(s), but the input shape " + input.shape.to_string() + " has " +
+                               std::to_string(channels) + "; expected " + expected);
   dataset.count = images.shape[0];
-  dataset.height = images.shape[1];
-  dataset.width = images.shape[2];
+  dataset.channels = channels;
+  dataset.height = images.shape[with_channels ? 2 : 1];
+  dataset.width = images.shape[with_channels ? 3 : 2];
   if (dataset.count < 1) section.fail("images", input.images.string() + ": holds no images");
   if (dataset.height + 2 * input.pad != input.shape.height || dataset.width + 2 * input.pad != input.shape.width)
     section.fail("images", input.images.string() + ": images of " + std::to_string(dataset.height) + "x" +
@@ -470,11 +572,16 @@ Dataset load_dataset(const InputSpec& input, config::Section& section) {
 
 std::vector<int32_t> input_activations(const InputSpec& input, const Dataset& dataset, int64_t index) {
   const int64_t height = input.shape.height, width = input.shape.width;
-  std::vector<int32_t> values(static_cast<std::size_t>(height * width), input.pixel_table[0]);
+  const int64_t channels = dataset.channels;
+  std::vector<int32_t> values(static_cast<std::size_t>(channels * height * width), input.pixel_table[0]);
   const uint8_t* pixels = dataset.image(index);
-  for (int64_t y = 0; y < dataset.height; ++y)
-    for (int64_t x = 0; x < dataset.width; ++x)
-      values[(y + input.pad) * width + x + input.pad] = input.pixel_table[pixels[y * dataset.width + x]];
+  for (int64_t c = 0; c < channels; ++c) {
+    const uint8_t* plane = pixels + c * dataset.height * dataset.width;
+    int32_t* padded = values.data() + c * height * width;
+    for (int64_t y = 0; y < dataset.height; ++y)
+      for (int64_t x = 0; x < dataset.width; ++x)
+        padded[(y + input.pad) * width + x + input.pad] = input.pixel_table[plane[y * dataset.width + x]];
+  }
   return values;
 }
 

@@ -15,20 +15,21 @@ Network load_network(config::Section network);
 // The held-out images and their labels.
 struct Dataset {
   int64_t count = 0;
+  int64_t channels = 1;
   int64_t height = 0;
   int64_t width = 0;
-  std::vector<uint8_t> pixels;  // [count, height, width]
+  std::vector<uint8_t> pixels;  // [count, channels, height, width]
   std::vector<uint8_t> labels;  // [count]
 
-  const uint8_t* image(int64_t index) const { return pixels.data() + index * height * width; }
+  const uint8_t* image(int64_t index) const { return pixels.data() + index * channels * height * width; }
 };
 
 // Loads the images and labels `network.input` names; `input_section` is the same section, for
 // error locations.
 Dataset load_dataset(const InputSpec& input, config::Section& input_section);
 
-// The input activations of one image: pixels padded with background (0) and mapped through the
-// pixel table, in [C, H, W] order.
+// The input activations of one image: each channel's pixels padded with background (0) and mapped
+// through the pixel table, in [C, H, W] order.
 std::vector<int32_t> input_activations(const InputSpec& input, const Dataset& dataset, int64_t index);
 
 }  // namespace accelsim::model

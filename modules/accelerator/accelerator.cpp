@@ -4,11 +4,11 @@ namespace accelsim::modules {
 
 Accelerator::Accelerator(sc_core::sc_module_name name, const hardware::HardwareConfig& hardware,
                          const isa::TileProgram& program, std::vector<LayerGeometry> layers, int64_t images,
-                         stats::RunStats& stats, ControllerEvents events)
+                         stats::RunStats& stats, ControllerEvents events, bool compute_values)
     : sc_module(name),
       clock_(hardware.clock_mhz),
       layers_(std::move(layers)),
-      context_{clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth)},
+      context_{clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth), compute_values},
       pe_array_("pe_array", context_, hardware.pe_array, layers_, program),
       weight_sram_("weight_sram", clock_, stats, hardware.weight_sram,
                    {"weight_sram_read_bytes", "bytes read from the weight SRAM", "weight_sram_write_bytes",

@@ -23,11 +23,13 @@ namespace accelsim::modules {
 
 // The whole accelerator of docs/architecture.md (the block diagram), wired: DRAM and DMA, the
 // weight SRAM, the activation SRAM and the accumulator, the PE array, the requantization and
-// pooling units, and the controller that runs the tile program.
+// pooling units, and the controller that runs the tile program. With `compute_values` false
+// (a timing-only run) the units move the same bytes on the same schedule without computing.
 class Accelerator : public sc_core::sc_module {
  public:
   Accelerator(sc_core::sc_module_name name, const hardware::HardwareConfig& hardware, const isa::TileProgram& program,
-              std::vector<LayerGeometry> layers, int64_t images, stats::RunStats& stats, ControllerEvents events);
+              std::vector<LayerGeometry> layers, int64_t images, stats::RunStats& stats, ControllerEvents events,
+              bool compute_values = true);
 
   const Clock& clock() const { return clock_; }
   Dram& dram() { return dram_; }

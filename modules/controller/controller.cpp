@@ -94,17 +94,21 @@ void Controller::finish_layer(int64_t image, int layer) {
   cycles_[static_cast<std::size_t>(layer)] += static_cast<int64_t>(now - last_boundary_);
   last_boundary_ = now;
   if (events_.layer_done) events_.layer_done(image, layer);
+  auto& layers = remaining_.at(image);
+  layers[static_cast<std::size_t>(layer)].finished = true;
   // Layers without instructions (flatten) finish with the layer whose output they reshape.
   for (std::size_t l = 0; l < program_.layers.size(); ++l)
     if (program_.layers[l].output_of == layer && program_.layers[l].instructions_per_image == 0)
       finish_layer(image, static_cast<int>(l));
-  // Every layer feeds the last one (the loader checks), so the last layer finishes last.
-  if (layer + 1 == static_cast<int>(program_.layers.size())) {
-    remaining_.erase(image);
-    ++images_done_;
-    if (events_.image_done) events_.image_done(image);
-    if (finished()) finished_event_.notify(sc_core::SC_ZERO_TIME);
-  }
+  // The image is done when every layer is: in a graph, a layer whose output nothing reads (a
+  // set of independent GEMMs) may finish after the last one.
+  if (remaining_.count(image) == 0) return;  // finished by a cascade above
+  for (const LayerProgress& progress : remaining_.at(image))
+    if (!progress.finished) return;
+  remaining_.erase(image);
+  ++images_done_;
+  if (events_.image_done) events_.image_done(image);
+  if (finished()) finished_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
 std::string Controller::outstanding() const {

@@ -7,6 +7,7 @@ ExecutionUnit::ExecutionUnit(sc_core::sc_module_name name, const UnitContext& co
       queue("queue", context.queue_depth),
       clock_(context.clock),
       stats_(context.stats),
+      compute_values_(context.compute_values),
       scoreboard_(context.scoreboard) {
   SC_HAS_PROCESS(ExecutionUnit);
   SC_THREAD(run);

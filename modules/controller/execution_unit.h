@@ -64,6 +64,7 @@ class ExecutionUnit : public sc_core::sc_module {
 
   const Clock& clock_;
   stats::RunStats& stats_;
+  const bool compute_values_;  // false: timing only, the arithmetic is skipped (UnitContext)
 
  private:
   void run();

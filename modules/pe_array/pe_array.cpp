@@ -83,13 +83,19 @@ void PeArray::execute(const Dispatched& d) {
     memory_done = std::max(memory_done, access(accumulator_port, tlm::TLM_READ_COMMAND, tile.accumulator_address,
                                                reinterpret_cast<uint8_t*>(accumulators_.data()), accumulator_bytes));
 
-  datapath_.gather(geometry, tile, weights_.data(), input_);
-  partial_.resize(static_cast<std::size_t>(tm * tn));
   std::optional<std::string> violation;
-  const uint64_t compute_cycles = timing_->run(tile, datapath_, partial_.data(), violation);
+  uint64_t compute_cycles = 0;
+  if (compute_values_) {
+    datapath_.gather(geometry, tile, weights_.data(), input_);
+    partial_.resize(static_cast<std::size_t>(tm * tn));
+    compute_cycles = timing_->run(tile, datapath_, partial_.data(), violation);
+  } else {
+    compute_cycles = timing_->run(tile, datapath_, nullptr, violation);
+  }
   if (violation) halt(Fault{false, std::string(name()) + ": " + *violation});
-  if (auto overflow = TileDatapath::accumulate(geometry, tile, partial_.data(), bias, accumulators_.data()))
-    halt(Fault{true, std::move(*overflow)});  // moved out: this frame is never unwound
+  if (compute_values_)
+    if (auto overflow = TileDatapath::accumulate(geometry, tile, partial_.data(), bias, accumulators_.data()))
+      halt(Fault{true, std::move(*overflow)});  // moved out: this frame is never unwound
 
   // Partial sums stream out of the array as it computes.
   memory_done = std::max(memory_done, access(accumulator_port, tlm::TLM_WRITE_COMMAND, tile.accumulator_address,

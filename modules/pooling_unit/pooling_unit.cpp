@@ -34,7 +34,7 @@ void PoolingUnit::execute(const Dispatched& d) {
              input_.data(), input_.size());
   output_.resize(static_cast<std::size_t>(channels * out_plane));
   const PoolingDatapath datapath(g);
-  for (int64_t c = 0; c < channels; ++c) {
+  for (int64_t c = 0; c < (compute_values_ ? channels : 0); ++c) {
     const uint8_t* plane = input_.data() + c * in_plane;
     for (int64_t oy = 0; oy < g.output.height; ++oy)
       for (int64_t ox = 0; ox < g.output.width; ++ox)

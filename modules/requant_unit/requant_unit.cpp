@@ -50,8 +50,9 @@ void RequantUnit::execute(const Dispatched& d) {
 
   // The accumulator tile is [m][n]; the feature map is [n][m]: one run of tile_m bytes per channel.
   outputs_.resize(static_cast<std::size_t>(tm * tn));
-  for (int64_t n = 0; n < tn; ++n)
-    for (int64_t m = 0; m < tm; ++m) outputs_[n * tm + m] = static_cast<uint8_t>(datapath(accumulators_[m * tn + n]));
+  if (compute_values_)
+    for (int64_t n = 0; n < tn; ++n)
+      for (int64_t m = 0; m < tm; ++m) outputs_[n * tm + m] = static_cast<uint8_t>(datapath(accumulators_[m * tn + n]));
   for (int64_t n = 0; n < tn; ++n) {
     const uint64_t address = tile.output_address + static_cast<uint64_t>((tile.n_begin + n) * pixels + tile.m_begin);
     done = std::max(done, access(activation_port, tlm::TLM_WRITE_COMMAND, address, outputs_.data() + n * tm,
@@ -79,7 +80,7 @@ void RequantUnit::execute_add(const isa::Instruction& in) {
   done = std::max(done, access(activation_port, tlm::TLM_READ_COMMAND, in.second_input_address + offset,
                                operand_b_.data(), operand_b_.size()));
   outputs_.resize(static_cast<std::size_t>(elements));
-  for (std::size_t i = 0; i < outputs_.size(); ++i)
+  for (std::size_t i = 0; i < (compute_values_ ? outputs_.size() : 0); ++i)
     outputs_[i] = static_cast<uint8_t>(datapath(activation_value(operand_a_[i], geometry.activation_dtype),
                                                 activation_value(operand_b_[i], geometry.activation_dtype)));
   done = std::max(done, access(activation_port, tlm::TLM_WRITE_COMMAND, in.output_address + offset, outputs_.data(),

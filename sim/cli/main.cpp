@@ -139,9 +139,13 @@ std::vector<trace::WrittenFile> write_outputs(const cli::Options& options, const
   report::write_file_atomically(options.out / "layers.csv", layers_text);
   const int64_t classes = workload.network.layers.back().output.elements();
   const std::vector<int32_t>& logits = result.logits;
-  report::write_file_atomically(
-      options.out / "logits.npy",
-      npy::encode_npy(npy::Dtype::Int32, {static_cast<int64_t>(logits.size()) / classes, classes}, logits.data()));
+  std::error_code ignored_error;
+  if (result.checked)  // a timing-only run computed no logits
+    report::write_file_atomically(
+        options.out / "logits.npy",
+        npy::encode_npy(npy::Dtype::Int32, {static_cast<int64_t>(logits.size()) / classes, classes}, logits.data()));
+  else  // nor leaves a previous run's behind as if it were its own
+    std::filesystem::remove(options.out / "logits.npy", ignored_error);
   std::vector<trace::WrittenFile> written =
       trace::write_trace_outputs(result.trace.get(), options.out, options.trace.warn_bytes);
   report::write_file_atomically(options.out / "report.html", html);

@@ -100,17 +100,33 @@ std::string card(const std::string& label, const std::string& value, const std::
                      escape(label), tone.empty() ? "" : " " + tone, escape(value));
 }
 
+// A layer's (or the total's) bit_exact in the per-layer table: null when nothing was checked.
+std::string layer_check_word(const json& group) {
+  const auto it = group.find("bit_exact");
+  if (it == group.end() || !it->is_boolean()) return "not run";
+  return it->get<bool>() ? "yes" : "NO";
+}
+
 std::string summary_section(const json& stats) {
   const json& total = stats.at("total");
   const double images = std::max(1.0, number(stats, "images"));
-  const bool exact = stats.value("bit_exact", false);
+  const auto exact_it = stats.find("bit_exact");
+  const bool checked = exact_it != stats.end() && exact_it->is_boolean();
+  const bool exact = checked && exact_it->get<bool>();
   std::string body = "<div class=\"cards\">\n";
-  body +=
-      card("bit-exact against the golden model",
-           exact ? "yes" : fmt::format("NO: {} elements differ", text_of(stats, "mismatches")), exact ? "good" : "bad");
+  if (checked)
+    body += card("bit-exact against the golden model",
+                 exact ? "yes" : fmt::format("NO: {} elements differ", text_of(stats, "mismatches")),
+                 exact ? "good" : "bad");
+  else  // a timing-only run (values: none)
+    body += card("check against the golden model", text_of(stats, "check"));
   body += card("images", grouped_number(number(stats, "images")));
-  body += card("top-1 accuracy", fmt::format("{:.2f}% (golden {:.2f}%)", 100 * number(stats, "accuracy"),
-                                             100 * number(stats, "golden_accuracy")));
+  const auto accuracy_it = stats.find("accuracy");
+  if (accuracy_it != stats.end() && accuracy_it->is_number())
+    body += card("top-1 accuracy", fmt::format("{:.2f}% (golden {:.2f}%)", 100 * number(stats, "accuracy"),
+                                               100 * number(stats, "golden_accuracy")));
+  else
+    body += card("top-1 accuracy", "not reported (no labels)");
   body += card("cycles per image", grouped_number(number(total, "cycles_per_image")));
   body += card("latency per image", fmt::format("{:.2f} us", number(total, "latency_us_per_image")));
   body += card("throughput", grouped_number(number(total, "throughput_images_per_s")) + " images/s");
@@ -363,7 +379,7 @@ std::string layers_section(const json& stats) {
         grouped_number(number(group, "pe_stall_cycles")), 100 * number(group, "utilization"),
         grouped_number(number(group, "dram_read_bytes")), grouped_number(number(group, "dram_write_bytes")),
         grouped_number(sram_read), grouped_number(sram_write), grouped_number(number(group, "energy_pj") / 1000, 2),
-        group.value("bit_exact", false) ? "yes" : "NO");
+        layer_check_word(group));
   };
   for (const auto& layer : stats.at("layers")) row(layer, layer.value("name", "?"), layer.value("type", ""), false);
   row(stats.at("total"), "total", "", true);

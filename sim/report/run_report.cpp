@@ -48,6 +48,21 @@ BatchFigures batch_figures(const run::Workload& workload, const run::RunResult& 
   return f;
 }
 
+// Whether the outputs were compared with the golden model, in words for stats.json and reports.
+std::string check_text(const run::RunResult& result) {
+  if (!result.checked) return "not run (values: none)";
+  return result.bit_exact() ? "passed" : "failed";
+}
+
+// A layer's or the total's bit_exact: null when nothing was checked.
+json exact_json(const run::RunResult& result, bool exact) { return result.checked ? json(exact) : json(nullptr); }
+
+// The console's and layers.csv's word for a layer's check.
+std::string exact_word(const run::RunResult& result, bool exact, const char* yes, const char* no) {
+  if (!result.checked) return "not run";
+  return exact ? yes : no;
+}
+
 }  // namespace
 
 json stats_json(const run::Workload& workload, const run::RunResult& result) {
@@ -66,12 +81,19 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
                        {"dataflow", hardware::name_of(hw.pe_array.dataflow)},
                        {"timing", hw.pe_array.timing}}}};
   out["images"] = s.images;
-  out["correct"] = s.correct;
-  out["accuracy"] = ratio(static_cast<double>(s.correct), static_cast<double>(s.images));
-  out["golden_correct"] = s.golden_correct;
-  out["golden_accuracy"] = ratio(static_cast<double>(s.golden_correct), static_cast<double>(s.images));
-  out["bit_exact"] = result.bit_exact();
-  out["mismatches"] = result.mismatches;
+  out["values"] = model::name_of(workload.network.values);
+  out["seed"] = workload.network.values == model::ValueSource::Random ? json(workload.network.seed) : json(nullptr);
+  // Without labels (values: random, none) there is no accuracy: null, never a made-up 0.
+  const bool labelled = result.labelled && result.checked;
+  out["correct"] = labelled ? json(s.correct) : json(nullptr);
+  out["accuracy"] =
+      labelled ? json(ratio(static_cast<double>(s.correct), static_cast<double>(s.images))) : json(nullptr);
+  out["golden_correct"] = labelled ? json(s.golden_correct) : json(nullptr);
+  out["golden_accuracy"] =
+      labelled ? json(ratio(static_cast<double>(s.golden_correct), static_cast<double>(s.images))) : json(nullptr);
+  out["check"] = check_text(result);
+  out["bit_exact"] = exact_json(result, result.bit_exact());
+  out["mismatches"] = result.checked ? json(result.mismatches) : json(nullptr);
   if (result.first_mismatch) {
     const auto& m = *result.first_mismatch;
     out["first_mismatch"] = {
@@ -86,7 +108,7 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
     const auto& mapping = result.program.layers[l];
     json entry = {{"name", layer.name}, {"type", model::name_of(layer.type)}};
     entry.update(group_json(*s.layers[l], units));
-    entry["bit_exact"] = s.layers[l]->value("mismatches") == 0;
+    entry["bit_exact"] = exact_json(result, s.layers[l]->value("mismatches") == 0);
     if (layer.has_weights()) {
       entry["mapping"] = {{"weights_resident", mapping.resident},
                           {"tile_m", mapping.tile_m},
@@ -103,7 +125,7 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
   const auto total = s.total();
   const BatchFigures batch = batch_figures(workload, result, *total);
   json total_json = group_json(*total, units);
-  total_json["bit_exact"] = result.bit_exact();
+  total_json["bit_exact"] = exact_json(result, result.bit_exact());
   total_json["cycles_per_image"] = batch.cycles_per_image;
   total_json["latency_cycles_per_image"] = batch.latency_cycles;
   total_json["latency_us_per_image"] = batch.latency_us;
@@ -115,8 +137,10 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
   units["latency_us_per_image"] = "microseconds: latency_cycles_per_image at clock_mhz";
   units["throughput_images_per_s"] = "images/s: images / simulated time at clock_mhz";
   units["energy_pj_per_image"] = "pJ: total energy / images";
-  units["accuracy"] = "fraction: top-1 of the accelerator's logits against the labels";
-  units["golden_accuracy"] = "fraction: top-1 of the golden model against the labels";
+  units["accuracy"] = "fraction: top-1 of the accelerator's logits against the labels (null without labels)";
+  units["golden_accuracy"] = "fraction: top-1 of the golden model against the labels (null without labels)";
+  units["check"] = "text: the comparison with the golden model: passed, failed, or not run (values: none)";
+  units["values"] = "text: where the network's values came from: file, random (seeded) or none (timing only)";
   out["units"] = units;
   out["overrides"] = overridden_keys(workload.params);
   out["effective_config"] = effective_config_json(workload.params);
@@ -131,6 +155,7 @@ std::string layers_csv(const run::Workload& workload, const run::RunResult& resu
          "DRAM IFMAP Reads,DRAM Filter Reads,DRAM OFMAP Writes,Requant Ops,Energy (pJ),Bit Exact\n";
   auto row = [&](const std::string& id, const std::string& name, const std::string& type, const stats::StatGroup& g,
                  bool exact) {
+    const std::string exact_text = exact_word(result, exact, "true", "false");
     const double util = g.formula("utilization") * 100.0, compute_util = g.formula("compute_utilization") * 100.0;
     out << id << ',' << name << ',' << type << ',' << g.value("macs") << ',' << g.value("cycles") << ','
         << g.value("compute_cycles") << ',' << g.value("pe_stall_cycles") << ',' << fmt::format("{:.4f}", util) << ','
@@ -139,7 +164,7 @@ std::string layers_csv(const run::Workload& workload, const run::RunResult& resu
         << g.value("accumulator_read_bytes") << ',' << g.value("accumulator_write_bytes") << ','
         << g.value("dram_input_read_bytes") << ',' << g.value("dram_weight_read_bytes") << ','
         << g.value("dram_write_bytes") << ',' << g.value("requant_ops") << ','
-        << fmt::format("{:.3f}", stats::energy_pj(g)) << ',' << (exact ? "true" : "false") << '\n';
+        << fmt::format("{:.3f}", stats::energy_pj(g)) << ',' << exact_text << '\n';
   };
   for (std::size_t l = 0; l < s.layers.size(); ++l) {
     const auto& layer = workload.network.layers[l];
@@ -168,7 +193,7 @@ std::string console_summary(const run::Workload& workload, const run::RunResult&
                     std::to_string(g.value("compute_cycles")), std::to_string(g.value("pe_stall_cycles")),
                     fmt::format("{:.1f}", g.formula("utilization") * 100.0), std::to_string(g.value("dram_read_bytes")),
                     std::to_string(g.value("dram_write_bytes")), std::to_string(sram_read), std::to_string(sram_write),
-                    fmt::format("{:.2f}", stats::energy_pj(g) / 1000.0), exact ? "yes" : "NO"});
+                    fmt::format("{:.2f}", stats::energy_pj(g) / 1000.0), exact_word(result, exact, "yes", "NO")});
   };
   for (std::size_t l = 0; l < s.layers.size(); ++l)
     row(workload.network.layers[l].name, *s.layers[l], s.layers[l]->value("mismatches") == 0);
@@ -203,10 +228,20 @@ std::string console_summary(const run::Workload& workload, const run::RunResult&
   out += fmt::format(
       "\nlatency     {:.0f} cycles = {:.2f} us per image;  throughput {:.0f} images/s;  energy {:.2f} uJ per image\n",
       batch.latency_cycles, batch.latency_us, batch.throughput, batch.energy_per_image_pj / 1e6);
-  out += fmt::format("accuracy    {}/{} = {:.2f}% (golden model {}/{} = {:.2f}%)\n", s.correct, s.images,
-                     100.0 * ratio(static_cast<double>(s.correct), static_cast<double>(s.images)), s.golden_correct,
-                     s.images, 100.0 * ratio(static_cast<double>(s.golden_correct), static_cast<double>(s.images)));
-  if (result.bit_exact()) {
+  if (result.labelled && result.checked)
+    out += fmt::format("accuracy    {}/{} = {:.2f}% (golden model {}/{} = {:.2f}%)\n", s.correct, s.images,
+                       100.0 * ratio(static_cast<double>(s.correct), static_cast<double>(s.images)), s.golden_correct,
+                       s.images, 100.0 * ratio(static_cast<double>(s.golden_correct), static_cast<double>(s.images)));
+  else if (result.checked)
+    out += fmt::format("accuracy    not reported: the images have no labels (values: {})\n",
+                       model::name_of(workload.network.values));
+  else
+    out += "accuracy    not reported: nothing was computed (values: none)\n";
+  if (!result.checked) {
+    out +=
+        "check       not run (values: none): a timing-only run computes nothing, so nothing was compared with "
+        "the golden model\n";
+  } else if (result.bit_exact()) {
     out += fmt::format("bit-exact   every layer of every image matches the golden model\n");
   } else {
     const auto& m = *result.first_mismatch;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 #include "golden/golden_ahead.h"
@@ -25,7 +26,10 @@ namespace {
 class BatchRun {
  public:
   BatchRun(const Workload& workload, int64_t images, const ProgressCallback& progress, const RunOptions& options)
-      : workload_(workload), images_(images), progress_(progress), options_(options), golden_(workload.network) {
+      : workload_(workload), images_(images), progress_(progress), options_(options) {
+    const bool computes = workload.network.computes_values();
+    if (!computes && !options_.bit_flips.empty())
+      throw std::invalid_argument("a timing-only run (network.values: none) computes no values to flip");
     for (const auto& flip : options_.bit_flips) {
       const model::Layer* layer = workload.network.find(flip.layer);
       if (!layer) throw std::invalid_argument("bit flip: no layer named '" + flip.layer + "'");
@@ -39,30 +43,31 @@ class BatchRun {
     }
     // The golden model runs ahead on its own thread from here on, while the rest is elaborated
     // and simulated.
-    golden_ahead_ = std::make_unique<golden::GoldenAhead>(
-        golden_,
-        [&workload](int64_t image) {
-          return model::input_activations(workload.network.input, workload.dataset, image);
-        },
-        images);
+    if (computes) {
+      golden_.emplace(workload.network);
+      golden_ahead_ = std::make_unique<golden::GoldenAhead>(
+          *golden_, [&workload](int64_t image) { return workload.input(image); }, images);
+    }
     result_.program = mapper::map_network(workload.network, workload.hardware, images);
     std::vector<std::string> layer_names;
     for (const auto& layer : workload.network.layers) layer_names.push_back(layer.name);
     result_.stats = std::make_unique<stats::RunStats>(layer_names);
     result_.stats->images = images;
+    result_.checked = computes;
+    result_.labelled = workload.network.has_labels();
     mismatches_ =
         result_.stats->add_counter("mismatches", "elements", "output elements that differ from the golden model");
     modules::ControllerEvents events;
     events.image_started = [this](int64_t image) { started_[image] = accelerator_->clock().now(); };
     events.output_written = [this](int64_t image, int layer) { check_output(image, layer); };
     events.image_done = [this](int64_t image) { image_done(image); };
-    accelerator_ =
-        std::make_unique<modules::Accelerator>("accelerator", workload.hardware, result_.program,
-                                               modules::geometry_of(workload.network), images, *result_.stats, events);
+    accelerator_ = std::make_unique<modules::Accelerator>("accelerator", workload.hardware, result_.program,
+                                                          modules::geometry_of(workload.network), images,
+                                                          *result_.stats, events, computes);
     if (options_.watchdog_cycles > 0)
       watchdog_ = std::make_unique<ProgressWatchdog>("watchdog", *accelerator_, options_.watchdog_cycles);
     if (options_.trace.enabled()) start_tracing();
-    load_inputs();
+    if (computes) load_inputs();
   }
 
   RunResult run() {
@@ -116,7 +121,7 @@ class BatchRun {
     const auto& program = result_.program;
     std::vector<uint8_t> bytes;
     for (int64_t image = 0; image < images_; ++image) {
-      const auto values = model::input_activations(workload_.network.input, workload_.dataset, image);
+      const auto values = workload_.input(image);
       bytes.assign(values.begin(), values.end());  // int8 and uint8 alike: the low byte
       accelerator_->dram().backdoor_write(
           program.dram_input_address + static_cast<uint64_t>(image) * program.dram_input_stride, bytes.data(),
@@ -130,7 +135,7 @@ class BatchRun {
   // golden model's own thread (waiting for them if it is behind); an image's outcome is seen
   // here, in simulation order, exactly when the sequential check computed it.
   const std::vector<golden::Tensor>* golden_outputs(int64_t image) {
-    if (golden_fault_) return nullptr;
+    if (golden_fault_ || !golden_ahead_) return nullptr;
     const golden::GoldenAhead::Outcome& outcome = golden_ahead_->get(image);
     if (outcome.failure) {
       golden_fault_ = *outcome.failure;
@@ -168,6 +173,19 @@ class BatchRun {
   }
 
   void image_done(int64_t image) {
+    result_.stats->latency_cycles_sum += static_cast<int64_t>(accelerator_->clock().now() - started_[image]);
+    started_.erase(image);
+    if (golden_ahead_) {
+      read_logits(image);
+      golden_ahead_->release(image);
+    }
+    if (vcd_ && ++images_done_ == images_) vcd_->end_at(accelerator_->clock().now());
+    if (progress_) progress_(image + 1, images_);
+  }
+
+  // The image's logits as the accelerator left them in DRAM, its prediction, and (with labels)
+  // whether it and the golden model got the image right.
+  void read_logits(int64_t image) {
     const auto& program = result_.program;
     const int64_t classes = workload_.network.layers.back().output.elements();
     std::vector<uint8_t> bytes(static_cast<std::size_t>(classes));
@@ -180,22 +198,18 @@ class BatchRun {
     result_.logits.insert(result_.logits.end(), scores.values.begin(), scores.values.end());
     const int64_t predicted = golden::ReferenceModel::argmax(scores);
     result_.predictions.push_back(predicted);
+    if (!workload_.network.has_labels()) return;
     const int64_t label = workload_.dataset.labels[static_cast<std::size_t>(image)];
     result_.stats->correct += predicted == label;
     if (const std::vector<golden::Tensor>* golden = golden_outputs(image))
       result_.stats->golden_correct += golden::ReferenceModel::argmax(golden->back()) == label;
-    result_.stats->latency_cycles_sum += static_cast<int64_t>(accelerator_->clock().now() - started_[image]);
-    started_.erase(image);
-    golden_ahead_->release(image);
-    if (vcd_ && static_cast<int64_t>(result_.predictions.size()) == images_) vcd_->end_at(accelerator_->clock().now());
-    if (progress_) progress_(image + 1, images_);
   }
 
   const Workload& workload_;
   int64_t images_;
   ProgressCallback progress_;
   RunOptions options_;
-  golden::ReferenceModel golden_;
+  std::optional<golden::ReferenceModel> golden_;       // none when timing only
   std::unique_ptr<golden::GoldenAhead> golden_ahead_;  // after golden_: stops before it goes
   RunResult result_;
   std::unique_ptr<modules::Accelerator> accelerator_;
@@ -204,6 +218,7 @@ class BatchRun {
   std::unique_ptr<trace::ActivityRecorder> activity_;
   std::optional<std::string> golden_fault_;
   std::map<int64_t, uint64_t> started_;
+  int64_t images_done_ = 0;
   std::vector<uint8_t> actual_;
   stats::LayerCounter mismatches_;
 };

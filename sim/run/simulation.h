@@ -38,8 +38,10 @@ struct RunResult {
   isa::TileProgram program;
   std::optional<Mismatch> first_mismatch;
   int64_t mismatches = 0;
-  std::vector<int32_t> logits;                   // [images, classes] as read from DRAM
-  std::vector<int64_t> predictions;              // accelerator's class per image
+  std::vector<int32_t> logits;       // [images, classes] as read from DRAM; empty when timing only
+  std::vector<int64_t> predictions;  // accelerator's class per image; empty when timing only
+  bool checked = true;               // the outputs were compared with the golden model (not with network.values: none)
+  bool labelled = true;              // the images have labels, so `correct` counts something (network.values: file)
   std::unique_ptr<trace::TraceRecording> trace;  // what tracing recorded; null when it was off
   bool bit_exact() const { return mismatches == 0; }
 };
@@ -66,7 +68,9 @@ struct RunOptions {
 
 // Runs the first `images` held-out images through the SystemC accelerator, back to back in one
 // simulation, and checks every layer's output as it lies in the activation SRAM against the
-// golden model, element by element. A SystemC kernel elaborates once: one run per process.
+// golden model, element by element. A timing-only network (network.values: none) runs the same
+// schedule with nothing computed and nothing checked. A SystemC kernel elaborates once: one run
+// per process.
 // Throws mapper::MappingError and std::invalid_argument (bad bit flips) before simulating;
 // what goes wrong while simulating comes back in RunResult::failure, never as an exception.
 RunResult simulate(const Workload& workload, int64_t images, const ProgressCallback& progress = {},

@@ -1,5 +1,8 @@
 #include "sim/run/workload.h"
 
+#include <limits>
+
+#include "core/model/random_values.h"
 #include "modules/pe_array/timing/array_timing.h"
 
 namespace accelsim::run {
@@ -27,6 +30,10 @@ std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file
   auto workload = std::make_unique<Workload>();
   static_cast<LoadedConfig&>(*workload) = load_config(config_file, overrides);
 
+  if (workload->network.values != model::ValueSource::File) {
+    workload->dataset.count = std::numeric_limits<int64_t>::max();  // generated (random) or none at all
+    return workload;
+  }
   config::Section input(workload->tree, workload->tree.root()["network"]["input"], "network.input");
   workload->dataset = model::load_dataset(workload->network.input, input);
   const int64_t classes = workload->network.layers.back().output.elements();
@@ -36,6 +43,11 @@ std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file
                                std::to_string(workload->dataset.labels[i]) + " of image " + std::to_string(i) +
                                " is not below the " + std::to_string(classes) + " outputs of the last layer");
   return workload;
+}
+
+std::vector<int32_t> Workload::input(int64_t image) const {
+  if (network.values == model::ValueSource::Random) return model::random_input(network, image);
+  return model::input_activations(network.input, dataset, image);
 }
 
 }  // namespace accelsim::run

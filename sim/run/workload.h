@@ -29,8 +29,14 @@ LoadedConfig load_config(const std::filesystem::path& config_file, const std::ve
 hardware::HardwareChoices hardware_choices();
 
 // Everything a run needs: the config and the held-out images and labels it names.
+// With network.values: random the images are generated and unlabelled; with none there are
+// none (the dataset is empty and unbounded: any number of images' worth of schedule).
 struct Workload : LoadedConfig {
   model::Dataset dataset;
+
+  // Image `image`'s input activations, [C, H, W]: from the images file or the seeded generator.
+  // Not for a timing-only network, which has no values.
+  std::vector<int32_t> input(int64_t image) const;
 };
 std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file,
                                         const std::vector<std::string>& overrides);

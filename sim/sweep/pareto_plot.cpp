@@ -246,8 +246,9 @@ std::string pareto_svg(const ResultsTable& table) {
         pairs.empty() ? "No Pareto objectives (pareto: needs two or more metrics)." : "No successful points to plot.");
   }
   for (std::size_t k = 0; k < pairs.size() && !points.empty(); ++k) {
+    const int row = static_cast<int>(k) / columns;  // panels fill the grid row by row
     const double left = static_cast<double>(static_cast<int>(k) % columns) * kPanelWidth;
-    const double top = kHeader + static_cast<double>(static_cast<int>(k) / columns) * kPanelHeight;
+    const double top = kHeader + static_cast<double>(row) * kPanelHeight;
     svg += panel(points, pairs[k].first, pairs[k].second, objectives, left, top);
   }
   return svg + "</svg>\n";

@@ -214,7 +214,8 @@ PointResult finish_point(const PointJob& job, const ChildOutcome& outcome) {
   }
   try {
     const json stats = read_json(job.output_dir / "stats.json");
-    result.bit_exact = stats.at("bit_exact").get<bool>();
+    // null: a timing-only point (network.values: none), which has nothing to check.
+    if (!stats.at("bit_exact").is_null()) result.bit_exact = stats.at("bit_exact").get<bool>();
     const HardwareFacts facts = read_hardware_facts(job.config, job.overrides);
     result.metrics = extract_metrics(job.metrics, stats, facts, job.area);
   } catch (const config::ConfigurationError& e) {
@@ -228,7 +229,7 @@ PointResult finish_point(const PointJob& job, const ChildOutcome& outcome) {
     result.metrics = json::object();
     return result;
   }
-  if (outcome.exit_code == 0 && *result.bit_exact) {
+  if (outcome.exit_code == 0 && result.bit_exact.value_or(true)) {
     result.status = PointStatus::Ok;
   } else {
     result.status = PointStatus::Mismatch;

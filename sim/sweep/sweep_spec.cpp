@@ -333,7 +333,10 @@ void check_against_configs(const ConfigTree& tree, const SweepSpec& spec, const 
     bases.emplace_back(spec.base_config, nullptr);
   }
 
-  for (const auto& [base, written] : bases) {
+  for (const auto& base_and_setting : bases) {
+    // Named, not structured bindings: a lambda may not capture those before C++20.
+    const auto& base = base_and_setting.first;
+    const auto* written = base_and_setting.second;
     auto fail_base = [&](const std::string& message) {
       if (written) fail_at(tree, written->path, written->node, message);
       fail_at(tree, "base", base_node, message);
@@ -357,7 +360,7 @@ void check_against_configs(const ConfigTree& tree, const SweepSpec& spec, const 
         try {
           probe.apply_override(key + "=" + first.setting.value);
         } catch (const ConfigurationError& e) {
-          const std::string reason = e.message();
+          const std::string& reason = e.message();
           if (reason.rfind("value is not valid YAML", 0) == 0)
             fail_at(tree, first.path, first.node, key + "=" + first.setting.value + ": " + reason);
           std::string message = "'" + key + "' is not a key of " + base.string();
@@ -449,7 +452,7 @@ SweepSpec load_sweep_spec(const fs::path& file) {
     root.fail("", "missing axes: (a grid over their product) or points: (an explicit list)");
   }
   if (has_axes) {
-    for (Section axis : root.list("axes")) columns.push_back(parse_axis(tree, axis));
+    for (const Section& axis : root.list("axes")) columns.push_back(parse_axis(tree, axis));
     spec.grid = true;
     double count = 1;
     for (const auto& column : columns) {

@@ -195,7 +195,7 @@ std::vector<Case> catalogue() {
          const std::string path = w.npy_int8("table.npy", {255});
          return with_config(w.lenet_with((source_dir() / "configs/lenet/input_table.npy").string(), path));
        },
-       {"@:19:", "network.input.pixel_table: ", "expected shape [256], got [255]"}},
+       {"@:20:", "network.input.pixel_table: ", "expected shape [256], got [255]"}},
       {"labels_wrong_length",
        [](const Workspace& w) {
          std::vector<uint8_t> labels(10);
@@ -203,37 +203,37 @@ std::vector<Case> catalogue() {
          return with_config(w.lenet_with((source_dir() / "data/mnist/heldout_labels.npy").string(),
                                          (w.dir.path() / "labels.npy").string()));
        },
-       {"@:17:", "network.input.labels: ", "expected uint8 [2000], got uint8 [10]"}},
+       {"@:18:", "network.input.labels: ", "expected uint8 [2000], got uint8 [10]"}},
       // Requantization parameters.
       {"divisor_zero",
        [](const Workspace& w) { return with_config(w.lenet_with(kConv1Requant, "        divisor: 0")); },
-       {"@:33:18: network.layers[0].requant.divisor: expected integer in [1, "}},
+       {"@:34:18: network.layers[0].requant.divisor: expected integer in [1, "}},
       {"shift_too_large",
        [](const Workspace& w) {
          return with_config(
              w.lenet_with("        mode: divide\n" + kConv1Requant, "        mode: shift\n        shift: 40"));
        },
-       {"@:33:16: network.layers[0].requant.shift: expected integer in [0, 31], got '40'"}},
+       {"@:34:16: network.layers[0].requant.shift: expected integer in [0, 31], got '40'"}},
       {"multiplier_not_positive",
        [](const Workspace& w) {
          return with_config(
              w.lenet_with("        mode: divide\n" + kConv1Requant,
                           "        mode: multiply\n        precision: float32\n        multiplier: -0.5"));
        },
-       {"@:34:21: network.layers[0].requant.multiplier: expected a number in (0, 65536]"}},
+       {"@:35:21: network.layers[0].requant.multiplier: expected a number in (0, 65536]"}},
       {"multiplier_nan",
        [](const Workspace& w) {
          return with_config(
              w.lenet_with("        mode: divide\n" + kConv1Requant,
                           "        mode: multiply\n        precision: float64\n        multiplier: .nan"));
        },
-       {"@:34:21: network.layers[0].requant.multiplier: expected a finite number"}},
+       {"@:35:21: network.layers[0].requant.multiplier: expected a finite number"}},
       {"fixed_point_mantissa_out_of_range",
        [](const Workspace& w) {
          return with_config(w.lenet_with("        mode: divide\n" + kConv1Requant,
                                          "        mode: fixed_point\n        multiplier: 12\n        shift: 3"));
        },
-       {"@:33:21: network.layers[0].requant.multiplier: expected integer in ["}},
+       {"@:34:21: network.layers[0].requant.multiplier: expected integer in ["}},
       {"scale_negative",
        [](const Workspace& w) {
          return with_config(w.lenet_with("scales: {input: 0.00784313725490196", "scales: {input: -1"));
@@ -241,10 +241,10 @@ std::vector<Case> catalogue() {
        {"@:", "network.layers[0].scales.input: expected a scale > 0"}},
       {"zero_point_outside_type",
        [](const Workspace& w) { return with_config(w.lenet_with("output_zero_point: 0", "output_zero_point: 200")); },
-       {"@:35:28: network.layers[0].requant.output_zero_point: expected integer in [-128, 127], got '200'"}},
+       {"@:36:28: network.layers[0].requant.output_zero_point: expected integer in [-128, 127], got '200'"}},
       {"clamp_reversed",
        [](const Workspace& w) { return with_config(w.lenet_with("clamp: [-127, 127]", "clamp: [100, -100]")); },
-       {"@:36:16: network.layers[0].requant.clamp: expected [lo, hi] with lo <= hi"}},
+       {"@:37:16: network.layers[0].requant.clamp: expected [lo, hi] with lo <= hi"}},
       {"unknown_layer_type",
        [](const Workspace& w) { return with_config(w.lenet_with("type: maxpool", "type: maxpooling")); },
        {"@:",
@@ -252,13 +252,13 @@ std::vector<Case> catalogue() {
         "'maxpooling' (did you mean 'maxpool'?)"}},
       {"unknown_requant_mode",
        [](const Workspace& w) { return with_config(w.lenet_with("mode: divide", "mode: divde")); },
-       {"@:32:15: network.layers[0].requant.mode: expected one of divide, multiply, fixed_point, shift, got 'divde' "
+       {"@:33:15: network.layers[0].requant.mode: expected one of divide, multiply, fixed_point, shift, got 'divde' "
         "(did you mean 'divide'?)"}},
       {"zero_point_chain_broken",
        [](const Workspace& w) {
          return with_config(w.lenet_with("      input_zero_point: 0", "      input_zero_point: 1"));
        },
-       {"@:29:25: network.layers[0].input_zero_point: is 1 but the producing layer's output zero point is 0"}},
+       {"@:30:25: network.layers[0].input_zero_point: is 1 but the producing layer's output zero point is 0"}},
       // Command line.
       {"set_missing_path",
        [](const Workspace& w) {

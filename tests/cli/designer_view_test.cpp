@@ -115,7 +115,7 @@ TEST(Messages, MisspeltRequiredKeyGetsDidYouMean) {
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_TRUE(contains(result.output, "network.layers[0].out_chanels: unknown key (did you mean 'out_channels'?"))
       << result.output;
-  EXPECT_TRUE(contains(result.output, ".yaml:24:7:")) << "names the misspelt key's line and column: " << result.output;
+  EXPECT_TRUE(contains(result.output, ".yaml:25:7:")) << "names the misspelt key's line and column: " << result.output;
 }
 
 TEST(Messages, SetPathSuggestsTheClosestKey) {

@@ -133,7 +133,7 @@ struct OutOfRangeProbe : sc_core::sc_module {
   tlm::tlm_response_status raw_status = tlm::TLM_INCOMPLETE_RESPONSE;
   sc_core::sc_time raw_delay = sc_core::SC_ZERO_TIME;
   std::vector<uint8_t> raw_data = std::vector<uint8_t>(16, 0xEE);
-  std::string error;  // what refusing the write said
+  bool write_refused = false;  // blocking_access reported the refusal to its initiator
   uint64_t refused_at = 0;
   uint64_t next_read_done = 0;
 
@@ -155,7 +155,7 @@ struct OutOfRangeProbe : sc_core::sc_module {
     std::vector<uint8_t> data(16, 0x11);
     sc_core::sc_time write_delay = sc_core::SC_ZERO_TIME;
     if (!blocking_access(port, tlm::TLM_WRITE_COMMAND, 4090, data.data(), 16, 0, write_delay)) {
-      error = std::string(port.name()) + ": 16 bytes at address 4090 refused";  // what a unit's halt() names
+      write_refused = true;
       refused_at = clock.now();
     }
     const sc_core::sc_time delay = testing::timed_access(port, tlm::TLM_READ_COMMAND, 0, data.data(), 8);
@@ -168,8 +168,8 @@ struct OutOfRangeProbe : sc_core::sc_module {
 TEST(MemoryTiming, AccessOutsideTheMemoryIsRefused) {
   // A 4096-byte SRAM of 8 bytes/cycle, latency 1. At cycle 5, 16 bytes at 4090 run 10 bytes
   // past the end: the memory answers TLM_ADDRESS_ERROR_RESPONSE without moving a byte or
-  // adding time, and the initiator's access is refused with an error naming the address and
-  // the initiator's port (the one bound to this memory; the memory's own name is not in it). The refusal books no port
+  // adding time, and blocking_access tells the initiator it was refused (the fault a unit then
+  // raises, naming its port and the address, is tested in dma_test.cpp). The refusal books no port
   // cycles: an 8-byte read in the same cycle gets the port at once, [5, 6), delivered 6 + 1 = 7 (not 9, behind 2
   // refused cycles).
   static const Clock clock(1000);
@@ -184,8 +184,7 @@ TEST(MemoryTiming, AccessOutsideTheMemoryIsRefused) {
   EXPECT_EQ(probe.raw_delay, sc_core::SC_ZERO_TIME);
   EXPECT_EQ(probe.raw_data, std::vector<uint8_t>(16, 0xEE));
   EXPECT_EQ(probe.refused_at, 5u);
-  EXPECT_NE(probe.error.find("probe.port"), std::string::npos) << probe.error;
-  EXPECT_NE(probe.error.find("16 bytes at address 4090 refused"), std::string::npos) << probe.error;
+  EXPECT_TRUE(probe.write_refused);
   std::vector<uint8_t> after(6);
   sram.backdoor_read(4090, after.data(), after.size());
   EXPECT_EQ(after, tail);

@@ -9,6 +9,7 @@
 
 #include "tests/support/graph_network.h"
 #include "tests/support/run_command.h"
+#include "tests/support/tiny_network.h"
 
 namespace accelsim::testing {
 namespace {
@@ -55,6 +56,24 @@ TEST(GraphNetwork, AFlippedBitInANewLayerTypeIsCaughtAtThatLayer) {
     EXPECT_EQ(result.exit_code, 1) << result.output;
     EXPECT_NE(result.output.find("image 1, layer " + layer + ", index 3"), std::string::npos) << result.output;
   }
+}
+
+TEST(GraphNetwork, AnOutputNobodyReadsIsComputedCheckedAndTheImageEnds) {
+  // side no longer feeds add2: its output is still computed and checked, and each image ends
+  // when every layer has, not when the last one has.
+  TempDir dir;
+  GraphNetwork graph(dir);
+  const auto config =
+      graph.write_config(replace_once(GraphNetwork::yaml(), "inputs: [add1, side]\n      input_zero_points: [1, 0]",
+                                      "inputs: [add1, add1]\n      input_zero_points: [1, 1]"));
+  const CommandResult result =
+      run_accelsim({"--config", config.string(), "--images", "3", "--out", (dir.path() / "out").string(), "--quiet"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  std::ifstream file(dir.path() / "out/stats.json");
+  const json stats = json::parse(file);
+  EXPECT_EQ(stats.at("layers")[4].at("name"), "side");
+  EXPECT_GT(stats.at("layers")[4].at("instructions"), 0);
+  EXPECT_EQ(stats.at("layers")[4].at("bit_exact"), true);
 }
 
 TEST(GraphNetwork, RerunsFromItsEffectiveConfiguration) {

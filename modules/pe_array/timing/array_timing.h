@@ -31,7 +31,8 @@ class ArrayTiming {
   virtual ~ArrayTiming() = default;
   // Runs one tile on the operands `datapath` gathered: writes its tile_m x tile_n partial sums
   // into `partial` and returns its cycles. A model that finds its own schedule broken (a
-  // simulator bug) says why in `violation`.
+  // simulator bug) says why in `violation`. With `partial` null (a timing-only run) nothing was
+  // gathered and nothing is computed: only the cycles, which never depend on the values.
   virtual uint64_t run(const isa::Instruction& tile, const TileDatapath& datapath, int64_t* partial,
                        std::optional<std::string>& violation) = 0;
   // Whether operand traffic can stall the array (SCALE-Sim's equations assume it never does).

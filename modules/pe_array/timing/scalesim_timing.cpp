@@ -47,7 +47,7 @@ class ScaleSimTiming : public ArrayTiming {
 
   uint64_t run(const isa::Instruction& tile, const TileDatapath& datapath, int64_t* partial,
                std::optional<std::string>& violation) override {
-    datapath.multiply(tile.tile_m(), tile.tile_k(), tile.tile_n(), partial);
+    if (partial) datapath.multiply(tile.tile_m(), tile.tile_k(), tile.tile_n(), partial);
     const auto share = share_.find(&tile);
     if (share != share_.end()) return share->second;
     violation = "scalesim timing: a compute tile that is not in the tile program";
