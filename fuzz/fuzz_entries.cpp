@@ -10,6 +10,8 @@
 #include "core/hardware/hardware_config.h"
 #include "core/model/network_loader.h"
 #include "core/npy/npy_array.h"
+#include "core/scalesim/scalesim_config.h"
+#include "core/scalesim/topology_csv.h"
 #include "sim/run/workload.h"
 
 namespace accelsim::fuzz {
@@ -59,6 +61,24 @@ void set_override(const uint8_t* data, std::size_t size) {
     auto tree = config::ConfigTree::parse(lenet_text(), kConfigs / "lenet.yaml");
     tree.apply_override(std::string(reinterpret_cast<const char*>(data), size));
     read_whole_config(tree);
+  } catch (const config::ConfigurationError&) {
+  }
+}
+
+void scalesim_topology(const uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  for (const auto format : {std::optional<scalesim::TopologyFormat>{}, std::optional{scalesim::TopologyFormat::Gemm}}) {
+    try {
+      const scalesim::Topology topology = scalesim::parse_topology(text, "fuzz.csv", format);
+      for (const auto& layer : topology.layers) (void)(layer.ofmap_height() * layer.ofmap_width());
+    } catch (const config::ConfigurationError&) {
+    }
+  }
+}
+
+void scalesim_config(const uint8_t* data, std::size_t size) {
+  try {
+    (void)scalesim::parse_scalesim_config(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.cfg");
   } catch (const config::ConfigurationError&) {
   }
 }

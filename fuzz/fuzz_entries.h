@@ -17,5 +17,9 @@ void config_text(const uint8_t* data, std::size_t size);
 void npy_bytes(const uint8_t* data, std::size_t size);
 // The input as a --set assignment on configs/lenet.yaml, then the whole config read.
 void set_override(const uint8_t* data, std::size_t size);
+// The input as a SCALE-Sim topology CSV (format from its header) and, separately, as a GEMM one.
+void scalesim_topology(const uint8_t* data, std::size_t size);
+// The input as a SCALE-Sim .cfg.
+void scalesim_config(const uint8_t* data, std::size_t size);
 
 }  // namespace accelsim::fuzz

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(config_loader npy_reader set_override); fi
+if ((${#targets[@]} == 0)); then targets=(config_loader npy_reader set_override scalesim_topology scalesim_config); fi
 
 scripts/setup.sh
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DACCELSIM_FUZZ=ON \
@@ -22,7 +22,7 @@ for target in "${targets[@]}"; do
   cp fuzz/corpus/"$target"/* "$work/corpus/"
   cp tests/fuzz_regressions/"$target"/* "$work/corpus/" 2>/dev/null || true
   dictionary=()
-  if [[ $target != npy_reader ]]; then dictionary=(-dict=fuzz/config.dict); fi
+  if [[ $target == config_loader || $target == set_override ]]; then dictionary=(-dict=fuzz/config.dict); fi
   echo "== fuzz $target for ${seconds}s" >&2
   # The corpus folder is a copy: the fuzzer grows it without touching the repository.
   if ! (cd "$work" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 \

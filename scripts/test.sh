@@ -31,5 +31,5 @@ cmake --build build-tsan -j "$jobs" --target accelsim accelsim_tests accelsim_th
 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j "$jobs" \
   -R 'GoldenAhead|ParallelCheck|LeNetSimulation|AccumulatorOverflow|Cli\.AMismatch'
 
-echo "== fuzz the config loader, the .npy reader and the --set parser" >&2
+echo "== fuzz the config loader, the .npy reader, the --set parser and the SCALE-Sim readers" >&2
 scripts/fuzz.sh "${ACCELSIM_FUZZ_SECONDS:-60}"

@@ -35,6 +35,8 @@ int replay(const std::string& target, Entry entry) {
 TEST(FuzzRegressions, ConfigLoader) { EXPECT_GT(replay("config_loader", config_text), 0); }
 TEST(FuzzRegressions, NpyReader) { EXPECT_GT(replay("npy_reader", npy_bytes), 0); }
 TEST(FuzzRegressions, SetOverride) { EXPECT_GT(replay("set_override", set_override), 0); }
+TEST(FuzzRegressions, ScaleSimTopology) { EXPECT_GT(replay("scalesim_topology", scalesim_topology), 0); }
+TEST(FuzzRegressions, ScaleSimConfig) { EXPECT_GT(replay("scalesim_config", scalesim_config), 0); }
 
 }  // namespace
 }  // namespace accelsim::fuzz

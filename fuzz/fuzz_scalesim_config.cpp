@@ -1,0 +1,7 @@
+// libFuzzer target: see fuzz_entries.h.
+#include "fuzz/fuzz_entries.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
+  accelsim::fuzz::scalesim_config(data, size);
+  return 0;
+}
