@@ -2,6 +2,7 @@
 // that tracing never changes a simulated figure.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -329,6 +330,11 @@ TEST(TraceCli, TheDramTraceHasOneLinePerRequestTheStatsCount) {
   EXPECT_GE(reads * 64, stats["total"]["dram_read_bytes"].get<uint64_t>());
   EXPECT_EQ(stats["hardware"]["dram"]["preset"], "ddr4_2400_x16");
   EXPECT_GT(stats["total"]["dram_row_hit_rate"].get<double>(), 0.5);
+  // report.html has the DRAM section, whose total row shows the run's hit rate.
+  const std::string html = read_file(dir.path() / "report.html");
+  ASSERT_NE(html.find("<section id=\"dram\">"), std::string::npos);
+  EXPECT_NE(html.find(fmt::format("<td>{:.3f}</td>", stats["total"]["dram_row_hit_rate"].get<double>())),
+            std::string::npos);
 }
 
 TEST(TraceCli, WithoutTheDramTraceNoFileIsLeft) {
@@ -337,6 +343,8 @@ TEST(TraceCli, WithoutTheDramTraceNoFileIsLeft) {
   ASSERT_TRUE(fs::exists(dir.path() / "dram_trace.txt"));
   ASSERT_EQ(run_lenet(dir.path(), {"--quiet"}).exit_code, 0);
   EXPECT_FALSE(fs::exists(dir.path() / "dram_trace.txt"));
+  // The flat model has no DRAM section in the report.
+  EXPECT_EQ(read_file(dir.path() / "report.html").find("<section id=\"dram\">"), std::string::npos);
 }
 
 }  // namespace
