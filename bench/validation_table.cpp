@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ namespace {
 
 using accelsim::hardware::Dataflow;
 using nlohmann::json;
+
+// What follows this line in docs/validation.md is not generated here, and is kept.
+constexpr const char* kKeptMarker = "<!-- validation_table keeps everything below this line -->";
 
 json run_accelsim(const std::string& dataflow, const std::string& timing, int size, const std::filesystem::path& out) {
   const std::string config = std::string(ACCELSIM_SOURCE_DIR) + "/configs/lenet.yaml";
@@ -132,6 +136,12 @@ int main(int argc, char** argv) {
     }
   }
   std::filesystem::remove_all(scratch);
+  // Sections written by other tools (the DRAM comparison) follow a marker line and are kept.
+  if (std::ifstream previous{output}) {
+    const std::string text((std::istreambuf_iterator<char>(previous)), std::istreambuf_iterator<char>());
+    const auto kept = text.find(kKeptMarker);
+    if (kept != std::string::npos) md += text.substr(kept);
+  }
   accelsim::report::write_file_atomically(output, md);
   fmt::print("wrote {} ({} fast/detailed differences)\n", output.string(), differences);
   return differences == 0 ? 0 : 1;

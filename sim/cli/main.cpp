@@ -242,6 +242,7 @@ int run_cli(int argc, char** argv) {
   run_options.watchdog_cycles = static_cast<uint64_t>(options.watchdog_cycles);
   run_options.trace = options.trace;
   run_options.trace.vcd_file = options.out / "trace.vcd";
+  run_options.trace.dram_requests_file = options.out / "dram_trace.txt";
   run_options.bit_flips = options.bit_flips;
 
   run::RunResult result;

@@ -26,8 +26,9 @@ po::options_description describe(Options& o) {
       "watchdog-cycles", po::value<int64_t>(&o.watchdog_cycles)->default_value(100'000'000),
       "stop with an error if no instruction finishes for this many simulated cycles (0: never)")(
       "trace", po::value<std::string>(),
-      "record traces into the output folder: vcd (trace.vcd), timeline (timeline.json) or vcd,timeline")(
-      "trace-window", po::value<std::string>(), "START:END: trace only cycles START (inclusive) to END (exclusive)")(
+      "record traces into the output folder, comma-separated: vcd (trace.vcd), timeline (timeline.json), dram "
+      "(dram_trace.txt: every DRAM request)")("trace-window", po::value<std::string>(),
+                                              "START:END: trace only cycles START (inclusive) to END (exclusive)")(
       "trace-warn-mb", po::value<double>()->default_value(50),
       "warn when a trace file is larger than this many MB (10^6 bytes), suggesting --trace-window")(
       "trace-modules", po::value<std::string>(),
@@ -98,7 +99,7 @@ std::string Options::usage() {
   Options scratch;
   std::ostringstream out;
   out << "Usage: accelsim --config FILE [--images N] [--out DIR] [--set key=value ...]\n"
-         "                [--trace vcd,timeline [--trace-window START:END] [--trace-modules NAMES]]\n"
+         "                [--trace vcd,timeline,dram [--trace-window START:END] [--trace-modules NAMES]]\n"
          "                [--log-level LEVEL] [--quiet] [--list-params] [--help] [--version]\n\n"
          "Simulates a quantized network on the accelerator a YAML config describes, checks every\n"
          "layer's int8 output against the golden model, and reports cycles, traffic and energy.\n\n"

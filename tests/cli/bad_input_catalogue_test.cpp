@@ -115,6 +115,21 @@ std::vector<Case> catalogue() {
       {"wrong_type_number",
        [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  clock_mhz: [1, 2]\n"))); },
        {"@:4:14: hardware.clock_mhz: expected a number, got a list"}},
+      // The detailed DRAM model's keys.
+      {"dram_address_mapping_missing_fields",
+       [](const Workspace& w) {
+         return with_config(w.config(w.over_lenet("hardware:\n  dram:\n    address_mapping: row:bank:column\n")));
+       },
+       {"@:5:22: hardware.dram.address_mapping: 'row:bank:column' must name each of channel, rank, bankgroup, bank, "
+        "row, column once"}},
+      {"dram_preset_unknown",
+       [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  dram:\n    preset: ddr5\n"))); },
+       {"@:5:13: hardware.dram.preset:", "ddr4_2400_x16"}},
+      {"dram_timing_out_of_range",
+       [](const Workspace& w) {
+         return with_config(w.config(w.over_lenet("hardware:\n  dram:\n    timing:\n      cl: 0\n")));
+       },
+       {"@:6:11: hardware.dram.timing.cl:"}},
       {"wrong_type_boolean",
        [](const Workspace& w) {
          return with_config(w.config(w.over_lenet("hardware:\n  weight_sram:\n    double_buffered: maybe\n")));
