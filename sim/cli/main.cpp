@@ -17,6 +17,7 @@
 #include "sim/cli/options.h"
 #include "sim/cli/progress_bar.h"
 #include "sim/cli/sweep_command.h"
+#include "sim/cli/topology_command.h"
 #include "sim/report/effective_config.h"
 #include "sim/report/html_report.h"
 #include "sim/report/run_report.h"
@@ -201,6 +202,13 @@ int run_cli(int argc, char** argv) {
     std::puts(fmt::format("accelsim {} (SystemC {})", kVersion, sc_core::sc_release()).c_str());
     return 0;
   }
+  if (!options.topology.empty())  // every row its own run, in a child process running this function
+    return cli::run_topology_command(options, [](const std::vector<std::string>& arguments) {
+      std::vector<char*> child_argv;
+      for (const auto& argument : arguments) child_argv.push_back(const_cast<char*>(argument.c_str()));
+      child_argv.push_back(nullptr);
+      return run_cli(static_cast<int>(arguments.size()), child_argv.data());
+    });
 
   std::unique_ptr<run::Workload> workload;
   try {
