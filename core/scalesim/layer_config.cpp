@@ -35,6 +35,9 @@ int64_t apply_scalesim_config(const ScaleSimConfig& config, YAML::Node& hardware
   hardware["pe_array"]["dataflow"] = std::string(name_of(config.dataflow));
   hardware["pe_array"]["timing"] = std::string("scalesim");
   hardware["weight_sram"]["capacity_bytes"] = config.filter_sram_kb * 1024;
+  // SCALE-Sim's ofmap SRAM takes what leaves the array, partial sums included: accelsim's
+  // accumulator (whose words are int32: the same bytes hold a quarter of the words).
+  hardware["accumulator"]["capacity_bytes"] = config.ofmap_sram_kb * 1024;
   const std::string& file = config.file;
   if (config.interface_bandwidth == InterfaceBandwidth::User) {
     if (!config.bandwidth.empty()) hardware["dram"]["bandwidth_bytes_per_cycle"] = config.bandwidth.front();
@@ -50,7 +53,7 @@ int64_t apply_scalesim_config(const ScaleSimConfig& config, YAML::Node& hardware
   warnings.push_back(fmt::format("{}: run_name '{}': not used (accelsim writes into --out)", file, config.run_name));
   if (config.topology_csv)
     warnings.push_back(fmt::format("{}: TopologyCsvLoc: not used (give the topology with --topology)", file));
-  return (config.ifmap_sram_kb + config.ofmap_sram_kb) * 1024;
+  return config.ifmap_sram_kb * 1024;
 }
 
 int64_t activation_sram_needed(const TopologyLayer& layer, bool double_buffered) {

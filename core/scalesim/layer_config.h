@@ -21,11 +21,12 @@ std::vector<TopologyLayer> expand_depthwise(const std::vector<TopologyLayer>& la
 int64_t scalesim_padding(int64_t input, int64_t filter, int64_t stride);
 
 // Puts a SCALE-Sim .cfg's keys into an accelsim `hardware:` map (docs/scalesim.md has the
-// table): the array and dataflow, the filter SRAM as the weight SRAM, Bandwidth (under
-// InterfaceBandwidth USER) as the DRAM's bytes per cycle, and `timing: scalesim`. Every key
-// without a counterpart is named in `warnings`, as are the reader's own warnings.
-// Returns SCALE-Sim's activation SRAM figure (ifmap + ofmap) in bytes, which
-// `layer_config_yaml` uses as the activation SRAM's size where the layer fits in it.
+// table): the array and dataflow, the filter SRAM as the weight SRAM, the ofmap SRAM as the
+// accumulator, Bandwidth (under InterfaceBandwidth USER) as the DRAM's bytes per cycle, and
+// `timing: scalesim`. Every key without a counterpart is named in `warnings`, as are the
+// reader's own warnings. Returns the ifmap SRAM's bytes: the activation SRAM's size wherever
+// the layer fits in it (accelsim keeps the whole input and output there; the caller raises it
+// where not).
 int64_t apply_scalesim_config(const ScaleSimConfig& config, YAML::Node& hardware, std::vector<std::string>& warnings);
 
 // The activation SRAM bytes accelsim's mapper needs for a one-layer run of `layer` (its input

@@ -125,8 +125,8 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
     YAML::Node layer_hardware = YAML::Clone(hardware);
     if (scalesim_config) {
       // accelsim keeps the layer's whole input and output in the activation SRAM, SCALE-Sim
-      // streams them through its ifmap and ofmap SRAMs: where those are too small, the
-      // activation SRAM is made as large as this layer needs, and the user told.
+      // streams its input through the ifmap SRAM: where that is too small, the activation SRAM
+      // is made as large as this layer needs, and the user told.
       const YAML::Node buffered = layer_hardware["activation_sram"]["double_buffered"];
       const bool double_buffered = !buffered || !buffered.IsScalar() || buffered.Scalar() != "false";
       const int64_t needed = scalesim::activation_sram_needed(layer, double_buffered);
