@@ -14,6 +14,7 @@
 #include "core/log/log.h"
 #include "core/npy/npy_array.h"
 #include "mapper/mapper.h"
+#include "sim/cli/export_command.h"
 #include "sim/cli/options.h"
 #include "sim/cli/progress_bar.h"
 #include "sim/cli/sweep_command.h"
@@ -187,6 +188,8 @@ std::string files_note(const std::vector<trace::WrittenFile>& written) {
 
 int run_cli(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "sweep") return cli::run_sweep_command(argc - 1, argv + 1);
+  if (argc > 1 && std::string(argv[1]) == "export-scalesim")
+    return cli::run_export_scalesim_command(argc - 1, argv + 1);
   cli::Options options;
   try {
     options = cli::Options::parse(argc, argv);

@@ -114,7 +114,8 @@ std::string Options::usage() {
       << describe(scratch)
       << "\nExit codes: 0 bit-exact, 1 an output differs from the golden model, 2 bad input,\n"
          "3 the simulation failed.\n"
-         "\nDesign-space sweeps: accelsim sweep --spec FILE [-j N] (accelsim sweep --help).\n";
+         "\nDesign-space sweeps: accelsim sweep --spec FILE [-j N] (accelsim sweep --help).\n"
+         "SCALE-Sim files from a config: accelsim export-scalesim --config FILE --out DIR (docs/scalesim.md).\n";
   return out.str();
 }
 
