@@ -17,6 +17,8 @@
 #include "core/scalesim/layer_config.h"
 #include "core/scalesim/scalesim_equations.h"
 #include "core/scalesim/scalesim_reports.h"
+#include "sim/report/timing_difference.h"
+#include "sim/report/topology_report.h"
 #include "sim/version.h"
 
 namespace accelsim::cli {
@@ -68,13 +70,45 @@ json read_json(const fs::path& file) {
 
 int64_t integer(const json& group, const char* key) { return group.at(key).get<int64_t>(); }
 
-// The files every layer's run leaves and what the aggregate adds, for the closing note.
+hardware::PeArrayConfig pe_array_of(const json& pe) {
+  hardware::PeArrayConfig config;
+  config.rows = integer(pe, "rows");
+  config.cols = integer(pe, "cols");
+  const std::string dataflow = pe.at("dataflow").get<std::string>();
+  config.dataflow = dataflow == "os"   ? hardware::Dataflow::OutputStationary
+                    : dataflow == "is" ? hardware::Dataflow::InputStationary
+                                       : hardware::Dataflow::WeightStationary;
+  return config;
+}
+
+// accelsim's own array model for the layer (its run, or the extra `fast` run made beside a
+// `scalesim` one), and why it differs from SCALE-Sim's equation.
+json own_timing(const std::string& timing, const json& conv, const json& run, const std::string& folder) {
+  return {{"timing", timing},
+          {"folder", folder},
+          {"compute_cycles", integer(conv, "compute_cycles")},
+          {"pe_stall_cycles", integer(conv, "pe_stall_cycles")},
+          {"requant_busy_cycles", integer(conv, "requant_busy_cycles")},
+          {"cycles", integer(run, "cycles")}};
+}
+
+std::string difference(const json& pe, const json& conv, const scalesim::ScaleSimLayerFigures& f, int64_t own) {
+  if (own == f.total_cycles) return "equal";
+  const json& mapping = conv.at("mapping");
+  const report::TileCounts tiles{integer(mapping, "m_tiles"), integer(mapping, "k_tiles"), integer(mapping, "n_tiles")};
+  return report::timing_difference(pe_array_of(pe), f.ofmap_pixels, f.window, f.filters, tiles, own, f.total_cycles);
+}
+
+// The console's table: per layer SCALE-Sim's equation, this run's PE array, accelsim's own
+// array model and the whole run.
 std::string layer_table(const std::vector<json>& layers) {
-  std::string out = fmt::format("{:<20} {:>14} {:>14} {:>12}\n", "layer", "SCALE-Sim eq.", "accelsim PE", "whole run");
+  const std::string own = "accelsim " + layers.front().at("own_timing").at("timing").get<std::string>();
+  std::string out =
+      fmt::format("{:<20} {:>14} {:>14} {:>16} {:>12}\n", "layer", "SCALE-Sim eq.", "this run's PE", own, "whole run");
   for (const auto& l : layers)
-    out += fmt::format("{:<20} {:>14} {:>14} {:>12}\n", l.at("name").get<std::string>(),
+    out += fmt::format("{:<20} {:>14} {:>14} {:>16} {:>12}\n", l.at("name").get<std::string>(),
                        integer(l.at("scalesim"), "total_cycles"), integer(l.at("accelsim"), "compute_cycles"),
-                       integer(l.at("run"), "cycles"));
+                       integer(l.at("own_timing"), "compute_cycles"), integer(l.at("run"), "cycles"));
   return out;
 }
 
@@ -118,7 +152,7 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
 
   std::vector<json> layer_entries;
   std::vector<scalesim::ReportRow> rows;
-  int64_t scalesim_cycles = 0, compute_cycles = 0, run_cycles = 0, macs = 0;
+  int64_t scalesim_cycles = 0, compute_cycles = 0, run_cycles = 0, own_cycles = 0, macs = 0;
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const scalesim::TopologyLayer& layer = layers[i];
     const std::string where = fmt::format("{}:{}: layer {}", topology.file, layer.line, layer.name);
@@ -177,6 +211,26 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
         scalesim::scalesim_layer_figures(layer, R, C, dataflow_named(pe.at("dataflow").get<std::string>()));
     const json& conv = stats.at("layers").at(0);
     const json& run = stats.at("total");
+    json own;
+    if (scalesim_timing) {  // accelsim's own array model too, for report.html's side by side
+      const fs::path fast_out = layer_out / "fast";
+      arguments[4] = fast_out.string();
+      arguments.insert(arguments.end(), {"--set", "hardware.pe_array.timing=fast"});
+      const int fast_code = run_in_child(run_layer, arguments);
+      json fast_stats;
+      try {
+        if (fast_code != 0) throw std::runtime_error(fmt::format("exit code {}", fast_code));
+        fast_stats = read_json(fast_out / "stats.json");
+      } catch (const std::exception& e) {
+        log::write(log::Level::Error, fmt::format("{}: its run with timing: fast failed: {}", where, e.what()));
+        return kSimulationFailed;
+      }
+      own = own_timing("fast", fast_stats.at("layers").at(0), fast_stats.at("total"), "layers/" + folder + "/fast");
+      own["difference_mapping"] = fast_stats.at("layers").at(0).at("mapping");
+    } else {
+      own = own_timing(pe.at("timing").get<std::string>(), conv, run, "layers/" + folder);
+      own["difference_mapping"] = conv.at("mapping");
+    }
 
     scalesim::ReportRow row;
     // SCALE-Sim's Total Cycles are its array's demand lines, stalls included: accelsim's PE
@@ -200,6 +254,10 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
     scalesim_cycles += f.total_cycles;
     compute_cycles += integer(conv, "compute_cycles");
     run_cycles += integer(run, "cycles");
+    own_cycles += integer(own, "cycles");
+    json mapping_holder = {{"mapping", own.at("difference_mapping")}};
+    own.erase("difference_mapping");
+    const std::string why = difference(pe, mapping_holder, f, integer(own, "compute_cycles"));
     macs += integer(conv, "macs");
     layer_entries.push_back({{"id", i},
                              {"name", layer.name},
@@ -219,6 +277,8 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
                                scalesim::scalesim_padding(layer.ifmap_width, layer.filter_width, layer.stride_width)}},
                              {"accelsim", conv},
                              {"run", run},
+                             {"own_timing", own},
+                             {"difference", why},
                              {"scalesim",
                               {{"total_cycles", f.total_cycles},
                                {"macs", f.macs},
@@ -245,15 +305,28 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
        {{"macs", macs},
         {"compute_cycles", compute_cycles},
         {"cycles", run_cycles},
+        {"own_timing_cycles", own_cycles},
         {"scalesim_total_cycles", scalesim_cycles}}},
       {"units",
        {{"layers[].accelsim", "the layer's figures in its own one-layer run (units as in that run's stats.json)"},
         {"layers[].run", "the whole one-layer run: loading the input, the layer, storing its output"},
         {"layers[].scalesim", "SCALE-Sim v2's equations for the row (CALC mode; docs/scalesim.md)"},
+        {"layers[].own_timing",
+         "accelsim's own array model for the layer: this run's, or under timing: scalesim an extra run with "
+         "timing: fast (in its folder)"},
+        {"layers[].difference", "why own_timing.compute_cycles and scalesim.total_cycles differ"},
+        {"total.own_timing_cycles", "cycles: sum of the own_timing runs' cycles"},
         {"total.compute_cycles", "cycles: sum of the layers' PE-array compute cycles"},
         {"total.cycles", "cycles: sum of the layers' whole runs (SCALE-Sim runs layers one after another too)"},
         {"total.scalesim_total_cycles", "cycles: sum of SCALE-Sim's Total Cycles"}}}};
   const std::string stats_text = stats.dump(2) + "\n";
+  std::string html;
+  try {
+    html = report::render_topology_report(stats);
+  } catch (const std::exception& e) {
+    log::write(log::Level::Error, std::string("rendering report.html: ") + e.what());
+    return kSimulationFailed;
+  }
   const std::string compute = scalesim::compute_report(rows), bandwidth = scalesim::bandwidth_report(rows),
                     detailed = scalesim::detailed_access_report(rows);
   try {
@@ -261,6 +334,7 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
     report::write_file_atomically(options.out / "COMPUTE_REPORT.csv", compute);
     report::write_file_atomically(options.out / "BANDWIDTH_REPORT.csv", bandwidth);
     report::write_file_atomically(options.out / "DETAILED_ACCESS_REPORT.csv", detailed);
+    report::write_file_atomically(options.out / "report.html", html);
   } catch (const report::OutputError& e) {
     log::write(log::Level::Error, e.what());
     return kBadInput;
@@ -270,8 +344,9 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
                            "equations {} cycles, accelsim PE array {} cycles, whole runs {} cycles\nreports     {}\n",
                            kVersion, topology.file, layers.size(), layer_table(layer_entries), scalesim_cycles,
                            compute_cycles, run_cycles,
-                           (options.out / "COMPUTE_REPORT.csv").string() + ", BANDWIDTH_REPORT.csv, "
-                                                                           "DETAILED_ACCESS_REPORT.csv, stats.json")
+                           (options.out / "COMPUTE_REPORT.csv").string() +
+                               ", BANDWIDTH_REPORT.csv, "
+                               "DETAILED_ACCESS_REPORT.csv, stats.json, report.html")
                    .c_str(),
                stdout);
   return 0;

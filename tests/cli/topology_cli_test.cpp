@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
 
@@ -49,6 +51,20 @@ TEST(TopologyCli, AlexnetPartGivesScaleSimsComputeReportInEveryDataflow) {
     EXPECT_EQ(stats["hardware"]["pe_array"]["timing"], "scalesim");
     EXPECT_EQ(stats["layers"][0]["ofmap"], nlohmann::json::array({55, 55}));  // ceil((224-11+4)/4)
     EXPECT_EQ(stats["layers"][0]["accelsim"]["macs"], 3025 * 363 * 96);
+    // report.html puts accelsim's own array model (an extra run with timing: fast, since the
+    // config asked for scalesim) beside SCALE-Sim's equation, with the reason.
+    const auto& own = stats["layers"][0]["own_timing"];
+    EXPECT_EQ(own["timing"], "fast");
+    const auto fast = read_json(dir.path() / "out/layers/00_Conv1/fast/stats.json");
+    EXPECT_EQ(fast["hardware"]["pe_array"]["timing"], "fast");
+    EXPECT_EQ(own["compute_cycles"], fast["layers"][0]["compute_cycles"]);
+    const std::string why = stats["layers"][0]["difference"].get<std::string>();
+    EXPECT_TRUE(contains(why, own["compute_cycles"].get<int64_t>() < 112283 ? "(accelsim faster)" : "(accelsim"))
+        << why;
+    const std::string html = read_file(dir.path() / "out/report.html");
+    EXPECT_TRUE(contains(html, "<td>Conv1</td>")) << html;
+    EXPECT_TRUE(contains(html, "<td class=\"n\">" + std::to_string(own["compute_cycles"].get<int64_t>()) + "</td>"));
+    EXPECT_TRUE(contains(html, why.substr(0, 20))) << html;
     // Keys SCALE-Sim's config has and accelsim has no use for are named.
     EXPECT_TRUE(contains(result.output, "IfmapOffset, FilterOffset, OfmapOffset: no counterpart")) << result.output;
     EXPECT_TRUE(contains(result.output, "MemoryBanks")) << result.output;
@@ -106,6 +122,18 @@ TEST(TopologyCli, GemmRowsAndDepthwiseSplitRunEveryLayer) {
   EXPECT_EQ(stats["layers"][2]["name"], "ConvDP1Channel_2");
   for (int i = 0; i < 3; ++i) EXPECT_EQ(stats["layers"][i]["scalesim"]["total_cycles"], 137);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(stats["layers"][i]["accelsim"]["compute_cycles"], 137);
+
+  // Without --scalesim-config the base hardware's own timing (edge-small: fast) is the run's,
+  // and no extra run is made; SCALE-Sim's equation is still beside it.
+  result = run_accelsim({"--topology", dp.string(), "--set", "hardware.activation_sram.capacity_bytes=65536", "--out",
+                         (dir.path() / "base").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const auto base = read_json(dir.path() / "base/stats.json");
+  EXPECT_EQ(base["layers"][0]["own_timing"]["timing"], "fast");
+  EXPECT_EQ(base["layers"][0]["own_timing"]["compute_cycles"], base["layers"][0]["accelsim"]["compute_cycles"]);
+  // 8x8 edge-small, WS: 2 row folds (K = 9) * 1 * (16+8+36-2) - 1 = 115.
+  EXPECT_EQ(base["layers"][0]["scalesim"]["total_cycles"], 115);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "base/layers/00_ConvDP1Channel_0/fast"));
 }
 
 TEST(TopologyCli, BadInputEndsWithExitTwoNamingTheFile) {
