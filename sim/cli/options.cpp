@@ -142,6 +142,8 @@ Options Options::parse(int argc, const char* const* argv) {
   if (!log::parse_level(o.log_level, o.verbosity))
     throw UsageError("--log-level must be error, warn, info or debug, got '" + o.log_level + "'");
   parse_trace(values, o.trace);
+  if (!o.topology.empty() && (o.trace.enabled() || values["images"].as<int64_t>() != 1))
+    throw UsageError("--topology runs every layer for one image, untraced: no --trace or --images");
   if (values.count("flip-bit"))
     for (const auto& text : values["flip-bit"].as<std::vector<std::string>>())
       o.bit_flips.push_back(parse_bit_flip(text));

@@ -167,8 +167,8 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
       int64_t bytes = scalesim_activation_bytes;
       if (needed > bytes) {
         log::warn(
-            "{}: IfmapSramSzkB + OfmapSramSzkB = {} bytes cannot hold the whole input and output accelsim keeps "
-            "on chip; activation_sram.capacity_bytes = {} for this layer",
+            "{}: IfmapSramSzkB = {} bytes cannot hold the whole input and output accelsim keeps on chip; "
+            "activation_sram.capacity_bytes = {} for this layer",
             where, scalesim_activation_bytes, needed);
         bytes = needed;
       }
