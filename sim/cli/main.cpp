@@ -14,9 +14,11 @@
 #include "core/log/log.h"
 #include "core/npy/npy_array.h"
 #include "mapper/mapper.h"
+#include "sim/cli/export_command.h"
 #include "sim/cli/options.h"
 #include "sim/cli/progress_bar.h"
 #include "sim/cli/sweep_command.h"
+#include "sim/cli/topology_command.h"
 #include "sim/report/effective_config.h"
 #include "sim/report/html_report.h"
 #include "sim/report/run_report.h"
@@ -186,6 +188,8 @@ std::string files_note(const std::vector<trace::WrittenFile>& written) {
 
 int run_cli(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "sweep") return cli::run_sweep_command(argc - 1, argv + 1);
+  if (argc > 1 && std::string(argv[1]) == "export-scalesim")
+    return cli::run_export_scalesim_command(argc - 1, argv + 1);
   cli::Options options;
   try {
     options = cli::Options::parse(argc, argv);
@@ -201,6 +205,13 @@ int run_cli(int argc, char** argv) {
     std::puts(fmt::format("accelsim {} (SystemC {})", kVersion, sc_core::sc_release()).c_str());
     return 0;
   }
+  if (!options.topology.empty())  // every row its own run, in a child process running this function
+    return cli::run_topology_command(options, [](const std::vector<std::string>& arguments) {
+      std::vector<char*> child_argv;
+      for (const auto& argument : arguments) child_argv.push_back(const_cast<char*>(argument.c_str()));
+      child_argv.push_back(nullptr);
+      return run_cli(static_cast<int>(arguments.size()), child_argv.data());
+    });
 
   std::unique_ptr<run::Workload> workload;
   try {

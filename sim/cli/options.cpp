@@ -14,8 +14,16 @@ namespace po = boost::program_options;
 namespace {
 po::options_description describe(Options& o) {
   po::options_description options("Options");
-  options.add_options()("config,c", po::value<std::string>(), "config file: network and hardware YAML (required)")(
-      "images,n", po::value<int64_t>(&o.images)->default_value(1), "simulate the first N held-out images back to back")(
+  options.add_options()(
+      "config,c", po::value<std::string>(),
+      "config file: network and hardware YAML (required, except with --topology: then its hardware, default "
+      "configs/hardware/edge_small.yaml)")("topology", po::value<std::string>(),
+                                           "SCALE-Sim topology CSV (conv or GEMM): every row run on its own, timing "
+                                           "only, with SCALE-Sim's reports beside stats.json (docs/scalesim.md)")(
+      "scalesim-config", po::value<std::string>(),
+      "SCALE-Sim .cfg for --topology: its array, dataflow, SRAMs and bandwidth replace the hardware's, with "
+      "timing: scalesim")("images,n", po::value<int64_t>(&o.images)->default_value(1),
+                          "simulate the first N held-out images back to back")(
       "out,o", po::value<std::string>()->default_value("out"),
       "output folder for stats.json, layers.csv and logits.npy")(
       "set,s", po::value<std::vector<std::string>>(&o.overrides)->composing(),
@@ -100,13 +108,15 @@ std::string Options::usage() {
   std::ostringstream out;
   out << "Usage: accelsim --config FILE [--images N] [--out DIR] [--set key=value ...]\n"
          "                [--trace vcd,timeline,dram [--trace-window START:END] [--trace-modules NAMES]]\n"
-         "                [--log-level LEVEL] [--quiet] [--list-params] [--help] [--version]\n\n"
+         "                [--log-level LEVEL] [--quiet] [--list-params] [--help] [--version]\n"
+         "       accelsim --topology FILE.csv [--scalesim-config FILE.cfg] [--config HARDWARE.yaml] [--out DIR]\n\n"
          "Simulates a quantized network on the accelerator a YAML config describes, checks every\n"
          "layer's int8 output against the golden model, and reports cycles, traffic and energy.\n\n"
       << describe(scratch)
       << "\nExit codes: 0 bit-exact, 1 an output differs from the golden model, 2 bad input,\n"
          "3 the simulation failed.\n"
-         "\nDesign-space sweeps: accelsim sweep --spec FILE [-j N] (accelsim sweep --help).\n";
+         "\nDesign-space sweeps: accelsim sweep --spec FILE [-j N] (accelsim sweep --help).\n"
+         "SCALE-Sim files from a config: accelsim export-scalesim --config FILE --out DIR (docs/scalesim.md).\n";
   return out.str();
 }
 
@@ -115,7 +125,13 @@ Options Options::parse(int argc, const char* const* argv) {
   const po::options_description options = describe(o);
   const po::variables_map values = parse_command_line(argc, argv, options, "accelsim --help");
   if (o.help || o.version) return o;
-  if (!values.count("config") && !o.list_params) throw UsageError("--config FILE is required (see accelsim --help)");
+  if (values.count("topology")) o.topology = values["topology"].as<std::string>();
+  if (values.count("scalesim-config")) o.scalesim_config = values["scalesim-config"].as<std::string>();
+  if (!o.scalesim_config.empty() && o.topology.empty()) throw UsageError("--scalesim-config needs --topology FILE.csv");
+  if (!o.topology.empty() && (o.list_params || values.count("flip-bit")))
+    throw UsageError("--topology runs cannot take --list-params or --flip-bit");
+  if (!values.count("config") && !o.list_params && o.topology.empty())
+    throw UsageError("--config FILE is required (see accelsim --help)");
   if (values.count("config")) o.config = values["config"].as<std::string>();
   if (o.format != "text" && o.format != "json")
     throw UsageError("--format must be text or json, got '" + o.format + "'");
@@ -127,6 +143,8 @@ Options Options::parse(int argc, const char* const* argv) {
   if (!log::parse_level(o.log_level, o.verbosity))
     throw UsageError("--log-level must be error, warn, info or debug, got '" + o.log_level + "'");
   parse_trace(values, o.trace);
+  if (!o.topology.empty() && (o.trace.enabled() || values["images"].as<int64_t>() != 1))
+    throw UsageError("--topology runs every layer for one image, untraced: no --trace or --images");
   if (values.count("flip-bit"))
     for (const auto& text : values["flip-bit"].as<std::vector<std::string>>())
       o.bit_flips.push_back(parse_bit_flip(text));

@@ -16,6 +16,8 @@ namespace accelsim::cli {
 // The command line of `accelsim`, parsed with Boost.Program_options.
 struct Options {
   std::filesystem::path config;
+  std::filesystem::path topology;         // --topology: a SCALE-Sim topology CSV, one run per row
+  std::filesystem::path scalesim_config;  // --scalesim-config: its .cfg, mapped onto the hardware
   int64_t images = 1;
   std::filesystem::path out = "out";
   std::vector<std::string> overrides;
