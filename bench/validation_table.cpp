@@ -9,19 +9,23 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "bench/child_process.h"
 #include "core/io/atomic_file.h"
-#include "modules/pe_array/dataflow.h"
+#include "sim/report/timing_difference.h"
 #include "sim/run/workload.h"
 
 namespace {
 
 using accelsim::hardware::Dataflow;
 using nlohmann::json;
+
+// What follows this line in docs/validation.md is not generated here, and is kept.
+constexpr const char* kKeptMarker = "<!-- validation_table keeps everything below this line -->";
 
 json run_accelsim(const std::string& dataflow, const std::string& timing, int size, const std::filesystem::path& out) {
   const std::string config = std::string(ACCELSIM_SOURCE_DIR) + "/configs/lenet.yaml";
@@ -35,31 +39,16 @@ json run_accelsim(const std::string& dataflow, const std::string& timing, int si
   return json::parse(in);
 }
 
-// Why accelsim's fast figure differs from SCALE-Sim's for this layer.
+// Why accelsim's fast figure differs from SCALE-Sim's for this layer (shared with the
+// topology report).
 std::string reason(Dataflow dataflow, int64_t fast, int64_t scalesim, const accelsim::model::Layer& layer, int size,
                    const json& mapping) {
-  if (fast == scalesim + 1) return "equal up to SCALE-Sim's 0-based last cycle";
-  std::vector<std::string> parts;
-  const auto space = accelsim::modules::fold_space(dataflow, layer.gemm_m(), layer.gemm_k(), layer.gemm_n());
-  const int64_t sr = space.spatial_rows, sc = space.spatial_cols, t = space.temporal;
-  const bool os = dataflow == Dataflow::OutputStationary;
-  const int64_t folds = ((sr + size - 1) / size) * ((sc + size - 1) / size);
-  const int64_t tiles = mapping.value("m_tiles", 1) * mapping.value("k_tiles", 1) * mapping.value("n_tiles", 1);
-  if (!os && folds > 1 && t >= size)
-    parts.push_back("consecutive folds overlap (shadow registers), no R-cycle preload per fold");
-  if (os && folds > 1) parts.push_back("fold results drain over the row bus while the next fold computes");
-  if (!os && folds > 1 && t < size)
-    parts.push_back(fmt::format("T = {} < C: each fold waits {} cycles for its row writes", t, size));
-  if (sr % size != 0 || sc % size != 0)
-    parts.push_back("partial folds drain only their used columns/rows, SCALE-Sim charges the full array");
-  if (tiles > 1)
-    parts.push_back(
-        fmt::format("{} tiles ({} x {} x {} for the accumulator and weight buffers) each fill and drain the array",
-                    tiles, mapping.value("m_tiles", 1), mapping.value("k_tiles", 1), mapping.value("n_tiles", 1)));
-  if (parts.empty()) parts.push_back("fill and drain counted per tile, not per fold");
-  std::string text;
-  for (const auto& part : parts) text += (text.empty() ? "" : "; ") + part;
-  return text + (fast < scalesim ? " (accelsim faster)" : " (accelsim slower)");
+  accelsim::hardware::PeArrayConfig config;
+  config.rows = size, config.cols = size, config.dataflow = dataflow;
+  const accelsim::report::TileCounts tiles{mapping.value("m_tiles", 1), mapping.value("k_tiles", 1),
+                                           mapping.value("n_tiles", 1)};
+  return accelsim::report::timing_difference(config, layer.gemm_m(), layer.gemm_k(), layer.gemm_n(), tiles, fast,
+                                             scalesim);
 }
 
 }  // namespace
@@ -132,6 +121,12 @@ int main(int argc, char** argv) {
     }
   }
   std::filesystem::remove_all(scratch);
+  // Sections written by other tools (the DRAM comparison) follow a marker line and are kept.
+  if (std::ifstream previous{output}) {
+    const std::string text((std::istreambuf_iterator<char>(previous)), std::istreambuf_iterator<char>());
+    const auto kept = text.find(kKeptMarker);
+    if (kept != std::string::npos) md += text.substr(kept);
+  }
   accelsim::report::write_file_atomically(output, md);
   fmt::print("wrote {} ({} fast/detailed differences)\n", output.string(), differences);
   return differences == 0 ? 0 : 1;

@@ -5,6 +5,7 @@
 #include <limits>
 #include <utility>
 
+#include "golden/exact_rounding.h"
 #include "golden/requantize.h"
 
 namespace accelsim::golden {
@@ -27,7 +28,7 @@ ReferenceModel::ReferenceModel(const model::Network& network, MacPath path) : ne
     throw std::logic_error("golden model: AVX2 forced on a CPU without it");
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
     const Layer& layer = network.layers[i];
-    if (!layer.has_weights()) continue;
+    if (!layer.has_weights() || layer.groups != 1) continue;  // grouped convolutions take the plain loops
     const int64_t n = layer.output.channels, k = static_cast<int64_t>(layer.weights.size()) / std::max<int64_t>(n, 1);
     packed_[i] = gemm::pack_weights(layer.weights.data(), n, k, layer.weight_zero_point);
   }
@@ -42,27 +43,43 @@ std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input) const
 
 std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input,
                                         std::optional<AccumulatorOverflow>& overflow) const {
+  // Every layer's output stays alive to the end (they are all returned): a layer reads any
+  // earlier one. Reserved up front, so that references into it stay valid.
   std::vector<Tensor> outputs;
   outputs.reserve(network_.layers.size());
-  Tensor current{network_.input.shape, input};
+  const Tensor network_input{network_.input.shape, input};
+  auto operand = [&](int32_t producer) -> const Tensor& {
+    return producer == model::kNetworkInput ? network_input : outputs[static_cast<std::size_t>(producer)];
+  };
   for (std::size_t index = 0; index < network_.layers.size(); ++index) {
     const Layer& layer = network_.layers[index];
+    const std::vector<int32_t> producers = network_.inputs_of(index);
+    const Tensor& in = operand(producers.at(0));
+    Tensor result;
     switch (layer.type) {
       case LayerType::Conv2d:
-        current = conv2d(index, current, overflow);
+        result = conv2d(index, in, overflow);
         break;
       case LayerType::Linear:
-        current = linear(index, current, overflow);
+        result = linear(index, in, overflow);
         break;
       case LayerType::MaxPool:
-        current = maxpool(layer, current);
+        result = maxpool(layer, in);
+        break;
+      case LayerType::AvgPool:
+      case LayerType::GlobalAvgPool:
+        result = avgpool(layer, in);
+        break;
+      case LayerType::Add:
+        result = add(layer, in, operand(producers.at(1)));
         break;
       case LayerType::Flatten:
-        current.shape = layer.output;
+        result = in;
+        result.shape = layer.output;
         break;
     }
     if (overflow) break;
-    outputs.push_back(current);
+    outputs.push_back(std::move(result));
   }
   return outputs;
 }
@@ -130,7 +147,8 @@ Tensor ReferenceModel::conv2d(std::size_t index, const Tensor& input,
   const std::optional<gemm::Path> path = gemm_path(index, input);
   const gemm::PackedWeights& w = packed_[index];
   const auto& in = input.shape;
-  if (!path || w.k != in.channels * layer.kernel_h * layer.kernel_w) return conv2d_plain(layer, input, overflow);
+  if (!path || layer.groups != 1 || w.k != in.channels * layer.kernel_h * layer.kernel_w)
+    return conv2d_plain(layer, input, overflow);
   const auto& out = layer.output;
   const int64_t m_total = out.height * out.width, kp = w.kp;
   const int32_t za = layer.input_zero_point;
@@ -195,13 +213,16 @@ Tensor ReferenceModel::conv2d_plain(const Layer& layer, const Tensor& input,
                                     std::optional<AccumulatorOverflow>& overflow) const {
   const auto& in = input.shape;
   const auto& out = layer.output;
+  // Output channel o of group g = o / (out / groups) reads input channels g * (in / groups) on.
+  const int64_t group_in = in.channels / layer.groups, group_out = out.channels / layer.groups;
   Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
   for (int64_t o = 0; o < out.channels; ++o) {
+    const int64_t first_channel = o / group_out * group_in;
     for (int64_t oy = 0; oy < out.height; ++oy) {
       for (int64_t ox = 0; ox < out.width; ++ox) {
         int64_t acc = layer.bias.empty() ? 0 : layer.bias[o];
-        const int8_t* w = layer.weights.data() + o * in.channels * layer.kernel_h * layer.kernel_w;
-        for (int64_t c = 0; c < in.channels; ++c) {
+        const int8_t* w = layer.weights.data() + o * group_in * layer.kernel_h * layer.kernel_w;
+        for (int64_t c = first_channel; c < first_channel + group_in; ++c) {
           for (int64_t ky = 0; ky < layer.kernel_h; ++ky) {
             const int64_t iy = oy * layer.stride_h - layer.pad_h + ky;
             for (int64_t kx = 0; kx < layer.kernel_w; ++kx, ++w) {
@@ -237,6 +258,8 @@ Tensor ReferenceModel::linear_plain(const Layer& layer, const Tensor& input,
   return result;
 }
 
+// A padded position never wins: it is skipped (padding is at most half the window, so every
+// window holds a real element).
 Tensor ReferenceModel::maxpool(const Layer& layer, const Tensor& input) const {
   const auto& in = input.shape;
   const auto& out = layer.output;
@@ -246,11 +269,44 @@ Tensor ReferenceModel::maxpool(const Layer& layer, const Tensor& input) const {
       for (int64_t ox = 0; ox < out.width; ++ox) {
         int32_t best = std::numeric_limits<int32_t>::min();
         for (int64_t ky = 0; ky < layer.kernel_h; ++ky)
-          for (int64_t kx = 0; kx < layer.kernel_w; ++kx)
-            best = std::max(
-                best, input.values[(c * in.height + oy * layer.stride_h + ky) * in.width + ox * layer.stride_w + kx]);
-        result.values[(c * out.height + oy) * out.width + ox] = best;
+          for (int64_t kx = 0; kx < layer.kernel_w; ++kx) {
+            const int64_t iy = oy * layer.stride_h - layer.pad_h + ky, ix = ox * layer.stride_w - layer.pad_w + kx;
+            if (iy < 0 || iy >= in.height || ix < 0 || ix >= in.width) continue;
+            best = std::max(best, input.values[static_cast<std::size_t>((c * in.height + iy) * in.width + ix)]);
+          }
+        result.values[static_cast<std::size_t>((c * out.height + oy) * out.width + ox)] = best;
       }
+  return result;
+}
+
+// mean = z + round(sum(q - z) / count) over the window (docs/arithmetic.md): padded positions are
+// real zeros; count is the whole window, or only its real elements without count_include_pad.
+Tensor ReferenceModel::avgpool(const Layer& layer, const Tensor& input) const {
+  const auto& in = input.shape;
+  const auto& out = layer.output;
+  const int64_t zero_point = layer.input_zero_point;
+  Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
+  for (int64_t c = 0; c < out.channels; ++c)
+    for (int64_t oy = 0; oy < out.height; ++oy)
+      for (int64_t ox = 0; ox < out.width; ++ox) {
+        int64_t sum = 0, real = 0;
+        for (int64_t ky = 0; ky < layer.kernel_h; ++ky)
+          for (int64_t kx = 0; kx < layer.kernel_w; ++kx) {
+            const int64_t iy = oy * layer.stride_h - layer.pad_h + ky, ix = ox * layer.stride_w - layer.pad_w + kx;
+            if (iy < 0 || iy >= in.height || ix < 0 || ix >= in.width) continue;
+            sum += input.values[static_cast<std::size_t>((c * in.height + iy) * in.width + ix)] - zero_point;
+            ++real;
+          }
+        const int64_t count = layer.count_include_pad ? layer.kernel_h * layer.kernel_w : real;
+        result.values[static_cast<std::size_t>((c * out.height + oy) * out.width + ox)] =
+            static_cast<int32_t>(zero_point + round_quotient(sum, count, layer.pool_rounding));
+      }
+  return result;
+}
+
+Tensor ReferenceModel::add(const Layer& layer, const Tensor& a, const Tensor& b) const {
+  Tensor result{layer.output, std::vector<int32_t>(a.values.size())};
+  for (std::size_t i = 0; i < a.values.size(); ++i) result.values[i] = requantize_sum(a.values[i], b.values[i], layer);
   return result;
 }
 

@@ -63,6 +63,8 @@ class ReferenceModel {
   // (operands outside [-255, 255] or K beyond gemm::kMaxExactDepth).
   std::optional<gemm::Path> gemm_path(std::size_t index, const Tensor& input) const;
   Tensor maxpool(const model::Layer& layer, const Tensor& input) const;
+  Tensor avgpool(const model::Layer& layer, const Tensor& input) const;  // avgpool and global_avgpool
+  Tensor add(const model::Layer& layer, const Tensor& a, const Tensor& b) const;
   // The output of an accumulator (checked against int32 as the policy says, then requantized);
   // with a memo, a value already requantized for this layer is looked up instead.
   class RequantMemo;

@@ -46,14 +46,38 @@ int128 scaled(int32_t acc, const model::RequantSpec& spec) {
   return 0;
 }
 
-}  // namespace
-
-int32_t requantize(int32_t acc, const model::RequantSpec& spec) {
-  const int128 shifted = scaled(acc, spec) + spec.output_zero_point;
+int32_t clamp_output(int128 scaled_value, const model::RequantSpec& spec) {
+  const int128 shifted = scaled_value + spec.output_zero_point;
   // A fused ReLU clips real values below 0, i.e. stored values below the output zero point.
   const int128 low = spec.relu ? std::max(spec.clamp_min, spec.output_zero_point) : spec.clamp_min;
   const int128 clamped = std::clamp<int128>(shifted, low, spec.clamp_max);
   return static_cast<int32_t>(clamped);
+}
+
+// The float sum of the two scaled operands, each product and the sum rounded to Real (IEEE,
+// to nearest even), then rounded to an integer by `rounding`.
+template <typename Real>
+int128 float_sum(int64_t da, int64_t db, const model::AddSpec& add, model::Rounding rounding) {
+  const Real product_a = static_cast<Real>(add.multipliers[0]) * static_cast<Real>(da);
+  const Real product_b = static_cast<Real>(add.multipliers[1]) * static_cast<Real>(db);
+  const Real sum = product_a + product_b;
+  return static_cast<int128>(round_real(sum, rounding));
+}
+
+}  // namespace
+
+int32_t requantize(int32_t acc, const model::RequantSpec& spec) { return clamp_output(scaled(acc, spec), spec); }
+
+int32_t requantize_sum(int32_t a, int32_t b, const model::Layer& layer) {
+  const model::AddSpec& add = layer.add;
+  const model::RequantSpec& spec = layer.requant;
+  const int64_t da = int64_t{a} - add.input_zero_points[0], db = int64_t{b} - add.input_zero_points[1];
+  if (spec.mode == RequantMode::FixedPoint) {
+    const int128 sum = int128{add.fixed_multipliers[0]} * da + int128{add.fixed_multipliers[1]} * db;
+    return clamp_output(round_quotient(sum, power_of_two(spec.shift), spec.rounding), spec);
+  }
+  if (spec.precision == Precision::Float32) return clamp_output(float_sum<float>(da, db, add, spec.rounding), spec);
+  return clamp_output(float_sum<double>(da, db, add, spec.rounding), spec);
 }
 
 }  // namespace accelsim::golden

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "core/model/network.h"
 #include "core/model/quantization.h"
 
 namespace accelsim::golden {
@@ -9,5 +10,10 @@ namespace accelsim::golden {
 // The output activation for an int32 accumulator, exactly as docs/config.md defines each mode:
 // y = scale(acc) rounded, then clamp(y + output_zero_point, lower_bound, upper_bound).
 int32_t requantize(int32_t acc, const model::RequantSpec& spec);
+
+// An add layer's output for its stored operands a and b (docs/arithmetic.md): each operand's
+// zero point removed and its multiplier applied, the sum rounded once, then the output zero
+// point, clamp and ReLU as requantize().
+int32_t requantize_sum(int32_t a, int32_t b, const model::Layer& layer);
 
 }  // namespace accelsim::golden

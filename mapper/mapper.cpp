@@ -59,6 +59,9 @@ class ProgramBuilder {
     if (alternate) program_.image_programs.push_back(emit_image(1));
     for (const auto& instruction : program_.image_programs[0])
       program_.layers[instruction.layer].instructions_per_image++;
+    for (std::size_t l = 0; l < network_.layers.size(); ++l)
+      if (network_.layers[l].type == LayerType::Flatten && l > 0)
+        program_.layers[l].output_of = std::max<int32_t>(0, network_.inputs_of(l)[0]);
     return std::move(program_);
   }
 
@@ -148,7 +151,8 @@ class ProgramBuilder {
   void choose_tiles(std::size_t l) {
     const Layer& layer = network_.layers[l];
     LayerMapping& mapping = program_.layers[l];
-    const int64_t M = layer.gemm_m(), K = layer.gemm_k(), N = layer.gemm_n();
+    // Each group is a GEMM of its own: tiles never span two groups.
+    const int64_t M = layer.gemm_m(), K = layer.gemm_k(), N = layer.gemm_n() / layer.groups;
     const int64_t R = hw_.pe_array.rows, C = hw_.pe_array.cols;
     int64_t kt = K, nt = N;
     if (!weights_[l].resident) {
@@ -186,41 +190,95 @@ class ProgramBuilder {
     mapping.tile_n = nt;
     mapping.m_tiles = ceil_div(M, mt);
     mapping.k_tiles = ceil_div(K, kt);
-    mapping.n_tiles = ceil_div(N, nt);
+    mapping.n_tiles = layer.groups * ceil_div(N, nt);
   }
 
+  // The output channel ranges of a weighted layer's tiles, group by group.
+  std::vector<std::pair<int64_t, int64_t>> n_ranges(std::size_t l) const {
+    const Layer& layer = network_.layers[l];
+    const int64_t group_n = layer.gemm_n() / layer.groups, nt = program_.layers[l].tile_n;
+    std::vector<std::pair<int64_t, int64_t>> ranges;
+    for (int64_t g = 0; g < layer.groups; ++g)
+      for (int64_t n0 = 0; n0 < group_n; n0 += nt)
+        ranges.emplace_back(g * group_n + n0, g * group_n + std::min(group_n, n0 + nt));
+    return ranges;
+  }
+
+  // The layer whose storage holds layer l's output: l itself, or for a flatten the storage of
+  // what it reshapes (kNetworkInput: the input buffer).
+  int32_t storage_of(int32_t l) const {
+    while (l != model::kNetworkInput && network_.layers[static_cast<std::size_t>(l)].type == LayerType::Flatten)
+      l = network_.inputs_of(static_cast<std::size_t>(l))[0];
+    return l;
+  }
+
+  // The input buffers sit at the bottom (one per image in flight); above them every layer's
+  // output gets a region of its own, allocated first-fit in layer order and freed after its
+  // last reader (the last layer's after the store), so that branches of a graph stay
+  // allocated while they wait for their consumer. Overlapping regions are ordered by the
+  // hazard tracker (a write waits for the readers of every buffer it overlaps).
   void plan_activation_sram() {
     const uint64_t capacity = static_cast<uint64_t>(hw_.activation_sram.capacity_bytes);
     const uint64_t input_bytes = static_cast<uint64_t>(network_.input.shape.elements());
-    uint64_t region_bytes = 0;
-    std::string largest;
-    for (const Layer& layer : network_.layers) {
-      if (layer.type == LayerType::Flatten) continue;
-      const uint64_t bytes = static_cast<uint64_t>(layer.output.elements());
-      if (bytes > region_bytes) {
-        region_bytes = bytes;
-        largest = layer.name;
-      }
-    }
     const uint64_t slots = hw_.activation_sram.double_buffered ? 2 : 1;
     const uint64_t input_region = align_up(input_bytes, 64);
-    region_bytes = align_up(region_bytes, 64);
-    const uint64_t needed = slots * input_region + 2 * region_bytes;
-    if (needed > capacity)
-      throw MappingError("layer " + largest + ": the activation SRAM holds " + bytes_text(capacity) + " but needs " +
+    const std::size_t count = network_.layers.size();
+    std::vector<std::size_t> last_use(count, 0);
+    for (std::size_t l = 0; l < count; ++l)
+      for (int32_t producer : network_.inputs_of(l)) {
+        const int32_t owner = storage_of(producer);
+        if (owner != model::kNetworkInput) last_use[static_cast<std::size_t>(owner)] = l;
+      }
+    const int32_t last_owner = storage_of(static_cast<int32_t>(count - 1));
+    if (last_owner != model::kNetworkInput) last_use[static_cast<std::size_t>(last_owner)] = count;  // the store
+
+    struct Allocation {
+      uint64_t begin, end;
+      std::size_t layer;
+    };
+    std::vector<Allocation> live;  // by address
+    region_address_.assign(count, 0);
+    uint64_t peak = 0;
+    std::size_t peak_layer = 0;
+    for (std::size_t l = 0; l < count; ++l) {
+      const Layer& layer = network_.layers[l];
+      if (layer.type == LayerType::Flatten) continue;
+      // Free what no layer from l on reads (layer l's own inputs stay: it reads them as it writes).
+      live.erase(std::remove_if(live.begin(), live.end(), [&](const Allocation& a) { return last_use[a.layer] < l; }),
+                 live.end());
+      const uint64_t bytes = align_up(static_cast<uint64_t>(layer.output.elements()), 64);
+      uint64_t address = 0;
+      for (const Allocation& a : live) {
+        if (a.begin >= address + bytes) break;
+        address = std::max(address, a.end);
+      }
+      live.push_back({address, address + bytes, l});
+      std::sort(live.begin(), live.end(), [](const Allocation& a, const Allocation& b) { return a.begin < b.begin; });
+      region_address_[l] = slots * input_region + address;
+      if (address + bytes > peak) {
+        peak = address + bytes;
+        peak_layer = l;
+      }
+    }
+    const uint64_t needed = slots * input_region + peak;
+    if (needed > capacity) {
+      const std::string& name = network_.layers[peak_layer].name;
+      throw MappingError("layer " + name + ": the activation SRAM holds " + bytes_text(capacity) + " but needs " +
                          bytes_text(needed) + " (" + std::to_string(slots) + " input buffer(s) of " +
-                         bytes_text(input_region) + " and two feature-map regions of " + bytes_text(region_bytes) +
-                         " for " + largest + "'s output); activation_sram.capacity_bytes must be at least " +
+                         bytes_text(input_region) + " and " + bytes_text(peak) + " of feature maps live while " + name +
+                         " writes its output); activation_sram.capacity_bytes must be at least " +
                          std::to_string(needed));
+    }
     for (uint64_t s = 0; s < slots; ++s)
       input_slots_.push_back(
           {add_buffer("input_" + std::to_string(s), Memory::ActivationSram, s * input_region, input_bytes),
            s * input_region});
-    for (int r = 0; r < 2; ++r) {
-      const uint64_t address = slots * input_region + static_cast<uint64_t>(r) * region_bytes;
-      regions_.push_back(
-          {add_buffer(std::string("feature_map_") + char('a' + r), Memory::ActivationSram, address, region_bytes),
-           address});
+    region_buffer_.assign(count, -1);
+    for (std::size_t l = 0; l < count; ++l) {
+      const Layer& layer = network_.layers[l];
+      if (layer.type == LayerType::Flatten) continue;
+      region_buffer_[l] = add_buffer(layer.name + ".output", Memory::ActivationSram, region_address_[l],
+                                     static_cast<uint64_t>(layer.output.elements()));
     }
   }
 
@@ -244,8 +302,9 @@ class ProgramBuilder {
       const bool unfilled = layer.weights.empty();
       WeightPlan& plan = weights_[l];
       const LayerMapping& mapping = program_.layers[l];
-      const int64_t K = layer.gemm_k(), N = layer.gemm_n();
-      // OIHW and [out, in] are both [N][K] with K = (c, ky, kx) row-major: the array's order.
+      const int64_t K = layer.gemm_k();
+      // OIHW ([out, in / groups, kh, kw]) and [out, in] are both [N][K] with K = (c, ky, kx)
+      // row-major: the array's order.
       if (plan.resident && unfilled) {
         plan.dram_address = reserve(weight_bytes(layer));
       } else if (plan.resident) {
@@ -253,9 +312,9 @@ class ProgramBuilder {
             place(std::vector<uint8_t>(reinterpret_cast<const uint8_t*>(layer.weights.data()),
                                        reinterpret_cast<const uint8_t*>(layer.weights.data()) + layer.weights.size()));
       } else {
-        for (int64_t n0 = 0; n0 < N; n0 += mapping.tile_n) {
+        for (const auto& [n0, n1] : n_ranges(l)) {
           for (int64_t k0 = 0; k0 < K; k0 += mapping.tile_k) {
-            const int64_t n1 = std::min(N, n0 + mapping.tile_n), k1 = std::min(K, k0 + mapping.tile_k);
+            const int64_t k1 = std::min(K, k0 + mapping.tile_k);
             if (unfilled) {
               plan.block_dram_address.push_back(reserve(static_cast<uint64_t>((n1 - n0) * (k1 - k0))));
               continue;
@@ -344,39 +403,48 @@ class ProgramBuilder {
     load_input.writes[0] = input.buffer;
     out.push_back(load_input);
 
-    Slot current = input;
-    std::size_t next_region = 0;
+    // Where a layer's (or the network input's) output is, for its readers.
+    auto slot_of = [&](int32_t producer) {
+      const int32_t owner = storage_of(producer);
+      if (owner == model::kNetworkInput) return input;
+      return Slot{region_buffer_[static_cast<std::size_t>(owner)], region_address_[static_cast<std::size_t>(owner)]};
+    };
     for (std::size_t l = 0; l < network_.layers.size(); ++l) {
       const Layer& layer = network_.layers[l];
-      if (layer.type == LayerType::Flatten) {
-        outputs.push_back(current.address);
-        continue;
-      }
-      const Slot output = regions_[next_region];
-      next_region = (next_region + 1) % regions_.size();
+      const Slot output = slot_of(static_cast<int32_t>(l));
       outputs.push_back(output.address);
-      if (layer.type == LayerType::MaxPool) {
-        Instruction pool;
-        pool.op = Opcode::Pool;
-        pool.layer = static_cast<int32_t>(l);
-        pool.n_begin = 0;
-        pool.n_end = layer.output.channels;
-        pool.input_address = current.address;
-        pool.output_address = output.address;
-        pool.reads[0] = current.buffer;
-        pool.writes[0] = output.buffer;
-        out.push_back(pool);
+      if (layer.type == LayerType::Flatten) continue;
+      const std::vector<int32_t> producers = network_.inputs_of(l);
+      const Slot source = slot_of(producers[0]);
+      if (layer.is_pool() || layer.type == LayerType::Add) {
+        // One instruction for the whole layer: the pooling unit, or the requantization unit
+        // summing two feature maps.
+        Instruction whole;
+        whole.op = layer.type == LayerType::Add ? Opcode::Add : Opcode::Pool;
+        whole.layer = static_cast<int32_t>(l);
+        whole.n_begin = 0;
+        whole.n_end = layer.output.channels;
+        whole.input_address = source.address;
+        whole.output_address = output.address;
+        whole.reads[0] = source.buffer;
+        whole.writes[0] = output.buffer;
+        if (layer.type == LayerType::Add) {
+          const Slot other = slot_of(producers.at(1));
+          whole.second_input_address = other.address;
+          whole.reads[1] = other.buffer;
+        }
+        out.push_back(whole);
       } else {
-        emit_weighted_layer(l, current, output, out);
+        emit_weighted_layer(l, source, output, out);
       }
-      current = output;
     }
     const int32_t last = static_cast<int32_t>(network_.layers.size() - 1);
+    const Slot result = slot_of(last);
     Instruction store =
-        dma(Opcode::StoreOutput, last, Memory::ActivationSram, current.address, Memory::Dram,
+        dma(Opcode::StoreOutput, last, Memory::ActivationSram, result.address, Memory::Dram,
             program_.dram_output_address, static_cast<uint64_t>(network_.layers.back().output.elements()));
     store.target_image_stride = program_.dram_output_stride;
-    store.reads[0] = current.buffer;
+    store.reads[0] = result.buffer;
     out.push_back(store);
     return out;
   }
@@ -385,7 +453,7 @@ class ProgramBuilder {
     const Layer& layer = network_.layers[l];
     const WeightPlan& plan = weights_[l];
     LayerMapping& mapping = program_.layers[l];
-    const int64_t M = layer.gemm_m(), K = layer.gemm_k(), N = layer.gemm_n();
+    const int64_t M = layer.gemm_m(), K = layer.gemm_k();
     const int32_t index = static_cast<int32_t>(l);
     mapping.weight_dram_bytes_per_image = 0;
 
@@ -429,8 +497,8 @@ class ProgramBuilder {
       return slot;
     };
 
-    for (int64_t n0 = 0, n_tile = 0; n0 < N; n0 += mapping.tile_n, ++n_tile) {
-      const int64_t n1 = std::min(N, n0 + mapping.tile_n);
+    int64_t n_tile = 0;
+    for (const auto& [n0, n1] : n_ranges(l)) {
       if (mapping.k_tiles == 1) {
         // Whole windows (always so for resident weights): the block of rows n0..n1 stays in
         // its buffer while every row tile uses it.
@@ -456,6 +524,7 @@ class ProgramBuilder {
           requantize(m0, m1, n0, n1, accumulator);
         }
       }
+      ++n_tile;
     }
   }
 
@@ -466,7 +535,9 @@ class ProgramBuilder {
   std::vector<WeightPlan> weights_;
   uint64_t weight_slot_bytes_ = 0;
   uint64_t accumulator_slot_bytes_ = 0;
-  std::vector<Slot> weight_slots_, accumulator_slots_, input_slots_, regions_;
+  std::vector<Slot> weight_slots_, accumulator_slots_, input_slots_;
+  std::vector<uint64_t> region_address_;  // per layer: its output's region (flatten: unused)
+  std::vector<BufferId> region_buffer_;
   std::size_t weight_cursor_ = 0, accumulator_cursor_ = 0;
 };
 

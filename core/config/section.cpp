@@ -256,5 +256,39 @@ std::string Converter<std::vector<int64_t>>::text(const std::vector<int64_t>& v)
   return out + "]";
 }
 
+std::vector<double> Converter<std::vector<double>>::convert(const Section& s, const std::string& key,
+                                                            const YAML::Node& node) {
+  std::vector<double> values;
+  if (!node.IsSequence()) s.fail(key, "expected a list of numbers, got " + node_text(node));
+  for (const auto& item : node) {
+    if (!item.IsScalar()) s.fail(key, "expected a list of numbers, got a nested " + node_text(item));
+    values.push_back(Converter<double>::convert(s, key, item));
+  }
+  return values;
+}
+
+std::string Converter<std::vector<double>>::text(const std::vector<double>& v) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + Converter<double>::text(v[i]);
+  return out + "]";
+}
+
+std::vector<std::string> Converter<std::vector<std::string>>::convert(const Section& s, const std::string& key,
+                                                                      const YAML::Node& node) {
+  std::vector<std::string> values;
+  if (!node.IsSequence()) s.fail(key, "expected a list of names, got " + node_text(node));
+  for (const auto& item : node) {
+    if (!item.IsScalar()) s.fail(key, "expected a list of names, got a nested " + node_text(item));
+    values.push_back(item.Scalar());
+  }
+  return values;
+}
+
+std::string Converter<std::vector<std::string>>::text(const std::vector<std::string>& v) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + v[i];
+  return out + "]";
+}
+
 }  // namespace detail
 }  // namespace accelsim::config

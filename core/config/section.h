@@ -175,6 +175,18 @@ struct Converter<std::vector<int64_t>> {
   static std::vector<int64_t> convert(const Section& s, const std::string& key, const YAML::Node& node);
   static std::string text(const std::vector<int64_t>& v);
 };
+template <>
+struct Converter<std::vector<double>> {
+  static constexpr const char* type_name = "list of numbers";
+  static std::vector<double> convert(const Section& s, const std::string& key, const YAML::Node& node);
+  static std::string text(const std::vector<double>& v);
+};
+template <>
+struct Converter<std::vector<std::string>> {
+  static constexpr const char* type_name = "list of strings";
+  static std::vector<std::string> convert(const Section& s, const std::string& key, const YAML::Node& node);
+  static std::string text(const std::vector<std::string>& v);
+};
 std::string format_range(std::optional<double> min, std::optional<double> max);
 bool out_of_range(double value, std::optional<double> min, std::optional<double> max);
 }  // namespace detail
@@ -210,8 +222,8 @@ std::optional<T> Param<T>::read(const std::string& default_text, bool required) 
   };
   if constexpr (std::is_same_v<T, int64_t> || std::is_same_v<T, double>) {
     check(static_cast<double>(value));
-  } else if constexpr (std::is_same_v<T, std::vector<int64_t>>) {
-    for (int64_t v : value) check(static_cast<double>(v));
+  } else if constexpr (std::is_same_v<T, std::vector<int64_t>> || std::is_same_v<T, std::vector<double>>) {
+    for (auto v : value) check(static_cast<double>(v));
   } else if constexpr (std::is_same_v<T, std::string>) {
     if (!choices_.empty() && std::find(choices_.begin(), choices_.end(), value) == choices_.end()) {
       std::string list;

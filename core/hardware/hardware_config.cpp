@@ -1,5 +1,7 @@
 #include "core/hardware/hardware_config.h"
 
+#include <stdexcept>
+
 namespace accelsim::hardware {
 
 using config::Section;
@@ -10,6 +12,17 @@ const config::EnumNames<Dataflow>& dataflow_names() {
   return names;
 }
 const char* name_of(Dataflow dataflow) { return config::name_in(dataflow_names(), dataflow); }
+const config::EnumNames<DramModel>& dram_model_names() {
+  static const config::EnumNames<DramModel> names = {{"simple", DramModel::Simple}, {"detailed", DramModel::Detailed}};
+  return names;
+}
+const config::EnumNames<dram::DramPagePolicy>& dram_page_policy_names() {
+  static const config::EnumNames<dram::DramPagePolicy> names = {{"open", dram::DramPagePolicy::Open},
+                                                                {"closed", dram::DramPagePolicy::Closed}};
+  return names;
+}
+const char* name_of(DramModel model) { return config::name_in(dram_model_names(), model); }
+const char* name_of(dram::DramPagePolicy policy) { return config::name_in(dram_page_policy_names(), policy); }
 
 HardwareConfig::HardwareConfig() {
   // The three SRAM instances differ in size, banking and energy (edge_small.yaml cites them).
@@ -105,6 +118,124 @@ PeArrayConfig load_pe_array(Section section, const HardwareChoices& choices) {
   return pe;
 }
 
+// Timing overrides of the detailed DRAM model, in DRAM clock cycles; each defaults to the preset's.
+void load_dram_timing(Section section, dram::DramTiming& t) {
+  t.tck_ns =
+      section.param<double>("tck_ns").desc("DRAM clock period").unit("ns").min(0.05).max(100).default_val(t.tck_ns);
+  struct Key {
+    const char* key;
+    int64_t dram::DramTiming::*member;
+    const char* description;
+  };
+  static const Key keys[] = {
+      {"cl", &dram::DramTiming::cl, "read command to first data (CL)"},
+      {"cwl", &dram::DramTiming::cwl, "write command to first data (CWL)"},
+      {"rcd", &dram::DramTiming::rcd, "activate to read or write (tRCD)"},
+      {"rp", &dram::DramTiming::rp, "precharge to activate (tRP)"},
+      {"ras", &dram::DramTiming::ras, "activate to precharge (tRAS)"},
+      {"rtp", &dram::DramTiming::rtp, "read to precharge (tRTP)"},
+      {"wr", &dram::DramTiming::wr, "end of write data to precharge (tWR)"},
+      {"wtr_s", &dram::DramTiming::wtr_s, "end of write data to read, other bank group (tWTR_S)"},
+      {"wtr_l", &dram::DramTiming::wtr_l, "end of write data to read, same bank group (tWTR_L)"},
+      {"ccd_s", &dram::DramTiming::ccd_s, "column command to column command, other bank group (tCCD_S)"},
+      {"ccd_l", &dram::DramTiming::ccd_l, "column command to column command, same bank group (tCCD_L)"},
+      {"rrd_s", &dram::DramTiming::rrd_s, "activate to activate, other bank group (tRRD_S)"},
+      {"rrd_l", &dram::DramTiming::rrd_l, "activate to activate, same bank group (tRRD_L)"},
+      {"faw", &dram::DramTiming::faw, "window that holds at most four activates of a rank (tFAW)"},
+      {"refi", &dram::DramTiming::refi, "interval between a rank's refreshes (tREFI)"},
+      {"rfc", &dram::DramTiming::rfc, "refresh to the next activate (tRFC)"},
+  };
+  for (const Key& k : keys)
+    t.*k.member =
+        section.param<int64_t>(k.key).desc(k.description).unit("DRAM cycles").min(1).max(1e7).default_val(t.*k.member);
+  section.finish();
+}
+
+// Current and voltage overrides for the DRAMPower-style energy; each defaults to the preset's.
+void load_dram_power(Section section, dram::DramPower& p) {
+  p.vdd = section.param<double>("vdd").desc("supply voltage").unit("V").min(0.1).max(5).default_val(p.vdd);
+  struct Key {
+    const char* key;
+    double dram::DramPower::*member;
+    const char* description;
+  };
+  static const Key keys[] = {
+      {"idd0", &dram::DramPower::idd0, "one bank activating and precharging every tRC (IDD0)"},
+      {"idd2n", &dram::DramPower::idd2n, "precharged standby (IDD2N)"},
+      {"idd3n", &dram::DramPower::idd3n, "active standby (IDD3N)"},
+      {"idd4r", &dram::DramPower::idd4r, "burst reads (IDD4R)"},
+      {"idd4w", &dram::DramPower::idd4w, "burst writes (IDD4W)"},
+      {"idd5b", &dram::DramPower::idd5b, "burst refresh (IDD5B)"},
+  };
+  for (const Key& k : keys)
+    p.*k.member = section.param<double>(k.key)
+                      .desc(std::string(k.description) + ", per chip")
+                      .unit("mA")
+                      .min(0)
+                      .max(1e5)
+                      .default_val(p.*k.member);
+  section.finish();
+}
+
+DramConfig load_dram(Section section, const DramConfig& defaults) {
+  DramConfig d = defaults;
+  d.model = section.choose("model",
+                           "simple: flat bandwidth, latency and energy per byte; detailed: banks, rows, refresh and an "
+                           "FR-FCFS controller for the preset below",
+                           dram_model_names(), std::optional<DramModel>(d.model));
+  d.capacity_bytes = section.param<int64_t>("capacity_bytes")
+                         .desc("capacity")
+                         .unit("bytes")
+                         .min(1)
+                         .max(kMaxBytes)
+                         .default_val(d.capacity_bytes);
+  d.bandwidth_bytes_per_cycle = section.param<int64_t>("bandwidth_bytes_per_cycle")
+                                    .desc("sustained bandwidth (model: simple)")
+                                    .unit("bytes/cycle")
+                                    .min(1)
+                                    .max(1 << 20)
+                                    .default_val(d.bandwidth_bytes_per_cycle);
+  d.latency_cycles = section.param<int64_t>("latency_cycles")
+                         .desc("latency of a request (model: simple)")
+                         .unit("cycles")
+                         .min(0)
+                         .max(1e6)
+                         .default_val(d.latency_cycles);
+  d.energy_pj_per_byte =
+      energy(section, "energy_pj_per_byte", "energy to move one byte (model: simple)", d.energy_pj_per_byte);
+
+  std::vector<std::string> presets;
+  for (const auto& spec : dram::dram_presets()) presets.push_back(spec.name);
+  d.preset = section.param<std::string>("preset")
+                 .desc("device of the detailed model (docs/config.md lists the presets and their sources)")
+                 .choices(presets)
+                 .default_val(d.preset);
+  d.device = *dram::find_dram_preset(d.preset);
+  d.address_mapping = section.param<std::string>("address_mapping")
+                          .desc(
+                              "address fields from the most significant bits down: row, rank, bank, bankgroup, "
+                              "column and channel, separated by ':'")
+                          .default_val(d.address_mapping);
+  d.queue_depth = section.param<int64_t>("queue_depth")
+                      .desc("requests the controller's scheduler chooses among")
+                      .unit("requests")
+                      .min(1)
+                      .max(4096)
+                      .default_val(d.queue_depth);
+  d.page_policy = section.choose(
+      "page_policy", "open: a row stays open for later hits; closed: it closes once no queued request wants it",
+      dram_page_policy_names(), std::optional<dram::DramPagePolicy>(d.page_policy));
+  if (auto timing = section.optional_section("timing")) load_dram_timing(*timing, d.device.timing);
+  if (auto power = section.optional_section("power")) load_dram_power(*power, d.device.power);
+  try {
+    dram::AddressMapping(d.device.organization, d.address_mapping);
+  } catch (const std::invalid_argument& e) {
+    section.fail("address_mapping", e.what());
+  }
+  section.finish();
+  return d;
+}
+
 }  // namespace
 
 HardwareConfig load_hardware(Section section, const HardwareChoices& choices) {
@@ -127,28 +258,7 @@ HardwareConfig load_hardware(Section section, const HardwareChoices& choices) {
   hw.activation_sram = load_sram(section.section("activation_sram"), hw.activation_sram);
   hw.accumulator = load_sram(section.section("accumulator"), hw.accumulator);
 
-  Section dram = section.section("dram");
-  hw.dram.capacity_bytes = dram.param<int64_t>("capacity_bytes")
-                               .desc("capacity")
-                               .unit("bytes")
-                               .min(1)
-                               .max(kMaxBytes)
-                               .default_val(hw.dram.capacity_bytes);
-  hw.dram.bandwidth_bytes_per_cycle = dram.param<int64_t>("bandwidth_bytes_per_cycle")
-                                          .desc("sustained bandwidth")
-                                          .unit("bytes/cycle")
-                                          .min(1)
-                                          .max(1 << 20)
-                                          .default_val(hw.dram.bandwidth_bytes_per_cycle);
-  hw.dram.latency_cycles = dram.param<int64_t>("latency_cycles")
-                               .desc("latency of a request")
-                               .unit("cycles")
-                               .min(0)
-                               .max(1e6)
-                               .default_val(hw.dram.latency_cycles);
-  hw.dram.energy_pj_per_byte =
-      energy(dram, "energy_pj_per_byte", "energy to move one byte", hw.dram.energy_pj_per_byte);
-  dram.finish();
+  hw.dram = load_dram(section.section("dram"), hw.dram);
 
   // Optional, so that hardware files written before it keep loading.
   if (auto dma = section.optional_section("dma")) {

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "core/config/section.h"
+#include "core/dram/address_mapping.h"
+#include "core/dram/dram_spec.h"
 #include "core/model/quantization.h"
 
 namespace accelsim::hardware {
@@ -18,6 +20,13 @@ enum class Dataflow {
 };
 const config::EnumNames<Dataflow>& dataflow_names();
 const char* name_of(Dataflow dataflow);
+
+// How DRAM timing and energy are worked out: flat figures, or banks, rows and commands.
+enum class DramModel { Simple, Detailed };
+const config::EnumNames<DramModel>& dram_model_names();
+const config::EnumNames<dram::DramPagePolicy>& dram_page_policy_names();
+const char* name_of(DramModel model);
+const char* name_of(dram::DramPagePolicy policy);
 
 struct PeArrayConfig {
   int64_t rows = 8;
@@ -42,11 +51,22 @@ struct SramConfig {
   int64_t bytes_per_cycle() const { return banks * port_bytes; }
 };
 
+// Off-chip DRAM. Under `model: simple` three flat figures give every access's time and energy;
+// under `model: detailed` the device (a preset, its timing and currents overridable) goes
+// through a model of its banks, rows, refresh and controller (core/dram/).
 struct DramConfig {
   int64_t capacity_bytes = 268435456;  // 256 MiB
+  // model: simple
   int64_t bandwidth_bytes_per_cycle = 8;
   int64_t latency_cycles = 100;
   double energy_pj_per_byte = 162.5;
+  DramModel model = DramModel::Simple;
+  // model: detailed
+  std::string preset = "ddr4_2400_x16";
+  dram::DramSpec device = *dram::find_dram_preset("ddr4_2400_x16");  // the preset with any overrides
+  std::string address_mapping = dram::AddressMapping::default_order();
+  int64_t queue_depth = 32;
+  dram::DramPagePolicy page_policy = dram::DramPagePolicy::Open;
 };
 
 struct DmaConfig {

@@ -30,6 +30,8 @@ const char* name_of(Opcode op) {
       return "requantize";
     case Opcode::Pool:
       return "pool";
+    case Opcode::Add:
+      return "add";
   }
   return "?";
 }
@@ -43,6 +45,7 @@ Unit unit_of(Opcode op) {
     case Opcode::Compute:
       return Unit::PeArray;
     case Opcode::Requantize:
+    case Opcode::Add:
       return Unit::RequantUnit;
     case Opcode::Pool:
       return Unit::PoolingUnit;

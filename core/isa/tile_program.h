@@ -20,7 +20,8 @@ enum class Opcode : uint8_t {
   StoreOutput,  // DMA: activation SRAM -> DRAM (the logits)
   Compute,      // PE array: one GEMM tile into the accumulator
   Requantize,   // requantization unit: accumulator tile -> int8 activations
-  Pool,         // pooling unit: a whole max-pool layer
+  Pool,         // pooling unit: a whole max-pool, avgpool or global_avgpool layer
+  Add,          // requantization unit: a whole add layer, two feature maps into one
 };
 const char* name_of(Opcode op);
 Unit unit_of(Opcode op);
@@ -58,12 +59,13 @@ struct Instruction {
   int64_t m_begin = 0, m_end = 0;
   int64_t k_begin = 0, k_end = 0;
   int64_t n_begin = 0, n_end = 0;
-  uint64_t weight_address = 0;       // weight SRAM: element (n_begin, k_begin); rows of tile_k bytes, packed
-  uint64_t bias_address = 0;         // weight SRAM: int32 bias of channel n_begin (layers with bias)
-  uint64_t input_address = 0;        // activation SRAM: the layer's input feature map, [C][H][W]
-  uint64_t accumulator_address = 0;  // accumulator: the tile, [m][n] int32, row = (n_end - n_begin)
-  uint64_t output_address = 0;       // activation SRAM: the layer's output feature map, [N][M]
-  bool accumulate = false;           // Compute: add to the accumulator (false: start from bias or 0)
+  uint64_t weight_address = 0;        // weight SRAM: element (n_begin, k_begin); rows of tile_k bytes, packed
+  uint64_t bias_address = 0;          // weight SRAM: int32 bias of channel n_begin (layers with bias)
+  uint64_t input_address = 0;         // activation SRAM: the layer's input feature map, [C][H][W]
+  uint64_t accumulator_address = 0;   // accumulator: the tile, [m][n] int32, row = (n_end - n_begin)
+  uint64_t output_address = 0;        // activation SRAM: the layer's output feature map, [N][M]
+  uint64_t second_input_address = 0;  // Add: the second operand's feature map
+  bool accumulate = false;            // Compute: add to the accumulator (false: start from bias or 0)
 
   // Hazards: buffers read and written (-1 = unused slot).
   std::array<BufferId, 3> reads{-1, -1, -1};
@@ -81,6 +83,9 @@ struct LayerMapping {
   int64_t m_tiles = 0, k_tiles = 0, n_tiles = 0;
   uint64_t weight_dram_bytes_per_image = 0;  // streamed weights fetched per image
   int64_t instructions_per_image = 0;
+  // A layer that moves no data (flatten): the layer whose output is also its own, whose
+  // completion is its completion; -1 for every other layer.
+  int32_t output_of = -1;
 };
 
 struct TileProgram {
@@ -90,7 +95,7 @@ struct TileProgram {
   std::vector<std::vector<Instruction>> image_programs;  // image i runs image_programs[i % size]
   std::vector<LayerMapping> layers;
   // Activation SRAM address of every layer's output, per image program (the input buffer
-  // alternates; a flatten layer's output is its input).
+  // alternates; a flatten layer's output is what it reshapes).
   std::vector<std::vector<uint64_t>> output_addresses;
 
   uint64_t dram_input_address = 0;

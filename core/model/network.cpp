@@ -11,6 +11,9 @@ const config::EnumNames<LayerType>& layer_type_names() {
   static const config::EnumNames<LayerType> names = {{"conv2d", LayerType::Conv2d},
                                                      {"linear", LayerType::Linear},
                                                      {"maxpool", LayerType::MaxPool},
+                                                     {"avgpool", LayerType::AvgPool},
+                                                     {"global_avgpool", LayerType::GlobalAvgPool},
+                                                     {"add", LayerType::Add},
                                                      {"flatten", LayerType::Flatten}};
   return names;
 }
@@ -24,7 +27,7 @@ const config::EnumNames<ValueSource>& value_source_names() {
 const char* name_of(ValueSource source) { return config::name_in(value_source_names(), source); }
 
 int64_t Layer::gemm_k() const {
-  if (type == LayerType::Conv2d) return input.channels * kernel_h * kernel_w;
+  if (type == LayerType::Conv2d) return input.channels / groups * kernel_h * kernel_w;
   if (type == LayerType::Linear) return input.elements();
   return 0;
 }
@@ -48,6 +51,11 @@ const Layer* Network::find(const std::string& layer_name) const {
   for (const auto& layer : layers)
     if (layer.name == layer_name) return &layer;
   return nullptr;
+}
+
+std::vector<int32_t> Network::inputs_of(std::size_t l) const {
+  if (!layers.at(l).inputs.empty()) return layers[l].inputs;
+  return {l == 0 ? kNetworkInput : static_cast<int32_t>(l - 1)};
 }
 
 }  // namespace accelsim::model

@@ -25,31 +25,57 @@ struct Shape {
   }
 };
 
-enum class LayerType { Conv2d, Linear, MaxPool, Flatten };
+enum class LayerType { Conv2d, Linear, MaxPool, AvgPool, GlobalAvgPool, Add, Flatten };
 const config::EnumNames<LayerType>& layer_type_names();
 const char* name_of(LayerType type);
+
+// A layer's `inputs` entry naming the network input rather than a layer.
+constexpr int32_t kNetworkInput = -1;
+
+// The two operands of an add layer: each its own zero point and its own multiplier
+// (S_in / S_out) into the output's scale; layer.requant holds the rest (mode, rounding,
+// output zero point, clamp, relu). See docs/arithmetic.md.
+struct AddSpec {
+  std::array<int32_t, 2> input_zero_points{};
+  std::array<double, 2> multipliers{};         // requant.mode multiply
+  std::array<int64_t, 2> fixed_multipliers{};  // requant.mode fixed_point: integers, one shift (requant.shift)
+};
 
 struct Layer {
   std::string name;
   LayerType type = LayerType::Conv2d;
-  Shape input;
+  // The layers it reads, by index (kNetworkInput: the network input), always earlier ones;
+  // empty in a network built in code as a chain (see Network::inputs_of).
+  std::vector<int32_t> inputs;
+  Shape input;  // the shape of inputs[0] (every input has it)
   Shape output;
 
-  // conv2d, linear (a linear layer is a 1x1 window over its flattened input) and maxpool.
+  // conv2d, linear (a linear layer is a 1x1 window over its flattened input) and the pools.
   int64_t kernel_h = 1, kernel_w = 1;
   int64_t stride_h = 1, stride_w = 1;
   int64_t pad_h = 0, pad_w = 0;
+  int64_t groups = 1;  // conv2d: input and output channels split into independent groups
+
+  // avgpool, global_avgpool: the mean's rounding and divisor.
+  Rounding pool_rounding = Rounding::HalfEven;
+  bool count_include_pad = true;  // divide by the whole window (PyTorch's default), not the valid part
+
+  AddSpec add;  // add
 
   // conv2d and linear.
-  std::vector<int8_t> weights;  // conv2d: [out, in, kh, kw]; linear: [out, in]
+  std::vector<int8_t> weights;  // conv2d: [out, in / groups, kh, kw]; linear: [out, in]
   std::vector<int32_t> bias;    // empty when the layer has none
   int32_t input_zero_point = 0;
   int32_t weight_zero_point = 0;
-  RequantSpec requant;
+  RequantSpec requant;  // conv2d, linear, add
   std::optional<Scales> scales;
 
   bool has_weights() const { return type == LayerType::Conv2d || type == LayerType::Linear; }
-  // The layer as a matrix product: M output pixels, K window elements, N output channels.
+  bool is_pool() const {
+    return type == LayerType::MaxPool || type == LayerType::AvgPool || type == LayerType::GlobalAvgPool;
+  }
+  // The layer as `groups` independent matrix products: M output pixels, K window elements of
+  // one group, N output channels in all (N / groups per group).
   int64_t gemm_m() const { return has_weights() ? output.height * output.width : 0; }
   int64_t gemm_k() const;
   int64_t gemm_n() const { return has_weights() ? output.channels : 0; }
@@ -88,6 +114,9 @@ struct Network {
   int64_t total_macs() const;
   int64_t total_weights() const;
   const Layer* find(const std::string& layer_name) const;
+  // The layers layer `l` reads: its `inputs`, or without any the previous layer (the network
+  // input for the first).
+  std::vector<int32_t> inputs_of(std::size_t l) const;
 };
 
 }  // namespace accelsim::model

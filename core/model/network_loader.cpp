@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "core/log/log.h"
@@ -98,6 +99,8 @@ Rounding parse_rounding(Section& section, RequantMode mode) {
   return section.choose("rounding", "how the scaled accumulator is rounded", allowed);
 }
 
+void parse_output_range(Section& section, RequantSpec& spec, DType dtype);
+
 RequantSpec parse_requant(Section section, DType dtype) {
   RequantSpec spec;
   spec.mode = section.choose("mode", "requantization arithmetic", requant_mode_names());
@@ -129,6 +132,13 @@ RequantSpec parse_requant(Section section, DType dtype) {
         section.param<int64_t>("shift").desc("right shift: M = 2^-shift").min(0).max(31).required());
   }
   spec.rounding = parse_rounding(section, spec.mode);
+  parse_output_range(section, spec, dtype);
+  section.finish();
+  return spec;
+}
+
+// The keys every requantization shares: output zero point, clamp and fused ReLU.
+void parse_output_range(Section& section, RequantSpec& spec, DType dtype) {
   const DTypeRange range = range_of(dtype);
   spec.output_zero_point =
       zero_point_param(section, "output_zero_point", "zero point of the output activations", range);
@@ -145,8 +155,6 @@ RequantSpec parse_requant(Section section, DType dtype) {
   if (spec.relu && spec.output_zero_point > spec.clamp_max)
     section.fail("relu", "a fused ReLU needs output_zero_point (" + std::to_string(spec.output_zero_point) +
                              ") <= the clamp's upper end (" + std::to_string(spec.clamp_max) + ")");
-  section.finish();
-  return spec;
 }
 
 std::optional<Scales> parse_scales(Section& layer) {
@@ -197,14 +205,24 @@ bool parse_weighted_layer(Section& section, Layer& layer, const Shape& input, in
     std::tie(layer.kernel_h, layer.kernel_w) = pair_param(section, "kernel", "kernel size", std::nullopt, 1);
     std::tie(layer.stride_h, layer.stride_w) = pair_param(section, "stride", "stride", 1, 1);
     std::tie(layer.pad_h, layer.pad_w) = pair_param(section, "padding", "zero padding on each side", 0, 0);
+    layer.groups = section.param<int64_t>("groups")
+                       .desc("channel groups: each output channel reads in_channels / groups input channels")
+                       .min(1)
+                       .max(1 << 16)
+                       .default_val(1);
+    if (input.channels % layer.groups != 0 || out_channels % layer.groups != 0)
+      section.fail("groups", "groups (" + std::to_string(layer.groups) + ") must divide the input channels (" +
+                                 std::to_string(input.channels) + ") and out_channels (" +
+                                 std::to_string(out_channels) + ")");
     const int64_t padded_h = input.height + 2 * layer.pad_h, padded_w = input.width + 2 * layer.pad_w;
     if (layer.kernel_h > padded_h || layer.kernel_w > padded_w)
       section.fail("kernel", "kernel is larger than the padded input " + input.to_string());
     layer.output = Shape{out_channels, (padded_h - layer.kernel_h) / layer.stride_h + 1,
                          (padded_w - layer.kernel_w) / layer.stride_w + 1, false};
     if (reads_files)
-      layer.weights = load_values<int8_t>(section, "weights", "int8 weights, OIHW", npy::Dtype::Int8,
-                                          {out_channels, input.channels, layer.kernel_h, layer.kernel_w});
+      layer.weights =
+          load_values<int8_t>(section, "weights", "int8 weights, [out, in / groups, kh, kw]", npy::Dtype::Int8,
+                              {out_channels, input.channels / layer.groups, layer.kernel_h, layer.kernel_w});
   } else {
     const int64_t out_features =
         section.param<int64_t>("out_features").desc("output features").min(1).max(1 << 20).required();
@@ -231,15 +249,103 @@ bool parse_weighted_layer(Section& section, Layer& layer, const Shape& input, in
   return false;
 }
 
-void parse_maxpool(Section& section, Layer& layer, const Shape& input) {
-  if (input.flat) section.fail("type", "maxpool needs a [C, H, W] input, got the flat " + input.to_string());
+// maxpool and avgpool: a window, a stride and padding of at most half the window (as PyTorch).
+void parse_pool(Section& section, Layer& layer, const Shape& input) {
   std::tie(layer.kernel_h, layer.kernel_w) = pair_param(section, "kernel", "pooling window", std::nullopt, 1);
   std::tie(layer.stride_h, layer.stride_w) =
       pair_param(section, "stride", "stride (default: the window)", layer.kernel_h, 1);
-  if (layer.kernel_h > input.height || layer.kernel_w > input.width)
-    section.fail("kernel", "pooling window is larger than the input " + input.to_string());
-  layer.output = Shape{input.channels, (input.height - layer.kernel_h) / layer.stride_h + 1,
-                       (input.width - layer.kernel_w) / layer.stride_w + 1, false};
+  if (!section.has("stride")) layer.stride_w = layer.kernel_w;
+  const char* pad_meaning = layer.type == LayerType::MaxPool ? "padding on each side (never the maximum)"
+                                                             : "padding on each side (real zeros: the zero point)";
+  std::tie(layer.pad_h, layer.pad_w) = pair_param(section, "padding", pad_meaning, 0, 0);
+  if (2 * layer.pad_h > layer.kernel_h || 2 * layer.pad_w > layer.kernel_w)
+    section.fail("padding", "padding must be at most half the window (" + std::to_string(layer.kernel_h) + "x" +
+                                std::to_string(layer.kernel_w) + ")");
+  const int64_t padded_h = input.height + 2 * layer.pad_h, padded_w = input.width + 2 * layer.pad_w;
+  if (layer.kernel_h > padded_h || layer.kernel_w > padded_w)
+    section.fail("kernel", "pooling window is larger than the padded input " + input.to_string());
+  layer.output = Shape{input.channels, (padded_h - layer.kernel_h) / layer.stride_h + 1,
+                       (padded_w - layer.kernel_w) / layer.stride_w + 1, false};
+}
+
+// avgpool and global_avgpool: how the mean is rounded and what it divides by.
+void parse_mean(Section& section, Layer& layer) {
+  config::EnumNames<Rounding> allowed = rounding_names();
+  allowed.erase(std::remove_if(allowed.begin(), allowed.end(),
+                               [](const auto& entry) { return entry.second == Rounding::Gemmlowp; }),
+                allowed.end());
+  layer.pool_rounding =
+      section.choose("rounding", "how the mean is rounded", allowed, std::optional<Rounding>(Rounding::HalfEven));
+  if (layer.type == LayerType::AvgPool)
+    layer.count_include_pad = section.param<bool>("count_include_pad")
+                                  .desc("divide by the whole window, padding included (PyTorch's default)")
+                                  .default_val(true);
+}
+
+// add: two operands, each with its zero point and its multiplier into the output scale.
+void parse_add(Section& section, Layer& layer, const std::array<int32_t, 2>& producer_zero_points, DType dtype,
+               ValueSource values, IgnoredKeys& ignored) {
+  if (values != ValueSource::File) {
+    // Without value files: the producers' zero points and the timing-only arithmetic (values:
+    // random generates its own); a given requant only sets latency and energy, as for conv2d.
+    for (const char* key : {"input_zero_points", "requant"}) ignored.ignore(section, key);
+    layer.add.input_zero_points = producer_zero_points;
+    layer.add.multipliers = {0.5, 0.5};
+    layer.requant = timing_only_requant(dtype);
+    return;
+  }
+  const DTypeRange range = range_of(dtype);
+  const auto zero_points = section.param<std::vector<int64_t>>("input_zero_points")
+                               .desc("[za, zb]: zero points of the two inputs")
+                               .min(range.min)
+                               .max(range.max)
+                               .required();
+  if (zero_points.size() != 2) section.fail("input_zero_points", "expected [za, zb], one per input");
+  for (int i = 0; i < 2; ++i) {
+    layer.add.input_zero_points[i] = static_cast<int32_t>(zero_points[i]);
+    if (zero_points[i] != producer_zero_points[i])
+      section.fail("input_zero_points",
+                   "input " + std::to_string(i) + "'s zero point is " + std::to_string(zero_points[i]) +
+                       " but the producing layer's output zero point is " + std::to_string(producer_zero_points[i]));
+  }
+  Section requant = section.section("requant");
+  RequantSpec& spec = layer.requant;
+  config::EnumNames<RequantMode> modes;
+  for (const auto& entry : requant_mode_names())
+    if (entry.second == RequantMode::Multiply || entry.second == RequantMode::FixedPoint) modes.push_back(entry);
+  spec.mode = requant.choose("mode", "add arithmetic: multiply (float) or fixed_point (integer)", modes);
+  if (spec.mode == RequantMode::Multiply) {
+    spec.precision = requant.choose("precision", "float type of the products and their sum", precision_names());
+    const auto multipliers = requant.param<std::vector<double>>("multipliers")
+                                 .desc("[Ma, Mb] = [S_a / S_out, S_b / S_out]")
+                                 .min(0)
+                                 .max(65536)
+                                 .required();
+    if (multipliers.size() != 2) requant.fail("multipliers", "expected [Ma, Mb], one per input");
+    for (int i = 0; i < 2; ++i) {
+      double m = multipliers[i];
+      if (spec.precision == Precision::Float32) m = static_cast<float>(m);
+      if (!(m > 0)) requant.fail("multipliers", "expected multipliers > 0 (representable in the precision)");
+      layer.add.multipliers[i] = m;
+    }
+  } else {
+    const auto multipliers = requant.param<std::vector<int64_t>>("multipliers")
+                                 .desc("[ma, mb]: integer multipliers, M = m * 2^-shift")
+                                 .min(1)
+                                 .max(2147483647.0)
+                                 .required();
+    if (multipliers.size() != 2) requant.fail("multipliers", "expected [ma, mb], one per input");
+    layer.add.fixed_multipliers = {multipliers[0], multipliers[1]};
+    spec.shift = static_cast<int32_t>(
+        requant.param<int64_t>("shift").desc("right shift of the summed products").min(0).max(47).required());
+  }
+  config::EnumNames<Rounding> roundings = rounding_names();
+  roundings.erase(std::remove_if(roundings.begin(), roundings.end(),
+                                 [](const auto& entry) { return entry.second == Rounding::Gemmlowp; }),
+                  roundings.end());
+  spec.rounding = requant.choose("rounding", "how the scaled sum is rounded", roundings);
+  parse_output_range(requant, spec, dtype);
+  requant.finish();
 }
 
 InputSpec parse_input(Section section, DType dtype, ValueSource values, IgnoredKeys& ignored) {
@@ -270,6 +376,52 @@ InputSpec parse_input(Section section, DType dtype, ValueSource values, IgnoredK
 
 }  // namespace
 
+namespace {
+
+// How many tensors a layer type reads.
+std::size_t input_count(LayerType type) { return type == LayerType::Add ? 2 : 1; }
+
+// Resolves a layer's `inputs` (or the default: the previous layer) to layer indices.
+std::vector<int32_t> parse_inputs(Section& section, const Layer& layer, std::size_t position,
+                                  const std::map<std::string, std::size_t>& names) {
+  const std::size_t expected = input_count(layer.type);
+  const auto given = section.param<std::vector<std::string>>("inputs")
+                         .desc("the layers it reads, by name (`input`: the network input); default: the previous layer")
+                         .optional();
+  if (!given) {
+    if (expected != 1)
+      section.fail("inputs", std::string(name_of(layer.type)) + " reads " + std::to_string(expected) +
+                                 " tensors: name them, e.g. inputs: [a, b]");
+    return {position == 0 ? kNetworkInput : static_cast<int32_t>(position - 1)};
+  }
+  if (given->size() != expected)
+    section.fail("inputs", std::string(name_of(layer.type)) + " reads " + std::to_string(expected) + " tensor" +
+                               (expected == 1 ? "" : "s") + ", got " + std::to_string(given->size()));
+  std::vector<int32_t> inputs;
+  for (const std::string& name : *given) {
+    if (name == "input") {
+      inputs.push_back(kNetworkInput);
+      continue;
+    }
+    const auto found = names.find(name);
+    if (found == names.end()) {
+      std::vector<std::string> candidates{"input"};
+      for (const auto& entry : names) candidates.push_back(entry.first);
+      std::string message = "no layer named '" + name + "'";
+      if (auto hint = config::closest_match(name, candidates)) message += " (did you mean '" + *hint + "'?)";
+      section.fail("inputs", message);
+    }
+    if (found->second >= position)
+      section.fail("inputs", "'" + name + "' is layer " + std::to_string(found->second) + ", not above this one (" +
+                                 std::to_string(position) +
+                                 "): a layer reads only layers listed before it (no forward references, no cycles)");
+    inputs.push_back(static_cast<int32_t>(found->second));
+  }
+  return inputs;
+}
+
+}  // namespace
+
 Network load_network(Section section) {
   Network network;
   network.name = section.param<std::string>("name").desc("label for reports").required();
@@ -287,31 +439,79 @@ Network load_network(Section section) {
   IgnoredKeys ignored;
   network.input = parse_input(section.section("input"), network.activation_dtype, network.values, ignored);
 
-  Shape current = network.input.shape;
-  int32_t zero_point = network.input.zero_point;
-  std::set<std::string> names;
-  std::vector<bool> requant_defaulted;  // per weighted layer, in order
-  for (Section& layer_section : section.list("layers")) {
+  // Every name first, so that `inputs` can tell a later layer from one that does not exist.
+  std::vector<Section> sections = section.list("layers");
+  std::map<std::string, std::size_t> names;
+  std::vector<std::string> layer_names;
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    Section& layer_section = sections[i];
+    const std::string name =
+        layer_names.emplace_back(layer_section.param<std::string>("name").desc("unique layer name").required());
+    if (name.empty()) layer_section.fail("name", "expected a non-empty name");
+    if (name == "input") layer_section.fail("name", "'input' names the network input in `inputs`; pick another name");
+    if (!names.emplace(name, i).second) layer_section.fail("name", "duplicate layer name '" + name + "'");
+  }
+
+  std::vector<int32_t> output_zero_points;  // per layer
+  std::vector<bool> requant_defaulted;      // per weighted layer, in order
+  auto shape_of = [&](int32_t producer) {
+    return producer == kNetworkInput ? network.input.shape : network.layers[static_cast<std::size_t>(producer)].output;
+  };
+  auto zero_point_of = [&](int32_t producer) {
+    return producer == kNetworkInput ? network.input.zero_point
+                                     : output_zero_points[static_cast<std::size_t>(producer)];
+  };
+  auto name_or_input = [&](int32_t producer) {
+    return producer == kNetworkInput ? std::string("input") : network.layers[static_cast<std::size_t>(producer)].name;
+  };
+  for (std::size_t position = 0; position < sections.size(); ++position) {
+    Section& layer_section = sections[position];
     Layer layer;
-    layer.name = layer_section.param<std::string>("name").desc("unique layer name").required();
-    if (layer.name.empty()) layer_section.fail("name", "expected a non-empty name");
-    if (!names.insert(layer.name).second) layer_section.fail("name", "duplicate layer name '" + layer.name + "'");
+    layer.name = layer_names[position];
     layer.type = layer_section.choose("type", "layer type", layer_type_names());
+    layer.inputs = parse_inputs(layer_section, layer, position, names);
+    const Shape current = shape_of(layer.inputs[0]);
+    const int32_t zero_point = zero_point_of(layer.inputs[0]);
     layer.input = current;
+    const bool spatial = layer.type == LayerType::Conv2d || layer.is_pool();
+    if (spatial && current.flat)
+      layer_section.fail("type", std::string(name_of(layer.type)) + " needs a [C, H, W] input, got the flat " +
+                                     current.to_string() + " of '" + name_or_input(layer.inputs[0]) + "'");
+    int32_t output_zero_point = zero_point;
     if (layer.has_weights()) {
       requant_defaulted.push_back(parse_weighted_layer(layer_section, layer, current, zero_point,
                                                        network.activation_dtype, network.values, ignored));
-      zero_point = layer.requant.output_zero_point;
-    } else if (layer.type == LayerType::MaxPool) {
-      parse_maxpool(layer_section, layer, current);
+      output_zero_point = layer.requant.output_zero_point;
+    } else if (layer.type == LayerType::MaxPool || layer.type == LayerType::AvgPool) {
+      layer.input_zero_point = zero_point;  // passes through: the output has the input's quantization
+      parse_pool(layer_section, layer, current);
+      if (layer.type == LayerType::AvgPool) parse_mean(layer_section, layer);
+    } else if (layer.type == LayerType::GlobalAvgPool) {
+      layer.input_zero_point = zero_point;
+      layer.kernel_h = current.height, layer.kernel_w = current.width;
+      layer.stride_h = current.height, layer.stride_w = current.width;
+      layer.output = Shape{current.channels, 1, 1, false};
+      parse_mean(layer_section, layer);
+    } else if (layer.type == LayerType::Add) {
+      const Shape other = shape_of(layer.inputs[1]);
+      if (!(other == current))
+        layer_section.fail("inputs", "add needs two tensors of the same shape: '" + name_or_input(layer.inputs[0]) +
+                                         "' is " + current.to_string() + ", '" + name_or_input(layer.inputs[1]) +
+                                         "' is " + other.to_string());
+      parse_add(layer_section, layer, {zero_point, zero_point_of(layer.inputs[1])}, network.activation_dtype,
+                network.values, ignored);
+      layer.output = current;
+      output_zero_point = layer.requant.output_zero_point;
     } else {  // flatten
       layer.output = Shape{current.elements(), 1, 1, true};
     }
     layer_section.finish();
-    current = layer.output;
+    output_zero_points.push_back(output_zero_point);
     network.layers.push_back(std::move(layer));
   }
-  if (!current.flat && current.height * current.width != 1)
+  // Class scores matter only where there are labels to score them against (values: file).
+  const Shape& current = network.layers.back().output;
+  if (network.has_labels() && !current.flat && current.height * current.width != 1)
     section.fail("layers",
                  "the last layer must produce class scores (a flat or [C, 1, 1] output), got " + current.to_string());
   section.finish();

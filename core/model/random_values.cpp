@@ -90,6 +90,33 @@ ValueSpread max_pool(Layer& layer, const std::vector<ValueSpread>& inputs, bool,
   return ValueSpread{sigma * std::sqrt(mean_square_of_max(window, in.rectified)), in.rectified};
 }
 
+// add: each operand's zero point removed and scaled so that the sum of two independent
+// operands has kOutputRms: Ma = Mb = kOutputRms / sqrt(rms_a^2 + rms_b^2), multiply (float32,
+// half_even), the full dtype as the clamp range, no ReLU.
+ValueSpread add_layer(Layer& layer, const std::vector<ValueSpread>& inputs, bool, DType dtype, SeededValues&) {
+  const double rms = std::sqrt(inputs.at(0).rms * inputs.at(0).rms + inputs.at(1).rms * inputs.at(1).rms);
+  const auto multiplier = static_cast<float>(std::min(65536.0, kOutputRms / std::max(rms, 1e-9)));
+  layer.add.input_zero_points = {random_zero_point(dtype), random_zero_point(dtype)};
+  layer.add.multipliers = {multiplier, multiplier};
+  RequantSpec& spec = layer.requant;
+  spec = RequantSpec{};
+  spec.mode = RequantMode::Multiply;
+  spec.precision = Precision::Float32;
+  spec.rounding = Rounding::HalfEven;
+  spec.output_zero_point = random_zero_point(dtype);
+  spec.clamp_min = range_of(dtype).min;
+  spec.clamp_max = range_of(dtype).max;
+  return ValueSpread{kOutputRms, false};
+}
+
+// avgpool, global_avgpool: the mean of `window` values, treated as independent (the spread
+// shrinks by sqrt(window); correlated neighbours shrink less: never more saturated).
+ValueSpread average_pool(Layer& layer, const std::vector<ValueSpread>& inputs, bool, DType dtype, SeededValues&) {
+  layer.input_zero_point = random_zero_point(dtype);
+  const double window = static_cast<double>(layer.kernel_h * layer.kernel_w);
+  return ValueSpread{inputs.at(0).rms / std::sqrt(window), inputs.at(0).rectified};
+}
+
 // flatten moves no value.
 ValueSpread pass_through(Layer&, const std::vector<ValueSpread>& inputs, bool, DType, SeededValues&) {
   return inputs.at(0);
@@ -110,10 +137,10 @@ int64_t SeededValues::uniform(int64_t lo, int64_t hi) {
 }
 
 const std::map<LayerType, LayerValueGenerator>& random_value_generators() {
-  static const std::map<LayerType, LayerValueGenerator> generators = {{LayerType::Conv2d, weighted_layer},
-                                                                      {LayerType::Linear, weighted_layer},
-                                                                      {LayerType::MaxPool, max_pool},
-                                                                      {LayerType::Flatten, pass_through}};
+  static const std::map<LayerType, LayerValueGenerator> generators = {
+      {LayerType::Conv2d, weighted_layer}, {LayerType::Linear, weighted_layer},      {LayerType::MaxPool, max_pool},
+      {LayerType::AvgPool, average_pool},  {LayerType::GlobalAvgPool, average_pool}, {LayerType::Add, add_layer},
+      {LayerType::Flatten, pass_through}};
   return generators;
 }
 
@@ -124,11 +151,16 @@ void generate_random_values(Network& network) {
   std::size_t last_weighted = network.layers.size();
   for (std::size_t l = 0; l < network.layers.size(); ++l)
     if (network.layers[l].has_weights()) last_weighted = l;
-  ValueSpread current{uniform_input_rms(network.activation_dtype), false};
+  // Each layer sees the spreads of the layers it reads (a graph).
+  const ValueSpread input{uniform_input_rms(network.activation_dtype), false};
+  std::vector<ValueSpread> spreads;
   for (std::size_t l = 0; l < network.layers.size(); ++l) {
+    std::vector<ValueSpread> inputs;
+    for (int32_t producer : network.inputs_of(l))
+      inputs.push_back(producer == kNetworkInput ? input : spreads[static_cast<std::size_t>(producer)]);
     SeededValues values(network.seed, kLayerStream, l);
-    current = random_value_generators().at(network.layers[l].type)(network.layers[l], {current}, l == last_weighted,
-                                                                   network.activation_dtype, values);
+    spreads.push_back(random_value_generators().at(network.layers[l].type)(
+        network.layers[l], inputs, l == last_weighted, network.activation_dtype, values));
   }
 }
 

@@ -25,11 +25,13 @@ class BandwidthPort {
   };
 
   // The cycles one request holds the port, from the first to the last it uses, [begin, end),
-  // and the cycle its last byte is delivered (end plus latency).
+  // the cycle its last byte is delivered (end plus latency) and the cycle its first bytes are
+  // (begin plus latency).
   struct Reservation {
     uint64_t begin = 0;
     uint64_t end = 0;
     uint64_t delivered = 0;
+    uint64_t first_delivered = 0;
   };
 
   // Books the port for `bytes` from cycle `start` on, in the cycles other bookings leave free:
@@ -39,7 +41,7 @@ class BandwidthPort {
   Reservation reserve(uint64_t start, uint64_t bytes, std::vector<Piece>* pieces = nullptr) {
     uint64_t left = transfer_cycles(bytes);
     busy_cycles_ += left;
-    if (left == 0) return {start, start, start + latency_};
+    if (left == 0) return {start, start, start + latency_, start + latency_};
     uint64_t cursor = start;
     auto next = busy_.upper_bound(cursor);  // the first booking that starts after `cursor`
     if (next != busy_.begin() && std::prev(next)->second > cursor) cursor = std::prev(next)->second;
@@ -64,7 +66,7 @@ class BandwidthPort {
       next = std::next(merged);
     }
     free_at_ = std::max(free_at_, end);
-    return {begin, end, end + latency_};
+    return {begin, end, end + latency_, begin + latency_};
   }
 
   // Drops bookings that end at or before `cycle`: no request can be made for an earlier cycle

@@ -8,11 +8,13 @@
 namespace accelsim::modules {
 
 // The port cycles a memory gave one access, in absolute cycles: held the port from `begin`
-// (after queueing) to `end`, last byte delivered at `delivered` (end plus the latency).
+// (after queueing) to `end`, first bytes delivered at `first_delivered`, the last at
+// `delivered` (for an SRAM or the flat DRAM, begin and end plus the latency).
 struct PortTiming : tlm::tlm_extension<PortTiming> {
   uint64_t begin = 0;
   uint64_t end = 0;
   uint64_t delivered = 0;
+  uint64_t first_delivered = 0;
   tlm::tlm_extension_base* clone() const override { return new PortTiming(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override { *this = static_cast<const PortTiming&>(other); }
 };

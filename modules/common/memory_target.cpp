@@ -37,19 +37,21 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::
   } else if (payload.is_write()) {
     std::memcpy(storage_.data() + address, payload.get_data_ptr(), length);
   }
-  if (const auto* tag = payload.get_extension<AccessLayer>(); tag && tag->layer >= 0) {
-    const auto layer = static_cast<std::size_t>(tag->layer);
-    (payload.is_write() ? write_bytes_ : read_bytes_)[layer] += static_cast<int64_t>(length);
-  }
+  const auto* tag = payload.get_extension<AccessLayer>();
+  const int32_t layer = tag ? tag->layer : -1;
+  if (layer >= 0)
+    (payload.is_write() ? write_bytes_ : read_bytes_)[static_cast<std::size_t>(layer)] += static_cast<int64_t>(length);
   // The request reaches the port at the initiator's local time (now + delay).
   const uint64_t start = clock_.now() + clock_.to_cycles(delay);
   port_.forget_before(clock_.now());
   MemoryAccess access{payload.is_write(), length, start, 0, 0, 0, {}};
-  const BandwidthPort::Reservation reserved = port_.reserve(start, length, observer_ ? &access.pieces : nullptr);
+  const BandwidthPort::Reservation reserved =
+      book(start, address, length, payload.is_write(), layer, observer_ ? &access.pieces : nullptr);
   if (auto* timing = payload.get_extension<PortTiming>()) {
     timing->begin = reserved.begin;
     timing->end = reserved.end;
     timing->delivered = reserved.delivered;
+    timing->first_delivered = reserved.first_delivered;
   }
   if (observer_) {
     access.port_begin = reserved.begin;
@@ -59,6 +61,11 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::
   }
   delay = clock_.cycles(reserved.delivered - clock_.now());
   payload.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+BandwidthPort::Reservation MemoryTarget::book(uint64_t start, uint64_t, uint64_t bytes, bool, int32_t,
+                                              std::vector<BandwidthPort::Piece>* pieces) {
+  return port_.reserve(start, bytes, pieces);
 }
 
 unsigned int MemoryTarget::transport_dbg(int, tlm::tlm_generic_payload& payload) {

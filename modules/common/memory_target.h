@@ -67,6 +67,13 @@ class MemoryTarget : public sc_core::sc_module {
   void backdoor_read(uint64_t address, uint8_t* data, uint64_t length) const;
 
  protected:
+  // Times one access of `bytes` at `address` requested at cycle `start`, for `layer` (-1: none):
+  // the cycles it holds the port and when its first and last bytes are delivered. The flat port
+  // by default; the detailed DRAM model overrides it. With `pieces`, also says which port
+  // cycles it got (for traces).
+  virtual BandwidthPort::Reservation book(uint64_t start, uint64_t address, uint64_t bytes, bool write, int32_t layer,
+                                          std::vector<BandwidthPort::Piece>* pieces);
+
   stats::LayerCounter read_bytes_;
   stats::LayerCounter write_bytes_;
 

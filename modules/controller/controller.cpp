@@ -14,7 +14,7 @@ Controller::Controller(sc_core::sc_module_name name, const isa::TileProgram& pro
       units_(units),
       scoreboard_(context.scoreboard),
       events_(std::move(events)),
-      hazards_(program.buffers.size()),
+      hazards_(program.buffers),
       clock_(context.clock),
       cycles_(context.stats.add_counter(
           "cycles", "cycles", "simulated time attributed to the layer: from the previous layer's end to its own")),
@@ -84,11 +84,9 @@ void Controller::completed(const Dispatched& d) {
 
 void Controller::output_written(int64_t image, int layer) {
   if (events_.output_written) events_.output_written(image, layer);
-  // A layer without instructions (flatten) has its input as its output: written with it.
-  const auto& layers = remaining_.at(image);
-  const int next = layer + 1;
-  if (next < static_cast<int>(layers.size()) && layers[static_cast<std::size_t>(next)].instructions_left == 0)
-    output_written(image, next);
+  // A layer that moves no data (flatten) has this layer's output as its own: written with it.
+  for (std::size_t l = 0; l < program_.layers.size(); ++l)
+    if (program_.layers[l].output_of == layer) output_written(image, static_cast<int>(l));
 }
 
 void Controller::finish_layer(int64_t image, int layer) {
@@ -97,18 +95,20 @@ void Controller::finish_layer(int64_t image, int layer) {
   last_boundary_ = now;
   if (events_.layer_done) events_.layer_done(image, layer);
   auto& layers = remaining_.at(image);
-  // Layers without instructions (flatten) finish with the layer before them.
-  const int next = layer + 1;
-  if (next < static_cast<int>(layers.size()) && layers[static_cast<std::size_t>(next)].instructions_left == 0) {
-    finish_layer(image, next);
-    return;
-  }
-  if (next == static_cast<int>(layers.size())) {
-    remaining_.erase(image);
-    ++images_done_;
-    if (events_.image_done) events_.image_done(image);
-    if (finished()) finished_event_.notify(sc_core::SC_ZERO_TIME);
-  }
+  layers[static_cast<std::size_t>(layer)].finished = true;
+  // Layers without instructions (flatten) finish with the layer whose output they reshape.
+  for (std::size_t l = 0; l < program_.layers.size(); ++l)
+    if (program_.layers[l].output_of == layer && program_.layers[l].instructions_per_image == 0)
+      finish_layer(image, static_cast<int>(l));
+  // The image is done when every layer is: in a graph, a layer whose output nothing reads (a
+  // set of independent GEMMs) may finish after the last one.
+  if (remaining_.count(image) == 0) return;  // finished by a cascade above
+  for (const LayerProgress& progress : remaining_.at(image))
+    if (!progress.finished) return;
+  remaining_.erase(image);
+  ++images_done_;
+  if (events_.image_done) events_.image_done(image);
+  if (finished()) finished_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
 std::string Controller::outstanding() const {

@@ -63,6 +63,7 @@ class Controller : public sc_core::sc_module {
   struct LayerProgress {
     int64_t writers_left = 0;       // instructions that write the layer's output (all but the logits' store)
     int64_t instructions_left = 0;  // all of the layer's instructions
+    bool finished = false;
   };
   const Clock& clock_;
   std::map<int64_t, std::vector<LayerProgress>> remaining_;  // per image in flight, per layer

@@ -1,5 +1,6 @@
 #include "modules/controller/hazard_tracker.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace accelsim::modules {
@@ -17,6 +18,16 @@ void HazardTracker::depend_on(const Accessors& accessors, int skip_unit, uint64_
   }
 }
 
+HazardTracker::HazardTracker(const std::vector<isa::Buffer>& buffers)
+    : buffers_(buffers.size()), overlapping_(buffers.size()) {
+  for (std::size_t a = 0; a < buffers.size(); ++a)
+    for (std::size_t b = 0; b < buffers.size(); ++b) {
+      const isa::Buffer &x = buffers[a], &y = buffers[b];
+      if (a != b && x.memory == y.memory && x.address < y.address + y.bytes && y.address < x.address + x.bytes)
+        overlapping_[a].push_back(b);
+    }
+}
+
 void HazardTracker::track(const isa::Instruction& instruction, isa::Unit unit, Dispatched& d) {
   const int self_unit = static_cast<int>(unit);
   for (const isa::BufferId buffer : instruction.reads) {
@@ -27,6 +38,16 @@ void HazardTracker::track(const isa::Instruction& instruction, isa::Unit unit, D
   }
   for (const isa::BufferId buffer : instruction.writes) {
     if (buffer < 0) continue;
+    // The bytes may hold another buffer's data still to be read: per unit, the latest reader
+    // or writer of any overlapping buffer (in-order units: earlier ones are done before it).
+    Accessors overlapped;
+    for (std::size_t other : overlapping_.at(static_cast<std::size_t>(buffer)))
+      for (int u = 0; u < isa::kUnitCount; ++u) {
+        const auto i = static_cast<std::size_t>(u);
+        overlapped.latest[i] =
+            std::max({overlapped.latest[i], buffers_[other].readers.latest[i], buffers_[other].writers.latest[i]});
+      }
+    depend_on(overlapped, self_unit, d.id, d);
     BufferState& state = buffers_.at(static_cast<std::size_t>(buffer));
     if (state.readers.any()) {
       // A new generation of the buffer: wait until everyone is done with the old one.

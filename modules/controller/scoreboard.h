@@ -19,7 +19,7 @@ struct Dispatched {
   const isa::Instruction* instruction = nullptr;
   uint64_t id = 0;
   int64_t image = -1;  // -1: the batch prologue
-  std::array<uint64_t, 8> dependencies{};
+  std::array<uint64_t, 16> dependencies{};
   uint8_t dependency_count = 0;
 };
 

@@ -42,8 +42,8 @@ void Dma::execute(const Dispatched& d) {
   const uint64_t target = in.target_address + in.target_image_stride * image;
   buffer_.resize(in.bytes);
 
-  // A burst's write starts as its first bytes arrive (the read's first port cycle plus the
-  // source's latency); the next read is requested as this one leaves the source's port, so
+  // A burst's write starts as its first bytes arrive (for an SRAM or the flat DRAM, the read's
+  // first port cycle plus the source's latency); the next read is requested as this one leaves the source's port, so
   // reads stay in order. Request times are offsets from now; the memories answer in cycles.
   const uint64_t now = clock_.now();
   uint64_t read_request = now, done = now;
@@ -53,7 +53,7 @@ void Dma::execute(const Dispatched& d) {
     PortTiming read, write;
     access(port_for(in.source), tlm::TLM_READ_COMMAND, source + offset, buffer_.data() + offset, bytes,
            clock_.cycles(read_request - now), &read);
-    const uint64_t first_bytes = read.begin + (read.delivered - read.end);
+    const uint64_t first_bytes = read.first_delivered;
     access(port_for(in.target), tlm::TLM_WRITE_COMMAND, target + offset, buffer_.data() + offset, bytes,
            clock_.cycles(first_bytes - now), &write);
     done = std::max({done, read.delivered, write.delivered});

@@ -1,26 +1,62 @@
 #pragma once
 
+#include <memory>
+#include <ostream>
+#include <vector>
+
+#include "core/dram/dram_system.h"
 #include "core/hardware/hardware_config.h"
 #include "modules/common/memory_target.h"
 
 namespace accelsim::modules {
 
-// Off-chip DRAM: `bandwidth_bytes_per_cycle` sustained after `latency_cycles` per request.
-// Only the part of the address space the program uses is backed by host memory. It owns its
-// traffic counters and its energy (bytes moved times energy_pj_per_byte).
+// Off-chip DRAM behind the TLM socket, in one of two models (hardware.dram.model):
+// - simple: `bandwidth_bytes_per_cycle` sustained after `latency_cycles` per request, the
+//   flat port every memory uses, and energy_pj_per_byte for every byte moved;
+// - detailed: the access is cut into requests of the device's access size, which go through
+//   dram::DramSystem (channels, ranks, banks, rows, an FR-FCFS queue, refresh) in DRAM clock
+//   cycles. The access holds "the port" from its arrival to its last request's acceptance into
+//   the controller's queue, so that an initiator that waits for the port's end (the DMA
+//   offering its next burst) keeps the queue full, as a DMA engine with outstanding requests
+//   does. Its first bytes are delivered when its first request's data burst ends, its last
+//   with the last one's. The commands each layer's accesses took are counted per layer, and
+//   its energy follows from them (DRAMPower's way, from the device's IDD currents).
+// Only the part of the address space the program uses is backed by host memory.
 class Dram : public MemoryTarget {
  public:
   Dram(sc_core::sc_module_name name, const Clock& clock, stats::RunStats& stats, const hardware::DramConfig& config,
-       uint64_t bytes_used)
-      : MemoryTarget(name, clock, stats,
-                     {"dram_read_bytes", "bytes read from DRAM", "dram_write_bytes", "bytes written to DRAM"},
-                     bytes_used, static_cast<uint64_t>(config.bandwidth_bytes_per_cycle),
-                     static_cast<uint64_t>(config.latency_cycles)) {
-    const double pj_per_byte = config.energy_pj_per_byte;
-    stats.add_formula("energy_dram_pj", "pJ", "DRAM reads and writes", [pj_per_byte](const auto& g, int64_t) {
-      return static_cast<double>(g.value("dram_read_bytes") + g.value("dram_write_bytes")) * pj_per_byte;
-    });
-  }
+       uint64_t bytes_used);
+
+  // Writes one line per DRAM request from now on: `<hex address> <R|W> <DRAM cycle>` (the
+  // requests of the device's access size; under model: simple too, cut the same way, at the
+  // DRAM cycle the access was requested). Null stops.
+  void record_requests(std::ostream* out) { requests_out_ = out; }
+
+ private:
+  // The commands the detailed model issued for a layer's accesses.
+  struct CommandCounters {
+    stats::LayerCounter activates;
+    stats::LayerCounter precharges;
+    stats::LayerCounter read_accesses;
+    stats::LayerCounter write_accesses;
+    stats::LayerCounter row_hits;
+  };
+
+  BandwidthPort::Reservation book(uint64_t start, uint64_t address, uint64_t bytes, bool write, int32_t layer,
+                                  std::vector<BandwidthPort::Piece>* pieces) override;
+  void register_simple_energy(stats::RunStats& stats) const;
+  void register_detailed_stats(stats::RunStats& stats, double cycle_ns);
+  void record(uint64_t first, uint64_t end, bool write, uint64_t dram_cycle);
+  uint64_t to_dram_cycles(uint64_t cycles) const;  // rounded down: the DRAM cycle a request arrives in
+  uint64_t from_dram_cycles(uint64_t dram) const;  // rounded up: the accelerator cycle it is done by
+
+  hardware::DramConfig config_;
+  std::unique_ptr<dram::DramSystem> detailed_;  // null under model: simple
+  CommandCounters commands_;                    // registered only under model: detailed
+  uint64_t cycle_ps_;
+  uint64_t tck_ps_;
+  uint64_t access_bytes_;
+  std::ostream* requests_out_ = nullptr;
 };
 
 }  // namespace accelsim::modules

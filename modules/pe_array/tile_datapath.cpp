@@ -20,8 +20,9 @@ InputSlice input_slice_shape(const LayerGeometry& layer, const isa::Instruction&
   const int64_t window = layer.kernel_h * layer.kernel_w;
   const int64_t out_width = layer.output.width;
   const int64_t first_row = tile.m_begin / out_width, last_row = (tile.m_end - 1) / out_width;
-  slice.channel_begin = tile.k_begin / window;
-  slice.channel_end = (tile.k_end - 1) / window + 1;
+  const int64_t group_channel = group_first_channel(layer, tile.n_begin);
+  slice.channel_begin = group_channel + tile.k_begin / window;
+  slice.channel_end = group_channel + (tile.k_end - 1) / window + 1;
   slice.row_begin = std::max<int64_t>(0, first_row * layer.stride_h - layer.pad_h);
   slice.row_end = std::min(layer.input.height, last_row * layer.stride_h - layer.pad_h + layer.kernel_h);
   slice.width = layer.input.width;
@@ -48,9 +49,10 @@ void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& ti
   window_dy_.resize(static_cast<std::size_t>(tk));
   window_dx_.resize(static_cast<std::size_t>(tk));
   const int64_t rows = input.row_end - input.row_begin;
+  const int64_t group_channel = group_first_channel(layer, tile.n_begin);
   for (int64_t k = 0; k < tk; ++k) {
     const int64_t kk = tile.k_begin + k;
-    const int64_t c = kk / window, ky = (kk % window) / layer.kernel_w, kx = kk % layer.kernel_w;
+    const int64_t c = group_channel + kk / window, ky = (kk % window) / layer.kernel_w, kx = kk % layer.kernel_w;
     window_offset_[k] = (c - input.channel_begin) * rows * input.width;
     window_dy_[k] = static_cast<int32_t>(ky);
     window_dx_[k] = static_cast<int32_t>(kx);

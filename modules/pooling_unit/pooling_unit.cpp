@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "modules/pooling_unit/pooling_datapath.h"
+
 namespace accelsim::modules {
 
 PoolingUnit::PoolingUnit(sc_core::sc_module_name name, const UnitContext& context,
@@ -10,7 +12,8 @@ PoolingUnit::PoolingUnit(sc_core::sc_module_name name, const UnitContext& contex
       activation_port("activation_port"),
       config_(config),
       layers_(layers),
-      comparisons_(context.stats.add_counter("pool_comparisons", "ops", "comparisons made by the pooling unit")),
+      comparisons_(context.stats.add_counter("pool_comparisons", "ops",
+                                             "comparisons (max) or additions (mean) made by the pooling unit")),
       busy_cycles_(
           context.stats.add_counter("pool_busy_cycles", "cycles", "cycles the pooling unit spent on the layer")) {
   const double compare_pj = config.compare_energy_pj;
@@ -30,22 +33,18 @@ void PoolingUnit::execute(const Dispatched& d) {
       access(activation_port, tlm::TLM_READ_COMMAND, in.input_address + static_cast<uint64_t>(in.n_begin * in_plane),
              input_.data(), input_.size());
   output_.resize(static_cast<std::size_t>(channels * out_plane));
+  const PoolingDatapath datapath(g);
   for (int64_t c = 0; c < (compute_values_ ? channels : 0); ++c) {
     const uint8_t* plane = input_.data() + c * in_plane;
     for (int64_t oy = 0; oy < g.output.height; ++oy)
-      for (int64_t ox = 0; ox < g.output.width; ++ox) {
-        int32_t best = activation_value(plane[oy * g.stride_h * g.input.width + ox * g.stride_w], g.activation_dtype);
-        for (int64_t ky = 0; ky < g.kernel_h; ++ky)
-          for (int64_t kx = 0; kx < g.kernel_w; ++kx)
-            best = std::max(best, activation_value(plane[(oy * g.stride_h + ky) * g.input.width + ox * g.stride_w + kx],
-                                                   g.activation_dtype));
-        output_[c * out_plane + oy * g.output.width + ox] = static_cast<uint8_t>(best);
-      }
+      for (int64_t ox = 0; ox < g.output.width; ++ox)
+        output_[c * out_plane + oy * g.output.width + ox] = static_cast<uint8_t>(datapath(plane, oy, ox));
   }
   done = std::max(
       done, access(activation_port, tlm::TLM_WRITE_COMMAND,
                    in.output_address + static_cast<uint64_t>(in.n_begin * out_plane), output_.data(), output_.size()));
 
+  // One window element per lane per cycle, compared (max) or added (mean); padding included.
   const int64_t outputs = channels * out_plane;
   const int64_t window = g.kernel_h * g.kernel_w;
   const uint64_t compute =

@@ -10,8 +10,9 @@
 
 namespace accelsim::modules {
 
-// Max-pooling over the stored activation values: reads the input feature map from the
-// activation SRAM, compares one window element per lane per cycle, writes the pooled map.
+// Max and average pooling over the stored activation values: reads the input feature map from
+// the activation SRAM, compares or adds one window element per lane per cycle, writes the
+// pooled map (PoolingDatapath holds the arithmetic).
 class PoolingUnit : public ExecutionUnit {
  public:
   tlm_utils::simple_initiator_socket<PoolingUnit> activation_port;

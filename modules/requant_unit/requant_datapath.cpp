@@ -85,6 +85,14 @@ Real round_to_integer(Real x, Rounding rounding) {
   return x;
 }
 
+// Zero point, the saturating clamp, then the fused ReLU as a comparator against the zero point
+// (the config loader guarantees output_zero_point <= clamp_max when relu is set).
+int32_t output_stage(int64_t scaled, const model::RequantSpec& spec) {
+  const int64_t shifted = scaled + spec.output_zero_point;
+  const int64_t clamped = std::min<int64_t>(std::max<int64_t>(shifted, spec.clamp_min), spec.clamp_max);
+  return static_cast<int32_t>(spec.relu ? std::max<int64_t>(clamped, spec.output_zero_point) : clamped);
+}
+
 }  // namespace
 
 int64_t RequantDatapath::divide(int32_t acc) const {
@@ -150,11 +158,29 @@ int32_t RequantDatapath::operator()(int32_t acc) const {
       scaled = shift(acc);
       break;
   }
-  const int64_t shifted = scaled + spec_.output_zero_point;
-  // The saturating clamp, then the fused ReLU as a comparator against the zero point (the
-  // config loader guarantees output_zero_point <= clamp_max when relu is set).
-  const int64_t clamped = std::min<int64_t>(std::max<int64_t>(shifted, spec_.clamp_min), spec_.clamp_max);
-  return static_cast<int32_t>(spec_.relu ? std::max<int64_t>(clamped, spec_.output_zero_point) : clamped);
+  return output_stage(scaled, spec_);
+}
+
+int32_t AddDatapath::operator()(int32_t a, int32_t b) const {
+  const int64_t da = int64_t{a} - add_.input_zero_points[0], db = int64_t{b} - add_.input_zero_points[1];
+  int64_t scaled = 0;
+  if (spec_.mode == model::RequantMode::FixedPoint) {
+    // |d| <= 255 and m < 2^31: each product and the sum stay below 2^41.
+    const int64_t sum = add_.fixed_multipliers[0] * da + add_.fixed_multipliers[1] * db;
+    scaled = divide_signed(sum, uint64_t{1} << spec_.shift, spec_.rounding);
+  } else if (spec_.precision == model::Precision::Float32) {
+    const float sum = static_cast<float>(add_.multipliers[0]) * static_cast<float>(da) +
+                      static_cast<float>(add_.multipliers[1]) * static_cast<float>(db);
+    scaled = static_cast<int64_t>(round_to_integer(sum, spec_.rounding));
+  } else {
+    const double sum = add_.multipliers[0] * static_cast<double>(da) + add_.multipliers[1] * static_cast<double>(db);
+    scaled = static_cast<int64_t>(round_to_integer(sum, spec_.rounding));
+  }
+  return output_stage(scaled, spec_);
+}
+
+int64_t divide_rounded(int64_t value, uint64_t divisor, model::Rounding rounding) {
+  return divide_signed(value, divisor, rounding);
 }
 
 }  // namespace accelsim::modules

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "core/model/network.h"
 #include "core/model/quantization.h"
 
 namespace accelsim::modules {
@@ -25,5 +26,24 @@ class RequantDatapath {
 
   model::RequantSpec spec_;
 };
+
+// An add layer's arithmetic (docs/arithmetic.md) as the requantization unit computes it: two
+// zero-point subtractors, two multipliers (float32/float64, or integer with one shared
+// arithmetic shift and a rounding correction), an adder, then the output stage of
+// RequantDatapath (zero point, clamp, ReLU).
+class AddDatapath {
+ public:
+  AddDatapath(const model::AddSpec& add, const model::RequantSpec& spec) : add_(add), spec_(spec) {}
+
+  // Two stored activations (as int32) to one output activation.
+  int32_t operator()(int32_t a, int32_t b) const;
+
+ private:
+  model::AddSpec add_;
+  model::RequantSpec spec_;
+};
+
+// The sign-magnitude divider with its rounding correction, shared by the pooling unit's mean.
+int64_t divide_rounded(int64_t value, uint64_t divisor, model::Rounding rounding);
 
 }  // namespace accelsim::modules

@@ -15,8 +15,11 @@ RequantUnit::RequantUnit(sc_core::sc_module_name name, const UnitContext& contex
   std::vector<double> energy_per_op;  // per layer: its arithmetic's energy (0 for layers it never serves)
   for (const auto& layer : layers) {
     datapaths_.emplace_back(layer.requant);
+    add_datapaths_.emplace_back(layer.add, layer.requant);
     const bool requantized = layer.type == model::LayerType::Conv2d || layer.type == model::LayerType::Linear;
-    energy_per_op.push_back(requantized ? config.energy_per_op_pj(layer.requant) : 0.0);
+    // An add's output costs two multiplies of its mode (one per operand).
+    const double ops = requantized ? 1.0 : layer.type == model::LayerType::Add ? 2.0 : 0.0;
+    energy_per_op.push_back(ops * config.energy_per_op_pj(layer.requant));
   }
   // The arithmetic, and so the energy per op, differs per layer: the total sums the layers'.
   context.stats.add_formula(
@@ -35,6 +38,7 @@ uint64_t RequantUnit::compute_cycles(int64_t outputs, const model::RequantSpec& 
 
 void RequantUnit::execute(const Dispatched& d) {
   const isa::Instruction& tile = *d.instruction;
+  if (tile.op == isa::Opcode::Add) return execute_add(tile);
   const LayerGeometry& geometry = layers_[static_cast<std::size_t>(tile.layer)];
   const RequantDatapath& datapath = datapaths_[static_cast<std::size_t>(tile.layer)];
   const int64_t tm = tile.tile_m(), tn = tile.tile_n();
@@ -58,6 +62,34 @@ void RequantUnit::execute(const Dispatched& d) {
   const uint64_t cycles = std::max(compute_cycles(tm * tn, geometry.requant), clock_.to_cycles(done));
   ops_[static_cast<std::size_t>(tile.layer)] += tm * tn;
   busy_cycles_[static_cast<std::size_t>(tile.layer)] += static_cast<int64_t>(cycles);
+  spend(cycles);
+}
+
+// Both operands and the result pass through the activation SRAM's port: the layer takes the
+// longer of its bytes' port time (2E read + E written) and the pipeline's ceil(E / lanes).
+void RequantUnit::execute_add(const isa::Instruction& in) {
+  const LayerGeometry& geometry = layers_[static_cast<std::size_t>(in.layer)];
+  const AddDatapath& datapath = add_datapaths_[static_cast<std::size_t>(in.layer)];
+  const int64_t plane = geometry.output.height * geometry.output.width;
+  const uint64_t offset = static_cast<uint64_t>(in.n_begin * plane);
+  const int64_t elements = (in.n_end - in.n_begin) * plane;
+  operand_a_.resize(static_cast<std::size_t>(elements));
+  operand_b_.resize(static_cast<std::size_t>(elements));
+  sc_core::sc_time done =
+      access(activation_port, tlm::TLM_READ_COMMAND, in.input_address + offset, operand_a_.data(), operand_a_.size());
+  done = std::max(done, access(activation_port, tlm::TLM_READ_COMMAND, in.second_input_address + offset,
+                               operand_b_.data(), operand_b_.size()));
+  outputs_.resize(static_cast<std::size_t>(elements));
+  for (std::size_t i = 0; i < (compute_values_ ? outputs_.size() : 0); ++i)
+    outputs_[i] = static_cast<uint8_t>(datapath(activation_value(operand_a_[i], geometry.activation_dtype),
+                                                activation_value(operand_b_[i], geometry.activation_dtype)));
+  done = std::max(done, access(activation_port, tlm::TLM_WRITE_COMMAND, in.output_address + offset, outputs_.data(),
+                               outputs_.size()));
+  const uint64_t pipeline =
+      static_cast<uint64_t>(config_.pipeline_depth + (elements + config_.lanes - 1) / config_.lanes);
+  const uint64_t cycles = std::max(pipeline, clock_.to_cycles(done));
+  ops_[static_cast<std::size_t>(in.layer)] += elements;
+  busy_cycles_[static_cast<std::size_t>(in.layer)] += static_cast<int64_t>(cycles);
   spend(cycles);
 }
 

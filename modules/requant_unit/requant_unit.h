@@ -13,7 +13,8 @@ namespace accelsim::modules {
 
 // Drains an accumulator tile: reads the int32 partial sums, requantizes them with the layer's
 // arithmetic (fused ReLU and clamp included) `lanes` per cycle, and writes the activations into
-// the layer's output feature map in the activation SRAM.
+// the layer's output feature map in the activation SRAM. It also executes add layers: two
+// feature maps read from the activation SRAM, summed element by element (AddDatapath).
 class RequantUnit : public ExecutionUnit {
  public:
   tlm_utils::simple_initiator_socket<RequantUnit> accumulator_port;
@@ -28,10 +29,13 @@ class RequantUnit : public ExecutionUnit {
 
  private:
   void execute(const Dispatched& d) override;
+  void execute_add(const isa::Instruction& in);
 
   hardware::RequantUnitConfig config_;
   const std::vector<LayerGeometry>& layers_;
   std::vector<RequantDatapath> datapaths_;  // per layer
+  std::vector<AddDatapath> add_datapaths_;  // per layer (used by add layers)
+  std::vector<uint8_t> operand_a_, operand_b_;
   std::vector<int32_t> accumulators_;
   std::vector<uint8_t> outputs_;
   stats::LayerCounter ops_;

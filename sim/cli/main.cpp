@@ -15,10 +15,12 @@
 #include "core/npy/npy_array.h"
 #include "importers/onnx/imported_config.h"
 #include "mapper/mapper.h"
+#include "sim/cli/export_command.h"
 #include "sim/cli/import_command.h"
 #include "sim/cli/options.h"
 #include "sim/cli/progress_bar.h"
 #include "sim/cli/sweep_command.h"
+#include "sim/cli/topology_command.h"
 #include "sim/report/effective_config.h"
 #include "sim/report/html_report.h"
 #include "sim/report/run_report.h"
@@ -189,6 +191,8 @@ std::string files_note(const std::vector<trace::WrittenFile>& written) {
 int run_cli(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "sweep") return cli::run_sweep_command(argc - 1, argv + 1);
   if (argc > 1 && std::string(argv[1]) == "import") return cli::run_import_command(argc - 1, argv + 1);
+  if (argc > 1 && std::string(argv[1]) == "export-scalesim")
+    return cli::run_export_scalesim_command(argc - 1, argv + 1);
   cli::Options options;
   try {
     options = cli::Options::parse(argc, argv);
@@ -204,6 +208,13 @@ int run_cli(int argc, char** argv) {
     std::puts(fmt::format("accelsim {} (SystemC {})", kVersion, sc_core::sc_release()).c_str());
     return 0;
   }
+  if (!options.topology.empty())  // every row its own run, in a child process running this function
+    return cli::run_topology_command(options, [](const std::vector<std::string>& arguments) {
+      std::vector<char*> child_argv;
+      for (const auto& argument : arguments) child_argv.push_back(const_cast<char*>(argument.c_str()));
+      child_argv.push_back(nullptr);
+      return run_cli(static_cast<int>(arguments.size()), child_argv.data());
+    });
 
   // --model: the ONNX model becomes a config in OUT/model/ (what `accelsim import` writes), run as any config.
   std::optional<onnx_import::ImportedModel> imported;
@@ -263,6 +274,7 @@ int run_cli(int argc, char** argv) {
   run_options.watchdog_cycles = static_cast<uint64_t>(options.watchdog_cycles);
   run_options.trace = options.trace;
   run_options.trace.vcd_file = options.out / "trace.vcd";
+  run_options.trace.dram_requests_file = options.out / "dram_trace.txt";
   run_options.bit_flips = options.bit_flips;
 
   run::RunResult result;

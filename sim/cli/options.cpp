@@ -14,10 +14,18 @@ namespace po = boost::program_options;
 namespace {
 po::options_description describe(Options& o) {
   po::options_description options("Options");
-  options.add_options()("config,c", po::value<std::string>(),
-                        "config file: network and hardware YAML (required); with --model, the hardware YAML")(
+  options.add_options()(
+      "config,c", po::value<std::string>(),
+      "config file: network and hardware YAML (required, except with --model or --topology: then its hardware, "
+      "default configs/hardware/edge_small.yaml)")(
       "model,m", po::value<std::string>(),
       "a quantized ONNX model to import (into OUT/model/) and run, instead of a network config (docs/import.md)")(
+      "topology", po::value<std::string>(),
+      "SCALE-Sim topology CSV (conv or GEMM): every row run on its own, timing only, with SCALE-Sim's reports "
+      "beside stats.json (docs/scalesim.md)")(
+      "scalesim-config", po::value<std::string>(),
+      "SCALE-Sim .cfg for --topology: its array, dataflow, SRAMs and bandwidth replace the hardware's, with "
+      "timing: scalesim")(
       "images,n", po::value<std::string>()->default_value("1"),
       "simulate the first N held-out images back to back; with --model, FILE.npy: the model's input tensor")(
       "out,o", po::value<std::string>()->default_value("out"),
@@ -30,8 +38,9 @@ po::options_description describe(Options& o) {
       "watchdog-cycles", po::value<int64_t>(&o.watchdog_cycles)->default_value(100'000'000),
       "stop with an error if no instruction finishes for this many simulated cycles (0: never)")(
       "trace", po::value<std::string>(),
-      "record traces into the output folder: vcd (trace.vcd), timeline (timeline.json) or vcd,timeline")(
-      "trace-window", po::value<std::string>(), "START:END: trace only cycles START (inclusive) to END (exclusive)")(
+      "record traces into the output folder, comma-separated: vcd (trace.vcd), timeline (timeline.json), dram "
+      "(dram_trace.txt: every DRAM request)")("trace-window", po::value<std::string>(),
+                                              "START:END: trace only cycles START (inclusive) to END (exclusive)")(
       "trace-warn-mb", po::value<double>()->default_value(50),
       "warn when a trace file is larger than this many MB (10^6 bytes), suggesting --trace-window")(
       "trace-modules", po::value<std::string>(),
@@ -102,16 +111,18 @@ std::string Options::usage() {
   Options scratch;
   std::ostringstream out;
   out << "Usage: accelsim --config FILE [--images N] [--out DIR] [--set key=value ...]\n"
+         "                [--trace vcd,timeline,dram [--trace-window START:END] [--trace-modules NAMES]]\n"
+         "                [--log-level LEVEL] [--quiet] [--list-params] [--help] [--version]\n"
          "       accelsim --model NET.onnx [--images FILE.npy] [--config HARDWARE.yaml] [--out DIR] ...\n"
-         "                [--trace vcd,timeline [--trace-window START:END] [--trace-modules NAMES]]\n"
-         "                [--log-level LEVEL] [--quiet] [--list-params] [--help] [--version]\n\n"
+         "       accelsim --topology FILE.csv [--scalesim-config FILE.cfg] [--config HARDWARE.yaml] [--out DIR]\n\n"
          "Simulates a quantized network on the accelerator a YAML config describes, checks every\n"
          "layer's int8 output against the golden model, and reports cycles, traffic and energy.\n\n"
       << describe(scratch)
       << "\nExit codes: 0 bit-exact, 1 an output differs from the golden model, 2 bad input,\n"
          "3 the simulation failed.\n"
          "\nDesign-space sweeps: accelsim sweep --spec FILE [-j N] (accelsim sweep --help).\n"
-         "ONNX import: accelsim import NET.onnx --out DIR [--images FILE.npy] [--config HARDWARE.yaml].\n";
+         "ONNX import: accelsim import NET.onnx --out DIR [--images FILE.npy] [--config HARDWARE.yaml].\n"
+         "SCALE-Sim files from a config: accelsim export-scalesim --config FILE --out DIR (docs/scalesim.md).\n";
   return out.str();
 }
 
@@ -121,8 +132,15 @@ Options Options::parse(int argc, const char* const* argv) {
   const po::variables_map values = parse_command_line(argc, argv, options, "accelsim --help");
   if (o.help || o.version) return o;
   if (values.count("model")) o.model = values["model"].as<std::string>();
-  if (!values.count("config") && !o.list_params && o.model.empty())
-    throw UsageError("--config FILE (or --model NET.onnx) is required (see accelsim --help)");
+  if (values.count("topology")) o.topology = values["topology"].as<std::string>();
+  if (values.count("scalesim-config")) o.scalesim_config = values["scalesim-config"].as<std::string>();
+  if (!o.scalesim_config.empty() && o.topology.empty()) throw UsageError("--scalesim-config needs --topology FILE.csv");
+  if (!o.topology.empty() && !o.model.empty())
+    throw UsageError("--topology and --model are two kinds of run: give one");
+  if (!o.topology.empty() && (o.list_params || values.count("flip-bit")))
+    throw UsageError("--topology runs cannot take --list-params or --flip-bit");
+  if (!values.count("config") && !o.list_params && o.model.empty() && o.topology.empty())
+    throw UsageError("--config FILE (or --model NET.onnx, or --topology FILE.csv) is required (see accelsim --help)");
   if (values.count("config")) o.config = values["config"].as<std::string>();
   const std::string images = values["images"].as<std::string>();
   const bool count = !images.empty() && images.find_first_not_of("-0123456789") == std::string::npos;
@@ -147,6 +165,8 @@ Options Options::parse(int argc, const char* const* argv) {
   if (!log::parse_level(o.log_level, o.verbosity))
     throw UsageError("--log-level must be error, warn, info or debug, got '" + o.log_level + "'");
   parse_trace(values, o.trace);
+  if (!o.topology.empty() && (o.trace.enabled() || !values["images"].defaulted()))
+    throw UsageError("--topology runs every layer for one image, untraced: no --trace or --images");
   if (values.count("flip-bit"))
     for (const auto& text : values["flip-bit"].as<std::vector<std::string>>())
       o.bit_flips.push_back(parse_bit_flip(text));

@@ -15,8 +15,11 @@ namespace accelsim::cli {
 
 // The command line of `accelsim`, parsed with Boost.Program_options.
 struct Options {
-  std::filesystem::path config;  // with --model: the hardware YAML (default configs/hardware/edge_small.yaml)
-  std::filesystem::path model;   // --model: an ONNX model, imported into OUT/model/ and run
+  std::filesystem::path
+      config;  // with --model or --topology: the hardware YAML (default configs/hardware/edge_small.yaml)
+  std::filesystem::path model;            // --model: an ONNX model, imported into OUT/model/ and run
+  std::filesystem::path topology;         // --topology: a SCALE-Sim topology CSV, one run per row
+  std::filesystem::path scalesim_config;  // --scalesim-config: its .cfg, mapped onto the hardware
   int64_t images = 1;
   std::filesystem::path images_file;  // --model --images FILE.npy: the model's input tensor (every image in it)
   std::filesystem::path out = "out";

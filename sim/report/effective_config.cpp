@@ -26,6 +26,14 @@ json typed_value(const config::ParamDoc& doc) {
         if (item.IsScalar()) list.push_back(std::stoll(item.Scalar()));
       return list;
     }
+    if (doc.type == "list of numbers" || doc.type == "list of strings") {
+      const YAML::Node node = YAML::Load(doc.value);
+      json list = json::array();
+      for (const auto& item : node)
+        if (item.IsScalar())
+          list.push_back(doc.type == "list of numbers" ? json(std::stod(item.Scalar())) : json(item.Scalar()));
+      return list;
+    }
   } catch (const std::exception&) {
     // Read and checked already; a text that does not convert is kept as it was written.
   }

@@ -390,6 +390,35 @@ std::string layers_section(const json& stats) {
          table + "</table></div>\n";
 }
 
+// The detailed DRAM model's figures per layer (stats.json has them only under
+// hardware.dram.model: detailed): what the transfers took and what the DRAM's energy went to.
+std::string dram_section(const json& stats) {
+  std::string table =
+      "<div class=\"scroll\"><table>\n<tr><th>layer</th><th>DRAM bytes</th><th>activates</th><th>row-hit "
+      "rate</th><th>GB/s</th><th>DRAM energy nJ</th><th>pJ/byte</th><th>background and refresh</th></tr>\n";
+  auto row = [&](const json& group, const std::string& name, bool total) {
+    const double bytes = number(group, "dram_read_bytes") + number(group, "dram_write_bytes");
+    const double energy = number(group, "energy_dram_pj");
+    const double idle = number(group, "dram_energy_background_pj") + number(group, "dram_energy_refresh_pj");
+    table += fmt::format(
+        "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0f}%</td></tr>\n",
+        total ? " class=\"total\"" : "", escape(name), grouped_number(bytes),
+        grouped_number(number(group, "dram_activates")),
+        bytes > 0 ? fmt::format("{:.3f}", number(group, "dram_row_hit_rate")) : std::string("-"),
+        bytes > 0 ? fmt::format("{:.2f}", number(group, "dram_bandwidth_gb_per_s")) : std::string("-"),
+        grouped_number(energy / 1000, 2), bytes > 0 ? fmt::format("{:.1f}", energy / bytes) : std::string("-"),
+        energy > 0 ? 100 * idle / energy : 0.0);
+  };
+  for (const auto& layer : stats.at("layers")) row(layer, layer.value("name", "?"), false);
+  row(stats.at("total"), "total", true);
+  return note(
+             "The detailed DRAM model (hardware.dram.model: detailed): the activates the layer's transfers took, "
+             "the share of their accesses that found their row open, the bandwidth over the DMA's busy time, and "
+             "the DRAM's energy from its commands, refresh and standby over the layer's cycles (the last two do not "
+             "depend on the bytes moved).") +
+         table + "</table></div>\n";
+}
+
 // How the mapper cut each layer with weights: stats.json's per-layer "mapping".
 std::string mapping_section(const json& stats) {
   std::string table =
@@ -491,6 +520,7 @@ std::string render_report(const ReportInputs& inputs) {
     page.add("utilization", "PE array utilization", utilization_section(stats));
     page.add("traffic", "Traffic per memory level", traffic_section(stats));
     page.add("energy", "Energy breakdown", energy_section(stats));
+    if (stats.at("total").contains("dram_row_hit_rate")) page.add("dram", "DRAM", dram_section(stats));
     page.add("roofline", "Roofline", roofline_section(stats, inputs.dram_bytes_per_cycle));
     page.add("timeline", "Timeline", timeline_section(inputs.timeline));
     page.add("layers", "Per layer", layers_section(stats));

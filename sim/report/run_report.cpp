@@ -80,6 +80,13 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
                        {"cols", hw.pe_array.cols},
                        {"dataflow", hardware::name_of(hw.pe_array.dataflow)},
                        {"timing", hw.pe_array.timing}}}};
+  // Only under the detailed model, so that the simple model's stats.json stays as it was.
+  if (hw.dram.model == hardware::DramModel::Detailed)
+    out["hardware"]["dram"] = {{"model", hardware::name_of(hw.dram.model)},
+                               {"preset", hw.dram.preset},
+                               {"address_mapping", hw.dram.address_mapping},
+                               {"queue_depth", hw.dram.queue_depth},
+                               {"page_policy", hardware::name_of(hw.dram.page_policy)}};
   out["images"] = s.images;
   out["values"] = model::name_of(workload.network.values);
   out["seed"] = workload.network.values == model::ValueSource::Random ? json(workload.network.seed) : json(nullptr);

@@ -3,10 +3,12 @@
 #include <systemc>
 
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <stdexcept>
 
+#include "core/io/atomic_file.h"
 #include "golden/golden_ahead.h"
 #include "golden/reference_model.h"
 #include "mapper/mapper.h"
@@ -14,6 +16,7 @@
 #include "modules/common/layer_geometry.h"
 #include "sim/run/progress_watchdog.h"
 #include "sim/trace/activity_recorder.h"
+#include "sim/trace/pending_file.h"
 #include "sim/trace/vcd_recorder.h"
 #include "sim/version.h"
 
@@ -67,6 +70,7 @@ class BatchRun {
     if (options_.watchdog_cycles > 0)
       watchdog_ = std::make_unique<ProgressWatchdog>("watchdog", *accelerator_, options_.watchdog_cycles);
     if (options_.trace.enabled()) start_tracing();
+    if (options_.trace.dram_requests) start_dram_trace();
     if (computes) load_inputs();
   }
 
@@ -83,6 +87,7 @@ class BatchRun {
                                accelerator_->controller().outstanding());
     result_.stats->total_cycles = static_cast<int64_t>(accelerator_->controller().last_layer_end());
     if (activity_) finish_tracing();
+    if (dram_requests_) finish_dram_trace();
     return std::move(result_);
   }
 
@@ -115,6 +120,28 @@ class BatchRun {
           accelerator_->controller().last_layer_end());
     }
     if (vcd_) result_.trace->vcd = std::make_unique<trace::PendingFile>(vcd_->finish());
+  }
+
+  // The DRAM request trace: a header, then one line per request (docs/outputs.md).
+  void start_dram_trace() {
+    const auto temporary = report::temporary_name_for(options_.trace.dram_requests_file);
+    // Removed again unless the run finishes and hands it over.
+    dram_requests_file_ = std::make_unique<trace::PendingFile>(temporary, options_.trace.dram_requests_file);
+    dram_requests_ = std::make_unique<std::ofstream>(temporary, std::ios::binary);
+    if (!*dram_requests_) throw report::OutputError("cannot write " + temporary.string());
+    const auto& dram = workload_.hardware.dram;
+    *dram_requests_ << "# accelsim DRAM request trace: <address, hex> <R|W> <cycle of the DRAM clock, "
+                    << dram.device.timing.tck_ns << " ns> per request of " << dram.device.organization.access_bytes()
+                    << " bytes (" << dram.preset << ", model: " << hardware::name_of(dram.model) << ")\n";
+    accelerator_->dram().record_requests(dram_requests_.get());
+  }
+
+  void finish_dram_trace() {
+    accelerator_->dram().record_requests(nullptr);
+    dram_requests_->close();
+    if (!*dram_requests_) throw report::OutputError("cannot write " + options_.trace.dram_requests_file.string());
+    if (!result_.trace) result_.trace = std::make_unique<trace::TraceRecording>();
+    result_.trace->dram_requests = std::move(dram_requests_file_);
   }
 
   void load_inputs() {
@@ -215,6 +242,8 @@ class BatchRun {
   std::unique_ptr<modules::Accelerator> accelerator_;
   std::unique_ptr<ProgressWatchdog> watchdog_;
   std::unique_ptr<trace::VcdRecorder> vcd_;
+  std::unique_ptr<trace::PendingFile> dram_requests_file_;
+  std::unique_ptr<std::ofstream> dram_requests_;
   std::unique_ptr<trace::ActivityRecorder> activity_;
   std::optional<std::string> golden_fault_;
   std::map<int64_t, uint64_t> started_;

@@ -51,19 +51,22 @@ bool is_memory_module(const std::string& module) {
 }
 
 void parse_trace_formats(const std::string& text, TraceOptions& options) {
-  const std::string expected = "expected vcd, timeline or vcd,timeline";
-  bool vcd = false, timeline = false;
+  const std::string expected = "expected vcd, timeline, dram or a comma-separated list of them";
+  bool vcd = false, timeline = false, dram = false;
   for (const auto& item : split_list(text)) {
     if (item == "vcd")
       vcd = true;
     else if (item == "timeline")
       timeline = true;
+    else if (item == "dram")
+      dram = true;
     else
       throw std::invalid_argument(expected + ", got '" + text + "'" +
                                   (item.empty() ? "" : " ('" + item + "' is not a trace format)"));
   }
   options.vcd = vcd;
   options.timeline = timeline;
+  options.dram_requests = dram;
 }
 
 void parse_trace_window(const std::string& text, TraceOptions& options) {

@@ -16,14 +16,17 @@ bool is_memory_module(const std::string& module);
 
 // What to record while the simulation runs. Off by default: then no recorder exists at all.
 struct TraceOptions {
-  bool vcd = false;           // a VCD waveform (SystemC's sc_trace) into vcd_file
-  bool timeline = false;      // a Chrome trace-event timeline, kept in memory for the caller to write
-  uint64_t window_begin = 0;  // cycles, inclusive
+  bool vcd = false;            // a VCD waveform (SystemC's sc_trace) into vcd_file
+  bool timeline = false;       // a Chrome trace-event timeline, kept in memory for the caller to write
+  bool dram_requests = false;  // every DRAM request, one line each, into dram_requests_file (docs/outputs.md)
+  uint64_t window_begin = 0;   // cycles, inclusive
   uint64_t window_end = std::numeric_limits<uint64_t>::max();  // cycles, exclusive
-  std::set<std::string> modules;     // the modules to trace; empty: all of traceable_modules()
-  std::filesystem::path vcd_file;    // where the finished VCD goes (written beside it, renamed)
-  uint64_t warn_bytes = 50'000'000;  // a trace file larger than this is announced with a warning
+  std::set<std::string> modules;             // the modules to trace; empty: all of traceable_modules()
+  std::filesystem::path vcd_file;            // where the finished VCD goes (written beside it, renamed)
+  std::filesystem::path dram_requests_file;  // where the DRAM request trace goes (written beside it, renamed)
+  uint64_t warn_bytes = 50'000'000;          // a trace file larger than this is announced with a warning
 
+  // Whether the activity recorders run (the DRAM request trace needs none of them).
   bool enabled() const { return vcd || timeline; }
   bool traces(const std::string& module) const { return modules.empty() || modules.count(module) > 0; }
   bool windowed() const { return window_begin > 0 || window_end != std::numeric_limits<uint64_t>::max(); }
@@ -35,7 +38,7 @@ struct TraceOptions {
 
 // Parsers for the command line; each throws std::invalid_argument saying what was expected
 // and what it got (the caller adds the option's name).
-// "vcd", "timeline" or both, comma-separated.
+// Any of "vcd", "timeline" and "dram", comma-separated.
 void parse_trace_formats(const std::string& text, TraceOptions& options);
 // "START:END" in cycles, START < END.
 void parse_trace_window(const std::string& text, TraceOptions& options);

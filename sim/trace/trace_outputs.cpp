@@ -29,6 +29,13 @@ std::vector<WrittenFile> write_trace_outputs(TraceRecording* recording, const st
   } else {
     std::filesystem::remove(directory / "trace.vcd", ignored);
   }
+  if (recording && recording->dram_requests) {
+    warn_if_large(recording->dram_requests->destination(), recording->dram_requests->size(), warn_bytes, "holds");
+    recording->dram_requests->commit();
+    written.push_back({recording->dram_requests->destination(), recording->dram_requests->size()});
+  } else {
+    std::filesystem::remove(directory / "dram_trace.txt", ignored);
+  }
   const auto timeline_file = directory / "timeline.json";
   if (recording && recording->timeline) {
     const std::string json = chrome_trace_json(*recording->timeline);

@@ -115,6 +115,21 @@ std::vector<Case> catalogue() {
       {"wrong_type_number",
        [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  clock_mhz: [1, 2]\n"))); },
        {"@:4:14: hardware.clock_mhz: expected a number, got a list"}},
+      // The detailed DRAM model's keys.
+      {"dram_address_mapping_missing_fields",
+       [](const Workspace& w) {
+         return with_config(w.config(w.over_lenet("hardware:\n  dram:\n    address_mapping: row:bank:column\n")));
+       },
+       {"@:5:22: hardware.dram.address_mapping: 'row:bank:column' must name each of channel, rank, bankgroup, bank, "
+        "row, column once"}},
+      {"dram_preset_unknown",
+       [](const Workspace& w) { return with_config(w.config(w.over_lenet("hardware:\n  dram:\n    preset: ddr5\n"))); },
+       {"@:5:13: hardware.dram.preset:", "ddr4_2400_x16"}},
+      {"dram_timing_out_of_range",
+       [](const Workspace& w) {
+         return with_config(w.config(w.over_lenet("hardware:\n  dram:\n    timing:\n      cl: 0\n")));
+       },
+       {"@:6:11: hardware.dram.timing.cl:"}},
       {"wrong_type_boolean",
        [](const Workspace& w) {
          return with_config(w.config(w.over_lenet("hardware:\n  weight_sram:\n    double_buffered: maybe\n")));
@@ -248,8 +263,8 @@ std::vector<Case> catalogue() {
       {"unknown_layer_type",
        [](const Workspace& w) { return with_config(w.lenet_with("type: maxpool", "type: maxpooling")); },
        {"@:",
-        "network.layers[1].type: expected one of conv2d, linear, maxpool, flatten, got 'maxpooling' (did you mean "
-        "'maxpool'?)"}},
+        "network.layers[1].type: expected one of conv2d, linear, maxpool, avgpool, global_avgpool, add, flatten, got "
+        "'maxpooling' (did you mean 'maxpool'?)"}},
       {"unknown_requant_mode",
        [](const Workspace& w) { return with_config(w.lenet_with("mode: divide", "mode: divde")); },
        {"@:33:15: network.layers[0].requant.mode: expected one of divide, multiply, fixed_point, shift, got 'divde' "
@@ -310,7 +325,9 @@ std::vector<Case> catalogue() {
        [](const Workspace& w) {
          return with_config(w.config(w.lenet()), {"--set", "hardware.activation_sram.capacity_bytes=4096"});
        },
-       {"case.yaml: cannot map the network onto the accelerator: layer conv1: the activation SRAM holds 4096 bytes"}},
+       // The peak is at pool2, while conv1's output is still read (tests/mapper/mapper_test.cpp).
+       {"case.yaml: cannot map the network onto the accelerator: layer pool2: the activation SRAM holds 4096 bytes "
+        "but needs 8000 bytes"}},
   };
 }
 

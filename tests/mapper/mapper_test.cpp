@@ -5,6 +5,7 @@
 
 #include "sim/run/workload.h"
 #include "tests/support/accelerator_bench.h"
+#include "tests/support/graph_network.h"
 #include "tests/support/temp_dir.h"
 
 namespace accelsim::mapper {
@@ -60,10 +61,52 @@ TEST(Mapper, StreamingBufferTooSmallForOneFoldNamesTheLayer) {
   EXPECT_NE(message.find("weight_sram.capacity_bytes must be at least"), std::string::npos) << message;
 }
 
-TEST(Mapper, ActivationSramTooSmallNamesTheLargestFeatureMap) {
-  const std::string message = mapping_error({"hardware.activation_sram.capacity_bytes=8192"});
-  EXPECT_NE(message.find("layer conv1: the activation SRAM holds 8192 bytes but needs 11520 bytes"), std::string::npos)
+TEST(Mapper, ActivationSramTooSmallNamesTheLayerAtThePeak) {
+  // Two input buffers of 32 x 32 = 1,024 bytes, then the feature maps first-fit, each freed
+  // after its last reader (sizes rounded up to 64): conv1 (4,704 -> 4,736) at 0; pool2
+  // (1,176 -> 1,216) above it at 4,736, while conv1 is still read: the peak, 5,952 bytes;
+  // conv3 (1,600) back at 0, pool4 (448) at 1,600, conv5 (128) at 0, fc6 at 128, fc7 at 0.
+  // 2,048 + 5,952 = 8,000 bytes.
+  const std::string message = mapping_error({"hardware.activation_sram.capacity_bytes=7999"});
+  EXPECT_NE(message.find("layer pool2: the activation SRAM holds 7999 bytes but needs 8000 bytes (2 input buffer(s) "
+                         "of 1024 bytes and 5952 bytes of feature maps live while pool2 writes its output); "
+                         "activation_sram.capacity_bytes must be at least 8000"),
+            std::string::npos)
       << message;
+  EXPECT_EQ(mapping_error({"hardware.activation_sram.capacity_bytes=8000"}), "no error");
+}
+
+TEST(Mapper, AGraphKeepsEveryOutputAllocatedUntilItsLastReader) {
+  testing::TempDir dir;
+  testing::GraphNetwork graph(dir);
+  const auto workload = run::load_workload(graph.write_config(testing::GraphNetwork::yaml()), {});
+  const auto& layers = workload->network.layers;
+  const TileProgram program = map_network(workload->network, workload->hardware, 1);
+  // The region of every output that is still to be read when layer l writes must not overlap l's.
+  auto region = [&](std::size_t l) {
+    const uint64_t begin = program.output_address(0, l);
+    return std::make_pair(begin, begin + static_cast<uint64_t>(layers[l].output.elements()));
+  };
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    if (layers[l].type == model::LayerType::Flatten) continue;
+    for (std::size_t p = 0; p < l; ++p) {
+      if (layers[p].type == model::LayerType::Flatten) continue;
+      bool read_later = false;
+      for (std::size_t r = l; r < layers.size(); ++r)
+        for (int32_t producer : layers[r].inputs) read_later = read_later || producer == static_cast<int32_t>(p);
+      if (!read_later) continue;
+      const auto [a0, a1] = region(l);
+      const auto [b0, b1] = region(p);
+      EXPECT_TRUE(a1 <= b0 || b1 <= a0) << layers[l].name << " overwrites " << layers[p].name << ", still to be read";
+    }
+  }
+  // stem [4, 8, 8] = 256 bytes is read by add1 (layer 3): dw (512) and pw (256) go above it.
+  EXPECT_NE(program.output_address(0, 1), program.output_address(0, 0));
+  // flat's output is gap's.
+  EXPECT_EQ(program.output_address(0, 9), program.output_address(0, 8));
+  // dw (groups 4, 2 channels each) is cut per group: 4 tiles of n = 2.
+  EXPECT_EQ(program.layers[1].n_tiles, 4);
+  EXPECT_EQ(program.layers[1].tile_n, 2);
 }
 
 TEST(Mapper, AccumulatorTooSmallForOnePartialSum) {

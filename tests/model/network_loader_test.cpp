@@ -128,8 +128,8 @@ TEST_F(NetworkLoader, TruncatedTensorFile) {
 
 TEST_F(NetworkLoader, UnknownLayerType) {
   const std::string message = error_after("type: maxpool", "type: maxpol");
-  EXPECT_NE(message.find("network.layers[1].type: expected one of conv2d, linear, maxpool, flatten, got 'maxpol' (did "
-                         "you mean 'maxpool'?)"),
+  EXPECT_NE(message.find("network.layers[1].type: expected one of conv2d, linear, maxpool, avgpool, global_avgpool, "
+                         "add, flatten, got 'maxpol' (did you mean 'maxpool'?)"),
             std::string::npos)
       << message;
 }

@@ -26,6 +26,7 @@ using Ids = std::vector<uint64_t>;
 class Issuer {
  public:
   explicit Issuer(std::size_t buffers) : tracker_(buffers) {}
+  explicit Issuer(const std::vector<isa::Buffer>& buffers) : tracker_(buffers) {}
 
   // Returns the dependencies of the next instruction (sorted), which reads and writes `reads`
   // and `writes` and runs on the unit of `op`.
@@ -131,6 +132,32 @@ TEST(HazardTracker, ANewGenerationWaitsForTheOldReadersAndWriters) {
   EXPECT_EQ(issuer.issue(Opcode::Pool, {kOutput}, {}), Ids{0});
   EXPECT_EQ(issuer.issue(Opcode::LoadInput, {}, {kOutput}), (Ids{0, 1}));
   EXPECT_EQ(issuer.issue(Opcode::Requantize, {}, {kOutput}), Ids{2});
+}
+
+TEST(HazardTracker, AWriteWaitsForTheReadersOfEveryBufferItOverlaps) {
+  // Feature-map regions of the activation SRAM, reused once read (mapper/mapper.cpp):
+  // A = [0, 100) layer 0's output, B = [100, 150) layer 1's, C = [0, 60) layer 2's, inside A.
+  const std::vector<isa::Buffer> buffers = {{"A", isa::Memory::ActivationSram, 0, 100},
+                                            {"B", isa::Memory::ActivationSram, 100, 50},
+                                            {"C", isa::Memory::ActivationSram, 0, 60}};
+  constexpr BufferId A = 0, B = 1, C = 2;
+  Issuer issuer(buffers);
+  // #0 requant writes A: {}.
+  EXPECT_EQ(issuer.issue(Opcode::Requantize, {}, {A}), Ids{});
+  // #1 pool reads A (RAW on #0), writes B, which overlaps nothing: {0}.
+  EXPECT_EQ(issuer.issue(Opcode::Pool, {A}, {B}), Ids{0});
+  // #2 requant writes C: C's own history is empty, but it overlaps A, whose latest reader is
+  //    the pool's #1 (A's writer #0 is the requant unit itself): {1}. Without the overlap it
+  //    would be {} and overwrite A under the pool's read.
+  EXPECT_EQ(issuer.issue(Opcode::Requantize, {}, {C}), Ids{1});
+  // #3 pool reads C: RAW on #2: {2}.
+  EXPECT_EQ(issuer.issue(Opcode::Pool, {C}, {}), Ids{2});
+  // #4 requant writes A again (the next image): A's own old reader #1, and C's latest reader
+  //    #3 (C's writer #2 is the requant unit itself). #1 is implied by #3 (the pool unit is in
+  //    order) but listed: {1, 3}.
+  EXPECT_EQ(issuer.issue(Opcode::Requantize, {}, {A}), (Ids{1, 3}));
+  // #5 DMA writes B: B does not overlap A or C: only B's own reader, #1: {1}.
+  EXPECT_EQ(issuer.issue(Opcode::LoadInput, {}, {B}), Ids{1});
 }
 
 }  // namespace

@@ -140,26 +140,28 @@ struct OutOfRangeProbe : sc_core::sc_module {
   SC_HAS_PROCESS(OutOfRangeProbe);
   OutOfRangeProbe(sc_core::sc_module_name name, const Clock& c) : sc_module(name), clock(c) { SC_THREAD(run); }
   void run() {
-    sc_core::wait(clock.cycles(5));
-    // The memory's own answer, below blocking_access.
-    tlm::tlm_generic_payload payload;
-    payload.set_command(tlm::TLM_READ_COMMAND);
-    payload.set_address(4090);
-    payload.set_data_ptr(raw_data.data());
-    payload.set_data_length(16);
-    payload.set_streaming_width(16);
-    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    port->b_transport(payload, raw_delay);
-    raw_status = payload.get_response_status();
-    // What an initiator sees.
-    std::vector<uint8_t> data(16, 0x11);
-    sc_core::sc_time write_delay = sc_core::SC_ZERO_TIME;
-    if (!blocking_access(port, tlm::TLM_WRITE_COMMAND, 4090, data.data(), 16, 0, write_delay)) {
-      write_refused = true;
-      refused_at = clock.now();
+    {  // locals end before the park: a parked thread's stack is never unwound (LeakSanitizer)
+      sc_core::wait(clock.cycles(5));
+      // The memory's own answer, below blocking_access.
+      tlm::tlm_generic_payload payload;
+      payload.set_command(tlm::TLM_READ_COMMAND);
+      payload.set_address(4090);
+      payload.set_data_ptr(raw_data.data());
+      payload.set_data_length(16);
+      payload.set_streaming_width(16);
+      payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+      port->b_transport(payload, raw_delay);
+      raw_status = payload.get_response_status();
+      // What an initiator sees.
+      std::vector<uint8_t> data(16, 0x11);
+      sc_core::sc_time write_delay = sc_core::SC_ZERO_TIME;
+      if (!blocking_access(port, tlm::TLM_WRITE_COMMAND, 4090, data.data(), 16, 0, write_delay)) {
+        write_refused = true;
+        refused_at = clock.now();
+      }
+      const sc_core::sc_time delay = testing::timed_access(port, tlm::TLM_READ_COMMAND, 0, data.data(), 8);
+      next_read_done = clock.now() + clock.to_cycles(delay);
     }
-    const sc_core::sc_time delay = testing::timed_access(port, tlm::TLM_READ_COMMAND, 0, data.data(), 8);
-    next_read_done = clock.now() + clock.to_cycles(delay);
     sc_core::wait(never_);  // park (see Reader)
   }
   sc_core::sc_event never_;

@@ -138,5 +138,40 @@ TEST(PoolingUnit, ASlowActivationSramSetsTheTime) {
   EXPECT_EQ(read_output(bench, 8), (std::vector<int8_t>{-1, 7, -50, 0, -125, -10, -6, -90}));
 }
 
+TEST(PoolingUnit, TwoByTwoAverageOfNegativeValuesRoundsHalfToEven) {
+  // The windows of TwoByTwoStrideTwoMaxPoolOfNegativeValues, averaged (zero point 0):
+  // channel 0: -11 / 4 = -2.75 -> -3; -138 / 4 = -34.5 -> -34 (even); -280 / 4 = -70;
+  //            -6 / 4 = -1.5 -> -2 (even);
+  // channel 1: -506 / 4 = -126.5 -> -126; -100 / 4 = -25; -30 / 4 = -7.5 -> -8; -366 / 4 = -91.5 -> -92.
+  // Cycles as the max pool's: one window element per lane per cycle, 5 + 3 * 4 = 17.
+  auto hw = bench_hardware();
+  hw.pooling_unit.lanes = 3;
+  hw.pooling_unit.pipeline_depth = 5;
+  auto network = pool_network(2, 2, 2);
+  network.layers[0].type = model::LayerType::AvgPool;
+  network.layers[0].pool_rounding = model::Rounding::HalfEven;
+  AcceleratorBench bench(hw, network, pool_program(network));
+  write_maps(bench, 2);
+
+  EXPECT_EQ(bench.run(), 17u);
+  EXPECT_EQ(read_output(bench, 8), (std::vector<int8_t>{-3, -34, -70, -2, -126, -25, -8, -92}));
+}
+
+TEST(PoolingUnit, GlobalAverageAddsTheWholePlane) {
+  // Channel 1's 16 values sum to -1002: -1002 / 16 = -62.625 -> -63. With 1 lane and no
+  // pipeline: 1 output * 16 window elements = 16 cycles (memory done at 3).
+  auto hw = bench_hardware();
+  hw.pooling_unit.lanes = 1;
+  hw.pooling_unit.pipeline_depth = 0;
+  auto network = pool_network(1, 4, 4);
+  network.layers[0].type = model::LayerType::GlobalAvgPool;
+  AcceleratorBench bench(hw, network, pool_program(network));
+  bench.accelerator().activation_sram().backdoor_write(kInputAddress,
+                                                       reinterpret_cast<const uint8_t*>(kMaps.data()) + 16, 16);
+
+  EXPECT_EQ(bench.run(), 16u);
+  EXPECT_EQ(read_output(bench, 1), std::vector<int8_t>{-63});
+}
+
 }  // namespace
 }  // namespace accelsim::testing

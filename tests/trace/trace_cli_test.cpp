@@ -2,11 +2,13 @@
 // that tracing never changes a simulated figure.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "sim/trace/trace_options.h"
 #include "tests/support/run_command.h"
@@ -278,7 +280,7 @@ TEST(TraceCli, ModulesSelectTheTracks) {
 
 TEST(TraceCli, BadTraceOptionsAreBadInputAndWriteNothing) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-      {{"--trace", "foo"}, "--trace: expected vcd, timeline or vcd,timeline, got 'foo'"},
+      {{"--trace", "foo"}, "--trace: expected vcd, timeline, dram or a comma-separated list of them, got 'foo'"},
       {{"--trace", "vcd", "--trace-window", "5:2"},
        "--trace-window: expected START:END in cycles with START < END (e.g. 0:5000), got '5:2'"},
       {{"--trace", "vcd", "--trace-window", "soon"}, "--trace-window: expected START:END in cycles"},
@@ -295,6 +297,54 @@ TEST(TraceCli, BadTraceOptionsAreBadInputAndWriteNothing) {
     EXPECT_TRUE(contains(result.output, "accelsim: error: " + message)) << result.output;
     EXPECT_FALSE(fs::exists(out)) << "nothing may be written on bad input";
   }
+}
+
+}  // namespace
+}  // namespace accelsim::testing
+
+namespace accelsim::testing {
+namespace {
+
+TEST(TraceCli, TheDramTraceHasOneLinePerRequestTheStatsCount) {
+  // Under the detailed DRAM model every request of 64 bytes is one line `<hex> <R|W> <cycle>`
+  // in arrival order, after a header; the stats count the same requests.
+  TempDir dir;
+  const auto result = run_lenet(dir.path(), {"--quiet", "--trace", "dram", "--set", "hardware.dram.model=detailed"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const std::string text = read_file(dir.path() / "dram_trace.txt");
+  ASSERT_EQ(text.rfind("# accelsim DRAM request trace:", 0), 0u) << text.substr(0, 200);
+  std::istringstream lines(text.substr(text.find('\n') + 1));
+  std::string address, kind;
+  uint64_t cycle = 0, previous = 0, reads = 0, writes = 0;
+  while (lines >> address >> kind >> cycle) {
+    EXPECT_EQ(address.rfind("0x", 0), 0u) << address;
+    EXPECT_EQ(std::stoull(address, nullptr, 16) % 64, 0u) << address;
+    ASSERT_TRUE(kind == "R" || kind == "W") << kind;
+    EXPECT_GE(cycle, previous);
+    previous = cycle;
+    (kind == "W" ? writes : reads)++;
+  }
+  const json stats = json::parse(read_file(dir.path() / "stats.json"));
+  EXPECT_EQ(reads, stats["total"]["dram_read_accesses"].get<uint64_t>());
+  EXPECT_EQ(writes, stats["total"]["dram_write_accesses"].get<uint64_t>());
+  EXPECT_GE(reads * 64, stats["total"]["dram_read_bytes"].get<uint64_t>());
+  EXPECT_EQ(stats["hardware"]["dram"]["preset"], "ddr4_2400_x16");
+  EXPECT_GT(stats["total"]["dram_row_hit_rate"].get<double>(), 0.5);
+  // report.html has the DRAM section, whose total row shows the run's hit rate.
+  const std::string html = read_file(dir.path() / "report.html");
+  ASSERT_NE(html.find("<section id=\"dram\">"), std::string::npos);
+  EXPECT_NE(html.find(fmt::format("<td>{:.3f}</td>", stats["total"]["dram_row_hit_rate"].get<double>())),
+            std::string::npos);
+}
+
+TEST(TraceCli, WithoutTheDramTraceNoFileIsLeft) {
+  TempDir dir;
+  ASSERT_EQ(run_lenet(dir.path(), {"--quiet", "--trace", "dram"}).exit_code, 0);
+  ASSERT_TRUE(fs::exists(dir.path() / "dram_trace.txt"));
+  ASSERT_EQ(run_lenet(dir.path(), {"--quiet"}).exit_code, 0);
+  EXPECT_FALSE(fs::exists(dir.path() / "dram_trace.txt"));
+  // The flat model has no DRAM section in the report.
+  EXPECT_EQ(read_file(dir.path() / "report.html").find("<section id=\"dram\">"), std::string::npos);
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ TEST(TraceOptions, ParsesEitherFormatOrBoth) {
 
 TEST(TraceOptions, RejectsAnUnknownFormatSayingWhatWasExpected) {
   EXPECT_EQ(error_of(parse_trace_formats, "foo"),
-            "expected vcd, timeline or vcd,timeline, got 'foo' ('foo' is not a trace format)");
+            "expected vcd, timeline, dram or a comma-separated list of them, got 'foo' ('foo' is not a trace format)");
   EXPECT_NE(error_of(parse_trace_formats, ""), "");
   EXPECT_NE(error_of(parse_trace_formats, "vcd,"), "");
   EXPECT_NE(error_of(parse_trace_formats, "vcd;timeline"), "");

@@ -32,7 +32,9 @@ class ScaleSimTiming : public ArrayTiming {
         if (tile.op != isa::Opcode::Compute) continue;
         const LayerGeometry& g = layers[static_cast<std::size_t>(tile.layer)];
         const int64_t M = g.gemm_m, K = g.gemm_k, N = g.gemm_n;
-        const uint64_t layer_cycles = scalesim_layer_cycles(config, M, K, N);
+        // A grouped convolution is `groups` layers of N / groups channels each, one after another.
+        const uint64_t layer_cycles =
+            static_cast<uint64_t>(g.groups) * scalesim_layer_cycles(config, M, K, N / g.groups);
         auto& [macs_done, cycles_done] = progress[tile.layer];
         macs_done += tile.tile_m() * tile.tile_k() * tile.tile_n();
         const int64_t cycles_due = static_cast<int64_t>(

@@ -1,0 +1,162 @@
+#include "modules/dram/dram.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+namespace accelsim::modules {
+
+Dram::Dram(sc_core::sc_module_name name, const Clock& clock, stats::RunStats& stats, const hardware::DramConfig& config,
+           uint64_t bytes_used)
+    : MemoryTarget(name, clock, stats,
+                   {"dram_read_bytes", "bytes read from DRAM", "dram_write_bytes", "bytes written to DRAM"}, bytes_used,
+                   static_cast<uint64_t>(config.bandwidth_bytes_per_cycle),
+                   static_cast<uint64_t>(config.latency_cycles)),
+      config_(config),
+      cycle_ps_(static_cast<uint64_t>(std::llround(clock.period().to_seconds() * 1e12))),
+      tck_ps_(static_cast<uint64_t>(std::llround(config.device.timing.tck_ns * 1000.0))),
+      access_bytes_(static_cast<uint64_t>(config.device.organization.access_bytes())) {
+  if (config.model == hardware::DramModel::Detailed) {
+    detailed_ = std::make_unique<dram::DramSystem>(config_.device, config_.address_mapping, config_.queue_depth,
+                                                   config_.page_policy);
+    register_detailed_stats(stats, static_cast<double>(cycle_ps_) / 1000.0);
+  } else {
+    register_simple_energy(stats);
+  }
+}
+
+void Dram::register_simple_energy(stats::RunStats& stats) const {
+  const double pj_per_byte = config_.energy_pj_per_byte;
+  stats.add_formula("energy_dram_pj", "pJ", "DRAM reads and writes", [pj_per_byte](const auto& g, int64_t) {
+    return static_cast<double>(g.value("dram_read_bytes") + g.value("dram_write_bytes")) * pj_per_byte;
+  });
+}
+
+// Only under the detailed model, so that the simple model's stats stay as they were. The
+// layer's share of refresh and background energy is taken over its cycles (the "cycles" the
+// controller attributes to it); its bandwidth over the DMA's busy cycles.
+void Dram::register_detailed_stats(stats::RunStats& stats, double cycle_ns) {
+  commands_.activates =
+      stats.add_counter("dram_activates", "commands", "activates the DRAM issued for the layer's transfers");
+  commands_.precharges =
+      stats.add_counter("dram_precharges", "commands", "precharges issued for them (a row closed to open another)");
+  commands_.read_accesses =
+      stats.add_counter("dram_read_accesses", "accesses", "column reads of the device's access size");
+  commands_.write_accesses =
+      stats.add_counter("dram_write_accesses", "accesses", "column writes of the device's access size");
+  commands_.row_hits = stats.add_counter("dram_row_hits", "accesses", "column accesses that found their row open");
+
+  const dram::DramSpec& device = config_.device;
+  const dram::DramCommandEnergy e = dram::command_energy(device);
+  const double ranks = static_cast<double>(device.organization.channels * device.organization.ranks);
+  const double refresh_interval_ns = static_cast<double>(device.timing.refi) * device.timing.tck_ns;
+  using Group = stats::StatGroup;
+  auto accesses = [](const Group& g) {
+    return static_cast<double>(g.value("dram_read_accesses") + g.value("dram_write_accesses"));
+  };
+  auto bytes = [](const Group& g) {
+    return static_cast<double>(g.value("dram_read_bytes") + g.value("dram_write_bytes"));
+  };
+  auto layer_ns = [cycle_ns](const Group& g) { return static_cast<double>(g.value("cycles")) * cycle_ns; };
+
+  stats.add_formula("dram_row_hit_rate", "fraction", "dram_row_hits / (dram_read_accesses + dram_write_accesses)",
+                    [accesses](const Group& g, int64_t) {
+                      return accesses(g) > 0 ? static_cast<double>(g.value("dram_row_hits")) / accesses(g) : 0.0;
+                    });
+  stats.add_formula("dram_bandwidth_gb_per_s", "GB/s",
+                    "DRAM bytes over the time the DMA spent moving them (dma_busy_cycles)",
+                    [bytes, cycle_ns](const Group& g, int64_t) {
+                      const auto busy = static_cast<double>(g.value("dma_busy_cycles"));
+                      return busy > 0 ? bytes(g) / (busy * cycle_ns) : 0.0;
+                    });
+  stats.add_formula("dram_energy_activate_pj", "pJ",
+                    "activates and precharges: (IDD0 - IDD3N) * tRAS and (IDD0 - IDD2N) * tRP each, * VDD * chips",
+                    [e](const Group& g, int64_t) {
+                      return static_cast<double>(g.value("dram_activates")) * e.activate_pj +
+                             static_cast<double>(g.value("dram_precharges")) * e.precharge_pj;
+                    });
+  stats.add_formula(
+      "dram_energy_read_pj", "pJ", "column reads: (IDD4R - IDD3N) * burst * VDD * chips each",
+      [e](const Group& g, int64_t) { return static_cast<double>(g.value("dram_read_accesses")) * e.read_pj; });
+  stats.add_formula(
+      "dram_energy_write_pj", "pJ", "column writes: (IDD4W - IDD3N) * burst * VDD * chips each",
+      [e](const Group& g, int64_t) { return static_cast<double>(g.value("dram_write_accesses")) * e.write_pj; });
+  stats.add_formula(
+      "dram_energy_refresh_pj", "pJ",
+      "the layer's share of refresh: cycles / tREFI refreshes per rank, (IDD5B - IDD3N) * tRFC * VDD * chips each",
+      [e, ranks, layer_ns, refresh_interval_ns](const Group& g, int64_t) {
+        return layer_ns(g) / refresh_interval_ns * e.refresh_pj * ranks;
+      });
+  const bool open_page = config_.page_policy == dram::DramPagePolicy::Open;
+  const double standby_mw = open_page ? e.active_standby_mw : e.precharged_standby_mw;
+  stats.add_formula(
+      "dram_energy_background_pj", "pJ",
+      open_page ? "the layer's cycles in active standby (IDD3N * VDD * chips, per rank): open pages keep "
+                  "a row open"
+                : "the layer's cycles in precharged standby (IDD2N * VDD * chips, per rank): closed pages "
+                  "close rows",
+      [standby_mw, ranks, layer_ns](const Group& g, int64_t) { return layer_ns(g) * standby_mw * ranks; });
+  auto dram_pj = [](const Group& g) {
+    return g.formula("dram_energy_activate_pj") + g.formula("dram_energy_read_pj") + g.formula("dram_energy_write_pj") +
+           g.formula("dram_energy_refresh_pj") + g.formula("dram_energy_background_pj");
+  };
+  stats.add_formula("energy_dram_pj", "pJ", "DRAM: the sum of the dram_energy_*_pj components",
+                    [dram_pj](const Group& g, int64_t) { return dram_pj(g); });
+  stats.add_formula("dram_energy_pj_per_byte", "pJ/byte", "energy_dram_pj / DRAM bytes read and written",
+                    [bytes, dram_pj](const Group& g, int64_t) { return bytes(g) > 0 ? dram_pj(g) / bytes(g) : 0.0; });
+}
+
+uint64_t Dram::to_dram_cycles(uint64_t cycles) const { return cycles * cycle_ps_ / tck_ps_; }
+uint64_t Dram::from_dram_cycles(uint64_t dram) const { return (dram * tck_ps_ + cycle_ps_ - 1) / cycle_ps_; }
+
+void Dram::record(uint64_t first, uint64_t end, bool write, uint64_t dram_cycle) {
+  if (!requests_out_) return;
+  char line[64];
+  for (uint64_t a = first; a < end; a += access_bytes_) {
+    const int n = std::snprintf(line, sizeof line, "0x%llx %c %llu\n", static_cast<unsigned long long>(a),
+                                write ? 'W' : 'R', static_cast<unsigned long long>(dram_cycle));
+    requests_out_->write(line, n);
+  }
+}
+
+BandwidthPort::Reservation Dram::book(uint64_t start, uint64_t address, uint64_t bytes, bool write, int32_t layer,
+                                      std::vector<BandwidthPort::Piece>* pieces) {
+  const uint64_t arrival = to_dram_cycles(start);
+  const uint64_t first = address / access_bytes_ * access_bytes_;
+  const uint64_t end = bytes == 0 ? first : address + bytes;
+  record(first, end, write, arrival);
+  if (!detailed_) return MemoryTarget::book(start, address, bytes, write, layer, pieces);
+
+  std::vector<dram::DramSystem::Ticket> tickets;
+  for (uint64_t a = first; a < end; a += access_bytes_) tickets.push_back(detailed_->submit(a, write, arrival));
+  // first_data: the first request to complete (the scheduler may reorder them).
+  uint64_t accepted = arrival, first_data = UINT64_MAX, last_data = arrival;
+  int64_t activates = 0, precharges = 0, hits = 0;
+  for (const auto& ticket : tickets) {
+    const dram::DramServed s = detailed_->serve(ticket);
+    accepted = std::max(accepted, s.accepted);
+    first_data = std::min(first_data, s.data_end);
+    last_data = std::max(last_data, s.data_end);
+    activates += s.activates;
+    precharges += s.precharges;
+    hits += s.row_hit ? 1 : 0;
+  }
+  if (tickets.empty()) first_data = last_data;
+  if (layer >= 0) {
+    const auto l = static_cast<std::size_t>(layer);
+    commands_.activates[l] += activates;
+    commands_.precharges[l] += precharges;
+    (write ? commands_.write_accesses : commands_.read_accesses)[l] += static_cast<int64_t>(tickets.size());
+    commands_.row_hits[l] += hits;
+  }
+  BandwidthPort::Reservation r;
+  r.begin = start;
+  r.end = std::max(start, from_dram_cycles(accepted));
+  r.first_delivered = std::max(r.end, from_dram_cycles(first_data));
+  r.delivered = std::max(r.first_delivered, from_dram_cycles(last_data));
+  if (pieces) pieces->push_back({r.begin, r.end});
+  return r;
+}
+
+}  // namespace accelsim::modules

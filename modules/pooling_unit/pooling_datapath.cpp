@@ -1,0 +1,30 @@
+#include "modules/pooling_unit/pooling_datapath.h"
+
+#include <algorithm>
+
+#include "modules/requant_unit/requant_datapath.h"
+
+namespace accelsim::modules {
+
+int32_t PoolingDatapath::operator()(const uint8_t* plane, int64_t out_y, int64_t out_x) const {
+  const LayerGeometry& g = layer_;
+  // The window clipped to the input: padding is what lies outside it.
+  const int64_t y0 = out_y * g.stride_h - g.pad_h, x0 = out_x * g.stride_w - g.pad_w;
+  const int64_t y_begin = std::max<int64_t>(y0, 0), y_end = std::min(y0 + g.kernel_h, g.input.height);
+  const int64_t x_begin = std::max<int64_t>(x0, 0), x_end = std::min(x0 + g.kernel_w, g.input.width);
+  if (g.type == model::LayerType::MaxPool) {
+    int32_t best = activation_value(plane[y_begin * g.input.width + x_begin], g.activation_dtype);
+    for (int64_t y = y_begin; y < y_end; ++y)
+      for (int64_t x = x_begin; x < x_end; ++x)
+        best = std::max(best, activation_value(plane[y * g.input.width + x], g.activation_dtype));
+    return best;
+  }
+  int64_t sum = 0;
+  for (int64_t y = y_begin; y < y_end; ++y)
+    for (int64_t x = x_begin; x < x_end; ++x)
+      sum += activation_value(plane[y * g.input.width + x], g.activation_dtype) - g.input_zero_point;
+  const int64_t count = g.count_include_pad ? g.kernel_h * g.kernel_w : (y_end - y_begin) * (x_end - x_begin);
+  return static_cast<int32_t>(g.input_zero_point + divide_rounded(sum, static_cast<uint64_t>(count), g.pool_rounding));
+}
+
+}  // namespace accelsim::modules

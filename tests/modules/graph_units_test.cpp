@@ -1,0 +1,231 @@
+// The units' side of the new layer types: the requantization unit's add datapath and the
+// pooling unit's mean and padded max, against hand-derived values and bit for bit against the
+// golden model; an add's timing through the activation SRAM port; and a depthwise layer's
+// cycles and utilization on an 8x8 array, derived by hand (docs/timing.md).
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "golden/requantize.h"
+#include "mapper/mapper.h"
+#include "modules/pooling_unit/pooling_datapath.h"
+#include "modules/requant_unit/requant_datapath.h"
+#include "tests/support/accelerator_bench.h"
+
+namespace accelsim::testing {
+namespace {
+
+using model::LayerType;
+using model::RequantMode;
+using model::Rounding;
+
+model::Layer add_layer(RequantMode mode, model::Precision precision, Rounding rounding) {
+  model::Layer layer;
+  layer.type = LayerType::Add;
+  layer.requant.mode = mode;
+  layer.requant.precision = precision;
+  layer.requant.rounding = rounding;
+  layer.requant.clamp_min = -128;
+  layer.requant.clamp_max = 127;
+  return layer;
+}
+
+TEST(AddDatapath, HandDerivedValues) {
+  // As GoldenAdd.Float32SumRoundedOnceThenZeroPointAndClamp: Ma = 0.5, Mb = 0.25, za = 1,
+  // zb = -2, zo = 3, half_even: (6, 2) -> 3.5 -> 4 -> 7; (-4, -2) -> -2.5 -> -2 -> 1.
+  model::Layer layer = add_layer(RequantMode::Multiply, model::Precision::Float32, Rounding::HalfEven);
+  layer.add.multipliers = {0.5, 0.25};
+  layer.add.input_zero_points = {1, -2};
+  layer.requant.output_zero_point = 3;
+  const modules::AddDatapath datapath(layer.add, layer.requant);
+  EXPECT_EQ(datapath(6, 2), 7);
+  EXPECT_EQ(datapath(-4, -2), 1);
+  // Fixed point ma = 3, mb = 5, shift 3, za = 1, zb = 0, half_away: (-3, 0) -> -12 / 8 = -1.5 -> -2.
+  model::Layer fixed = add_layer(RequantMode::FixedPoint, model::Precision::Float64, Rounding::HalfAway);
+  fixed.add.fixed_multipliers = {3, 5};
+  fixed.add.input_zero_points = {1, 0};
+  fixed.requant.shift = 3;
+  EXPECT_EQ(modules::AddDatapath(fixed.add, fixed.requant)(-3, 0), -2);
+}
+
+TEST(AddDatapath, BitExactWithTheGoldenModelOnEveryOperandPair) {
+  // Every (a, b) in int8 x int8, for specs covering both modes, every rounding, zero points,
+  // ReLU and a narrow clamp.
+  std::vector<model::Layer> specs;
+  for (Rounding rounding : {Rounding::HalfEven, Rounding::HalfAway, Rounding::HalfUp, Rounding::Floor, Rounding::Ceil,
+                            Rounding::Truncate}) {
+    model::Layer f32 = add_layer(RequantMode::Multiply, model::Precision::Float32, rounding);
+    f32.add.multipliers = {static_cast<float>(0.37), static_cast<float>(1.25)};
+    f32.add.input_zero_points = {-3, 12};
+    f32.requant.output_zero_point = -7;
+    specs.push_back(f32);
+    model::Layer f64 = add_layer(RequantMode::Multiply, model::Precision::Float64, rounding);
+    f64.add.multipliers = {0.5, 0.125};
+    f64.add.input_zero_points = {0, 5};
+    f64.requant.relu = true;
+    specs.push_back(f64);
+    model::Layer fixed = add_layer(RequantMode::FixedPoint, model::Precision::Float64, rounding);
+    fixed.add.fixed_multipliers = {1398101, 699051};  // ~ 2/3 and 1/3 of 2^21
+    fixed.add.input_zero_points = {4, -9};
+    fixed.requant.shift = 21;
+    fixed.requant.clamp_min = -60;
+    fixed.requant.clamp_max = 90;
+    specs.push_back(fixed);
+  }
+  for (const model::Layer& layer : specs) {
+    const modules::AddDatapath datapath(layer.add, layer.requant);
+    int64_t mismatches = 0;
+    for (int a = -128; a <= 127; ++a)
+      for (int b = -128; b <= 127; ++b) mismatches += datapath(a, b) != golden::requantize_sum(a, b, layer);
+    EXPECT_EQ(mismatches, 0) << model::name_of(layer.requant.mode) << " " << model::name_of(layer.requant.rounding);
+  }
+}
+
+modules::LayerGeometry pool_geometry(LayerType type, int64_t kernel, int64_t stride, int64_t pad, int64_t side) {
+  modules::LayerGeometry g;
+  g.type = type;
+  g.kernel_h = g.kernel_w = kernel;
+  g.stride_h = g.stride_w = stride;
+  g.pad_h = g.pad_w = pad;
+  g.input = model::Shape{1, side, side, false};
+  g.activation_dtype = model::DType::Int8;
+  return g;
+}
+
+std::vector<uint8_t> bytes_of(std::initializer_list<int> values) {
+  std::vector<uint8_t> bytes;
+  for (int v : values) bytes.push_back(static_cast<uint8_t>(static_cast<int8_t>(v)));
+  return bytes;
+}
+
+TEST(PoolingDatapath, MeanAndPaddedMaxByHand) {
+  // As the golden tests: the window 1, 2, 3, 4 -> 2.5: half_even 2; -1..-4 -> -2.5: half_away -3.
+  modules::LayerGeometry avg = pool_geometry(LayerType::AvgPool, 2, 2, 0, 2);
+  EXPECT_EQ(modules::PoolingDatapath(avg)(bytes_of({1, 2, 3, 4}).data(), 0, 0), 2);
+  avg.pool_rounding = Rounding::HalfAway;
+  EXPECT_EQ(modules::PoolingDatapath(avg)(bytes_of({-1, -2, -3, -4}).data(), 0, 0), -3);
+  // Padding 1, zero point 3, stored [7, 11; 15, 19]: the window at output (0, 0) holds the
+  // stored 7 (real 4) and three padded real zeros: 4 / 4 = 1 -> 4; without the pad count 4 -> 7.
+  modules::LayerGeometry padded = pool_geometry(LayerType::AvgPool, 2, 2, 1, 2);
+  padded.input_zero_point = 3;
+  const auto map = bytes_of({7, 11, 15, 19});
+  EXPECT_EQ(modules::PoolingDatapath(padded)(map.data(), 0, 0), 4);
+  EXPECT_EQ(modules::PoolingDatapath(padded)(map.data(), 1, 1), 7);  // 16 / 4 = 4 -> 7
+  padded.count_include_pad = false;
+  EXPECT_EQ(modules::PoolingDatapath(padded)(map.data(), 1, 1), 19);
+  // Max with padding on [-5, -6; -7, -128], window 2 stride 1 pad 1: output (0, 0) sees only
+  // -5 (a zero pad would have won), (2, 2) only -128, (1, 1) all four: -5.
+  const modules::LayerGeometry max = pool_geometry(LayerType::MaxPool, 2, 1, 1, 2);
+  const auto negative = bytes_of({-5, -6, -7, -128});
+  EXPECT_EQ(modules::PoolingDatapath(max)(negative.data(), 0, 0), -5);
+  EXPECT_EQ(modules::PoolingDatapath(max)(negative.data(), 2, 2), -128);
+  EXPECT_EQ(modules::PoolingDatapath(max)(negative.data(), 1, 1), -5);
+}
+
+// One add layer of two [2, 4, 4] int8 maps (32 elements), operands at 0 and 64, result at 128.
+model::Network add_network() {
+  model::Network network;
+  network.name = "add";
+  network.input.shape = model::Shape{2, 4, 4, false};
+  model::Layer layer = add_layer(RequantMode::FixedPoint, model::Precision::Float64, Rounding::HalfAway);
+  layer.name = "add";
+  layer.inputs = {model::kNetworkInput, model::kNetworkInput};
+  layer.input = layer.output = network.input.shape;
+  layer.add.fixed_multipliers = {1, 2};  // a + 2b, shift 0
+  network.layers.push_back(layer);
+  return network;
+}
+
+isa::TileProgram add_program() {
+  ProgramWriter writer;
+  const auto a = writer.buffer("a", isa::Memory::ActivationSram, 0, 32);
+  const auto b = writer.buffer("b", isa::Memory::ActivationSram, 64, 32);
+  const auto out = writer.buffer("out", isa::Memory::ActivationSram, 128, 32);
+  isa::Instruction add;
+  add.op = isa::Opcode::Add;
+  add.n_begin = 0;
+  add.n_end = 2;
+  add.input_address = 0;
+  add.second_input_address = 64;
+  add.output_address = 128;
+  add.reads = {a, b, -1};
+  add.writes[0] = out;
+  writer.add(add);
+  return writer.finish(64);
+}
+
+TEST(AddUnit, SumsTwoMapsAndTakesThePipelineTimeWhenThePortKeepsUp) {
+  // 32 elements, 8 lanes, pipeline depth 4: 4 + 32 / 8 = 8 cycles. The port (64 B/cycle,
+  // latency 1) moves a (32 B) in cycle 0, b in cycle 1, the result in cycle 2: done at 4 < 8.
+  AcceleratorBench bench(bench_hardware(), add_network(), add_program());
+  std::vector<uint8_t> a(32), b(32);
+  for (int i = 0; i < 32; ++i) {
+    a[i] = static_cast<uint8_t>(static_cast<int8_t>(i - 16));
+    b[i] = static_cast<uint8_t>(static_cast<int8_t>(3 * i - 50));
+  }
+  bench.accelerator().activation_sram().backdoor_write(0, a.data(), 32);
+  bench.accelerator().activation_sram().backdoor_write(64, b.data(), 32);
+  EXPECT_EQ(bench.run(), 8u);
+  std::vector<uint8_t> out(32);
+  bench.accelerator().activation_sram().backdoor_read(128, out.data(), 32);
+  // a + 2b = (i - 16) + 2 (3i - 50) = 7i - 116, clamped to [-128, 127]: i = 0 -> -116, i = 20 -> 24, i = 31 -> 101.
+  for (int i = 0; i < 32; ++i) EXPECT_EQ(static_cast<int8_t>(out[i]), std::min(127, 7 * i - 116)) << i;
+  EXPECT_EQ(bench.stats().layers[0]->value("requant_ops"), 32);
+}
+
+TEST(AddUnit, IsBoundByTheActivationPortWhenItIsNarrow) {
+  // A 1 byte/cycle port: a in cycles 0..31, b in 32..63, the result in 64..95, each + 1 cycle
+  // latency: the last byte lands at 97 > the pipeline's 8. 3 x 32 bytes at the port's bandwidth.
+  auto hw = bench_hardware();
+  hw.activation_sram.banks = 1;
+  hw.activation_sram.port_bytes = 1;
+  AcceleratorBench bench(hw, add_network(), add_program());
+  EXPECT_EQ(bench.run(), 97u);
+}
+
+// A depthwise 3x3 layer, padding 1, over `channels` channels of 4x4.
+model::Network depthwise_network(int64_t channels) {
+  model::Network network;
+  network.name = "depthwise";
+  network.input.shape = model::Shape{channels, 4, 4, false};
+  model::Layer layer;
+  layer.name = "dw";
+  layer.type = LayerType::Conv2d;
+  layer.inputs = {model::kNetworkInput};
+  layer.input = network.input.shape;
+  layer.output = model::Shape{channels, 4, 4, false};
+  layer.kernel_h = layer.kernel_w = 3;
+  layer.pad_h = layer.pad_w = 1;
+  layer.groups = channels;
+  layer.weights.assign(static_cast<std::size_t>(channels * 9), 1);
+  layer.requant.mode = RequantMode::Shift;
+  network.layers.push_back(layer);
+  return network;
+}
+
+TEST(DepthwiseTiming, OneColumnPerGroupOnAnEightByEightArray) {
+  // 2 channels, depthwise: each group is its own GEMM of M = 16 pixels, K = 1 * 3 * 3 = 9,
+  // N = 1 channel; the accumulator holds it whole, so one tile per group: m 16, k 9, n 1.
+  // Weight-stationary on 8x8 (docs/timing.md): rows Sr = k = 9, columns Sc = n = 1, T = m = 16;
+  // folds ceil(9/8) * ceil(1/8) = 2: 8 rows then 1 row, each in 1 column.
+  //   s_0 = 1; L_1 = max(L_0 + 8, s_0 + C - 1) = max(8, 8) = 8; s_1 = max(s_0 + T, L_1 + 1) = 17;
+  //   cycles = max_j (s_j + T + R + cols_j - 2) = 17 + 16 + 8 + 1 - 2 = 40 per tile.
+  // Two groups, one after the other: 80 compute cycles for 2 * 16 * 9 = 288 MACs.
+  // compute_utilization = 288 / (80 * 64) = 0.05625: one of the 8 columns, 9 of 16 rows,
+  // and the fill and drain of every tile (a dense layer of 288 MACs would ideally take
+  // ceil(288 / 64) = 5 cycles).
+  auto hw = bench_hardware();
+  hw.pe_array.rows = hw.pe_array.cols = 8;
+  const model::Network network = depthwise_network(2);
+  const isa::TileProgram program = mapper::map_network(network, hw, 1);
+  EXPECT_EQ(program.layers[0].m_tiles * program.layers[0].n_tiles, 2);
+  AcceleratorBench bench(hw, network, program);
+  bench.run();
+  const auto& layer = *bench.stats().layers[0];
+  EXPECT_EQ(layer.value("compute_cycles"), 80);
+  EXPECT_EQ(layer.value("macs"), 288);
+  EXPECT_DOUBLE_EQ(layer.formula("compute_utilization"), 0.05625);
+}
+
+}  // namespace
+}  // namespace accelsim::testing
