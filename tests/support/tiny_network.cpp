@@ -6,18 +6,9 @@
 #include <vector>
 
 #include "core/npy/npy_array.h"
+#include "tests/support/random_tensor.h"
 
 namespace accelsim::testing {
-
-namespace {
-template <typename T>
-std::vector<T> random_values(std::mt19937& generator, std::size_t count, int lo, int hi) {
-  std::uniform_int_distribution<int> distribution(lo, hi);
-  std::vector<T> values(count);
-  for (auto& v : values) v = static_cast<T>(distribution(generator));
-  return values;
-}
-}  // namespace
 
 TinyNetwork::TinyNetwork(const TempDir& dir, unsigned seed) : dir_(dir) {
   std::mt19937 generator(seed);
