@@ -302,10 +302,8 @@ int run_cli(int argc, char** argv) {
   std::vector<trace::WrittenFile> written;
   try {
     written = write_outputs(options, *workload, result);
-    report::write_file_atomically(
-        options.out / "host.json",
-        fmt::format("{{\n  \"wall_seconds\": {:.6f},\n  \"images_per_host_second\": {:.3f}\n}}\n", seconds,
-                    static_cast<double>(options.images) / seconds));
+    report::write_file_atomically(options.out / "host.json",
+                                  report::host_json(seconds, options.images, result.host_events).dump(2) + "\n");
     if (imported && result.checked) {  // the model's output in ONNX's terms (dtype, shape, dequantized)
       const npy::NpyArray output = onnx_import::output_from_logits(*imported, result.logits);
       report::write_file_atomically(options.out / "output.npy",

@@ -154,6 +154,28 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
   return out;
 }
 
+nlohmann::json host_json(double wall_seconds, int64_t images, const run::HostEventCounts& events) {
+  nlohmann::json host;
+  host["wall_seconds"] = wall_seconds;
+  host["images_per_host_second"] = wall_seconds > 0 ? static_cast<double>(images) / wall_seconds : 0.0;
+  const std::pair<const char*, uint64_t> counts[] = {{"thread_resumptions", events.thread_resumptions},
+                                                     {"tlm_transactions", events.tlm_transactions},
+                                                     {"delta_cycles", events.delta_cycles},
+                                                     {"instructions", events.instructions},
+                                                     {"compute_tiles", events.compute_tiles}};
+  nlohmann::json& total = host["events"]["total"];
+  nlohmann::json& per_image = host["events"]["per_image"];
+  nlohmann::json& per_tile = host["events"]["per_compute_tile"];
+  for (const auto& [name, count] : counts) {
+    total[name] = count;
+    per_image[name] = images > 0 ? static_cast<double>(count) / static_cast<double>(images) : 0.0;
+    if (std::string(name) != "compute_tiles")
+      per_tile[name] =
+          events.compute_tiles > 0 ? static_cast<double>(count) / static_cast<double>(events.compute_tiles) : 0.0;
+  }
+  return host;
+}
+
 std::string layers_csv(const run::Workload& workload, const run::RunResult& result) {
   const auto& s = *result.stats;
   std::ostringstream out;

@@ -86,12 +86,26 @@ class BatchRun {
                                std::to_string(accelerator_->clock().now()) + ": " +
                                accelerator_->controller().outstanding());
     result_.stats->total_cycles = static_cast<int64_t>(accelerator_->controller().last_layer_end());
+    record_host_events();
     if (activity_) finish_tracing();
     if (dram_requests_) finish_dram_trace();
     return std::move(result_);
   }
 
  private:
+  void record_host_events() {
+    HostEventCounts& counts = result_.host_events;
+    counts.thread_resumptions = accelerator_->host_events().thread_resumptions;
+    counts.tlm_transactions = accelerator_->host_events().tlm_transactions;
+    counts.delta_cycles = sc_core::sc_delta_count();
+    counts.instructions = result_.program.prologue.size();
+    for (int64_t image = 0; image < images_; ++image)
+      for (const auto& instruction : result_.program.program_for_image(image)) {
+        counts.instructions += 1;
+        counts.compute_tiles += instruction.op == isa::Opcode::Compute;
+      }
+  }
+
   RunResult failed(bool bad_input, std::string message) {
     RunResult result;
     result.failure = RunFailure{bad_input, std::move(message)};
