@@ -3,7 +3,11 @@
 // for the same traces (read from a results file; this tool never runs them).
 //
 //   dram_trace_replay --preset ddr4_2400_x16 [--mapping ORDER] [--queue-depth N] [--page open|closed]
-//                     [--serial] [--references FILE] TRACE...
+//                     [--write-queue-depth N] [--power-down none|active|precharge] [--serial]
+//                     [--references FILE] TRACE...
+//
+// The controller defaults to the references' (docs/validation.md): a 32-request read queue, a
+// 32-request write queue drained in batches between watermarks 0.2 and 0.8, no power-down.
 //
 // A trace has one request a line: `<address, hex> <R|W> <cycle>` (docs/outputs.md, "DRAM
 // trace"). Requests are offered in order, at most one per DRAM cycle and not before their
@@ -13,8 +17,9 @@
 // With --serial only one request is outstanding: each is offered when the previous one's data
 // is done, which measures the unloaded latency (results named `<trace>_serial`).
 //
-// The references file has one line per simulator and trace:
-//   <simulator> <trace name> <bandwidth GB/s> <average read latency, DRAM cycles> <pJ per byte or ->
+// The references file (bench/data/dram_reference.csv) has one line per simulator and trace,
+// comments after '#':
+//   <simulator>,<trace name>,<bandwidth GB/s>,<average read latency, DRAM cycles>,<pJ per byte or ->
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -67,8 +72,8 @@ std::vector<Request> read_trace(const std::string& path) {
 }
 
 Result replay(const std::vector<Request>& requests, const accelsim::dram::DramSpec& spec, const std::string& mapping,
-              int64_t depth, DramPagePolicy policy, bool serial) {
-  DramSystem dram(spec, mapping, depth, policy);
+              const accelsim::dram::DramController& controller, bool serial) {
+  DramSystem dram(spec, mapping, controller);
   uint64_t end = 0, latency = 0, reads = 0;
   auto account = [&](const Request& r, const DramServed& s) {
     end = std::max(end, s.data_end);
@@ -112,7 +117,7 @@ std::string figure(double value, int decimals) {
 int usage() {
   std::fprintf(stderr,
                "usage: dram_trace_replay --preset NAME [--mapping ORDER] [--queue-depth N] [--page open|closed] "
-               "[--references FILE] "
+               "[--write-queue-depth N] [--power-down none|active|precharge] [--serial] [--references FILE] "
                "TRACE...\n");
   return 2;
 }
@@ -121,8 +126,8 @@ int usage() {
 
 int main(int argc, char** argv) try {
   std::string preset = "ddr4_2400_x16", mapping = accelsim::dram::AddressMapping::default_order(), references;
-  int64_t depth = 32;
-  DramPagePolicy policy = DramPagePolicy::Open;
+  accelsim::dram::DramController controller;
+  controller.write_queue_depth = 32;
   bool serial = false;
   std::vector<std::string> traces;
   for (int i = 1; i < argc; ++i) {
@@ -136,10 +141,22 @@ int main(int argc, char** argv) try {
     else if (arg == "--mapping")
       mapping = value();
     else if (arg == "--queue-depth")
-      depth = std::stoll(value());
+      controller.queue_depth = std::stoll(value());
+    else if (arg == "--write-queue-depth")
+      controller.write_queue_depth = std::stoll(value());
     else if (arg == "--page")
-      policy = value() == "closed" ? DramPagePolicy::Closed : DramPagePolicy::Open;
-    else if (arg == "--references")
+      controller.page_policy = value() == "closed" ? DramPagePolicy::Closed : DramPagePolicy::Open;
+    else if (arg == "--power-down") {
+      const std::string policy = value();
+      if (policy == "none")
+        controller.power_down = accelsim::dram::DramPowerDown::None;
+      else if (policy == "active")
+        controller.power_down = accelsim::dram::DramPowerDown::Active;
+      else if (policy == "precharge")
+        controller.power_down = accelsim::dram::DramPowerDown::Precharge;
+      else
+        throw std::runtime_error("--power-down expects none, active or precharge, got '" + policy + "'");
+    } else if (arg == "--references")
       references = value();
     else if (arg == "--serial")
       serial = true;
@@ -159,21 +176,34 @@ int main(int argc, char** argv) try {
     std::ifstream in(references);
     if (!in) throw std::runtime_error("cannot open references " + references);
     std::string line;
+    int number = 0;
     while (std::getline(in, line)) {
+      ++number;
       if (line.empty() || line[0] == '#') continue;
-      std::istringstream fields(line);
-      std::string simulator, trace, energy;
+      std::vector<std::string> fields;
+      std::istringstream split(line);
+      for (std::string field; std::getline(split, field, ',');) fields.push_back(field);
       Result r;
-      if (!(fields >> simulator >> trace >> r.bandwidth_gbps >> r.read_latency_cycles >> energy))
-        throw std::runtime_error(references + ": expected '<simulator> <trace> <GB/s> <latency> <pJ/B or ->': " + line);
-      r.pj_per_byte = energy == "-" ? -1 : std::stod(energy);
+      try {
+        if (fields.size() != 5) throw std::invalid_argument("field count");
+        r.bandwidth_gbps = std::stod(fields[2]);
+        r.read_latency_cycles = std::stod(fields[3]);
+        r.pj_per_byte = fields[4] == "-" ? -1 : std::stod(fields[4]);
+      } catch (const std::exception&) {
+        throw std::runtime_error(references + ":" + std::to_string(number) +
+                                 ": expected '<simulator>,<trace>,<GB/s>,<latency>,<pJ/B or ->', got '" + line + "'");
+      }
+      const std::string& simulator = fields[0];
+      const std::string& trace = fields[1];
       if (!others.count(simulator)) other_names.push_back(simulator);
       others[simulator][trace] = r;
     }
   }
 
-  std::printf("%s, mapping %s, queue depth %lld, %s page, %lld-byte requests\n\n", spec->name.c_str(), mapping.c_str(),
-              static_cast<long long>(depth), policy == DramPagePolicy::Open ? "open" : "closed",
+  std::printf("%s, mapping %s, queue depth %lld, write queue %lld, %s page, %lld-byte requests\n\n", spec->name.c_str(),
+              mapping.c_str(), static_cast<long long>(controller.queue_depth),
+              static_cast<long long>(controller.write_queue_depth),
+              controller.page_policy == DramPagePolicy::Open ? "open" : "closed",
               static_cast<long long>(spec->organization.access_bytes()));
   std::printf(
       "| trace | simulator | GB/s | avg read latency (cycles) | pJ/byte | accelsim's GB/s against it | accelsim's "
@@ -187,7 +217,7 @@ int main(int argc, char** argv) try {
   };
   for (const auto& path : traces) {
     const std::string name = std::filesystem::path(path).stem().string() + (serial ? "_serial" : "");
-    const Result mine = replay(read_trace(path), *spec, mapping, depth, policy, serial);
+    const Result mine = replay(read_trace(path), *spec, mapping, controller, serial);
     for (const auto& other : other_names) {
       const auto found = others[other].find(name);
       if (found == others[other].end()) continue;
