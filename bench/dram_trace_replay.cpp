@@ -20,92 +20,21 @@
 // The references file (bench/data/dram_reference.csv) has one line per simulator and trace,
 // comments after '#':
 //   <simulator>,<trace name>,<bandwidth GB/s>,<average read latency, DRAM cycles>,<pJ per byte or ->
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "core/dram/address_mapping.h"
 #include "core/dram/dram_spec.h"
-#include "core/dram/dram_system.h"
+#include "core/dram/trace_replay.h"
 
 namespace {
 
 using accelsim::dram::DramPagePolicy;
-using accelsim::dram::DramServed;
-using accelsim::dram::DramSystem;
-
-struct Request {
-  uint64_t address;
-  bool write;
-  uint64_t cycle;
-};
-
-struct Result {
-  double bandwidth_gbps = 0;
-  double read_latency_cycles = 0;
-  double pj_per_byte = -1;  // negative: not reported
-};
-
-std::vector<Request> read_trace(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open trace " + path);
-  std::vector<Request> requests;
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream fields(line);
-    std::string address, kind;
-    uint64_t cycle = 0;
-    if (!(fields >> address >> kind >> cycle) || (kind != "R" && kind != "W"))
-      throw std::runtime_error(path + ":" + std::to_string(number) + ": expected '<hex address> <R|W> <cycle>'");
-    requests.push_back({std::stoull(address, nullptr, 16), kind == "W", cycle});
-  }
-  return requests;
-}
-
-Result replay(const std::vector<Request>& requests, const accelsim::dram::DramSpec& spec, const std::string& mapping,
-              const accelsim::dram::DramController& controller, bool serial) {
-  DramSystem dram(spec, mapping, controller);
-  uint64_t end = 0, latency = 0, reads = 0;
-  auto account = [&](const Request& r, const DramServed& s) {
-    end = std::max(end, s.data_end);
-    if (!r.write) {
-      latency += s.data_end - s.accepted;
-      ++reads;
-    }
-  };
-  std::vector<DramSystem::Ticket> tickets;
-  uint64_t offer = 0;
-  for (const Request& r : requests) {
-    offer = std::max(offer, r.cycle);
-    const auto ticket = dram.submit(r.address, r.write, offer);
-    if (serial) {  // one request outstanding: the next is offered when this one's data is done
-      const DramServed s = dram.serve(ticket);
-      account(r, s);
-      offer = s.data_end;
-    } else {
-      tickets.push_back(ticket);
-      offer = dram.last_accepted(ticket) + 1;
-    }
-  }
-  for (std::size_t i = 0; i < tickets.size(); ++i) account(requests[i], dram.serve(tickets[i]));
-  dram.drain(end);
-  const double bytes =
-      static_cast<double>(requests.size() * static_cast<std::size_t>(spec.organization.access_bytes()));
-  Result result;
-  result.bandwidth_gbps = bytes / (static_cast<double>(end) * spec.timing.tck_ns);
-  result.read_latency_cycles = reads ? static_cast<double>(latency) / static_cast<double>(reads) : 0;
-  result.pj_per_byte = accelsim::dram::energy_of(spec, dram.counts()).total_pj() / bytes;
-  return result;
-}
+using accelsim::dram::ReplayFigures;
 
 std::string figure(double value, int decimals) {
   if (value < 0) return "-";
@@ -169,36 +98,9 @@ int main(int argc, char** argv) try {
   const auto* spec = accelsim::dram::find_dram_preset(preset);
   if (!spec) throw std::runtime_error("no DRAM preset '" + preset + "'");
 
-  // simulator -> trace -> result
-  std::map<std::string, std::map<std::string, Result>> others;
   std::vector<std::string> other_names;
-  if (!references.empty()) {
-    std::ifstream in(references);
-    if (!in) throw std::runtime_error("cannot open references " + references);
-    std::string line;
-    int number = 0;
-    while (std::getline(in, line)) {
-      ++number;
-      if (line.empty() || line[0] == '#') continue;
-      std::vector<std::string> fields;
-      std::istringstream split(line);
-      for (std::string field; std::getline(split, field, ',');) fields.push_back(field);
-      Result r;
-      try {
-        if (fields.size() != 5) throw std::invalid_argument("field count");
-        r.bandwidth_gbps = std::stod(fields[2]);
-        r.read_latency_cycles = std::stod(fields[3]);
-        r.pj_per_byte = fields[4] == "-" ? -1 : std::stod(fields[4]);
-      } catch (const std::exception&) {
-        throw std::runtime_error(references + ":" + std::to_string(number) +
-                                 ": expected '<simulator>,<trace>,<GB/s>,<latency>,<pJ/B or ->', got '" + line + "'");
-      }
-      const std::string& simulator = fields[0];
-      const std::string& trace = fields[1];
-      if (!others.count(simulator)) other_names.push_back(simulator);
-      others[simulator][trace] = r;
-    }
-  }
+  accelsim::dram::ReferenceFigures others;
+  if (!references.empty()) others = accelsim::dram::read_dram_references(references, &other_names);
 
   std::printf("%s, mapping %s, queue depth %lld, write queue %lld, %s page, %lld-byte requests\n\n", spec->name.c_str(),
               mapping.c_str(), static_cast<long long>(controller.queue_depth),
@@ -217,17 +119,18 @@ int main(int argc, char** argv) try {
   };
   for (const auto& path : traces) {
     const std::string name = std::filesystem::path(path).stem().string() + (serial ? "_serial" : "");
-    const Result mine = replay(read_trace(path), *spec, mapping, controller, serial);
+    const ReplayFigures mine =
+        accelsim::dram::replay_dram_trace(accelsim::dram::read_dram_trace(path), *spec, mapping, controller, serial);
     for (const auto& other : other_names) {
       const auto found = others[other].find(name);
       if (found == others[other].end()) continue;
-      const Result& r = found->second;
+      const ReplayFigures& r = found->second;
       std::printf("| %s | %s | %s | %s | %s | %s | %s |\n", name.c_str(), other.c_str(),
-                  figure(r.bandwidth_gbps, 2).c_str(), figure(r.read_latency_cycles, 1).c_str(),
-                  figure(r.pj_per_byte, 1).c_str(), relative(mine.bandwidth_gbps, r.bandwidth_gbps).c_str(),
+                  figure(r.bandwidth_gb_per_s, 2).c_str(), figure(r.read_latency_cycles, 1).c_str(),
+                  figure(r.pj_per_byte, 1).c_str(), relative(mine.bandwidth_gb_per_s, r.bandwidth_gb_per_s).c_str(),
                   relative(mine.pj_per_byte, r.pj_per_byte).c_str());
     }
-    std::printf("| %s | **accelsim** | %s | %s | %s | | |\n", name.c_str(), figure(mine.bandwidth_gbps, 2).c_str(),
+    std::printf("| %s | **accelsim** | %s | %s | %s | | |\n", name.c_str(), figure(mine.bandwidth_gb_per_s, 2).c_str(),
                 figure(mine.read_latency_cycles, 1).c_str(), figure(mine.pj_per_byte, 1).c_str());
   }
   return 0;
