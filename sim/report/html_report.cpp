@@ -588,7 +588,7 @@ ReportInputs run_report_inputs(const run::Workload& workload, const nlohmann::js
     const json& total = stats.at("total");
     const double achieved_gb_per_s = total.value("dram_bandwidth_gb_per_s", 0.0);
     inputs.dram_roof_source = fmt::format(
-        "Under the detailed DRAM model ({}) the memory roof is the device's peak, {:.2f} GB/s = {:.3g} bytes per cycle "
+        "Under the detailed DRAM model ({}) the memory roof is the device peak, {:.2f} GB/s = {:.3g} bytes per cycle "
         "at {:g} MHz; the run's transfers achieved {:.2f} GB/s over the DMA's busy time ({:.0f}% of the peak), the "
         "roof a layer that keeps the DRAM busy in this access pattern would meet.",
         hw.dram.preset, hw.dram.device.bytes_per_ns_peak(), inputs.dram_bytes_per_cycle, hw.clock_mhz,
