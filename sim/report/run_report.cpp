@@ -86,7 +86,11 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
                                {"preset", hw.dram.preset},
                                {"address_mapping", hw.dram.address_mapping},
                                {"queue_depth", hw.dram.queue_depth},
-                               {"page_policy", hardware::name_of(hw.dram.page_policy)}};
+                               {"page_policy", hardware::name_of(hw.dram.page_policy)},
+                               {"power_down", hardware::name_of(hw.dram.power_down)},
+                               {"power_down_idle_cycles", hw.dram.power_down_idle_cycles},
+                               {"self_refresh_idle_cycles", hw.dram.self_refresh_idle_cycles},
+                               {"write_queue_depth", hw.dram.write_queue_depth}};
   out["images"] = s.images;
   out["values"] = model::name_of(workload.network.values);
   out["seed"] = workload.network.values == model::ValueSource::Random ? json(workload.network.seed) : json(nullptr);
@@ -181,7 +185,11 @@ std::string layers_csv(const run::Workload& workload, const run::RunResult& resu
   std::ostringstream out;
   out << "LayerID,Layer,Type,MACs,Total Cycles,Compute Cycles,Stall Cycles,Overall Util %,Compute Util %,"
          "SRAM IFMAP Reads,SRAM Filter Reads,SRAM OFMAP Writes,Accumulator Reads,Accumulator Writes,"
-         "DRAM IFMAP Reads,DRAM Filter Reads,DRAM OFMAP Writes,Requant Ops,Energy (pJ),Bit Exact\n";
+         "DRAM IFMAP Reads,DRAM Filter Reads,DRAM OFMAP Writes,Requant Ops,Energy (pJ),Bit Exact";
+  // Under the detailed DRAM model only, after the others, so that the flat model's file stays as it was.
+  const bool detailed_dram = workload.hardware.dram.model == hardware::DramModel::Detailed;
+  if (detailed_dram) out << ",DRAM Row Hit Rate,DRAM Energy (pJ),DRAM Energy per Byte (pJ),DRAM Bandwidth (GB/s)";
+  out << '\n';
   auto row = [&](const std::string& id, const std::string& name, const std::string& type, const stats::StatGroup& g,
                  bool exact) {
     const std::string exact_text = exact_word(result, exact, "true", "false");
@@ -193,7 +201,13 @@ std::string layers_csv(const run::Workload& workload, const run::RunResult& resu
         << g.value("accumulator_read_bytes") << ',' << g.value("accumulator_write_bytes") << ','
         << g.value("dram_input_read_bytes") << ',' << g.value("dram_weight_read_bytes") << ','
         << g.value("dram_write_bytes") << ',' << g.value("requant_ops") << ','
-        << fmt::format("{:.3f}", stats::energy_pj(g)) << ',' << exact_text << '\n';
+        << fmt::format("{:.3f}", stats::energy_pj(g)) << ',' << exact_text;
+    if (detailed_dram)
+      out << ',' << fmt::format("{:.4f}", g.formula("dram_row_hit_rate")) << ','
+          << fmt::format("{:.3f}", g.formula("energy_dram_pj")) << ','
+          << fmt::format("{:.3f}", g.formula("dram_energy_pj_per_byte")) << ','
+          << fmt::format("{:.3f}", g.formula("dram_bandwidth_gb_per_s"));
+    out << '\n';
   };
   for (std::size_t l = 0; l < s.layers.size(); ++l) {
     const auto& layer = workload.network.layers[l];
