@@ -9,11 +9,9 @@ written timing-only (`values: none`, NAME.yaml) and as a `values: random` twin
 graph becomes layers: topology_graph.py. Prints a table (layers, MACs, parameters) and
 writes it, with the modelling choices, to docs/topologies.md.
 
-ReLU is fused into the requantization of the layer before it (requant.relu). With
-`values: none` requant is not read, and a requant block names all of its keys
-(docs/config.md), so by default each fused ReLU is a comment on its layer;
---relu-key writes `requant: {relu: true}` instead, for a loader that accepts that partial
-block.
+ReLU is fused into the requantization of the layer before it: every conv2d, linear and add
+carries `requant: {relu: true}` or `{relu: false}`, the partial block the loader reads with
+`values: none` and `random` (docs/config.md), so the random twin computes the network's ReLUs.
 
 Check the written files: tools/check_topologies.py. Regenerate both: tools/make_topologies.sh.
 """
@@ -55,15 +53,19 @@ def type_summary(layers):
     return ", ".join(parts)
 
 
-def activation_comment(layer):
+def relu_line(layer):
+    """The layer's fused ReLU as the key the loader reads (`requant: {relu: BOOL}`), on every layer
+    with a requantization (conv2d, linear, add), so that the random twin computes the network's
+    own ReLUs; ReLU6's clamp at a quantized 6.0 is a value, said in the comment only."""
     if layer["relu"] == "relu":
-        return "then ReLU: fused into this layer's requantization (requant.relu: true)"
+        return "      requant: {relu: true}  # then ReLU, fused into this layer's requantization"
     if layer["relu"] == "relu6":
-        return "then ReLU6: fused into this layer's requantization (requant.relu: true, clamp's top at a quantized 6.0)"
-    return None
+        return ("      requant: {relu: true}  # then ReLU6: the clamp's top at a quantized 6.0 "
+                "is a value, not written")
+    return "      requant: {relu: false}"
 
 
-def render_layer(layer, previous, relu_key):
+def render_layer(layer, previous):
     macs = f"{grouped(layer['macs'])} MACs" if layer["macs"] else "no MACs"
     lines = [f"    # dropped: {dropped}" for dropped in layer["dropped_before"]]
     lines.append(f"    - name: {layer['name']}  # -> {yaml_list(layer['shape'])}, {macs}")
@@ -94,13 +96,8 @@ def render_layer(layer, previous, relu_key):
         lines.append(f"      # {' and '.join(layer['folded'])} folded in (a per-channel bias)")
     if layer.get("note"):
         lines.append(f"      # {layer['note']}")
-    activation = activation_comment(layer)
-    if activation and relu_key:
-        lines.append(f"      requant: {{relu: true}}  # {activation.split(':')[0]}")
-        if layer["relu"] == "relu6":
-            lines.append("      # ReLU6: the clamp's upper end at the quantized 6.0 is not written here")
-    elif activation:
-        lines.append(f"      # {activation}")
+    if kind in ("conv2d", "linear", "add"):
+        lines.append(relu_line(layer))
     return "\n".join(lines) + "\n"
 
 
@@ -142,7 +139,7 @@ def header(topology):
     return "".join(f"# {line}\n" if line else "#\n" for line in lines)
 
 
-def render_topology(topology, relu_key):
+def render_topology(topology):
     text = header(topology)
     text += (f"include:\n  - {HARDWARE_INCLUDE}\n"
              f"network:\n"
@@ -155,7 +152,7 @@ def render_topology(topology, relu_key):
              f"  layers:\n")
     previous = "input"
     for layer in topology["layers"]:
-        text += render_layer(layer, previous, relu_key)
+        text += render_layer(layer, previous)
         previous = layer["name"]
     return text
 
@@ -237,9 +234,11 @@ def render_doc(rows):
         "  convs stay depthwise); `BatchNorm2d` is folded into it.",
         "- `ReLU` is fused into the requantization of the layer before it (`requant.relu`), as",
         "  accelsim executes it; a residual `add` followed by ReLU carries it too. `ReLU6`",
-        "  (MobileNetV2) is that ReLU with the clamp's upper end at the quantized 6.0. With",
-        "  `values: none` no requant block is written; each layer's comment says whether a ReLU",
-        "  follows (`--relu-key` writes `requant: {relu: true}` instead).",
+        "  (MobileNetV2) is that ReLU with the clamp's upper end at the quantized 6.0. Every",
+        "  conv2d, linear and add says it as `requant: {relu: true}` or `{relu: false}`, which",
+        "  the loader reads with `values: none` and `random` (the rest of the arithmetic is",
+        "  generated): the random twin computes the network's own ReLUs, on its residual adds",
+        "  too. ReLU6's upper clamp is a value: only its comment says it.",
         "- `x + y` -> `add` with `inputs:` naming both operands; a layer whose input is not the",
         "  layer before it (a ResNet downsample conv, the layer after a residual) names it in",
         "  `inputs:`.",
@@ -294,15 +293,13 @@ def write(path, text):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--relu-key", action="store_true",
-                        help="write `requant: {relu: true}` on layers followed by a ReLU instead of a comment")
     parser.add_argument("--out", default=OUT_DIR, help="folder for the YAML files (default configs/topologies)")
     parser.add_argument("--doc", default=DOC, help="the generated table's page (default docs/topologies.md)")
     args = parser.parse_args()
 
     topologies = [topology_graph.lower(name) for name in topology_graph.ALL_TOPOLOGIES]
     for topology in topologies:
-        write(os.path.join(args.out, f"{topology['name']}.yaml"), render_topology(topology, args.relu_key))
+        write(os.path.join(args.out, f"{topology['name']}.yaml"), render_topology(topology))
         write(os.path.join(args.out, f"{topology['name']}_random.yaml"), render_twin(topology))
     rows = table_rows(topologies)
     write(args.doc, render_doc(rows))
