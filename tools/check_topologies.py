@@ -53,7 +53,7 @@ COMMON_KEYS = {"name", "type", "inputs"}
 RELU_KEY = {"requant"}  # {relu: BOOL} on every conv2d, linear and add, written by export_topologies.py
 REQUANTIZED = ("conv2d", "linear", "add")
 NETWORK_KEYS = {"name", "activation_dtype", "values", "input", "layers"}
-INPUT_KEYS = {"shape", "zero_point"}
+INPUT_KEYS = {"shape"}  # a timing-only input has a shape alone (the loader warns of any value key)
 
 
 class ShapeError(Exception):
