@@ -50,9 +50,10 @@ LAYER_KEYS = {
     "flatten": set(),
 }
 COMMON_KEYS = {"name", "type", "inputs"}
-RELU_KEY = {"requant"}  # only as {relu: true}, written by export_topologies.py --relu-key
+RELU_KEY = {"requant"}  # {relu: BOOL} on every conv2d, linear and add, written by export_topologies.py
+REQUANTIZED = ("conv2d", "linear", "add")
 NETWORK_KEYS = {"name", "activation_dtype", "values", "input", "layers"}
-INPUT_KEYS = {"shape", "zero_point"}
+INPUT_KEYS = {"shape"}  # a timing-only input has a shape alone (the loader warns of any value key)
 
 
 class ShapeError(Exception):
@@ -73,11 +74,12 @@ def check_keys(document):
         if allowed is None:
             problems.append(f"{layer.get('name')}: unknown type {layer.get('type')!r}")
         elif not set(layer) <= allowed | COMMON_KEYS | RELU_KEY:
-            problems.append(f"{layer.get('name')}: unexpected keys {sorted(set(layer) - allowed - COMMON_KEYS)}")
-        elif "requant" in layer and (layer["type"] not in ("conv2d", "linear", "add") or
-                                     layer["requant"] != {"relu": True}):
-            problems.append(f"{layer.get('name')}: requant {layer['requant']!r}: only {{relu: true}} on a conv2d, "
-                            f"linear or add is written (export_topologies.py --relu-key)")
+            problems.append(f"{layer.get('name')}: unexpected keys {sorted(set(layer) - allowed - COMMON_KEYS - RELU_KEY)}")
+        elif layer["type"] in REQUANTIZED and layer.get("requant") not in ({"relu": True}, {"relu": False}):
+            problems.append(f"{layer.get('name')}: requant {layer.get('requant')!r}: expected {{relu: true}} or "
+                            f"{{relu: false}} on every conv2d, linear and add")
+        elif layer["type"] not in REQUANTIZED and "requant" in layer:
+            problems.append(f"{layer.get('name')}: a {layer['type']} has no requant")
     return problems
 
 

@@ -68,6 +68,9 @@ struct Layer {
   int32_t input_zero_point = 0;
   int32_t weight_zero_point = 0;
   RequantSpec requant;  // conv2d, linear, add
+  // values: random or none: the fused ReLU the YAML states with `requant: {relu: BOOL}` (the
+  // network's structure, which the generator keeps); unset: the generator's default.
+  std::optional<bool> fused_relu;
   std::optional<Scales> scales;
 
   bool has_weights() const { return type == LayerType::Conv2d || type == LayerType::Linear; }

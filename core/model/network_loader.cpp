@@ -173,6 +173,24 @@ std::optional<Scales> parse_scales(Section& layer) {
   return scales;
 }
 
+// With values: random or none, a `requant` block without `mode` holds only `relu`: the layer's
+// fused ReLU, which is the network's structure rather than a value (a topology file states it so
+// that its random twin computes the real network's ReLUs). The arithmetic stays generated
+// (random) or the timing-only default (none). A block with `mode` is a full requantization.
+// Returns whether the layer had such a block.
+bool parse_fused_relu(Section& layer_section, Layer& layer, DType dtype) {
+  if (!layer_section.has("requant")) return false;
+  Section requant = layer_section.section("requant");
+  if (requant.has("mode")) return false;
+  layer.fused_relu = requant.param<bool>("relu")
+                         .desc("fused ReLU (values: random or none; a block with `mode` gives the whole arithmetic)")
+                         .required();
+  requant.finish();
+  layer.requant = timing_only_requant(dtype);
+  layer.requant.relu = *layer.fused_relu;
+  return true;
+}
+
 // A weighted layer's keys that hold values, for a network without value files: the weights and
 // the zero points are not read; a `bias` key says the layer has a bias (its file is not read: the
 // bias is generated, or zero when timing only) because a bias is read from the weight SRAM; with
@@ -184,6 +202,7 @@ bool parse_layer_without_files(Section& section, Layer& layer, ValueSource value
   ignored.ignore(section, "bias");
   if (has_bias) layer.bias.assign(static_cast<std::size_t>(layer.output.channels), 0);
   for (const char* key : {"weights", "input_zero_point", "weight_zero_point", "scales"}) ignored.ignore(section, key);
+  if (parse_fused_relu(section, layer, dtype)) return false;
   if (values == ValueSource::None && section.has("requant")) {
     layer.requant = parse_requant(section.section("requant"), dtype);
     return false;
@@ -287,10 +306,13 @@ void parse_add(Section& section, Layer& layer, const std::array<int32_t, 2>& pro
                ValueSource values, IgnoredKeys& ignored) {
   if (values != ValueSource::File) {
     // Without value files: the producers' zero points and the timing-only arithmetic (values:
-    // random generates its own); a given requant only sets latency and energy, as for conv2d.
-    for (const char* key : {"input_zero_points", "requant"}) ignored.ignore(section, key);
+    // random generates its own); a given requant only sets latency and energy, as for conv2d;
+    // `requant: {relu: BOOL}` states the fused ReLU.
+    ignored.ignore(section, "input_zero_points");
     layer.add.input_zero_points = producer_zero_points;
     layer.add.multipliers = {0.5, 0.5};
+    if (parse_fused_relu(section, layer, dtype)) return;
+    ignored.ignore(section, "requant");
     layer.requant = timing_only_requant(dtype);
     return;
   }

@@ -59,7 +59,7 @@ ValueSpread weighted_layer(Layer& layer, const std::vector<ValueSpread>& inputs,
   spec.output_zero_point = random_zero_point(dtype);
   spec.clamp_min = range_of(dtype).min;
   spec.clamp_max = range_of(dtype).max;
-  spec.relu = !last;
+  spec.relu = layer.fused_relu.value_or(!last);
   // A ReLU keeps the positive half of a zero-mean output: E[max(0, y)^2] = E[y^2] / 2.
   return ValueSpread{spec.relu ? kOutputRms / std::sqrt(2.0) : kOutputRms, spec.relu};
 }
@@ -92,7 +92,8 @@ ValueSpread max_pool(Layer& layer, const std::vector<ValueSpread>& inputs, bool,
 
 // add: each operand's zero point removed and scaled so that the sum of two independent
 // operands has kOutputRms: Ma = Mb = kOutputRms / sqrt(rms_a^2 + rms_b^2), multiply (float32,
-// half_even), the full dtype as the clamp range, no ReLU.
+// half_even), the full dtype as the clamp range, no ReLU unless the network states one
+// (`requant: {relu: true}`: ResNet's residual adds).
 ValueSpread add_layer(Layer& layer, const std::vector<ValueSpread>& inputs, bool, DType dtype, SeededValues&) {
   const double rms = std::sqrt(inputs.at(0).rms * inputs.at(0).rms + inputs.at(1).rms * inputs.at(1).rms);
   const auto multiplier = static_cast<float>(std::min(65536.0, kOutputRms / std::max(rms, 1e-9)));
@@ -106,7 +107,8 @@ ValueSpread add_layer(Layer& layer, const std::vector<ValueSpread>& inputs, bool
   spec.output_zero_point = random_zero_point(dtype);
   spec.clamp_min = range_of(dtype).min;
   spec.clamp_max = range_of(dtype).max;
-  return ValueSpread{kOutputRms, false};
+  spec.relu = layer.fused_relu.value_or(false);
+  return ValueSpread{spec.relu ? kOutputRms / std::sqrt(2.0) : kOutputRms, spec.relu};
 }
 
 // avgpool, global_avgpool: the mean of `window` values, treated as independent (the spread

@@ -144,6 +144,16 @@ std::string summary_section(const json& stats) {
   return body;
 }
 
+// A per-layer chart of a network with many layers (ResNet-50: 73) is taller than a screen: it
+// scrolls in a box of its own (its tick labels repeated above the plot), so that the sections
+// after it stay within reach and the page's navigation keeps its place.
+std::string per_layer_chart(const svg::BarChart& chart) {
+  const std::string drawn = svg::horizontal_bar_chart(chart);
+  if (!svg::is_tall(chart)) return drawn;
+  return note("The chart scrolls in its box; its axis is repeated above the plot.") + "<div class=\"tall\">\n" + drawn +
+         "</div>\n";
+}
+
 bool is_pooling(const json& layer) { return number(layer, "macs") == 0 && number(layer, "pool_busy_cycles") > 0; }
 
 std::string cycles_section(const json& stats) {
@@ -162,6 +172,11 @@ std::string cycles_section(const json& stats) {
       group.bars.push_back(
           {"pooling unit: " + grouped_number(busy) + " busy",
            {{busy, kBusyColor, fmt::format("{}: pooling unit busy {} cycles", name, grouped_number(busy))}}});
+    } else if (layer.value("type", "") == "add") {  // executed by the requantization unit, not the array
+      const double busy = number(layer, "requant_busy_cycles");
+      group.bars.push_back(
+          {"requantization unit: " + grouped_number(busy) + " busy",
+           {{busy, kBusyColor, fmt::format("{}: requantization unit busy {} cycles", name, grouped_number(busy))}}});
     } else {
       const double busy = number(layer, "compute_cycles"), stalled = number(layer, "pe_stall_cycles");
       group.bars.push_back(
@@ -178,7 +193,8 @@ std::string cycles_section(const json& stats) {
   return note(
              "Per layer: the cycles attributed to it (from the previous layer's completion to its own, so that the "
              "layers add up to "
-             "the run); its main unit busy (the PE array computing; the pooling unit for pooling layers) and stalled "
+             "the run); its main unit busy (the PE array computing; the pooling unit for pooling layers, the "
+             "requantization unit for add layers) and stalled "
              "(the PE array "
              "waiting with the layer's work queued: operands not loaded yet, no free accumulator buffer, SRAM "
              "bandwidth); and the "
@@ -188,7 +204,7 @@ std::string cycles_section(const json& stats) {
                       {"busy", kBusyColor},
                       {"stalled", kStalledColor},
                       {"DMA busy", kDmaColor}}) +
-         svg::horizontal_bar_chart(chart);
+         per_layer_chart(chart);
 }
 
 std::string utilization_section(const json& stats) {
@@ -213,7 +229,7 @@ std::string utilization_section(const json& stats) {
              "was computing "
              "the layer's tiles.") +
          svg::legend({{"over the layer's cycles", kUtilizationColor}, {"while computing", kComputeUtilizationColor}}) +
-         svg::horizontal_bar_chart(chart);
+         per_layer_chart(chart);
 }
 
 std::string traffic_section(const json& stats) {
@@ -248,7 +264,7 @@ std::string traffic_section(const json& stats) {
   std::vector<std::pair<std::string, std::string>> entries;
   for (const auto& memory : kMemories) entries.emplace_back(memory.label, memory.color);
   return note("Bytes each layer moved at each memory level over the batch: per bar the reads, then the writes.") +
-         svg::legend(entries) + svg::horizontal_bar_chart(chart) + table;
+         svg::legend(entries) + per_layer_chart(chart) + table;
 }
 
 std::string energy_section(const json& stats) {
@@ -279,7 +295,7 @@ std::string energy_section(const json& stats) {
   return note(
              "The energy estimate per layer over the batch, by component (the hardware config's per-access and "
              "per-operation figures).") +
-         svg::legend(entries) + svg::horizontal_bar_chart(chart) + table;
+         svg::legend(entries) + per_layer_chart(chart) + table;
 }
 
 std::string roofline_section(const json& stats, double dram_bytes_per_cycle, const std::string& roof_source) {
@@ -355,7 +371,8 @@ std::string roofline_section(const json& stats, double dram_bytes_per_cycle, con
                           "per byte, the DRAM's "
                           "{:g} bytes per cycle times the intensity: a layer under the slanted roof is memory-bound, "
                           "under the flat one "
-                          "compute-bound.{}",
+                          "compute-bound. A label that would overlap another is left out (points at the same place "
+                          "share one, \"name (+N)\"): every layer is in each point's tooltip and in the table.{}",
                           peak, ridge, dram_bytes_per_cycle, roof_source.empty() ? "" : " " + roof_source)) +
          svg::scatter_chart(chart) + table;
 }

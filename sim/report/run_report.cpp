@@ -113,6 +113,14 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
     out["first_mismatch"] = nullptr;
   }
 
+  // The PE array's Compute instructions (GEMM tiles) per layer for one image: what the host's
+  // simulation time grows with (bench/topology_cost).
+  std::vector<int64_t> compute_tiles(s.layers.size(), 0);
+  for (const isa::Instruction& instruction : result.program.program_for_image(0))
+    if (instruction.op == isa::Opcode::Compute) ++compute_tiles[static_cast<std::size_t>(instruction.layer)];
+  int64_t total_compute_tiles = 0;
+  for (int64_t tiles : compute_tiles) total_compute_tiles += tiles;
+
   json layers = json::array();
   for (std::size_t l = 0; l < s.layers.size(); ++l) {
     const auto& layer = workload.network.layers[l];
@@ -127,7 +135,9 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
                           {"tile_n", mapping.tile_n},
                           {"m_tiles", mapping.m_tiles},
                           {"k_tiles", mapping.k_tiles},
-                          {"n_tiles", mapping.n_tiles}};
+                          {"n_tiles", mapping.n_tiles},
+                          {"instructions_per_image", mapping.instructions_per_image},
+                          {"compute_tiles_per_image", compute_tiles[l]}};
     }
     layers.push_back(entry);
   }
@@ -142,12 +152,14 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
   total_json["latency_us_per_image"] = batch.latency_us;
   total_json["throughput_images_per_s"] = batch.throughput;
   total_json["energy_pj_per_image"] = batch.energy_per_image_pj;
+  total_json["compute_tiles_per_image"] = total_compute_tiles;
   out["total"] = total_json;
   units["cycles_per_image"] = "cycles: total cycles / images (the batch's steady rate)";
   units["latency_cycles_per_image"] = "cycles: mean time from an image's first instruction issue to its logits in DRAM";
   units["latency_us_per_image"] = "microseconds: latency_cycles_per_image at clock_mhz";
   units["throughput_images_per_s"] = "images/s: images / simulated time at clock_mhz";
   units["energy_pj_per_image"] = "pJ: total energy / images";
+  units["compute_tiles_per_image"] = "instructions: the PE array's Compute instructions (GEMM tiles) for one image";
   units["accuracy"] = "fraction: top-1 of the accelerator's logits against the labels (null without labels)";
   units["golden_accuracy"] = "fraction: top-1 of the golden model against the labels (null without labels)";
   units["check"] = "text: the comparison with the golden model: passed, failed, or not run (values: none)";

@@ -113,6 +113,58 @@ std::string titled(const std::string& element_open, const std::string& tooltip) 
          element_open.substr(1, element_open.find(' ') - 1) + ">\n";
 }
 
+// The width of `content` in pixels at the charts' 12-pixel system font, estimated from its
+// characters (no font metrics here): generous, so that what is laid out by it does not overlap.
+double text_width(const std::string& content, double font_size = 12) {
+  return 0.62 * font_size * static_cast<double>(content.size());
+}
+
+// A label's box, in pixels.
+struct Box {
+  double left, top, right, bottom;
+  bool overlaps(const Box& other) const {
+    return left < other.right && other.left < right && top < other.bottom && other.top < bottom;
+  }
+};
+
+// The points' labels, each where it overlaps no other label: right of its point above it, else
+// below it, else left of it above or below; a label that fits nowhere is left out (the point's
+// tooltip still names it). Points drawn at the same pixel share one label, "name (+N)".
+template <typename ToX, typename ToY>
+std::string point_labels(const std::vector<Point>& points, double left, double top, const ToX& to_x, const ToY& to_y) {
+  constexpr double kFontSize = 11, kHeight = 12;
+  std::vector<Box> placed;
+  std::vector<std::pair<double, double>> labelled_at;
+  std::string out;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const Point& point = points[i];
+    if (point.label.empty()) continue;
+    const double x = left + to_x(point.x), y = top + to_y(point.y);
+    bool seen = false;
+    for (const auto& [lx, ly] : labelled_at) seen = seen || (std::abs(lx - x) < 1 && std::abs(ly - y) < 1);
+    if (seen) continue;
+    int same = 0;
+    for (std::size_t j = i + 1; j < points.size(); ++j)
+      same += std::abs(left + to_x(points[j].x) - x) < 1 && std::abs(top + to_y(points[j].y) - y) < 1;
+    const std::string label = same > 0 ? fmt::format("{} (+{})", point.label, same) : point.label;
+    const double width = text_width(label, kFontSize);
+    // Baseline positions: right-above, right-below, left-above, left-below.
+    const std::pair<double, double> candidates[] = {
+        {x + 9, y - 7}, {x + 9, y + 15}, {x - 9 - width, y - 7}, {x - 9 - width, y + 15}};
+    for (const auto& [tx, ty] : candidates) {
+      const Box box{tx, ty - kHeight + 2, tx + width, ty + 3};
+      bool free = true;
+      for (const Box& other : placed) free = free && !box.overlaps(other);
+      if (!free) continue;
+      placed.push_back(box);
+      labelled_at.emplace_back(x, y);
+      out += text(tx, ty, label, "start", "font-size=\"11\"");
+      break;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string escape(const std::string& text) {
@@ -182,9 +234,24 @@ std::vector<double> linear_ticks(double max_value, int target_count) {
   return ticks;
 }
 
+namespace {
+constexpr double kBarHeight = 14, kBarGap = 3, kGroupGap = 12;
+}  // namespace
+
+bool is_tall(const BarChart& chart) {
+  double plot_height = kGroupGap;
+  for (const auto& group : chart.groups)
+    plot_height += static_cast<double>(group.bars.size()) * (kBarHeight + kBarGap) - kBarGap + kGroupGap;
+  return plot_height > kTallChartHeight;
+}
+
 std::string horizontal_bar_chart(const BarChart& chart) {
-  constexpr double kLeft = 120, kRight = 190, kTop = 8, kBottom = 42;  // the right margin holds bar labels
-  constexpr double kBarHeight = 14, kBarGap = 3, kGroupGap = 12;
+  constexpr double kRight = 190, kBottom = 42;  // the right margin holds bar labels
+  // Wide enough for the longest category (a ResNet layer name) so that no label runs off the left
+  // edge; at most a third of the chart.
+  double longest = 0;
+  for (const auto& group : chart.groups) longest = std::max(longest, text_width(group.label));
+  const double kLeft = std::clamp(std::ceil(longest) + 16, 120.0, std::floor(chart.width / 3.0));
   const double plot_width = chart.width - kLeft - kRight;
   double plot_height = kGroupGap;
   double data_max = 0;
@@ -199,6 +266,10 @@ std::string horizontal_bar_chart(const BarChart& chart) {
   const std::vector<double> ticks = linear_ticks(chart.fixed_max > 0 ? chart.fixed_max : data_max);
   const double axis_max = ticks.back();
   const double scale = plot_width / axis_max;
+  // A chart taller than a screen (a network of many layers) repeats the tick labels above the
+  // plot, so that the values can be read wherever one has scrolled to.
+  const bool tall = is_tall(chart);
+  const double kTop = tall ? 24 : 8;
   const int height = static_cast<int>(std::ceil(kTop + plot_height + kBottom));
 
   std::string out = svg_open(chart.width, height, chart.aria_label);
@@ -210,6 +281,7 @@ std::string horizontal_bar_chart(const BarChart& chart) {
         "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", px(x),
         kTop, px(kTop + plot_height), kGridColor);
     out += text(x, kTop + plot_height + 16, short_number(tick), "middle");
+    if (tall) out += text(x, kTop - 8, short_number(tick), "middle");
   }
   double y = kTop + kGroupGap;
   for (const auto& group : chart.groups) {
@@ -294,9 +366,7 @@ std::string scatter_chart(const ScatterChart& chart) {
       out += text(kLeft + std::min(to_x(x), plot_width) + 4, kTop + std::clamp(to_y(y), 0.0, plot_height) + 4,
                   line.label, "start", "font-size=\"11\"");
     }
-  for (const auto& point : chart.points)
-    if (!point.label.empty())
-      out += text(kLeft + to_x(point.x) + 9, kTop + to_y(point.y) - 7, point.label, "start", "font-size=\"11\"");
+  out += point_labels(chart.points, kLeft, kTop, to_x, to_y);
   out += frame(kLeft, kTop, plot_width, plot_height);
   out += text(kLeft + plot_width / 2, chart.height - 8, chart.x_label, "middle");
   out += text(16, kTop + plot_height / 2, chart.y_label, "middle",

@@ -13,6 +13,9 @@ inline constexpr const char* kFrameColor = "#8c96a0";
 inline constexpr const char* kGridColor = "#e3e7ec";
 inline constexpr const char* kTextColor = "#2b2f36";
 inline constexpr int kDefaultWidth = 960;
+// A horizontal bar chart whose plot is taller than this (pixels) repeats its tick labels above
+// the plot; the report puts such a chart in a box that scrolls.
+inline constexpr double kTallChartHeight = 640;
 
 // Text for SVG/HTML content and attribute values.
 std::string escape(const std::string& text);
@@ -48,12 +51,15 @@ struct BarChart {
   int width = kDefaultWidth;
 };
 std::string horizontal_bar_chart(const BarChart& chart);
+// Whether the chart's plot is taller than kTallChartHeight (then its tick labels are repeated
+// above it).
+bool is_tall(const BarChart& chart);
 
 struct Point {
   double x = 0;
   double y = 0;
   std::string color;
-  std::string label;  // written next to the point
+  std::string label;  // written next to the point where it overlaps no other label
   std::string tooltip;
 };
 struct Line {

@@ -162,12 +162,34 @@ std::string panel(const std::vector<PlotPoint>& points, std::size_t x, std::size
       svg += fmt::format("<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{}\" fill=\"{}\"{}><title>{}</title></circle>\n",
                          px(p.values[x]), py(p.values[y]), front ? 5.5 : 3, p.colour,
                          front ? " stroke=\"#111\" stroke-width=\"1.8\"" : " fill-opacity=\"0.55\"", escape(p.tooltip));
-      if (points.size() <= kMaxLabelledPoints) {
-        const bool right_side = sx.position(p.values[x]) > 0.7;  // label to the left, inside the panel
+    }
+  if (points.size() > kMaxLabelledPoints) return svg + "</g>\n";
+  // Labels, the front's first, each above or below its point where it overlaps no label already
+  // written (points close together, e.g. dataflows with equal cycles, would print over each other);
+  // a label that fits nowhere is left out: the point's tooltip has its settings.
+  struct Box {
+    double left, top, right, bottom;
+  };
+  std::vector<Box> placed;
+  for (bool front : {true, false})
+    for (const auto& p : points) {
+      if (p.front != front || p.label.empty()) continue;
+      const bool right_side = sx.position(p.values[x]) > 0.7;          // label to the left, inside the panel
+      const double width = 6.2 * static_cast<double>(p.label.size());  // 10-pixel font, generous
+      const double anchor_x = px(p.values[x]) + (right_side ? -6 : 6);
+      const double box_left = right_side ? anchor_x - width : anchor_x;
+      for (const double baseline : {py(p.values[y]) - 5, py(p.values[y]) + 13}) {
+        const Box box{box_left, baseline - 10, box_left + width, baseline + 2};
+        bool free = true;
+        for (const Box& other : placed)
+          free = free && !(box.left < other.right && other.left < box.right && box.top < other.bottom &&
+                           other.top < box.bottom);
+        if (!free) continue;
+        placed.push_back(box);
         svg +=
             fmt::format("<text x=\"{:.2f}\" y=\"{:.2f}\" font-size=\"10\" fill=\"{}\" text-anchor=\"{}\">{}</text>\n",
-                        px(p.values[x]) + (right_side ? -6 : 6), py(p.values[y]) - 5, front ? "#8b1a1a" : "#555",
-                        right_side ? "end" : "start", escape(p.label));
+                        anchor_x, baseline, front ? "#8b1a1a" : "#555", right_side ? "end" : "start", escape(p.label));
+        break;
       }
     }
   return svg + "</g>\n";
@@ -182,13 +204,19 @@ std::string pareto_svg(const ResultsTable& table) {
   std::vector<PlotPoint> points;
   int64_t on_front = 0;
   const int colour = colour_column(table);
+  // A setting every point shares tells the points apart no better than none: not in the labels.
+  std::vector<bool> varies(table.columns.size(), false);
+  for (const auto& row : table.rows)
+    for (std::size_t c = 0; c < row.settings.size() && c < varies.size(); ++c)
+      varies[c] = varies[c] || row.settings[c].label != table.rows.front().settings[c].label;
   for (const auto& row : table.rows) {
     if (!row.result || row.result->status != PointStatus::Ok || objectives.size() < 2) continue;
     PlotPoint p;
     std::string tooltip = fmt::format("point {}", row.index);
-    for (const auto& s : row.settings) {
+    for (std::size_t c = 0; c < row.settings.size(); ++c) {
+      const auto& s = row.settings[c];
       tooltip += fmt::format("\n{} = {}", s.column, s.label);
-      p.label += (p.label.empty() ? "" : " / ") + s.label;
+      if (c >= varies.size() || varies[c]) p.label += (p.label.empty() ? "" : " / ") + s.label;
     }
     for (const auto& objective : table.pareto) {
       const auto it = row.result->metrics.find(objective);

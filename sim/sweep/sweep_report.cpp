@@ -281,6 +281,16 @@ std::string front_breakdown(const ResultsTable& table, const FrontLayers& front_
     bar.label = human_value(total, "cycles") + " cycles";
     chart.groups.push_back({label, {bar}});
   }
+  // A legend of every layer of a deep network (ResNet-50: 73) is a wall of look-alike colours: past
+  // kMaxLegendLayers the segments' tooltips name the layers instead.
+  constexpr std::size_t kMaxLegendLayers = 16;
+  if (legend.size() > kMaxLegendLayers)
+    return fmt::format(
+               "<p class=\"note\">Each Pareto point's cycles, layer by layer (from its stats.json), in network order "
+               "from the left. {} layers: hover a segment for its layer and cycles; each point's own report.html "
+               "has them per layer.</p>\n",
+               legend.size()) +
+           report::svg::horizontal_bar_chart(chart);
   return "<p class=\"note\">Each Pareto point's cycles, layer by layer (from its stats.json).</p>\n" +
          report::svg::legend(legend) + report::svg::horizontal_bar_chart(chart);
 }

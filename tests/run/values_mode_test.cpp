@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 
+#include "core/config/configuration_error.h"
 #include "core/model/random_values.h"
 #include "golden/reference_model.h"
 #include "sim/run/simulation.h"
@@ -288,6 +289,83 @@ TEST(RandomValues, ABiasKeyGivesAGeneratedBiasWithinItsBound) {
   ASSERT_FALSE(result.failure) << result.failure->message;
   EXPECT_TRUE(result.checked);
   EXPECT_TRUE(result.bit_exact());
+}
+
+// A residual block whose ReLUs the YAML states, as the shipped topologies do (`requant: {relu:
+// BOOL}`, a block without `mode`): conv `a` without ReLU (the generator's default would give it
+// one), the add with one (the default gives an add none), and `c`, without a block, the default
+// (none: it is the last weighted layer).
+std::string residual_with_stated_relus(const std::string& values) {
+  return "include: " + (testing::source_dir() / "configs/hardware/edge_small.yaml").string() +
+         "\n"
+         "network:\n"
+         "  name: residual\n"
+         "  activation_dtype: int8\n"
+         "  values: " +
+         values +
+         "\n"
+         "  input: {shape: [2, 6, 6]}\n"
+         "  layers:\n"
+         "    - {name: a, type: conv2d, out_channels: 4, kernel: 3, padding: 1, requant: {relu: false}}\n"
+         "    - {name: b, type: conv2d, out_channels: 4, kernel: 3, padding: 1, requant: {relu: false}}\n"
+         "    - {name: sum, type: add, inputs: [b, a], requant: {relu: true}}\n"
+         "    - {name: c, type: conv2d, out_channels: 3, kernel: 1}\n";
+}
+
+TEST(StatedRelu, RandomKeepsTheStatedReluAndIsBitExact) {
+  testing::TempDir dir;
+  const auto workload = load_workload(dir.write("residual.yaml", residual_with_stated_relus("random")), {});
+  const auto& layers = workload->network.layers;
+  EXPECT_FALSE(layers[0].requant.relu);
+  EXPECT_FALSE(layers[1].requant.relu);
+  EXPECT_TRUE(layers[2].requant.relu);
+  EXPECT_FALSE(layers[3].requant.relu);
+  // The ReLU is applied: no add output below its zero point, and some clipped onto it (about
+  // half of a zero-mean sum is negative); `a`, without one, has outputs below it.
+  golden::ReferenceModel golden(workload->network);
+  int64_t at_zero_point = 0, below_in_a = 0;
+  for (int64_t image = 0; image < 4; ++image) {
+    const auto outputs = golden.run(workload->input(image));
+    for (int32_t v : outputs[2].values) {
+      EXPECT_GE(v, layers[2].requant.output_zero_point);
+      at_zero_point += v == layers[2].requant.output_zero_point;
+    }
+    for (int32_t v : outputs[0].values) below_in_a += v < layers[0].requant.output_zero_point;
+  }
+  EXPECT_GT(at_zero_point, 0);
+  EXPECT_GT(below_in_a, 0);
+  const RunResult result = simulate(*workload, 4);
+  ASSERT_FALSE(result.failure) << result.failure->message;
+  EXPECT_TRUE(result.checked);
+  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches";
+}
+
+TEST(StatedRelu, TimingOnlyReadsItToo) {
+  testing::TempDir dir;
+  const auto workload = load_workload(dir.write("residual.yaml", residual_with_stated_relus("none")), {});
+  const auto& layers = workload->network.layers;
+  EXPECT_FALSE(layers[0].requant.relu);
+  EXPECT_TRUE(layers[2].requant.relu);
+  EXPECT_FALSE(layers[3].requant.relu);
+  EXPECT_EQ(layers[2].requant.mode, model::RequantMode::Multiply);  // the timing-only arithmetic
+}
+
+// The partial block holds `relu` alone: anything else is a slip, refused by name (a full block
+// starts with `mode`).
+TEST(StatedRelu, APartialBlockHoldsReluAlone) {
+  testing::TempDir dir;
+  auto error_of = [&](const std::string& yaml) -> std::string {
+    try {
+      load_workload(dir.write("residual.yaml", yaml), {});
+    } catch (const config::ConfigurationError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  const std::string misspelt = testing::replace_once(residual_with_stated_relus("random"), "requant: {relu: true}",
+                                                     "requant: {relu: true, clamp: [0, 9]}");
+  EXPECT_NE(error_of(misspelt).find("network.layers[2].requant.clamp: unknown key"), std::string::npos)
+      << error_of(misspelt);
 }
 
 // A sweep over network.values: the timing-only point is `ok` with nothing checked, the full

@@ -125,7 +125,8 @@ TEST(SweepSpec, BaseConfigPathsAreRelativeToTheSpec) {
 }
 
 TEST(SweepSpec, ShippedSpecsLoad) {
-  for (const char* name : {"lenet_array_dataflow_sram", "lenet_requant_arithmetic", "lenet_200_points"}) {
+  for (const char* name :
+       {"lenet_array_dataflow_sram", "lenet_requant_arithmetic", "lenet_200_points", "resnet50_array_dataflow"}) {
     const auto file = source_dir() / "configs/sweeps" / (std::string(name) + ".yaml");
     SweepSpec spec;
     ASSERT_NO_THROW(spec = load_sweep_spec(file)) << file;
@@ -133,6 +134,8 @@ TEST(SweepSpec, ShippedSpecsLoad) {
   }
   EXPECT_EQ(load_sweep_spec(source_dir() / "configs/sweeps/lenet_array_dataflow_sram.yaml").point_count(), 60);
   EXPECT_EQ(load_sweep_spec(source_dir() / "configs/sweeps/lenet_200_points.yaml").point_count(), 200);
+  // 4 array sizes (8 .. 64, powers of two) x 3 dataflows x 1 activation SRAM size.
+  EXPECT_EQ(load_sweep_spec(source_dir() / "configs/sweeps/resnet50_array_dataflow.yaml").point_count(), 12);
 }
 
 // A bad spec: its body (after the `base:` line 1) and what the error must say.
