@@ -73,6 +73,52 @@ TEST(EffectiveConfig, RecordsEveryKeyWithItsSourceAndRerunsFromEffectiveYaml) {
   EXPECT_EQ(read_file(second_out / "layers.csv"), read_file(first_out / "layers.csv"));
 }
 
+TEST(EffectiveConfig, RerunsFromStatsJsonAlone) {
+  TempDir dir;
+  const auto first_out = dir.path() / "first";
+  auto result =
+      run_accelsim({"--config", lenet_config(), "--set", "hardware.weight_sram.capacity_bytes=65536", "--set",
+                    "hardware.pe_array.dataflow=os", "--images", "3", "--out", first_out.string(), "--quiet"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const json stats = read_json(first_out / "stats.json");
+  bool any_file = false;
+  for (const auto& entry : stats["effective_config"]) any_file = any_file || entry.value("file", false);
+  EXPECT_TRUE(any_file) << "tensor paths are marked, so that a rerun resolves them";
+
+  // No --images: the count comes from stats.json too.
+  const auto second_out = dir.path() / "second";
+  result = run_accelsim({"--config", (first_out / "stats.json").string(), "--out", second_out.string(), "--quiet"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const json again = read_json(second_out / "stats.json");
+  EXPECT_EQ(again["images"], 3);
+  EXPECT_EQ(without_sources(again), without_sources(stats)) << "stats.json differs beyond the config's sources";
+  EXPECT_EQ(read_file(second_out / "layers.csv"), read_file(first_out / "layers.csv"));
+  // Its effective.yaml is the first run's, values and layout, but for the header and the sources.
+  const json* dataflow = find_key(again, "hardware.pe_array.dataflow");
+  ASSERT_NE(dataflow, nullptr);
+  EXPECT_EQ((*dataflow)["value"], "os");
+  EXPECT_TRUE(contains((*dataflow)["source"].get<std::string>(), "stats.json:")) << *dataflow;
+
+  // --images still wins over the recorded count.
+  result = run_accelsim(
+      {"--config", (first_out / "stats.json").string(), "--images", "1", "--out", (dir.path() / "one").string(), "-q"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(read_json(dir.path() / "one" / "stats.json")["images"], 1);
+}
+
+TEST(EffectiveConfig, AJsonConfigWithoutAnEffectiveConfigIsBadInput) {
+  TempDir dir;
+  const auto not_stats = dir.write("host.json", "{\"wall_seconds\": 1.0}\n");
+  auto result = run_accelsim({"--config", not_stats.string(), "--out", (dir.path() / "out").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.output, not_stats.string() + ": effective_config: missing")) << result.output;
+  const auto broken = dir.write("stats.json", "{\"effective_config\": [\n");
+  result = run_accelsim({"--config", broken.string(), "--out", (dir.path() / "out").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.output, broken.string() + ": not valid JSON")) << result.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
+}
+
 TEST(Messages, EnumerationSuggestionIgnoresCase) {
   const auto result = run_accelsim({"--config", lenet_config(), "--set", "hardware.pe_array.dataflow=OS", "--quiet"});
   EXPECT_EQ(result.exit_code, 2);
