@@ -5,7 +5,11 @@
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
+#include <regex>
+#include <vector>
 
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
@@ -215,6 +219,26 @@ TEST(EffectiveConfig, ALongBatchsTimelineShowsOneImageWithLayerBoundaries) {
   EXPECT_TRUE(contains(html, "The trace holds 3 images; this chart shows the first")) << "one image, not solid bars";
   EXPECT_TRUE(contains(html, "stroke-dasharray=\"3,3\"")) << "layer boundaries";
   EXPECT_TRUE(contains(html, ">conv5</text>")) << "named";
+  // Counter tracks carry their scale: the maximum at the top right, zero at the base.
+  EXPECT_TRUE(contains(html, "k bytes</text>")) << "an occupancy scale";
+  // The boundary names do not overlap: on one baseline, each starts after the previous one's
+  // end (10 px text, at most 6 px a character). pool2 and conv3 start about 150 cycles apart.
+  const std::regex label(
+      R"re(stroke-dasharray="3,3"[^\n]*\n<text x="([\d.]+)" y="([\d.]+)"[^>]*?( text-anchor="end")?>(\w+)</text>)re");
+  std::map<std::string, std::vector<std::pair<double, double>>> spans_by_baseline;
+  int labels = 0;
+  for (std::sregex_iterator it(html.begin(), html.end(), label), end; it != end; ++it, ++labels) {
+    const double x = std::stod((*it)[1]), width = 6.0 * static_cast<double>((*it)[4].length());
+    const bool ends_at_x = (*it)[3].matched;
+    spans_by_baseline[(*it)[2]].push_back(ends_at_x ? std::make_pair(x - width, x) : std::make_pair(x, x + width));
+  }
+  EXPECT_EQ(labels, 7) << "conv1, pool2, conv3, pool4, conv5, fc6, fc7";
+  EXPECT_GE(spans_by_baseline.size(), 2u) << "close names are stacked";
+  for (auto& [baseline, spans] : spans_by_baseline) {
+    std::sort(spans.begin(), spans.end());
+    for (std::size_t i = 1; i < spans.size(); ++i)
+      EXPECT_GE(spans[i].first, spans[i - 1].second) << "labels overlap on baseline y=" << baseline;
+  }
 }
 
 TEST(ListParams, WorksWithoutConfigMarksRequiredAndShowsValuesAndChoices) {
