@@ -255,6 +255,50 @@ TEST(DocFigures, WorkedExamplesInTimingAndArchitecture) {
   EXPECT_EQ(stats["total"]["cycles"].get<double>(), figure(bursts[2]));
 }
 
+// docs/scalesim.md: SCALE-Sim's regression layer in each dataflow, its cycles under the
+// scalesim, fast and detailed timing models, and the DRAM bytes of the whole run.
+TEST(DocFigures, RegressionLayerTableInScalesimMd) {
+  const std::string doc = doc_text("docs/scalesim.md");
+  const auto rows = table(doc, "| dataflow | SCALE-Sim v2 |");
+  ASSERT_EQ(rows.size(), 3u) << "docs/scalesim.md: the regression-layer table changed; update this test with the doc";
+  const std::smatch bytes =
+      find(doc, R"(loading ([\d,]+) input bytes and ([\d,]+) weight bytes from DRAM, storing ([\d,]+) output\s+bytes)",
+           "docs/scalesim.md");
+  ASSERT_EQ(bytes.size(), 4u);
+  TempDir dir;
+  // "Conv1   <SCALE-Sim equations> <this run's PE array> <accelsim fast> <whole run>"
+  const std::regex result_line(R"(\nConv1\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\n)");
+  for (const auto& cells : rows) {
+    ASSERT_EQ(cells.size(), 4u);
+    std::string dataflow = cells[0];
+    std::transform(dataflow.begin(), dataflow.end(), dataflow.begin(), ::tolower);
+    const std::vector<std::string> scalesim = split_slashes(cells[2]), fast = split_slashes(cells[3]);
+    ASSERT_TRUE(scalesim.size() == 2 && fast.size() == 2) << cells[2] << " | " << cells[3];
+    for (const std::string timing : {"scalesim", "fast", "detailed"}) {
+      const fs::path out = dir.path() / (dataflow + timing);
+      const CommandResult result =
+          run_accelsim({"--topology", (source_dir() / "configs/scalesim/regression_layer.csv").string(),
+                        "--scalesim-config", (source_dir() / "configs/scalesim/array_32x32_ws.cfg").string(), "--set",
+                        "hardware.pe_array.dataflow=" + dataflow, "--set", "hardware.pe_array.timing=" + timing,
+                        "--out", out.string()});
+      ASSERT_EQ(result.exit_code, 0) << result.output;
+      std::smatch m;
+      ASSERT_TRUE(std::regex_search(result.output, m, result_line)) << result.output;
+      const std::string where = "docs/scalesim.md regression layer, " + cells[0] + ", " + timing;
+      EXPECT_EQ(figure(m[1]), figure(cells[1])) << where << ": SCALE-Sim's equations";
+      const std::vector<std::string>& expected = timing == "scalesim" ? scalesim : fast;
+      EXPECT_EQ(figure(m[2]), figure(expected[0])) << where << ": PE array";
+      EXPECT_EQ(figure(m[4]), figure(expected[1])) << where << ": whole run";
+      if (timing != "scalesim") continue;
+      const auto access = read_results(out / "DETAILED_ACCESS_REPORT.csv");
+      ASSERT_EQ(access.size(), 1u);
+      EXPECT_EQ(figure(access[0].at(" DRAM IFMAP Reads")), figure(bytes[1])) << where;
+      EXPECT_EQ(figure(access[0].at(" DRAM Filter Reads")), figure(bytes[2])) << where;
+      EXPECT_EQ(figure(access[0].at(" DRAM OFMAP Writes")), figure(bytes[3])) << where;
+    }
+  }
+}
+
 // docs/validation.md is generated (bench/validation_table); this checks that it is current:
 // every layer's compute cycles of every array, dataflow and timing model it lists.
 TEST(DocFigures, ValidationTablesAreCurrent) {
