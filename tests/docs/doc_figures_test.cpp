@@ -148,6 +148,39 @@ TEST(DocFigures, FourByFourCyclesInSweepsMd) {
   }
 }
 
+// docs/sweeps.md, lenet_array_dataflow_sram: the size of its front at the default tolerance
+// (the sweep's column) and of the exact front, computed here from the points' objectives.
+TEST(DocFigures, ArraySweepFrontsInSweepsMd) {
+  const std::string doc = doc_text("docs/sweeps.md");  // the match points into it
+  const std::smatch m =
+      find(doc, R"(Its front has (\d+) points at the default 1%\s+tolerance \((\d+) exact)", "docs/sweeps.md");
+  ASSERT_EQ(m.size(), 3u);
+  TempDir dir;
+  const CommandResult result =
+      run_accelsim({"sweep", "--spec", (source_dir() / "configs/sweeps/lenet_array_dataflow_sram.yaml").string(), "-j",
+                    "2", "--out", (dir.path() / "sweep").string(), "--quiet"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const auto rows = read_results(dir.path() / "sweep/results.csv");
+  ASSERT_EQ(rows.size(), 60u);
+  int tolerant_front = 0, exact_front = 0;
+  const std::vector<std::string> objectives = {"cycles", "energy_pj", "area_mm2"};  // all minimized
+  for (const auto& point : rows) {
+    tolerant_front += point.at("pareto") == "true" ? 1 : 0;
+    bool dominated = false;
+    for (const auto& other : rows) {
+      bool no_worse = true, better = false;
+      for (const auto& objective : objectives) {
+        no_worse = no_worse && figure(other.at(objective)) <= figure(point.at(objective));
+        better = better || figure(other.at(objective)) < figure(point.at(objective));
+      }
+      dominated = dominated || (no_worse && better);
+    }
+    exact_front += dominated ? 0 : 1;
+  }
+  EXPECT_EQ(tolerant_front, figure(m[1]));
+  EXPECT_EQ(exact_front, figure(m[2]));
+}
+
 // docs/sweeps.md, lenet_dram_weight_sram at 4 images: the whole table, from a run of that sweep.
 TEST(DocFigures, DramTableInSweepsMd) {
   const auto rows = table(doc_text("docs/sweeps.md"), "| DRAM | weight SRAM | cycles | DRAM bytes | energy (uJ) |");
