@@ -253,6 +253,7 @@ int run_cli(int argc, char** argv) {
     return 0;
   }
   if (!options.images_file.empty()) options.images = workload->dataset.count;  // every image of the input tensor
+  if (!options.images_given && workload->recorded_images) options.images = *workload->recorded_images;
   if (options.images > workload->dataset.count)
     return fail(kBadInput, fmt::format("--images {}: {} holds only {} images", options.images,
                                        workload->network.input.images.string(), workload->dataset.count));
