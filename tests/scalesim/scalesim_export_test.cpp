@@ -150,9 +150,9 @@ TEST(ScaleSimExport, GroupedConvolutionsBecomeOneRowPerGroup) {
     EXPECT_EQ(figures.window, depthwise ? 9 : 16) << row.name;
     EXPECT_EQ(figures.filters, depthwise ? 2 : 8) << row.name;
   }
-  for (const auto [dataflow, same] : {std::pair{hardware::Dataflow::WeightStationary, Dataflow::WeightStationary},
-                                      std::pair{hardware::Dataflow::OutputStationary, Dataflow::OutputStationary},
-                                      std::pair{hardware::Dataflow::InputStationary, Dataflow::InputStationary}}) {
+  for (const auto& [dataflow, same] : {std::pair{hardware::Dataflow::WeightStationary, Dataflow::WeightStationary},
+                                       std::pair{hardware::Dataflow::OutputStationary, Dataflow::OutputStationary},
+                                       std::pair{hardware::Dataflow::InputStationary, Dataflow::InputStationary}}) {
     hardware::PeArrayConfig pe;
     pe.rows = 8, pe.cols = 8, pe.dataflow = dataflow;
     int64_t dw_rows = 0, gc_rows = 0;
