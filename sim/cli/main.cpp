@@ -162,6 +162,15 @@ void log_mapping(const run::Workload& workload, const run::RunResult& result) {
   for (std::size_t l = 0; l < workload.network.layers.size(); ++l) {
     const auto& layer = workload.network.layers[l];
     const auto& mapping = result.program.layers[l];
+    if (mapping.streamed)
+      log::info(
+          "{}: feature maps stream through DRAM in {} band(s) of {} {}: {} bytes loaded and stored per image, {} "
+          "of them halo rows fetched again",
+          layer.name, mapping.bands, mapping.band_size,
+          layer.type == model::LayerType::GlobalAvgPool ? "channels"
+          : layer.type == model::LayerType::Linear      ? "(whole vectors)"
+                                                        : "output rows",
+          mapping.activation_dram_bytes_per_image, mapping.halo_refetch_bytes_per_image);
     if (!layer.has_weights()) {
       log::debug("{}: {} instructions per image", layer.name, mapping.instructions_per_image);
       continue;

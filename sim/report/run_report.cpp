@@ -139,6 +139,12 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
                           {"instructions_per_image", mapping.instructions_per_image},
                           {"compute_tiles_per_image", compute_tiles[l]}};
     }
+    if (mapping.streamed) {
+      entry["activation_streaming"] = {{"band_size", mapping.band_size},
+                                       {"bands", mapping.bands},
+                                       {"activation_dram_bytes_per_image", mapping.activation_dram_bytes_per_image},
+                                       {"halo_refetch_bytes_per_image", mapping.halo_refetch_bytes_per_image}};
+    }
     layers.push_back(entry);
   }
   out["layers"] = layers;

@@ -189,19 +189,34 @@ class BatchRun {
   // The layer's output is complete and nothing has read it yet: inject the requested faults,
   // so that its consumers (and the logits' store) see them, then check it.
   void check_output(int64_t image, int layer) {
-    const uint64_t address = result_.program.output_address(image, static_cast<std::size_t>(layer));
+    const auto index = static_cast<std::size_t>(layer);
+    const uint64_t address = result_.program.output_address(image, index);
+    // A streamed layer's output is in DRAM; every other layer's in the activation SRAM.
+    const bool in_dram = result_.program.output_memory_of(index) == isa::Memory::Dram;
+    auto read = [&](uint64_t at, uint8_t* bytes, std::size_t size) {
+      if (in_dram)
+        accelerator_->dram().backdoor_read(at, bytes, size);
+      else
+        accelerator_->activation_sram().backdoor_read(at, bytes, size);
+    };
+    auto write = [&](uint64_t at, const uint8_t* bytes, std::size_t size) {
+      if (in_dram)
+        accelerator_->dram().backdoor_write(at, bytes, size);
+      else
+        accelerator_->activation_sram().backdoor_write(at, bytes, size);
+    };
     for (const auto& flip : options_.bit_flips) {
-      if (flip.image != image || flip.layer != workload_.network.layers[static_cast<std::size_t>(layer)].name) continue;
+      if (flip.image != image || flip.layer != workload_.network.layers[index].name) continue;
       uint8_t byte = 0;
-      accelerator_->activation_sram().backdoor_read(address + static_cast<uint64_t>(flip.index), &byte, 1);
+      read(address + static_cast<uint64_t>(flip.index), &byte, 1);
       byte = static_cast<uint8_t>(byte ^ (1u << flip.bit));
-      accelerator_->activation_sram().backdoor_write(address + static_cast<uint64_t>(flip.index), &byte, 1);
+      write(address + static_cast<uint64_t>(flip.index), &byte, 1);
     }
     const std::vector<golden::Tensor>* golden = golden_outputs(image);
     if (!golden) return;
-    const golden::Tensor& expected = (*golden)[static_cast<std::size_t>(layer)];
+    const golden::Tensor& expected = (*golden)[index];
     actual_.resize(expected.values.size());
-    accelerator_->activation_sram().backdoor_read(address, actual_.data(), actual_.size());
+    read(address, actual_.data(), actual_.size());
     const model::DType dtype = workload_.network.activation_dtype;
     for (std::size_t i = 0; i < actual_.size(); ++i) {
       const int32_t actual = modules::activation_value(actual_[i], dtype);
