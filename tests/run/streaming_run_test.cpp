@@ -161,5 +161,24 @@ TEST(StreamingRun, MobileNetV2At64x64StreamsBitExactIn64KiB) {
   EXPECT_EQ(stats.at("total").at("mismatches"), 0);
 }
 
+// ResNet-18 reduced to a 64x64 input on its shipped hardware (edge_small: a 16 KiB activation
+// SRAM, which cannot hold conv1's 64 x 32 x 32 = 64 KiB output): every layer streams, residual
+// adds included, and every layer is bit-exact.
+TEST(StreamingRun, ResNet18At64x64StreamsBitExactOnItsShippedHardware) {
+  testing::TempDir dir;
+  const testing::CommandResult run = testing::run_accelsim(
+      {"--config", (testing::source_dir() / "configs/topologies/resnet18_random.yaml").string(), "--images", "1",
+       "--out", (dir.path() / "out").string(), "--quiet", "--set", "network.input.shape=[3, 64, 64]"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const json stats = testing::read_json(dir.path() / "out/stats.json");
+  int64_t streamed = 0;
+  for (const json& layer : stats.at("layers")) {
+    EXPECT_EQ(layer.at("bit_exact"), true) << layer.at("name");
+    streamed += layer.contains("activation_streaming");
+  }
+  EXPECT_EQ(streamed, 31);  // every layer but the flatten
+  EXPECT_EQ(stats.at("total").at("mismatches"), 0);
+}
+
 }  // namespace
 }  // namespace accelsim::run
