@@ -79,8 +79,8 @@ struct Instruction {
   // (0: the whole map, as for a resident layer). The input: rows [input_row_begin,
   // input_row_begin + input_rows) of every channel plane from channel_base on, each plane
   // input_rows x W. The output: pixels [output_m_begin, output_m_begin + output_plane) of every
-  // channel from channel_base on (Requantize: output_channel_base), each plane output_plane bytes. Pool and Add with m_end > 0
-  // produce only output pixels [m_begin, m_end); Add then holds both operands like its output.
+  // channel from channel_base on (Requantize: output_channel_base), each plane output_plane bytes. Pool and Add with
+  // m_end > 0 produce only output pixels [m_begin, m_end); Add then holds both operands like its output.
   int64_t input_row_begin = 0, input_rows = 0;
   int64_t output_m_begin = 0, output_plane = 0;
   int64_t channel_base = 0;
