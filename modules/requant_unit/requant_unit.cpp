@@ -60,8 +60,8 @@ void RequantUnit::execute(const Dispatched& d) {
         outputs_[n * tm + m] = static_cast<uint8_t>(datapath(accumulators_[m * tn + n], tile.n_begin + n));
   for (int64_t n = 0; n < tn; ++n) {
     const uint64_t address =
-        tile.output_address +
-        static_cast<uint64_t>((tile.n_begin + n - tile.channel_base) * plane + tile.m_begin - tile.output_m_begin);
+        tile.output_address + static_cast<uint64_t>((tile.n_begin + n - tile.output_channel_base) * plane +
+                                                    tile.m_begin - tile.output_m_begin);
     done = std::max(done, access(activation_port, tlm::TLM_WRITE_COMMAND, address, outputs_.data() + n * tm,
                                  static_cast<uint64_t>(tm)));
   }
