@@ -1,6 +1,7 @@
 // Generates docs/dram_presets.md: LeNet (configs/lenet.yaml) on the default edge-small hardware
 // under the flat DRAM model and under the detailed model with each preset, per layer: cycles,
-// DRAM bytes, DRAM energy per byte, row-buffer hit rate and achieved bandwidth. Run after a build:
+// DRAM bytes, DRAM energy per byte, row-buffer hit rate and achieved bandwidth; then the same for
+// each shipped topology (configs/topologies/, timing-only, one image). Run after a build:
 //   build/bench/dram_preset_table [IMAGES] [OUTPUT]   (default: 4 images, docs/dram_presets.md in the source tree)
 #include <fmt/format.h>
 #include <unistd.h>
@@ -21,9 +22,10 @@ namespace {
 
 using nlohmann::json;
 
-json run_accelsim(const std::vector<std::string>& sets, int images, const std::filesystem::path& out) {
+json run_accelsim(const std::vector<std::string>& sets, int images, const std::filesystem::path& out,
+                  const std::string& config = "configs/lenet.yaml") {
   std::vector<std::string> command = {
-      ACCELSIM_BINARY, "--config",  std::string(ACCELSIM_SOURCE_DIR) + "/configs/lenet.yaml",
+      ACCELSIM_BINARY, "--config",  std::string(ACCELSIM_SOURCE_DIR) + "/" + config,
       "--quiet",       "--images",  std::to_string(images),
       "--out",         out.string()};
   for (const auto& set : sets) {
@@ -37,6 +39,76 @@ json run_accelsim(const std::vector<std::string>& sets, int images, const std::f
 }
 
 double number(const json& group, const char* key) { return group.contains(key) ? group[key].get<double>() : 0.0; }
+
+std::string percent_or_dash(bool known, double part, double whole) {
+  return known && whole > 0 ? fmt::format("{:.0f}%", 100.0 * part / whole) : std::string("-");
+}
+
+// Every shipped topology (timing-only, its shipped input size, one image) under the flat model and
+// each preset with the default controller: a totals table, then each run's layers folded away.
+std::string topology_sections(const std::filesystem::path& scratch) {
+  const std::vector<std::string> topologies = {"alexnet", "vgg16", "resnet18", "resnet50", "mobilenet_v2",
+                                               "bert_base_gemms"};
+  std::vector<std::pair<std::string, std::vector<std::string>>> variants = {
+      {"simple", {"hardware.dram.model=simple"}}};
+  for (const auto& spec : accelsim::dram::dram_presets())
+    variants.push_back({spec.name, {"hardware.dram.model=detailed", "hardware.dram.preset=" + spec.name}});
+
+  std::string totals =
+      "# The shipped topologies with each DRAM model\n\n"
+      "Each topology of configs/topologies/ (timing-only, its shipped input size, one image: `accelsim --config\n"
+      "configs/topologies/NAME.yaml --set hardware.dram.model=... --set hardware.dram.preset=...`) on the same\n"
+      "edge-small hardware, its feature maps streamed through DRAM in row bands where they do not fit the 16 KiB\n"
+      "activation SRAM (docs/timing.md). Under the detailed model every preset uses the default controller\n"
+      "(`power_down: precharge`). A topology the hardware cannot map is listed as such (the run says why).\n\n"
+      "| topology | DRAM | cycles | cycles / simple | DRAM bytes | DRAM energy (uJ) | DRAM pJ/byte | of it background "
+      "and refresh | row-hit rate | DRAM share of energy |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  std::string layers;
+  for (const auto& topology : topologies) {
+    double simple_cycles = 0;
+    for (std::size_t v = 0; v < variants.size(); ++v) {
+      const auto& [dram, sets] = variants[v];
+      json stats;
+      try {
+        stats = run_accelsim(sets, 1, scratch / (topology + "-" + std::to_string(v)),
+                             "configs/topologies/" + topology + ".yaml");
+      } catch (const std::runtime_error&) {
+        totals += fmt::format("| {} | {} | not mapped on edge-small (see `accelsim --config "
+                              "configs/topologies/{}.yaml`) | | | | | | | |\n",
+                              topology, dram, topology);
+        continue;
+      }
+      const json& t = stats["total"];
+      const double bytes = number(t, "dram_read_bytes") + number(t, "dram_write_bytes");
+      const double energy = number(t, "energy_dram_pj");
+      const bool detailed = t.contains("dram_row_hit_rate");
+      if (v == 0) simple_cycles = number(t, "cycles");
+      totals += fmt::format(
+          "| {} | {} | {:.0f} | {:.3f} | {:.0f} | {:.1f} | {:.1f} | {} | {} | {} |\n", topology, dram,
+          number(t, "cycles"), simple_cycles > 0 ? number(t, "cycles") / simple_cycles : 0.0, bytes, energy / 1e6,
+          bytes > 0 ? energy / bytes : 0.0,
+          percent_or_dash(detailed, number(t, "dram_energy_background_pj") + number(t, "dram_energy_refresh_pj"),
+                          energy),
+          detailed ? fmt::format("{:.3f}", number(t, "dram_row_hit_rate")) : std::string("-"),
+          percent_or_dash(true, energy, number(t, "energy_pj")));
+      if (!detailed) continue;
+      layers += fmt::format(
+          "<details><summary>{}, {}: per layer</summary>\n\n| layer | cycles | DRAM bytes | DRAM pJ/byte | row-hit "
+          "rate |\n|---|---:|---:|---:|---:|\n",
+          topology, dram);
+      for (const json& layer : stats["layers"]) {
+        const double layer_bytes = number(layer, "dram_read_bytes") + number(layer, "dram_write_bytes");
+        layers += fmt::format(
+            "| {} | {:.0f} | {:.0f} | {} | {} |\n", layer["name"].get<std::string>(), number(layer, "cycles"),
+            layer_bytes,
+            layer_bytes > 0 ? fmt::format("{:.1f}", number(layer, "energy_dram_pj") / layer_bytes) : std::string("-"),
+            layer_bytes > 0 ? fmt::format("{:.3f}", number(layer, "dram_row_hit_rate")) : std::string("-"));
+      }
+      layers += "\n</details>\n\n";
+    }
+  }
+  return totals + "\n" + layers;
+}
 
 }  // namespace
 
@@ -143,6 +215,7 @@ int main(int argc, char** argv) try {
     }
     md += "\n";
   }
+  md += topology_sections(scratch / "topologies");
   std::filesystem::remove_all(scratch);
   accelsim::report::write_file_atomically(output, md);
   fmt::print("wrote {}\n", output.string());
