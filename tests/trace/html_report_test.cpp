@@ -277,7 +277,7 @@ std::vector<SvgText> texts_of(const std::string& svg) {
 TEST(SvgChart, PointLabelsNeverOverlapAndPointsAtOnePlaceShareOne) {
   svg::ScatterChart chart;
   for (int i = 0; i < 6; ++i) chart.points.push_back({50, 50, "#4e79a7", "block" + std::to_string(i), ""});
-  for (int i = 0; i < 8; ++i) chart.points.push_back({52 + i, 52 + i, "#e15759", "near" + std::to_string(i), ""});
+  for (int i = 0; i < 8; ++i) chart.points.push_back({52.0 + i, 52.0 + i, "#e15759", "near" + std::to_string(i), ""});
   chart.points.push_back({0, 0, "#e15759", "far", ""});
   struct Box {
     double left, top, right, bottom;
