@@ -60,6 +60,10 @@ int main(int argc, char** argv) try {
   std::vector<Variant> variants = {{"simple (flat 8 B/cycle, 100 cycles, 162.5 pJ/B)", {"hardware.dram.model=simple"}}};
   for (const auto& spec : accelsim::dram::dram_presets())
     variants.push_back({spec.name, {"hardware.dram.model=detailed", "hardware.dram.preset=" + spec.name}});
+  for (const auto& spec : accelsim::dram::dram_presets())
+    variants.push_back(
+        {spec.name + ", power_down: none",
+         {"hardware.dram.model=detailed", "hardware.dram.preset=" + spec.name, "hardware.dram.power_down=none"}});
 
   std::string md = fmt::format(
       "# LeNet with each DRAM model\n\n"
@@ -76,14 +80,18 @@ int main(int argc, char** argv) try {
       "accesses and the bandwidth its transfers achieved (`dram_bandwidth_gb_per_s`). pool2 and pool4 move no DRAM "
       "data:\n"
       "their DRAM energy is background and refresh only.\n\n"
-      "Under the detailed model a layer's DRAM energy includes the standby power of the DRAM for the layer's whole\n"
-      "duration (open pages keep a row open: active standby, IDD3N), so layers that compute long on few bytes (conv1,\n"
-      "conv3) pay thousands of pJ per byte moved, and the DRAM's share of the run's energy is mostly standby. "
-      "Power-down\n"
-      "between transfers is not modelled; a controller that used it would cut that share (docs/architecture.md#dram).\n"
-      "Cycles barely move: LeNet on this array is compute-bound once its weights are on chip, and every preset "
-      "streams\n"
-      "faster than the flat model's 4 GB/s.\n\n",
+      "Under the detailed model a layer's DRAM energy includes the background power of the DRAM for the layer's\n"
+      "whole duration, from the time its ranks actually spent in each state, and the refreshes issued during it. "
+      "The\n"
+      "default controller (`power_down: precharge`, 64 idle DRAM cycles) closes an idle rank's rows and powers it\n"
+      "down (IDD2P), waking it for the next request (tXP) or refresh; the `power_down: none` rows keep idle ranks "
+      "in\n"
+      "standby (IDD3N with a row open, IDD2N without), as DRAMsim3's and Ramulator2's default controllers do. "
+      "Layers that\n"
+      "compute long on few bytes (conv1, conv3) still pay most per byte moved. Cycles barely move: LeNet on this "
+      "array\n"
+      "is compute-bound once its weights are on chip, and every preset streams faster than the flat model's 4 "
+      "GB/s.\n\n",
       images);
 
   std::vector<std::pair<std::string, json>> runs;
@@ -112,15 +120,18 @@ int main(int argc, char** argv) try {
 
   for (const auto& [name, stats] : runs) {
     md += fmt::format(
-        "## {}\n\n| layer | cycles | DRAM bytes | DRAM pJ/byte | row-hit rate | DRAM GB/s "
-        "|\n|---|---:|---:|---:|---:|---:|\n",
+        "## {}\n\n| layer | cycles | DRAM bytes | DRAM pJ/byte | of it background and refresh | row-hit rate | DRAM "
+        "GB/s |\n|---|---:|---:|---:|---:|---:|---:|\n",
         name);
     for (const json& layer : stats["layers"]) {
       const double bytes = number(layer, "dram_read_bytes") + number(layer, "dram_write_bytes");
       const bool detailed = layer.contains("dram_row_hit_rate");
+      const double dram = number(layer, "energy_dram_pj");
+      const double idle = number(layer, "dram_energy_background_pj") + number(layer, "dram_energy_refresh_pj");
       md += fmt::format(
-          "| {} | {:.0f} | {:.0f} | {} | {} | {} |\n", layer["name"].get<std::string>(), number(layer, "cycles"), bytes,
-          bytes > 0 ? fmt::format("{:.1f}", number(layer, "energy_dram_pj") / bytes) : std::string("-"),
+          "| {} | {:.0f} | {:.0f} | {} | {} | {} | {} |\n", layer["name"].get<std::string>(), number(layer, "cycles"),
+          bytes, bytes > 0 ? fmt::format("{:.1f}", dram / bytes) : std::string("-"),
+          detailed && dram > 0 ? fmt::format("{:.0f}%", 100.0 * idle / dram) : std::string("-"),
           detailed && bytes > 0 ? fmt::format("{:.3f}", number(layer, "dram_row_hit_rate")) : std::string("-"),
           detailed && bytes > 0 ? fmt::format("{:.2f}", number(layer, "dram_bandwidth_gb_per_s")) : std::string("-"));
     }

@@ -3,7 +3,11 @@
 // for the same traces (read from a results file; this tool never runs them).
 //
 //   dram_trace_replay --preset ddr4_2400_x16 [--mapping ORDER] [--queue-depth N] [--page open|closed]
-//                     [--serial] [--references FILE] TRACE...
+//                     [--write-queue-depth N] [--power-down none|active|precharge] [--serial]
+//                     [--references FILE] TRACE...
+//
+// The controller defaults to the references' (docs/validation.md): a 32-request read queue, a
+// 32-request write queue drained in batches between watermarks 0.2 and 0.8, no power-down.
 //
 // A trace has one request a line: `<address, hex> <R|W> <cycle>` (docs/outputs.md, "DRAM
 // trace"). Requests are offered in order, at most one per DRAM cycle and not before their
@@ -13,94 +17,24 @@
 // With --serial only one request is outstanding: each is offered when the previous one's data
 // is done, which measures the unloaded latency (results named `<trace>_serial`).
 //
-// The references file has one line per simulator and trace:
-//   <simulator> <trace name> <bandwidth GB/s> <average read latency, DRAM cycles> <pJ per byte or ->
-#include <algorithm>
+// The references file (bench/data/dram_reference.csv) has one line per simulator and trace,
+// comments after '#':
+//   <simulator>,<trace name>,<bandwidth GB/s>,<average read latency, DRAM cycles>,<pJ per byte or ->
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "core/dram/address_mapping.h"
 #include "core/dram/dram_spec.h"
-#include "core/dram/dram_system.h"
+#include "core/dram/trace_replay.h"
 
 namespace {
 
 using accelsim::dram::DramPagePolicy;
-using accelsim::dram::DramServed;
-using accelsim::dram::DramSystem;
-
-struct Request {
-  uint64_t address;
-  bool write;
-  uint64_t cycle;
-};
-
-struct Result {
-  double bandwidth_gbps = 0;
-  double read_latency_cycles = 0;
-  double pj_per_byte = -1;  // negative: not reported
-};
-
-std::vector<Request> read_trace(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open trace " + path);
-  std::vector<Request> requests;
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream fields(line);
-    std::string address, kind;
-    uint64_t cycle = 0;
-    if (!(fields >> address >> kind >> cycle) || (kind != "R" && kind != "W"))
-      throw std::runtime_error(path + ":" + std::to_string(number) + ": expected '<hex address> <R|W> <cycle>'");
-    requests.push_back({std::stoull(address, nullptr, 16), kind == "W", cycle});
-  }
-  return requests;
-}
-
-Result replay(const std::vector<Request>& requests, const accelsim::dram::DramSpec& spec, const std::string& mapping,
-              int64_t depth, DramPagePolicy policy, bool serial) {
-  DramSystem dram(spec, mapping, depth, policy);
-  uint64_t end = 0, latency = 0, reads = 0;
-  auto account = [&](const Request& r, const DramServed& s) {
-    end = std::max(end, s.data_end);
-    if (!r.write) {
-      latency += s.data_end - s.accepted;
-      ++reads;
-    }
-  };
-  std::vector<DramSystem::Ticket> tickets;
-  uint64_t offer = 0;
-  for (const Request& r : requests) {
-    offer = std::max(offer, r.cycle);
-    const auto ticket = dram.submit(r.address, r.write, offer);
-    if (serial) {  // one request outstanding: the next is offered when this one's data is done
-      const DramServed s = dram.serve(ticket);
-      account(r, s);
-      offer = s.data_end;
-    } else {
-      tickets.push_back(ticket);
-      offer = dram.last_accepted(ticket) + 1;
-    }
-  }
-  for (std::size_t i = 0; i < tickets.size(); ++i) account(requests[i], dram.serve(tickets[i]));
-  dram.drain(end);
-  const double bytes =
-      static_cast<double>(requests.size() * static_cast<std::size_t>(spec.organization.access_bytes()));
-  Result result;
-  result.bandwidth_gbps = bytes / (static_cast<double>(end) * spec.timing.tck_ns);
-  result.read_latency_cycles = reads ? static_cast<double>(latency) / static_cast<double>(reads) : 0;
-  result.pj_per_byte = accelsim::dram::energy_of(spec, dram.counts()).total_pj() / bytes;
-  return result;
-}
+using accelsim::dram::ReplayFigures;
 
 std::string figure(double value, int decimals) {
   if (value < 0) return "-";
@@ -112,7 +46,7 @@ std::string figure(double value, int decimals) {
 int usage() {
   std::fprintf(stderr,
                "usage: dram_trace_replay --preset NAME [--mapping ORDER] [--queue-depth N] [--page open|closed] "
-               "[--references FILE] "
+               "[--write-queue-depth N] [--power-down none|active|precharge] [--serial] [--references FILE] "
                "TRACE...\n");
   return 2;
 }
@@ -121,8 +55,8 @@ int usage() {
 
 int main(int argc, char** argv) try {
   std::string preset = "ddr4_2400_x16", mapping = accelsim::dram::AddressMapping::default_order(), references;
-  int64_t depth = 32;
-  DramPagePolicy policy = DramPagePolicy::Open;
+  accelsim::dram::DramController controller;
+  controller.write_queue_depth = 32;
   bool serial = false;
   std::vector<std::string> traces;
   for (int i = 1; i < argc; ++i) {
@@ -136,10 +70,22 @@ int main(int argc, char** argv) try {
     else if (arg == "--mapping")
       mapping = value();
     else if (arg == "--queue-depth")
-      depth = std::stoll(value());
+      controller.queue_depth = std::stoll(value());
+    else if (arg == "--write-queue-depth")
+      controller.write_queue_depth = std::stoll(value());
     else if (arg == "--page")
-      policy = value() == "closed" ? DramPagePolicy::Closed : DramPagePolicy::Open;
-    else if (arg == "--references")
+      controller.page_policy = value() == "closed" ? DramPagePolicy::Closed : DramPagePolicy::Open;
+    else if (arg == "--power-down") {
+      const std::string policy = value();
+      if (policy == "none")
+        controller.power_down = accelsim::dram::DramPowerDown::None;
+      else if (policy == "active")
+        controller.power_down = accelsim::dram::DramPowerDown::Active;
+      else if (policy == "precharge")
+        controller.power_down = accelsim::dram::DramPowerDown::Precharge;
+      else
+        throw std::runtime_error("--power-down expects none, active or precharge, got '" + policy + "'");
+    } else if (arg == "--references")
       references = value();
     else if (arg == "--serial")
       serial = true;
@@ -152,28 +98,14 @@ int main(int argc, char** argv) try {
   const auto* spec = accelsim::dram::find_dram_preset(preset);
   if (!spec) throw std::runtime_error("no DRAM preset '" + preset + "'");
 
-  // simulator -> trace -> result
-  std::map<std::string, std::map<std::string, Result>> others;
   std::vector<std::string> other_names;
-  if (!references.empty()) {
-    std::ifstream in(references);
-    if (!in) throw std::runtime_error("cannot open references " + references);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.empty() || line[0] == '#') continue;
-      std::istringstream fields(line);
-      std::string simulator, trace, energy;
-      Result r;
-      if (!(fields >> simulator >> trace >> r.bandwidth_gbps >> r.read_latency_cycles >> energy))
-        throw std::runtime_error(references + ": expected '<simulator> <trace> <GB/s> <latency> <pJ/B or ->': " + line);
-      r.pj_per_byte = energy == "-" ? -1 : std::stod(energy);
-      if (!others.count(simulator)) other_names.push_back(simulator);
-      others[simulator][trace] = r;
-    }
-  }
+  accelsim::dram::ReferenceFigures others;
+  if (!references.empty()) others = accelsim::dram::read_dram_references(references, &other_names);
 
-  std::printf("%s, mapping %s, queue depth %lld, %s page, %lld-byte requests\n\n", spec->name.c_str(), mapping.c_str(),
-              static_cast<long long>(depth), policy == DramPagePolicy::Open ? "open" : "closed",
+  std::printf("%s, mapping %s, queue depth %lld, write queue %lld, %s page, %lld-byte requests\n\n", spec->name.c_str(),
+              mapping.c_str(), static_cast<long long>(controller.queue_depth),
+              static_cast<long long>(controller.write_queue_depth),
+              controller.page_policy == DramPagePolicy::Open ? "open" : "closed",
               static_cast<long long>(spec->organization.access_bytes()));
   std::printf(
       "| trace | simulator | GB/s | avg read latency (cycles) | pJ/byte | accelsim's GB/s against it | accelsim's "
@@ -187,17 +119,18 @@ int main(int argc, char** argv) try {
   };
   for (const auto& path : traces) {
     const std::string name = std::filesystem::path(path).stem().string() + (serial ? "_serial" : "");
-    const Result mine = replay(read_trace(path), *spec, mapping, depth, policy, serial);
+    const ReplayFigures mine =
+        accelsim::dram::replay_dram_trace(accelsim::dram::read_dram_trace(path), *spec, mapping, controller, serial);
     for (const auto& other : other_names) {
       const auto found = others[other].find(name);
       if (found == others[other].end()) continue;
-      const Result& r = found->second;
+      const ReplayFigures& r = found->second;
       std::printf("| %s | %s | %s | %s | %s | %s | %s |\n", name.c_str(), other.c_str(),
-                  figure(r.bandwidth_gbps, 2).c_str(), figure(r.read_latency_cycles, 1).c_str(),
-                  figure(r.pj_per_byte, 1).c_str(), relative(mine.bandwidth_gbps, r.bandwidth_gbps).c_str(),
+                  figure(r.bandwidth_gb_per_s, 2).c_str(), figure(r.read_latency_cycles, 1).c_str(),
+                  figure(r.pj_per_byte, 1).c_str(), relative(mine.bandwidth_gb_per_s, r.bandwidth_gb_per_s).c_str(),
                   relative(mine.pj_per_byte, r.pj_per_byte).c_str());
     }
-    std::printf("| %s | **accelsim** | %s | %s | %s | | |\n", name.c_str(), figure(mine.bandwidth_gbps, 2).c_str(),
+    std::printf("| %s | **accelsim** | %s | %s | %s | | |\n", name.c_str(), figure(mine.bandwidth_gb_per_s, 2).c_str(),
                 figure(mine.read_latency_cycles, 1).c_str(), figure(mine.pj_per_byte, 1).c_str());
   }
   return 0;

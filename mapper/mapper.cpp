@@ -1,8 +1,10 @@
 #include "mapper/mapper.h"
 
 #include <algorithm>
+
 #include <cstring>
 #include <numeric>
+#include "mapper/activation_tiling.h"
 
 namespace accelsim::mapper {
 
@@ -50,7 +52,9 @@ class ProgramBuilder {
     plan_accumulator();
     for (std::size_t l = 0; l < network_.layers.size(); ++l)
       if (network_.layers[l].has_weights()) choose_tiles(l);
-    plan_activation_sram();
+    // Feature maps stay resident when they fit; otherwise every layer streams them through DRAM.
+    streaming_ = !plan_activation_sram();
+    if (streaming_) plan_streaming();
     plan_dram();
     emit_prologue();
     // Double-buffer rings can leave the second image on the other half; two programs cover it.
@@ -62,6 +66,11 @@ class ProgramBuilder {
     for (std::size_t l = 0; l < network_.layers.size(); ++l)
       if (network_.layers[l].type == LayerType::Flatten && l > 0)
         program_.layers[l].output_of = std::max<int32_t>(0, network_.inputs_of(l)[0]);
+    if (streaming_) {
+      program_.output_memory.assign(network_.layers.size(), Memory::Dram);
+      for (std::size_t l = 0; l < network_.layers.size(); ++l)
+        program_.output_image_stride.push_back(dram_of(static_cast<int32_t>(l)).image_stride);
+    }
     return std::move(program_);
   }
 
@@ -217,7 +226,8 @@ class ProgramBuilder {
   // last reader (the last layer's after the store), so that branches of a graph stay
   // allocated while they wait for their consumer. Overlapping regions are ordered by the
   // hazard tracker (a write waits for the readers of every buffer it overlaps).
-  void plan_activation_sram() {
+  // Returns false, allocating nothing, when the feature maps do not fit: they must stream.
+  bool plan_activation_sram() {
     const uint64_t capacity = static_cast<uint64_t>(hw_.activation_sram.capacity_bytes);
     const uint64_t input_bytes = static_cast<uint64_t>(network_.input.shape.elements());
     const uint64_t slots = hw_.activation_sram.double_buffered ? 2 : 1;
@@ -239,7 +249,6 @@ class ProgramBuilder {
     std::vector<Allocation> live;  // by address
     region_address_.assign(count, 0);
     uint64_t peak = 0;
-    std::size_t peak_layer = 0;
     for (std::size_t l = 0; l < count; ++l) {
       const Layer& layer = network_.layers[l];
       if (layer.type == LayerType::Flatten) continue;
@@ -255,20 +264,10 @@ class ProgramBuilder {
       live.push_back({address, address + bytes, l});
       std::sort(live.begin(), live.end(), [](const Allocation& a, const Allocation& b) { return a.begin < b.begin; });
       region_address_[l] = slots * input_region + address;
-      if (address + bytes > peak) {
-        peak = address + bytes;
-        peak_layer = l;
-      }
+      peak = std::max(peak, address + bytes);
     }
     const uint64_t needed = slots * input_region + peak;
-    if (needed > capacity) {
-      const std::string& name = network_.layers[peak_layer].name;
-      throw MappingError("layer " + name + ": the activation SRAM holds " + bytes_text(capacity) + " but needs " +
-                         bytes_text(needed) + " (" + std::to_string(slots) + " input buffer(s) of " +
-                         bytes_text(input_region) + " and " + bytes_text(peak) + " of feature maps live while " + name +
-                         " writes its output); activation_sram.capacity_bytes must be at least " +
-                         std::to_string(needed));
-    }
+    if (needed > capacity) return false;
     for (uint64_t s = 0; s < slots; ++s)
       input_slots_.push_back(
           {add_buffer("input_" + std::to_string(s), Memory::ActivationSram, s * input_region, input_bytes),
@@ -279,6 +278,40 @@ class ProgramBuilder {
       if (layer.type == LayerType::Flatten) continue;
       region_buffer_[l] = add_buffer(layer.name + ".output", Memory::ActivationSram, region_address_[l],
                                      static_cast<uint64_t>(layer.output.elements()));
+    }
+    return true;
+  }
+
+  // Streaming (the maps do not fit): each layer gets the largest bands whose input and output
+  // band buffers fit the whole activation SRAM (mapper/activation_tiling.h). Layers' buffers
+  // overlap one another; the hazard tracker orders a layer's first writes after the previous
+  // layer's last reads.
+  void plan_streaming() {
+    const uint64_t capacity = static_cast<uint64_t>(hw_.activation_sram.capacity_bytes);
+    const uint64_t slots = hw_.activation_sram.double_buffered ? 2 : 1;
+    band_plans_.assign(network_.layers.size(), BandPlan{});
+    input_bands_.assign(network_.layers.size(), {});
+    output_bands_.assign(network_.layers.size(), {});
+    for (std::size_t l = 0; l < network_.layers.size(); ++l) {
+      const Layer& layer = network_.layers[l];
+      if (layer.type == LayerType::Flatten) continue;
+      const BandPlan plan = plan_bands(layer, capacity, slots);
+      band_plans_[l] = plan;
+      const uint64_t input_stride = align_up(plan.input_buffer_bytes, 64);
+      const uint64_t output_stride = align_up(plan.output_buffer_bytes, 64);
+      for (uint64_t s = 0; s < slots; ++s) {
+        const uint64_t in_at = s * input_stride, out_at = slots * input_stride + s * output_stride;
+        input_bands_[l].push_back({add_buffer(layer.name + ".input_band_" + std::to_string(s), Memory::ActivationSram,
+                                              in_at, plan.input_buffer_bytes),
+                                   in_at});
+        output_bands_[l].push_back({add_buffer(layer.name + ".output_band_" + std::to_string(s), Memory::ActivationSram,
+                                               out_at, plan.output_buffer_bytes),
+                                    out_at});
+      }
+      LayerMapping& mapping = program_.layers[l];
+      mapping.streamed = true;
+      mapping.band_size = plan.band_size;
+      mapping.bands = plan.bands;
     }
   }
 
@@ -342,11 +375,33 @@ class ProgramBuilder {
     program_.dram_output_address = address;
     program_.dram_output_stride = align_up(static_cast<uint64_t>(network_.layers.back().output.elements()), 64);
     address += program_.dram_output_stride * static_cast<uint64_t>(images_);
+    if (streaming_) {
+      // A region per streamed feature map, shared by the images: only the in-order DMA touches
+      // them, so an image's stores come after the previous image's loads. The last layer's
+      // output is the output area itself.
+      const int32_t last_owner = storage_of(static_cast<int32_t>(network_.layers.size() - 1));
+      dram_maps_.assign(network_.layers.size(), DramMap{});
+      for (std::size_t l = 0; l < network_.layers.size(); ++l) {
+        const Layer& layer = network_.layers[l];
+        if (layer.type == LayerType::Flatten) continue;
+        const uint64_t bytes = static_cast<uint64_t>(layer.output.elements());
+        DramMap& map = dram_maps_[l];
+        if (static_cast<int32_t>(l) == last_owner) {
+          map.address = program_.dram_output_address;
+          map.image_stride = program_.dram_output_stride;
+        } else {
+          map.address = address;
+          address = align_up(address + bytes, 64);
+        }
+        map.buffer = add_buffer(layer.name + ".output", Memory::Dram, map.address, bytes);
+      }
+    }
     program_.dram_bytes_used = address;
     if (address > static_cast<uint64_t>(hw_.dram.capacity_bytes))
       throw MappingError("DRAM holds " + bytes_text(static_cast<uint64_t>(hw_.dram.capacity_bytes)) +
-                         " but the weights and " + std::to_string(images_) + " images' inputs and outputs need " +
-                         bytes_text(address) + "; dram.capacity_bytes must be at least " + std::to_string(address));
+                         " but the weights and " + std::to_string(images_) + " images' inputs and outputs" +
+                         (streaming_ ? " and the streamed feature maps" : "") + " need " + bytes_text(address) +
+                         "; dram.capacity_bytes must be at least " + std::to_string(address));
   }
 
   static Instruction dma(Opcode op, int32_t layer, Memory source, uint64_t source_address, Memory target,
@@ -393,6 +448,7 @@ class ProgramBuilder {
   }
 
   std::vector<Instruction> emit_image(int64_t image) {
+    if (streaming_) return emit_streamed_image();
     std::vector<Instruction> out;
     std::vector<uint64_t>& outputs = program_.output_addresses.emplace_back();
     const Slot input = input_slots_[static_cast<std::size_t>(image) % input_slots_.size()];
@@ -435,7 +491,8 @@ class ProgramBuilder {
         }
         out.push_back(whole);
       } else {
-        emit_weighted_layer(l, source, output, out);
+        program_.layers[l].weight_dram_bytes_per_image = 0;
+        emit_weighted_layer(l, source, output, BandView::whole(layer), out);
       }
     }
     const int32_t last = static_cast<int32_t>(network_.layers.size() - 1);
@@ -449,13 +506,22 @@ class ProgramBuilder {
     return out;
   }
 
-  void emit_weighted_layer(std::size_t l, const Slot& input, const Slot& output, std::vector<Instruction>& out) {
+  // The output pixels a weighted layer's tiles cover, and what the activation SRAM holds of its
+  // input and output (Instruction's input_row_begin .. channel_base): all of it, or a band.
+  struct BandView {
+    int64_t m_begin = 0, m_end = 0;
+    int64_t input_row_begin = 0, input_rows = 0;
+    int64_t output_m_begin = 0, output_plane = 0;
+    static BandView whole(const Layer& layer) { return BandView{0, layer.gemm_m(), 0, 0, 0, 0}; }
+  };
+
+  void emit_weighted_layer(std::size_t l, const Slot& input, const Slot& output, const BandView& band,
+                           std::vector<Instruction>& out) {
     const Layer& layer = network_.layers[l];
     const WeightPlan& plan = weights_[l];
     LayerMapping& mapping = program_.layers[l];
-    const int64_t M = layer.gemm_m(), K = layer.gemm_k();
+    const int64_t K = layer.gemm_k();
     const int32_t index = static_cast<int32_t>(l);
-    mapping.weight_dram_bytes_per_image = 0;
 
     // `weights` holds rows n0..n1 of k1 - k0 bytes each, packed, from its address.
     auto compute = [&](int64_t m0, int64_t m1, int64_t k0, int64_t k1, int64_t n0, int64_t n1, const Slot& weights,
@@ -466,6 +532,8 @@ class ProgramBuilder {
       c.m_begin = m0, c.m_end = m1, c.k_begin = k0, c.k_end = k1, c.n_begin = n0, c.n_end = n1;
       c.weight_address = weights.address;
       c.input_address = input.address;
+      c.input_row_begin = band.input_row_begin;
+      c.input_rows = band.input_rows;
       c.accumulator_address = accumulator.address;
       c.accumulate = k0 > 0;
       c.reads[0] = weights.buffer;
@@ -482,6 +550,8 @@ class ProgramBuilder {
       r.m_begin = m0, r.m_end = m1, r.n_begin = n0, r.n_end = n1;
       r.accumulator_address = accumulator.address;
       r.output_address = output.address;
+      r.output_m_begin = band.output_m_begin;
+      r.output_plane = band.output_plane;
       r.reads[0] = accumulator.buffer;
       r.writes[0] = output.buffer;
       out.push_back(r);
@@ -505,16 +575,16 @@ class ProgramBuilder {
         const Slot weights = plan.resident
                                  ? Slot{plan.resident_buffer, plan.sram_address + static_cast<uint64_t>(n0 * K)}
                                  : load_block(n_tile, 0, static_cast<uint64_t>((n1 - n0) * K));
-        for (int64_t m0 = 0; m0 < M; m0 += mapping.tile_m) {
-          const int64_t m1 = std::min(M, m0 + mapping.tile_m);
+        for (int64_t m0 = band.m_begin; m0 < band.m_end; m0 += mapping.tile_m) {
+          const int64_t m1 = std::min(band.m_end, m0 + mapping.tile_m);
           const Slot& accumulator = next(accumulator_slots_, accumulator_cursor_);
           compute(m0, m1, 0, K, n0, n1, weights, accumulator);
           requantize(m0, m1, n0, n1, accumulator);
         }
       } else {
         // The window is split: each row tile walks the blocks again, refetching them.
-        for (int64_t m0 = 0; m0 < M; m0 += mapping.tile_m) {
-          const int64_t m1 = std::min(M, m0 + mapping.tile_m);
+        for (int64_t m0 = band.m_begin; m0 < band.m_end; m0 += mapping.tile_m) {
+          const int64_t m1 = std::min(band.m_end, m0 + mapping.tile_m);
           const Slot& accumulator = next(accumulator_slots_, accumulator_cursor_);
           for (int64_t k0 = 0, k_tile = 0; k0 < K; k0 += mapping.tile_k, ++k_tile) {
             const int64_t k1 = std::min(K, k0 + mapping.tile_k);
@@ -528,6 +598,176 @@ class ProgramBuilder {
     }
   }
 
+  // Where a streamed layer's (or the network input's) output lives in DRAM.
+  struct DramMap {
+    uint64_t address = 0;
+    uint64_t image_stride = 0;
+    BufferId buffer = -1;  // -1: the network input (only the DMA reads it)
+  };
+
+  DramMap dram_of(int32_t producer) const {
+    const int32_t owner = storage_of(producer);
+    if (owner == model::kNetworkInput) return DramMap{program_.dram_input_address, program_.dram_input_stride, -1};
+    return dram_maps_[static_cast<std::size_t>(owner)];
+  }
+
+  std::vector<Instruction> emit_streamed_image() {
+    std::vector<Instruction> out;
+    std::vector<uint64_t>& outputs = program_.output_addresses.emplace_back();
+    for (std::size_t l = 0; l < network_.layers.size(); ++l) {
+      outputs.push_back(dram_of(static_cast<int32_t>(l)).address);
+      if (network_.layers[l].type != LayerType::Flatten) emit_streamed_layer(l, out);
+    }
+    return out;
+  }
+
+  // One streamed layer: for each band, its input rows (or channels) are loaded from DRAM into
+  // an input band buffer, computed into an output band buffer and stored to the layer's DRAM
+  // map. Double-buffered, band b + 1's load is issued before band b's compute, so the DMA
+  // fetches it while the units work on band b (the DMA's queue is in order: load b + 1, then
+  // store b once band b is computed).
+  void emit_streamed_layer(std::size_t l, std::vector<Instruction>& out) {
+    const Layer& layer = network_.layers[l];
+    const BandPlan& plan = band_plans_[l];
+    LayerMapping& mapping = program_.layers[l];
+    const int32_t index = static_cast<int32_t>(l);
+    const std::vector<int32_t> producers = network_.inputs_of(l);
+    const DramMap destination = dram_of(index);
+    const int64_t in_plane = layer.input.height * layer.input.width;
+    const int64_t out_plane = layer.output.height * layer.output.width;
+    mapping.weight_dram_bytes_per_image = 0;
+    mapping.activation_dram_bytes_per_image = 0;
+    mapping.halo_refetch_bytes_per_image = 0;
+    if (layer.has_weights()) mapping.m_tiles = 0;
+
+    // Band b covers output rows (Rows), channels (Channels) or everything (Whole) [first, end).
+    const int64_t extent = plan.kind == BandKind::Rows ? layer.output.height : layer.output.channels;
+    auto band_range = [&](int64_t b) {
+      if (plan.kind == BandKind::Whole) return RowRange{0, extent};
+      return RowRange{b * plan.band_size, std::min(extent, (b + 1) * plan.band_size)};
+    };
+    auto input_rows = [&](int64_t b) { return input_rows_of_band(layer, band_range(b).begin, band_range(b).end); };
+
+    auto load = [&](int64_t b) {
+      const Slot& slot = input_bands_[l][static_cast<std::size_t>(b) % input_bands_[l].size()];
+      const RowRange band = band_range(b);
+      auto emit = [&](const DramMap& source, uint64_t source_offset, uint64_t target_offset, uint64_t chunks,
+                      uint64_t chunk_bytes, uint64_t source_stride) {
+        Instruction band_load = dma(Opcode::LoadBand, index, Memory::Dram, source.address + source_offset,
+                                    Memory::ActivationSram, slot.address + target_offset, chunks * chunk_bytes);
+        band_load.source_image_stride = source.image_stride;
+        band_load.chunks = chunks;
+        band_load.source_chunk_stride = source_stride;
+        band_load.target_chunk_stride = chunk_bytes;
+        band_load.reads[0] = source.buffer;
+        band_load.writes[0] = slot.buffer;
+        out.push_back(band_load);
+        mapping.activation_dram_bytes_per_image += chunks * chunk_bytes;
+      };
+      if (plan.kind == BandKind::Whole) {
+        emit(dram_of(producers[0]), 0, 0, 1, static_cast<uint64_t>(layer.input.elements()), 0);
+        return;
+      }
+      if (plan.kind == BandKind::Channels) {  // whole planes of channels [begin, end): contiguous
+        emit(dram_of(producers[0]), static_cast<uint64_t>(band.begin * in_plane), 0, 1,
+             static_cast<uint64_t>(band.rows() * in_plane), 0);
+        return;
+      }
+      // Rows: the band's input rows of every channel plane, one chunk per channel.
+      const RowRange rows = input_rows(b);
+      const uint64_t chunk = static_cast<uint64_t>(rows.rows() * layer.input.width);
+      const auto channels = static_cast<uint64_t>(layer.input.channels);
+      for (std::size_t operand = 0; operand < (layer.type == LayerType::Add ? 2u : 1u); ++operand)
+        emit(dram_of(producers[operand]), static_cast<uint64_t>(rows.begin * layer.input.width),
+             operand * channels * chunk, channels, chunk, static_cast<uint64_t>(in_plane));
+      // The rows this band shares with the previous one are fetched a second time.
+      if (b > 0) {
+        const int64_t shared = std::max<int64_t>(0, input_rows(b - 1).end - rows.begin);
+        mapping.halo_refetch_bytes_per_image +=
+            static_cast<uint64_t>(shared * layer.input.width * layer.input.channels);
+      }
+    };
+
+    auto store = [&](int64_t b) {
+      const Slot& slot = output_bands_[l][static_cast<std::size_t>(b) % output_bands_[l].size()];
+      const RowRange band = band_range(b);
+      Instruction band_store;
+      if (plan.kind == BandKind::Rows) {
+        // Channel planes of the band's pixels, each to its place in the [C][H][W] map.
+        const uint64_t pixels = static_cast<uint64_t>(band.rows() * layer.output.width);
+        band_store = dma(Opcode::StoreBand, index, Memory::ActivationSram, slot.address, Memory::Dram,
+                         destination.address + static_cast<uint64_t>(band.begin * layer.output.width),
+                         pixels * static_cast<uint64_t>(layer.output.channels));
+        band_store.chunks = static_cast<uint64_t>(layer.output.channels);
+        band_store.source_chunk_stride = pixels;
+        band_store.target_chunk_stride = static_cast<uint64_t>(out_plane);
+      } else {
+        const int64_t first = plan.kind == BandKind::Channels ? band.begin : 0;
+        const int64_t channels = plan.kind == BandKind::Channels ? band.rows() : layer.output.channels;
+        band_store = dma(Opcode::StoreBand, index, Memory::ActivationSram, slot.address, Memory::Dram,
+                         destination.address + static_cast<uint64_t>(first * out_plane),
+                         static_cast<uint64_t>(channels * out_plane));
+      }
+      band_store.target_image_stride = destination.image_stride;
+      band_store.reads[0] = slot.buffer;
+      band_store.writes[0] = destination.buffer;
+      out.push_back(band_store);
+      mapping.activation_dram_bytes_per_image += band_store.bytes;
+    };
+
+    auto compute = [&](int64_t b) {
+      const Slot& input = input_bands_[l][static_cast<std::size_t>(b) % input_bands_[l].size()];
+      const Slot& output = output_bands_[l][static_cast<std::size_t>(b) % output_bands_[l].size()];
+      const RowRange band = band_range(b);
+      if (layer.has_weights()) {
+        BandView view = BandView::whole(layer);
+        if (plan.kind == BandKind::Rows) {
+          const RowRange rows = input_rows(b);
+          view = BandView{band.begin * layer.output.width, band.end * layer.output.width,   rows.begin, rows.rows(),
+                          band.begin * layer.output.width, band.rows() * layer.output.width};
+        }
+        mapping.m_tiles += ceil_div(view.m_end - view.m_begin, mapping.tile_m);
+        emit_weighted_layer(l, input, output, view, out);
+        return;
+      }
+      Instruction whole;
+      whole.op = layer.type == LayerType::Add ? Opcode::Add : Opcode::Pool;
+      whole.layer = index;
+      whole.input_address = input.address;
+      whole.output_address = output.address;
+      whole.reads[0] = input.buffer;
+      whole.writes[0] = output.buffer;
+      if (plan.kind == BandKind::Channels) {
+        // Whole planes of channels [begin, end), held from channel `begin` on.
+        whole.n_begin = band.begin, whole.n_end = band.end;
+        whole.channel_base = band.begin;
+        whole.m_begin = 0, whole.m_end = out_plane;
+        whole.input_row_begin = 0, whole.input_rows = layer.input.height;
+      } else {
+        const RowRange rows = input_rows(b);
+        whole.n_begin = 0, whole.n_end = layer.output.channels;
+        whole.m_begin = band.begin * layer.output.width, whole.m_end = band.end * layer.output.width;
+        whole.input_row_begin = rows.begin, whole.input_rows = rows.rows();
+        // An add's second operand follows the first in the input band buffer.
+        if (layer.type == LayerType::Add)
+          whole.second_input_address =
+              input.address + static_cast<uint64_t>(layer.input.channels * rows.rows() * layer.input.width);
+      }
+      out.push_back(whole);
+    };
+
+    const bool prefetch = input_bands_[l].size() > 1;
+    if (prefetch) load(0);
+    for (int64_t b = 0; b < plan.bands; ++b) {
+      if (!prefetch)
+        load(b);
+      else if (b + 1 < plan.bands)
+        load(b + 1);
+      compute(b);
+      store(b);
+    }
+  }
+
   const Network& network_;
   const HardwareConfig& hw_;
   int64_t images_;
@@ -537,6 +777,10 @@ class ProgramBuilder {
   uint64_t accumulator_slot_bytes_ = 0;
   std::vector<Slot> weight_slots_, accumulator_slots_, input_slots_;
   std::vector<uint64_t> region_address_;  // per layer: its output's region (flatten: unused)
+  bool streaming_ = false;                // the maps do not fit: every layer streams them
+  std::vector<BandPlan> band_plans_;      // streaming: per layer
+  std::vector<std::vector<Slot>> input_bands_, output_bands_;
+  std::vector<DramMap> dram_maps_;
   std::vector<BufferId> region_buffer_;
   std::size_t weight_cursor_ = 0, accumulator_cursor_ = 0;
 };

@@ -47,6 +47,9 @@ struct DramTiming {
   int64_t faw = 26;     // window in which a rank takes at most four activates
   int64_t refi = 9360;  // interval between refreshes of a rank
   int64_t rfc = 420;    // refresh command to the next activate
+  int64_t cke = 6;      // shortest stay in power-down (tCKE)
+  int64_t xp = 8;       // power-down exit to the next command (tXP)
+  int64_t xs = 432;     // self-refresh exit to the next command (tXS = tRFC + 10 ns)
 
   int64_t rc() const { return ras + rp; }
 };
@@ -61,11 +64,41 @@ struct DramPower {
   double idd4r = 135;  // burst reads
   double idd4w = 123;  // burst writes
   double idd5b = 250;  // burst refresh
+  double idd2p = 25;   // precharged power-down (CKE low, every bank closed)
+  double idd3p = 37;   // active power-down (CKE low, a bank open)
+  double idd6 = 30;    // self-refresh
 };
 
 enum class DramPagePolicy {
   Open,    // a row stays open until another row of its bank is needed (or a refresh)
   Closed,  // a row closes as soon as no queued request wants it
+};
+
+// How the controller saves power while a rank idles (DRAMPower's power-down states):
+enum class DramPowerDown {
+  None,       // ranks stay in standby (IDD3N with a row open, IDD2N with every bank closed)
+  Active,     // CKE low with rows left open: active power-down (IDD3P), or IDD2P if all are closed
+  Precharge,  // close every row first (precharge-all), then CKE low: precharged power-down (IDD2P)
+};
+
+// The memory controller: its queues, page policy, power-down policy and write batching.
+struct DramController {
+  int64_t queue_depth = 32;  // requests the scheduler chooses among (reads only, when writes batch)
+  DramPagePolicy page_policy = DramPagePolicy::Open;
+  DramPowerDown power_down = DramPowerDown::None;
+  // A rank with no queued request enters power-down this many DRAM cycles after its last
+  // command's activity ended (data returned, write recovered, refresh done).
+  int64_t power_down_idle_cycles = 64;
+  // A rank in power-down this long goes on to self-refresh (IDD6; it refreshes itself, exit
+  // costs tXS); 0: never.
+  int64_t self_refresh_idle_cycles = 0;
+  // Writes wait in a separate write queue of this depth and are drained in batches (write
+  // mode: above the high watermark, or when no read is queued, until the low watermark is
+  // reached with reads waiting), as DRAMsim3 and Ramulator2 do; 0: reads and writes share the
+  // one FR-FCFS queue.
+  int64_t write_queue_depth = 0;
+  double write_high_watermark = 0.8;  // fractions of write_queue_depth
+  double write_low_watermark = 0.2;
 };
 
 // A device: organization, timing and currents, with where the numbers come from.
@@ -91,7 +124,8 @@ struct DramSpec {
 //   read       (IDD4R - IDD3N) * burst          the current above active standby for the burst
 //   write      (IDD4W - IDD3N) * burst
 //   refresh    (IDD5B - IDD3N) * tRFC
-//   background IDD3N with a bank open, IDD2N with all closed (power-down is not modelled)
+//   background IDD3N with a bank open, IDD2N with all closed; in power-down IDD3P with a bank
+//              open, IDD2P with all closed; in self-refresh IDD6 (its refreshes included)
 // each times VDD, tCK and the chips of a rank. Activate plus precharge add up to
 // IDD0 * tRC - IDD3N * tRAS - IDD2N * tRP, DRAMsim3's activate energy.
 struct DramCommandEnergy {
@@ -102,6 +136,9 @@ struct DramCommandEnergy {
   double refresh_pj = 0;
   double active_standby_mw = 0;      // one rank
   double precharged_standby_mw = 0;  // one rank
+  double active_power_down_mw = 0;
+  double precharged_power_down_mw = 0;
+  double self_refresh_mw = 0;
 };
 DramCommandEnergy command_energy(const DramSpec& spec);
 

@@ -16,7 +16,7 @@ struct DramEnergy {
   double read_pj = 0;
   double write_pj = 0;
   double refresh_pj = 0;
-  double background_pj = 0;  // active and precharged standby
+  double background_pj = 0;  // standby, power-down and self-refresh
 
   double total_pj() const { return activate_pj + read_pj + write_pj + refresh_pj + background_pj; }
 };
@@ -32,13 +32,18 @@ class DramSystem {
     uint64_t id = 0;
   };
 
-  // Throws std::invalid_argument for a bad mapping or queue depth.
+  // Throws std::invalid_argument for a bad mapping or controller setting.
+  DramSystem(const DramSpec& spec, const std::string& mapping, const DramController& controller);
   DramSystem(const DramSpec& spec, const std::string& mapping, int64_t queue_depth, DramPagePolicy policy);
 
   Ticket submit(uint64_t address, bool write, uint64_t arrival);
   DramServed serve(const Ticket& ticket);
   // Serves everything queued and books background time up to `end`.
   void drain(uint64_t end);
+  // See DramChannel: settle, record_timeline, take_until (summed over the channels).
+  void settle(uint64_t now);
+  void record_timeline();
+  DramCommandCounts take_until(uint64_t until);
 
   DramCommandCounts counts() const;
   uint64_t last_accepted(const Ticket& ticket) const { return channels_[ticket.channel].last_accepted(); }

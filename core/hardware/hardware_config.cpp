@@ -21,7 +21,14 @@ const config::EnumNames<dram::DramPagePolicy>& dram_page_policy_names() {
                                                                 {"closed", dram::DramPagePolicy::Closed}};
   return names;
 }
+const config::EnumNames<dram::DramPowerDown>& dram_power_down_names() {
+  static const config::EnumNames<dram::DramPowerDown> names = {{"none", dram::DramPowerDown::None},
+                                                               {"active", dram::DramPowerDown::Active},
+                                                               {"precharge", dram::DramPowerDown::Precharge}};
+  return names;
+}
 const char* name_of(DramModel model) { return config::name_in(dram_model_names(), model); }
+const char* name_of(dram::DramPowerDown policy) { return config::name_in(dram_power_down_names(), policy); }
 const char* name_of(dram::DramPagePolicy policy) { return config::name_in(dram_page_policy_names(), policy); }
 
 HardwareConfig::HardwareConfig() {
@@ -144,6 +151,9 @@ void load_dram_timing(Section section, dram::DramTiming& t) {
       {"faw", &dram::DramTiming::faw, "window that holds at most four activates of a rank (tFAW)"},
       {"refi", &dram::DramTiming::refi, "interval between a rank's refreshes (tREFI)"},
       {"rfc", &dram::DramTiming::rfc, "refresh to the next activate (tRFC)"},
+      {"cke", &dram::DramTiming::cke, "shortest stay in power-down (tCKE)"},
+      {"xp", &dram::DramTiming::xp, "power-down exit to the next command (tXP)"},
+      {"xs", &dram::DramTiming::xs, "self-refresh exit to the next command (tXS)"},
   };
   for (const Key& k : keys)
     t.*k.member =
@@ -166,6 +176,9 @@ void load_dram_power(Section section, dram::DramPower& p) {
       {"idd4r", &dram::DramPower::idd4r, "burst reads (IDD4R)"},
       {"idd4w", &dram::DramPower::idd4w, "burst writes (IDD4W)"},
       {"idd5b", &dram::DramPower::idd5b, "burst refresh (IDD5B)"},
+      {"idd2p", &dram::DramPower::idd2p, "precharged power-down (IDD2P)"},
+      {"idd3p", &dram::DramPower::idd3p, "active power-down (IDD3P)"},
+      {"idd6", &dram::DramPower::idd6, "self-refresh (IDD6)"},
   };
   for (const Key& k : keys)
     p.*k.member = section.param<double>(k.key)
@@ -225,6 +238,41 @@ DramConfig load_dram(Section section, const DramConfig& defaults) {
   d.page_policy = section.choose(
       "page_policy", "open: a row stays open for later hits; closed: it closes once no queued request wants it",
       dram_page_policy_names(), std::optional<dram::DramPagePolicy>(d.page_policy));
+  d.power_down = section.choose("power_down",
+                                "none: idle ranks stay in standby; active: CKE low with rows left open (IDD3P); "
+                                "precharge: close the rows, then CKE low (IDD2P)",
+                                dram_power_down_names(), std::optional<dram::DramPowerDown>(d.power_down));
+  d.power_down_idle_cycles = section.param<int64_t>("power_down_idle_cycles")
+                                 .desc("idle time after a rank's last activity before it powers down")
+                                 .unit("DRAM cycles")
+                                 .min(0)
+                                 .max(1e9)
+                                 .default_val(d.power_down_idle_cycles);
+  d.self_refresh_idle_cycles = section.param<int64_t>("self_refresh_idle_cycles")
+                                   .desc("time in precharged power-down before self-refresh (IDD6, exit tXS); 0: never")
+                                   .unit("DRAM cycles")
+                                   .min(0)
+                                   .max(1e12)
+                                   .default_val(d.self_refresh_idle_cycles);
+  d.write_queue_depth = section.param<int64_t>("write_queue_depth")
+                            .desc("writes buffered apart and drained in batches; 0: one queue for reads and writes")
+                            .unit("requests")
+                            .min(0)
+                            .max(4096)
+                            .default_val(d.write_queue_depth);
+  d.write_high_watermark = section.param<double>("write_high_watermark")
+                               .desc("fraction of the write queue that starts a write batch")
+                               .min(0)
+                               .max(1)
+                               .default_val(d.write_high_watermark);
+  d.write_low_watermark = section.param<double>("write_low_watermark")
+                              .desc("fraction of the write queue at which a batch ends if reads wait")
+                              .min(0)
+                              .max(1)
+                              .default_val(d.write_low_watermark);
+  if (d.write_low_watermark >= d.write_high_watermark)
+    section.fail("write_low_watermark",
+                 "expected less than write_high_watermark (" + std::to_string(d.write_high_watermark) + ")");
   if (auto timing = section.optional_section("timing")) load_dram_timing(*timing, d.device.timing);
   if (auto power = section.optional_section("power")) load_dram_power(*power, d.device.power);
   try {

@@ -25,8 +25,10 @@ const char* name_of(Dataflow dataflow);
 enum class DramModel { Simple, Detailed };
 const config::EnumNames<DramModel>& dram_model_names();
 const config::EnumNames<dram::DramPagePolicy>& dram_page_policy_names();
+const config::EnumNames<dram::DramPowerDown>& dram_power_down_names();
 const char* name_of(DramModel model);
 const char* name_of(dram::DramPagePolicy policy);
+const char* name_of(dram::DramPowerDown policy);
 
 struct PeArrayConfig {
   int64_t rows = 8;
@@ -67,6 +69,20 @@ struct DramConfig {
   std::string address_mapping = dram::AddressMapping::default_order();
   int64_t queue_depth = 32;
   dram::DramPagePolicy page_policy = dram::DramPagePolicy::Open;
+  // A controller saves power the way real ones do: an idle rank closes its rows and powers
+  // down after 64 DRAM cycles; writes are batched in a queue of their own.
+  dram::DramPowerDown power_down = dram::DramPowerDown::Precharge;
+  int64_t power_down_idle_cycles = 64;
+  int64_t self_refresh_idle_cycles = 0;
+  int64_t write_queue_depth = 32;
+  double write_high_watermark = 0.8;
+  double write_low_watermark = 0.2;
+
+  dram::DramController controller() const {
+    return {
+        queue_depth,       page_policy,          power_down,         power_down_idle_cycles, self_refresh_idle_cycles,
+        write_queue_depth, write_high_watermark, write_low_watermark};
+  }
 };
 
 struct DmaConfig {

@@ -24,6 +24,10 @@ const char* name_of(Opcode op) {
       return "load_input";
     case Opcode::StoreOutput:
       return "store_output";
+    case Opcode::LoadBand:
+      return "load_band";
+    case Opcode::StoreBand:
+      return "store_band";
     case Opcode::Compute:
       return "compute";
     case Opcode::Requantize:
@@ -41,6 +45,8 @@ Unit unit_of(Opcode op) {
     case Opcode::LoadWeights:
     case Opcode::LoadInput:
     case Opcode::StoreOutput:
+    case Opcode::LoadBand:
+    case Opcode::StoreBand:
       return Unit::Dma;
     case Opcode::Compute:
       return Unit::PeArray;

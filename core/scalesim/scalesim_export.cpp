@@ -34,8 +34,33 @@ std::string export_topology_csv(const model::Network& network, std::vector<std::
       const std::string strides = layer.stride_h == layer.stride_w
                                       ? std::to_string(layer.stride_h)
                                       : fmt::format("{}, {}", layer.stride_h, layer.stride_w);
-      out += fmt::format("{}, {}, {}, {}, {}, {}, {}, {},\n", scalesim_name(layer.name, notes), height, width,
-                         layer.kernel_h, layer.kernel_w, layer.input.channels, layer.output.channels, strides);
+      const std::string name = scalesim_name(layer.name, notes);
+      const int64_t group_in = layer.input.channels / layer.groups;
+      const int64_t group_out = layer.output.channels / layer.groups;
+      auto row = [&](const std::string& row_name, int64_t channels, int64_t filters) {
+        out += fmt::format("{}, {}, {}, {}, {}, {}, {}, {},\n", row_name, height, width, layer.kernel_h, layer.kernel_w,
+                           channels, filters, strides);
+      };
+      if (layer.groups == 1) {
+        row(name, layer.input.channels, layer.output.channels);
+      } else if (group_in == 1) {
+        // Depthwise (one input channel per group): SCALE-Sim's own convention, a name holding
+        // "DP", which it splits into `Channels` one-channel layers of `Num Filter` filters each:
+        // exactly the groups, each with its out / groups filters.
+        row(name + "_DP", layer.input.channels, group_out);
+        notes.push_back(fmt::format(
+            "layer {} (depthwise, {} groups) written as {}_DP: SCALE-Sim splits a DP row into {} one-channel "
+            "layers of {} filter(s) each",
+            layer.name, layer.groups, name, layer.input.channels, group_out));
+      } else {
+        // SCALE-Sim has no groups: one row per group, each an ordinary convolution over the
+        // group's in / groups channels with its out / groups filters.
+        for (int64_t g = 0; g < layer.groups; ++g) row(fmt::format("{}_group{}", name, g), group_in, group_out);
+        notes.push_back(fmt::format(
+            "layer {} ({} groups) written as {} rows {}_group0..{}: SCALE-Sim has no grouped convolution; each "
+            "row is one group ({} channels, {} filters)",
+            layer.name, layer.groups, layer.groups, name, layer.groups - 1, group_in, group_out));
+      }
     } else if (layer.type == model::LayerType::Linear) {
       out += fmt::format("{}, 1, 1, 1, 1, {}, {}, 1,\n", scalesim_name(layer.name, notes), layer.input.elements(),
                          layer.output.channels);

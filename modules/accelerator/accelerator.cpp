@@ -2,13 +2,27 @@
 
 namespace accelsim::modules {
 
+namespace {
+
+// The DRAM attributes its background time and refreshes up to a layer's end to that layer.
+ControllerEvents with_dram_layer_ends(ControllerEvents events, Dram& dram) {
+  events.layer_done = [&dram, then = std::move(events.layer_done)](int64_t image, int layer) {
+    dram.layer_ended(layer);
+    if (then) then(image, layer);
+  };
+  return events;
+}
+
+}  // namespace
+
 Accelerator::Accelerator(sc_core::sc_module_name name, const hardware::HardwareConfig& hardware,
                          const isa::TileProgram& program, std::vector<LayerGeometry> layers, int64_t images,
                          stats::RunStats& stats, ControllerEvents events, bool compute_values)
     : sc_module(name),
       clock_(hardware.clock_mhz),
       layers_(std::move(layers)),
-      context_{clock_, scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth), compute_values},
+      context_{clock_,         scoreboard_, stats, static_cast<int>(hardware.instruction_queue_depth),
+               compute_values, host_events_},
       pe_array_("pe_array", context_, hardware.pe_array, layers_, program),
       weight_sram_("weight_sram", clock_, stats, hardware.weight_sram,
                    {"weight_sram_read_bytes", "bytes read from the weight SRAM", "weight_sram_write_bytes",
@@ -27,7 +41,7 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const hardware::HardwareC
       pooling_unit_("pooling_unit", context_, hardware.pooling_unit, layers_),
       dma_("dma", context_, static_cast<uint64_t>(hardware.dma.burst_bytes)),
       controller_("controller", program, images, {&dma_, &pe_array_, &requant_unit_, &pooling_unit_}, context_,
-                  std::move(events)) {
+                  with_dram_layer_ends(std::move(events), dram_)) {
   dma_.dram_port.bind(dram_.socket);
   dma_.weight_port.bind(weight_sram_.socket);
   dma_.activation_port.bind(activation_sram_.socket);

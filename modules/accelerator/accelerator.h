@@ -38,6 +38,8 @@ class Accelerator : public sc_core::sc_module {
   Sram& accumulator() { return accumulator_; }
   const Controller& controller() const { return controller_; }
   const Scoreboard& scoreboard() const { return scoreboard_; }
+  // What the run has cost the host so far, in thread resumptions and TLM transactions.
+  const HostEvents& host_events() const { return host_events_; }
   // Every unit reports each executed instruction to `observer` (null: nobody).
   void observe(InstructionObserver* observer);
   // The DRAM and the SRAMs report each timed access to `observer` (null: nobody).
@@ -47,6 +49,7 @@ class Accelerator : public sc_core::sc_module {
   Clock clock_;
   std::vector<LayerGeometry> layers_;
   Scoreboard scoreboard_;
+  HostEvents host_events_;
   UnitContext context_;
   // Each block registers its statistics as it is built, so this order is also the order of
   // the energy components in stats.json's sum (energy_pj): PE array, SRAMs, DRAM, units.

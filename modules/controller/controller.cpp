@@ -16,6 +16,7 @@ Controller::Controller(sc_core::sc_module_name name, const isa::TileProgram& pro
       events_(std::move(events)),
       hazards_(program.buffers),
       clock_(context.clock),
+      host_events_(context.host_events),
       cycles_(context.stats.add_counter(
           "cycles", "cycles", "simulated time attributed to the layer: from the previous layer's end to its own")),
       instructions_(
@@ -69,7 +70,10 @@ void Controller::issue(const isa::Instruction& instruction, int64_t image) {
   const isa::Unit unit = isa::unit_of(instruction.op);
   hazards_.track(instruction, unit, d);
   scoreboard_.reserve(d.id);
-  units_[static_cast<std::size_t>(unit)]->queue.write(d);
+  auto& queue = units_[static_cast<std::size_t>(unit)]->queue;
+  const bool waits = queue.num_free() == 0;  // write() waits for the unit to make room
+  queue.write(d);
+  if (waits) ++host_events_.thread_resumptions;
 }
 
 void Controller::completed(const Dispatched& d) {

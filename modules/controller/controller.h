@@ -66,6 +66,7 @@ class Controller : public sc_core::sc_module {
     bool finished = false;
   };
   const Clock& clock_;
+  HostEvents& host_events_;
   std::map<int64_t, std::vector<LayerProgress>> remaining_;  // per image in flight, per layer
   uint64_t last_boundary_ = 0;
   stats::LayerCounter cycles_;

@@ -8,6 +8,7 @@ ExecutionUnit::ExecutionUnit(sc_core::sc_module_name name, const UnitContext& co
       clock_(context.clock),
       stats_(context.stats),
       compute_values_(context.compute_values),
+      host_events_(context.host_events),
       scoreboard_(context.scoreboard) {
   SC_HAS_PROCESS(ExecutionUnit);
   SC_THREAD(run);
@@ -17,7 +18,9 @@ void ExecutionUnit::waited(const Dispatched&, uint64_t) {}
 
 void ExecutionUnit::spend(uint64_t cycles) {
   if (observer_) observer_->busy_until(*this, clock_.now() + cycles);
-  if (cycles) sc_core::wait(clock_.cycles(cycles));
+  if (cycles == 0) return;
+  sc_core::wait(clock_.cycles(cycles));
+  ++host_events_.thread_resumptions;
 }
 
 void ExecutionUnit::halt(Fault fault) {
@@ -28,11 +31,13 @@ void ExecutionUnit::halt(Fault fault) {
 void ExecutionUnit::run() {
   try {
     while (true) {
+      const bool waits = queue.num_available() == 0;  // read() waits for the controller to write
       const Dispatched d = queue.read();
+      if (waits) ++host_events_.thread_resumptions;
       layer_ = d.instruction->layer;
       const uint64_t arrived = clock_.now();
       if (observer_) observer_->dequeued(*this, d, arrived);
-      scoreboard_.wait_for_dependencies(d);
+      host_events_.thread_resumptions += scoreboard_.wait_for_dependencies(d);
       waited(d, clock_.now() - arrived);
       const uint64_t start = clock_.now();
       if (observer_) observer_->started(*this, d, start);

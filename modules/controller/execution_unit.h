@@ -55,6 +55,7 @@ class ExecutionUnit : public sc_core::sc_module {
   template <typename Socket>
   sc_core::sc_time access(Socket& port, tlm::tlm_command command, uint64_t address, uint8_t* data, uint64_t length,
                           sc_core::sc_time start = sc_core::SC_ZERO_TIME, PortTiming* timing = nullptr) {
+    ++host_events_.tlm_transactions;
     if (!blocking_access(port, command, address, data, length, layer_, start, timing))
       halt(Fault{false, std::string(name()) + ": " + (command == tlm::TLM_READ_COMMAND ? "read" : "write") + " of " +
                             std::to_string(length) + " bytes at address " + std::to_string(address) + " through " +
@@ -65,6 +66,7 @@ class ExecutionUnit : public sc_core::sc_module {
   const Clock& clock_;
   stats::RunStats& stats_;
   const bool compute_values_;  // false: timing only, the arithmetic is skipped (UnitContext)
+  HostEvents& host_events_;
 
  private:
   void run();

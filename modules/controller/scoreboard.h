@@ -43,10 +43,16 @@ class Scoreboard {
   }
   bool is_done(uint64_t id) const { return id < done_.size() && done_[id]; }
 
-  // Blocks the calling SC_THREAD until every dependency of `d` has completed.
-  void wait_for_dependencies(const Dispatched& d) {
+  // Blocks the calling SC_THREAD until every dependency of `d` has completed; returns how
+  // often it was woken to look again.
+  uint64_t wait_for_dependencies(const Dispatched& d) {
+    uint64_t wakeups = 0;
     for (uint8_t i = 0; i < d.dependency_count; ++i)
-      while (!is_done(d.dependencies[i])) sc_core::wait(completed_);
+      while (!is_done(d.dependencies[i])) {
+        sc_core::wait(completed_);
+        ++wakeups;
+      }
+    return wakeups;
   }
 
   void complete(const Dispatched& d) {

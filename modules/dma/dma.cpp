@@ -45,25 +45,35 @@ void Dma::execute(const Dispatched& d) {
   // A burst's write starts as its first bytes arrive (for an SRAM or the flat DRAM, the read's
   // first port cycle plus the source's latency); the next read is requested as this one leaves the source's port, so
   // reads stay in order. Request times are offsets from now; the memories answer in cycles.
+  // A 2-D transfer goes chunk by chunk, each in bursts at its own addresses: the memories see
+  // the strided pattern (a DRAM row change between chunks costs what it costs).
   const uint64_t now = clock_.now();
   uint64_t read_request = now, done = now;
-  uint64_t offset = 0;
-  do {
-    const uint64_t bytes = std::min(burst_bytes_, in.bytes - offset);
-    PortTiming read, write;
-    access(port_for(in.source), tlm::TLM_READ_COMMAND, source + offset, buffer_.data() + offset, bytes,
-           clock_.cycles(read_request - now), &read);
-    const uint64_t first_bytes = read.first_delivered;
-    access(port_for(in.target), tlm::TLM_WRITE_COMMAND, target + offset, buffer_.data() + offset, bytes,
-           clock_.cycles(first_bytes - now), &write);
-    done = std::max({done, read.delivered, write.delivered});
-    read_request = read.end;
-    offset += bytes;
-  } while (offset < in.bytes);
+  const uint64_t chunks = std::max<uint64_t>(1, in.chunks);
+  const uint64_t chunk_bytes = in.bytes / chunks;
+  for (uint64_t chunk = 0; chunk < chunks; ++chunk) {
+    const uint64_t chunk_source = source + chunk * in.source_chunk_stride;
+    const uint64_t chunk_target = target + chunk * in.target_chunk_stride;
+    uint8_t* data = buffer_.data() + chunk * chunk_bytes;
+    uint64_t offset = 0;
+    do {
+      const uint64_t bytes = std::min(burst_bytes_, chunk_bytes - offset);
+      PortTiming read, write;
+      access(port_for(in.source), tlm::TLM_READ_COMMAND, chunk_source + offset, data + offset, bytes,
+             clock_.cycles(read_request - now), &read);
+      const uint64_t first_bytes = read.first_delivered;
+      access(port_for(in.target), tlm::TLM_WRITE_COMMAND, chunk_target + offset, data + offset, bytes,
+             clock_.cycles(first_bytes - now), &write);
+      done = std::max({done, read.delivered, write.delivered});
+      read_request = read.end;
+      offset += bytes;
+    } while (offset < chunk_bytes);
+  }
 
   const auto moved = static_cast<int64_t>(in.bytes);
   if (in.source == Memory::Dram)
-    (in.op == Opcode::LoadInput ? dram_input_read_bytes_ : dram_weight_read_bytes_)[layer] += moved;
+    (in.op == Opcode::LoadInput || in.op == Opcode::LoadBand ? dram_input_read_bytes_
+                                                             : dram_weight_read_bytes_)[layer] += moved;
 
   const uint64_t cycles = done - now;
   busy_cycles_[layer] += static_cast<int64_t>(cycles);

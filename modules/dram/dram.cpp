@@ -14,12 +14,13 @@ Dram::Dram(sc_core::sc_module_name name, const Clock& clock, stats::RunStats& st
                    static_cast<uint64_t>(config.bandwidth_bytes_per_cycle),
                    static_cast<uint64_t>(config.latency_cycles)),
       config_(config),
+      accelerator_clock_(clock),
       cycle_ps_(static_cast<uint64_t>(std::llround(clock.period().to_seconds() * 1e12))),
       tck_ps_(static_cast<uint64_t>(std::llround(config.device.timing.tck_ns * 1000.0))),
       access_bytes_(static_cast<uint64_t>(config.device.organization.access_bytes())) {
   if (config.model == hardware::DramModel::Detailed) {
-    detailed_ = std::make_unique<dram::DramSystem>(config_.device, config_.address_mapping, config_.queue_depth,
-                                                   config_.page_policy);
+    detailed_ = std::make_unique<dram::DramSystem>(config_.device, config_.address_mapping, config_.controller());
+    detailed_->record_timeline();
     register_detailed_stats(stats, static_cast<double>(cycle_ps_) / 1000.0);
   } else {
     register_simple_energy(stats);
@@ -33,24 +34,37 @@ void Dram::register_simple_energy(stats::RunStats& stats) const {
   });
 }
 
-// Only under the detailed model, so that the simple model's stats stay as they were. The
-// layer's share of refresh and background energy is taken over its cycles (the "cycles" the
-// controller attributes to it); its bandwidth over the DMA's busy cycles.
+// Only under the detailed model, so that the simple model's stats stay as they were. A layer's
+// refreshes and background time are those the DRAM spent between the previous layer's end and
+// its own (the span the controller's "cycles" attribute to it); its bandwidth is taken over
+// the DMA's busy cycles.
 void Dram::register_detailed_stats(stats::RunStats& stats, double cycle_ns) {
   commands_.activates =
       stats.add_counter("dram_activates", "commands", "activates the DRAM issued for the layer's transfers");
-  commands_.precharges =
-      stats.add_counter("dram_precharges", "commands", "precharges issued for them (a row closed to open another)");
+  commands_.precharges = stats.add_counter(
+      "dram_precharges", "commands",
+      "precharges: rows closed for the layer's transfers, and by refresh, power-down and closed pages during it");
   commands_.read_accesses =
       stats.add_counter("dram_read_accesses", "accesses", "column reads of the device's access size");
   commands_.write_accesses =
       stats.add_counter("dram_write_accesses", "accesses", "column writes of the device's access size");
   commands_.row_hits = stats.add_counter("dram_row_hits", "accesses", "column accesses that found their row open");
+  commands_.refreshes = stats.add_counter("dram_refreshes", "commands", "refresh commands issued during the layer");
+  commands_.power_downs = stats.add_counter("dram_power_downs", "entries", "times a rank entered power-down");
+  commands_.active_standby_cycles = stats.add_counter("dram_active_standby_cycles", "rank DRAM cycles",
+                                                      "time ranks spent in standby with a row open (IDD3N)");
+  commands_.precharged_standby_cycles = stats.add_counter("dram_precharged_standby_cycles", "rank DRAM cycles",
+                                                          "time ranks spent in standby with every bank closed (IDD2N)");
+  commands_.active_power_down_cycles = stats.add_counter("dram_active_power_down_cycles", "rank DRAM cycles",
+                                                         "time ranks spent in power-down with a row open (IDD3P)");
+  commands_.precharged_power_down_cycles = stats.add_counter("dram_precharged_power_down_cycles", "rank DRAM cycles",
+                                                             "time ranks spent in precharged power-down (IDD2P)");
+  commands_.self_refresh_cycles =
+      stats.add_counter("dram_self_refresh_cycles", "rank DRAM cycles", "time ranks spent in self-refresh (IDD6)");
 
   const dram::DramSpec& device = config_.device;
   const dram::DramCommandEnergy e = dram::command_energy(device);
-  const double ranks = static_cast<double>(device.organization.channels * device.organization.ranks);
-  const double refresh_interval_ns = static_cast<double>(device.timing.refi) * device.timing.tck_ns;
+  const double tck_ns = device.timing.tck_ns;
   using Group = stats::StatGroup;
   auto accesses = [](const Group& g) {
     return static_cast<double>(g.value("dram_read_accesses") + g.value("dram_write_accesses"));
@@ -58,7 +72,6 @@ void Dram::register_detailed_stats(stats::RunStats& stats, double cycle_ns) {
   auto bytes = [](const Group& g) {
     return static_cast<double>(g.value("dram_read_bytes") + g.value("dram_write_bytes"));
   };
-  auto layer_ns = [cycle_ns](const Group& g) { return static_cast<double>(g.value("cycles")) * cycle_ns; };
 
   stats.add_formula("dram_row_hit_rate", "fraction", "dram_row_hits / (dram_read_accesses + dram_write_accesses)",
                     [accesses](const Group& g, int64_t) {
@@ -83,20 +96,19 @@ void Dram::register_detailed_stats(stats::RunStats& stats, double cycle_ns) {
       "dram_energy_write_pj", "pJ", "column writes: (IDD4W - IDD3N) * burst * VDD * chips each",
       [e](const Group& g, int64_t) { return static_cast<double>(g.value("dram_write_accesses")) * e.write_pj; });
   stats.add_formula(
-      "dram_energy_refresh_pj", "pJ",
-      "the layer's share of refresh: cycles / tREFI refreshes per rank, (IDD5B - IDD3N) * tRFC * VDD * chips each",
-      [e, ranks, layer_ns, refresh_interval_ns](const Group& g, int64_t) {
-        return layer_ns(g) / refresh_interval_ns * e.refresh_pj * ranks;
-      });
-  const bool open_page = config_.page_policy == dram::DramPagePolicy::Open;
-  const double standby_mw = open_page ? e.active_standby_mw : e.precharged_standby_mw;
-  stats.add_formula(
-      "dram_energy_background_pj", "pJ",
-      open_page ? "the layer's cycles in active standby (IDD3N * VDD * chips, per rank): open pages keep "
-                  "a row open"
-                : "the layer's cycles in precharged standby (IDD2N * VDD * chips, per rank): closed pages "
-                  "close rows",
-      [standby_mw, ranks, layer_ns](const Group& g, int64_t) { return layer_ns(g) * standby_mw * ranks; });
+      "dram_energy_refresh_pj", "pJ", "refreshes during the layer: (IDD5B - IDD3N) * tRFC * VDD * chips each",
+      [e](const Group& g, int64_t) { return static_cast<double>(g.value("dram_refreshes")) * e.refresh_pj; });
+  stats.add_formula("dram_energy_background_pj", "pJ",
+                    "time in each state * tCK * VDD * chips * its current: IDD3N, IDD2N (standby), IDD3P, IDD2P "
+                    "(power-down), IDD6 (self-refresh)",
+                    [e, tck_ns](const Group& g, int64_t) {
+                      auto cycles = [&g](const char* name) { return static_cast<double>(g.value(name)); };
+                      return tck_ns * (cycles("dram_active_standby_cycles") * e.active_standby_mw +
+                                       cycles("dram_precharged_standby_cycles") * e.precharged_standby_mw +
+                                       cycles("dram_active_power_down_cycles") * e.active_power_down_mw +
+                                       cycles("dram_precharged_power_down_cycles") * e.precharged_power_down_mw +
+                                       cycles("dram_self_refresh_cycles") * e.self_refresh_mw);
+                    });
   auto dram_pj = [](const Group& g) {
     return g.formula("dram_energy_activate_pj") + g.formula("dram_energy_read_pj") + g.formula("dram_energy_write_pj") +
            g.formula("dram_energy_refresh_pj") + g.formula("dram_energy_background_pj");
@@ -105,6 +117,22 @@ void Dram::register_detailed_stats(stats::RunStats& stats, double cycle_ns) {
                     [dram_pj](const Group& g, int64_t) { return dram_pj(g); });
   stats.add_formula("dram_energy_pj_per_byte", "pJ/byte", "energy_dram_pj / DRAM bytes read and written",
                     [bytes, dram_pj](const Group& g, int64_t) { return bytes(g) > 0 ? dram_pj(g) / bytes(g) : 0.0; });
+}
+
+void Dram::layer_ended(int layer) {
+  if (!detailed_ || layer < 0) return;
+  const uint64_t now = to_dram_cycles(accelerator_clock_.now());
+  detailed_->settle(now);
+  const dram::DramCommandCounts c = detailed_->take_until(now);
+  const auto l = static_cast<std::size_t>(layer);
+  commands_.precharges[l] += c.precharges;
+  commands_.refreshes[l] += c.refreshes;
+  commands_.power_downs[l] += c.power_downs;
+  commands_.active_standby_cycles[l] += static_cast<int64_t>(c.active_cycles);
+  commands_.precharged_standby_cycles[l] += static_cast<int64_t>(c.precharged_cycles);
+  commands_.active_power_down_cycles[l] += static_cast<int64_t>(c.active_power_down_cycles);
+  commands_.precharged_power_down_cycles[l] += static_cast<int64_t>(c.precharged_power_down_cycles);
+  commands_.self_refresh_cycles[l] += static_cast<int64_t>(c.self_refresh_cycles);
 }
 
 uint64_t Dram::to_dram_cycles(uint64_t cycles) const { return cycles * cycle_ps_ / tck_ps_; }

@@ -32,6 +32,10 @@ class Dram : public MemoryTarget {
   // DRAM cycle the access was requested). Null stops.
   void record_requests(std::ostream* out) { requests_out_ = out; }
 
+  // Layer `layer` ended now (for one image): the detailed model's background time, refreshes and
+  // unrequested precharges since the previous layer's end are the layer's.
+  void layer_ended(int layer);
+
  private:
   // The commands the detailed model issued for a layer's accesses.
   struct CommandCounters {
@@ -40,6 +44,13 @@ class Dram : public MemoryTarget {
     stats::LayerCounter read_accesses;
     stats::LayerCounter write_accesses;
     stats::LayerCounter row_hits;
+    stats::LayerCounter refreshes;
+    stats::LayerCounter power_downs;
+    stats::LayerCounter active_standby_cycles;
+    stats::LayerCounter precharged_standby_cycles;
+    stats::LayerCounter active_power_down_cycles;
+    stats::LayerCounter precharged_power_down_cycles;
+    stats::LayerCounter self_refresh_cycles;
   };
 
   BandwidthPort::Reservation book(uint64_t start, uint64_t address, uint64_t bytes, bool write, int32_t layer,
@@ -51,6 +62,7 @@ class Dram : public MemoryTarget {
   uint64_t from_dram_cycles(uint64_t dram) const;  // rounded up: the accelerator cycle it is done by
 
   hardware::DramConfig config_;
+  const Clock& accelerator_clock_;
   std::unique_ptr<dram::DramSystem> detailed_;  // null under model: simple
   CommandCounters commands_;                    // registered only under model: detailed
   uint64_t cycle_ps_;

@@ -67,10 +67,12 @@ void PeArray::execute(const Dispatched& d) {
                                                tile.input_address + static_cast<uint64_t>(tile.k_begin),
                                                input_.bytes.data(), input_.bytes.size()));
   } else {
-    const uint64_t plane = static_cast<uint64_t>(geometry.input.height * geometry.input.width);
+    // The SRAM holds rows [input_row_begin, + input_rows) of each plane (a streamed band) or all.
+    const int64_t held_rows = tile.input_rows > 0 ? tile.input_rows : geometry.input.height;
+    const uint64_t plane = static_cast<uint64_t>(held_rows * geometry.input.width);
     for (int64_t c = input_.channel_begin; c < input_.channel_end; ++c) {
-      const uint64_t address = tile.input_address + static_cast<uint64_t>(c) * plane +
-                               static_cast<uint64_t>(input_.row_begin * input_.width);
+      const uint64_t address = tile.input_address + static_cast<uint64_t>(c - tile.channel_base) * plane +
+                               static_cast<uint64_t>((input_.row_begin - tile.input_row_begin) * input_.width);
       memory_done = std::max(memory_done,
                              access(activation_port, tlm::TLM_READ_COMMAND, address,
                                     input_.bytes.data() + (c - input_.channel_begin) * channel_bytes, channel_bytes));

@@ -1,6 +1,7 @@
 #include "modules/pe_array/tile_datapath.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 
 #include <string>
@@ -36,26 +37,30 @@ void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& ti
   for (int64_t i = 0; i < tn * tk; ++i)
     w_[i] = static_cast<int16_t>(static_cast<int8_t>(weights[i]) - layer.weight_zero_point);
 
+  // The operand each stored byte stands for, its zero point removed: one table per tile rather
+  // than a conversion per element.
+  std::array<int16_t, 256> operand{};
+  for (int byte = 0; byte < 256; ++byte)
+    operand[static_cast<std::size_t>(byte)] = static_cast<int16_t>(
+        activation_value(static_cast<uint8_t>(byte), layer.activation_dtype) - layer.input_zero_point);
+
   a_.assign(static_cast<std::size_t>(tm * tk), 0);
-  const int32_t zero_point = layer.input_zero_point;
   if (layer.type == LayerType::Linear) {
-    for (int64_t k = 0; k < tk; ++k)
-      a_[k] = static_cast<int16_t>(activation_value(input.bytes[k], layer.activation_dtype) - zero_point);
+    for (int64_t k = 0; k < tk; ++k) a_[k] = operand[input.bytes[k]];
     return;
   }
-  // The window position of each k, relative to the output pixel's top-left input position.
+  // The window splits into runs of consecutive k on one input row (same channel and ky, kx
+  // rising by one): each run is one contiguous read of the line buffer per output pixel.
   const int64_t window = layer.kernel_h * layer.kernel_w;
-  window_offset_.resize(static_cast<std::size_t>(tk));
-  window_dy_.resize(static_cast<std::size_t>(tk));
-  window_dx_.resize(static_cast<std::size_t>(tk));
   const int64_t rows = input.row_end - input.row_begin;
   const int64_t group_channel = group_first_channel(layer, tile.n_begin);
-  for (int64_t k = 0; k < tk; ++k) {
+  runs_.clear();
+  for (int64_t k = 0; k < tk;) {
     const int64_t kk = tile.k_begin + k;
     const int64_t c = group_channel + kk / window, ky = (kk % window) / layer.kernel_w, kx = kk % layer.kernel_w;
-    window_offset_[k] = (c - input.channel_begin) * rows * input.width;
-    window_dy_[k] = static_cast<int32_t>(ky);
-    window_dx_[k] = static_cast<int32_t>(kx);
+    const int64_t length = std::min(layer.kernel_w - kx, tk - k);
+    runs_.push_back(WindowRun{k, length, (c - input.channel_begin) * rows * input.width, ky, kx});
+    k += length;
   }
   const int64_t out_width = layer.output.width;
   for (int64_t m = 0; m < tm; ++m) {
@@ -63,23 +68,49 @@ void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& ti
     const int64_t y0 = (pixel / out_width) * layer.stride_h - layer.pad_h;
     const int64_t x0 = (pixel % out_width) * layer.stride_w - layer.pad_w;
     int16_t* row = a_.data() + m * tk;
-    for (int64_t k = 0; k < tk; ++k) {
-      const int64_t y = y0 + window_dy_[k], x = x0 + window_dx_[k];
+    for (const WindowRun& run : runs_) {
       // Padding holds the zero point: after its removal, 0 (already in a_).
-      if (y < input.row_begin || y >= input.row_end || x < 0 || x >= input.width) continue;
-      const uint8_t byte =
-          input.bytes[static_cast<std::size_t>(window_offset_[k] + (y - input.row_begin) * input.width + x)];
-      row[k] = static_cast<int16_t>(activation_value(byte, layer.activation_dtype) - zero_point);
+      const int64_t y = y0 + run.dy;
+      if (y < input.row_begin || y >= input.row_end) continue;
+      // The run's columns inside the map: [first, last) of its length.
+      const int64_t x = x0 + run.dx;
+      const int64_t first = std::max<int64_t>(0, -x), last = std::min(run.length, input.width - x);
+      if (first >= last) continue;
+      const uint8_t* source = input.bytes.data() + run.slice_offset + (y - input.row_begin) * input.width + x + first;
+      int16_t* target = row + run.k + first;
+      for (int64_t i = 0; i < last - first; ++i) target[i] = operand[source[i]];
     }
   }
 }
 
 void TileDatapath::multiply(int64_t tm, int64_t tk, int64_t tn, int64_t* partial) const {
-  // |a| <= 255 and |w| <= 255: 2^15 products of at most 65025 stay inside int32.
+  // |a| <= 255 and |w| <= 255: 2^15 products of at most 65025 stay inside int32, so each
+  // chunk of k sums in int32 and the chunks in int64.
   constexpr int64_t kChunk = 32768;
+  // Four output channels at a time share each activation load; the k loops vectorize.
+  constexpr int64_t kColumns = 4;
   for (int64_t m = 0; m < tm; ++m) {
     const int16_t* a = a_.data() + m * tk;
-    for (int64_t n = 0; n < tn; ++n) {
+    int64_t n = 0;
+    for (; n + kColumns <= tn; n += kColumns) {
+      const int16_t* w0 = w_.data() + n * tk;
+      const int16_t *w1 = w0 + tk, *w2 = w1 + tk, *w3 = w2 + tk;
+      int64_t sum64[kColumns] = {0, 0, 0, 0};
+      for (int64_t k0 = 0; k0 < tk; k0 += kChunk) {
+        const int64_t k1 = std::min(tk, k0 + kChunk);
+        int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (int64_t k = k0; k < k1; ++k) {
+          const int32_t ak = a[k];
+          s0 += ak * w0[k];
+          s1 += ak * w1[k];
+          s2 += ak * w2[k];
+          s3 += ak * w3[k];
+        }
+        sum64[0] += s0, sum64[1] += s1, sum64[2] += s2, sum64[3] += s3;
+      }
+      for (int64_t j = 0; j < kColumns; ++j) partial[m * tn + n + j] = sum64[j];
+    }
+    for (; n < tn; ++n) {
       const int16_t* w = w_.data() + n * tk;
       int64_t sum64 = 0;
       for (int64_t k0 = 0; k0 < tk; k0 += kChunk) {

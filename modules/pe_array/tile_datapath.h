@@ -47,8 +47,12 @@ class TileDatapath {
  private:
   std::vector<int16_t> a_;
   std::vector<int16_t> w_;
-  std::vector<int64_t> window_offset_;  // per k: offset of its channel plane in the slice
-  std::vector<int32_t> window_dy_, window_dx_;
+  // A run of consecutive k on one input row: a[m][k .. k + length) reads the line buffer at
+  // slice_offset (its channel plane) + row (y0 + dy) + column (x0 + dx) onwards.
+  struct WindowRun {
+    int64_t k, length, slice_offset, dy, dx;
+  };
+  std::vector<WindowRun> runs_;
 };
 
 }  // namespace accelsim::modules

@@ -28,24 +28,38 @@ void PoolingUnit::execute(const Dispatched& d) {
   const int64_t channels = in.n_end - in.n_begin;
   const int64_t in_plane = g.input.height * g.input.width, out_plane = g.output.height * g.output.width;
 
+  // A streamed band (m_end > 0) holds rows [input_row_begin, + input_rows) of each input plane
+  // and produces output pixels [m_begin, m_end); the rows are placed at their height in a
+  // whole plane so that the datapath's window arithmetic is the same (it reads only them).
+  const bool band = in.m_end > in.m_begin;
+  const int64_t held_rows = in.input_rows > 0 ? in.input_rows : g.input.height;
+  const int64_t held_plane = held_rows * g.input.width;
+  const int64_t m_begin = band ? in.m_begin : 0, m_end = band ? in.m_end : out_plane;
+  const int64_t held_out = band ? m_end - m_begin : out_plane;
   input_.resize(static_cast<std::size_t>(channels * in_plane));
-  sc_core::sc_time done =
-      access(activation_port, tlm::TLM_READ_COMMAND, in.input_address + static_cast<uint64_t>(in.n_begin * in_plane),
-             input_.data(), input_.size());
-  output_.resize(static_cast<std::size_t>(channels * out_plane));
+  band_.resize(static_cast<std::size_t>(channels * held_plane));
+  uint8_t* held = band ? band_.data() : input_.data();
+  sc_core::sc_time done = access(activation_port, tlm::TLM_READ_COMMAND,
+                                 in.input_address + static_cast<uint64_t>((in.n_begin - in.channel_base) * held_plane),
+                                 held, static_cast<uint64_t>(channels * held_plane));
+  if (band)
+    for (int64_t c = 0; c < channels; ++c)
+      std::copy_n(band_.data() + c * held_plane, held_plane,
+                  input_.data() + c * in_plane + in.input_row_begin * g.input.width);
+  output_.resize(static_cast<std::size_t>(channels * held_out));
   const PoolingDatapath datapath(g);
   for (int64_t c = 0; c < (compute_values_ ? channels : 0); ++c) {
     const uint8_t* plane = input_.data() + c * in_plane;
-    for (int64_t oy = 0; oy < g.output.height; ++oy)
-      for (int64_t ox = 0; ox < g.output.width; ++ox)
-        output_[c * out_plane + oy * g.output.width + ox] = static_cast<uint8_t>(datapath(plane, oy, ox));
+    for (int64_t m = m_begin; m < m_end; ++m)
+      output_[c * held_out + m - m_begin] =
+          static_cast<uint8_t>(datapath(plane, m / g.output.width, m % g.output.width));
   }
-  done = std::max(
-      done, access(activation_port, tlm::TLM_WRITE_COMMAND,
-                   in.output_address + static_cast<uint64_t>(in.n_begin * out_plane), output_.data(), output_.size()));
+  done = std::max(done, access(activation_port, tlm::TLM_WRITE_COMMAND,
+                               in.output_address + static_cast<uint64_t>((in.n_begin - in.channel_base) * held_out),
+                               output_.data(), output_.size()));
 
   // One window element per lane per cycle, compared (max) or added (mean); padding included.
-  const int64_t outputs = channels * out_plane;
+  const int64_t outputs = channels * held_out;
   const int64_t window = g.kernel_h * g.kernel_w;
   const uint64_t compute =
       static_cast<uint64_t>(config_.pipeline_depth + (outputs + config_.lanes - 1) / config_.lanes * window);

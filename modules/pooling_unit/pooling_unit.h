@@ -26,6 +26,7 @@ class PoolingUnit : public ExecutionUnit {
   hardware::PoolingUnitConfig config_;
   const std::vector<LayerGeometry>& layers_;
   std::vector<uint8_t> input_, output_;
+  std::vector<uint8_t> band_;  // a streamed band as read, before it is placed in input_
   stats::LayerCounter comparisons_;
   stats::LayerCounter busy_cycles_;
 };

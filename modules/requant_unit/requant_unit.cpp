@@ -42,7 +42,8 @@ void RequantUnit::execute(const Dispatched& d) {
   const LayerGeometry& geometry = layers_[static_cast<std::size_t>(tile.layer)];
   const RequantDatapath& datapath = datapaths_[static_cast<std::size_t>(tile.layer)];
   const int64_t tm = tile.tile_m(), tn = tile.tile_n();
-  const int64_t pixels = geometry.output.height * geometry.output.width;
+  // The SRAM holds the whole map, or a streamed band of output_plane pixels per channel.
+  const int64_t plane = tile.output_plane > 0 ? tile.output_plane : geometry.output.height * geometry.output.width;
 
   accumulators_.resize(static_cast<std::size_t>(tm * tn));
   sc_core::sc_time done = access(accumulator_port, tlm::TLM_READ_COMMAND, tile.accumulator_address,
@@ -54,7 +55,9 @@ void RequantUnit::execute(const Dispatched& d) {
     for (int64_t n = 0; n < tn; ++n)
       for (int64_t m = 0; m < tm; ++m) outputs_[n * tm + m] = static_cast<uint8_t>(datapath(accumulators_[m * tn + n]));
   for (int64_t n = 0; n < tn; ++n) {
-    const uint64_t address = tile.output_address + static_cast<uint64_t>((tile.n_begin + n) * pixels + tile.m_begin);
+    const uint64_t address =
+        tile.output_address +
+        static_cast<uint64_t>((tile.n_begin + n - tile.channel_base) * plane + tile.m_begin - tile.output_m_begin);
     done = std::max(done, access(activation_port, tlm::TLM_WRITE_COMMAND, address, outputs_.data() + n * tm,
                                  static_cast<uint64_t>(tm)));
   }
@@ -70,8 +73,9 @@ void RequantUnit::execute(const Dispatched& d) {
 void RequantUnit::execute_add(const isa::Instruction& in) {
   const LayerGeometry& geometry = layers_[static_cast<std::size_t>(in.layer)];
   const AddDatapath& datapath = add_datapaths_[static_cast<std::size_t>(in.layer)];
-  const int64_t plane = geometry.output.height * geometry.output.width;
-  const uint64_t offset = static_cast<uint64_t>(in.n_begin * plane);
+  // A band (m_end > 0): the operands and the result hold pixels [m_begin, m_end) of each channel.
+  const int64_t plane = in.m_end > in.m_begin ? in.m_end - in.m_begin : geometry.output.height * geometry.output.width;
+  const uint64_t offset = static_cast<uint64_t>((in.n_begin - in.channel_base) * plane);
   const int64_t elements = (in.n_end - in.n_begin) * plane;
   operand_a_.resize(static_cast<std::size_t>(elements));
   operand_b_.resize(static_cast<std::size_t>(elements));

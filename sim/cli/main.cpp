@@ -162,6 +162,15 @@ void log_mapping(const run::Workload& workload, const run::RunResult& result) {
   for (std::size_t l = 0; l < workload.network.layers.size(); ++l) {
     const auto& layer = workload.network.layers[l];
     const auto& mapping = result.program.layers[l];
+    if (mapping.streamed)
+      log::info(
+          "{}: feature maps stream through DRAM in {} band(s) of {} {}: {} bytes loaded and stored per image, {} "
+          "of them halo rows fetched again",
+          layer.name, mapping.bands, mapping.band_size,
+          layer.type == model::LayerType::GlobalAvgPool ? "channels"
+          : layer.type == model::LayerType::Linear      ? "(whole vectors)"
+                                                        : "output rows",
+          mapping.activation_dram_bytes_per_image, mapping.halo_refetch_bytes_per_image);
     if (!layer.has_weights()) {
       log::debug("{}: {} instructions per image", layer.name, mapping.instructions_per_image);
       continue;
@@ -253,6 +262,7 @@ int run_cli(int argc, char** argv) {
     return 0;
   }
   if (!options.images_file.empty()) options.images = workload->dataset.count;  // every image of the input tensor
+  if (!options.images_given && workload->recorded_images) options.images = *workload->recorded_images;
   if (options.images > workload->dataset.count)
     return fail(kBadInput, fmt::format("--images {}: {} holds only {} images", options.images,
                                        workload->network.input.images.string(), workload->dataset.count));
@@ -302,10 +312,8 @@ int run_cli(int argc, char** argv) {
   std::vector<trace::WrittenFile> written;
   try {
     written = write_outputs(options, *workload, result);
-    report::write_file_atomically(
-        options.out / "host.json",
-        fmt::format("{{\n  \"wall_seconds\": {:.6f},\n  \"images_per_host_second\": {:.3f}\n}}\n", seconds,
-                    static_cast<double>(options.images) / seconds));
+    report::write_file_atomically(options.out / "host.json",
+                                  report::host_json(seconds, options.images, result.host_events).dump(2) + "\n");
     if (imported && result.checked) {  // the model's output in ONNX's terms (dtype, shape, dequantized)
       const npy::NpyArray output = onnx_import::output_from_logits(*imported, result.logits);
       report::write_file_atomically(options.out / "output.npy",

@@ -14,10 +14,10 @@ namespace po = boost::program_options;
 namespace {
 po::options_description describe(Options& o) {
   po::options_description options("Options");
-  options.add_options()(
-      "config,c", po::value<std::string>(),
-      "config file: network and hardware YAML (required, except with --model or --topology: then its hardware, "
-      "default configs/hardware/edge_small.yaml)")(
+  options.add_options()("config,c", po::value<std::string>(),
+                        "config file: network and hardware YAML, or a run's stats.json to repeat it (required, except "
+                        "with --model or --topology: then its hardware, "
+                        "default configs/hardware/edge_small.yaml)")(
       "model,m", po::value<std::string>(),
       "a quantized ONNX model to import (into OUT/model/) and run, instead of a network config (docs/import.md)")(
       "topology", po::value<std::string>(),
@@ -27,9 +27,9 @@ po::options_description describe(Options& o) {
       "SCALE-Sim .cfg for --topology: its array, dataflow, SRAMs and bandwidth replace the hardware's, with "
       "timing: scalesim")(
       "images,n", po::value<std::string>()->default_value("1"),
-      "simulate the first N held-out images back to back; with --model, FILE.npy: the model's input tensor")(
-      "out,o", po::value<std::string>()->default_value("out"),
-      "output folder for stats.json, layers.csv and logits.npy")(
+      "simulate the first N held-out images back to back (default 1, or a stats.json config's count); with --model, "
+      "FILE.npy: the model's input tensor")("out,o", po::value<std::string>()->default_value("out"),
+                                            "output folder for stats.json, layers.csv and logits.npy")(
       "set,s", po::value<std::vector<std::string>>(&o.overrides)->composing(),
       "override a config key by dotted path, e.g. --set hardware.pe_array.rows=16 (repeatable)")(
       "flip-bit", po::value<std::vector<std::string>>()->composing(),
@@ -143,6 +143,7 @@ Options Options::parse(int argc, const char* const* argv) {
     throw UsageError("--config FILE (or --model NET.onnx, or --topology FILE.csv) is required (see accelsim --help)");
   if (values.count("config")) o.config = values["config"].as<std::string>();
   const std::string images = values["images"].as<std::string>();
+  o.images_given = !values["images"].defaulted();
   const bool count = !images.empty() && images.find_first_not_of("-0123456789") == std::string::npos;
   if (count) {
     try {

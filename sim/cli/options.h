@@ -21,6 +21,7 @@ struct Options {
   std::filesystem::path topology;         // --topology: a SCALE-Sim topology CSV, one run per row
   std::filesystem::path scalesim_config;  // --scalesim-config: its .cfg, mapped onto the hardware
   int64_t images = 1;
+  bool images_given = false;          // --images on the command line (else a stats.json config's own count)
   std::filesystem::path images_file;  // --model --images FILE.npy: the model's input tensor (every image in it)
   std::filesystem::path out = "out";
   std::vector<std::string> overrides;

@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <optional>
 
 #include "core/config/config_tree.h"
 #include "core/config/configuration_error.h"
@@ -17,6 +18,7 @@
 #include "core/scalesim/layer_config.h"
 #include "core/scalesim/scalesim_equations.h"
 #include "core/scalesim/scalesim_reports.h"
+#include "core/scalesim/user_bandwidth.h"
 #include "sim/report/timing_difference.h"
 #include "sim/report/topology_report.h"
 #include "sim/version.h"
@@ -209,6 +211,25 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
     const bool scalesim_timing = pe.at("timing").get<std::string>() == "scalesim";
     const scalesim::ScaleSimLayerFigures f =
         scalesim::scalesim_layer_figures(layer, R, C, dataflow_named(pe.at("dataflow").get<std::string>()));
+    // InterfaceBandwidth USER: SCALE-Sim's stalls while its SRAMs refill at Bandwidth words per
+    // cycle, from a walk of its buffers (the equation above is the stall-free CALC figure).
+    std::optional<scalesim::UserBandwidthFigures> user;
+    if (scalesim_timing && scalesim_config &&
+        scalesim_config->interface_bandwidth == scalesim::InterfaceBandwidth::User) {
+      scalesim::ScaleSimConfig effective = *scalesim_config;
+      effective.array_height = R, effective.array_width = C;
+      effective.dataflow = dataflow_named(pe.at("dataflow").get<std::string>());
+      if (!scalesim::user_bandwidth_supported(effective.dataflow)) {
+        log::write(log::Level::Error,
+                   fmt::format("{}: InterfaceBandwidth: USER: SCALE-Sim's stalls are reproduced for the ws dataflow "
+                               "only, this run is {} (use CALC, or --set hardware.pe_array.timing=fast for accelsim's "
+                               "own DRAM model at Bandwidth bytes per cycle)",
+                               scalesim_config->file, scalesim::name_of(effective.dataflow)));
+        return kBadInput;
+      }
+      user = scalesim::user_bandwidth_figures(layer, effective);
+    }
+    const int64_t scalesim_total = user ? user->total_cycles : f.total_cycles;
     const json& conv = stats.at("layers").at(0);
     const json& run = stats.at("total");
     json own;
@@ -236,8 +257,9 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
     // SCALE-Sim's Total Cycles are its array's demand lines, stalls included: accelsim's PE
     // array cycles for the layer. Under timing: scalesim these are SCALE-Sim's equation, which
     // never stalls in CALC mode; accelsim's waits for operands are in stats.json.
-    row.stall_cycles = scalesim_timing ? 0 : integer(conv, "pe_stall_cycles");
-    row.total_cycles = integer(conv, "compute_cycles") + row.stall_cycles;
+    // Under USER, SCALE-Sim's stalls and its Total Cycles (the last line's ofmap cycle).
+    row.stall_cycles = user ? user->stall_cycles : scalesim_timing ? 0 : integer(conv, "pe_stall_cycles");
+    row.total_cycles = user ? user->total_cycles : integer(conv, "compute_cycles") + row.stall_cycles;
     row.overall_util = scalesim::scalesim_overall_util(f.macs, row.total_cycles, R, C);
     row.mapping_efficiency = f.mapping_efficiency;
     row.compute_util = f.compute_util;
@@ -251,7 +273,7 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
     row.dram_ofmap = {0, last_cycle, integer(run, "dram_write_bytes")};
     rows.push_back(row);
 
-    scalesim_cycles += f.total_cycles;
+    scalesim_cycles += scalesim_total;
     compute_cycles += integer(conv, "compute_cycles");
     run_cycles += integer(run, "cycles");
     own_cycles += integer(own, "cycles");
@@ -280,11 +302,13 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
                              {"own_timing", own},
                              {"difference", why},
                              {"scalesim",
-                              {{"total_cycles", f.total_cycles},
+                              {{"total_cycles", scalesim_total},
+                               {"stall_cycles", user ? user->stall_cycles : 0},
+                               {"interface_bandwidth", user ? "USER" : "CALC"},
                                {"macs", f.macs},
                                {"row_folds", f.row_folds},
                                {"col_folds", f.col_folds},
-                               {"overall_util", scalesim::scalesim_overall_util(f.macs, f.total_cycles, R, C)},
+                               {"overall_util", scalesim::scalesim_overall_util(f.macs, scalesim_total, R, C)},
                                {"mapping_efficiency", f.mapping_efficiency},
                                {"compute_util", f.compute_util},
                                {"sram_ifmap_reads", f.sram_ifmap_reads},
@@ -310,7 +334,9 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
       {"units",
        {{"layers[].accelsim", "the layer's figures in its own one-layer run (units as in that run's stats.json)"},
         {"layers[].run", "the whole one-layer run: loading the input, the layer, storing its output"},
-        {"layers[].scalesim", "SCALE-Sim v2's equations for the row (CALC mode; docs/scalesim.md)"},
+        {"layers[].scalesim",
+         "SCALE-Sim v2's equations for the row (CALC mode), or under InterfaceBandwidth USER its buffers' stalls "
+         "added (ws only; docs/scalesim.md)"},
         {"layers[].own_timing",
          "accelsim's own array model for the layer: this run's, or under timing: scalesim an extra run with "
          "timing: fast (in its folder)"},

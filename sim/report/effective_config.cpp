@@ -5,6 +5,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "core/config/configuration_error.h"
+
 namespace accelsim::report {
 
 using nlohmann::json;
@@ -123,9 +125,40 @@ std::vector<config::ParamDoc> effective_params(const std::vector<config::ParamDo
 
 json effective_config_json(const std::vector<config::ParamDoc>& params) {
   json out = json::array();
-  for (const auto& doc : effective_params(params))
-    out.push_back({{"key", doc.path}, {"value", typed_value(doc)}, {"source", doc.source}});
+  for (const auto& doc : effective_params(params)) {
+    json entry = {{"key", doc.path}, {"value", typed_value(doc)}, {"source", doc.source}};
+    if (doc.is_file) entry["file"] = true;  // a path relative to the run's working folder
+    out.push_back(entry);
+  }
   return out;
+}
+
+std::string effective_yaml_from_stats(const json& stats, const std::string& stats_file) {
+  auto bad = [&](const std::string& key, const std::string& message) {
+    return config::ConfigurationError({stats_file}, key, message);
+  };
+  if (!stats.is_object() || !stats.contains("effective_config"))
+    throw bad("effective_config", "missing: a config is YAML, or a stats.json written by accelsim, which holds it");
+  const json& entries = stats["effective_config"];
+  if (!entries.is_array() || entries.empty()) throw bad("effective_config", "expected a non-empty list of keys");
+  std::vector<config::ParamDoc> params;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const json& entry = entries[i];
+    const std::string where = "effective_config[" + std::to_string(i) + "]";
+    if (!entry.is_object() || !entry.contains("key") || !entry["key"].is_string() || !entry.contains("value") ||
+        !entry.contains("source") || !entry["source"].is_string())
+      throw bad(where, "expected {key, value, source}");
+    const json& value = entry["value"];
+    if (value.is_object() || value.is_null()) throw bad(where + ".value", "expected a number, string, boolean or list");
+    config::ParamDoc doc;
+    doc.path = entry["key"].get<std::string>();
+    doc.source = entry["source"].get<std::string>();
+    doc.is_file = entry.value("file", false);
+    doc.type = value.is_string() ? "string" : "value";
+    doc.value = value.is_string() ? value.get<std::string>() : value.dump();
+    params.push_back(doc);
+  }
+  return effective_yaml(params, stats_file);
 }
 
 std::string effective_yaml(const std::vector<config::ParamDoc>& params, const std::string& config_file) {

@@ -24,6 +24,11 @@ nlohmann::json effective_config_json(const std::vector<config::ParamDoc>& params
 // run, each with its source as a comment; file paths absolute so that it reads from anywhere.
 std::string effective_yaml(const std::vector<config::ParamDoc>& params, const std::string& config_file);
 
+// effective.yaml rebuilt from a stats.json's "effective_config", so that `accelsim --config
+// out/stats.json` repeats the run; relative file paths resolve against the working folder, as
+// they were recorded. Throws config::ConfigurationError naming `stats_file` when it holds none.
+std::string effective_yaml_from_stats(const nlohmann::json& stats, const std::string& stats_file);
+
 // The keys set by --set, "key=value" each.
 std::vector<std::string> overridden_keys(const std::vector<config::ParamDoc>& params);
 

@@ -298,7 +298,7 @@ std::string energy_section(const json& stats) {
          svg::legend(entries) + per_layer_chart(chart) + table;
 }
 
-std::string roofline_section(const json& stats, double dram_bytes_per_cycle) {
+std::string roofline_section(const json& stats, double dram_bytes_per_cycle, const std::string& roof_source) {
   const json& pe = stats.at("hardware").at("pe_array");
   const double peak = number(pe, "rows") * number(pe, "cols");
   svg::ScatterChart chart;
@@ -372,8 +372,8 @@ std::string roofline_section(const json& stats, double dram_bytes_per_cycle) {
                           "{:g} bytes per cycle times the intensity: a layer under the slanted roof is memory-bound, "
                           "under the flat one "
                           "compute-bound. A label that would overlap another is left out (points at the same place "
-                          "share one, \"name (+N)\"): every layer is in each point's tooltip and in the table.",
-                          peak, ridge, dram_bytes_per_cycle)) +
+                          "share one, \"name (+N)\"): every layer is in each point's tooltip and in the table.{}",
+                          peak, ridge, dram_bytes_per_cycle, roof_source.empty() ? "" : " " + roof_source)) +
          svg::scatter_chart(chart) + table;
 }
 
@@ -538,7 +538,7 @@ std::string render_report(const ReportInputs& inputs) {
     page.add("traffic", "Traffic per memory level", traffic_section(stats));
     page.add("energy", "Energy breakdown", energy_section(stats));
     if (stats.at("total").contains("dram_row_hit_rate")) page.add("dram", "DRAM", dram_section(stats));
-    page.add("roofline", "Roofline", roofline_section(stats, inputs.dram_bytes_per_cycle));
+    page.add("roofline", "Roofline", roofline_section(stats, inputs.dram_bytes_per_cycle, inputs.dram_roof_source));
     page.add("timeline", "Timeline", timeline_section(inputs.timeline));
     page.add("layers", "Per layer", layers_section(stats));
     page.add("mapping", "Mapping: tiles per layer", mapping_section(stats));
@@ -597,6 +597,20 @@ ReportInputs run_report_inputs(const run::Workload& workload, const nlohmann::js
                                 hw.clock_mhz, images, images == 1 ? "" : "s", workload.config_file.string());
   inputs.stats = &stats;
   inputs.dram_bytes_per_cycle = static_cast<double>(hw.dram.bandwidth_bytes_per_cycle);
+  if (hw.dram.model == hardware::DramModel::Detailed) {
+    // The device's peak (every channel's data bus busy every cycle) in bytes per accelerator
+    // cycle; the flat model's bandwidth_bytes_per_cycle plays no part under this model.
+    const double cycle_ns = 1000.0 / hw.clock_mhz;
+    inputs.dram_bytes_per_cycle = hw.dram.device.bytes_per_ns_peak() * cycle_ns;
+    const json& total = stats.at("total");
+    const double achieved_gb_per_s = total.value("dram_bandwidth_gb_per_s", 0.0);
+    inputs.dram_roof_source = fmt::format(
+        "Under the detailed DRAM model ({}) the memory roof is the device peak, {:.2f} GB/s = {:.3g} bytes per cycle "
+        "at {:g} MHz; the run's transfers achieved {:.2f} GB/s over the DMA's busy time ({:.0f}% of the peak), the "
+        "roof a layer that keeps the DRAM busy in this access pattern would meet.",
+        hw.dram.preset, hw.dram.device.bytes_per_ns_peak(), inputs.dram_bytes_per_cycle, hw.clock_mhz,
+        achieved_gb_per_s, 100.0 * achieved_gb_per_s / hw.dram.device.bytes_per_ns_peak());
+  }
   inputs.timeline = timeline;
   return inputs;
 }

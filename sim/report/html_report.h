@@ -27,6 +27,7 @@ struct ReportInputs {
   std::string subtitle;                       // a line under it
   const nlohmann::json* stats = nullptr;      // a stats.json document (docs/outputs.md)
   double dram_bytes_per_cycle = 0;            // the roofline's memory roof; 0: none drawn
+  std::string dram_roof_source;               // where that roof comes from, said under the chart
   const trace::Timeline* timeline = nullptr;  // drawn when given
   std::vector<ReportSection> sections;        // appended after the built-in ones, in order
 };

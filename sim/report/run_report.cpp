@@ -86,7 +86,11 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
                                {"preset", hw.dram.preset},
                                {"address_mapping", hw.dram.address_mapping},
                                {"queue_depth", hw.dram.queue_depth},
-                               {"page_policy", hardware::name_of(hw.dram.page_policy)}};
+                               {"page_policy", hardware::name_of(hw.dram.page_policy)},
+                               {"power_down", hardware::name_of(hw.dram.power_down)},
+                               {"power_down_idle_cycles", hw.dram.power_down_idle_cycles},
+                               {"self_refresh_idle_cycles", hw.dram.self_refresh_idle_cycles},
+                               {"write_queue_depth", hw.dram.write_queue_depth}};
   out["images"] = s.images;
   out["values"] = model::name_of(workload.network.values);
   out["seed"] = workload.network.values == model::ValueSource::Random ? json(workload.network.seed) : json(nullptr);
@@ -135,6 +139,12 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
                           {"instructions_per_image", mapping.instructions_per_image},
                           {"compute_tiles_per_image", compute_tiles[l]}};
     }
+    if (mapping.streamed) {
+      entry["activation_streaming"] = {{"band_size", mapping.band_size},
+                                       {"bands", mapping.bands},
+                                       {"activation_dram_bytes_per_image", mapping.activation_dram_bytes_per_image},
+                                       {"halo_refetch_bytes_per_image", mapping.halo_refetch_bytes_per_image}};
+    }
     layers.push_back(entry);
   }
   out["layers"] = layers;
@@ -166,12 +176,38 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
   return out;
 }
 
+nlohmann::json host_json(double wall_seconds, int64_t images, const run::HostEventCounts& events) {
+  nlohmann::json host;
+  host["wall_seconds"] = wall_seconds;
+  host["images_per_host_second"] = wall_seconds > 0 ? static_cast<double>(images) / wall_seconds : 0.0;
+  const std::pair<const char*, uint64_t> counts[] = {{"thread_resumptions", events.thread_resumptions},
+                                                     {"tlm_transactions", events.tlm_transactions},
+                                                     {"delta_cycles", events.delta_cycles},
+                                                     {"instructions", events.instructions},
+                                                     {"compute_tiles", events.compute_tiles}};
+  nlohmann::json& total = host["events"]["total"];
+  nlohmann::json& per_image = host["events"]["per_image"];
+  nlohmann::json& per_tile = host["events"]["per_compute_tile"];
+  for (const auto& [name, count] : counts) {
+    total[name] = count;
+    per_image[name] = images > 0 ? static_cast<double>(count) / static_cast<double>(images) : 0.0;
+    if (std::string(name) != "compute_tiles")
+      per_tile[name] =
+          events.compute_tiles > 0 ? static_cast<double>(count) / static_cast<double>(events.compute_tiles) : 0.0;
+  }
+  return host;
+}
+
 std::string layers_csv(const run::Workload& workload, const run::RunResult& result) {
   const auto& s = *result.stats;
   std::ostringstream out;
   out << "LayerID,Layer,Type,MACs,Total Cycles,Compute Cycles,Stall Cycles,Overall Util %,Compute Util %,"
          "SRAM IFMAP Reads,SRAM Filter Reads,SRAM OFMAP Writes,Accumulator Reads,Accumulator Writes,"
-         "DRAM IFMAP Reads,DRAM Filter Reads,DRAM OFMAP Writes,Requant Ops,Energy (pJ),Bit Exact\n";
+         "DRAM IFMAP Reads,DRAM Filter Reads,DRAM OFMAP Writes,Requant Ops,Energy (pJ),Bit Exact";
+  // Under the detailed DRAM model only, after the others, so that the flat model's file stays as it was.
+  const bool detailed_dram = workload.hardware.dram.model == hardware::DramModel::Detailed;
+  if (detailed_dram) out << ",DRAM Row Hit Rate,DRAM Energy (pJ),DRAM Energy per Byte (pJ),DRAM Bandwidth (GB/s)";
+  out << '\n';
   auto row = [&](const std::string& id, const std::string& name, const std::string& type, const stats::StatGroup& g,
                  bool exact) {
     const std::string exact_text = exact_word(result, exact, "true", "false");
@@ -183,7 +219,13 @@ std::string layers_csv(const run::Workload& workload, const run::RunResult& resu
         << g.value("accumulator_read_bytes") << ',' << g.value("accumulator_write_bytes") << ','
         << g.value("dram_input_read_bytes") << ',' << g.value("dram_weight_read_bytes") << ','
         << g.value("dram_write_bytes") << ',' << g.value("requant_ops") << ','
-        << fmt::format("{:.3f}", stats::energy_pj(g)) << ',' << exact_text << '\n';
+        << fmt::format("{:.3f}", stats::energy_pj(g)) << ',' << exact_text;
+    if (detailed_dram)
+      out << ',' << fmt::format("{:.4f}", g.formula("dram_row_hit_rate")) << ','
+          << fmt::format("{:.3f}", g.formula("energy_dram_pj")) << ','
+          << fmt::format("{:.3f}", g.formula("dram_energy_pj_per_byte")) << ','
+          << fmt::format("{:.3f}", g.formula("dram_bandwidth_gb_per_s"));
+    out << '\n';
   };
   for (std::size_t l = 0; l < s.layers.size(); ++l) {
     const auto& layer = workload.network.layers[l];

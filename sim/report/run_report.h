@@ -13,6 +13,11 @@ namespace accelsim::report {
 // docs/outputs.md). Deterministic: no host timings in it.
 nlohmann::json stats_json(const run::Workload& workload, const run::RunResult& result);
 
+// host.json: what the run cost the host (wall time, and the SystemC events of
+// run::HostEventCounts in total, per image and per compute tile), kept out of stats.json
+// because it changes from run to run (the wall time) or with the simulator's code (the events).
+nlohmann::json host_json(double wall_seconds, int64_t images, const run::HostEventCounts& events);
+
 // layers.csv: one row per layer and a total row, columns named as SCALE-Sim's reports name them
 // where they mean the same.
 std::string layers_csv(const run::Workload& workload, const run::RunResult& result);

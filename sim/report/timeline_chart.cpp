@@ -8,6 +8,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <vector>
 
 namespace accelsim::report {
 
@@ -326,6 +327,11 @@ std::string timeline_chart(const trace::Timeline& timeline, int width,
       if (it == layer_starts.end() || slice.begin < it->second) layer_starts[slice.layer] = slice.begin;
     }
   }
+  // Names of layers that start close together go on rows stacked upwards, so that they never
+  // overlap (about 6 px per character at 10 px); a name that would cross the plot's right edge
+  // ends at its line instead.
+  constexpr double kCharWidth = 6, kLabelRows = 3, kLabelRowHeight = 11;
+  std::vector<double> row_ends(static_cast<std::size_t>(kLabelRows), -1e9);
   for (const auto& [layer, start] : layer_starts) {
     const double x = std::floor(to_x(start)) + 0.5;
     const std::string name = static_cast<std::size_t>(layer) < timeline.layers.size()
@@ -335,10 +341,17 @@ std::string timeline_chart(const trace::Timeline& timeline, int width,
         "<path d=\"M{0},{1} V{2}\" stroke=\"#59606b\" stroke-dasharray=\"3,3\" fill=\"none\" "
         "shape-rendering=\"crispEdges\"/>\n",
         px(x), px(kTop), px(kTop + plot_height));
+    const double label_width = kCharWidth * static_cast<double>(name.size());
+    const bool flush_right = x + 2 + label_width > kLeft + plot_width;
+    const double label_begin = flush_right ? x - 2 - label_width : x + 2;
+    std::size_t row = 0;
+    while (row + 1 < row_ends.size() && row_ends[row] > label_begin) ++row;
+    row_ends[row] = label_begin + label_width + 4;
     out += fmt::format(
         "<text x=\"{}\" y=\"{}\" fill=\"#3b424d\" font-size=\"10\" stroke=\"#ffffff\" stroke-width=\"3\" "
-        "paint-order=\"stroke\">{}</text>\n",
-        px(x + 2), px(kTop + plot_height - 4), svg::escape(name));
+        "paint-order=\"stroke\"{}>{}</text>\n",
+        px(flush_right ? x - 2 : x + 2), px(kTop + plot_height - 4 - kLabelRowHeight * static_cast<double>(row)),
+        flush_right ? " text-anchor=\"end\"" : "", svg::escape(name));
   }
 
   out += fmt::format(

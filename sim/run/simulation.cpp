@@ -86,12 +86,26 @@ class BatchRun {
                                std::to_string(accelerator_->clock().now()) + ": " +
                                accelerator_->controller().outstanding());
     result_.stats->total_cycles = static_cast<int64_t>(accelerator_->controller().last_layer_end());
+    record_host_events();
     if (activity_) finish_tracing();
     if (dram_requests_) finish_dram_trace();
     return std::move(result_);
   }
 
  private:
+  void record_host_events() {
+    HostEventCounts& counts = result_.host_events;
+    counts.thread_resumptions = accelerator_->host_events().thread_resumptions;
+    counts.tlm_transactions = accelerator_->host_events().tlm_transactions;
+    counts.delta_cycles = sc_core::sc_delta_count();
+    counts.instructions = result_.program.prologue.size();
+    for (int64_t image = 0; image < images_; ++image)
+      for (const auto& instruction : result_.program.program_for_image(image)) {
+        counts.instructions += 1;
+        counts.compute_tiles += instruction.op == isa::Opcode::Compute;
+      }
+  }
+
   RunResult failed(bool bad_input, std::string message) {
     RunResult result;
     result.failure = RunFailure{bad_input, std::move(message)};
@@ -175,19 +189,34 @@ class BatchRun {
   // The layer's output is complete and nothing has read it yet: inject the requested faults,
   // so that its consumers (and the logits' store) see them, then check it.
   void check_output(int64_t image, int layer) {
-    const uint64_t address = result_.program.output_address(image, static_cast<std::size_t>(layer));
+    const auto index = static_cast<std::size_t>(layer);
+    const uint64_t address = result_.program.output_address(image, index);
+    // A streamed layer's output is in DRAM; every other layer's in the activation SRAM.
+    const bool in_dram = result_.program.output_memory_of(index) == isa::Memory::Dram;
+    auto read = [&](uint64_t at, uint8_t* bytes, std::size_t size) {
+      if (in_dram)
+        accelerator_->dram().backdoor_read(at, bytes, size);
+      else
+        accelerator_->activation_sram().backdoor_read(at, bytes, size);
+    };
+    auto write = [&](uint64_t at, const uint8_t* bytes, std::size_t size) {
+      if (in_dram)
+        accelerator_->dram().backdoor_write(at, bytes, size);
+      else
+        accelerator_->activation_sram().backdoor_write(at, bytes, size);
+    };
     for (const auto& flip : options_.bit_flips) {
-      if (flip.image != image || flip.layer != workload_.network.layers[static_cast<std::size_t>(layer)].name) continue;
+      if (flip.image != image || flip.layer != workload_.network.layers[index].name) continue;
       uint8_t byte = 0;
-      accelerator_->activation_sram().backdoor_read(address + static_cast<uint64_t>(flip.index), &byte, 1);
+      read(address + static_cast<uint64_t>(flip.index), &byte, 1);
       byte = static_cast<uint8_t>(byte ^ (1u << flip.bit));
-      accelerator_->activation_sram().backdoor_write(address + static_cast<uint64_t>(flip.index), &byte, 1);
+      write(address + static_cast<uint64_t>(flip.index), &byte, 1);
     }
     const std::vector<golden::Tensor>* golden = golden_outputs(image);
     if (!golden) return;
-    const golden::Tensor& expected = (*golden)[static_cast<std::size_t>(layer)];
+    const golden::Tensor& expected = (*golden)[index];
     actual_.resize(expected.values.size());
-    accelerator_->activation_sram().backdoor_read(address, actual_.data(), actual_.size());
+    read(address, actual_.data(), actual_.size());
     const model::DType dtype = workload_.network.activation_dtype;
     for (std::size_t i = 0; i < actual_.size(); ++i) {
       const int32_t actual = modules::activation_value(actual_[i], dtype);

@@ -32,6 +32,17 @@ struct RunFailure {
   std::string message;
 };
 
+// What the simulation cost the host in SystemC's terms (modules::HostEvents, plus the kernel's
+// delta cycles), beside the work it simulated: instructions and compute tiles (PE-array GEMM
+// tiles) over the whole batch. host.json prints them per image and per tile.
+struct HostEventCounts {
+  uint64_t thread_resumptions = 0;
+  uint64_t tlm_transactions = 0;
+  uint64_t delta_cycles = 0;
+  uint64_t instructions = 0;
+  uint64_t compute_tiles = 0;
+};
+
 struct RunResult {
   std::optional<RunFailure> failure;  // set when the run stopped early; then nothing else is valid
   std::unique_ptr<stats::RunStats> stats;
@@ -43,6 +54,7 @@ struct RunResult {
   bool checked = true;               // the outputs were compared with the golden model (not with network.values: none)
   bool labelled = true;              // the images have labels, so `correct` counts something (network.values: file)
   std::unique_ptr<trace::TraceRecording> trace;  // what tracing recorded; null when it was off
+  HostEventCounts host_events;
   bool bit_exact() const { return mismatches == 0; }
 };
 

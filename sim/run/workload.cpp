@@ -1,9 +1,14 @@
 #include "sim/run/workload.h"
 
+#include <nlohmann/json.hpp>
+
+#include <fstream>
 #include <limits>
+#include <sstream>
 
 #include "core/model/random_values.h"
 #include "modules/pe_array/timing/array_timing.h"
+#include "sim/report/effective_config.h"
 
 namespace accelsim::run {
 
@@ -14,8 +19,31 @@ hardware::HardwareChoices hardware_choices() {
   return choices;
 }
 
+namespace {
+
+// A YAML config, or a run's stats.json: its effective configuration, laid out as effective.yaml
+// (so that an error's line and column are those of the effective.yaml written beside it).
+config::ConfigTree read_config_tree(const std::filesystem::path& config_file, std::optional<int64_t>& recorded_images) {
+  if (config_file.extension() != ".json") return config::ConfigTree::load(config_file);
+  std::ifstream in(config_file, std::ios::binary);
+  if (!in) return config::ConfigTree::load(config_file);  // its message: not found, a directory, unreadable
+  std::ostringstream text;
+  text << in.rdbuf();
+  const nlohmann::json stats = nlohmann::json::parse(text.str(), nullptr, false);
+  if (stats.is_discarded())
+    throw config::ConfigurationError({config_file.string()}, "",
+                                     "not valid JSON (a .json config is a run's stats.json)");
+  const std::string yaml = report::effective_yaml_from_stats(stats, config_file.string());
+  if (stats.contains("images") && stats["images"].is_number_integer()) recorded_images = stats["images"].get<int64_t>();
+  return config::ConfigTree::parse(yaml, config_file);
+}
+
+}  // namespace
+
 LoadedConfig load_config(const std::filesystem::path& config_file, const std::vector<std::string>& overrides) {
-  LoadedConfig loaded{config_file, config::ConfigTree::load(config_file), {}, {}, {}};
+  std::optional<int64_t> recorded_images;
+  config::ConfigTree tree = read_config_tree(config_file, recorded_images);
+  LoadedConfig loaded{config_file, std::move(tree), {}, {}, {}, recorded_images};
   for (const auto& assignment : overrides) loaded.tree.apply_override(assignment);
   config::Section root(loaded.tree, loaded.tree.root(), "");
   loaded.network = model::load_network(root.section("network"));

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,15 +14,16 @@
 
 namespace accelsim::run {
 
-// A config file read, its --set overrides applied, and its network and hardware loaded and
-// checked: the one path every run, sweep and test reads a config by. Loading throws
+// A config file (YAML, or a run's stats.json: its effective configuration) read, its --set overrides applied, and its
+// network and hardware loaded and checked: the one path every run, sweep and test reads a config by. Loading throws
 // config::ConfigurationError for any bad input, naming file, key, line and column.
 struct LoadedConfig {
   std::filesystem::path config_file;
   config::ConfigTree tree;
   model::Network network;
   hardware::HardwareConfig hardware;
-  std::vector<config::ParamDoc> params;  // every key read, for --list-params
+  std::vector<config::ParamDoc> params;    // every key read, for --list-params
+  std::optional<int64_t> recorded_images;  // a stats.json config: the images its run simulated
 };
 LoadedConfig load_config(const std::filesystem::path& config_file, const std::vector<std::string>& overrides);
 

@@ -130,6 +130,17 @@ std::vector<Case> catalogue() {
          return with_config(w.config(w.over_lenet("hardware:\n  dram:\n    timing:\n      cl: 0\n")));
        },
        {"@:6:11: hardware.dram.timing.cl:"}},
+      {"dram_power_down_unknown",
+       [](const Workspace& w) {
+         return with_config(w.config(w.over_lenet("hardware:\n  dram:\n    power_down: sometimes\n")));
+       },
+       {"@:5:17: hardware.dram.power_down:", "precharge"}},
+      {"dram_write_watermarks_out_of_order",
+       [](const Workspace& w) {
+         return with_config(w.config(
+             w.over_lenet("hardware:\n  dram:\n    write_high_watermark: 0.3\n    write_low_watermark: 0.5\n")));
+       },
+       {"@:6:26: hardware.dram.write_low_watermark: expected less than write_high_watermark"}},
       {"wrong_type_boolean",
        [](const Workspace& w) {
          return with_config(w.config(w.over_lenet("hardware:\n  weight_sram:\n    double_buffered: maybe\n")));

@@ -5,7 +5,11 @@
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
+#include <regex>
+#include <vector>
 
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
@@ -71,6 +75,52 @@ TEST(EffectiveConfig, RecordsEveryKeyWithItsSourceAndRerunsFromEffectiveYaml) {
   const json again = read_json(second_out / "stats.json");
   EXPECT_EQ(without_sources(again), without_sources(stats)) << "stats.json differs beyond the config's sources";
   EXPECT_EQ(read_file(second_out / "layers.csv"), read_file(first_out / "layers.csv"));
+}
+
+TEST(EffectiveConfig, RerunsFromStatsJsonAlone) {
+  TempDir dir;
+  const auto first_out = dir.path() / "first";
+  auto result =
+      run_accelsim({"--config", lenet_config(), "--set", "hardware.weight_sram.capacity_bytes=65536", "--set",
+                    "hardware.pe_array.dataflow=os", "--images", "3", "--out", first_out.string(), "--quiet"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const json stats = read_json(first_out / "stats.json");
+  bool any_file = false;
+  for (const auto& entry : stats["effective_config"]) any_file = any_file || entry.value("file", false);
+  EXPECT_TRUE(any_file) << "tensor paths are marked, so that a rerun resolves them";
+
+  // No --images: the count comes from stats.json too.
+  const auto second_out = dir.path() / "second";
+  result = run_accelsim({"--config", (first_out / "stats.json").string(), "--out", second_out.string(), "--quiet"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const json again = read_json(second_out / "stats.json");
+  EXPECT_EQ(again["images"], 3);
+  EXPECT_EQ(without_sources(again), without_sources(stats)) << "stats.json differs beyond the config's sources";
+  EXPECT_EQ(read_file(second_out / "layers.csv"), read_file(first_out / "layers.csv"));
+  // Its effective.yaml is the first run's, values and layout, but for the header and the sources.
+  const json* dataflow = find_key(again, "hardware.pe_array.dataflow");
+  ASSERT_NE(dataflow, nullptr);
+  EXPECT_EQ((*dataflow)["value"], "os");
+  EXPECT_TRUE(contains((*dataflow)["source"].get<std::string>(), "stats.json:")) << *dataflow;
+
+  // --images still wins over the recorded count.
+  result = run_accelsim(
+      {"--config", (first_out / "stats.json").string(), "--images", "1", "--out", (dir.path() / "one").string(), "-q"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(read_json(dir.path() / "one" / "stats.json")["images"], 1);
+}
+
+TEST(EffectiveConfig, AJsonConfigWithoutAnEffectiveConfigIsBadInput) {
+  TempDir dir;
+  const auto not_stats = dir.write("host.json", "{\"wall_seconds\": 1.0}\n");
+  auto result = run_accelsim({"--config", not_stats.string(), "--out", (dir.path() / "out").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.output, not_stats.string() + ": effective_config: missing")) << result.output;
+  const auto broken = dir.write("stats.json", "{\"effective_config\": [\n");
+  result = run_accelsim({"--config", broken.string(), "--out", (dir.path() / "out").string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.output, broken.string() + ": not valid JSON")) << result.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
 }
 
 TEST(Messages, EnumerationSuggestionIgnoresCase) {
@@ -169,6 +219,26 @@ TEST(EffectiveConfig, ALongBatchsTimelineShowsOneImageWithLayerBoundaries) {
   EXPECT_TRUE(contains(html, "The trace holds 3 images; this chart shows the first")) << "one image, not solid bars";
   EXPECT_TRUE(contains(html, "stroke-dasharray=\"3,3\"")) << "layer boundaries";
   EXPECT_TRUE(contains(html, ">conv5</text>")) << "named";
+  // Counter tracks carry their scale: the maximum at the top right, zero at the base.
+  EXPECT_TRUE(contains(html, "k bytes</text>")) << "an occupancy scale";
+  // The boundary names do not overlap: on one baseline, each starts after the previous one's
+  // end (10 px text, at most 6 px a character). pool2 and conv3 start about 150 cycles apart.
+  const std::regex label(
+      R"re(stroke-dasharray="3,3"[^\n]*\n<text x="([\d.]+)" y="([\d.]+)"[^>]*?( text-anchor="end")?>(\w+)</text>)re");
+  std::map<std::string, std::vector<std::pair<double, double>>> spans_by_baseline;
+  int labels = 0;
+  for (std::sregex_iterator it(html.begin(), html.end(), label), end; it != end; ++it, ++labels) {
+    const double x = std::stod((*it)[1]), width = 6.0 * static_cast<double>((*it)[4].length());
+    const bool ends_at_x = (*it)[3].matched;
+    spans_by_baseline[(*it)[2]].push_back(ends_at_x ? std::make_pair(x - width, x) : std::make_pair(x, x + width));
+  }
+  EXPECT_EQ(labels, 7) << "conv1, pool2, conv3, pool4, conv5, fc6, fc7";
+  EXPECT_GE(spans_by_baseline.size(), 2u) << "close names are stacked";
+  for (auto& [baseline, spans] : spans_by_baseline) {
+    std::sort(spans.begin(), spans.end());
+    for (std::size_t i = 1; i < spans.size(); ++i)
+      EXPECT_GE(spans[i].first, spans[i - 1].second) << "labels overlap on baseline y=" << baseline;
+  }
 }
 
 TEST(ListParams, WorksWithoutConfigMarksRequiredAndShowsValuesAndChoices) {

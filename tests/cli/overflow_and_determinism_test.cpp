@@ -2,6 +2,8 @@
 // and two runs of the same config giving byte-identical outputs.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "core/npy/npy_array.h"
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
@@ -81,6 +83,14 @@ TEST(Determinism, TwoRunsWriteByteIdenticalOutputs) {
   }
   // Host timings live in host.json, apart from the deterministic files.
   EXPECT_EQ(read_file(dir.path() / "first/stats.json").find("wall"), std::string::npos);
+  // Its event counts are the simulation's own: the same in both runs, and per image a twentieth.
+  const auto first = nlohmann::json::parse(read_file(dir.path() / "first/host.json"))["events"];
+  const auto second = nlohmann::json::parse(read_file(dir.path() / "second/host.json"))["events"];
+  EXPECT_EQ(first["total"], second["total"]);
+  for (const auto& [name, total] : first["total"].items()) {
+    EXPECT_GT(total.get<uint64_t>(), 0u) << name;
+    EXPECT_DOUBLE_EQ(first["per_image"][name].get<double>(), total.get<double>() / 20) << name;
+  }
 }
 
 }  // namespace

@@ -3,7 +3,10 @@
 // the repository's configs/, data/ and scripts/. A block that cannot run says why in an HTML
 // comment on the line before it: <!-- not run: REASON -->. A command line ending in
 // "# exit N" must exit with N; any other must exit 0. A line "#> TEXT" after a command is text
-// its output must contain; other lines starting with # are comments.
+// its output must contain; other lines starting with # are comments. A block in another
+// language (none, text, console) that shows a command (it starts with `accelsim`, `build/`,
+// `scripts/`, `tools/`, ...) must be an sh block or carry that comment too: a synopsis of
+// options is marked "not run: a synopsis".
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -32,14 +35,22 @@ struct DocCommand {
 
 struct Extracted {
   std::vector<DocCommand> commands;
-  std::vector<std::string> skipped;  // file:line: reason
+  std::vector<std::string> skipped;   // file:line: reason
+  std::vector<std::string> unmarked;  // file:line: a command shown outside an sh block, without a reason
 };
+
+// Whether a line of a block in another language is a shell command a reader would copy.
+bool looks_like_a_command(const std::string& line) {
+  static const std::regex command(
+      R"(^\s*(\$ |accelsim\b|build[-\w]*/|scripts/|tools/|node |python3? |cat |gtkwave |parallel |sbatch |cmake |ctest |make )\S*)");
+  return std::regex_search(line, command);
+}
 
 Extracted extract_commands(const fs::path& file, const std::string& shown_name) {
   Extracted out;
   std::ifstream in(file);
   std::string line, previous_nonblank, fence;
-  bool in_block = false, run_block = false;
+  bool in_block = false, run_block = false, marked = false, first_block_line = false;
   int number = 0;
   std::string pending;
   int pending_line = 0;
@@ -52,7 +63,9 @@ Extracted extract_commands(const fs::path& file, const std::string& shown_name) 
       in_block = true;
       run_block = tag == "sh" || tag == "bash" || tag == "shell";
       std::smatch reason;
-      if (run_block && std::regex_search(previous_nonblank, reason, not_run)) {
+      marked = std::regex_search(previous_nonblank, reason, not_run);
+      first_block_line = !run_block && !marked;
+      if (marked) {
         out.skipped.push_back(shown_name + ":" + std::to_string(number) + ": " + reason[1].str());
         run_block = false;
       }
@@ -66,6 +79,11 @@ Extracted extract_commands(const fs::path& file, const std::string& shown_name) 
     if (!in_block) {
       if (line.find_first_not_of(" \t") != std::string::npos) previous_nonblank = line;
       continue;
+    }
+    if (first_block_line && line.find_first_not_of(" \t") != std::string::npos) {
+      first_block_line = false;
+      if (looks_like_a_command(line))
+        out.unmarked.push_back(shown_name + ":" + std::to_string(number) + ": `" + line + "`");
     }
     if (!run_block) continue;
     const std::size_t start = line.find_first_not_of(" \t");
@@ -150,6 +168,9 @@ TEST(DocCommands, EveryShownCommandRuns) {
     const Extracted extracted = extract_commands(file, fs::relative(file, source_dir()).string());
     commands.insert(commands.end(), extracted.commands.begin(), extracted.commands.end());
     for (const auto& s : extracted.skipped) skipped += "  " + s + "\n";
+    for (const auto& u : extracted.unmarked)
+      ADD_FAILURE() << u << ": a command shown in a block that is not run: make it an sh block, or say why not "
+                    << "with <!-- not run: REASON --> on the line before the block";
   }
   ASSERT_GE(commands.size(), 3u) << "the docs show commands; none were found";
   std::cout << commands.size() << " doc commands; not run:\n" << skipped;
@@ -163,13 +184,17 @@ TEST(DocCommands, ARunnerThatFailsWhenADocCommandFails) {
       "doc.md",
       "Text.\n\n```sh\ntrue\naccelsim --config configs/nonexistent.yaml  # exit 2\n#> file not found\n```\n\n"
       "<!-- not run: needs a cluster -->\n```sh\nsbatch job.sbatch\n```\n\n"
-      "```sh\n# a comment\naccelsim --config \\\n  configs/nonexistent.yaml\n```\n");
+      "```sh\n# a comment\naccelsim --config \\\n  configs/nonexistent.yaml\n```\n\n"
+      "```\naccelsim --config FILE [--images N]\n```\n\n"
+      "<!-- not run: a synopsis -->\n```text\naccelsim --config FILE\n```\n\n```\n{\"not\": \"a command\"}\n```\n");
   const Extracted extracted = extract_commands(doc, "doc.md");
   ASSERT_EQ(extracted.commands.size(), 3u);
+  EXPECT_EQ(extracted.unmarked, std::vector<std::string>{"doc.md:21: `accelsim --config FILE [--images N]`"});
   EXPECT_EQ(extracted.commands[1].expected_exit, 2);
   EXPECT_EQ(extracted.commands[1].expected_output, std::vector<std::string>{"file not found"});
-  ASSERT_EQ(extracted.skipped.size(), 1u);
+  ASSERT_EQ(extracted.skipped.size(), 2u);
   EXPECT_EQ(extracted.skipped[0], "doc.md:10: needs a cluster");
+  EXPECT_EQ(extracted.skipped[1], "doc.md:25: a synopsis");
   const auto failures = run_commands(extracted.commands, scratch.path());
   ASSERT_EQ(failures.size(), 1u);
   EXPECT_EQ(failures[0].rfind("doc.md:16: `accelsim --config    configs/nonexistent.yaml` exited 2 (expected 0)", 0),

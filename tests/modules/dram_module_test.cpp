@@ -53,6 +53,14 @@ TEST(DramModule, AStreamedWeightLoadHitsItsRowAndKeepsTheQueueFull) {
   // of (IDD4R - IDD3N) * 4 = 784 mA-cycles = 3134.7 pJ each.
   EXPECT_NEAR(layer.formula("dram_energy_activate_pj"), 1287 * 3.9984, 1e-6);
   EXPECT_NEAR(layer.formula("dram_energy_read_pj"), 16 * 784 * 3.9984, 1e-6);
+  // Background from the rank's own state: the row is open from the ACT at DRAM cycle 0 to the
+  // layer's end at cycle 107 = DRAM cycle floor(107 / 0.833) = 128, too short to power down
+  // (idle from 129, 64 cycles before power-down): 128 cycles of active standby, IDD3N = 47 mA,
+  // 47 * 128 * 3.9984 pJ. No refresh falls due (tREFI 9360).
+  EXPECT_EQ(layer.value("dram_active_standby_cycles"), 128);
+  EXPECT_EQ(layer.value("dram_precharged_standby_cycles"), 0);
+  EXPECT_EQ(layer.value("dram_refreshes"), 0);
+  EXPECT_NEAR(layer.formula("dram_energy_background_pj"), 47 * 128 * 3.9984, 1e-6);
   EXPECT_DOUBLE_EQ(layer.formula("energy_dram_pj"),
                    layer.formula("dram_energy_activate_pj") + layer.formula("dram_energy_read_pj") +
                        layer.formula("dram_energy_write_pj") + layer.formula("dram_energy_refresh_pj") +

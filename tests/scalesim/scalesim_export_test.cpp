@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/scalesim/layer_config.h"
 #include "core/scalesim/scalesim_config.h"
 #include "core/scalesim/scalesim_equations.h"
 #include "core/scalesim/topology_csv.h"
@@ -109,6 +110,57 @@ TEST(ScaleSimExport, HardwareRoundTripsThroughTheConfigReader) {
   EXPECT_EQ(read.bandwidth[0], 12);
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_NE(notes[0].find("FilterSramSzkB = 64 kB"), std::string::npos) << notes[0];
+}
+
+// SCALE-Sim has no groups. A depthwise conv (32 channels, groups 32, multiplier 2: 64 filters)
+// becomes one DP row, which SCALE-Sim's reader (and accelsim's, expand_depthwise) splits into 32
+// one-channel layers of 2 filters each; a grouped conv (64 -> 32 channels, groups 4) becomes 4
+// rows of 16 channels and 8 filters. Each group then has accelsim's own per-group product:
+// depthwise M = 28*28 (3x3, padding 1, stride 2 on 56x56), K = 3*3*1 = 9, N = 2;
+// grouped M = 28*28 (1x1), K = 16, N = 8. The rows' SCALE-Sim cycles add up to what accelsim's
+// scalesim timing charges the layer: groups * cycles(M, K, N / groups).
+TEST(ScaleSimExport, GroupedConvolutionsBecomeOneRowPerGroup) {
+  testing::TempDir dir;
+  const std::string config =
+      "include:\n  - " + (source_dir() / "configs/hardware/edge_small.yaml").string() +
+      "\nnetwork:\n  name: grouped\n  activation_dtype: int8\n  values: none\n  input:\n"
+      "    shape: [32, 56, 56]\n  layers:\n"
+      "    - {name: dw, type: conv2d, out_channels: 64, kernel: [3, 3], stride: 2, padding: 1, groups: 32}\n"
+      "    - {name: gc, type: conv2d, out_channels: 32, kernel: [1, 1], groups: 4}\n"
+      "    - {name: flatten, type: flatten}\n";
+  const run::LoadedConfig loaded = run::load_config(dir.write("grouped.yaml", config), {});
+  std::vector<std::string> skipped, notes;
+  const Topology topology = parse_topology(export_topology_csv(loaded.network, skipped, notes), "grouped.csv");
+  ASSERT_EQ(topology.layers.size(), 1u + 4u);
+  EXPECT_EQ(topology.layers[0].name, "dw_DP");
+  EXPECT_TRUE(topology.layers[0].depthwise_by_name);
+  EXPECT_EQ(topology.layers[1].name, "gc_group0");
+  EXPECT_EQ(topology.layers[4].name, "gc_group3");
+  ASSERT_EQ(notes.size(), 2u);  // one warning per grouped layer, naming it
+  EXPECT_NE(notes[0].find("layer dw "), std::string::npos) << notes[0];
+  EXPECT_NE(notes[1].find("layer gc "), std::string::npos) << notes[1];
+
+  const std::vector<TopologyLayer> rows = expand_depthwise(topology.layers);
+  ASSERT_EQ(rows.size(), 32u + 4u);
+  EXPECT_EQ(rows[0].name, "dw_DPChannel_0");
+  for (const TopologyLayer& row : rows) {
+    const bool depthwise = row.name.rfind("dw_DP", 0) == 0;
+    const auto figures = scalesim_layer_figures(row, 8, 8, Dataflow::WeightStationary);
+    EXPECT_EQ(figures.ofmap_pixels, 28 * 28) << row.name;
+    EXPECT_EQ(figures.window, depthwise ? 9 : 16) << row.name;
+    EXPECT_EQ(figures.filters, depthwise ? 2 : 8) << row.name;
+  }
+  for (const auto& [dataflow, same] : {std::pair{hardware::Dataflow::WeightStationary, Dataflow::WeightStationary},
+                                       std::pair{hardware::Dataflow::OutputStationary, Dataflow::OutputStationary},
+                                       std::pair{hardware::Dataflow::InputStationary, Dataflow::InputStationary}}) {
+    hardware::PeArrayConfig pe;
+    pe.rows = 8, pe.cols = 8, pe.dataflow = dataflow;
+    int64_t dw_rows = 0, gc_rows = 0;
+    for (const TopologyLayer& row : rows)
+      (row.name.rfind("dw_DP", 0) == 0 ? dw_rows : gc_rows) += scalesim_layer_figures(row, 8, 8, same).total_cycles;
+    EXPECT_EQ(dw_rows, 32 * static_cast<int64_t>(modules::scalesim_layer_cycles(pe, 28 * 28, 9, 2)));
+    EXPECT_EQ(gc_rows, 4 * static_cast<int64_t>(modules::scalesim_layer_cycles(pe, 28 * 28, 16, 8)));
+  }
 }
 
 // Names SCALE-Sim would misread: "DP" would split the layer per channel, a comma would end it.

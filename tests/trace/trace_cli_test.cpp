@@ -335,6 +335,36 @@ TEST(TraceCli, TheDramTraceHasOneLinePerRequestTheStatsCount) {
   ASSERT_NE(html.find("<section id=\"dram\">"), std::string::npos);
   EXPECT_NE(html.find(fmt::format("<td>{:.3f}</td>", stats["total"]["dram_row_hit_rate"].get<double>())),
             std::string::npos);
+  // Its roofline's memory roof is the device's peak, not the flat model's 8 bytes per cycle:
+  // 64 bytes per 4-cycle burst of 0.833 ns = 19.21 GB/s, at 500 MHz (2 ns) 38.4 bytes per cycle.
+  EXPECT_NE(html.find("the memory roof is the device peak, 19.21 GB/s = 38.4 bytes per cycle"), std::string::npos);
+  EXPECT_NE(html.find("intensity x 38.4"), std::string::npos);
+
+  // The background time is attributed to layers by when it happened: the one rank's states
+  // cover every DRAM cycle from 0 to the last layer's end once, floor(cycles * 2000 / 833) ps.
+  const json& total = stats["total"];
+  uint64_t state_cycles = 0;
+  for (const char* state :
+       {"dram_active_standby_cycles", "dram_precharged_standby_cycles", "dram_active_power_down_cycles",
+        "dram_precharged_power_down_cycles", "dram_self_refresh_cycles"})
+    state_cycles += total[state].get<uint64_t>();
+  EXPECT_EQ(state_cycles, total["cycles"].get<uint64_t>() * 2000 / 833);
+  // Each ~7.8 us of the run holds a refresh (the last one may fall after the end).
+  const uint64_t dram_cycles = total["cycles"].get<uint64_t>() * 2000 / 833;
+  EXPECT_GE(total["dram_refreshes"].get<uint64_t>(), dram_cycles / 9360 - 1);
+  EXPECT_LE(total["dram_refreshes"].get<uint64_t>(), dram_cycles / 9360 + 1);
+
+  // layers.csv has the detailed model's columns after Bit Exact; its total row's DRAM energy is
+  // stats.json's.
+  const std::string csv = read_file(dir.path() / "layers.csv");
+  const std::string header = csv.substr(0, csv.find('\n'));
+  EXPECT_NE(
+      header.find(",Bit Exact,DRAM Row Hit Rate,DRAM Energy (pJ),DRAM Energy per Byte (pJ),DRAM Bandwidth (GB/s)"),
+      std::string::npos)
+      << header;
+  const std::string total_row = csv.substr(csv.find("\ntotal,") + 1);
+  EXPECT_NE(total_row.find(fmt::format(",{:.3f},", total["energy_dram_pj"].get<double>())), std::string::npos)
+      << total_row;
 }
 
 TEST(TraceCli, WithoutTheDramTraceNoFileIsLeft) {

@@ -1,0 +1,110 @@
+// Activations that do not fit the activation SRAM: the mapper's row bands with their halo, and
+// its refusal when not even one output row fits (mapper/activation_tiling.h, docs/timing.md).
+#include "mapper/activation_tiling.h"
+
+#include <gtest/gtest.h>
+
+#include "mapper/mapper.h"
+#include "sim/run/workload.h"
+#include "tests/mapper/band_network.h"
+
+namespace accelsim::mapper {
+namespace {
+
+using isa::Opcode;
+using isa::TileProgram;
+
+int64_t count(const TileProgram& program, Opcode op) {
+  int64_t n = 0;
+  for (const auto& instruction : program.image_programs[0]) n += instruction.op == op;
+  return n;
+}
+
+TEST(ActivationTiling, HaloRowsOfABandAreTheWindowSpanClippedToTheMap) {
+  testing::TempDir dir;
+  const auto workload = run::load_workload(testing::band_conv_config(dir), {});
+  const model::Layer& conv = workload->network.layers[0];
+  // 3x3, stride 1, pad 1 on 16 rows: output rows [oy0, oy1) read [oy0 - 1, oy1 + 1) clipped.
+  EXPECT_EQ(input_rows_of_band(conv, 0, 6).begin, 0);  // -1 clipped to 0
+  EXPECT_EQ(input_rows_of_band(conv, 0, 6).end, 7);
+  EXPECT_EQ(input_rows_of_band(conv, 6, 12).begin, 5);
+  EXPECT_EQ(input_rows_of_band(conv, 6, 12).end, 13);
+  EXPECT_EQ(input_rows_of_band(conv, 12, 16).end, 16);  // 17 clipped to 16
+}
+
+// The small conv (1 -> 4 channels, 3x3, pad 1, on 16x16) on an activation SRAM of 1,024 bytes.
+// Resident it needs 2 input buffers of 256 + a 1,024-byte output = 1,536 > 1,024: it streams.
+// Double-buffered, a band of b output rows needs (each buffer 64-byte aligned)
+//   2 * align64(1 channel * min(16, b + 2) rows * 16) + 2 * align64(4 channels * b * 16):
+//   b = 6: 2 * align64(128) + 2 * align64(384) = 256 + 768 = 1,024  fits;
+//   b = 7: 2 * align64(144) + 2 * align64(448) = 384 + 896 = 1,280  does not.
+// So 6 rows a band, ceil(16 / 6) = 3 bands: output rows [0,6) [6,12) [12,16), reading input rows
+// [0,7) [5,13) [11,16): 7 + 8 + 5 = 20 rows of 16 bytes = 320 bytes loaded per image, of which
+// rows 5-6 and 11-12 (4 rows, 64 bytes) are the halo fetched a second time (320 = 256 + 64).
+// Stored: the whole output, 4 x 16 x 16 = 1,024 bytes. 320 + 1,024 = 1,344 bytes of DRAM traffic.
+TEST(ActivationTiling, ASmallConvStreamsInSixRowBandsWithItsHaloCounted) {
+  testing::TempDir dir;
+  const auto workload =
+      run::load_workload(testing::band_conv_config(dir), {"hardware.activation_sram.capacity_bytes=1024"});
+  const TileProgram program = map_network(workload->network, workload->hardware, 1);
+  const isa::LayerMapping& conv = program.layers[0];
+  EXPECT_TRUE(conv.streamed);
+  EXPECT_EQ(conv.band_size, 6);
+  EXPECT_EQ(conv.bands, 3);
+  EXPECT_EQ(conv.halo_refetch_bytes_per_image, 64u);
+  EXPECT_EQ(conv.activation_dram_bytes_per_image, 1344u);
+  EXPECT_EQ(count(program, Opcode::LoadBand), 3);
+  EXPECT_EQ(count(program, Opcode::StoreBand), 3);
+  EXPECT_EQ(count(program, Opcode::LoadInput), 0);  // the input is read band by band from DRAM
+  // Each band's load is one strided DMA: 1 channel here, rows 5-12 for the middle band.
+  for (const auto& instruction : program.image_programs[0]) {
+    if (instruction.op != Opcode::LoadBand || instruction.source_address != program.dram_input_address + 5 * 16)
+      continue;
+    EXPECT_EQ(instruction.bytes, 8u * 16u);
+    EXPECT_EQ(instruction.chunks, 1u);
+  }
+  // Stores write 4 channel chunks of the band's pixels into the [4][16][16] map: the last band's
+  // 4 rows x 16 = 64 bytes per channel, 256 bytes apart.
+  const auto& last_store = program.image_programs[0].back();
+  ASSERT_EQ(last_store.op, Opcode::StoreBand);
+  EXPECT_EQ(last_store.chunks, 4u);
+  EXPECT_EQ(last_store.bytes, 4u * 64u);
+  EXPECT_EQ(last_store.target_chunk_stride, 256u);
+  EXPECT_EQ(last_store.target_address, program.dram_output_address + 12 * 16);
+  EXPECT_EQ(program.output_memory_of(0), isa::Memory::Dram);
+}
+
+TEST(ActivationTiling, ResidentMapsAreUnchangedWhenTheyFit) {
+  testing::TempDir dir;
+  const auto workload = run::load_workload(testing::band_conv_config(dir), {});  // 16 KiB: fits
+  const TileProgram program = map_network(workload->network, workload->hardware, 1);
+  EXPECT_FALSE(program.layers[0].streamed);
+  EXPECT_EQ(count(program, Opcode::LoadInput), 1);
+  EXPECT_EQ(count(program, Opcode::LoadBand), 0);
+  EXPECT_EQ(program.output_memory_of(0), isa::Memory::ActivationSram);
+}
+
+// One output row: 2 * align64(3 rows * 16) + 2 * align64(4 * 16) = 128 + 128 = 256 bytes.
+TEST(ActivationTiling, RefusedOnlyWhenOneOutputRowDoesNotFit) {
+  testing::TempDir dir;
+  auto map = [&](const std::string& capacity) {
+    const auto workload =
+        run::load_workload(testing::band_conv_config(dir), {"hardware.activation_sram.capacity_bytes=" + capacity});
+    return map_network(workload->network, workload->hardware, 1);
+  };
+  EXPECT_EQ(map("256").layers[0].band_size, 1);
+  EXPECT_EQ(map("256").layers[0].bands, 16);
+  try {
+    map("255");
+    FAIL() << "mapped into 255 bytes";
+  } catch (const MappingError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("layer conv:"), std::string::npos) << message;
+    EXPECT_NE(message.find("activation SRAM (255 bytes)"), std::string::npos) << message;
+    EXPECT_NE(message.find("a band of one output row"), std::string::npos) << message;
+    EXPECT_NE(message.find("activation_sram.capacity_bytes must be at least 256"), std::string::npos) << message;
+  }
+}
+
+}  // namespace
+}  // namespace accelsim::mapper

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <filesystem>
+
+#include "tests/support/temp_dir.h"
+
+namespace accelsim::testing {
+
+// One conv2d (1 -> 4 channels, 3x3, stride 1, pad 1) on a [1, 16, 16] input with seeded random
+// values (values: random), on configs/hardware/edge_small.yaml; written into `dir`.
+inline std::filesystem::path band_conv_config(const TempDir& dir) {
+  return dir.write("band_conv.yaml", std::string("include:\n  - ") + ACCELSIM_SOURCE_DIR +
+                                         R"(/configs/hardware/edge_small.yaml
+network:
+  name: band_conv
+  activation_dtype: int8
+  values: random
+  seed: 3
+  input:
+    shape: [1, 16, 16]
+    zero_point: 0
+  layers:
+    - name: conv
+      type: conv2d
+      out_channels: 4
+      kernel: [3, 3]
+      stride: 1
+      padding: 1
+      groups: 1
+)");
+}
+
+}  // namespace accelsim::testing
