@@ -129,8 +129,8 @@ int main(int argc, char** argv) try {
         "Every run here also had `{}` (bench/topology_table's `--set`).{}\n\n", settings.substr(1),
         settings.find("hardware.activation_sram.") == std::string::npos
             ? ""
-            : " The activation SRAM holds each layer's\ninput and output whole: the mapper needs that while it "
-              "cannot stream activations.");
+            : " Edge-small's 16 KiB activation SRAM\ncannot hold one row band of these networks' largest layers "
+              "(accelsim refuses it and names the size needed);\nactivations stream through the one given here.");
   md += "| topology | array | dataflow | cycles | DRAM bytes | utilization | MACs | compute tiles |\n";
   md += "|---|---|---|---:|---:|---:|---:|---:|\n";
   int runs = 0;
