@@ -90,17 +90,23 @@ std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input,
 class ReferenceModel::RequantMemo {
  public:
   explicit RequantMemo(const model::RequantSpec& spec) : spec_(spec) { keys_.fill(kEmpty); }
-  int32_t operator()(int32_t acc) {
+  // Per-channel multipliers make the value depend on the channel too: a new channel forgets.
+  int32_t operator()(int32_t acc, int64_t channel) {
+    if (spec_.per_channel() && channel != channel_) {
+      keys_.fill(kEmpty);
+      channel_ = channel;
+    }
     const std::size_t slot = (static_cast<uint32_t>(acc) * 2654435761u) >> (32 - kBits);
     if (keys_[slot] == acc) return values_[slot];
     keys_[slot] = acc;
-    return values_[slot] = requantize(acc, spec_);
+    return values_[slot] = requantize(acc, spec_, channel);
   }
 
  private:
   static constexpr int kBits = 9;
   static constexpr int64_t kEmpty = int64_t{1} << 40;  // no int32 accumulator
   const model::RequantSpec& spec_;
+  int64_t channel_ = -1;
   std::array<int64_t, std::size_t{1} << kBits> keys_;
   std::array<int32_t, std::size_t{1} << kBits> values_{};
 };
@@ -112,7 +118,10 @@ int32_t ReferenceModel::finish_accumulator(const Layer& layer, int64_t index, in
     if (network_.overflow == model::OverflowPolicy::Error && !overflow) overflow.emplace(layer.name, index, acc);
     acc = std::clamp(acc, lo, hi);
   }
-  return memo ? (*memo)(static_cast<int32_t>(acc)) : requantize(static_cast<int32_t>(acc), layer.requant);
+  // Element `index` of the [C, H, W] output (or of a linear layer's [C]) is in channel index / (H * W).
+  const int64_t channel = index / (layer.output.height * layer.output.width);
+  return memo ? (*memo)(static_cast<int32_t>(acc), channel)
+              : requantize(static_cast<int32_t>(acc), layer.requant, channel);
 }
 
 std::optional<gemm::Path> ReferenceModel::gemm_path(std::size_t index, const Tensor& input) const {
@@ -298,8 +307,11 @@ Tensor ReferenceModel::avgpool(const Layer& layer, const Tensor& input) const {
             ++real;
           }
         const int64_t count = layer.count_include_pad ? layer.kernel_h * layer.kernel_w : real;
+        // mean: multiply requantizes the sum into the output's scale (the multiplier holds 1 / count).
         result.values[static_cast<std::size_t>((c * out.height + oy) * out.width + ox)] =
-            static_cast<int32_t>(zero_point + round_quotient(sum, count, layer.pool_rounding));
+            layer.mean == model::MeanArithmetic::Multiply
+                ? requantize(static_cast<int32_t>(sum), layer.requant, c)
+                : static_cast<int32_t>(zero_point + round_quotient(sum, count, layer.pool_rounding));
       }
   return result;
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "golden/exact_rounding.h"
 
@@ -16,7 +18,7 @@ namespace {
 int128 power_of_two(int exponent) { return int128{1} << exponent; }
 
 // The scaled accumulator, rounded; wide enough that nothing wraps before the clamp.
-int128 scaled(int32_t acc, const model::RequantSpec& spec) {
+int128 scaled(int32_t acc, const model::RequantSpec& spec, int64_t channel) {
   switch (spec.mode) {
     case RequantMode::Divide:
       return round_quotient(acc, spec.divisor, spec.rounding);
@@ -32,12 +34,15 @@ int128 scaled(int32_t acc, const model::RequantSpec& spec) {
       return round_quotient(high, power_of_two(spec.shift), Rounding::HalfAway);
     }
     case RequantMode::Multiply: {
+      if (spec.per_channel() && (channel < 0 || channel >= static_cast<int64_t>(spec.channel_multipliers.size())))
+        throw std::out_of_range("requantize: channel " + std::to_string(channel) + " has no multiplier");
+      const double multiplier = spec.multiplier_of(channel);
       double rounded = 0;
       if (spec.precision == Precision::Float32) {
-        const float product = static_cast<float>(acc) * static_cast<float>(spec.multiplier);
+        const float product = static_cast<float>(acc) * static_cast<float>(multiplier);
         rounded = round_real(product, spec.rounding);
       } else {
-        rounded = round_real(static_cast<double>(acc) * spec.multiplier, spec.rounding);
+        rounded = round_real(static_cast<double>(acc) * multiplier, spec.rounding);
       }
       // |acc| < 2^31 and M <= 2^16, so the value fits an int128 comfortably.
       return static_cast<int128>(rounded);
@@ -66,7 +71,9 @@ int128 float_sum(int64_t da, int64_t db, const model::AddSpec& add, model::Round
 
 }  // namespace
 
-int32_t requantize(int32_t acc, const model::RequantSpec& spec) { return clamp_output(scaled(acc, spec), spec); }
+int32_t requantize(int32_t acc, const model::RequantSpec& spec, int64_t channel) {
+  return clamp_output(scaled(acc, spec, channel), spec);
+}
 
 int32_t requantize_sum(int32_t a, int32_t b, const model::Layer& layer) {
   const model::AddSpec& add = layer.add;
@@ -75,6 +82,18 @@ int32_t requantize_sum(int32_t a, int32_t b, const model::Layer& layer) {
   if (spec.mode == RequantMode::FixedPoint) {
     const int128 sum = int128{add.fixed_multipliers[0]} * da + int128{add.fixed_multipliers[1]} * db;
     return clamp_output(round_quotient(sum, power_of_two(spec.shift), spec.rounding), spec);
+  }
+  if (add.arithmetic == model::AddArithmetic::OnnxRuntimeFma) {
+    // ONNX Runtime's QLinearAdd (AVX2): on the stored values, the output zero point inside the
+    // float sum, every multiply-add fused (one rounding each, std::fma).
+    const float ma = static_cast<float>(add.multipliers[0]), mb = static_cast<float>(add.multipliers[1]);
+    const float offset =
+        static_cast<float>(spec.output_zero_point) -
+        std::fma(ma, static_cast<float>(add.input_zero_points[0]), mb * static_cast<float>(add.input_zero_points[1]));
+    const float sum = std::fma(static_cast<float>(a), ma, std::fma(static_cast<float>(b), mb, offset));
+    const int128 stored = static_cast<int128>(round_real(sum, spec.rounding));
+    const int128 low = spec.relu ? std::max(spec.clamp_min, spec.output_zero_point) : spec.clamp_min;
+    return static_cast<int32_t>(std::clamp<int128>(stored, low, spec.clamp_max));
   }
   if (spec.precision == Precision::Float32) return clamp_output(float_sum<float>(da, db, add, spec.rounding), spec);
   return clamp_output(float_sum<double>(da, db, add, spec.rounding), spec);

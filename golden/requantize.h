@@ -9,7 +9,9 @@ namespace accelsim::golden {
 
 // The output activation for an int32 accumulator, exactly as docs/config.md defines each mode:
 // y = scale(acc) rounded, then clamp(y + output_zero_point, lower_bound, upper_bound).
-int32_t requantize(int32_t acc, const model::RequantSpec& spec);
+// `channel` is the accumulator's output channel: it picks the multiplier when the spec has one
+// per channel (per-channel weight scales) and is ignored otherwise.
+int32_t requantize(int32_t acc, const model::RequantSpec& spec, int64_t channel = 0);
 
 // An add layer's output for its stored operands a and b (docs/arithmetic.md): each operand's
 // zero point removed and its multiplier applied, the sum rounded once, then the output zero

@@ -14,80 +14,92 @@ namespace {
 
 uint64_t align64(uint64_t bytes) { return (bytes + 63) / 64 * 64; }
 
-BandKind kind_of(const Layer& layer) {
-  if (layer.type == LayerType::GlobalAvgPool) return BandKind::Channels;
-  if (layer.type == LayerType::Linear) return BandKind::Whole;
-  return BandKind::Rows;
-}
-
 // The most input rows any band of `band` output rows holds: the unclipped window span
 //   (band - 1) * stride + kernel
 // (clipping at the map's edges only shortens it), at most the map's height. An add: band.
 int64_t held_input_rows(const Layer& layer, int64_t band) {
   if (layer.type == LayerType::Add) return band;
+  if (layer.type == LayerType::GlobalAvgPool || layer.type == LayerType::Linear) return layer.input.height;
   return std::min(layer.input.height, (band - 1) * layer.stride_h + layer.kernel_h);
 }
 
-// One input band buffer and one output band buffer for bands of size b, in bytes.
-std::pair<uint64_t, uint64_t> buffer_bytes(const Layer& layer, BandKind kind, int64_t b) {
+// One input band buffer and one output band buffer for bands of b rows in groups of g channels.
+std::pair<uint64_t, uint64_t> buffer_bytes(const Layer& layer, BandKind kind, int64_t b, int64_t g) {
   const auto& in = layer.input;
   const auto& out = layer.output;
-  switch (kind) {
-    case BandKind::Rows: {
-      const int64_t operands = layer.type == LayerType::Add ? 2 : 1;
-      return {static_cast<uint64_t>(operands * in.channels * held_input_rows(layer, b) * in.width),
-              static_cast<uint64_t>(out.channels * b * out.width)};
-    }
-    case BandKind::Channels:  // b whole input planes in, b outputs (1x1) out
-      return {static_cast<uint64_t>(b * in.height * in.width), static_cast<uint64_t>(b * out.height * out.width)};
-    case BandKind::Whole:
-      break;
-  }
-  return {static_cast<uint64_t>(in.elements()), static_cast<uint64_t>(out.elements())};
+  if (kind == BandKind::Whole) return {static_cast<uint64_t>(in.elements()), static_cast<uint64_t>(out.elements())};
+  // A conv2d reads every input channel whatever group of outputs it writes.
+  const int64_t in_channels = layer.type == LayerType::Conv2d ? in.channels : g;
+  const int64_t operands = layer.type == LayerType::Add ? 2 : 1;
+  return {static_cast<uint64_t>(operands * in_channels * held_input_rows(layer, b) * in.width),
+          static_cast<uint64_t>(g * b * out.width)};
 }
 
 }  // namespace
 
 RowRange input_rows_of_band(const Layer& layer, int64_t out_begin, int64_t out_end) {
   if (layer.type == LayerType::Add) return {out_begin, out_end};
+  if (layer.type == LayerType::GlobalAvgPool || layer.type == LayerType::Linear) return {0, layer.input.height};
   const int64_t first = out_begin * layer.stride_h - layer.pad_h;
   const int64_t last_end = (out_end - 1) * layer.stride_h - layer.pad_h + layer.kernel_h;
   return {std::max<int64_t>(0, first), std::min(layer.input.height, last_end)};
 }
 
-BandPlan plan_bands(const Layer& layer, uint64_t capacity, uint64_t slots) {
+BandPlan plan_bands(const Layer& layer, uint64_t capacity, uint64_t max_slots, int64_t output_group) {
   BandPlan plan;
-  plan.kind = kind_of(layer);
-  const int64_t extent = plan.kind == BandKind::Rows       ? layer.output.height
-                         : plan.kind == BandKind::Channels ? layer.output.channels
-                                                           : 1;
-  auto needed = [&](int64_t b) {
-    const auto [in, out] = buffer_bytes(layer, plan.kind, b);
+  plan.kind = layer.type == LayerType::Linear ? BandKind::Whole : BandKind::Rows;
+  const int64_t rows = plan.kind == BandKind::Whole ? 1 : layer.output.height;
+  const int64_t channels = layer.output.channels;
+  // The smallest group: conv2d writes one weight tile's channels at a time; the others, one channel.
+  const int64_t smallest_group = plan.kind == BandKind::Whole ? channels
+                                 : layer.type == LayerType::Conv2d
+                                     ? std::min(channels, std::max<int64_t>(1, output_group))
+                                     : 1;
+  auto needed = [&](uint64_t slots, int64_t b, int64_t g) {
+    const auto [in, out] = buffer_bytes(layer, plan.kind, b, g);
     return slots * align64(in) + slots * align64(out);
   };
-  if (needed(1) > capacity) {
-    const auto [in, out] = buffer_bytes(layer, plan.kind, 1);
-    const char* unit = plan.kind == BandKind::Rows       ? "one output row"
-                       : plan.kind == BandKind::Channels ? "one channel"
-                                                         : "the whole input and output vectors";
-    throw MappingError("layer " + layer.name + ": its feature maps do not fit the activation SRAM (" +
-                       std::to_string(capacity) + " bytes) and must stream, but not even a band of " + unit +
-                       " fits: " + std::to_string(slots) + " input band buffer(s) of " + std::to_string(in) +
-                       " bytes and " + std::to_string(slots) + " output band buffer(s) of " + std::to_string(out) +
-                       " bytes; activation_sram.capacity_bytes must be at least " + std::to_string(needed(1)));
+  // The largest group in [smallest_group, channels] with a one-row band that fits (bisection:
+  // the bytes grow with g); conv2d's groups are whole weight tiles, so only the two ends.
+  auto largest_group = [&](uint64_t slots) -> int64_t {
+    if (needed(slots, 1, channels) <= capacity) return channels;
+    if (needed(slots, 1, smallest_group) > capacity) return 0;
+    if (layer.type == LayerType::Conv2d) return smallest_group;
+    int64_t fits = smallest_group, too_big = channels;
+    while (too_big - fits > 1) {
+      const int64_t middle = fits + (too_big - fits) / 2;
+      (needed(slots, 1, middle) <= capacity ? fits : too_big) = middle;
+    }
+    return fits;
+  };
+  for (uint64_t slots = std::max<uint64_t>(1, max_slots); slots >= 1; --slots) {
+    const int64_t group = largest_group(slots);
+    if (group == 0) continue;
+    // The largest b in [1, rows] with needed(slots, b, group) <= capacity.
+    int64_t fits = 1, too_big = rows + 1;
+    while (too_big - fits > 1) {
+      const int64_t middle = fits + (too_big - fits) / 2;
+      (needed(slots, middle, group) <= capacity ? fits : too_big) = middle;
+    }
+    plan.slots = slots;
+    plan.band_size = fits;
+    plan.bands = (rows + fits - 1) / fits;
+    plan.channel_group = group;
+    plan.groups = (channels + group - 1) / group;
+    const auto [in, out] = buffer_bytes(layer, plan.kind, fits, group);
+    plan.input_buffer_bytes = in;
+    plan.output_buffer_bytes = out;
+    return plan;
   }
-  // Bisection for the largest b in [1, extent] with needed(b) <= capacity: needed grows with b.
-  int64_t fits = 1, too_big = extent + 1;
-  while (too_big - fits > 1) {
-    const int64_t middle = fits + (too_big - fits) / 2;
-    (needed(middle) <= capacity ? fits : too_big) = middle;
-  }
-  plan.band_size = fits;
-  plan.bands = (extent + fits - 1) / fits;
-  const auto [in, out] = buffer_bytes(layer, plan.kind, fits);
-  plan.input_buffer_bytes = in;
-  plan.output_buffer_bytes = out;
-  return plan;
+  const auto [in, out] = buffer_bytes(layer, plan.kind, 1, smallest_group);
+  const std::string band = plan.kind == BandKind::Whole
+                               ? "the whole input and output vectors"
+                               : "one output row of " + std::to_string(smallest_group) + " channel(s)";
+  throw MappingError(
+      "layer " + layer.name + ": its feature maps do not fit the activation SRAM (" + std::to_string(capacity) +
+      " bytes) and must stream, but not even a band of " + band + " fits, single-buffered: an input band buffer of " +
+      std::to_string(in) + " bytes and an output band buffer of " + std::to_string(out) +
+      " bytes; activation_sram.capacity_bytes must be at least " + std::to_string(needed(1, 1, smallest_group)));
 }
 
 }  // namespace accelsim::mapper

@@ -20,29 +20,39 @@ struct RowRange {
 // maxpool, avgpool) reads, clipped to the map: output row oy reads input rows
 // oy*stride - pad .. oy*stride - pad + kernel - 1, so the band reads
 //   [out_begin*stride - pad, (out_end - 1)*stride - pad + kernel)  ∩  [0, H).
-// An add reads the same rows it writes.
+// An add reads the same rows it writes; global_avgpool and linear read every row.
 RowRange input_rows_of_band(const model::Layer& layer, int64_t out_begin, int64_t out_end);
 
-// How a streamed layer is cut.
-enum class BandKind {
-  Rows,      // conv2d, maxpool, avgpool, add: bands of output rows, every channel
-  Channels,  // global_avgpool: groups of whole channel planes
-  Whole,     // linear: the whole input vector and output vector, one band
-};
+// How a streamed layer is cut: bands of output rows, each band in groups of channels.
+//  - conv2d: every input channel of the band's rows is loaded once; the output is written for
+//    all channels at once, or, when one row of all of them does not fit, per group of
+//    `output_group` channels (the layer's tile_n: one output band per weight tile).
+//  - maxpool, avgpool, add (channel by channel): rows of every channel, or of groups of
+//    channels when one row of all does not fit (an add's groups hold both operands).
+//  - global_avgpool: one band of the whole plane, in groups of whole channel planes.
+//  - linear: the whole input and output vectors, one band (its K window is not split).
+// Double buffering (2 slots of each buffer) is kept when some band fits with it; otherwise the
+// layer runs single-buffered rather than being refused.
+enum class BandKind { Rows, Whole };
 
 struct BandPlan {
   BandKind kind = BandKind::Rows;
-  int64_t band_size = 0;             // output rows (Rows), channels (Channels) or 1 (Whole) per band
-  int64_t bands = 0;                 // ceil(output rows or channels / band_size)
-  uint64_t input_buffer_bytes = 0;   // one input band buffer (an add's holds both operands)
+  int64_t band_size = 0;             // output rows per band (Whole: 1)
+  int64_t bands = 0;                 // ceil(output rows / band_size)
+  int64_t channel_group = 0;         // channels per group: the output's (conv2d) or both sides' (others)
+  int64_t groups = 1;                // ceil(channels / channel_group)
+  uint64_t slots = 1;                // buffers of each kind: 2 = double-buffered
+  uint64_t input_buffer_bytes = 0;   // one input band buffer
   uint64_t output_buffer_bytes = 0;  // one output band buffer
 };
 
-// The largest band whose buffers fit `capacity` bytes of activation SRAM: `slots` input band
-// buffers and `slots` output band buffers (2 when double-buffered), each 64-byte aligned:
-//   slots * align64(input band bytes(b)) + slots * align64(output band bytes(b)) <= capacity.
-// Both sides grow with b, so the largest b is found by bisection. Throws MappingError naming
-// the layer, the activation SRAM and the capacity needed when not even b = 1 fits.
-BandPlan plan_bands(const model::Layer& layer, uint64_t capacity, uint64_t slots);
+// The largest band whose buffers fit `capacity` bytes of activation SRAM, each 64-byte aligned:
+//   slots * align64(input band bytes(b, g)) + slots * align64(output band bytes(b, g)) <= capacity,
+// preferring, in order: `max_slots` slots with all channels, then with channel groups (g = the
+// largest that fits a one-row band; conv2d: g = output_group), then one slot likewise. For the
+// chosen (slots, g) the rows b grow both sides, so the largest b is found by bisection. Throws
+// MappingError naming the layer, the activation SRAM and the capacity needed when not even the
+// smallest band fits (one row of one group, single-buffered).
+BandPlan plan_bands(const model::Layer& layer, uint64_t capacity, uint64_t max_slots, int64_t output_group);
 
 }  // namespace accelsim::mapper

@@ -1,9 +1,10 @@
 #include "mapper/mapper.h"
 
 #include <algorithm>
-
 #include <cstring>
+#include <limits>
 #include <numeric>
+
 #include "mapper/activation_tiling.h"
 
 namespace accelsim::mapper {
@@ -157,7 +158,8 @@ class ProgramBuilder {
                                     s * accumulator_slot_bytes_});
   }
 
-  void choose_tiles(std::size_t l) {
+  // `max_n`: at most that many output channels a tile (a streamed layer's output group).
+  void choose_tiles(std::size_t l, int64_t max_n = std::numeric_limits<int64_t>::max()) {
     const Layer& layer = network_.layers[l];
     LayerMapping& mapping = program_.layers[l];
     // Each group is a GEMM of its own: tiles never span two groups.
@@ -185,6 +187,7 @@ class ProgramBuilder {
         if (kt < K && kt > R) kt = kt / R * R;
       }
     }
+    nt = std::min(nt, max_n);
     const int64_t entries = static_cast<int64_t>(accumulator_slot_bytes_ / 4);
     if (nt > entries) {
       nt = entries;
@@ -288,19 +291,24 @@ class ProgramBuilder {
   // layer's last reads.
   void plan_streaming() {
     const uint64_t capacity = static_cast<uint64_t>(hw_.activation_sram.capacity_bytes);
-    const uint64_t slots = hw_.activation_sram.double_buffered ? 2 : 1;
+    const uint64_t max_slots = hw_.activation_sram.double_buffered ? 2 : 1;
     band_plans_.assign(network_.layers.size(), BandPlan{});
     input_bands_.assign(network_.layers.size(), {});
     output_bands_.assign(network_.layers.size(), {});
     for (std::size_t l = 0; l < network_.layers.size(); ++l) {
       const Layer& layer = network_.layers[l];
       if (layer.type == LayerType::Flatten) continue;
-      const BandPlan plan = plan_bands(layer, capacity, slots);
+      // A conv2d whose output band of all channels does not fit writes it in groups of at most
+      // one array width of channels: its tiles are cut to that width.
+      const int64_t group = std::min<int64_t>(program_.layers[l].tile_n, hw_.pe_array.cols);
+      const BandPlan plan = plan_bands(layer, capacity, max_slots, group);
+      if (layer.type == LayerType::Conv2d && plan.channel_group < program_.layers[l].tile_n)
+        choose_tiles(l, plan.channel_group);
       band_plans_[l] = plan;
       const uint64_t input_stride = align_up(plan.input_buffer_bytes, 64);
       const uint64_t output_stride = align_up(plan.output_buffer_bytes, 64);
-      for (uint64_t s = 0; s < slots; ++s) {
-        const uint64_t in_at = s * input_stride, out_at = slots * input_stride + s * output_stride;
+      for (uint64_t s = 0; s < plan.slots; ++s) {
+        const uint64_t in_at = s * input_stride, out_at = plan.slots * input_stride + s * output_stride;
         input_bands_[l].push_back({add_buffer(layer.name + ".input_band_" + std::to_string(s), Memory::ActivationSram,
                                               in_at, plan.input_buffer_bytes),
                                    in_at});
@@ -312,6 +320,8 @@ class ProgramBuilder {
       mapping.streamed = true;
       mapping.band_size = plan.band_size;
       mapping.bands = plan.bands;
+      mapping.channel_group = plan.channel_group;
+      mapping.double_buffered_bands = plan.slots > 1;
     }
   }
 
@@ -512,11 +522,13 @@ class ProgramBuilder {
     int64_t m_begin = 0, m_end = 0;
     int64_t input_row_begin = 0, input_rows = 0;
     int64_t output_m_begin = 0, output_plane = 0;
-    static BandView whole(const Layer& layer) { return BandView{0, layer.gemm_m(), 0, 0, 0, 0}; }
+    int64_t output_channel_base = 0;
+    static BandView whole(const Layer& layer) { return BandView{0, layer.gemm_m(), 0, 0, 0, 0, 0}; }
   };
 
+  // `only_n_tile` >= 0: just that weight tile's output channels (a streamed band's group).
   void emit_weighted_layer(std::size_t l, const Slot& input, const Slot& output, const BandView& band,
-                           std::vector<Instruction>& out) {
+                           std::vector<Instruction>& out, int64_t only_n_tile = -1) {
     const Layer& layer = network_.layers[l];
     const WeightPlan& plan = weights_[l];
     LayerMapping& mapping = program_.layers[l];
@@ -552,6 +564,7 @@ class ProgramBuilder {
       r.output_address = output.address;
       r.output_m_begin = band.output_m_begin;
       r.output_plane = band.output_plane;
+      r.output_channel_base = band.output_channel_base;
       r.reads[0] = accumulator.buffer;
       r.writes[0] = output.buffer;
       out.push_back(r);
@@ -569,6 +582,10 @@ class ProgramBuilder {
 
     int64_t n_tile = 0;
     for (const auto& [n0, n1] : n_ranges(l)) {
+      if (only_n_tile >= 0 && n_tile != only_n_tile) {
+        ++n_tile;
+        continue;
+      }
       if (mapping.k_tiles == 1) {
         // Whole windows (always so for resident weights): the block of rows n0..n1 stays in
         // its buffer while every row tile uses it.
@@ -621,11 +638,12 @@ class ProgramBuilder {
     return out;
   }
 
-  // One streamed layer: for each band, its input rows (or channels) are loaded from DRAM into
-  // an input band buffer, computed into an output band buffer and stored to the layer's DRAM
-  // map. Double-buffered, band b + 1's load is issued before band b's compute, so the DMA
-  // fetches it while the units work on band b (the DMA's queue is in order: load b + 1, then
-  // store b once band b is computed).
+  // One streamed layer, as steps: each band of output rows, in its groups of channels. A step
+  // loads its input rows from DRAM into an input band buffer (a conv2d loads every input
+  // channel once per band, at the band's first group; the other layers load their group's
+  // channels), computes into an output band buffer and stores it to the layer's DRAM map.
+  // Double-buffered, the next load is issued before this step's compute, so the DMA fetches it
+  // while the units work (the DMA's queue is in order: that load, then this step's store).
   void emit_streamed_layer(std::size_t l, std::vector<Instruction>& out) {
     const Layer& layer = network_.layers[l];
     const BandPlan& plan = band_plans_[l];
@@ -635,22 +653,43 @@ class ProgramBuilder {
     const DramMap destination = dram_of(index);
     const int64_t in_plane = layer.input.height * layer.input.width;
     const int64_t out_plane = layer.output.height * layer.output.width;
+    const int64_t out_width = plan.kind == BandKind::Whole ? out_plane : layer.output.width;
+    const bool conv = layer.type == LayerType::Conv2d;
     mapping.weight_dram_bytes_per_image = 0;
     mapping.activation_dram_bytes_per_image = 0;
     mapping.halo_refetch_bytes_per_image = 0;
     if (layer.has_weights()) mapping.m_tiles = 0;
 
-    // Band b covers output rows (Rows), channels (Channels) or everything (Whole) [first, end).
-    const int64_t extent = plan.kind == BandKind::Rows ? layer.output.height : layer.output.channels;
-    auto band_range = [&](int64_t b) {
-      if (plan.kind == BandKind::Whole) return RowRange{0, extent};
-      return RowRange{b * plan.band_size, std::min(extent, (b + 1) * plan.band_size)};
+    struct Step {
+      RowRange band;     // output rows
+      int64_t c0, c1;    // output channels
+      int64_t n_tile;    // conv2d with grouped output: the weight tile written; -1: all
+      int64_t load;      // the load whose buffer it reads
+      bool starts_load;  // that load is its own (the band's first step for conv2d)
     };
-    auto input_rows = [&](int64_t b) { return input_rows_of_band(layer, band_range(b).begin, band_range(b).end); };
+    std::vector<Step> steps;
+    const auto ranges = layer.has_weights() ? n_ranges(l) : std::vector<std::pair<int64_t, int64_t>>{};
+    const bool grouped = plan.channel_group < layer.output.channels;
+    int64_t loads = 0;
+    for (int64_t b = 0; b < plan.bands; ++b) {
+      const RowRange band{b * plan.band_size,
+                          std::min(plan.kind == BandKind::Whole ? 1 : layer.output.height, (b + 1) * plan.band_size)};
+      if (conv && grouped) {
+        for (std::size_t t = 0; t < ranges.size(); ++t)
+          steps.push_back({band, ranges[t].first, ranges[t].second, static_cast<int64_t>(t), loads, t == 0});
+        ++loads;
+      } else {
+        for (int64_t c0 = 0; c0 < layer.output.channels; c0 += plan.channel_group)
+          steps.push_back({band, c0, std::min(layer.output.channels, c0 + plan.channel_group), -1, loads++, true});
+      }
+    }
+    auto input_rows = [&](const Step& step) { return input_rows_of_band(layer, step.band.begin, step.band.end); };
+    auto input_slot = [&](const Step& step) -> const Slot& {
+      return input_bands_[l][static_cast<std::size_t>(step.load) % input_bands_[l].size()];
+    };
 
-    auto load = [&](int64_t b) {
-      const Slot& slot = input_bands_[l][static_cast<std::size_t>(b) % input_bands_[l].size()];
-      const RowRange band = band_range(b);
+    auto load = [&](const Step& step) {
+      const Slot& slot = input_slot(step);
       auto emit = [&](const DramMap& source, uint64_t source_offset, uint64_t target_offset, uint64_t chunks,
                       uint64_t chunk_bytes, uint64_t source_stride) {
         Instruction band_load = dma(Opcode::LoadBand, index, Memory::Dram, source.address + source_offset,
@@ -668,46 +707,37 @@ class ProgramBuilder {
         emit(dram_of(producers[0]), 0, 0, 1, static_cast<uint64_t>(layer.input.elements()), 0);
         return;
       }
-      if (plan.kind == BandKind::Channels) {  // whole planes of channels [begin, end): contiguous
-        emit(dram_of(producers[0]), static_cast<uint64_t>(band.begin * in_plane), 0, 1,
-             static_cast<uint64_t>(band.rows() * in_plane), 0);
-        return;
-      }
-      // Rows: the band's input rows of every channel plane, one chunk per channel.
-      const RowRange rows = input_rows(b);
+      // The band's input rows of each channel plane loaded: one chunk per channel (a conv2d
+      // reads all of them; the others their group's), from the producer's [C][H][W] map.
+      const RowRange rows = input_rows(step);
       const uint64_t chunk = static_cast<uint64_t>(rows.rows() * layer.input.width);
-      const auto channels = static_cast<uint64_t>(layer.input.channels);
+      const int64_t first = conv ? 0 : step.c0;
+      const auto channels = static_cast<uint64_t>(conv ? layer.input.channels : step.c1 - step.c0);
+      const bool whole_planes = chunk == static_cast<uint64_t>(in_plane);  // one contiguous run
       for (std::size_t operand = 0; operand < (layer.type == LayerType::Add ? 2u : 1u); ++operand)
-        emit(dram_of(producers[operand]), static_cast<uint64_t>(rows.begin * layer.input.width),
-             operand * channels * chunk, channels, chunk, static_cast<uint64_t>(in_plane));
-      // The rows this band shares with the previous one are fetched a second time.
-      if (b > 0) {
-        const int64_t shared = std::max<int64_t>(0, input_rows(b - 1).end - rows.begin);
-        mapping.halo_refetch_bytes_per_image +=
-            static_cast<uint64_t>(shared * layer.input.width * layer.input.channels);
+        emit(dram_of(producers[operand]), static_cast<uint64_t>(first * in_plane + rows.begin * layer.input.width),
+             operand * channels * chunk, whole_planes ? 1 : channels, whole_planes ? channels * chunk : chunk,
+             static_cast<uint64_t>(in_plane));
+      // The rows this band shares with the previous band are fetched a second time.
+      if (step.band.begin > 0) {
+        const RowRange previous = input_rows_of_band(layer, step.band.begin - plan.band_size, step.band.begin);
+        const int64_t shared = std::max<int64_t>(0, previous.end - rows.begin);
+        mapping.halo_refetch_bytes_per_image += static_cast<uint64_t>(shared * layer.input.width) * channels;
       }
     };
 
-    auto store = [&](int64_t b) {
-      const Slot& slot = output_bands_[l][static_cast<std::size_t>(b) % output_bands_[l].size()];
-      const RowRange band = band_range(b);
-      Instruction band_store;
-      if (plan.kind == BandKind::Rows) {
-        // Channel planes of the band's pixels, each to its place in the [C][H][W] map.
-        const uint64_t pixels = static_cast<uint64_t>(band.rows() * layer.output.width);
-        band_store = dma(Opcode::StoreBand, index, Memory::ActivationSram, slot.address, Memory::Dram,
-                         destination.address + static_cast<uint64_t>(band.begin * layer.output.width),
-                         pixels * static_cast<uint64_t>(layer.output.channels));
-        band_store.chunks = static_cast<uint64_t>(layer.output.channels);
-        band_store.source_chunk_stride = pixels;
-        band_store.target_chunk_stride = static_cast<uint64_t>(out_plane);
-      } else {
-        const int64_t first = plan.kind == BandKind::Channels ? band.begin : 0;
-        const int64_t channels = plan.kind == BandKind::Channels ? band.rows() : layer.output.channels;
-        band_store = dma(Opcode::StoreBand, index, Memory::ActivationSram, slot.address, Memory::Dram,
-                         destination.address + static_cast<uint64_t>(first * out_plane),
-                         static_cast<uint64_t>(channels * out_plane));
-      }
+    auto store = [&](const Step& step, const Slot& slot) {
+      // Each channel's band of pixels to its place in the [C][H][W] map.
+      const uint64_t pixels = static_cast<uint64_t>(step.band.rows() * out_width);
+      const auto channels = static_cast<uint64_t>(step.c1 - step.c0);
+      Instruction band_store =
+          dma(Opcode::StoreBand, index, Memory::ActivationSram, slot.address, Memory::Dram,
+              destination.address + static_cast<uint64_t>(step.c0 * out_plane + step.band.begin * out_width),
+              pixels * channels);
+      // Whole planes (global_avgpool, linear, a one-band map) are one contiguous run.
+      band_store.chunks = pixels == static_cast<uint64_t>(out_plane) ? 1 : channels;
+      band_store.source_chunk_stride = pixels;
+      band_store.target_chunk_stride = static_cast<uint64_t>(out_plane);
       band_store.target_image_stride = destination.image_stride;
       band_store.reads[0] = slot.buffer;
       band_store.writes[0] = destination.buffer;
@@ -715,19 +745,15 @@ class ProgramBuilder {
       mapping.activation_dram_bytes_per_image += band_store.bytes;
     };
 
-    auto compute = [&](int64_t b) {
-      const Slot& input = input_bands_[l][static_cast<std::size_t>(b) % input_bands_[l].size()];
-      const Slot& output = output_bands_[l][static_cast<std::size_t>(b) % output_bands_[l].size()];
-      const RowRange band = band_range(b);
+    auto compute = [&](const Step& step, const Slot& output) {
+      const Slot& input = input_slot(step);
+      const RowRange rows = input_rows(step);
+      const int64_t m_begin = step.band.begin * out_width, m_end = step.band.end * out_width;
       if (layer.has_weights()) {
-        BandView view = BandView::whole(layer);
-        if (plan.kind == BandKind::Rows) {
-          const RowRange rows = input_rows(b);
-          view = BandView{band.begin * layer.output.width, band.end * layer.output.width,   rows.begin, rows.rows(),
-                          band.begin * layer.output.width, band.rows() * layer.output.width};
-        }
-        mapping.m_tiles += ceil_div(view.m_end - view.m_begin, mapping.tile_m);
-        emit_weighted_layer(l, input, output, view, out);
+        BandView view{m_begin, m_end, rows.begin, rows.rows(), m_begin, m_end - m_begin, step.c0};
+        if (plan.kind == BandKind::Whole) view = BandView::whole(layer);
+        if (step.n_tile <= 0) mapping.m_tiles += ceil_div(view.m_end - view.m_begin, mapping.tile_m);
+        emit_weighted_layer(l, input, output, view, out, step.n_tile);
         return;
       }
       Instruction whole;
@@ -737,34 +763,35 @@ class ProgramBuilder {
       whole.output_address = output.address;
       whole.reads[0] = input.buffer;
       whole.writes[0] = output.buffer;
-      if (plan.kind == BandKind::Channels) {
-        // Whole planes of channels [begin, end), held from channel `begin` on.
-        whole.n_begin = band.begin, whole.n_end = band.end;
-        whole.channel_base = band.begin;
-        whole.m_begin = 0, whole.m_end = out_plane;
-        whole.input_row_begin = 0, whole.input_rows = layer.input.height;
-      } else {
-        const RowRange rows = input_rows(b);
-        whole.n_begin = 0, whole.n_end = layer.output.channels;
-        whole.m_begin = band.begin * layer.output.width, whole.m_end = band.end * layer.output.width;
-        whole.input_row_begin = rows.begin, whole.input_rows = rows.rows();
-        // An add's second operand follows the first in the input band buffer.
-        if (layer.type == LayerType::Add)
-          whole.second_input_address =
-              input.address + static_cast<uint64_t>(layer.input.channels * rows.rows() * layer.input.width);
-      }
+      // Channels [c0, c1), held from c0 on, output pixels of the band.
+      whole.n_begin = step.c0, whole.n_end = step.c1;
+      whole.channel_base = step.c0;
+      whole.m_begin = m_begin, whole.m_end = m_end;
+      whole.input_row_begin = rows.begin, whole.input_rows = rows.rows();
+      // An add's second operand follows the first in the input band buffer.
+      if (layer.type == LayerType::Add)
+        whole.second_input_address =
+            input.address + static_cast<uint64_t>((step.c1 - step.c0) * rows.rows() * layer.input.width);
       out.push_back(whole);
     };
 
     const bool prefetch = input_bands_[l].size() > 1;
-    if (prefetch) load(0);
-    for (int64_t b = 0; b < plan.bands; ++b) {
-      if (!prefetch)
-        load(b);
-      else if (b + 1 < plan.bands)
-        load(b + 1);
-      compute(b);
-      store(b);
+    std::size_t next_load = 0;  // the first step whose load is not issued yet
+    auto issue_load_of = [&](std::size_t from) {
+      while (from < steps.size() && !steps[from].starts_load) ++from;
+      if (from < steps.size() && from >= next_load) {
+        load(steps[from]);
+        next_load = from + 1;
+      }
+    };
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      if (steps[i].starts_load) {
+        issue_load_of(i);  // its own load, unless prefetched
+        if (prefetch) issue_load_of(i + 1);
+      }
+      const Slot& output = output_bands_[l][i % output_bands_[l].size()];
+      compute(steps[i], output);
+      store(steps[i], output);
     }
   }
 

@@ -166,7 +166,33 @@ def write_files(network, pytorch_outputs):
                                           data_dir="../data/mnist", weights_dir="lenet_torch"))
 
 
+def parse_arguments():
+    import argparse
+    parser = argparse.ArgumentParser(
+        description="Without --model: the LeNet export above. With --model: a torchvision model "
+                    "quantized by PyTorch and exported to ONNX (tools/torchvision_export.py).")
+    parser.add_argument("--model", choices=["resnet18", "mobilenet_v2"],
+                        help="torchvision.models.quantization definition, random weights from --seed")
+    parser.add_argument("--size", type=int, default=32, help="input height and width")
+    parser.add_argument("--calibration-batches", type=int, default=4, help="batches of 2 random images")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--images", type=int, default=4, help="how many inputs to write with their reference")
+    parser.add_argument("--onnx", help="output .onnx")
+    parser.add_argument("--images-out", help="output float32 inputs .npy")
+    parser.add_argument("--reference", help="output .npy: PyTorch's quantized output on the inputs")
+    args = parser.parse_args()
+    if args.model and not (args.onnx and args.images_out and args.reference):
+        parser.error("--model needs --onnx, --images-out and --reference")
+    return args
+
+
 def main():
+    args = parse_arguments()
+    if args.model:
+        import torchvision_export
+        torchvision_export.export(args.model, args.size, args.calibration_batches, args.seed, args.images,
+                                  args.onnx, args.images_out, args.reference)
+        return
     torch.set_num_threads(1)
     train_images, _ = mnist_data.training_set()
     heldout_images, heldout_labels = mnist_data.heldout_set()

@@ -79,11 +79,12 @@ struct Instruction {
   // (0: the whole map, as for a resident layer). The input: rows [input_row_begin,
   // input_row_begin + input_rows) of every channel plane from channel_base on, each plane
   // input_rows x W. The output: pixels [output_m_begin, output_m_begin + output_plane) of every
-  // channel from channel_base on, each plane output_plane bytes. Pool and Add with m_end > 0
-  // produce only output pixels [m_begin, m_end); Add then holds both operands like its output.
+  // channel from channel_base on (Requantize: output_channel_base), each plane output_plane bytes. Pool and Add with
+  // m_end > 0 produce only output pixels [m_begin, m_end); Add then holds both operands like its output.
   int64_t input_row_begin = 0, input_rows = 0;
   int64_t output_m_begin = 0, output_plane = 0;
   int64_t channel_base = 0;
+  int64_t output_channel_base = 0;  // Requantize: the first channel held at output_address
 
   // Hazards: buffers read and written (-1 = unused slot).
   std::array<BufferId, 3> reads{-1, -1, -1};
@@ -102,10 +103,12 @@ struct LayerMapping {
   uint64_t weight_dram_bytes_per_image = 0;  // streamed weights fetched per image
   int64_t instructions_per_image = 0;
   // Streamed activations (docs/timing.md): the layer's input and output stay in DRAM and pass
-  // through the activation SRAM in bands of `band_size` output rows (global_avgpool: channels;
-  // linear: the whole vector, one band).
+  // through the activation SRAM in bands of `band_size` output rows, in groups of channels
+  // (linear: the whole vectors, one band).
   bool streamed = false;
   int64_t band_size = 0, bands = 0;
+  int64_t channel_group = 0;  // channels per band buffer (the output's for conv2d)
+  bool double_buffered_bands = false;
   uint64_t activation_dram_bytes_per_image = 0;  // feature-map bytes loaded and stored
   uint64_t halo_refetch_bytes_per_image = 0;     // of those loaded, rows the previous band had loaded too
   // A layer that moves no data (flatten): the layer whose output is also its own, whose

@@ -19,6 +19,20 @@ const config::EnumNames<LayerType>& layer_type_names() {
 }
 const char* name_of(LayerType type) { return config::name_in(layer_type_names(), type); }
 
+const config::EnumNames<AddArithmetic>& add_arithmetic_names() {
+  static const config::EnumNames<AddArithmetic> names = {{"products", AddArithmetic::Products},
+                                                         {"onnxruntime_fma", AddArithmetic::OnnxRuntimeFma}};
+  return names;
+}
+const char* name_of(AddArithmetic arithmetic) { return config::name_in(add_arithmetic_names(), arithmetic); }
+
+const config::EnumNames<MeanArithmetic>& mean_arithmetic_names() {
+  static const config::EnumNames<MeanArithmetic> names = {{"divide", MeanArithmetic::Divide},
+                                                          {"multiply", MeanArithmetic::Multiply}};
+  return names;
+}
+const char* name_of(MeanArithmetic arithmetic) { return config::name_in(mean_arithmetic_names(), arithmetic); }
+
 const config::EnumNames<ValueSource>& value_source_names() {
   static const config::EnumNames<ValueSource> names = {
       {"file", ValueSource::File}, {"random", ValueSource::Random}, {"none", ValueSource::None}};

@@ -32,10 +32,29 @@ const char* name_of(LayerType type);
 // A layer's `inputs` entry naming the network input rather than a layer.
 constexpr int32_t kNetworkInput = -1;
 
+// How a multiply-mode add evaluates its float sum (docs/arithmetic.md).
+enum class AddArithmetic {
+  Products,        // round(fl(Ma * da) + fl(Mb * db)), then + zo: each product and the sum rounded
+  OnnxRuntimeFma,  // ONNX Runtime's QLinearAdd on x86-64 AVX2, on the stored values with the output
+                   // zero point inside: round(fma(qa, Ma, fma(qb, Mb, zo - fma(Ma, za, Mb * zb))))
+};
+const config::EnumNames<AddArithmetic>& add_arithmetic_names();
+const char* name_of(AddArithmetic arithmetic);
+
+// How avgpool / global_avgpool turn a window's sum into the output (docs/arithmetic.md).
+enum class MeanArithmetic {
+  Divide,    // z + round(sum / count): exact, the output keeps the input's scale and zero point
+  Multiply,  // the sum requantized by the layer's requant (multiply mode, M = S_in / (S_out * count)),
+             // into the output's own scale and zero point: ONNX Runtime's QLinearGlobalAveragePool
+};
+const config::EnumNames<MeanArithmetic>& mean_arithmetic_names();
+const char* name_of(MeanArithmetic arithmetic);
+
 // The two operands of an add layer: each its own zero point and its own multiplier
 // (S_in / S_out) into the output's scale; layer.requant holds the rest (mode, rounding,
 // output zero point, clamp, relu). See docs/arithmetic.md.
 struct AddSpec {
+  AddArithmetic arithmetic = AddArithmetic::Products;  // requant.mode multiply, precision float32
   std::array<int32_t, 2> input_zero_points{};
   std::array<double, 2> multipliers{};         // requant.mode multiply
   std::array<int64_t, 2> fixed_multipliers{};  // requant.mode fixed_point: integers, one shift (requant.shift)
@@ -59,6 +78,8 @@ struct Layer {
   // avgpool, global_avgpool: the mean's rounding and divisor.
   Rounding pool_rounding = Rounding::HalfEven;
   bool count_include_pad = true;  // divide by the whole window (PyTorch's default), not the valid part
+  // Multiply: the sum is requantized by `requant` (input_zero_point subtracted first).
+  MeanArithmetic mean = MeanArithmetic::Divide;
 
   AddSpec add;  // add
 

@@ -101,7 +101,19 @@ Rounding parse_rounding(Section& section, RequantMode mode) {
 
 void parse_output_range(Section& section, RequantSpec& spec, DType dtype);
 
-RequantSpec parse_requant(Section section, DType dtype) {
+// A multiply-mode multiplier as the datapath holds it: in (0, 65536], a float32 value in float32.
+double checked_multiplier(Section& section, const char* key, double multiplier, Precision precision) {
+  if (!(multiplier > 0) || multiplier > 65536.0) section.fail(key, "expected a number in (0, 65536]");
+  if (precision == Precision::Float32) {
+    const float as_float = static_cast<float>(multiplier);
+    if (!(as_float > 0) || !std::isfinite(as_float)) section.fail(key, "not representable as a positive float32");
+    return as_float;
+  }
+  return multiplier;
+}
+
+// `output_channels`: how many per-channel multipliers a `multipliers` list must hold.
+RequantSpec parse_requant(Section section, DType dtype, int64_t output_channels) {
   RequantSpec spec;
   spec.mode = section.choose("mode", "requantization arithmetic", requant_mode_names());
   if (spec.mode == RequantMode::Divide) {
@@ -109,15 +121,24 @@ RequantSpec parse_requant(Section section, DType dtype) {
         section.param<int64_t>("divisor").desc("integer divisor D = round(1/M)").min(1).max(2147483647.0).required();
   } else if (spec.mode == RequantMode::Multiply) {
     spec.precision = section.choose("precision", "float type of the product", precision_names());
-    spec.multiplier =
-        section.param<double>("multiplier").desc("requantization scale M = S_w * S_in / S_out").required();
-    if (!(spec.multiplier > 0) || spec.multiplier > 65536.0)
-      section.fail("multiplier", "expected a number in (0, 65536]");
-    if (spec.precision == Precision::Float32) {
-      const float as_float = static_cast<float>(spec.multiplier);
-      if (!(as_float > 0) || !std::isfinite(as_float))
-        section.fail("multiplier", "not representable as a positive float32");
-      spec.multiplier = as_float;
+    if (section.has("multipliers")) {  // per-channel weight scales: one multiplier per output channel
+      if (section.has("multiplier"))
+        section.fail("multipliers",
+                     "give either multiplier (one for the layer) or multipliers (one per output channel), not both");
+      const auto multipliers = section.param<std::vector<double>>("multipliers")
+                                   .desc("one multiplier per output channel, M[c] = S_in * S_w[c] / S_out")
+                                   .required();
+      if (static_cast<int64_t>(multipliers.size()) != output_channels)
+        section.fail("multipliers", "holds " + std::to_string(multipliers.size()) + " multipliers; expected " +
+                                        std::to_string(output_channels) + ", one per output channel");
+      for (double m : multipliers)
+        spec.channel_multipliers.push_back(checked_multiplier(section, "multipliers", m, spec.precision));
+      spec.multiplier = spec.channel_multipliers.front();
+    } else {
+      spec.multiplier = checked_multiplier(
+          section, "multiplier",
+          section.param<double>("multiplier").desc("requantization scale M = S_w * S_in / S_out").required(),
+          spec.precision);
     }
   } else if (spec.mode == RequantMode::FixedPoint) {
     spec.fixed_multiplier = static_cast<int32_t>(section.param<int64_t>("multiplier")
@@ -204,7 +225,7 @@ bool parse_layer_without_files(Section& section, Layer& layer, ValueSource value
   for (const char* key : {"weights", "input_zero_point", "weight_zero_point", "scales"}) ignored.ignore(section, key);
   if (parse_fused_relu(section, layer, dtype)) return false;
   if (values == ValueSource::None && section.has("requant")) {
-    layer.requant = parse_requant(section.section("requant"), dtype);
+    layer.requant = parse_requant(section.section("requant"), dtype, layer.output.channels);
     return false;
   }
   ignored.ignore(section, "requant");
@@ -263,7 +284,7 @@ bool parse_weighted_layer(Section& section, Layer& layer, const Shape& input, in
                                          std::to_string(input_zero_point));
   layer.weight_zero_point =
       zero_point_param(section, "weight_zero_point", "zero point of the int8 weights", {-128, 127});
-  layer.requant = parse_requant(section.section("requant"), dtype);
+  layer.requant = parse_requant(section.section("requant"), dtype, layer.output.channels);
   layer.scales = parse_scales(section);
   return false;
 }
@@ -287,8 +308,19 @@ void parse_pool(Section& section, Layer& layer, const Shape& input) {
                        (padded_w - layer.kernel_w) / layer.stride_w + 1, false};
 }
 
-// avgpool and global_avgpool: how the mean is rounded and what it divides by.
-void parse_mean(Section& section, Layer& layer) {
+// avgpool and global_avgpool: how the mean is rounded and what it divides by; or, with
+// `mean: multiply`, the requantization that scales the window's sum into the output's scale.
+void parse_mean(Section& section, Layer& layer, DType dtype) {
+  layer.mean = section.choose("mean", "divide (exact, the input's scale) or multiply (a requant into the output's)",
+                              mean_arithmetic_names(), std::optional<MeanArithmetic>(MeanArithmetic::Divide));
+  if (layer.mean == MeanArithmetic::Multiply) {
+    layer.requant = parse_requant(section.section("requant"), dtype, layer.output.channels);
+    if (layer.requant.mode != RequantMode::Multiply)
+      section.fail("requant", "mean: multiply takes requant.mode multiply (M = S_in / (S_out * count))");
+    if (layer.type == LayerType::AvgPool && (layer.pad_h > 0 || layer.pad_w > 0))
+      section.fail("mean", "mean: multiply has one count for every window: no padding");
+    return;
+  }
   config::EnumNames<Rounding> allowed = rounding_names();
   allowed.erase(std::remove_if(allowed.begin(), allowed.end(),
                                [](const auto& entry) { return entry.second == Rounding::Gemmlowp; }),
@@ -338,6 +370,10 @@ void parse_add(Section& section, Layer& layer, const std::array<int32_t, 2>& pro
   spec.mode = requant.choose("mode", "add arithmetic: multiply (float) or fixed_point (integer)", modes);
   if (spec.mode == RequantMode::Multiply) {
     spec.precision = requant.choose("precision", "float type of the products and their sum", precision_names());
+    layer.add.arithmetic = requant.choose("arithmetic", "how the float sum is evaluated", add_arithmetic_names(),
+                                          std::optional<AddArithmetic>(AddArithmetic::Products));
+    if (layer.add.arithmetic == AddArithmetic::OnnxRuntimeFma && spec.precision != Precision::Float32)
+      requant.fail("arithmetic", "onnxruntime_fma is float32 arithmetic: precision must be float32");
     const auto multipliers = requant.param<std::vector<double>>("multipliers")
                                  .desc("[Ma, Mb] = [S_a / S_out, S_b / S_out]")
                                  .min(0)
@@ -507,13 +543,15 @@ Network load_network(Section section) {
     } else if (layer.type == LayerType::MaxPool || layer.type == LayerType::AvgPool) {
       layer.input_zero_point = zero_point;  // passes through: the output has the input's quantization
       parse_pool(layer_section, layer, current);
-      if (layer.type == LayerType::AvgPool) parse_mean(layer_section, layer);
+      if (layer.type == LayerType::AvgPool) parse_mean(layer_section, layer, network.activation_dtype);
+      if (layer.mean == MeanArithmetic::Multiply) output_zero_point = layer.requant.output_zero_point;
     } else if (layer.type == LayerType::GlobalAvgPool) {
       layer.input_zero_point = zero_point;
       layer.kernel_h = current.height, layer.kernel_w = current.width;
       layer.stride_h = current.height, layer.stride_w = current.width;
       layer.output = Shape{current.channels, 1, 1, false};
-      parse_mean(layer_section, layer);
+      parse_mean(layer_section, layer, network.activation_dtype);
+      if (layer.mean == MeanArithmetic::Multiply) output_zero_point = layer.requant.output_zero_point;
     } else if (layer.type == LayerType::Add) {
       const Shape other = shape_of(layer.inputs[1]);
       if (!(other == current))

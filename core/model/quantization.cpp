@@ -48,7 +48,11 @@ std::string RequantSpec::describe() const {
       out << "divide by " << divisor;
       break;
     case RequantMode::Multiply:
-      out << "multiply by " << multiplier << " (" << name_of(precision) << ")";
+      if (per_channel())
+        out << "multiply by " << channel_multipliers.size() << " per-channel multipliers (" << name_of(precision)
+            << ")";
+      else
+        out << "multiply by " << multiplier << " (" << name_of(precision) << ")";
       break;
     case RequantMode::FixedPoint:
       out << "fixed point " << fixed_multiplier << " * 2^-" << (31 + shift);

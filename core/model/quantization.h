@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/config/enum_names.h"
 
@@ -52,6 +53,9 @@ struct RequantSpec {
   Rounding rounding = Rounding::Floor;
   int64_t divisor = 1;      // Divide
   double multiplier = 1.0;  // Multiply (a float32 value when precision is Float32)
+  // Multiply: one multiplier per output channel (per-channel weight scales, M[c] = S_in * S_w[c] /
+  // S_out); when not empty it replaces `multiplier`. Float32 values when precision is Float32.
+  std::vector<double> channel_multipliers;
   Precision precision = Precision::Float64;
   int32_t fixed_multiplier = 1 << 30;  // FixedPoint: Q0.31 mantissa in [2^30, 2^31 - 1]
   int32_t shift = 0;                   // FixedPoint, Shift: right shift in [0, 31]
@@ -59,6 +63,12 @@ struct RequantSpec {
   int32_t clamp_min = -128;
   int32_t clamp_max = 127;
   bool relu = false;  // fused: clips real values below 0, i.e. stored values below output_zero_point
+
+  bool per_channel() const { return !channel_multipliers.empty(); }
+  // The multiply mode's multiplier for output channel `channel`.
+  double multiplier_of(int64_t channel) const {
+    return per_channel() ? channel_multipliers[static_cast<std::size_t>(channel)] : multiplier;
+  }
 
   // A one-line description for reports, e.g. "divide by 1234, floor".
   std::string describe() const;

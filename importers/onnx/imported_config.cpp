@@ -86,20 +86,56 @@ namespace {
 
 std::string number(double value) { return fmt::format("{}", value); }  // shortest text that reads back exactly
 
-std::string layer_yaml(const Layer& layer, const std::filesystem::path& dir) {
+// The output stage every requantization shares: zero point, clamp, ReLU.
+std::string output_stage(const model::RequantSpec& r) {
+  return fmt::format("rounding: half_even, output_zero_point: {}, clamp: [{}, {}], relu: {}", r.output_zero_point,
+                     r.clamp_min, r.clamp_max, r.relu ? "true" : "false");
+}
+
+std::string layer_yaml(const model::Network& network, std::size_t index, const std::filesystem::path& dir) {
+  const Layer& layer = network.layers[index];
   std::string text = fmt::format("    - name: {}\n      type: {}\n", layer.name, model::name_of(layer.type));
+  // Every layer names what it reads unless it is the previous layer (the chain's default).
+  const bool chained = layer.inputs.size() == 1 &&
+                       layer.inputs[0] == (index == 0 ? model::kNetworkInput : static_cast<int32_t>(index) - 1);
+  if (!layer.inputs.empty() && !chained) {
+    text += "      inputs: [";
+    for (std::size_t i = 0; i < layer.inputs.size(); ++i)
+      text += (i ? ", " : "") + (layer.inputs[i] == model::kNetworkInput
+                                     ? std::string("input")
+                                     : network.layers[static_cast<std::size_t>(layer.inputs[i])].name);
+    text += "]\n";
+  }
   if (layer.type == LayerType::Flatten) return text;
+  if (layer.type == LayerType::Add) {
+    const auto& r = layer.requant;
+    return text + fmt::format(
+                      "      input_zero_points: [{}, {}]\n"
+                      "      requant: {{mode: multiply, precision: float32, arithmetic: {}, multipliers: [{}, {}], {}}}"
+                      "  # M = float32(S_in / S_out), ONNX Runtime's QLinearAdd\n",
+                      layer.add.input_zero_points[0], layer.add.input_zero_points[1],
+                      model::name_of(layer.add.arithmetic), number(layer.add.multipliers[0]),
+                      number(layer.add.multipliers[1]), output_stage(r));
+  }
+  if (layer.type == LayerType::GlobalAvgPool) {
+    if (layer.mean != model::MeanArithmetic::Multiply) return text;
+    return text + fmt::format(
+                      "      mean: multiply\n      requant: {{mode: multiply, precision: float32, multiplier: {}, {}}}"
+                      "  # M = float32(S_in / (S_out * H * W)), ONNX Runtime's QLinearGlobalAveragePool\n",
+                      number(layer.requant.multiplier), output_stage(layer.requant));
+  }
   if (layer.type == LayerType::MaxPool)
-    return text + fmt::format("      kernel: [{}, {}]\n      stride: [{}, {}]\n", layer.kernel_h, layer.kernel_w,
-                              layer.stride_h, layer.stride_w);
+    return text + fmt::format("      kernel: [{}, {}]\n      stride: [{}, {}]\n      padding: [{}, {}]\n",
+                              layer.kernel_h, layer.kernel_w, layer.stride_h, layer.stride_w, layer.pad_h, layer.pad_w);
   const std::string weights = layer.name + ".weights.npy";
   if (layer.type == LayerType::Conv2d) {
-    const int64_t in_channels = layer.input.channels;
+    const int64_t in_channels = layer.input.channels / layer.groups;
     text += fmt::format(
         "      out_channels: {}\n      kernel: [{}, {}]\n      stride: [{}, {}]\n      padding: [{}, {}]\n"
-        "      weights: {}  # int8 [{}, {}, {}, {}] OIHW\n",
+        "{}      weights: {}  # int8 [{}, {}, {}, {}] OIHW\n",
         layer.output.channels, layer.kernel_h, layer.kernel_w, layer.stride_h, layer.stride_w, layer.pad_h, layer.pad_w,
-        weights, layer.output.channels, in_channels, layer.kernel_h, layer.kernel_w);
+        layer.groups == 1 ? std::string() : fmt::format("      groups: {}\n", layer.groups), weights,
+        layer.output.channels, in_channels, layer.kernel_h, layer.kernel_w);
     npy::write_npy(dir / weights, npy::Dtype::Int8,
                    {layer.output.channels, in_channels, layer.kernel_h, layer.kernel_w}, layer.weights.data());
   } else {
@@ -114,13 +150,20 @@ std::string layer_yaml(const Layer& layer, const std::filesystem::path& dir) {
     npy::write_npy(dir / bias, npy::Dtype::Int32, {static_cast<int64_t>(layer.bias.size())}, layer.bias.data());
   }
   const auto& r = layer.requant;
+  std::string multiplier =
+      fmt::format("multiplier: {}  # float32(float32(S_in * S_w) / S_out), as ONNX Runtime", number(r.multiplier));
+  if (r.per_channel()) {
+    multiplier = "multipliers: [";
+    for (std::size_t c = 0; c < r.channel_multipliers.size(); ++c)
+      multiplier += (c ? ", " : "") + number(r.channel_multipliers[c]);
+    multiplier += "]  # per output channel: float32(float32(S_in * S_w[c]) / S_out), as ONNX Runtime";
+  }
   text += fmt::format(
       "      input_zero_point: {}\n      weight_zero_point: {}\n      requant:\n        mode: multiply\n"
-      "        multiplier: {}  # float32(float32(S_in * S_w) / S_out), as ONNX Runtime\n"
-      "        precision: float32\n        rounding: half_even\n        output_zero_point: {}\n"
+      "        {}\n        precision: float32\n        rounding: half_even\n        output_zero_point: {}\n"
       "        clamp: [{}, {}]\n        relu: {}\n",
-      layer.input_zero_point, layer.weight_zero_point, number(r.multiplier), r.output_zero_point, r.clamp_min,
-      r.clamp_max, r.relu ? "true" : "false");
+      layer.input_zero_point, layer.weight_zero_point, multiplier, r.output_zero_point, r.clamp_min, r.clamp_max,
+      r.relu ? "true" : "false");
   if (layer.scales && layer.scales->output > 0)
     text += fmt::format("      scales: {{input: {}, weight: {}, output: {}}}\n", number(layer.scales->input),
                         number(layer.scales->weight), number(layer.scales->output));
@@ -181,7 +224,7 @@ std::filesystem::path write_config(const ImportedModel& model, const std::filesy
                                     static_cast<uint8_t>(network.input.zero_point & 0xff));
     npy::write_npy(dir / "images.npy", npy::Dtype::UInt8, {1, in.channels, in.height, in.width}, zero.data());
   }
-  for (const Layer& layer : network.layers) text += layer_yaml(layer, dir);
+  for (std::size_t l = 0; l < network.layers.size(); ++l) text += layer_yaml(network, l, dir);
   const std::filesystem::path config = dir / "network.yaml";
   report::write_file_atomically(config, text);
   return config;

@@ -3,6 +3,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -32,10 +33,28 @@ float dequantize_linear(int32_t q, const QuantParams& params) {
 }
 
 const std::vector<std::string>& supported_op_types() {
-  static const std::vector<std::string> types = {
-      "QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul", "ConvInteger", "MatMulInteger", "Conv",
-      "Gemm",           "MatMul",           "MaxPool",     "Relu",          "Clip",        "Flatten",       "Reshape",
-      "Constant",       "ConstantOfShape",  "Cast",        "Identity"};
+  static const std::vector<std::string> types = {"QuantizeLinear",
+                                                 "DequantizeLinear",
+                                                 "QLinearConv",
+                                                 "QLinearMatMul",
+                                                 "ConvInteger",
+                                                 "MatMulInteger",
+                                                 "Conv",
+                                                 "Gemm",
+                                                 "MatMul",
+                                                 "MaxPool",
+                                                 "Relu",
+                                                 "Clip",
+                                                 "Flatten",
+                                                 "Reshape",
+                                                 "Add",
+                                                 "GlobalAveragePool",
+                                                 "QLinearAdd",
+                                                 "QLinearGlobalAveragePool",
+                                                 "Constant",
+                                                 "ConstantOfShape",
+                                                 "Cast",
+                                                 "Identity"};
   return types;
 }
 
@@ -62,13 +81,17 @@ struct Value {
   ConstTensor constant;          // Constant, DqConstant (the integers)
   std::vector<float> dq_scales;  // DqConstant
   std::vector<int64_t> dq_zero_points;
+  int64_t dq_axis = 1;                      // DqConstant: the axis per-axis scales run along
   std::vector<int64_t> dims;                // activations: ONNX dims, batch first
   QuantParams quant;                        // Quantized, Dequantized
   bool scale_known = false;                 // Quantized graph input: learnt from its first consumer
   std::size_t layer = 0;                    // Pending, Accumulator: index into the network's layers
-  float pending_scale = 0;                  // Pending: S_in * S_w as float32
+  std::vector<float> pending_scales;        // Pending: S_in * S_w[c] as float32 (one entry: per tensor)
   std::optional<float> clip_min, clip_max;  // Pending: Relu / Clip folded into the clamp
-  std::string producer;                     // activations: name of the value they came from (chain check)
+  int32_t source = model::kNetworkInput;    // activations: the layer whose output they are (or the input)
+  // Pending add: the two operands' scales (the layer's multipliers are S_a / S_y, S_b / S_y).
+  std::optional<std::array<float, 2>> add_scales;
+  std::optional<float> pool_input_scale;  // Pending global average pool: S_in
 };
 
 class Lowering {
@@ -88,6 +111,8 @@ class Lowering {
   }
   const ConstTensor& constant(const onnx::NodeProto& node, int index, const char* role);
   float scale(const onnx::NodeProto& node, int index, const char* role);
+  // A weight scale: one value, or one per output channel (`channels` of them).
+  std::vector<float> weight_scales(const onnx::NodeProto& node, int index, const char* role, int64_t channels);
   int32_t zero_point(const onnx::NodeProto& node, int index, const char* role, ElementType expected_from);
   void set_output(const onnx::NodeProto& node, Value value);
   Value& activation(const onnx::NodeProto& node, int index, std::initializer_list<Value::Kind> kinds);
@@ -114,16 +139,27 @@ class Lowering {
   void lower_activation_clip(const onnx::NodeProto& node);
   void lower_maxpool(const onnx::NodeProto& node);
   void lower_flatten(const onnx::NodeProto& node);
-  void finish_requant(const onnx::NodeProto& node, Layer& layer, float multiplier, int32_t output_zero_point,
-                      std::optional<float> clip_min, std::optional<float> clip_max, float output_scale);
+  // Add: QLinearAdd (com.microsoft) or, in QDQ form, Add of two DequantizeLinear outputs.
+  void lower_qlinear_add(const onnx::NodeProto& node);
+  void lower_float_add(const onnx::NodeProto& node);
+  Layer add_layer(const onnx::NodeProto& node, const Value& a, const Value& b);
+  void finish_add(const onnx::NodeProto& node, Layer& layer, const std::array<float, 2>& input_scales,
+                  const QuantParams& output, std::optional<float> clip_min, std::optional<float> clip_max);
+  // GlobalAveragePool: QLinearGlobalAveragePool (com.microsoft) or DequantizeLinear -> GlobalAveragePool.
+  void lower_global_avgpool(const onnx::NodeProto& node, bool qlinear);
+  void finish_global_avgpool(const onnx::NodeProto& node, Layer& layer, float input_scale, const QuantParams& output);
+  void finish_requant(const onnx::NodeProto& node, Layer& layer, const std::vector<float>& multipliers,
+                      int32_t output_zero_point, std::optional<float> clip_min, std::optional<float> clip_max,
+                      float output_scale);
   void finish();
+  // Appends `layer`, reading `source` (a layer index or the network input); returns its index.
+  int32_t push_layer(Layer layer, int32_t source);
 
   const onnx::ModelProto& model_;
   std::string source_;
   std::map<std::string, Value> values_;
   std::set<std::string> layer_names_;
   std::optional<DType> dtype_;
-  std::string latest_activation_;  // the chain's head: every layer must read it
   ImportedModel result_;
 };
 
@@ -243,7 +279,6 @@ void Lowering::read_inputs_and_initializers() {
                    "; expected float, uint8 or int8");
     }
     result_.input_dims = value.dims;
-    latest_activation_ = input.name();
     values_[input.name()] = std::move(value);
   }
   if (result_.input_name.empty()) fail_graph("the graph has no input that is not an initializer");
@@ -282,6 +317,19 @@ float Lowering::scale(const onnx::NodeProto& node, int index, const char* role) 
   return t.floats[0];
 }
 
+std::vector<float> Lowering::weight_scales(const onnx::NodeProto& node, int index, const char* role, int64_t channels) {
+  const ConstTensor& t = constant(node, index, role);
+  if (t.type != ElementType::Float || t.count() < 1) fail(node, std::string(role) + " must be a float32 tensor");
+  for (float s : t.floats)
+    if (!(s > 0.0f) || !std::isfinite(s))
+      fail(node, std::string(role) + " '" + node.input(index) + "' is " + std::to_string(s) +
+                     "; a scale must be finite and above 0");
+  if (t.count() != 1 && t.count() != channels)
+    fail(node, std::string(role) + " has " + std::to_string(t.count()) + " values; expected 1 or " +
+                   std::to_string(channels) + " (one per output channel)");
+  return t.floats;
+}
+
 int32_t Lowering::zero_point(const onnx::NodeProto& node, int index, const char* role, ElementType expected_from) {
   if (!has_input(node, index)) return 0;  // ONNX's default
   const ConstTensor& t = constant(node, index, role);
@@ -294,7 +342,9 @@ int32_t Lowering::zero_point(const onnx::NodeProto& node, int index, const char*
   if (t.count() < 1) fail(node, std::string(role) + " is empty");
   for (int64_t z : t.ints)
     if (z != t.ints[0])
-      fail(node, std::string(role) + " differs between channels (per-channel quantization): not supported yet");
+      fail(node, std::string(role) +
+                     " differs between channels: per-channel weight zero points are not supported (ONNX Runtime "
+                     "refuses them too); per-channel scales with one zero point are");
   const int64_t z = t.ints[0];
   if (t.type == ElementType::UInt8 ? (z < 0 || z > 255) : (z < -128 || z > 127))
     fail(node, std::string(role) + " " + std::to_string(z) + " is out of the range of " + element_type_name(t.type));
@@ -320,11 +370,6 @@ Value& Lowering::activation(const onnx::NodeProto& node, int index, std::initial
                                                                 : "an int32 accumulator";
     fail(node, "input '" + node.input(index) + "' is " + what + ", which this node cannot take here");
   }
-  // accelsim's network is a chain: a layer reads the previous one's output.
-  const std::string& head = value.producer.empty() ? node.input(index) : value.producer;
-  if (head != latest_activation_)
-    fail(node, "reads '" + node.input(index) + "', not the latest activations '" + latest_activation_ +
-                   "': branching graphs are not supported yet");
   return value;
 }
 
@@ -376,9 +421,11 @@ ImportedModel Lowering::run() {
 
 void Lowering::lower_node(const onnx::NodeProto& node) {
   const std::string& op = node.op_type();
-  if (!node.domain().empty() && node.domain() != "ai.onnx")
+  const bool microsoft = node.domain() == "com.microsoft";
+  if (!node.domain().empty() && node.domain() != "ai.onnx" &&
+      !(microsoft && (op == "QLinearAdd" || op == "QLinearGlobalAveragePool")))
     fail(node, "operator domain '" + node.domain() + "' is not supported; supported: " + supported_list() +
-                   " (domain ai.onnx)");
+                   " (domain ai.onnx; QLinearAdd and QLinearGlobalAveragePool of com.microsoft)");
   if (node.output_size() < 1 || node.output(0).empty()) fail(node, "has no output");
   if (op == "Constant") {
     const auto* value = attribute(node, "value");
@@ -442,9 +489,6 @@ void Lowering::lower_node(const onnx::NodeProto& node) {
              "supported");
       }
     }
-    if (in.kind != Value::Kind::Constant && in.kind != Value::Kind::DqConstant) {
-      out.producer = in.producer.empty() ? node.input(0) : in.producer;
-    }
     set_output(node, std::move(out));
   } else if (op == "QuantizeLinear") {
     lower_quantize(node);
@@ -462,6 +506,14 @@ void Lowering::lower_node(const onnx::NodeProto& node) {
     lower_maxpool(node);
   } else if (op == "Flatten" || op == "Reshape") {
     lower_flatten(node);
+  } else if (op == "QLinearAdd" && microsoft) {
+    lower_qlinear_add(node);
+  } else if (op == "Add") {
+    lower_float_add(node);
+  } else if (op == "QLinearGlobalAveragePool" && microsoft) {
+    lower_global_avgpool(node, true);
+  } else if (op == "GlobalAveragePool") {
+    lower_global_avgpool(node, false);
   } else {
     fail(node, "operator not supported; supported: " + supported_list());
   }
@@ -496,13 +548,22 @@ void Lowering::lower_quantize(const onnx::NodeProto& node) {
   } else if (a.kind == Value::Kind::Dequantized) {
     if (a.quant.scale != params.scale || a.quant.zero_point != params.zero_point || a.quant.dtype != params.dtype)
       fail(node, "requantizes activations to other parameters without a layer between: not supported");
+    out.source = a.source;
+  } else if (a.pool_input_scale) {  // the end of DequantizeLinear -> GlobalAveragePool -> QuantizeLinear
+    if (a.clip_min || a.clip_max) fail(node, "a Relu or Clip after GlobalAveragePool is not supported");
+    finish_global_avgpool(node, result_.network.layers[a.layer], *a.pool_input_scale, params);
+    out.source = static_cast<int32_t>(a.layer);
+  } else if (a.add_scales) {  // the end of DequantizeLinear x2 -> Add (-> Relu) -> QuantizeLinear
+    finish_add(node, result_.network.layers[a.layer], *a.add_scales, params, a.clip_min, a.clip_max);
+    out.source = static_cast<int32_t>(a.layer);
   } else {  // the end of DequantizeLinear -> Conv/Gemm/MatMul (-> Relu/Clip) -> QuantizeLinear
     Layer& layer = result_.network.layers[a.layer];
-    const float multiplier = a.pending_scale / params.scale;  // float32, as ORT's QLinearConv
-    finish_requant(node, layer, multiplier, params.zero_point, a.clip_min, a.clip_max, params.scale);
+    std::vector<float> multipliers;
+    for (float pending : a.pending_scales) multipliers.push_back(pending / params.scale);  // float32, as ORT
+    finish_requant(node, layer, multipliers, params.zero_point, a.clip_min, a.clip_max, params.scale);
     if (layer.scales) layer.scales->output = params.scale;
+    out.source = static_cast<int32_t>(a.layer);
   }
-  latest_activation_ = node.output(0);
   set_output(node, std::move(out));
 }
 
@@ -519,6 +580,13 @@ void Lowering::lower_dequantize(const onnx::NodeProto& node) {
     for (float s : scales.floats)
       if (!(s > 0.0f) || !std::isfinite(s)) fail(node, "x_scale holds " + std::to_string(s) + "; expected finite > 0");
     out.dq_scales = scales.floats;
+    out.dq_axis = int_attribute(node, "axis", 1);
+    const auto rank = static_cast<int64_t>(x.constant.dims.size());
+    if (out.dq_axis < 0) out.dq_axis += rank;
+    if (scales.count() > 1 && (out.dq_axis < 0 || out.dq_axis >= rank ||
+                               x.constant.dims[static_cast<std::size_t>(out.dq_axis)] != scales.count()))
+      fail(node, "x_scale has " + std::to_string(scales.count()) + " values, not the size of axis " +
+                     std::to_string(out.dq_axis) + " of x");
     if (has_input(node, 2)) {
       const ConstTensor& zps = constant(node, 2, "x_zero_point");
       if (!zps.is_integer()) fail(node, "x_zero_point must be an integer tensor");
@@ -540,7 +608,7 @@ void Lowering::lower_dequantize(const onnx::NodeProto& node) {
   out.kind = Value::Kind::Dequantized;
   out.quant = params;
   out.dims = a.dims;
-  out.producer = a.producer.empty() ? node.input(0) : a.producer;
+  out.source = a.source;
   set_output(node, std::move(out));
 }
 
@@ -550,10 +618,13 @@ Layer Lowering::conv_layer(const onnx::NodeProto& node, const Value& x, const Co
   if (x.dims.size() != 4) fail(node, "expects [N, C, H, W] activations");
   if (weights.dims.size() != 4) fail(node, "weights must be [M, C, kH, kW]");
   const Shape in = shape_of(node, x.dims);
-  if (weights.dims[1] != in.channels)
-    fail(node, "weights have " + std::to_string(weights.dims[1]) + " input channels, the activations " +
-                   std::to_string(in.channels) + " (shape mismatch)");
-  if (int_attribute(node, "group", 1) != 1) fail(node, "group != 1: grouped convolution is not supported yet");
+  const int64_t groups = int_attribute(node, "group", 1);
+  if (groups < 1 || in.channels % groups != 0 || weights.dims[0] % groups != 0)
+    fail(node, "group " + std::to_string(groups) + " must divide the input channels (" + std::to_string(in.channels) +
+                   ") and the output channels (" + std::to_string(weights.dims[0]) + ")");
+  if (weights.dims[1] != in.channels / groups)
+    fail(node, "weights have " + std::to_string(weights.dims[1]) + " input channels per group, the activations " +
+                   std::to_string(in.channels / groups) + " (shape mismatch)");
   if (const auto* a = attribute(node, "auto_pad"); a && a->s() != "NOTSET" && a->s() != "VALID")
     fail(node, "auto_pad " + a->s() + " is not supported; give explicit pads");
   for (int64_t d : ints_attribute(node, "dilations"))
@@ -571,6 +642,7 @@ Layer Lowering::conv_layer(const onnx::NodeProto& node, const Value& x, const Co
   Layer layer;
   layer.name = layer_name(node, "conv");
   layer.type = LayerType::Conv2d;
+  layer.groups = groups;
   layer.input = in;
   layer.kernel_h = weights.dims[2];
   layer.kernel_w = weights.dims[3];
@@ -626,16 +698,23 @@ Layer Lowering::linear_layer(const onnx::NodeProto& node, const Value& a, const 
   return layer;
 }
 
-void Lowering::finish_requant(const onnx::NodeProto& node, Layer& layer, float multiplier, int32_t output_zero_point,
-                              std::optional<float> clip_min, std::optional<float> clip_max, float output_scale) {
-  if (!(multiplier > 0.0f) || !std::isfinite(multiplier))
-    fail(node, "the requantization multiplier S_in * S_w / S_out is " + std::to_string(multiplier) +
-                   "; expected finite and above 0");
+void Lowering::finish_requant(const onnx::NodeProto& node, Layer& layer, const std::vector<float>& multipliers,
+                              int32_t output_zero_point, std::optional<float> clip_min, std::optional<float> clip_max,
+                              float output_scale) {
+  for (float multiplier : multipliers)
+    if (!(multiplier > 0.0f) || !std::isfinite(multiplier) || multiplier > 65536.0f)
+      fail(node, "the requantization multiplier S_in * S_w / S_out is " + std::to_string(multiplier) +
+                     "; expected finite, above 0 and at most 65536");
   const model::DTypeRange range = model::range_of(*dtype_);
   layer.requant.mode = model::RequantMode::Multiply;
   layer.requant.precision = model::Precision::Float32;
   layer.requant.rounding = model::Rounding::HalfEven;
-  layer.requant.multiplier = static_cast<double>(multiplier);
+  layer.requant.multiplier = static_cast<double>(multipliers.front());
+  layer.requant.channel_multipliers.clear();
+  const bool all_equal =
+      std::all_of(multipliers.begin(), multipliers.end(), [&](float m) { return m == multipliers.front(); });
+  if (!all_equal)  // per-channel weight scales: one multiplier per output channel
+    for (float multiplier : multipliers) layer.requant.channel_multipliers.push_back(multiplier);
   layer.requant.output_zero_point = output_zero_point;
   layer.requant.clamp_min = range.min;
   layer.requant.clamp_max = range.max;
@@ -662,28 +741,28 @@ void Lowering::lower_qlinear(const onnx::NodeProto& node, bool conv) {
   const int32_t x_zp = zero_point(node, 2, "x_zero_point", x_type);
   check_activation_params(node, x, x_scale, x_zp);
   const ConstTensor& w = constant(node, 3, "w");
-  const float w_scale = scale(node, 4, "w_scale");
   const int32_t w_zp = zero_point(node, 5, "w_zero_point", w.type);
   const float y_scale = scale(node, 6, "y_scale");
   const int32_t y_zp = zero_point(node, 7, "y_zero_point", x_type);  // one activation dtype per network
   Layer layer = conv ? conv_layer(node, x, w, w_zp) : linear_layer(node, x, w, w_zp, false);
+  const std::vector<float> w_scales = weight_scales(node, 4, "w_scale", layer.output.channels);
   if (conv && has_input(node, 8)) {
     const ConstTensor& bias = constant(node, 8, "B");
     if (bias.type != ElementType::Int32 || bias.count() != layer.output.channels)
       fail(node, "B must be int32 [" + std::to_string(layer.output.channels) + "]");
     for (int64_t b : bias.ints) layer.bias.push_back(static_cast<int32_t>(b));
   }
-  const float multiplier = x_scale * w_scale / y_scale;  // float32, left to right, as ORT
-  finish_requant(node, layer, multiplier, y_zp, std::nullopt, std::nullopt, y_scale);
-  layer.scales = model::Scales{x_scale, w_scale, y_scale};
+  std::vector<float> multipliers;
+  for (float w_scale : w_scales) multipliers.push_back(x_scale * w_scale / y_scale);  // float32, left to right, as ORT
+  finish_requant(node, layer, multipliers, y_zp, std::nullopt, std::nullopt, y_scale);
+  if (w_scales.size() == 1) layer.scales = model::Scales{x_scale, w_scales[0], y_scale};
   Value out;
   out.kind = Value::Kind::Quantized;
   out.quant = QuantParams{y_scale, y_zp, x.quant.dtype};
   out.scale_known = true;
   out.dims = conv ? std::vector<int64_t>{x.dims[0], layer.output.channels, layer.output.height, layer.output.width}
                   : std::vector<int64_t>{x.dims[0], layer.output.channels};
-  result_.network.layers.push_back(std::move(layer));
-  latest_activation_ = node.output(0);
+  out.source = push_layer(std::move(layer), x.source);
   set_output(node, std::move(out));
 }
 
@@ -701,7 +780,7 @@ void Lowering::lower_integer(const onnx::NodeProto& node, bool conv) {
   // with an offset that puts [-128, 127] into the activation dtype; the importer's output
   // conversion subtracts it again.
   const int32_t offset = x.quant.dtype == DType::UInt8 ? 128 : 0;
-  finish_requant(node, layer, 1.0f, offset, std::nullopt, std::nullopt, 1.0f);
+  finish_requant(node, layer, {1.0f}, offset, std::nullopt, std::nullopt, 1.0f);
   result_.notes.push_back(node.op_type() + " '" + node.name() +
                           "': its int32 output is exact only within [-128, 127], stored plus " +
                           std::to_string(offset) + "; values beyond saturate");
@@ -711,8 +790,7 @@ void Lowering::lower_integer(const onnx::NodeProto& node, bool conv) {
   out.quant = QuantParams{1.0f, offset, x.quant.dtype};
   out.dims = conv ? std::vector<int64_t>{x.dims[0], layer.output.channels, layer.output.height, layer.output.width}
                   : std::vector<int64_t>{x.dims[0], layer.output.channels};
-  result_.network.layers.push_back(std::move(layer));
-  latest_activation_ = node.output(0);
+  out.source = push_layer(std::move(layer), x.source);
   set_output(node, std::move(out));
 }
 
@@ -725,19 +803,15 @@ void Lowering::lower_float_layer(const onnx::NodeProto& node) {
                    "' are not a DequantizeLinear of int8 constants: a float model? Quantize "
                    "it first (PyTorch: torch.ao.quantization, then torch.onnx.export; or onnxruntime.quantization."
                    "quantize_static), then import the quantized model");
-  if (w.dq_scales.size() != 1) {
-    for (float s : w.dq_scales)
-      if (s != w.dq_scales[0])
-        fail(node,
-             "per-channel weight scales: not supported yet, the requantization unit holds one multiplier per "
-             "layer");
-  }
   for (int64_t z : w.dq_zero_points)
-    if (z != w.dq_zero_points[0]) fail(node, "per-channel weight zero points are not supported");
-  const float w_scale = w.dq_scales[0];
+    if (z != w.dq_zero_points[0])
+      fail(node,
+           "per-channel weight zero points are not supported (ONNX Runtime refuses them too); per-channel scales "
+           "with one zero point are");
   const auto w_zp = static_cast<int32_t>(w.dq_zero_points[0]);
   Layer layer;
   bool has_bias_input = false;
+  int64_t output_channel_axis = 0;  // of the weights: Conv [M, C, kH, kW], Gemm transB [N, K]; else [K, N]
   if (op == "Conv") {
     layer = conv_layer(node, x, w.constant, w_zp);
     has_bias_input = has_input(node, 2);
@@ -746,13 +820,22 @@ void Lowering::lower_float_layer(const onnx::NodeProto& node) {
     if (float_attribute(node, "alpha", 1.0f) != 1.0f || float_attribute(node, "beta", 1.0f) != 1.0f ||
         int_attribute(node, "transA", 0) != 0)
       fail(node, "only alpha = beta = 1 and transA = 0 are supported");
-    layer = linear_layer(node, x, w.constant, w_zp, int_attribute(node, "transB", 0) != 0);
+    const bool transposed = int_attribute(node, "transB", 0) != 0;
+    layer = linear_layer(node, x, w.constant, w_zp, transposed);
+    output_channel_axis = transposed ? 0 : 1;
     has_bias_input = has_input(node, 2);
   } else {
     reject_attributes_except(node, {});
     layer = linear_layer(node, x, w.constant, w_zp, false);
+    output_channel_axis = 1;
   }
-  const float acc_scale = x.quant.scale * w_scale;  // float32: the bias's scale, and ORT's S_in * S_w
+  if (w.dq_scales.size() > 1 && w.dq_axis != output_channel_axis)
+    fail(node, "the weights' DequantizeLinear has per-axis scales along axis " + std::to_string(w.dq_axis) +
+                   "; only scales per output channel (axis " + std::to_string(output_channel_axis) +
+                   ") become a per-channel requantization");
+  // float32, per output channel: the bias's scale, and ORT's S_in * S_w[c].
+  std::vector<float> acc_scales;
+  for (float w_scale : w.dq_scales) acc_scales.push_back(x.quant.scale * w_scale);
   if (has_bias_input) {
     Value& b = input(node, 2);
     if (b.kind != Value::Kind::DqConstant || b.constant.type != ElementType::Int32)
@@ -766,33 +849,37 @@ void Lowering::lower_float_layer(const onnx::NodeProto& node) {
       if (z != 0) fail(node, "the bias's zero point must be 0");
     bool all_zero = true;  // a zero bias (torch's export of a layer without one) means nothing at any scale
     for (int64_t v : b.constant.ints) all_zero = all_zero && v == 0;
-    for (float s : b.dq_scales)
+    if (b.dq_scales.size() != 1 && b.dq_scales.size() != acc_scales.size())
+      fail(node, "the bias has " + std::to_string(b.dq_scales.size()) + " scales; expected 1 or " +
+                     std::to_string(acc_scales.size()) + ", as the weights");
+    for (std::size_t c = 0; c < std::max(b.dq_scales.size(), acc_scales.size()); ++c) {
+      const float s = b.dq_scales[b.dq_scales.size() == 1 ? 0 : c];
+      const float acc_scale = acc_scales[acc_scales.size() == 1 ? 0 : c];
       if (!all_zero && std::fabs(s - acc_scale) > 1e-6f * acc_scale)
         fail(node, "the bias's scale " + std::to_string(s) + " is not S_in * S_w = " + std::to_string(acc_scale) +
                        ": it cannot be added to the accumulator as it is");
+    }
     // A zero bias (what torch.onnx.export writes for a layer without one) adds nothing: left
     // out, so that the layer reads no bias from the weight SRAM, as the layer it came from.
     if (!all_zero)
       for (int64_t v : b.constant.ints) layer.bias.push_back(static_cast<int32_t>(v));
   }
-  layer.scales = model::Scales{x.quant.scale, w_scale, 0.0};
+  if (w.dq_scales.size() == 1) layer.scales = model::Scales{x.quant.scale, w.dq_scales[0], 0.0};
   Value out;
   out.kind = Value::Kind::Pending;
   out.layer = result_.network.layers.size();
-  out.pending_scale = acc_scale;
+  out.pending_scales = acc_scales;
   out.quant = x.quant;
   out.dims = op == "Conv"
                  ? std::vector<int64_t>{x.dims[0], layer.output.channels, layer.output.height, layer.output.width}
                  : std::vector<int64_t>{x.dims[0], layer.output.channels};
-  result_.network.layers.push_back(std::move(layer));
-  latest_activation_ = node.output(0);
+  out.source = push_layer(std::move(layer), x.source);
   set_output(node, std::move(out));
 }
 
 void Lowering::lower_activation_clip(const onnx::NodeProto& node) {
   Value& x = activation(node, 0, {Value::Kind::Pending});
   Value out = x;
-  out.producer.clear();
   std::optional<float> lo = 0.0f, hi;
   if (node.op_type() == "Clip") {
     lo.reset();
@@ -810,7 +897,6 @@ void Lowering::lower_activation_clip(const onnx::NodeProto& node) {
   }
   if (lo) out.clip_min = out.clip_min ? std::max(*out.clip_min, *lo) : *lo;
   if (hi) out.clip_max = out.clip_max ? std::min(*out.clip_max, *hi) : *hi;
-  latest_activation_ = node.output(0);
   set_output(node, std::move(out));
 }
 
@@ -827,9 +913,13 @@ void Lowering::lower_maxpool(const onnx::NodeProto& node) {
     fail(node, "auto_pad " + a->s() + " is not supported");
   for (int64_t d : ints_attribute(node, "dilations"))
     if (d != 1) fail(node, "dilations other than 1 are not supported");
-  for (int64_t p : ints_attribute(node, "pads"))
-    if (p != 0) fail(node, "padding is not supported by accelsim's maxpool");
   const auto kernel = ints_attribute(node, "kernel_shape");
+  auto pads = ints_attribute(node, "pads");
+  if (pads.empty()) pads = {0, 0, 0, 0};
+  // A padded position never wins (ONNX pads with -inf, accelsim's pooling unit skips it).
+  if (pads.size() != 4 || pads[0] != pads[2] || pads[1] != pads[3] || pads[0] < 0 || pads[1] < 0 ||
+      (kernel.size() == 2 && (2 * pads[0] > kernel[0] || 2 * pads[1] > kernel[1])))
+    fail(node, "pads must be symmetric [p_h, p_w, p_h, p_w] and at most half the window");
   auto strides = ints_attribute(node, "strides");
   if (strides.empty()) strides = {1, 1};  // ONNX's default (accelsim's is the window)
   if (kernel.size() != 2 || strides.size() != 2 || kernel[0] < 1 || kernel[1] < 1 || strides[0] < 1 || strides[1] < 1)
@@ -838,19 +928,19 @@ void Lowering::lower_maxpool(const onnx::NodeProto& node) {
   layer.name = layer_name(node, "maxpool");
   layer.type = LayerType::MaxPool;
   layer.input = shape_of(node, x.dims);
-  if (kernel[0] > layer.input.height || kernel[1] > layer.input.width)
+  if (kernel[0] > layer.input.height + 2 * pads[0] || kernel[1] > layer.input.width + 2 * pads[1])
     fail(node, "the window is larger than the input " + layer.input.to_string());
   layer.kernel_h = kernel[0];
   layer.kernel_w = kernel[1];
   layer.stride_h = strides[0];
   layer.stride_w = strides[1];
-  layer.output = Shape{layer.input.channels, (layer.input.height - kernel[0]) / strides[0] + 1,
-                       (layer.input.width - kernel[1]) / strides[1] + 1, false};
+  layer.pad_h = pads[0];
+  layer.pad_w = pads[1];
+  layer.output = Shape{layer.input.channels, (layer.input.height + 2 * pads[0] - kernel[0]) / strides[0] + 1,
+                       (layer.input.width + 2 * pads[1] - kernel[1]) / strides[1] + 1, false};
   Value out = x;
-  out.producer.clear();
   out.dims = {x.dims[0], layer.output.channels, layer.output.height, layer.output.width};
-  result_.network.layers.push_back(std::move(layer));
-  latest_activation_ = node.output(0);
+  out.source = push_layer(std::move(layer), x.source);
   set_output(node, std::move(out));
 }
 
@@ -866,7 +956,6 @@ void Lowering::lower_flatten(const onnx::NodeProto& node) {
   }
   const Shape in = shape_of(node, x.dims);
   Value out = x;
-  out.producer.clear();
   out.dims = {x.dims[0], in.elements()};
   if (!in.flat) {
     Layer layer;
@@ -874,10 +963,136 @@ void Lowering::lower_flatten(const onnx::NodeProto& node) {
     layer.type = LayerType::Flatten;
     layer.input = in;
     layer.output = Shape{in.elements(), 1, 1, true};
-    result_.network.layers.push_back(std::move(layer));
+    out.source = push_layer(std::move(layer), x.source);
   }
-  latest_activation_ = node.output(0);
   set_output(node, std::move(out));
+}
+
+Layer Lowering::add_layer(const onnx::NodeProto& node, const Value& a, const Value& b) {
+  if (a.dims != b.dims) fail(node, "adds tensors of different shapes (broadcasting is not supported)");
+  Layer layer;
+  layer.name = layer_name(node, "add");
+  layer.type = LayerType::Add;
+  layer.input = shape_of(node, a.dims);
+  layer.output = layer.input;
+  layer.add.input_zero_points = {a.quant.zero_point, b.quant.zero_point};
+  return layer;
+}
+
+// ONNX Runtime's QLinearAdd (MLAS, x86-64 AVX2): Ma = S_a / S_y, Mb = S_b / S_y in float32, the
+// sum fma(qa, Ma, fma(qb, Mb, zy - fma(Ma, za, Mb * zb))) rounded half to even, saturated.
+void Lowering::finish_add(const onnx::NodeProto& node, Layer& layer, const std::array<float, 2>& input_scales,
+                          const QuantParams& output, std::optional<float> clip_min, std::optional<float> clip_max) {
+  const model::DTypeRange range = model::range_of(*dtype_);
+  layer.add.arithmetic = model::AddArithmetic::OnnxRuntimeFma;
+  for (int i = 0; i < 2; ++i) {
+    const float m = input_scales[static_cast<std::size_t>(i)] / output.scale;  // float32, as ORT
+    if (!(m > 0.0f) || !std::isfinite(m) || m > 65536.0f)
+      fail(node, "the add's multiplier S_in / S_out is " + std::to_string(m) + "; expected finite in (0, 65536]");
+    layer.add.multipliers[static_cast<std::size_t>(i)] = m;
+  }
+  layer.requant.mode = model::RequantMode::Multiply;
+  layer.requant.precision = model::Precision::Float32;
+  layer.requant.rounding = model::Rounding::HalfEven;
+  layer.requant.output_zero_point = output.zero_point;
+  layer.requant.clamp_min = range.min;
+  layer.requant.clamp_max = range.max;
+  if (clip_min) {
+    if (*clip_min == 0.0f)
+      layer.requant.relu = true;
+    else
+      layer.requant.clamp_min = std::max(range.min, quantize_linear(*clip_min, output));
+  }
+  if (clip_max) layer.requant.clamp_max = std::min(range.max, quantize_linear(*clip_max, output));
+  if (layer.requant.clamp_min > layer.requant.clamp_max) fail(node, "the clip range is empty once quantized");
+}
+
+void Lowering::lower_qlinear_add(const onnx::NodeProto& node) {
+  reject_attributes_except(node, {});
+  Value& a = activation(node, 0, {Value::Kind::Quantized});
+  const ElementType type = a.quant.dtype == DType::UInt8 ? ElementType::UInt8 : ElementType::Int8;
+  check_activation_params(node, a, scale(node, 1, "A_scale"), zero_point(node, 2, "A_zero_point", type));
+  Value& b = activation(node, 3, {Value::Kind::Quantized});
+  check_activation_params(node, b, scale(node, 4, "B_scale"), zero_point(node, 5, "B_zero_point", type));
+  const QuantParams output{scale(node, 6, "C_scale"), zero_point(node, 7, "C_zero_point", type), a.quant.dtype};
+  Layer layer = add_layer(node, a, b);
+  finish_add(node, layer, {a.quant.scale, b.quant.scale}, output, std::nullopt, std::nullopt);
+  Value out;
+  out.kind = Value::Kind::Quantized;
+  out.quant = output;
+  out.scale_known = true;
+  out.dims = a.dims;
+  const int32_t second = b.source;
+  out.source = push_layer(std::move(layer), a.source);
+  result_.network.layers.back().inputs.push_back(second);
+  set_output(node, std::move(out));
+}
+
+void Lowering::lower_float_add(const onnx::NodeProto& node) {
+  reject_attributes_except(node, {});
+  Value& a = activation(node, 0, {Value::Kind::Dequantized});
+  Value& b = activation(node, 1, {Value::Kind::Dequantized});
+  Layer layer = add_layer(node, a, b);
+  Value out;
+  out.kind = Value::Kind::Pending;
+  out.quant = a.quant;
+  out.dims = a.dims;
+  out.add_scales = std::array<float, 2>{a.quant.scale, b.quant.scale};
+  const int32_t second = b.source;
+  out.layer = result_.network.layers.size();
+  out.source = push_layer(std::move(layer), a.source);
+  result_.network.layers.back().inputs.push_back(second);
+  set_output(node, std::move(out));
+}
+
+// ONNX Runtime's QLinearGlobalAveragePool (MLAS): M = S_in / (S_out * N) in float32, then
+// round_half_even(float32(sum(q - z_in)) * M) + z_out, saturated: the mean as a requantization.
+void Lowering::finish_global_avgpool(const onnx::NodeProto& node, Layer& layer, float input_scale,
+                                     const QuantParams& output) {
+  const auto count = static_cast<float>(layer.kernel_h * layer.kernel_w);
+  const float multiplier = input_scale / (output.scale * count);
+  finish_requant(node, layer, {multiplier}, output.zero_point, std::nullopt, std::nullopt, output.scale);
+  layer.mean = model::MeanArithmetic::Multiply;
+}
+
+void Lowering::lower_global_avgpool(const onnx::NodeProto& node, bool qlinear) {
+  reject_attributes_except(node, qlinear ? std::set<std::string>{"channels_last"} : std::set<std::string>{});
+  if (qlinear && int_attribute(node, "channels_last", 0) != 0) fail(node, "channels_last is not supported");
+  Value& x = activation(node, 0, {qlinear ? Value::Kind::Quantized : Value::Kind::Dequantized});
+  if (x.dims.size() != 4) fail(node, "expects [N, C, H, W] activations");
+  Layer layer;
+  layer.name = layer_name(node, "global_avgpool");
+  layer.type = LayerType::GlobalAvgPool;
+  layer.input = shape_of(node, x.dims);
+  layer.kernel_h = layer.stride_h = layer.input.height;
+  layer.kernel_w = layer.stride_w = layer.input.width;
+  layer.output = Shape{layer.input.channels, 1, 1, false};
+  layer.input_zero_point = x.quant.zero_point;
+  Value out;
+  out.dims = {x.dims[0], layer.input.channels, 1, 1};
+  if (qlinear) {
+    const ElementType type = x.quant.dtype == DType::UInt8 ? ElementType::UInt8 : ElementType::Int8;
+    check_activation_params(node, x, scale(node, 1, "x_scale"), zero_point(node, 2, "x_zero_point", type));
+    layer.input_zero_point = x.quant.zero_point;
+    const QuantParams output{scale(node, 3, "y_scale"), zero_point(node, 4, "y_zero_point", type), x.quant.dtype};
+    finish_global_avgpool(node, layer, x.quant.scale, output);
+    out.kind = Value::Kind::Quantized;
+    out.quant = output;
+    out.scale_known = true;
+  } else {
+    out.kind = Value::Kind::Pending;
+    out.quant = x.quant;
+    out.pool_input_scale = x.quant.scale;
+    out.layer = result_.network.layers.size();
+  }
+  out.source = push_layer(std::move(layer), x.source);
+  set_output(node, std::move(out));
+}
+
+int32_t Lowering::push_layer(Layer layer, int32_t source) {
+  layer.inputs = {source};
+  result_.network.layers.push_back(std::move(layer));
+  return static_cast<int32_t>(result_.network.layers.size() - 1);
 }
 
 void Lowering::finish() {
@@ -887,8 +1102,7 @@ void Lowering::finish() {
   auto it = values_.find(name);
   if (it == values_.end()) fail_graph("the graph output '" + name + "' is produced by no node");
   const Value& out = it->second;
-  const std::string& head = out.producer.empty() ? name : out.producer;
-  if (head != latest_activation_ && name != latest_activation_)
+  if (out.source != static_cast<int32_t>(result_.network.layers.size()) - 1)
     fail_graph("the graph output '" + name + "' is not the last layer's output");
   result_.output_name = name;
   result_.output_dims = out.dims;
@@ -912,7 +1126,7 @@ void Lowering::finish() {
     layer.type = LayerType::Flatten;
     layer.input = last;
     layer.output = Shape{last.elements(), 1, 1, true};
-    result_.network.layers.push_back(std::move(layer));
+    push_layer(std::move(layer), static_cast<int32_t>(result_.network.layers.size()) - 1);
   }
   model::Network& network = result_.network;
   network.name = std::filesystem::path(source_).stem().string();

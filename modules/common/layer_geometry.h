@@ -21,8 +21,9 @@ struct LayerGeometry {
   int64_t groups = 1;
   model::Rounding pool_rounding = model::Rounding::HalfEven;  // avgpool, global_avgpool
   bool count_include_pad = true;
-  model::AddSpec add;            // add
-  int32_t input_zero_point = 0;  // conv2d, linear, avgpool, global_avgpool
+  model::MeanArithmetic mean = model::MeanArithmetic::Divide;  // avgpool, global_avgpool
+  model::AddSpec add;                                          // add
+  int32_t input_zero_point = 0;                                // conv2d, linear, avgpool, global_avgpool
   int32_t weight_zero_point = 0;
   bool has_bias = false;
   int64_t gemm_m = 0, gemm_k = 0, gemm_n = 0;  // the layer as a matrix product (0 without weights)
@@ -45,6 +46,7 @@ inline std::vector<LayerGeometry> geometry_of(const model::Network& network) {
     g.groups = layer.groups;
     g.pool_rounding = layer.pool_rounding;
     g.count_include_pad = layer.count_include_pad;
+    g.mean = layer.mean;
     g.add = layer.add;
     g.input_zero_point = layer.input_zero_point;
     g.weight_zero_point = layer.weight_zero_point;

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <string>
 
+#include "core/dram/vpp_estimate.h"
+
 namespace accelsim::modules {
 
 Dram::Dram(sc_core::sc_module_name name, const Clock& clock, stats::RunStats& stats, const hardware::DramConfig& config,
@@ -115,6 +117,25 @@ void Dram::register_detailed_stats(stats::RunStats& stats, double cycle_ns) {
   };
   stats.add_formula("energy_dram_pj", "pJ", "DRAM: the sum of the dram_energy_*_pj components",
                     [dram_pj](const Group& g, int64_t) { return dram_pj(g); });
+  // The VPP rail, an estimate beside energy_dram_pj and not in it (nor in energy_pj): the IDD
+  // figures above, like DRAMsim3's, leave it out, and only a few IPP currents are published.
+  const dram::VppEstimate vpp = dram::vpp_estimate(config_.preset);
+  if (vpp.known) {
+    const double activate_pj = vpp.activate_pj(device), background_mw = vpp.background_mw(device),
+                 self_refresh_mw = vpp.self_refresh_mw(device);
+    stats.add_formula("dram_vpp_estimate_pj", "pJ",
+                      "VPP rail, not in energy_dram_pj: activates * VPP * (IPP0 - IPP3N) * tRC + VPP * IPP3N over "
+                      "standby and power-down + VPP * IPP6 over self-refresh, * chips (" +
+                          vpp.source + ")",
+                      [activate_pj, background_mw, self_refresh_mw, tck_ns](const Group& g, int64_t) {
+                        auto cycles = [&g](const char* name) { return static_cast<double>(g.value(name)); };
+                        const double awake =
+                            cycles("dram_active_standby_cycles") + cycles("dram_precharged_standby_cycles") +
+                            cycles("dram_active_power_down_cycles") + cycles("dram_precharged_power_down_cycles");
+                        return cycles("dram_activates") * activate_pj +
+                               tck_ns * (awake * background_mw + cycles("dram_self_refresh_cycles") * self_refresh_mw);
+                      });
+  }
   stats.add_formula("dram_energy_pj_per_byte", "pJ/byte", "energy_dram_pj / DRAM bytes read and written",
                     [bytes, dram_pj](const Group& g, int64_t) { return bytes(g) > 0 ? dram_pj(g) / bytes(g) : 0.0; });
 }

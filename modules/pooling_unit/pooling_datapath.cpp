@@ -23,6 +23,8 @@ int32_t PoolingDatapath::operator()(const uint8_t* plane, int64_t out_y, int64_t
   for (int64_t y = y_begin; y < y_end; ++y)
     for (int64_t x = x_begin; x < x_end; ++x)
       sum += activation_value(plane[y * g.input.width + x], g.activation_dtype) - g.input_zero_point;
+  if (g.mean == model::MeanArithmetic::Multiply)  // the multiplier holds 1 / count: no divider
+    return requant_(static_cast<int32_t>(sum));
   const int64_t count = g.count_include_pad ? g.kernel_h * g.kernel_w : (y_end - y_begin) * (x_end - x_begin);
   return static_cast<int32_t>(g.input_zero_point + divide_rounded(sum, static_cast<uint64_t>(count), g.pool_rounding));
 }

@@ -95,16 +95,26 @@ int32_t output_stage(int64_t scaled, const model::RequantSpec& spec) {
 
 }  // namespace
 
+RequantDatapath::RequantDatapath(const model::RequantSpec& spec) : spec_(spec) {
+  const std::vector<double> entries =
+      spec.channel_multipliers.empty() ? std::vector<double>{spec.multiplier} : spec.channel_multipliers;
+  for (double m : entries) {
+    table32_.push_back(static_cast<float>(m));
+    table64_.push_back(m);
+  }
+}
+
 int64_t RequantDatapath::divide(int32_t acc) const {
   return divide_signed(acc, static_cast<uint64_t>(spec_.divisor), spec_.rounding);
 }
 
-int64_t RequantDatapath::multiply(int32_t acc) const {
+int64_t RequantDatapath::multiply(int32_t acc, int64_t channel) const {
+  const std::size_t entry = table32_.size() == 1 ? 0 : static_cast<std::size_t>(channel);
   if (spec_.precision == model::Precision::Float32) {
-    const float product = static_cast<float>(acc) * static_cast<float>(spec_.multiplier);
+    const float product = static_cast<float>(acc) * table32_.at(entry);
     return static_cast<int64_t>(round_to_integer(product, spec_.rounding));
   }
-  const double product = static_cast<double>(acc) * spec_.multiplier;
+  const double product = static_cast<double>(acc) * table64_.at(entry);
   return static_cast<int64_t>(round_to_integer(product, spec_.rounding));
 }
 
@@ -142,14 +152,14 @@ int64_t RequantDatapath::shift(int32_t acc) const {
   return truncated;
 }
 
-int32_t RequantDatapath::operator()(int32_t acc) const {
+int32_t RequantDatapath::operator()(int32_t acc, int64_t channel) const {
   int64_t scaled = 0;
   switch (spec_.mode) {
     case model::RequantMode::Divide:
       scaled = divide(acc);
       break;
     case model::RequantMode::Multiply:
-      scaled = multiply(acc);
+      scaled = multiply(acc, channel);
       break;
     case model::RequantMode::FixedPoint:
       scaled = fixed_point(acc);
@@ -161,7 +171,34 @@ int32_t RequantDatapath::operator()(int32_t acc) const {
   return output_stage(scaled, spec_);
 }
 
+namespace {
+
+// A float32 multiply-add with one rounding, as a wide multiplier-adder would: the product of a
+// 9-bit integer and a float32 (at most 33 significant bits) plus a float32 is exact in float64
+// while the operands' exponents lie within 20 of each other (multipliers in [2^-14, 2^8),
+// addends below 2^10, as ONNX Runtime's QLinearAdd requires), so one final float64 -> float32
+// rounding is the fused result.
+float multiply_add(float x, float multiplier, float addend) {
+  return static_cast<float>(static_cast<double>(x) * static_cast<double>(multiplier) + static_cast<double>(addend));
+}
+
+}  // namespace
+
+// ONNX Runtime's QLinearAdd on AVX2: the offset zo - (Ma * za + Mb * zb) folded once, then per
+// element fma(qa, Ma, fma(qb, Mb, offset)), rounded; the zero point is already inside.
+int32_t AddDatapath::onnxruntime_fma(int32_t a, int32_t b) const {
+  const float ma = static_cast<float>(add_.multipliers[0]), mb = static_cast<float>(add_.multipliers[1]);
+  const float offset =
+      static_cast<float>(spec_.output_zero_point) - multiply_add(ma, static_cast<float>(add_.input_zero_points[0]),
+                                                                 mb * static_cast<float>(add_.input_zero_points[1]));
+  const float sum = multiply_add(static_cast<float>(a), ma, multiply_add(static_cast<float>(b), mb, offset));
+  const int64_t stored = static_cast<int64_t>(round_to_integer(sum, spec_.rounding));
+  const int64_t low = spec_.relu ? std::max(spec_.clamp_min, spec_.output_zero_point) : spec_.clamp_min;
+  return static_cast<int32_t>(std::min<int64_t>(std::max(stored, low), spec_.clamp_max));
+}
+
 int32_t AddDatapath::operator()(int32_t a, int32_t b) const {
+  if (add_.arithmetic == model::AddArithmetic::OnnxRuntimeFma) return onnxruntime_fma(a, b);
   const int64_t da = int64_t{a} - add_.input_zero_points[0], db = int64_t{b} - add_.input_zero_points[1];
   int64_t scaled = 0;
   if (spec_.mode == model::RequantMode::FixedPoint) {

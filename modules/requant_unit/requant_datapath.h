@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "core/model/network.h"
 #include "core/model/quantization.h"
@@ -13,18 +14,24 @@ namespace accelsim::modules {
 // model's exact-rational formulation, so that each checks the other.
 class RequantDatapath {
  public:
-  explicit RequantDatapath(const model::RequantSpec& spec) : spec_(spec) {}
+  explicit RequantDatapath(const model::RequantSpec& spec);
 
-  // One int32 accumulator to one output activation (as an int32: int8 or uint8 range).
-  int32_t operator()(int32_t acc) const;
+  // One int32 accumulator of output channel `channel` to one output activation (as an int32:
+  // int8 or uint8 range). The channel selects the multiplier-table entry when the layer has
+  // per-channel multipliers; otherwise the one multiplier register serves every channel.
+  int32_t operator()(int32_t acc, int64_t channel = 0) const;
 
  private:
   int64_t divide(int32_t acc) const;
-  int64_t multiply(int32_t acc) const;
+  int64_t multiply(int32_t acc, int64_t channel) const;
   int64_t fixed_point(int32_t acc) const;
   int64_t shift(int32_t acc) const;
 
   model::RequantSpec spec_;
+  // The multiplier table, one entry per output channel (a single entry without per-channel
+  // multipliers), in the multiplier's own width.
+  std::vector<float> table32_;
+  std::vector<double> table64_;
 };
 
 // An add layer's arithmetic (docs/arithmetic.md) as the requantization unit computes it: two
@@ -39,6 +46,8 @@ class AddDatapath {
   int32_t operator()(int32_t a, int32_t b) const;
 
  private:
+  int32_t onnxruntime_fma(int32_t a, int32_t b) const;
+
   model::AddSpec add_;
   model::RequantSpec spec_;
 };

@@ -11,7 +11,10 @@ RequantUnit::RequantUnit(sc_core::sc_module_name name, const UnitContext& contex
       layers_(layers),
       ops_(context.stats.add_counter("requant_ops", "ops", "accumulators requantized to activations")),
       busy_cycles_(context.stats.add_counter("requant_busy_cycles", "cycles",
-                                             "cycles the requantization unit spent on the layer")) {
+                                             "cycles the requantization unit spent on the layer")),
+      multiplier_reads_(context.stats.add_counter(
+          "requant_multiplier_reads", "reads",
+          "per-channel multiplier table entries read (one per output channel per tile; 0 with one multiplier)")) {
   std::vector<double> energy_per_op;  // per layer: its arithmetic's energy (0 for layers it never serves)
   for (const auto& layer : layers) {
     datapaths_.emplace_back(layer.requant);
@@ -53,17 +56,21 @@ void RequantUnit::execute(const Dispatched& d) {
   outputs_.resize(static_cast<std::size_t>(tm * tn));
   if (compute_values_)
     for (int64_t n = 0; n < tn; ++n)
-      for (int64_t m = 0; m < tm; ++m) outputs_[n * tm + m] = static_cast<uint8_t>(datapath(accumulators_[m * tn + n]));
+      for (int64_t m = 0; m < tm; ++m)
+        outputs_[n * tm + m] = static_cast<uint8_t>(datapath(accumulators_[m * tn + n], tile.n_begin + n));
   for (int64_t n = 0; n < tn; ++n) {
     const uint64_t address =
-        tile.output_address +
-        static_cast<uint64_t>((tile.n_begin + n - tile.channel_base) * plane + tile.m_begin - tile.output_m_begin);
+        tile.output_address + static_cast<uint64_t>((tile.n_begin + n - tile.output_channel_base) * plane +
+                                                    tile.m_begin - tile.output_m_begin);
     done = std::max(done, access(activation_port, tlm::TLM_WRITE_COMMAND, address, outputs_.data() + n * tm,
                                  static_cast<uint64_t>(tm)));
   }
 
   const uint64_t cycles = std::max(compute_cycles(tm * tn, geometry.requant), clock_.to_cycles(done));
   ops_[static_cast<std::size_t>(tile.layer)] += tm * tn;
+  // Per-channel multipliers: each of the tile's channels reads its entry of the multiplier table
+  // once, while its tile_m values stream through (no cycle added: the read overlaps the pipeline).
+  if (geometry.requant.per_channel()) multiplier_reads_[static_cast<std::size_t>(tile.layer)] += tn;
   busy_cycles_[static_cast<std::size_t>(tile.layer)] += static_cast<int64_t>(cycles);
   spend(cycles);
 }

@@ -40,6 +40,7 @@ class RequantUnit : public ExecutionUnit {
   std::vector<uint8_t> outputs_;
   stats::LayerCounter ops_;
   stats::LayerCounter busy_cycles_;
+  stats::LayerCounter multiplier_reads_;
 };
 
 }  // namespace accelsim::modules

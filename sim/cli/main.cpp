@@ -164,12 +164,10 @@ void log_mapping(const run::Workload& workload, const run::RunResult& result) {
     const auto& mapping = result.program.layers[l];
     if (mapping.streamed)
       log::info(
-          "{}: feature maps stream through DRAM in {} band(s) of {} {}: {} bytes loaded and stored per image, {} "
-          "of them halo rows fetched again",
-          layer.name, mapping.bands, mapping.band_size,
-          layer.type == model::LayerType::GlobalAvgPool ? "channels"
-          : layer.type == model::LayerType::Linear      ? "(whole vectors)"
-                                                        : "output rows",
+          "{}: feature maps stream through DRAM in {} band(s) of {} output row(s), {} channel(s) per buffer, {}: "
+          "{} bytes loaded and stored per image, {} of them halo rows fetched again",
+          layer.name, mapping.bands, mapping.band_size, mapping.channel_group,
+          mapping.double_buffered_bands ? "double-buffered" : "single-buffered",
           mapping.activation_dram_bytes_per_image, mapping.halo_refetch_bytes_per_image);
     if (!layer.has_weights()) {
       log::debug("{}: {} instructions per image", layer.name, mapping.instructions_per_image);

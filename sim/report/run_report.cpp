@@ -142,6 +142,8 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
     if (mapping.streamed) {
       entry["activation_streaming"] = {{"band_size", mapping.band_size},
                                        {"bands", mapping.bands},
+                                       {"channels_per_buffer", mapping.channel_group},
+                                       {"double_buffered", mapping.double_buffered_bands},
                                        {"activation_dram_bytes_per_image", mapping.activation_dram_bytes_per_image},
                                        {"halo_refetch_bytes_per_image", mapping.halo_refetch_bytes_per_image}};
     }

@@ -116,12 +116,13 @@ TEST(Cli, BadConfigNamesFileLineAndColumn) {
 
 TEST(Cli, ANetworkThatDoesNotFitNamesTheLayerAndTheShortCapacity) {
   TempDir out;
-  // 2 input buffers of 1,024 bytes and 5,952 of feature maps at pool2 (tests/mapper/mapper_test.cpp).
-  const auto result = run_accelsim({"--config", lenet_config(), "--set", "hardware.activation_sram.capacity_bytes=7168",
+  // Not even conv3's smallest streamed band fits: 448 + 128 bytes (tests/mapper/mapper_test.cpp).
+  const auto result = run_accelsim({"--config", lenet_config(), "--set", "hardware.activation_sram.capacity_bytes=512",
                                     "--out", out.path().string()});
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_TRUE(contains(result.output, "layer pool2: the activation SRAM holds 7168 bytes but needs 8000 bytes"))
+  EXPECT_TRUE(contains(result.output, "layer conv3: its feature maps do not fit the activation SRAM (512 bytes)"))
       << result.output;
+  EXPECT_TRUE(contains(result.output, "activation_sram.capacity_bytes must be at least 576")) << result.output;
 }
 
 TEST(Cli, AMismatchExitsWithOneAndNamesImageLayerAndIndex) {

@@ -8,6 +8,7 @@
 #include "core/dram/dram_channel.h"
 #include "core/dram/dram_spec.h"
 #include "core/dram/dram_system.h"
+#include "core/dram/vpp_estimate.h"
 
 namespace accelsim::dram {
 namespace {
@@ -169,6 +170,19 @@ TEST(DramController, RejectsWatermarksOutOfOrder) {
   c.write_queue_depth = 8;
   c.write_low_watermark = 0.9;
   EXPECT_THROW(DramChannel(ddr4_x16(), c), std::invalid_argument);
+}
+
+TEST(DramVpp, TheEstimateFollowsThePublishedIppCurrents) {
+  // x16: VPP 2.5 V, IPP0 4 and IPP3N 3 mA, 4 chips, tRC 56 cycles of 0.833 ns: an activate and
+  // its precharge 2.5 * (4 - 3) * 56 * 0.833 * 4 = 466.48 pJ; standby 2.5 * 3 * 4 = 30 mW.
+  const VppEstimate vpp = vpp_estimate("ddr4_2400_x16");
+  ASSERT_TRUE(vpp.known);
+  EXPECT_NEAR(vpp.activate_pj(ddr4_x16()), 466.48, 1e-9);
+  EXPECT_NEAR(vpp.background_mw(ddr4_x16()), 30.0, 1e-12);
+  EXPECT_NEAR(vpp.self_refresh_mw(ddr4_x16()), 2.5 * 5 * 4, 1e-12);
+  // No figures are used for the other presets: nothing is made up for them.
+  EXPECT_FALSE(vpp_estimate("hbm2").known);
+  EXPECT_EQ(vpp_estimate("lpddr4_3200").activate_pj(*find_dram_preset("lpddr4_3200")), 0.0);
 }
 
 }  // namespace

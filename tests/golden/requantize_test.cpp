@@ -167,5 +167,31 @@ TEST(Requantize, PowerOfTwoShift) {
   EXPECT_EQ(requantize(-7, spec), -7);
 }
 
+// Per-channel multipliers (per-channel weight scales): the channel picks the multiplier.
+// float32 products of powers of two are exact, so every tie below is a true tie.
+TEST(Requantize, PerChannelMultipliersPickTheChannelsMultiplier) {
+  RequantSpec spec;
+  spec.mode = RequantMode::Multiply;
+  spec.precision = Precision::Float32;
+  spec.rounding = Rounding::HalfEven;
+  spec.channel_multipliers = {0.5, 0.25, 3.0};
+  spec.multiplier = 0.5;
+  spec.output_zero_point = 10;
+  spec.clamp_min = -128;
+  spec.clamp_max = 127;
+  EXPECT_EQ(requantize(3, spec, 0), 12);                    // 1.5 -> 2 (tie to even), + 10
+  EXPECT_EQ(requantize(5, spec, 0), 12);                    // 2.5 -> 2 (tie to even), + 10
+  EXPECT_EQ(requantize(-5, spec, 0), 8);                    // -2.5 -> -2, + 10
+  EXPECT_EQ(requantize(-3, spec, 0), 8);                    // -1.5 -> -2, + 10
+  EXPECT_EQ(requantize(6, spec, 1), 12);                    // 1.5 -> 2, + 10
+  EXPECT_EQ(requantize(10, spec, 1), 12);                   // 2.5 -> 2, + 10
+  EXPECT_EQ(requantize(-10, spec, 1), 8);                   // -2.5 -> -2, + 10
+  EXPECT_EQ(requantize(39, spec, 2), 127);                  // 117 + 10 = 127: the top, not beyond
+  EXPECT_EQ(requantize(40, spec, 2), 127);                  // 120 + 10 = 130 saturates
+  EXPECT_EQ(requantize(-46, spec, 2), -128);                // -138 + 10 = -128
+  EXPECT_EQ(requantize(-47, spec, 2), -128);                // -141 + 10 = -131 saturates
+  EXPECT_THROW(requantize(1, spec, 3), std::out_of_range);  // no fourth channel
+}
+
 }  // namespace
 }  // namespace accelsim::golden

@@ -189,8 +189,8 @@ TEST(OnnxImport, ShapeMismatchNamesTheNode) {
   *initializer(model, "w") = make_tensor("w", onnx::TensorProto::INT8, {2, 3, 3, 3}, std::vector<double>(54, 1));
   const std::string error = import_error(model);
   EXPECT_TRUE(contains(error,
-                       "node 'conv' (QLinearConv): weights have 3 input channels, the activations 1 (shape "
-                       "mismatch)"))
+                       "node 'conv' (QLinearConv): weights have 3 input channels per group, the activations 1 "
+                       "(shape mismatch)"))
       << error;
 }
 
@@ -203,11 +203,26 @@ TEST(OnnxImport, ACycleNamesANodeOnIt) {
   EXPECT_TRUE(contains(error, "(Identity): the graph has a cycle through this node")) << error;
 }
 
-TEST(OnnxImport, PerChannelWeightScalesAreRefusedForNow) {
+// Per-channel weight scales: one multiplier per output channel, ORT's float32
+// (S_x * S_w[c]) / S_y, left to right.
+TEST(OnnxImport, PerChannelWeightScalesBecomePerChannelMultipliers) {
   auto model = qlinear_conv_model();
   *initializer(model, "w_scale") = make_tensor("w_scale", onnx::TensorProto::FLOAT, {2}, {0.01, 0.02});
+  const auto imported = onnx_import::import_model(model.SerializeAsString(), "m.onnx");
+  const model::RequantSpec& requant = imported.network.layers[0].requant;
+  ASSERT_EQ(requant.channel_multipliers.size(), 2u);
+  EXPECT_EQ(requant.channel_multipliers[0], static_cast<double>(kXScale * 0.01f / kYScale));
+  EXPECT_EQ(requant.channel_multipliers[1], static_cast<double>(kXScale * 0.02f / kYScale));
+  EXPECT_FALSE(imported.network.layers[0].scales.has_value());  // no one weight scale to report
+}
+
+TEST(OnnxImport, PerChannelWeightScalesOfTheWrongCountAreRefused) {
+  auto model = qlinear_conv_model();
+  *initializer(model, "w_scale") = make_tensor("w_scale", onnx::TensorProto::FLOAT, {3}, {0.01, 0.02, 0.03});
   const std::string error = import_error(model);
-  EXPECT_TRUE(contains(error, "node 'conv' (QLinearConv): w_scale 'w_scale' has 2 different values (per-channel"))
+  EXPECT_TRUE(contains(error,
+                       "node 'conv' (QLinearConv): w_scale has 3 values; expected 1 or 2 (one per output "
+                       "channel)"))
       << error;
 }
 

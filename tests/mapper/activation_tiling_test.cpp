@@ -84,26 +84,64 @@ TEST(ActivationTiling, ResidentMapsAreUnchangedWhenTheyFit) {
   EXPECT_EQ(program.output_memory_of(0), isa::Memory::ActivationSram);
 }
 
-// One output row: 2 * align64(3 rows * 16) + 2 * align64(4 * 16) = 128 + 128 = 256 bytes.
-TEST(ActivationTiling, RefusedOnlyWhenOneOutputRowDoesNotFit) {
+// Below 1,024 bytes the bands get shorter; double-buffered, one output row needs
+// 2 * align64(3 rows * 16) + 2 * align64(4 * 16) = 128 + 128 = 256 bytes. Below that the layer runs
+// single-buffered: align64(min(16, b + 2) * 16) + align64(4 * b * 16) is 64 + 64 = 128 for b = 1,
+// 64 + 128 = 192 for b = 2 and 128 + 192 = 320 for b = 3, so 200 bytes take 2 rows a band
+// (8 bands), and below 128 bytes not even one row fits.
+TEST(ActivationTiling, FallsBackToSingleBufferingAndIsRefusedOnlyWhenOneRowDoesNotFit) {
   testing::TempDir dir;
   auto map = [&](const std::string& capacity) {
     const auto workload =
         run::load_workload(testing::band_conv_config(dir), {"hardware.activation_sram.capacity_bytes=" + capacity});
     return map_network(workload->network, workload->hardware, 1);
   };
-  EXPECT_EQ(map("256").layers[0].band_size, 1);
-  EXPECT_EQ(map("256").layers[0].bands, 16);
+  const TileProgram at_256 = map("256");
+  EXPECT_EQ(at_256.layers[0].band_size, 1);
+  EXPECT_EQ(at_256.layers[0].bands, 16);
+  EXPECT_TRUE(at_256.layers[0].double_buffered_bands);
+  const TileProgram at_200 = map("200");
+  EXPECT_EQ(at_200.layers[0].band_size, 2);
+  EXPECT_EQ(at_200.layers[0].bands, 8);
+  EXPECT_FALSE(at_200.layers[0].double_buffered_bands);
+  EXPECT_EQ(map("128").layers[0].band_size, 1);
   try {
-    map("255");
-    FAIL() << "mapped into 255 bytes";
+    map("127");
+    FAIL() << "mapped into 127 bytes";
   } catch (const MappingError& e) {
     const std::string message = e.what();
     EXPECT_NE(message.find("layer conv:"), std::string::npos) << message;
-    EXPECT_NE(message.find("activation SRAM (255 bytes)"), std::string::npos) << message;
-    EXPECT_NE(message.find("a band of one output row"), std::string::npos) << message;
-    EXPECT_NE(message.find("activation_sram.capacity_bytes must be at least 256"), std::string::npos) << message;
+    EXPECT_NE(message.find("activation SRAM (127 bytes)"), std::string::npos) << message;
+    EXPECT_NE(message.find("a band of one output row of 4 channel(s)"), std::string::npos) << message;
+    EXPECT_NE(message.find("activation_sram.capacity_bytes must be at least 128"), std::string::npos) << message;
   }
+}
+
+// 1 -> 32 channels on edge_small (an 8-column array) in 640 bytes. One output row of all 32
+// channels, double-buffered: 2 x align64(3 x 16) + 2 x align64(32 x 16) = 128 + 1,024 > 640, so
+// the output is written in groups of one array width, 8 channels (tiles cut to tile_n = 8):
+//   b = 2: 2 x align64(4 x 16) + 2 x align64(8 x 2 x 16) = 128 + 512 = 640  fits;
+//   b = 3: 2 x align64(5 x 16) + 2 x align64(8 x 3 x 16) = 256 + 768        does not.
+// 8 bands of 2 rows, each loaded once (all 4 groups read it): rows [0,3), then [2k-1, 2k+3) for
+// k = 1..6 and [13,16): 3 + 6 x 4 + 3 = 30 rows x 16 = 480 bytes, 480 - 256 = 224 of them halo
+// (7 bands x 2 shared rows x 16). Stored: 32 x 256 = 8,192 bytes in 8 x 4 = 32 stores.
+TEST(ActivationTiling, AWideConvWritesItsOutputBandInGroupsOfOneArrayWidth) {
+  testing::TempDir dir;
+  const auto workload =
+      run::load_workload(testing::band_conv_config(dir, 32), {"hardware.activation_sram.capacity_bytes=640"});
+  ASSERT_EQ(workload->hardware.pe_array.cols, 8);
+  const TileProgram program = map_network(workload->network, workload->hardware, 1);
+  const isa::LayerMapping& conv = program.layers[0];
+  EXPECT_EQ(conv.band_size, 2);
+  EXPECT_EQ(conv.bands, 8);
+  EXPECT_EQ(conv.channel_group, 8);
+  EXPECT_TRUE(conv.double_buffered_bands);
+  EXPECT_EQ(conv.tile_n, 8);
+  EXPECT_EQ(conv.n_tiles, 4);
+  EXPECT_EQ(conv.halo_refetch_bytes_per_image, 224u);
+  EXPECT_EQ(conv.activation_dram_bytes_per_image, 480u + 8192u);
+  EXPECT_EQ(count(program, Opcode::LoadBand), 8);
+  EXPECT_EQ(count(program, Opcode::StoreBand), 32);
 }
 
 }  // namespace

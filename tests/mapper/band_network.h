@@ -1,14 +1,15 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 #include "tests/support/temp_dir.h"
 
 namespace accelsim::testing {
 
-// One conv2d (1 -> 4 channels, 3x3, stride 1, pad 1) on a [1, 16, 16] input with seeded random
-// values (values: random), on configs/hardware/edge_small.yaml; written into `dir`.
-inline std::filesystem::path band_conv_config(const TempDir& dir) {
+// One conv2d (1 -> `out_channels` channels, 3x3, stride 1, pad 1) on a [1, 16, 16] input with
+// seeded random values (values: random), on configs/hardware/edge_small.yaml; written into `dir`.
+inline std::filesystem::path band_conv_config(const TempDir& dir, int out_channels = 4) {
   return dir.write("band_conv.yaml", std::string("include:\n  - ") + ACCELSIM_SOURCE_DIR +
                                          R"(/configs/hardware/edge_small.yaml
 network:
@@ -22,7 +23,8 @@ network:
   layers:
     - name: conv
       type: conv2d
-      out_channels: 4
+      out_channels: )" + std::to_string(out_channels) +
+                                         R"(
       kernel: [3, 3]
       stride: 1
       padding: 1

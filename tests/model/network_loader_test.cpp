@@ -216,5 +216,36 @@ TEST_F(NetworkLoader, DatasetLoadsAndPadsThroughThePixelTable) {
   EXPECT_EQ(activations[6 * 8 + 6], dataset.image(2)[35] / 2 - 64);
 }
 
+TEST_F(NetworkLoader, PerChannelMultipliersOnePerOutputChannel) {
+  const std::string per_channel =
+      "        mode: multiply\n        precision: float32\n"
+      "        multipliers: [0.5, 0.25, 0.1]\n        rounding: half_even\n";
+  const Network network = load(tiny_.write_config(replace_once(
+      TinyNetwork::yaml(), "        mode: divide\n        divisor: 64\n        rounding: floor\n", per_channel)));
+  ASSERT_EQ(network.layers[0].requant.channel_multipliers.size(), 3u);
+  EXPECT_EQ(network.layers[0].requant.channel_multipliers[2], static_cast<double>(0.1f));  // held as float32
+  EXPECT_TRUE(network.layers[0].requant.per_channel());
+  EXPECT_FALSE(network.layers[2].requant.per_channel());
+}
+
+TEST_F(NetworkLoader, PerChannelMultipliersOfTheWrongCount) {
+  const std::string message =
+      error_after("        mode: divide\n        divisor: 64\n        rounding: floor\n",
+                  "        mode: multiply\n        precision: float32\n        multipliers: [0.5, 0.25]\n"
+                  "        rounding: half_even\n");
+  EXPECT_NE(message.find("network.layers[0].requant.multipliers: holds 2 multipliers; expected 3, one per output "
+                         "channel"),
+            std::string::npos)
+      << message;
+}
+
+TEST_F(NetworkLoader, MultiplierAndMultipliersTogetherAreRefused) {
+  const std::string message =
+      error_after("        mode: divide\n        divisor: 64\n        rounding: floor\n",
+                  "        mode: multiply\n        precision: float32\n        multiplier: 0.5\n"
+                  "        multipliers: [0.5, 0.25, 1]\n        rounding: half_even\n");
+  EXPECT_NE(message.find("requant.multipliers: give either multiplier"), std::string::npos) << message;
+}
+
 }  // namespace
 }  // namespace accelsim::model

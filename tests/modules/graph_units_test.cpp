@@ -4,6 +4,7 @@
 // cycles and utilization on an 8x8 array, derived by hand (docs/timing.md).
 #include <gtest/gtest.h>
 
+#include <array>
 #include <vector>
 
 #include "golden/requantize.h"
@@ -81,6 +82,48 @@ TEST(AddDatapath, BitExactWithTheGoldenModelOnEveryOperandPair) {
   }
 }
 
+// ONNX Runtime's QLinearAdd order (arithmetic: onnxruntime_fma), by hand, with the values of
+// HandDerivedValues: offset = 3 - fma(0.5, 1, 0.25 * -2) = 3. (6, 2): fma(6, 0.5, fma(2, 0.25,
+// 3)) = 3 + 3.5 = 6.5, a tie with the zero point inside, to even 6 (the products order gives 7);
+// (-4, -2): -2 + (-0.5 + 3) = 0.5 -> 0 (products: 1); (100, 100): 50 + 28 = 78 -> 78.
+TEST(AddDatapath, OnnxRuntimeFmaOrderByHand) {
+  model::Layer layer = add_layer(RequantMode::Multiply, model::Precision::Float32, Rounding::HalfEven);
+  layer.add.arithmetic = model::AddArithmetic::OnnxRuntimeFma;
+  layer.add.multipliers = {0.5, 0.25};
+  layer.add.input_zero_points = {1, -2};
+  layer.requant.output_zero_point = 3;
+  const modules::AddDatapath datapath(layer.add, layer.requant);
+  EXPECT_EQ(datapath(6, 2), 6);
+  EXPECT_EQ(golden::requantize_sum(6, 2, layer), 6);
+  EXPECT_EQ(datapath(-4, -2), 0);
+  EXPECT_EQ(golden::requantize_sum(-4, -2, layer), 0);
+  EXPECT_EQ(datapath(100, 100), 78);
+  layer.requant.relu = true;  // ReLU: nothing below the zero point 3
+  EXPECT_EQ(modules::AddDatapath(layer.add, layer.requant)(-4, -2), 3);
+  EXPECT_EQ(golden::requantize_sum(-4, -2, layer), 3);
+}
+
+// The datapath's float64 multiply-add against the golden model's std::fma on every uint8
+// operand pair, for multipliers across the range ORT accepts ([2^-14, 2^8)).
+TEST(AddDatapath, OnnxRuntimeFmaBitExactWithTheGoldenModel) {
+  const std::vector<std::array<double, 2>> multipliers = {
+      {0.5, 0.25}, {0.0371f / 0.0517f, 0.0213f / 0.0517f}, {1.0f / 3.0f, 3.7f}, {200.5f, 0.001f}, {7e-5f, 9e-5f}};
+  for (const auto& m : multipliers) {
+    model::Layer layer = add_layer(RequantMode::Multiply, model::Precision::Float32, Rounding::HalfEven);
+    layer.add.arithmetic = model::AddArithmetic::OnnxRuntimeFma;
+    layer.add.multipliers = m;
+    layer.add.input_zero_points = {131, 97};
+    layer.requant.output_zero_point = 125;
+    layer.requant.clamp_min = 0;
+    layer.requant.clamp_max = 255;
+    const modules::AddDatapath datapath(layer.add, layer.requant);
+    int64_t mismatches = 0;
+    for (int a = 0; a <= 255; ++a)
+      for (int b = 0; b <= 255; ++b) mismatches += datapath(a, b) != golden::requantize_sum(a, b, layer);
+    EXPECT_EQ(mismatches, 0) << m[0] << " " << m[1];
+  }
+}
+
 modules::LayerGeometry pool_geometry(LayerType type, int64_t kernel, int64_t stride, int64_t pad, int64_t side) {
   modules::LayerGeometry g;
   g.type = type;
@@ -120,6 +163,24 @@ TEST(PoolingDatapath, MeanAndPaddedMaxByHand) {
   EXPECT_EQ(modules::PoolingDatapath(max)(negative.data(), 0, 0), -5);
   EXPECT_EQ(modules::PoolingDatapath(max)(negative.data(), 2, 2), -128);
   EXPECT_EQ(modules::PoolingDatapath(max)(negative.data(), 1, 1), -5);
+}
+
+// mean: multiply (ONNX Runtime's QLinearGlobalAveragePool): the sum requantized. The window
+// 1, 2, 3, 4 (z_in 0): sum 10 * 0.25 = 2.5 -> 2 (half even) + z_out 5 = 7; with M = 3.0 the
+// 30 + 5 = 35; the window 100 x 4 with M = 1: 400 + 5 saturates at 127.
+TEST(PoolingDatapath, MeanByMultiplyByHand) {
+  modules::LayerGeometry avg = pool_geometry(LayerType::GlobalAvgPool, 2, 2, 0, 2);
+  avg.mean = model::MeanArithmetic::Multiply;
+  avg.requant.mode = RequantMode::Multiply;
+  avg.requant.precision = model::Precision::Float32;
+  avg.requant.rounding = Rounding::HalfEven;
+  avg.requant.multiplier = 0.25;
+  avg.requant.output_zero_point = 5;
+  EXPECT_EQ(modules::PoolingDatapath(avg)(bytes_of({1, 2, 3, 4}).data(), 0, 0), 7);
+  avg.requant.multiplier = 3.0;
+  EXPECT_EQ(modules::PoolingDatapath(avg)(bytes_of({1, 2, 3, 4}).data(), 0, 0), 35);
+  avg.requant.multiplier = 1.0;
+  EXPECT_EQ(modules::PoolingDatapath(avg)(bytes_of({100, 100, 100, 100}).data(), 0, 0), 127);
 }
 
 // One add layer of two [2, 4, 4] int8 maps (32 elements), operands at 0 and 64, result at 128.

@@ -164,5 +164,36 @@ TEST(RequantDatapath, ClampAndFusedReluHandWorked) {
   EXPECT_EQ(RequantDatapath(narrow)(200), 50);
 }
 
+// Per-channel multipliers: the same hand-worked cases as the golden model's test (1.5, 2.5 and
+// their negatives tie to even; 3 * 40 + 10 saturates), through the multiplier table; and the
+// datapath equals the golden model on random accumulators of every channel.
+TEST(RequantDatapath, PerChannelMultipliersFromTheTable) {
+  RequantSpec spec;
+  spec.mode = RequantMode::Multiply;
+  spec.precision = Precision::Float32;
+  spec.rounding = Rounding::HalfEven;
+  spec.channel_multipliers = {0.5, 0.25, 3.0};
+  spec.multiplier = 0.5;
+  spec.output_zero_point = 10;
+  const RequantDatapath datapath(spec);
+  EXPECT_EQ(datapath(3, 0), 12);
+  EXPECT_EQ(datapath(5, 0), 12);
+  EXPECT_EQ(datapath(-5, 0), 8);
+  EXPECT_EQ(datapath(-3, 0), 8);
+  EXPECT_EQ(datapath(6, 1), 12);
+  EXPECT_EQ(datapath(10, 1), 12);
+  EXPECT_EQ(datapath(-10, 1), 8);
+  EXPECT_EQ(datapath(40, 2), 127);
+  EXPECT_EQ(datapath(-47, 2), -128);
+  spec.channel_multipliers = {0.0123f, 0.75f, 1.0f / 3.0f, 2.5e-5f};
+  for (const Precision precision : {Precision::Float32, Precision::Float64}) {
+    spec.precision = precision;
+    const RequantDatapath random_datapath(spec);
+    for (int64_t channel = 0; channel < 4; ++channel)
+      for (int32_t acc : accumulators(static_cast<uint32_t>(channel) + 7))
+        ASSERT_EQ(random_datapath(acc, channel), golden::requantize(acc, spec, channel)) << acc << " " << channel;
+  }
+}
+
 }  // namespace
 }  // namespace accelsim::modules

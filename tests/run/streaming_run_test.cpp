@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mapper/mapper.h"
 #include "sim/run/simulation.h"
 #include "sim/run/workload.h"
 #include "tests/mapper/band_network.h"
@@ -18,39 +19,75 @@ using nlohmann::json;
 
 // tests/mapper/activation_tiling_test.cpp derives the plan: 3 bands of 6 rows, 320 bytes of
 // input rows loaded (256 + 64 of halo) and 1,024 bytes of output stored per image.
-TEST(StreamingRun, TheSmallConvIsBitExactAndMovesTheHandCountedBytes) {
+// One SystemC simulation per test process (gtest_discover_tests): one test per buffering.
+void expect_small_conv_bit_exact_with_hand_counted_bytes(const std::string& buffered) {
   testing::TempDir dir;
-  for (const std::string buffered : {"true", "false"}) {
-    const auto workload = load_workload(
-        testing::band_conv_config(dir),
-        {"hardware.activation_sram.capacity_bytes=1024", "hardware.activation_sram.double_buffered=" + buffered});
-    const RunResult result = simulate(*workload, 3);
-    EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches, buffered " << buffered;
-    EXPECT_TRUE(result.program.layers[0].streamed);
-    const auto& conv = *result.stats->layers[0];
-    EXPECT_EQ(conv.value("dram_input_read_bytes"), 3 * 320) << buffered;
-    EXPECT_EQ(conv.value("dram_write_bytes"), 3 * 1024) << buffered;
+  const auto workload = load_workload(
+      testing::band_conv_config(dir),
+      {"hardware.activation_sram.capacity_bytes=1024", "hardware.activation_sram.double_buffered=" + buffered});
+  const RunResult result = simulate(*workload, 3);
+  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches";
+  EXPECT_TRUE(result.program.layers[0].streamed);
+  const auto& conv = *result.stats->layers[0];
+  if (buffered == "true") {
+    EXPECT_EQ(conv.value("dram_input_read_bytes"), 3 * 320);  // 6-row bands, derived above
+  } else {
+    // Single-buffered, 1,024 bytes hold 12-row bands (align64(14 x 16) + align64(4 x 12 x 16) =
+    // 256 + 768): rows [0,13) and [11,16), 13 + 5 = 18 rows x 16 = 288 bytes, 2 rows of halo.
+    EXPECT_EQ(conv.value("dram_input_read_bytes"), 3 * 288);
+    EXPECT_EQ(result.program.layers[0].halo_refetch_bytes_per_image, 32u);
   }
+  EXPECT_EQ(conv.value("dram_write_bytes"), 3 * 1024);
 }
 
-TEST(StreamingRun, DoubleBufferedBandsOverlapLoadsWithCompute) {
-  // Single-buffered, each band's load waits for the previous band's compute to finish; double-
-  // buffered, the next band's load runs beside it: the run can only get shorter.
+TEST(StreamingRun, TheSmallConvIsBitExactAndMovesTheHandCountedBytesDoubleBuffered) {
+  expect_small_conv_bit_exact_with_hand_counted_bytes("true");
+}
+
+TEST(StreamingRun, TheSmallConvIsBitExactAndMovesTheHandCountedBytesSingleBuffered) {
+  expect_small_conv_bit_exact_with_hand_counted_bytes("false");
+}
+
+TEST(StreamingRun, DoubleBufferedBandsLoadTheNextBandBeforeComputingThisOne) {
+  // Double-buffered, the DMA's queue reads: load 0, load 1, store 0, load 2, store 1, store 2:
+  // band 1's load is issued before band 0's compute, so it runs beside it. Single-buffered
+  // (1,024 bytes then hold 12-row bands: align64(14 x 16) + align64(4 x 12 x 16) = 256 + 768),
+  // load, compute and store alternate.
   testing::TempDir dir;
-  auto cycles = [&](const std::string& buffered) {
+  auto dma_order = [&](const std::string& buffered) {
     const auto workload = load_workload(
         testing::band_conv_config(dir),
         {"hardware.activation_sram.capacity_bytes=1024", "hardware.activation_sram.double_buffered=" + buffered});
-    return simulate(*workload, 2).stats->total()->value("cycles");
+    const auto program = mapper::map_network(workload->network, workload->hardware, 1);
+    std::string order;
+    for (const auto& instruction : program.image_programs[0])
+      order += instruction.op == isa::Opcode::LoadBand    ? "L"
+               : instruction.op == isa::Opcode::StoreBand ? "S"
+               : instruction.op == isa::Opcode::Compute   ? "C"
+                                                          : "";
+    return order;
   };
-  EXPECT_LT(cycles("true"), cycles("false"));
+  EXPECT_EQ(dma_order("true"), "LLCSLCSCS");
+  EXPECT_EQ(dma_order("false"), "LCSLCS");
+}
+
+TEST(StreamingRun, AWideConvWithGroupedOutputBandsIsBitExact) {
+  // activation_tiling_test.cpp: 8 bands of 2 rows, written in 4 groups of 8 channels.
+  testing::TempDir dir;
+  const auto workload =
+      load_workload(testing::band_conv_config(dir, 32), {"hardware.activation_sram.capacity_bytes=640"});
+  const RunResult result = simulate(*workload, 2);
+  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches";
+  EXPECT_EQ(result.program.layers[0].channel_group, 8);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_input_read_bytes"), 2 * 480);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_write_bytes"), 2 * 8192);
 }
 
 TEST(StreamingRun, AFlippedBitInAStreamedLayerIsCaughtInDram) {
   testing::TempDir dir;
   const auto workload = load_workload(testing::band_conv_config(dir), {"hardware.activation_sram.capacity_bytes=1024"});
   RunOptions options;
-  options.bit_flips.push_back(BitFlip{"conv", 1, 300, 2});
+  options.bit_flips.push_back(BitFlip{"conv", 300, 2, 1});  // index 300, bit 2, image 1
   const RunResult result = simulate(*workload, 2, {}, options);
   ASSERT_FALSE(result.bit_exact());
   ASSERT_TRUE(result.first_mismatch.has_value());
@@ -62,28 +99,41 @@ TEST(StreamingRun, AFlippedBitInAStreamedLayerIsCaughtInDram) {
 }
 
 // Every layer type streaming (tests/support/graph_network.h: depthwise with a channel
-// multiplier, residual adds, maxpool and avgpool with padding, global_avgpool, linear) in a
-// 512-byte activation SRAM (too small to hold its maps resident), double- and single-buffered.
-// The largest one-row band is dw's: 2 x align64(4 channels x 3 rows x 8) + 2 x align64(8 x 8)
-// = 256 + 128 = 384 bytes, so every layer fits a band.
+// multiplier, residual adds, maxpool and avgpool with padding, global_avgpool, linear), in an
+// activation SRAM too small to hold its maps resident. At 512 bytes every layer takes whole-
+// channel bands, double- or single-buffered: the largest one-row band is dw's, 2 x align64(4
+// channels x 3 rows x 8) + 2 x align64(8 x 8) = 256 + 128 = 384 bytes. At 256 bytes (double-
+// buffered): dw runs single-buffered (128 + 64 = 192); maxpool (3x3 stride 2 on 8x8 -> 4x4) in
+// groups of 2 channels: 2 x align64(2 x 3 x 8) + 2 x align64(2 x 4) = 128 + 128 = 256, 3 channels
+// needing 2 x 128 + 128; gap (4 planes of 5 x 5) in groups of 2: 2 x align64(50) + 2 x 64 = 256.
+struct GraphCase {
+  std::string capacity, double_buffered;
+};
+
 TEST(StreamingRun, TheGraphNetworkStreamsEveryLayerBitExact) {
-  for (const std::string buffered : {"true", "false"}) {
+  for (const GraphCase& c : {GraphCase{"512", "true"}, GraphCase{"512", "false"}, GraphCase{"256", "true"}}) {
     testing::TempDir dir;
     testing::GraphNetwork graph(dir);
     const auto config = graph.write_config(testing::GraphNetwork::yaml());
     const testing::CommandResult run =
         testing::run_accelsim({"--config", config.string(), "--images", "3", "--out", (dir.path() / "out").string(),
-                               "--quiet", "--set", "hardware.activation_sram.capacity_bytes=512", "--set",
-                               "hardware.activation_sram.double_buffered=" + buffered});
+                               "--quiet", "--set", "hardware.activation_sram.capacity_bytes=" + c.capacity, "--set",
+                               "hardware.activation_sram.double_buffered=" + c.double_buffered});
     ASSERT_EQ(run.exit_code, 0) << run.output;
     const json stats = testing::read_json(dir.path() / "out/stats.json");
     for (const json& layer : stats.at("layers")) {
-      EXPECT_EQ(layer.at("bit_exact"), true) << layer.at("name") << " buffered " << buffered;
+      EXPECT_EQ(layer.at("bit_exact"), true) << layer.at("name") << " at " << c.capacity;
       if (layer.at("type") != "flatten") {
         EXPECT_TRUE(layer.contains("activation_streaming")) << layer.at("name");
       }
     }
     EXPECT_EQ(stats.at("total").at("mismatches"), 0);
+    if (c.capacity != "256") continue;
+    const json& layers = stats.at("layers");
+    EXPECT_EQ(layers[1].at("activation_streaming").at("double_buffered"), false);  // dw
+    EXPECT_EQ(layers[6].at("activation_streaming").at("channels_per_buffer"), 2);  // maxp
+    EXPECT_EQ(layers[8].at("activation_streaming").at("channels_per_buffer"), 2);  // gap
+    EXPECT_EQ(layers[0].at("activation_streaming").at("channels_per_buffer"), 4);  // stem: all
   }
 }
 
@@ -108,6 +158,25 @@ TEST(StreamingRun, MobileNetV2At64x64StreamsBitExactIn64KiB) {
   }
   EXPECT_GT(streamed, 0);
   EXPECT_GT(halo, 0);
+  EXPECT_EQ(stats.at("total").at("mismatches"), 0);
+}
+
+// ResNet-18 reduced to a 64x64 input on its shipped hardware (edge_small: a 16 KiB activation
+// SRAM, which cannot hold conv1's 64 x 32 x 32 = 64 KiB output): every layer streams, residual
+// adds included, and every layer is bit-exact.
+TEST(StreamingRun, ResNet18At64x64StreamsBitExactOnItsShippedHardware) {
+  testing::TempDir dir;
+  const testing::CommandResult run = testing::run_accelsim(
+      {"--config", (testing::source_dir() / "configs/topologies/resnet18_random.yaml").string(), "--images", "1",
+       "--out", (dir.path() / "out").string(), "--quiet", "--set", "network.input.shape=[3, 64, 64]"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const json stats = testing::read_json(dir.path() / "out/stats.json");
+  int64_t streamed = 0;
+  for (const json& layer : stats.at("layers")) {
+    EXPECT_EQ(layer.at("bit_exact"), true) << layer.at("name");
+    streamed += layer.contains("activation_streaming");
+  }
+  EXPECT_EQ(streamed, 31);  // every layer but the flatten
   EXPECT_EQ(stats.at("total").at("mismatches"), 0);
 }
 

@@ -1,8 +1,8 @@
 // The shipped topologies (configs/topologies/) run through the graph loader, the mapper and the
 // SystemC accelerator: timing-only at their real size, and their values: random twins computed
 // and checked bit-exactly on every layer at a reduced input of 64x64 (the BERT GEMM set at its
-// own size). The activation SRAM is made large enough to hold their feature maps whole
-// (activations that stream in row bands are not built yet).
+// own size). The activation SRAM is made large enough to hold their feature maps whole (streamed
+// row bands are tested in streaming_run_test.cpp).
 #include <gtest/gtest.h>
 
 #include <fstream>
