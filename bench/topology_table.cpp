@@ -22,8 +22,8 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kTopologies = {"resnet18", "resnet50", "mobilenet_v2", "vgg16", "alexnet",
-                                              "bert_base_gemms"};
+const std::vector<std::string> kTopologies = {"resnet18", "resnet50", "mobilenet_v2",
+                                              "vgg16",    "alexnet",  "bert_base_gemms"};
 const std::vector<int> kSizes = {16, 32};
 const std::vector<std::string> kDataflows = {"ws", "os", "is"};
 
@@ -112,8 +112,8 @@ int main(int argc, char** argv) try {
       "run of\n"
       "`accelsim --config configs/topologies/NAME.yaml --images 1 --set hardware.pe_array.rows=R --set "
       "hardware.pe_array.cols=R\n"
-      "--set hardware.pe_array.dataflow=D{}` on the file's edge-small hardware otherwise (500 MHz, 256-byte DMA "
-      "bursts; [config.md](config.md)),\n"
+      "--set hardware.pe_array.dataflow=D` on the file's edge-small hardware otherwise (500 MHz, 256-byte DMA "
+      "bursts;\n[config.md](config.md)), "
       "timing-only (`values: none`: nothing computed or checked; [topologies.md](topologies.md) describes the "
       "networks).\n\n"
       "- `cycles`: the run's accelerator cycles for one image; `DRAM bytes`: bytes read and written in DRAM "
@@ -123,13 +123,14 @@ int main(int argc, char** argv) try {
       "add layers\n"
       "  count as cycles without MACs); `MACs`: the conv2d and linear layers' multiply-accumulates;\n"
       "- `compute tiles`: the PE array's Compute instructions for the image (`compute_tiles_per_image` in "
-      "stats.json).\n\n",
-      settings.empty() ? "" : "`\nwith`" + settings);
+      "stats.json).\n\n");
   if (!options.sets.empty())
     md += fmt::format(
-        "Every run here also had `{}`: the settings the table was generated with (bench/topology_table's "
-        "`--set`).\n\n",
-        settings.substr(1));
+        "Every run here also had `{}` (bench/topology_table's `--set`).{}\n\n", settings.substr(1),
+        settings.find("hardware.activation_sram.") == std::string::npos
+            ? ""
+            : " Edge-small's 16 KiB activation SRAM\ncannot hold one row band of these networks' largest layers "
+              "(accelsim refuses it and names the size needed);\nactivations stream through the one given here.");
   md += "| topology | array | dataflow | cycles | DRAM bytes | utilization | MACs | compute tiles |\n";
   md += "|---|---|---|---:|---:|---:|---:|---:|\n";
   int runs = 0;

@@ -252,6 +252,71 @@ TEST(SvgChart, AnAxisOfValuesFarFromZeroWithATinySpreadHasAFewDistinctTicks) {
   EXPECT_EQ(grid_lines(svg::scatter_chart(ordinary)).x.size(), 6u);
 }
 
+// The <text> elements of an SVG: x, y, the attributes as written, and the content.
+struct SvgText {
+  double x = 0, y = 0;
+  std::string element, content;
+};
+std::vector<SvgText> texts_of(const std::string& svg) {
+  std::vector<SvgText> texts;
+  for (auto at = svg.find("<text "); at != std::string::npos; at = svg.find("<text ", at + 1)) {
+    const auto close = svg.find('>', at);
+    SvgText text;
+    text.element = svg.substr(at, close - at);
+    text.x = std::stod(attribute(text.element, 0, "x"));
+    text.y = std::stod(attribute(text.element, 0, "y"));
+    text.content = svg.substr(close + 1, svg.find("</text>", close) - close - 1);
+    texts.push_back(text);
+  }
+  return texts;
+}
+
+// A roofline of ResNet-50: repeated blocks put several layers at one place, and others close
+// by. Points at one place share one label, "name (+N)"; no two point labels (11-pixel text,
+// each 0.62 x 11 px per character wide and 13 px tall around its baseline, as laid out) overlap.
+TEST(SvgChart, PointLabelsNeverOverlapAndPointsAtOnePlaceShareOne) {
+  svg::ScatterChart chart;
+  for (int i = 0; i < 6; ++i) chart.points.push_back({50, 50, "#4e79a7", "block" + std::to_string(i), ""});
+  for (int i = 0; i < 8; ++i) chart.points.push_back({52.0 + i, 52.0 + i, "#e15759", "near" + std::to_string(i), ""});
+  chart.points.push_back({0, 0, "#e15759", "far", ""});
+  struct Box {
+    double left, top, right, bottom;
+  };
+  std::vector<Box> boxes;
+  std::set<std::string> labels;
+  for (const SvgText& text : texts_of(svg::scatter_chart(chart))) {
+    if (text.element.find("font-size=\"11\"") == std::string::npos) continue;
+    labels.insert(text.content);
+    const double width = 0.62 * 11 * static_cast<double>(text.content.size());
+    const Box box{text.x, text.y - 10, text.x + width, text.y + 3};
+    for (const Box& other : boxes)
+      EXPECT_FALSE(box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom)
+          << text.content << " overlaps another label";
+    boxes.push_back(box);
+  }
+  EXPECT_EQ(labels.count("block0 (+5)"), 1u);
+  EXPECT_EQ(labels.count("block1"), 0u);
+  EXPECT_EQ(labels.count("far"), 1u);  // alone: always labelled
+}
+
+// A bar chart's categories are written right-aligned left of the plot: the margin is as wide as
+// the longest (ResNet's layer1_0_downsample_0, 12-pixel text at 0.62 x 12 px per character), so
+// no label starts left of the chart.
+TEST(SvgChart, BarChartCategoriesFitLeftOfThePlot) {
+  svg::BarChart chart;
+  chart.groups.push_back({"conv1", {{"1", {{1, "#4e79a7", ""}}}}});
+  chart.groups.push_back({"layer1_0_downsample_0", {{"2", {{2, "#4e79a7", ""}}}}});
+  bool found = false;
+  for (const SvgText& text : texts_of(svg::horizontal_bar_chart(chart))) {
+    if (text.content != "layer1_0_downsample_0") continue;
+    found = true;
+    EXPECT_NE(text.element.find("text-anchor=\"end\""), std::string::npos);
+    EXPECT_GE(text.x - 0.62 * 12 * 21, 0.0);
+  }
+  EXPECT_TRUE(found);
+  EXPECT_FALSE(svg::is_tall(chart));
+}
+
 // A timeline of one lane, pe_array, with `slices` of layer conv1, over the window [begin, end).
 trace::Timeline one_lane(uint64_t begin, uint64_t end, const std::vector<std::pair<uint64_t, uint64_t>>& slices) {
   trace::Timeline timeline;
