@@ -138,4 +138,14 @@ BandPlan plan_bands(const Layer& layer, uint64_t capacity, uint64_t max_slots, i
                      std::to_string(input_groups ? needed_grouped(1, 1, 1) : needed(1, 1, smallest_group)));
 }
 
+LoopOrderCost loop_order_cost(const Layer& layer, const BandPlan& plan, int64_t n_tiles) {
+  uint64_t rows = 0;
+  for (int64_t b = 0; b < plan.bands; ++b)
+    rows += static_cast<uint64_t>(
+        input_rows_of_band(layer, b * plan.band_size, std::min(layer.output.height, (b + 1) * plan.band_size)).rows());
+  const uint64_t input = static_cast<uint64_t>(layer.input.channels * layer.input.width) * rows;
+  const uint64_t weights = static_cast<uint64_t>(layer.gemm_n() * layer.gemm_k());
+  return {input + static_cast<uint64_t>(plan.bands) * weights, static_cast<uint64_t>(n_tiles) * input + weights};
+}
+
 }  // namespace accelsim::mapper

@@ -67,4 +67,18 @@ struct BandPlan {
 BandPlan plan_bands(const model::Layer& layer, uint64_t capacity, uint64_t max_slots, int64_t output_group,
                     int64_t input_group_max_rows = 1);
 
+// The loop order of a streamed conv2d whose weights stream too (not resident, whole K windows:
+// one block of tile_n rows x K per weight tile), and the DRAM bytes each moves per image:
+//   bands outer:   I + bands * W        (every band fetches every weight tile again)
+//   weights outer: n_tiles * I + W      (every weight tile is fetched once; the input bands
+//                                        are fetched again for each weight tile)
+// where I = C_in * W_in * sum over bands of the band's input rows (halo included) and W = N * K,
+// the layer's weight bytes. The output's stores are the same in both orders. Ties keep bands
+// outer (the order of layers whose weights are resident).
+struct LoopOrderCost {
+  uint64_t bands_outer = 0, weights_outer = 0;
+  bool weights_outer_wins() const { return weights_outer < bands_outer; }
+};
+LoopOrderCost loop_order_cost(const model::Layer& layer, const BandPlan& plan, int64_t n_tiles);
+
 }  // namespace accelsim::mapper

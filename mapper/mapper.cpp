@@ -325,6 +325,11 @@ class ProgramBuilder {
       mapping.channel_group = plan.channel_group;
       mapping.double_buffered_bands = plan.slots > 1;
       mapping.input_channel_group = plan.input_channel_group;
+      // Weights that stream whole windows (one block per weight tile) may be fetched once, with
+      // the input bands fetched per weight tile instead, when that moves fewer bytes.
+      if (layer.type == LayerType::Conv2d && !weights_[l].resident && mapping.k_tiles == 1 &&
+          plan.input_channel_group == 0 && plan.bands > 1)
+        mapping.weights_outer = loop_order_cost(layer, plan, mapping.n_tiles).weights_outer_wins();
     }
   }
 
@@ -592,9 +597,13 @@ class ProgramBuilder {
       if (mapping.k_tiles == 1) {
         // Whole windows (always so for resident weights): the block of rows n0..n1 stays in
         // its buffer while every row tile uses it.
+        // Weights outer: the block loaded for this weight tile's first band serves the others.
+        const bool reuse = mapping.weights_outer && band.m_begin > 0;
         const Slot weights = plan.resident
                                  ? Slot{plan.resident_buffer, plan.sram_address + static_cast<uint64_t>(n0 * K)}
-                                 : load_block(n_tile, 0, static_cast<uint64_t>((n1 - n0) * K));
+                             : reuse ? last_block_
+                                     : load_block(n_tile, 0, static_cast<uint64_t>((n1 - n0) * K));
+        last_block_ = weights;
         for (int64_t m0 = band.m_begin; m0 < band.m_end; m0 += mapping.tile_m) {
           const int64_t m1 = std::min(band.m_end, m0 + mapping.tile_m);
           const Slot& accumulator = next(accumulator_slots_, accumulator_cursor_);
@@ -678,7 +687,14 @@ class ProgramBuilder {
     const auto ranges = layer.has_weights() ? n_ranges(l) : std::vector<std::pair<int64_t, int64_t>>{};
     const bool grouped = plan.channel_group < layer.output.channels;
     int64_t loads = 0;
-    for (int64_t b = 0; b < plan.bands; ++b) {
+    if (mapping.weights_outer) {
+      // Each weight tile's block stays while every band passes; each band is loaded for it.
+      for (std::size_t t = 0; t < ranges.size(); ++t)
+        for (int64_t b = 0; b < plan.bands; ++b)
+          steps.push_back({RowRange{b * plan.band_size, std::min(layer.output.height, (b + 1) * plan.band_size)},
+                           ranges[t].first, ranges[t].second, static_cast<int64_t>(t), loads++, true});
+    }
+    for (int64_t b = 0; !mapping.weights_outer && b < plan.bands; ++b) {
       const RowRange band{b * plan.band_size,
                           std::min(plan.kind == BandKind::Whole ? 1 : layer.output.height, (b + 1) * plan.band_size)};
       if (conv && grouped) {
@@ -991,6 +1007,7 @@ class ProgramBuilder {
   std::vector<DramMap> dram_maps_;
   std::vector<BufferId> region_buffer_;
   std::size_t weight_cursor_ = 0, accumulator_cursor_ = 0;
+  Slot last_block_{-1, 0};  // the streamed weight block the last weight tile used
 };
 
 }  // namespace

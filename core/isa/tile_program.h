@@ -111,6 +111,7 @@ struct LayerMapping {
   int64_t channel_group = 0;        // channels per band buffer (the output's for conv2d)
   int64_t input_channel_group = 0;  // conv2d: input channels per band load (0: all of them)
   bool double_buffered_bands = false;
+  bool weights_outer = false;  // streamed weights fetched once, input bands per weight tile (else bands outer)
   uint64_t activation_dram_bytes_per_image = 0;  // feature-map bytes loaded and stored
   uint64_t halo_refetch_bytes_per_image = 0;     // of those loaded, rows the previous band had loaded too
   // A layer that moves no data (flatten): the layer whose output is also its own, whose

@@ -117,6 +117,20 @@ TEST(StreamingRun, AConvLoadingGroupsOfInputChannelsIsBitExactWithStreamedWeight
   EXPECT_EQ(result.stats->layers[0]->value("dram_input_read_bytes"), 2 * 11776);
 }
 
+// Weights outer (tests/mapper/activation_tiling_test.cpp: 8 weight tiles fetched once, 8 bands
+// loaded for each, 3,840 input bytes per image) computes the same values.
+TEST(StreamingRun, AConvWithWeightsOuterIsBitExact) {
+  testing::TempDir dir;
+  const auto workload =
+      load_workload(testing::band_conv_config(dir, 64),
+                    {"hardware.activation_sram.capacity_bytes=640", "hardware.weight_sram.capacity_bytes=512"});
+  const RunResult result = simulate(*workload, 2);
+  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches";
+  EXPECT_TRUE(result.program.layers[0].weights_outer);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_input_read_bytes"), 2 * 3840);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_weight_read_bytes"), 2 * 576);
+}
+
 TEST(StreamingRun, AFlippedBitInAStreamedLayerIsCaughtInDram) {
   testing::TempDir dir;
   const auto workload = load_workload(testing::band_conv_config(dir), {"hardware.activation_sram.capacity_bytes=1024"});
