@@ -24,12 +24,14 @@ int64_t held_input_rows(const Layer& layer, int64_t band) {
 }
 
 // One input band buffer and one output band buffer for bands of b rows in groups of g channels.
-std::pair<uint64_t, uint64_t> buffer_bytes(const Layer& layer, BandKind kind, int64_t b, int64_t g) {
+// input_group > 0: a conv2d loading that many input channels at a time.
+std::pair<uint64_t, uint64_t> buffer_bytes(const Layer& layer, BandKind kind, int64_t b, int64_t g,
+                                           int64_t input_group = 0) {
   const auto& in = layer.input;
   const auto& out = layer.output;
   if (kind == BandKind::Whole) return {static_cast<uint64_t>(in.elements()), static_cast<uint64_t>(out.elements())};
   // A conv2d reads every input channel whatever group of outputs it writes.
-  const int64_t in_channels = layer.type == LayerType::Conv2d ? in.channels : g;
+  const int64_t in_channels = layer.type == LayerType::Conv2d ? (input_group > 0 ? input_group : in.channels) : g;
   const int64_t operands = layer.type == LayerType::Add ? 2 : 1;
   return {static_cast<uint64_t>(operands * in_channels * held_input_rows(layer, b) * in.width),
           static_cast<uint64_t>(g * b * out.width)};
@@ -45,7 +47,8 @@ RowRange input_rows_of_band(const Layer& layer, int64_t out_begin, int64_t out_e
   return {std::max<int64_t>(0, first), std::min(layer.input.height, last_end)};
 }
 
-BandPlan plan_bands(const Layer& layer, uint64_t capacity, uint64_t max_slots, int64_t output_group) {
+BandPlan plan_bands(const Layer& layer, uint64_t capacity, uint64_t max_slots, int64_t output_group,
+                    int64_t input_group_max_rows) {
   BandPlan plan;
   plan.kind = layer.type == LayerType::Linear ? BandKind::Whole : BandKind::Rows;
   const int64_t rows = plan.kind == BandKind::Whole ? 1 : layer.output.height;
@@ -91,15 +94,58 @@ BandPlan plan_bands(const Layer& layer, uint64_t capacity, uint64_t max_slots, i
     plan.output_buffer_bytes = out;
     return plan;
   }
-  const auto [in, out] = buffer_bytes(layer, plan.kind, 1, smallest_group);
+  // A conv2d (not grouped): groups of input channels, accumulated (see the header).
+  const bool input_groups = layer.type == LayerType::Conv2d && layer.groups == 1;
+  auto needed_grouped = [&](uint64_t slots, int64_t b, int64_t ci) {
+    const auto [in, out] = buffer_bytes(layer, plan.kind, b, smallest_group, ci);
+    return slots * align64(in) + slots * align64(out);
+  };
+  for (uint64_t slots = std::max<uint64_t>(1, max_slots); input_groups && slots >= 1; --slots) {
+    if (needed_grouped(slots, 1, 1) > capacity) continue;
+    int64_t fits = 1, too_big = layer.input.channels + 1;
+    while (too_big - fits > 1) {
+      const int64_t middle = fits + (too_big - fits) / 2;
+      (needed_grouped(slots, 1, middle) <= capacity ? fits : too_big) = middle;
+    }
+    const int64_t ci = fits;
+    fits = 1, too_big = std::min(rows, std::max<int64_t>(1, input_group_max_rows)) + 1;
+    while (too_big - fits > 1) {
+      const int64_t middle = fits + (too_big - fits) / 2;
+      (needed_grouped(slots, middle, ci) <= capacity ? fits : too_big) = middle;
+    }
+    plan.slots = slots;
+    plan.band_size = fits;
+    plan.bands = (rows + fits - 1) / fits;
+    plan.channel_group = smallest_group;
+    plan.groups = (channels + smallest_group - 1) / smallest_group;
+    plan.input_channel_group = ci;
+    plan.input_groups = (layer.input.channels + ci - 1) / ci;
+    const auto [in, out] = buffer_bytes(layer, plan.kind, fits, smallest_group, ci);
+    plan.input_buffer_bytes = in;
+    plan.output_buffer_bytes = out;
+    return plan;
+  }
+  const auto [in, out] = buffer_bytes(layer, plan.kind, 1, smallest_group, input_groups ? 1 : 0);
   const std::string band = plan.kind == BandKind::Whole
                                ? "the whole input and output vectors"
-                               : "one output row of " + std::to_string(smallest_group) + " channel(s)";
-  throw MappingError(
-      "layer " + layer.name + ": its feature maps do not fit the activation SRAM (" + std::to_string(capacity) +
-      " bytes) and must stream, but not even a band of " + band + " fits, single-buffered: an input band buffer of " +
-      std::to_string(in) + " bytes and an output band buffer of " + std::to_string(out) +
-      " bytes; activation_sram.capacity_bytes must be at least " + std::to_string(needed(1, 1, smallest_group)));
+                               : "one output row of " + std::to_string(smallest_group) + " channel(s)" +
+                                     (input_groups ? " from one input channel" : "");
+  throw MappingError("layer " + layer.name + ": its feature maps do not fit the activation SRAM (" +
+                     std::to_string(capacity) + " bytes) and must stream, but not even a band of " + band +
+                     " fits, single-buffered: an input band buffer of " + std::to_string(in) +
+                     " bytes and an output band buffer of " + std::to_string(out) +
+                     " bytes; activation_sram.capacity_bytes must be at least " +
+                     std::to_string(input_groups ? needed_grouped(1, 1, 1) : needed(1, 1, smallest_group)));
+}
+
+LoopOrderCost loop_order_cost(const Layer& layer, const BandPlan& plan, int64_t n_tiles) {
+  uint64_t rows = 0;
+  for (int64_t b = 0; b < plan.bands; ++b)
+    rows += static_cast<uint64_t>(
+        input_rows_of_band(layer, b * plan.band_size, std::min(layer.output.height, (b + 1) * plan.band_size)).rows());
+  const uint64_t input = static_cast<uint64_t>(layer.input.channels * layer.input.width) * rows;
+  const uint64_t weights = static_cast<uint64_t>(layer.gemm_n() * layer.gemm_k());
+  return {input + static_cast<uint64_t>(plan.bands) * weights, static_cast<uint64_t>(n_tiles) * input + weights};
 }
 
 }  // namespace accelsim::mapper

@@ -41,6 +41,8 @@ struct BandPlan {
   int64_t bands = 0;                 // ceil(output rows / band_size)
   int64_t channel_group = 0;         // channels per group: the output's (conv2d) or both sides' (others)
   int64_t groups = 1;                // ceil(channels / channel_group)
+  int64_t input_channel_group = 0;   // conv2d: input channels per band load (0: all of them)
+  int64_t input_groups = 1;          // ceil(input channels / input_channel_group)
   uint64_t slots = 1;                // buffers of each kind: 2 = double-buffered
   uint64_t input_buffer_bytes = 0;   // one input band buffer
   uint64_t output_buffer_bytes = 0;  // one output band buffer
@@ -53,6 +55,30 @@ struct BandPlan {
 // chosen (slots, g) the rows b grow both sides, so the largest b is found by bisection. Throws
 // MappingError naming the layer, the activation SRAM and the capacity needed when not even the
 // smallest band fits (one row of one group, single-buffered).
-BandPlan plan_bands(const model::Layer& layer, uint64_t capacity, uint64_t max_slots, int64_t output_group);
+//
+// A conv2d (not grouped) whose one-row band of every input channel does not fit even so loads
+// its input in groups of input channels: each group is a K sub-range of the GEMM (K in c, ky, kx
+// order) accumulated into the accumulator, requantized after the last group. Its output group
+// is then `output_group`, its bands at most `input_group_max_rows` rows (one accumulator tile:
+// the partial sums of a tile must wait in the accumulator for every input group), and the
+// largest input group ci with a one-row band that fits is taken, then the largest band:
+//   slots * align64(ci * held_input_rows(b) * W_in) + slots * align64(output_group * b * W_out) <= capacity.
+// Its smallest band is one output row of one input channel and `output_group` output channels.
+BandPlan plan_bands(const model::Layer& layer, uint64_t capacity, uint64_t max_slots, int64_t output_group,
+                    int64_t input_group_max_rows = 1);
+
+// The loop order of a streamed conv2d whose weights stream too (not resident, whole K windows:
+// one block of tile_n rows x K per weight tile), and the DRAM bytes each moves per image:
+//   bands outer:   I + bands * W        (every band fetches every weight tile again)
+//   weights outer: n_tiles * I + W      (every weight tile is fetched once; the input bands
+//                                        are fetched again for each weight tile)
+// where I = C_in * W_in * sum over bands of the band's input rows (halo included) and W = N * K,
+// the layer's weight bytes. The output's stores are the same in both orders. Ties keep bands
+// outer (the order of layers whose weights are resident).
+struct LoopOrderCost {
+  uint64_t bands_outer = 0, weights_outer = 0;
+  bool weights_outer_wins() const { return weights_outer < bands_outer; }
+};
+LoopOrderCost loop_order_cost(const model::Layer& layer, const BandPlan& plan, int64_t n_tiles);
 
 }  // namespace accelsim::mapper

@@ -301,7 +301,9 @@ class ProgramBuilder {
       // A conv2d whose output band of all channels does not fit writes it in groups of at most
       // one array width of channels: its tiles are cut to that width.
       const int64_t group = std::min<int64_t>(program_.layers[l].tile_n, hw_.pe_array.cols);
-      const BandPlan plan = plan_bands(layer, capacity, max_slots, group);
+      // Input-grouped bands wait in one accumulator tile: at most tile_m / W_out rows.
+      const int64_t tile_rows = layer.type == LayerType::Conv2d ? program_.layers[l].tile_m / layer.output.width : 1;
+      const BandPlan plan = plan_bands(layer, capacity, max_slots, group, std::max<int64_t>(1, tile_rows));
       if (layer.type == LayerType::Conv2d && plan.channel_group < program_.layers[l].tile_n)
         choose_tiles(l, plan.channel_group);
       band_plans_[l] = plan;
@@ -322,6 +324,12 @@ class ProgramBuilder {
       mapping.bands = plan.bands;
       mapping.channel_group = plan.channel_group;
       mapping.double_buffered_bands = plan.slots > 1;
+      mapping.input_channel_group = plan.input_channel_group;
+      // Weights that stream whole windows (one block per weight tile) may be fetched once, with
+      // the input bands fetched per weight tile instead, when that moves fewer bytes.
+      if (layer.type == LayerType::Conv2d && !weights_[l].resident && mapping.k_tiles == 1 &&
+          plan.input_channel_group == 0 && plan.bands > 1)
+        mapping.weights_outer = loop_order_cost(layer, plan, mapping.n_tiles).weights_outer_wins();
     }
   }
 
@@ -589,9 +597,13 @@ class ProgramBuilder {
       if (mapping.k_tiles == 1) {
         // Whole windows (always so for resident weights): the block of rows n0..n1 stays in
         // its buffer while every row tile uses it.
+        // Weights outer: the block loaded for this weight tile's first band serves the others.
+        const bool reuse = mapping.weights_outer && band.m_begin > 0;
         const Slot weights = plan.resident
                                  ? Slot{plan.resident_buffer, plan.sram_address + static_cast<uint64_t>(n0 * K)}
-                                 : load_block(n_tile, 0, static_cast<uint64_t>((n1 - n0) * K));
+                             : reuse ? last_block_
+                                     : load_block(n_tile, 0, static_cast<uint64_t>((n1 - n0) * K));
+        last_block_ = weights;
         for (int64_t m0 = band.m_begin; m0 < band.m_end; m0 += mapping.tile_m) {
           const int64_t m1 = std::min(band.m_end, m0 + mapping.tile_m);
           const Slot& accumulator = next(accumulator_slots_, accumulator_cursor_);
@@ -655,6 +667,10 @@ class ProgramBuilder {
     const int64_t out_plane = layer.output.height * layer.output.width;
     const int64_t out_width = plan.kind == BandKind::Whole ? out_plane : layer.output.width;
     const bool conv = layer.type == LayerType::Conv2d;
+    if (plan.input_channel_group > 0) {
+      emit_input_grouped_conv(l, out);
+      return;
+    }
     mapping.weight_dram_bytes_per_image = 0;
     mapping.activation_dram_bytes_per_image = 0;
     mapping.halo_refetch_bytes_per_image = 0;
@@ -671,7 +687,14 @@ class ProgramBuilder {
     const auto ranges = layer.has_weights() ? n_ranges(l) : std::vector<std::pair<int64_t, int64_t>>{};
     const bool grouped = plan.channel_group < layer.output.channels;
     int64_t loads = 0;
-    for (int64_t b = 0; b < plan.bands; ++b) {
+    if (mapping.weights_outer) {
+      // Each weight tile's block stays while every band passes; each band is loaded for it.
+      for (std::size_t t = 0; t < ranges.size(); ++t)
+        for (int64_t b = 0; b < plan.bands; ++b)
+          steps.push_back({RowRange{b * plan.band_size, std::min(layer.output.height, (b + 1) * plan.band_size)},
+                           ranges[t].first, ranges[t].second, static_cast<int64_t>(t), loads++, true});
+    }
+    for (int64_t b = 0; !mapping.weights_outer && b < plan.bands; ++b) {
       const RowRange band{b * plan.band_size,
                           std::min(plan.kind == BandKind::Whole ? 1 : layer.output.height, (b + 1) * plan.band_size)};
       if (conv && grouped) {
@@ -795,6 +818,180 @@ class ProgramBuilder {
     }
   }
 
+  // A streamed conv2d whose band of every input channel does not fit: for each band of output
+  // rows (at most one accumulator tile), each weight tile (output group) and each row tile, the
+  // input rows of one group of input channels at a time are loaded and their K sub-range
+  // [c0 * kh * kw, c1 * kh * kw) is accumulated; after the last group the tile is requantized into
+  // the output band buffer, which is stored once the weight tile's band is complete. The halo
+  // rows are fetched with every group; a band's input is fetched again for each weight tile.
+  void emit_input_grouped_conv(std::size_t l, std::vector<Instruction>& out) {
+    const Layer& layer = network_.layers[l];
+    const BandPlan& plan = band_plans_[l];
+    const WeightPlan& weights = weights_[l];
+    LayerMapping& mapping = program_.layers[l];
+    const int32_t index = static_cast<int32_t>(l);
+    const DramMap source = dram_of(network_.inputs_of(l)[0]);
+    const DramMap destination = dram_of(index);
+    const int64_t in_plane = layer.input.height * layer.input.width;
+    const int64_t out_width = layer.output.width, out_plane = layer.output.height * out_width;
+    const int64_t window = layer.kernel_h * layer.kernel_w, K = layer.gemm_k();
+    mapping.weight_dram_bytes_per_image = 0;
+    mapping.activation_dram_bytes_per_image = 0;
+    mapping.halo_refetch_bytes_per_image = 0;
+    mapping.m_tiles = 0;
+
+    struct Step {
+      RowRange band;   // output rows
+      int64_t m0, m1;  // output pixels (one accumulator tile)
+      int64_t n_tile, n0, n1;
+      int64_t c0, c1;  // input channels loaded
+      int64_t output;  // index of the (band, weight tile) output buffer use
+      bool store;      // the last step of that (band, weight tile)
+    };
+    std::vector<Step> steps;
+    const auto ranges = n_ranges(l);
+    int64_t outputs = 0;
+    for (int64_t b = 0; b < plan.bands; ++b) {
+      const RowRange band{b * plan.band_size, std::min(layer.output.height, (b + 1) * plan.band_size)};
+      for (std::size_t t = 0; t < ranges.size(); ++t) {
+        for (int64_t m0 = band.begin * out_width; m0 < band.end * out_width; m0 += mapping.tile_m) {
+          const int64_t m1 = std::min(band.end * out_width, m0 + mapping.tile_m);
+          if (t == 0) ++mapping.m_tiles;
+          for (int64_t c0 = 0; c0 < layer.input.channels; c0 += plan.input_channel_group)
+            steps.push_back({band, m0, m1, static_cast<int64_t>(t), ranges[t].first, ranges[t].second, c0,
+                             std::min(layer.input.channels, c0 + plan.input_channel_group), outputs, false});
+        }
+        steps.back().store = true;
+        ++outputs;
+      }
+    }
+    auto input_rows = [&](const Step& step) {
+      return input_rows_of_band(layer, step.m0 / out_width, (step.m1 - 1) / out_width + 1);
+    };
+    auto input_slot = [&](std::size_t i) { return input_bands_[l][i % input_bands_[l].size()]; };
+    auto load = [&](std::size_t i) {
+      const Step& step = steps[i];
+      const Slot slot = input_slot(i);
+      const RowRange rows = input_rows(step);
+      const uint64_t chunk = static_cast<uint64_t>(rows.rows() * layer.input.width);
+      const auto channels = static_cast<uint64_t>(step.c1 - step.c0);
+      const bool whole_planes = chunk == static_cast<uint64_t>(in_plane);
+      Instruction band_load =
+          dma(Opcode::LoadBand, index, Memory::Dram,
+              source.address + static_cast<uint64_t>(step.c0 * in_plane + rows.begin * layer.input.width),
+              Memory::ActivationSram, slot.address, channels * chunk);
+      band_load.source_image_stride = source.image_stride;
+      band_load.chunks = whole_planes ? 1 : channels;
+      band_load.source_chunk_stride = static_cast<uint64_t>(in_plane);
+      band_load.target_chunk_stride = whole_planes ? channels * chunk : chunk;
+      band_load.reads[0] = source.buffer;
+      band_load.writes[0] = slot.buffer;
+      out.push_back(band_load);
+      mapping.activation_dram_bytes_per_image += band_load.bytes;
+      // The rows this tile shares with the previous tile of the same channels are fetched again.
+      if (step.m0 > 0) {
+        const int64_t previous_row = (step.m0 - 1) / out_width;
+        const RowRange previous = input_rows_of_band(layer, previous_row, previous_row + 1);
+        const int64_t shared = std::max<int64_t>(0, previous.end - rows.begin);
+        mapping.halo_refetch_bytes_per_image += static_cast<uint64_t>(shared * layer.input.width) * channels;
+      }
+    };
+    auto load_block = [&](int64_t n_tile, int64_t k_tile, uint64_t bytes) {
+      const Slot& slot = next(weight_slots_, weight_cursor_);
+      Instruction block = dma(Opcode::LoadWeights, index, Memory::Dram,
+                              weights.block_dram_address[static_cast<std::size_t>(n_tile * mapping.k_tiles + k_tile)],
+                              Memory::WeightSram, slot.address, bytes);
+      block.writes[0] = slot.buffer;
+      out.push_back(block);
+      mapping.weight_dram_bytes_per_image += bytes;
+      return slot;
+    };
+    // `row_stride`: bytes between the weight rows at `weights` (0: packed k1 - k0).
+    auto compute = [&](const Step& step, const Slot& input, int64_t k0, int64_t k1, BufferId weight_buffer,
+                       uint64_t weight_address, uint64_t row_stride, const Slot& accumulator) {
+      const RowRange rows = input_rows(step);
+      Instruction c;
+      c.op = Opcode::Compute;
+      c.layer = index;
+      c.m_begin = step.m0, c.m_end = step.m1, c.k_begin = k0, c.k_end = k1, c.n_begin = step.n0, c.n_end = step.n1;
+      c.weight_address = weight_address;
+      c.weight_row_stride = row_stride == static_cast<uint64_t>(k1 - k0) ? 0 : row_stride;
+      c.input_address = input.address;
+      c.input_row_begin = rows.begin;
+      c.input_rows = rows.rows();
+      c.channel_base = step.c0;
+      c.accumulator_address = accumulator.address;
+      c.accumulate = k0 > 0;
+      c.reads[0] = weight_buffer;
+      c.reads[1] = input.buffer;
+      if (c.accumulate) c.reads[2] = accumulator.buffer;
+      c.writes[0] = accumulator.buffer;
+      if (weights.has_bias) c.bias_address = weights.bias_sram_address + static_cast<uint64_t>(step.n0) * 4;
+      out.push_back(c);
+    };
+
+    const bool prefetch = input_bands_[l].size() > 1;
+    Slot accumulator{-1, 0}, block{-1, 0};
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      const Step& step = steps[i];
+      if (!prefetch || i == 0) load(i);
+      if (prefetch && i + 1 < steps.size()) load(i + 1);
+      const Slot input = input_slot(i);
+      const bool first_group = step.c0 == 0;
+      if (first_group) accumulator = next(accumulator_slots_, accumulator_cursor_);
+      const int64_t ka = step.c0 * window, kb = step.c1 * window;
+      const int64_t rows_n = step.n1 - step.n0;
+      if (weights.resident) {
+        compute(step, input, ka, kb, weights.resident_buffer,
+                weights.sram_address + static_cast<uint64_t>(step.n0 * K + ka), static_cast<uint64_t>(K), accumulator);
+      } else if (mapping.k_tiles == 1) {
+        // The weight tile's block stays in its buffer for every input group of the row tile.
+        if (first_group) block = load_block(step.n_tile, 0, static_cast<uint64_t>(rows_n * K));
+        compute(step, input, ka, kb, block.buffer, block.address + static_cast<uint64_t>(ka), static_cast<uint64_t>(K),
+                accumulator);
+      } else {
+        // The blocks of the window that overlap this group, each fetched for it.
+        for (int64_t k0 = 0, k_tile = 0; k0 < K; k0 += mapping.tile_k, ++k_tile) {
+          const int64_t k1 = std::min(K, k0 + mapping.tile_k);
+          const int64_t lo = std::max(k0, ka), hi = std::min(k1, kb);
+          if (lo >= hi) continue;
+          const Slot weights_block = load_block(step.n_tile, k_tile, static_cast<uint64_t>(rows_n * (k1 - k0)));
+          compute(step, input, lo, hi, weights_block.buffer, weights_block.address + static_cast<uint64_t>(lo - k0),
+                  static_cast<uint64_t>(k1 - k0), accumulator);
+        }
+      }
+      if (step.c1 < layer.input.channels) continue;
+      const Slot output = output_bands_[l][static_cast<std::size_t>(step.output) % output_bands_[l].size()];
+      Instruction r;
+      r.op = Opcode::Requantize;
+      r.layer = index;
+      r.m_begin = step.m0, r.m_end = step.m1, r.n_begin = step.n0, r.n_end = step.n1;
+      r.accumulator_address = accumulator.address;
+      r.output_address = output.address;
+      r.output_m_begin = step.band.begin * out_width;
+      r.output_plane = step.band.rows() * out_width;
+      r.output_channel_base = step.n0;
+      r.reads[0] = accumulator.buffer;
+      r.writes[0] = output.buffer;
+      out.push_back(r);
+      if (!step.store) continue;
+      const uint64_t pixels = static_cast<uint64_t>(step.band.rows() * out_width);
+      const auto channels = static_cast<uint64_t>(rows_n);
+      Instruction band_store =
+          dma(Opcode::StoreBand, index, Memory::ActivationSram, output.address, Memory::Dram,
+              destination.address + static_cast<uint64_t>(step.n0 * out_plane + step.band.begin * out_width),
+              pixels * channels);
+      band_store.chunks = pixels == static_cast<uint64_t>(out_plane) ? 1 : channels;
+      band_store.source_chunk_stride = pixels;
+      band_store.target_chunk_stride = static_cast<uint64_t>(out_plane);
+      band_store.target_image_stride = destination.image_stride;
+      band_store.reads[0] = output.buffer;
+      band_store.writes[0] = destination.buffer;
+      out.push_back(band_store);
+      mapping.activation_dram_bytes_per_image += band_store.bytes;
+    }
+  }
+
   const Network& network_;
   const HardwareConfig& hw_;
   int64_t images_;
@@ -810,6 +1007,7 @@ class ProgramBuilder {
   std::vector<DramMap> dram_maps_;
   std::vector<BufferId> region_buffer_;
   std::size_t weight_cursor_ = 0, accumulator_cursor_ = 0;
+  Slot last_block_{-1, 0};  // the streamed weight block the last weight tile used
 };
 
 }  // namespace

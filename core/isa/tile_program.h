@@ -68,6 +68,7 @@ struct Instruction {
   int64_t k_begin = 0, k_end = 0;
   int64_t n_begin = 0, n_end = 0;
   uint64_t weight_address = 0;        // weight SRAM: element (n_begin, k_begin); rows of tile_k bytes, packed
+  uint64_t weight_row_stride = 0;     // bytes from one weight row to the next; 0: tile_k (packed)
   uint64_t bias_address = 0;          // weight SRAM: int32 bias of channel n_begin (layers with bias)
   uint64_t input_address = 0;         // activation SRAM: the layer's input feature map, [C][H][W]
   uint64_t accumulator_address = 0;   // accumulator: the tile, [m][n] int32, row = (n_end - n_begin)
@@ -107,8 +108,10 @@ struct LayerMapping {
   // (linear: the whole vectors, one band).
   bool streamed = false;
   int64_t band_size = 0, bands = 0;
-  int64_t channel_group = 0;  // channels per band buffer (the output's for conv2d)
+  int64_t channel_group = 0;        // channels per band buffer (the output's for conv2d)
+  int64_t input_channel_group = 0;  // conv2d: input channels per band load (0: all of them)
   bool double_buffered_bands = false;
+  bool weights_outer = false;  // streamed weights fetched once, input bands per weight tile (else bands outer)
   uint64_t activation_dram_bytes_per_image = 0;  // feature-map bytes loaded and stored
   uint64_t halo_refetch_bytes_per_image = 0;     // of those loaded, rows the previous band had loaded too
   // A layer that moves no data (flatten): the layer whose output is also its own, whose

@@ -46,8 +46,17 @@ void PeArray::execute(const Dispatched& d) {
 
   // Weights: tile_n rows of tile_k bytes, packed.
   weights_.resize(static_cast<std::size_t>(tn * tk));
-  memory_done = std::max(
-      memory_done, access(weight_port, tlm::TLM_READ_COMMAND, tile.weight_address, weights_.data(), weights_.size()));
+  if (tile.weight_row_stride == 0) {
+    memory_done = std::max(
+        memory_done, access(weight_port, tlm::TLM_READ_COMMAND, tile.weight_address, weights_.data(), weights_.size()));
+  } else {
+    // A K sub-range of wider rows (a streamed conv2d's group of input channels): row by row.
+    for (int64_t n = 0; n < tn; ++n)
+      memory_done =
+          std::max(memory_done, access(weight_port, tlm::TLM_READ_COMMAND,
+                                       tile.weight_address + static_cast<uint64_t>(n) * tile.weight_row_stride,
+                                       weights_.data() + n * tk, static_cast<uint64_t>(tk)));
+  }
 
   const int32_t* bias = nullptr;
   if (geometry.has_bias && !tile.accumulate) {

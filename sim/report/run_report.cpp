@@ -144,8 +144,11 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
                                        {"bands", mapping.bands},
                                        {"channels_per_buffer", mapping.channel_group},
                                        {"double_buffered", mapping.double_buffered_bands},
+                                       {"loop_order", mapping.weights_outer ? "weights_outer" : "bands_outer"},
                                        {"activation_dram_bytes_per_image", mapping.activation_dram_bytes_per_image},
                                        {"halo_refetch_bytes_per_image", mapping.halo_refetch_bytes_per_image}};
+      if (mapping.input_channel_group > 0)
+        entry["activation_streaming"]["input_channels_per_load"] = mapping.input_channel_group;
     }
     layers.push_back(entry);
   }

@@ -116,13 +116,13 @@ TEST(Cli, BadConfigNamesFileLineAndColumn) {
 
 TEST(Cli, ANetworkThatDoesNotFitNamesTheLayerAndTheShortCapacity) {
   TempDir out;
-  // Not even conv3's smallest streamed band fits: 448 + 128 bytes (tests/mapper/mapper_test.cpp).
-  const auto result = run_accelsim({"--config", lenet_config(), "--set", "hardware.activation_sram.capacity_bytes=512",
+  // Not even conv1's smallest streamed band fits: 192 + 192 bytes (tests/mapper/mapper_test.cpp).
+  const auto result = run_accelsim({"--config", lenet_config(), "--set", "hardware.activation_sram.capacity_bytes=320",
                                     "--out", out.path().string()});
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_TRUE(contains(result.output, "layer conv3: its feature maps do not fit the activation SRAM (512 bytes)"))
+  EXPECT_TRUE(contains(result.output, "layer conv1: its feature maps do not fit the activation SRAM (320 bytes)"))
       << result.output;
-  EXPECT_TRUE(contains(result.output, "activation_sram.capacity_bytes must be at least 576")) << result.output;
+  EXPECT_TRUE(contains(result.output, "activation_sram.capacity_bytes must be at least 384")) << result.output;
 }
 
 TEST(Cli, AMismatchExitsWithOneAndNamesImageLayerAndIndex) {

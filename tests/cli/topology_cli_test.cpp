@@ -193,16 +193,17 @@ TEST(TopologyCli, BadInputEndsWithExitTwoNamingTheFile) {
   EXPECT_TRUE(contains(result.output, "bad.cfg:7")) << result.output;
   // A layer that does not fit the hardware even in streamed row bands: edge-small's 16 KiB
   // activation SRAM (no --scalesim-config, so the base hardware is used as it is) and an input
-  // 1,024 wide with 8 channels: one output row reads 8 x 3 rows x 1,024 = 24,576 bytes and writes
-  // 8 x 1,022 = 8,176 (-> 8,192), single-buffered 32,768 bytes.
+  // 2,048 wide with 8 channels: the smallest band, one output row from one input channel, reads
+  // 1 x 3 rows x 2,048 = 6,144 bytes and writes 8 x 2,046 = 16,368 (-> 16,384), single-buffered
+  // 22,528 bytes.
   const auto big =
       dir.write("big.csv",
                 "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "
-                "Strides,\nBig, 16, 1024, 3, 3, 8, 8, 1,\n");
+                "Strides,\nBig, 16, 2048, 3, 3, 8, 8, 1,\n");
   result = run_accelsim({"--topology", big.string(), "--out", out});
   EXPECT_EQ(result.exit_code, 2) << result.output;
   EXPECT_TRUE(contains(result.output, "big.csv:2: layer Big")) << result.output;
-  EXPECT_TRUE(contains(result.output, "activation_sram.capacity_bytes must be at least 32768")) << result.output;
+  EXPECT_TRUE(contains(result.output, "activation_sram.capacity_bytes must be at least 22528")) << result.output;
   // --scalesim-config alone.
   result = run_accelsim({"--scalesim-config", cfg.string(), "--out", out});
   EXPECT_EQ(result.exit_code, 2) << result.output;

@@ -144,5 +144,121 @@ TEST(ActivationTiling, AWideConvWritesItsOutputBandInGroupsOfOneArrayWidth) {
   EXPECT_EQ(count(program, Opcode::StoreBand), 32);
 }
 
+// 16 -> 8 channels, 3x3, pad 1, on 16x16 (edge_small: 8x8 array, 4 KiB accumulator buffers =
+// 1,024 int32, resident weights: tile_n = 8, tile_m = 1,024 / (8 x 16) = 8 rows = 128) in 640
+// bytes. One output row of every input channel, single-buffered: align64(16 x 3 x 16) +
+// align64(8 x 16) = 768 + 128 = 896 > 640, so the input is loaded in groups of ci channels:
+//   double-buffered, b = 1: 2 x align64(ci x 48) + 2 x 128 <= 640  ->  ci = 4 (2 x 192 + 256 = 640;
+//   ci = 5: 2 x 256 + 256 = 768); b = 2 with ci = 4: 2 x 256 + 2 x 256 = 1,024 > 640  ->  b = 1.
+// 16 bands x 1 weight tile x 1 row tile x 4 groups = 64 loads, each of the output row's input
+// rows: 2 rows for rows 0 and 15, 3 for the 14 others = 46 rows x 16 bytes x 16 channels =
+// 11,776 bytes; 15 rows x 2 shared rows x 16 x 16 = 7,680 of them halo. Stored: 8 x 256 = 2,048
+// bytes in 16 stores. One Compute per group (its K sub-range of 4 x 9 = 36), one Requantize a band.
+TEST(ActivationTiling, AConvWhoseRowOfEveryInputChannelDoesNotFitLoadsGroupsOfInputChannels) {
+  testing::TempDir dir;
+  const auto workload =
+      run::load_workload(testing::band_conv_config(dir, 8, 16), {"hardware.activation_sram.capacity_bytes=640"});
+  const TileProgram program = map_network(workload->network, workload->hardware, 1);
+  const isa::LayerMapping& conv = program.layers[0];
+  ASSERT_TRUE(conv.resident);
+  EXPECT_EQ(conv.tile_m, 128);
+  EXPECT_EQ(conv.band_size, 1);
+  EXPECT_EQ(conv.bands, 16);
+  EXPECT_EQ(conv.input_channel_group, 4);
+  EXPECT_TRUE(conv.double_buffered_bands);
+  EXPECT_EQ(count(program, Opcode::LoadBand), 64);
+  EXPECT_EQ(count(program, Opcode::StoreBand), 16);
+  EXPECT_EQ(count(program, Opcode::Compute), 64);
+  EXPECT_EQ(count(program, Opcode::Requantize), 16);
+  EXPECT_EQ(conv.activation_dram_bytes_per_image, 11776u + 2048u);
+  EXPECT_EQ(conv.halo_refetch_bytes_per_image, 7680u);
+  int64_t accumulating = 0;
+  for (const auto& instruction : program.image_programs[0])
+    if (instruction.op == Opcode::Compute) {
+      EXPECT_EQ(instruction.tile_k(), 36);
+      EXPECT_EQ(instruction.channel_base * 9, instruction.k_begin);
+      accumulating += instruction.accumulate;
+    }
+  EXPECT_EQ(accumulating, 16 * 3);  // every group but the first adds to the accumulator
+}
+
+// The smallest band is one output row of one input channel (and the 8 output channels):
+// single-buffered align64(1 x 3 x 16) + align64(8 x 16) = 64 + 128 = 192 bytes; below it the
+// layer is refused with that figure.
+TEST(ActivationTiling, AnInputGroupedConvIsRefusedOnlyBelowOneRowOfOneInputChannel) {
+  testing::TempDir dir;
+  auto map = [&](const std::string& capacity) {
+    const auto workload = run::load_workload(testing::band_conv_config(dir, 8, 16),
+                                             {"hardware.activation_sram.capacity_bytes=" + capacity});
+    return map_network(workload->network, workload->hardware, 1);
+  };
+  const TileProgram at_192 = map("192");
+  EXPECT_EQ(at_192.layers[0].input_channel_group, 1);
+  EXPECT_FALSE(at_192.layers[0].double_buffered_bands);
+  try {
+    map("191");
+    FAIL() << "mapped into 191 bytes";
+  } catch (const MappingError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("one output row of 8 channel(s) from one input channel"), std::string::npos) << message;
+    EXPECT_NE(message.find("activation_sram.capacity_bytes must be at least 192"), std::string::npos) << message;
+  }
+}
+
+// Loop order when the weights stream too (edge_small otherwise; 3x3, pad 1, 16x16 maps; the
+// test conv has no bias). Weights stream when they exceed the weight SRAM, through buffers of a
+// quarter of it (half of it, two buffers) or half (single-buffered).
+// Weights outer wins: 1 -> 64 channels in 640 bytes (as the wide conv above: 8 bands of 2 rows
+// in groups of 8 channels, I = 480 input bytes a pass) with a 512-byte weight SRAM: W = 64 x 9 =
+// 576 bytes stream through 128-byte buffers, tile_n = min(64, 128 / 9 = 14) cut to 8: 8 tiles.
+//   bands outer:   I + bands x W = 480 + 8 x 576 = 5,088 bytes
+//   weights outer: n_tiles x I + W = 8 x 480 + 576 = 4,416 bytes  <- chosen
+// So 8 x 8 = 64 loads (3,840 bytes, 8 x 224 = 1,792 of them halo), 8 weight loads (576 bytes),
+// 64 x 256 = 16,384 bytes stored.
+TEST(ActivationTiling, StreamedWeightsAreFetchedOnceWhenThatMovesFewerBytes) {
+  testing::TempDir dir;
+  const auto workload =
+      run::load_workload(testing::band_conv_config(dir, 64),
+                         {"hardware.activation_sram.capacity_bytes=640", "hardware.weight_sram.capacity_bytes=512"});
+  const TileProgram program = map_network(workload->network, workload->hardware, 1);
+  const isa::LayerMapping& conv = program.layers[0];
+  ASSERT_FALSE(conv.resident);
+  ASSERT_EQ(conv.k_tiles, 1);
+  EXPECT_EQ(conv.n_tiles, 8);
+  EXPECT_EQ(conv.bands, 8);
+  EXPECT_TRUE(conv.weights_outer);
+  EXPECT_EQ(conv.weight_dram_bytes_per_image, 576u);
+  EXPECT_EQ(count(program, Opcode::LoadBand), 64);
+  EXPECT_EQ(count(program, Opcode::LoadWeights), 8);
+  EXPECT_EQ(conv.activation_dram_bytes_per_image, 3840u + 16384u);
+  EXPECT_EQ(conv.halo_refetch_bytes_per_image, 1792u);
+}
+
+// Bands outer wins: 8 -> 32 channels (K = 72, W = 2,304 bytes) with a 2 KiB single-buffered
+// weight SRAM (one 1,024-byte buffer; tile_n = min(32, 1,024 / 72 = 14) cut to 8: 4 weight tiles)
+// in 8,191 bytes (resident needs 2 x 2,048 + 8,192). All 32 channels, double-buffered:
+// 2 x 8 x (b + 2) x 16 + 2 x 32 x b x 16 = 1,280 b + 512 <= 8,191 -> b = 5: bands [0,5) [5,10)
+// [10,15) [15,16) read 6 + 7 + 7 + 2 = 22 rows, I = 22 x 16 x 8 = 2,816:
+//   bands outer:   2,816 + 4 x 2,304 = 12,032 bytes  <- chosen
+//   weights outer: 4 x 2,816 + 2,304 = 13,568 bytes
+TEST(ActivationTiling, StreamedWeightsAreFetchedPerBandWhenThatMovesFewerBytes) {
+  testing::TempDir dir;
+  const auto workload =
+      run::load_workload(testing::band_conv_config(dir, 32, 8),
+                         {"hardware.activation_sram.capacity_bytes=8191", "hardware.weight_sram.capacity_bytes=2048",
+                          "hardware.weight_sram.double_buffered=false"});
+  const TileProgram program = map_network(workload->network, workload->hardware, 1);
+  const isa::LayerMapping& conv = program.layers[0];
+  ASSERT_FALSE(conv.resident);
+  ASSERT_EQ(conv.k_tiles, 1);
+  EXPECT_EQ(conv.n_tiles, 4);
+  EXPECT_EQ(conv.band_size, 5);
+  EXPECT_EQ(conv.bands, 4);
+  EXPECT_FALSE(conv.weights_outer);
+  EXPECT_EQ(conv.weight_dram_bytes_per_image, 4u * 2304u);
+  EXPECT_EQ(count(program, Opcode::LoadBand), 4);
+  EXPECT_EQ(conv.activation_dram_bytes_per_image, 2816u + 8192u);
+}
+
 }  // namespace
 }  // namespace accelsim::mapper

@@ -7,9 +7,10 @@
 
 namespace accelsim::testing {
 
-// One conv2d (1 -> `out_channels` channels, 3x3, stride 1, pad 1) on a [1, 16, 16] input with
-// seeded random values (values: random), on configs/hardware/edge_small.yaml; written into `dir`.
-inline std::filesystem::path band_conv_config(const TempDir& dir, int out_channels = 4) {
+// One conv2d (`in_channels` -> `out_channels` channels, 3x3, stride 1, pad 1) on an
+// [in_channels, 16, 16] input with seeded random values (values: random), on
+// configs/hardware/edge_small.yaml; written into `dir`.
+inline std::filesystem::path band_conv_config(const TempDir& dir, int out_channels = 4, int in_channels = 1) {
   return dir.write("band_conv.yaml", std::string("include:\n  - ") + ACCELSIM_SOURCE_DIR +
                                          R"(/configs/hardware/edge_small.yaml
 network:
@@ -18,7 +19,8 @@ network:
   values: random
   seed: 3
   input:
-    shape: [1, 16, 16]
+    shape: [)" + std::to_string(in_channels) +
+                                         R"(, 16, 16]
     zero_point: 0
   layers:
     - name: conv

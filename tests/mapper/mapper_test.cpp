@@ -73,17 +73,18 @@ TEST(Mapper, MapsThatDoNotFitStreamAndTheSmallestBandThatDoesNotFitIsRefused) {
   };
   EXPECT_FALSE(at("8000").layers[0].streamed);
   EXPECT_TRUE(at("7999").layers[0].streamed);
-  // The smallest bands, single-buffered (each buffer 64-byte aligned): conv3 (6 -> 16 channels,
-  // 5x5 on 14x14, output rows of 10) reads 6 channels x 5 rows x 14 = 420 -> 448 bytes per output
-  // row and writes it in groups of 8 channels (the 8-column array): 8 x 10 = 80 -> 128; 576 bytes,
-  // the most of any layer (conv1: 1 x 5 x 32 = 160 -> 192 and 6 x 28 = 168 -> 192; conv5:
-  // 16 x 5 x 5 = 400 -> 448 and 8 x 1 -> 64).
-  EXPECT_EQ(mapping_error({"hardware.activation_sram.capacity_bytes=576"}), "no error");
-  const std::string message = mapping_error({"hardware.activation_sram.capacity_bytes=575"});
-  EXPECT_NE(message.find("layer conv3: its feature maps do not fit the activation SRAM (575 bytes) and must stream, "
-                         "but not even a band of one output row of 8 channel(s) fits, single-buffered: an input band "
-                         "buffer of 420 bytes and an output band buffer of 80 bytes; "
-                         "activation_sram.capacity_bytes must be at least 576"),
+  // The smallest bands, single-buffered (each buffer 64-byte aligned); a conv2d loads one input
+  // channel at a time at the least. conv1 (1 -> 6 channels, 5x5 on 32x32, output rows of 28)
+  // reads 1 x 5 rows x 32 = 160 -> 192 bytes per output row and writes 6 x 28 = 168 -> 192: 384
+  // bytes, the most of any layer (conv3: 1 x 5 x 14 = 70 -> 128 and 8 of its 16 channels x 10 =
+  // 80 -> 128; conv5: 1 x 5 x 5 -> 64 and 8 x 1 -> 64; pool2: 2 x 28 -> 64 and 14 -> 64; fc6:
+  // 120 -> 128 and 84 -> 128; fc7: 84 -> 128 and 10 -> 64).
+  EXPECT_EQ(mapping_error({"hardware.activation_sram.capacity_bytes=384"}), "no error");
+  const std::string message = mapping_error({"hardware.activation_sram.capacity_bytes=383"});
+  EXPECT_NE(message.find("layer conv1: its feature maps do not fit the activation SRAM (383 bytes) and must stream, "
+                         "but not even a band of one output row of 6 channel(s) from one input channel fits, "
+                         "single-buffered: an input band buffer of 160 bytes and an output band buffer of 168 bytes; "
+                         "activation_sram.capacity_bytes must be at least 384"),
             std::string::npos)
       << message;
 }

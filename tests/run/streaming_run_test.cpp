@@ -83,6 +83,54 @@ TEST(StreamingRun, AWideConvWithGroupedOutputBandsIsBitExact) {
   EXPECT_EQ(result.stats->layers[0]->value("dram_write_bytes"), 2 * 8192);
 }
 
+// A conv whose input is loaded in groups of 4 input channels (16 -> 8 channels in 640 bytes:
+// tests/mapper/activation_tiling_test.cpp derives 64 loads of 11,776 bytes in all and 2,048
+// bytes stored per image), accumulated over the groups and requantized after the last.
+// Weights resident: one Compute per group reads its 36 of each row's 144 weights in place.
+TEST(StreamingRun, AConvLoadingGroupsOfInputChannelsIsBitExactWithResidentWeights) {
+  testing::TempDir dir;
+  const auto workload =
+      load_workload(testing::band_conv_config(dir, 8, 16), {"hardware.activation_sram.capacity_bytes=640"});
+  const RunResult result = simulate(*workload, 2);
+  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches";
+  EXPECT_EQ(result.program.layers[0].input_channel_group, 4);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_input_read_bytes"), 2 * 11776);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_write_bytes"), 2 * 2048);
+}
+
+// The same with streamed weights: a 1,024-byte weight SRAM streams the 8 x 144 = 1,152 weight
+// bytes through 256-byte buffers (1,024 / 2 halves / 2 buffers), in blocks of 8 rows x 32 of K
+// (256 / 8 = 32, a multiple of the 8 array rows): K blocks [0,32) [32,64) [64,96) [96,128)
+// [128,144). The groups' K ranges [0,36) [36,72) [72,108) [108,144) each overlap two blocks,
+// fetched for them: 8 x (32 + 32) x 3 + 8 x (32 + 16) = 1,920 bytes a band, 16 bands = 30,720
+// bytes of weights per image, each group computing from a block at a row stride of its width.
+TEST(StreamingRun, AConvLoadingGroupsOfInputChannelsIsBitExactWithStreamedWeights) {
+  testing::TempDir dir;
+  const auto workload =
+      load_workload(testing::band_conv_config(dir, 8, 16),
+                    {"hardware.activation_sram.capacity_bytes=640", "hardware.weight_sram.capacity_bytes=1024"});
+  const RunResult result = simulate(*workload, 2);
+  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches";
+  EXPECT_FALSE(result.program.layers[0].resident);
+  EXPECT_EQ(result.program.layers[0].tile_k, 32);
+  EXPECT_EQ(result.program.layers[0].weight_dram_bytes_per_image, 30720u);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_input_read_bytes"), 2 * 11776);
+}
+
+// Weights outer (tests/mapper/activation_tiling_test.cpp: 8 weight tiles fetched once, 8 bands
+// loaded for each, 3,840 input bytes per image) computes the same values.
+TEST(StreamingRun, AConvWithWeightsOuterIsBitExact) {
+  testing::TempDir dir;
+  const auto workload =
+      load_workload(testing::band_conv_config(dir, 64),
+                    {"hardware.activation_sram.capacity_bytes=640", "hardware.weight_sram.capacity_bytes=512"});
+  const RunResult result = simulate(*workload, 2);
+  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches";
+  EXPECT_TRUE(result.program.layers[0].weights_outer);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_input_read_bytes"), 2 * 3840);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_weight_read_bytes"), 2 * 576);
+}
+
 TEST(StreamingRun, AFlippedBitInAStreamedLayerIsCaughtInDram) {
   testing::TempDir dir;
   const auto workload = load_workload(testing::band_conv_config(dir), {"hardware.activation_sram.capacity_bytes=1024"});
@@ -177,6 +225,28 @@ TEST(StreamingRun, ResNet18At64x64StreamsBitExactOnItsShippedHardware) {
     streamed += layer.contains("activation_streaming");
   }
   EXPECT_EQ(streamed, 31);  // every layer but the flatten
+  EXPECT_EQ(stats.at("total").at("mismatches"), 0);
+}
+
+// ResNet-50 reduced to a 64x64 input in a 4 KiB activation SRAM: its wide 1x1 and 3x3 convs
+// cannot hold one output row of every input channel even single-buffered (layer4_0_conv2: 512
+// channels x 3 rows x 4 = 6 KiB of input alone), so they load groups of input channels,
+// accumulating across them, with weights streamed in K blocks; every layer is bit-exact.
+TEST(StreamingRun, ResNet50At64x64LoadsGroupsOfInputChannelsBitExactIn4KiB) {
+  testing::TempDir dir;
+  const testing::CommandResult run = testing::run_accelsim(
+      {"--config", (testing::source_dir() / "configs/topologies/resnet50_random.yaml").string(), "--images", "1",
+       "--out", (dir.path() / "out").string(), "--quiet", "--set", "network.input.shape=[3, 64, 64]", "--set",
+       "hardware.activation_sram.capacity_bytes=4096"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const json stats = testing::read_json(dir.path() / "out/stats.json");
+  int64_t input_grouped = 0;
+  for (const json& layer : stats.at("layers")) {
+    EXPECT_EQ(layer.at("bit_exact"), true) << layer.at("name");
+    if (layer.contains("activation_streaming"))
+      input_grouped += layer.at("activation_streaming").contains("input_channels_per_load");
+  }
+  EXPECT_GT(input_grouped, 0);
   EXPECT_EQ(stats.at("total").at("mismatches"), 0);
 }
 
