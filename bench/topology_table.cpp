@@ -129,8 +129,9 @@ int main(int argc, char** argv) try {
         "Every run here also had `{}` (bench/topology_table's `--set`).{}\n\n", settings.substr(1),
         settings.find("hardware.activation_sram.") == std::string::npos
             ? ""
-            : " Edge-small's 16 KiB activation SRAM\ncannot hold one row band of these networks' largest layers "
-              "(accelsim refuses it and names the size needed);\nactivations stream through the one given here.");
+            : " With edge-small's 16 KiB activation SRAM the\nfeature maps stream in bands of a few rows and "
+              "streamed weights are fetched again per band;\nactivations stream through the larger one given here "
+              "(docs/timing.md).");
   md += "| topology | array | dataflow | cycles | DRAM bytes | utilization | MACs | compute tiles |\n";
   md += "|---|---|---|---:|---:|---:|---:|---:|\n";
   int runs = 0;
