@@ -24,10 +24,9 @@ using nlohmann::json;
 
 json run_accelsim(const std::vector<std::string>& sets, int images, const std::filesystem::path& out,
                   const std::string& config = "configs/lenet.yaml") {
-  std::vector<std::string> command = {
-      ACCELSIM_BINARY, "--config",  std::string(ACCELSIM_SOURCE_DIR) + "/" + config,
-      "--quiet",       "--images",  std::to_string(images),
-      "--out",         out.string()};
+  std::vector<std::string> command = {ACCELSIM_BINARY, "--config",  std::string(ACCELSIM_SOURCE_DIR) + "/" + config,
+                                      "--quiet",       "--images",  std::to_string(images),
+                                      "--out",         out.string()};
   for (const auto& set : sets) {
     command.push_back("--set");
     command.push_back(set);
@@ -47,10 +46,9 @@ std::string percent_or_dash(bool known, double part, double whole) {
 // Every shipped topology (timing-only, its shipped input size, one image) under the flat model and
 // each preset with the default controller: a totals table, then each run's layers folded away.
 std::string topology_sections(const std::filesystem::path& scratch) {
-  const std::vector<std::string> topologies = {"alexnet", "vgg16", "resnet18", "resnet50", "mobilenet_v2",
-                                               "bert_base_gemms"};
-  std::vector<std::pair<std::string, std::vector<std::string>>> variants = {
-      {"simple", {"hardware.dram.model=simple"}}};
+  const std::vector<std::string> topologies = {"alexnet",  "vgg16",        "resnet18",
+                                               "resnet50", "mobilenet_v2", "bert_base_gemms"};
+  std::vector<std::pair<std::string, std::vector<std::string>>> variants = {{"simple", {"hardware.dram.model=simple"}}};
   for (const auto& spec : accelsim::dram::dram_presets())
     variants.push_back({spec.name, {"hardware.dram.model=detailed", "hardware.dram.preset=" + spec.name}});
 
@@ -73,9 +71,10 @@ std::string topology_sections(const std::filesystem::path& scratch) {
         stats = run_accelsim(sets, 1, scratch / (topology + "-" + std::to_string(v)),
                              "configs/topologies/" + topology + ".yaml");
       } catch (const std::runtime_error&) {
-        totals += fmt::format("| {} | {} | not mapped on edge-small (see `accelsim --config "
-                              "configs/topologies/{}.yaml`) | | | | | | | |\n",
-                              topology, dram, topology);
+        totals += fmt::format(
+            "| {} | {} | not mapped on edge-small (see `accelsim --config "
+            "configs/topologies/{}.yaml`) | | | | | | | |\n",
+            topology, dram, topology);
         continue;
       }
       const json& t = stats["total"];
