@@ -407,5 +407,29 @@ TEST(DocFigures, ValidationTablesAreCurrent) {
   EXPECT_EQ(sections, 9) << "3 array sizes x 3 dataflows";
 }
 
+// docs/performance.md's event-cost table: host.json's SystemC event counts of
+// `accelsim --config configs/lenet.yaml --images 20`, per image and per compute tile.
+TEST(DocFigures, EventCostTableInPerformanceMd) {
+  const std::string doc = doc_text("docs/performance.md");
+  const auto rows = table(doc, "| per | thread resumptions | TLM transactions | delta cycles | instructions |");
+  ASSERT_EQ(rows.size(), 2u) << "docs/performance.md: the event-cost table changed shape; update this test with it";
+  TempDir dir;
+  const fs::path out = dir.path() / "events";
+  const CommandResult result =
+      run_accelsim({"--config", lenet_config(), "--images", "20", "--out", out.string(), "--quiet"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const json events = read_json(out / "host.json")["events"];
+  const char* names[] = {"thread_resumptions", "tlm_transactions", "delta_cycles", "instructions"};
+  const std::pair<const char*, double> per[] = {{"per_image", 0.051}, {"per_compute_tile", 0.051}};
+  for (std::size_t r = 0; r < 2; ++r)
+    for (std::size_t c = 0; c < 4; ++c)
+      EXPECT_NEAR(events[per[r].first][names[c]].get<double>(), figure(rows[r][c + 1]), per[r].second)
+          << "docs/performance.md, " << per[r].first << ", " << names[c];
+  EXPECT_NE(
+      doc.find("compute tile (" + std::to_string(events["per_image"]["compute_tiles"].get<int>()) + " per image)"),
+      std::string::npos)
+      << "docs/performance.md: the compute tiles per image";
+}
+
 }  // namespace
 }  // namespace accelsim::testing
