@@ -31,6 +31,7 @@ std::pair<uint64_t, uint64_t> buffer_bytes(const Layer& layer, BandKind kind, in
   const auto& out = layer.output;
   if (kind == BandKind::Whole) return {static_cast<uint64_t>(in.elements()), static_cast<uint64_t>(out.elements())};
   // A conv2d reads every input channel whatever group of outputs it writes.
+  // (A grouped conv2d's own-group band passes its input channels as input_group.)
   const int64_t in_channels = layer.type == LayerType::Conv2d ? (input_group > 0 ? input_group : in.channels) : g;
   const int64_t operands = layer.type == LayerType::Add ? 2 : 1;
   return {static_cast<uint64_t>(operands * in_channels * held_input_rows(layer, b) * in.width),
@@ -38,6 +39,13 @@ std::pair<uint64_t, uint64_t> buffer_bytes(const Layer& layer, BandKind kind, in
 }
 
 }  // namespace
+
+ChannelRange input_channels_of_outputs(const Layer& layer, int64_t n_begin, int64_t n_end) {
+  if (layer.groups <= 1) return {0, layer.input.channels};
+  const int64_t outputs_per_group = layer.output.channels / layer.groups;
+  const int64_t inputs_per_group = layer.input.channels / layer.groups;
+  return {n_begin / outputs_per_group * inputs_per_group, ((n_end - 1) / outputs_per_group + 1) * inputs_per_group};
+}
 
 RowRange input_rows_of_band(const Layer& layer, int64_t out_begin, int64_t out_end) {
   if (layer.type == LayerType::Add) return {out_begin, out_end};
@@ -94,6 +102,32 @@ BandPlan plan_bands(const Layer& layer, uint64_t capacity, uint64_t max_slots, i
     plan.output_buffer_bytes = out;
     return plan;
   }
+  // A grouped conv2d: each output group's band holds only its own groups' input channels.
+  const bool own_group_inputs = layer.type == LayerType::Conv2d && layer.groups > 1;
+  const int64_t own_inputs =
+      own_group_inputs ? input_channels_of_outputs(layer, 0, smallest_group).channels() : layer.input.channels;
+  auto needed_own = [&](uint64_t slots, int64_t b) {
+    const auto [in, out] = buffer_bytes(layer, plan.kind, b, smallest_group, own_inputs);
+    return slots * align64(in) + slots * align64(out);
+  };
+  for (uint64_t slots = std::max<uint64_t>(1, max_slots); own_group_inputs && slots >= 1; --slots) {
+    if (needed_own(slots, 1) > capacity) continue;
+    int64_t fits = 1, too_big = rows + 1;
+    while (too_big - fits > 1) {
+      const int64_t middle = fits + (too_big - fits) / 2;
+      (needed_own(slots, middle) <= capacity ? fits : too_big) = middle;
+    }
+    plan.slots = slots;
+    plan.band_size = fits;
+    plan.bands = (rows + fits - 1) / fits;
+    plan.channel_group = smallest_group;
+    plan.groups = (channels + smallest_group - 1) / smallest_group;
+    plan.own_group_inputs = true;
+    const auto [in, out] = buffer_bytes(layer, plan.kind, fits, smallest_group, own_inputs);
+    plan.input_buffer_bytes = in;
+    plan.output_buffer_bytes = out;
+    return plan;
+  }
   // A conv2d (not grouped): groups of input channels, accumulated (see the header).
   const bool input_groups = layer.type == LayerType::Conv2d && layer.groups == 1;
   auto needed_grouped = [&](uint64_t slots, int64_t b, int64_t ci) {
@@ -125,17 +159,25 @@ BandPlan plan_bands(const Layer& layer, uint64_t capacity, uint64_t max_slots, i
     plan.output_buffer_bytes = out;
     return plan;
   }
-  const auto [in, out] = buffer_bytes(layer, plan.kind, 1, smallest_group, input_groups ? 1 : 0);
-  const std::string band = plan.kind == BandKind::Whole
-                               ? "the whole input and output vectors"
-                               : "one output row of " + std::to_string(smallest_group) + " channel(s)" +
-                                     (input_groups ? " from one input channel" : "");
+  const auto [in, out] = buffer_bytes(layer, plan.kind, 1, smallest_group,
+                                      input_groups       ? 1
+                                      : own_group_inputs ? own_inputs
+                                                         : 0);
+  const std::string band =
+      plan.kind == BandKind::Whole
+          ? "the whole input and output vectors"
+          : "one output row of " + std::to_string(smallest_group) + " channel(s)" +
+                (input_groups       ? " from one input channel"
+                 : own_group_inputs ? " from its group's " + std::to_string(own_inputs) + " input channel(s)"
+                                    : "");
   throw MappingError("layer " + layer.name + ": its feature maps do not fit the activation SRAM (" +
                      std::to_string(capacity) + " bytes) and must stream, but not even a band of " + band +
                      " fits, single-buffered: an input band buffer of " + std::to_string(in) +
                      " bytes and an output band buffer of " + std::to_string(out) +
                      " bytes; activation_sram.capacity_bytes must be at least " +
-                     std::to_string(input_groups ? needed_grouped(1, 1, 1) : needed(1, 1, smallest_group)));
+                     std::to_string(input_groups       ? needed_grouped(1, 1, 1)
+                                    : own_group_inputs ? needed_own(1, 1)
+                                                       : needed(1, 1, smallest_group)));
 }
 
 LoopOrderCost loop_order_cost(const Layer& layer, const BandPlan& plan, int64_t n_tiles) {
@@ -143,9 +185,14 @@ LoopOrderCost loop_order_cost(const Layer& layer, const BandPlan& plan, int64_t 
   for (int64_t b = 0; b < plan.bands; ++b)
     rows += static_cast<uint64_t>(
         input_rows_of_band(layer, b * plan.band_size, std::min(layer.output.height, (b + 1) * plan.band_size)).rows());
-  const uint64_t input = static_cast<uint64_t>(layer.input.channels * layer.input.width) * rows;
+  const int64_t channels = plan.own_group_inputs
+                               ? n_tiles * input_channels_of_outputs(layer, 0, plan.channel_group).channels()
+                               : layer.input.channels;
+  const uint64_t input = static_cast<uint64_t>(channels * layer.input.width) * rows;
   const uint64_t weights = static_cast<uint64_t>(layer.gemm_n() * layer.gemm_k());
-  return {input + static_cast<uint64_t>(plan.bands) * weights, static_cast<uint64_t>(n_tiles) * input + weights};
+  // Own-group inputs: every tile loads its own channels in either order, so I is moved once.
+  const uint64_t input_loads = plan.own_group_inputs ? 1 : static_cast<uint64_t>(n_tiles);
+  return {input + static_cast<uint64_t>(plan.bands) * weights, input_loads * input + weights};
 }
 
 }  // namespace accelsim::mapper

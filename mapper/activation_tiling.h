@@ -43,6 +43,7 @@ struct BandPlan {
   int64_t groups = 1;                // ceil(channels / channel_group)
   int64_t input_channel_group = 0;   // conv2d: input channels per band load (0: all of them)
   int64_t input_groups = 1;          // ceil(input channels / input_channel_group)
+  bool own_group_inputs = false;     // grouped conv2d: each output group loads only its groups' inputs
   uint64_t slots = 1;                // buffers of each kind: 2 = double-buffered
   uint64_t input_buffer_bytes = 0;   // one input band buffer
   uint64_t output_buffer_bytes = 0;  // one output band buffer
@@ -64,8 +65,24 @@ struct BandPlan {
 // largest input group ci with a one-row band that fits is taken, then the largest band:
 //   slots * align64(ci * held_input_rows(b) * W_in) + slots * align64(output_group * b * W_out) <= capacity.
 // Its smallest band is one output row of one input channel and `output_group` output channels.
+//
+// A grouped conv2d (depthwise included) whose one-row band of every input channel does not fit
+// even so loads, for each output group (one weight tile, `output_group` channels, never spanning
+// two of the layer's groups), only the input channels of the groups it covers
+// (input_channels_of_outputs): a band per output group, whole K windows, any number of rows:
+//   slots * align64(C_in/groups * held_input_rows(b) * W_in) + slots * align64(output_group * b * W_out) <= capacity.
+// Its smallest band is one output row of `output_group` channels from their group's input channels.
 BandPlan plan_bands(const model::Layer& layer, uint64_t capacity, uint64_t max_slots, int64_t output_group,
                     int64_t input_group_max_rows = 1);
+
+// The input channels output channels [n_begin, n_end) of a conv2d read: those of the groups
+// they belong to, [group(n_begin) * C_in/groups, (group(n_end - 1) + 1) * C_in/groups); a
+// depthwise conv with channel multiplier m: [n_begin / m, (n_end - 1) / m + 1).
+struct ChannelRange {
+  int64_t begin = 0, end = 0;
+  int64_t channels() const { return end - begin; }
+};
+ChannelRange input_channels_of_outputs(const model::Layer& layer, int64_t n_begin, int64_t n_end);
 
 // The loop order of a streamed conv2d whose weights stream too (not resident, whole K windows:
 // one block of tile_n rows x K per weight tile), and the DRAM bytes each moves per image:
@@ -73,7 +90,9 @@ BandPlan plan_bands(const model::Layer& layer, uint64_t capacity, uint64_t max_s
 //   weights outer: n_tiles * I + W      (every weight tile is fetched once; the input bands
 //                                        are fetched again for each weight tile)
 // where I = C_in * W_in * sum over bands of the band's input rows (halo included) and W = N * K,
-// the layer's weight bytes. The output's stores are the same in both orders. Ties keep bands
+// the layer's weight bytes. A plan with own_group_inputs loads each weight tile's own input
+// channels once per band in either order: I counts n_tiles * C_in/groups channels, moved once
+// (bands outer: I + bands * W; weights outer: I + W). The output's stores are the same in both orders. Ties keep bands
 // outer (the order of layers whose weights are resident).
 struct LoopOrderCost {
   uint64_t bands_outer = 0, weights_outer = 0;

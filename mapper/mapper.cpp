@@ -531,7 +531,8 @@ class ProgramBuilder {
     int64_t input_row_begin = 0, input_rows = 0;
     int64_t output_m_begin = 0, output_plane = 0;
     int64_t output_channel_base = 0;
-    static BandView whole(const Layer& layer) { return BandView{0, layer.gemm_m(), 0, 0, 0, 0, 0}; }
+    int64_t input_channel_base = 0;  // the first input channel the input band holds
+    static BandView whole(const Layer& layer) { return BandView{0, layer.gemm_m(), 0, 0, 0, 0, 0, 0}; }
   };
 
   // `only_n_tile` >= 0: just that weight tile's output channels (a streamed band's group).
@@ -554,6 +555,7 @@ class ProgramBuilder {
       c.input_address = input.address;
       c.input_row_begin = band.input_row_begin;
       c.input_rows = band.input_rows;
+      c.channel_base = band.input_channel_base;
       c.accumulator_address = accumulator.address;
       c.accumulate = k0 > 0;
       c.reads[0] = weights.buffer;
@@ -697,7 +699,11 @@ class ProgramBuilder {
     for (int64_t b = 0; !mapping.weights_outer && b < plan.bands; ++b) {
       const RowRange band{b * plan.band_size,
                           std::min(plan.kind == BandKind::Whole ? 1 : layer.output.height, (b + 1) * plan.band_size)};
-      if (conv && grouped) {
+      if (conv && grouped && plan.own_group_inputs) {
+        // A grouped conv: each weight tile loads its own groups' input channels.
+        for (std::size_t t = 0; t < ranges.size(); ++t)
+          steps.push_back({band, ranges[t].first, ranges[t].second, static_cast<int64_t>(t), loads++, true});
+      } else if (conv && grouped) {
         for (std::size_t t = 0; t < ranges.size(); ++t)
           steps.push_back({band, ranges[t].first, ranges[t].second, static_cast<int64_t>(t), loads, t == 0});
         ++loads;
@@ -707,6 +713,13 @@ class ProgramBuilder {
       }
     }
     auto input_rows = [&](const Step& step) { return input_rows_of_band(layer, step.band.begin, step.band.end); };
+    // The input channels a step's band holds: a conv2d's every one (or its weight tile's own
+    // groups' with own_group_inputs), the others' their group's.
+    auto input_channels = [&](const Step& step) -> ChannelRange {
+      if (!conv) return {step.c0, step.c1};
+      return plan.own_group_inputs ? input_channels_of_outputs(layer, step.c0, step.c1)
+                                   : ChannelRange{0, layer.input.channels};
+    };
     auto input_slot = [&](const Step& step) -> const Slot& {
       return input_bands_[l][static_cast<std::size_t>(step.load) % input_bands_[l].size()];
     };
@@ -730,12 +743,12 @@ class ProgramBuilder {
         emit(dram_of(producers[0]), 0, 0, 1, static_cast<uint64_t>(layer.input.elements()), 0);
         return;
       }
-      // The band's input rows of each channel plane loaded: one chunk per channel (a conv2d
-      // reads all of them; the others their group's), from the producer's [C][H][W] map.
+      // The band's input rows of each channel plane loaded: one chunk per channel
+      // (input_channels), from the producer's [C][H][W] map.
       const RowRange rows = input_rows(step);
       const uint64_t chunk = static_cast<uint64_t>(rows.rows() * layer.input.width);
-      const int64_t first = conv ? 0 : step.c0;
-      const auto channels = static_cast<uint64_t>(conv ? layer.input.channels : step.c1 - step.c0);
+      const int64_t first = input_channels(step).begin;
+      const auto channels = static_cast<uint64_t>(input_channels(step).channels());
       const bool whole_planes = chunk == static_cast<uint64_t>(in_plane);  // one contiguous run
       for (std::size_t operand = 0; operand < (layer.type == LayerType::Add ? 2u : 1u); ++operand)
         emit(dram_of(producers[operand]), static_cast<uint64_t>(first * in_plane + rows.begin * layer.input.width),
@@ -773,7 +786,8 @@ class ProgramBuilder {
       const RowRange rows = input_rows(step);
       const int64_t m_begin = step.band.begin * out_width, m_end = step.band.end * out_width;
       if (layer.has_weights()) {
-        BandView view{m_begin, m_end, rows.begin, rows.rows(), m_begin, m_end - m_begin, step.c0};
+        BandView view{m_begin, m_end,           rows.begin, rows.rows(),
+                      m_begin, m_end - m_begin, step.c0,    input_channels(step).begin};
         if (plan.kind == BandKind::Whole) view = BandView::whole(layer);
         if (step.n_tile <= 0) mapping.m_tiles += ceil_div(view.m_end - view.m_begin, mapping.tile_m);
         emit_weighted_layer(l, input, output, view, out, step.n_tile);

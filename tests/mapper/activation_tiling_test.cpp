@@ -260,5 +260,83 @@ TEST(ActivationTiling, StreamedWeightsAreFetchedPerBandWhenThatMovesFewerBytes) 
   EXPECT_EQ(conv.activation_dram_bytes_per_image, 2816u + 8192u);
 }
 
+// A depthwise conv (16 -> 16 channels, groups 16, 3x3, pad 1, on 16x16) in 640 bytes: a band of
+// one output row of every input channel needs align64(16 x 3 x 16) = 768 bytes of input alone,
+// so before grouped inputs the layer was refused. Each output group (one weight tile: 1 channel,
+// tile_n = N / groups = 1) now loads only its own input channel; double-buffered, a band of b rows
+//   2 * align64(min(16, b + 2) * 16) + 2 * align64(b * 16):
+//   b = 8: 2 * align64(160) + 2 * align64(128) = 384 + 256 = 640  fits;
+//   b = 9: 2 * align64(176) + 2 * align64(144) = 384 + 384 = 768  does not.
+// Input band buffer 10 rows x 16 = 160 bytes, output 8 x 16 = 128. 2 bands [0,8) [8,16) read input
+// rows [0,9) [7,16): 18 rows x 16 = 288 bytes per channel, 16 x 288 = 4,608 bytes loaded per
+// image in 2 x 16 = 32 loads, rows 7-8 (2 x 16 x 16 = 512 bytes) the halo; 16 x 256 = 4,096 stored.
+TEST(ActivationTiling, ADepthwiseConvLoadsOnlyEachOutputGroupsOwnInputChannel) {
+  testing::TempDir dir;
+  const auto workload =
+      run::load_workload(testing::band_conv_config(dir, 16, 16, 16), {"hardware.activation_sram.capacity_bytes=640"});
+  const model::Layer& layer = workload->network.layers[0];
+  const BandPlan plan = plan_bands(layer, 640, 2, 1);
+  EXPECT_TRUE(plan.own_group_inputs);
+  EXPECT_EQ(plan.slots, 2u);
+  EXPECT_EQ(plan.band_size, 8);
+  EXPECT_EQ(plan.channel_group, 1);
+  EXPECT_EQ(plan.input_buffer_bytes, 160u);
+  EXPECT_EQ(plan.output_buffer_bytes, 128u);
+  const TileProgram program = map_network(workload->network, workload->hardware, 1);
+  const isa::LayerMapping& conv = program.layers[0];
+  EXPECT_TRUE(conv.streamed);
+  EXPECT_EQ(conv.bands, 2);
+  EXPECT_EQ(conv.tile_n, 1);
+  EXPECT_EQ(count(program, Opcode::LoadBand), 32);
+  EXPECT_EQ(count(program, Opcode::StoreBand), 32);
+  EXPECT_EQ(conv.activation_dram_bytes_per_image, 4608u + 4096u);
+  EXPECT_EQ(conv.halo_refetch_bytes_per_image, 512u);
+  // Output channel n reads input channel n: each Compute names its band's first channel.
+  int64_t computes = 0;
+  for (const auto& instruction : program.image_programs[0]) {
+    if (instruction.op != Opcode::Compute) continue;
+    EXPECT_EQ(instruction.channel_base, instruction.n_begin);
+    ++computes;
+  }
+  EXPECT_GE(computes, 32);
+}
+
+// Channel multiplier 2 (16 -> 32 channels, groups 16): output channels [n0, n1) read input
+// channels [n0 / 2, (n1 - 1) / 2 + 1); a group of channels spanning two groups reads both.
+TEST(ActivationTiling, OutputChannelsOfAGroupedConvReadTheirGroupsInputChannels) {
+  testing::TempDir dir;
+  const auto workload = run::load_workload(testing::band_conv_config(dir, 32, 16, 16), {});
+  const model::Layer& layer = workload->network.layers[0];
+  EXPECT_EQ(input_channels_of_outputs(layer, 4, 6).begin, 2);
+  EXPECT_EQ(input_channels_of_outputs(layer, 4, 6).end, 3);
+  EXPECT_EQ(input_channels_of_outputs(layer, 3, 5).begin, 1);
+  EXPECT_EQ(input_channels_of_outputs(layer, 3, 5).end, 3);
+  EXPECT_EQ(input_channels_of_outputs(layer, 31, 32).begin, 15);
+}
+
+// The depthwise conv's smallest band is one output row of one channel from its one input
+// channel, single-buffered: align64(1 x 3 x 16) + align64(1 x 16) = 64 + 64 = 128 bytes (where
+// rows b = 2 still fit: align64(4 x 16) + align64(2 x 16) = 128); below it the layer is refused.
+TEST(ActivationTiling, ADepthwiseConvIsRefusedOnlyBelowOneRowOfOneChannel) {
+  testing::TempDir dir;
+  auto map = [&](const std::string& capacity) {
+    const auto workload = run::load_workload(testing::band_conv_config(dir, 16, 16, 16),
+                                             {"hardware.activation_sram.capacity_bytes=" + capacity});
+    return map_network(workload->network, workload->hardware, 1);
+  };
+  const TileProgram at_128 = map("128");
+  EXPECT_FALSE(at_128.layers[0].double_buffered_bands);
+  EXPECT_EQ(at_128.layers[0].band_size, 2);
+  try {
+    map("127");
+    FAIL() << "mapped into 127 bytes";
+  } catch (const MappingError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("one output row of 1 channel(s) from its group's 1 input channel(s)"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("activation_sram.capacity_bytes must be at least 128"), std::string::npos) << message;
+  }
+}
+
 }  // namespace
 }  // namespace accelsim::mapper

@@ -7,10 +7,11 @@
 
 namespace accelsim::testing {
 
-// One conv2d (`in_channels` -> `out_channels` channels, 3x3, stride 1, pad 1) on an
+// One conv2d (`in_channels` -> `out_channels` channels in `groups` groups, 3x3, stride 1, pad 1) on an
 // [in_channels, 16, 16] input with seeded random values (values: random), on
 // configs/hardware/edge_small.yaml; written into `dir`.
-inline std::filesystem::path band_conv_config(const TempDir& dir, int out_channels = 4, int in_channels = 1) {
+inline std::filesystem::path band_conv_config(const TempDir& dir, int out_channels = 4, int in_channels = 1,
+                                              int groups = 1) {
   return dir.write("band_conv.yaml", std::string("include:\n  - ") + ACCELSIM_SOURCE_DIR +
                                          R"(/configs/hardware/edge_small.yaml
 network:
@@ -30,8 +31,8 @@ network:
       kernel: [3, 3]
       stride: 1
       padding: 1
-      groups: 1
-)");
+      groups: )" + std::to_string(groups) +
+                                         "\n");
 }
 
 }  // namespace accelsim::testing

@@ -117,6 +117,36 @@ TEST(StreamingRun, AConvLoadingGroupsOfInputChannelsIsBitExactWithStreamedWeight
   EXPECT_EQ(result.stats->layers[0]->value("dram_input_read_bytes"), 2 * 11776);
 }
 
+// A depthwise conv (16 -> 16 channels, groups 16) in 640 bytes, each output channel's band
+// loading only its own input channel: tests/mapper/activation_tiling_test.cpp derives 2 bands of
+// 8 rows, 4,608 bytes of input rows loaded and 4,096 bytes stored per image.
+TEST(StreamingRun, ADepthwiseConvLoadingItsGroupsOwnInputsIsBitExact) {
+  testing::TempDir dir;
+  const auto workload =
+      load_workload(testing::band_conv_config(dir, 16, 16, 16), {"hardware.activation_sram.capacity_bytes=640"});
+  const RunResult result = simulate(*workload, 2);
+  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches";
+  EXPECT_EQ(result.program.layers[0].bands, 2);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_input_read_bytes"), 2 * 4608);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_write_bytes"), 2 * 4096);
+}
+
+// Channel multiplier 2 (16 -> 32 channels, groups 16) in 640 bytes: output groups of 2 channels
+// (one weight tile, tile_n = 32 / 16), each loading its 1 input channel n0 / 2; double-buffered
+// 2 * align64(min(16, b + 2) * 16) + 2 * align64(2 * b * 16) is 640 at b = 6 (256 + 384) and
+// 896 at b = 7, so bands [0,6) [6,12) [12,16) read rows [0,7) [5,13) [11,16): 20 rows x 16 =
+// 320 bytes per tile, 16 x 320 = 5,120 loaded and 32 x 256 = 8,192 stored per image.
+TEST(StreamingRun, ADepthwiseConvWithChannelMultiplierTwoIsBitExact) {
+  testing::TempDir dir;
+  const auto workload =
+      load_workload(testing::band_conv_config(dir, 32, 16, 16), {"hardware.activation_sram.capacity_bytes=640"});
+  const RunResult result = simulate(*workload, 2);
+  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches";
+  EXPECT_EQ(result.program.layers[0].band_size, 6);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_input_read_bytes"), 2 * 5120);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_write_bytes"), 2 * 8192);
+}
+
 // Weights outer (tests/mapper/activation_tiling_test.cpp: 8 weight tiles fetched once, 8 bands
 // loaded for each, 3,840 input bytes per image) computes the same values.
 TEST(StreamingRun, AConvWithWeightsOuterIsBitExact) {
