@@ -131,6 +131,54 @@ TEST(StreamingRun, AConvWithWeightsOuterIsBitExact) {
   EXPECT_EQ(result.stats->layers[0]->value("dram_weight_read_bytes"), 2 * 576);
 }
 
+// A linear layer 320 -> 24 in 256 bytes (tests/mapper/activation_tiling_test.cpp: 5 K chunks of
+// 64 elements for each of 3 output groups of 8: 960 input bytes loaded and 24 bytes stored per
+// image), accumulated over the chunks and requantized after the last. Weights resident: each
+// chunk's Compute reads its 64 of each row's 320 weights in place.
+TEST(StreamingRun, ALinearLayerLoadingKChunksIsBitExactWithResidentWeights) {
+  testing::TempDir dir;
+  const auto workload =
+      load_workload(testing::band_linear_config(dir, 5, 8, 24), {"hardware.activation_sram.capacity_bytes=256"});
+  const RunResult result = simulate(*workload, 2);
+  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches";
+  EXPECT_EQ(result.program.layers[0].input_channel_group, 64);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_input_read_bytes"), 2 * 960);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_write_bytes"), 2 * 24);
+}
+
+// The same with streamed weights: a 1,024-byte weight SRAM streams the 24 x 320 = 7,680 weight
+// bytes through 256-byte buffers (1,024 / 2 halves / 2 buffers) in blocks of 8 rows x 32 of K
+// (256 / 8): each 64-element chunk is two whole blocks, so every block is fetched once per
+// image: 7,680 weight bytes, in 3 x 10 = 30 Computes.
+TEST(StreamingRun, ALinearLayerLoadingKChunksIsBitExactWithStreamedWeights) {
+  testing::TempDir dir;
+  const auto workload =
+      load_workload(testing::band_linear_config(dir, 5, 8, 24),
+                    {"hardware.activation_sram.capacity_bytes=256", "hardware.weight_sram.capacity_bytes=1024"});
+  const RunResult result = simulate(*workload, 2);
+  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches";
+  EXPECT_FALSE(result.program.layers[0].resident);
+  EXPECT_EQ(result.program.layers[0].tile_k, 32);
+  EXPECT_EQ(result.program.layers[0].weight_dram_bytes_per_image, 7680u);
+  int64_t computes = 0;
+  for (const auto& instruction : result.program.image_programs[0]) computes += instruction.op == isa::Opcode::Compute;
+  EXPECT_EQ(computes, 30);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_input_read_bytes"), 2 * 960);
+}
+
+// A linear layer 100 -> 600 whose output is written in 75 groups of 8 from the whole input
+// (tests/mapper/activation_tiling_test.cpp): 100 bytes loaded and 600 stored per image.
+TEST(StreamingRun, ALinearLayerWritingOutputGroupsIsBitExact) {
+  testing::TempDir dir;
+  const auto workload =
+      load_workload(testing::band_linear_config(dir, 1, 10, 600), {"hardware.activation_sram.capacity_bytes=700"});
+  const RunResult result = simulate(*workload, 2);
+  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches";
+  EXPECT_EQ(result.program.layers[0].channel_group, 8);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_input_read_bytes"), 2 * 100);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_write_bytes"), 2 * 600);
+}
+
 TEST(StreamingRun, AFlippedBitInAStreamedLayerIsCaughtInDram) {
   testing::TempDir dir;
   const auto workload = load_workload(testing::band_conv_config(dir), {"hardware.activation_sram.capacity_bytes=1024"});
