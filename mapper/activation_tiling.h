@@ -36,7 +36,8 @@ RowRange input_rows_of_band(const model::Layer& layer, int64_t out_begin, int64_
 //    accumulated into the accumulator, requantized and stored after the last chunk) for each
 //    output group:  slots * align64(chunk) + slots * align64(output_group) <= capacity.
 //    The chunk is cut to a multiple of `chunk_multiple` (streamed weights: the layer's tile_k,
-//    so that every weight block serves one chunk) when at least one multiple fits.
+//    so that every weight block serves one chunk) when at least one multiple fits; a smaller
+//    chunk cuts the blocks to its own size instead (mapper.cpp).
 //    Its smallest tile is one input element (64 bytes aligned) x one output group.
 // Double buffering (2 slots of each buffer) is kept when some band fits with it; otherwise the
 // layer runs single-buffered rather than being refused.

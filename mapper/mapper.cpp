@@ -310,6 +310,14 @@ class ProgramBuilder {
       if ((layer.type == LayerType::Conv2d || layer.type == LayerType::Linear) &&
           plan.channel_group < program_.layers[l].tile_n)
         choose_tiles(l, plan.channel_group);
+      // Streamed weight blocks wider than a linear layer's K chunk would span two chunks and be
+      // fetched for both: they are cut to the chunk instead (plan_dram lays them out after this).
+      LayerMapping& tiles = program_.layers[l];
+      if (layer.type == LayerType::Linear && plan.input_channel_group > 0 && !weights_[l].resident &&
+          plan.input_channel_group < tiles.tile_k) {
+        tiles.tile_k = plan.input_channel_group;
+        tiles.k_tiles = ceil_div(layer.gemm_k(), tiles.tile_k);
+      }
       band_plans_[l] = plan;
       const uint64_t input_stride = align_up(plan.input_buffer_bytes, 64);
       const uint64_t output_stride = align_up(plan.output_buffer_bytes, 64);
