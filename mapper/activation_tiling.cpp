@@ -38,6 +38,52 @@ std::pair<uint64_t, uint64_t> buffer_bytes(const Layer& layer, BandKind kind, in
           static_cast<uint64_t>(g * b * out.width)};
 }
 
+// A linear layer whose whole input and output vectors do not fit (see the header): the whole
+// input with the output in groups, else the input in K chunks with the output in groups.
+BandPlan plan_linear_tiles(const Layer& layer, uint64_t capacity, uint64_t max_slots, int64_t output_group,
+                           int64_t chunk_multiple) {
+  const int64_t K = layer.input.elements(), N = layer.output.elements();
+  const int64_t group = std::min(N, std::max<int64_t>(1, output_group));
+  auto needed = [&](uint64_t slots, int64_t chunk) {
+    return slots * align64(static_cast<uint64_t>(chunk)) + slots * align64(static_cast<uint64_t>(group));
+  };
+  BandPlan plan;
+  plan.kind = BandKind::Whole;
+  plan.band_size = 1;
+  plan.bands = 1;
+  plan.channel_group = group;
+  plan.groups = (N + group - 1) / group;
+  plan.output_buffer_bytes = static_cast<uint64_t>(group);
+  for (uint64_t slots = std::max<uint64_t>(1, max_slots); slots >= 1; --slots) {
+    if (needed(slots, K) > capacity) continue;
+    plan.slots = slots;
+    plan.input_buffer_bytes = static_cast<uint64_t>(K);
+    return plan;
+  }
+  for (uint64_t slots = std::max<uint64_t>(1, max_slots); slots >= 1; --slots) {
+    if (needed(slots, 1) > capacity) continue;
+    // The largest chunk in [1, K) that fits (bisection: the bytes grow with the chunk).
+    int64_t fits = 1, too_big = K;
+    while (too_big - fits > 1) {
+      const int64_t middle = fits + (too_big - fits) / 2;
+      (needed(slots, middle) <= capacity ? fits : too_big) = middle;
+    }
+    // Whole weight blocks per chunk where one fits, so that no block is fetched for two chunks.
+    if (chunk_multiple > 1 && fits >= chunk_multiple) fits = fits / chunk_multiple * chunk_multiple;
+    plan.slots = slots;
+    plan.input_channel_group = fits;
+    plan.input_groups = (K + fits - 1) / fits;
+    plan.input_buffer_bytes = static_cast<uint64_t>(fits);
+    return plan;
+  }
+  throw MappingError("layer " + layer.name + ": its feature maps do not fit the activation SRAM (" +
+                     std::to_string(capacity) + " bytes) and must stream, but not even a tile of one input element " +
+                     "and " + std::to_string(group) +
+                     " output(s) fits, single-buffered: an input chunk buffer of 1 byte (64 aligned) and an output " +
+                     "group buffer of " + std::to_string(group) +
+                     " bytes; activation_sram.capacity_bytes must be at least " + std::to_string(needed(1, 1)));
+}
+
 }  // namespace
 
 ChannelRange input_channels_of_outputs(const Layer& layer, int64_t n_begin, int64_t n_end) {
@@ -56,7 +102,7 @@ RowRange input_rows_of_band(const Layer& layer, int64_t out_begin, int64_t out_e
 }
 
 BandPlan plan_bands(const Layer& layer, uint64_t capacity, uint64_t max_slots, int64_t output_group,
-                    int64_t input_group_max_rows) {
+                    int64_t input_group_max_rows, int64_t chunk_multiple) {
   BandPlan plan;
   plan.kind = layer.type == LayerType::Linear ? BandKind::Whole : BandKind::Rows;
   const int64_t rows = plan.kind == BandKind::Whole ? 1 : layer.output.height;
@@ -102,6 +148,7 @@ BandPlan plan_bands(const Layer& layer, uint64_t capacity, uint64_t max_slots, i
     plan.output_buffer_bytes = out;
     return plan;
   }
+  if (plan.kind == BandKind::Whole) return plan_linear_tiles(layer, capacity, max_slots, output_group, chunk_multiple);
   // A grouped conv2d: each output group's band holds only its own groups' input channels.
   const bool own_group_inputs = layer.type == LayerType::Conv2d && layer.groups > 1;
   const int64_t own_inputs =

@@ -30,7 +30,15 @@ RowRange input_rows_of_band(const model::Layer& layer, int64_t out_begin, int64_
 //  - maxpool, avgpool, add (channel by channel): rows of every channel, or of groups of
 //    channels when one row of all does not fit (an add's groups hold both operands).
 //  - global_avgpool: one band of the whole plane, in groups of whole channel planes.
-//  - linear: the whole input and output vectors, one band (its K window is not split).
+//  - linear: the whole input and output vectors, one band; when they do not fit, the whole
+//    input with the output in groups of `output_group` (one weight tile each), and when the
+//    input does not fit either, the input in K chunks (input_channel_group elements each,
+//    accumulated into the accumulator, requantized and stored after the last chunk) for each
+//    output group:  slots * align64(chunk) + slots * align64(output_group) <= capacity.
+//    The chunk is cut to a multiple of `chunk_multiple` (streamed weights: the layer's tile_k,
+//    so that every weight block serves one chunk) when at least one multiple fits; a smaller
+//    chunk cuts the blocks to its own size instead (mapper.cpp).
+//    Its smallest tile is one input element (64 bytes aligned) x one output group.
 // Double buffering (2 slots of each buffer) is kept when some band fits with it; otherwise the
 // layer runs single-buffered rather than being refused.
 enum class BandKind { Rows, Whole };
@@ -41,8 +49,8 @@ struct BandPlan {
   int64_t bands = 0;                 // ceil(output rows / band_size)
   int64_t channel_group = 0;         // channels per group: the output's (conv2d) or both sides' (others)
   int64_t groups = 1;                // ceil(channels / channel_group)
-  int64_t input_channel_group = 0;   // conv2d: input channels per band load (0: all of them)
-  int64_t input_groups = 1;          // ceil(input channels / input_channel_group)
+  int64_t input_channel_group = 0;   // conv2d: input channels per band load; linear: K chunk (0: all)
+  int64_t input_groups = 1;          // ceil(input channels (linear: K) / input_channel_group)
   bool own_group_inputs = false;     // grouped conv2d: each output group loads only its groups' inputs
   uint64_t slots = 1;                // buffers of each kind: 2 = double-buffered
   uint64_t input_buffer_bytes = 0;   // one input band buffer
@@ -73,7 +81,7 @@ struct BandPlan {
 //   slots * align64(C_in/groups * held_input_rows(b) * W_in) + slots * align64(output_group * b * W_out) <= capacity.
 // Its smallest band is one output row of `output_group` channels from their group's input channels.
 BandPlan plan_bands(const model::Layer& layer, uint64_t capacity, uint64_t max_slots, int64_t output_group,
-                    int64_t input_group_max_rows = 1);
+                    int64_t input_group_max_rows = 1, int64_t chunk_multiple = 1);
 
 // The input channels output channels [n_begin, n_end) of a conv2d read: those of the groups
 // they belong to, [group(n_begin) * C_in/groups, (group(n_end - 1) + 1) * C_in/groups); a

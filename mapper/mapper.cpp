@@ -303,9 +303,21 @@ class ProgramBuilder {
       const int64_t group = std::min<int64_t>(program_.layers[l].tile_n, hw_.pe_array.cols);
       // Input-grouped bands wait in one accumulator tile: at most tile_m / W_out rows.
       const int64_t tile_rows = layer.type == LayerType::Conv2d ? program_.layers[l].tile_m / layer.output.width : 1;
-      const BandPlan plan = plan_bands(layer, capacity, max_slots, group, std::max<int64_t>(1, tile_rows));
-      if (layer.type == LayerType::Conv2d && plan.channel_group < program_.layers[l].tile_n)
+      // A linear layer's K chunks hold whole streamed weight blocks where they can.
+      const int64_t chunk_multiple = weights_[l].resident ? 1 : program_.layers[l].tile_k;
+      const BandPlan plan =
+          plan_bands(layer, capacity, max_slots, group, std::max<int64_t>(1, tile_rows), chunk_multiple);
+      if ((layer.type == LayerType::Conv2d || layer.type == LayerType::Linear) &&
+          plan.channel_group < program_.layers[l].tile_n)
         choose_tiles(l, plan.channel_group);
+      // Streamed weight blocks wider than a linear layer's K chunk would span two chunks and be
+      // fetched for both: they are cut to the chunk instead (plan_dram lays them out after this).
+      LayerMapping& tiles = program_.layers[l];
+      if (layer.type == LayerType::Linear && plan.input_channel_group > 0 && !weights_[l].resident &&
+          plan.input_channel_group < tiles.tile_k) {
+        tiles.tile_k = plan.input_channel_group;
+        tiles.k_tiles = ceil_div(layer.gemm_k(), tiles.tile_k);
+      }
       band_plans_[l] = plan;
       const uint64_t input_stride = align_up(plan.input_buffer_bytes, 64);
       const uint64_t output_stride = align_up(plan.output_buffer_bytes, 64);
@@ -670,7 +682,10 @@ class ProgramBuilder {
     const int64_t out_width = plan.kind == BandKind::Whole ? out_plane : layer.output.width;
     const bool conv = layer.type == LayerType::Conv2d;
     if (plan.input_channel_group > 0) {
-      emit_input_grouped_conv(l, out);
+      if (conv)
+        emit_input_grouped_conv(l, out);
+      else
+        emit_chunked_linear(l, out);
       return;
     }
     mapping.weight_dram_bytes_per_image = 0;
@@ -703,7 +718,8 @@ class ProgramBuilder {
         // A grouped conv: each weight tile loads its own groups' input channels.
         for (std::size_t t = 0; t < ranges.size(); ++t)
           steps.push_back({band, ranges[t].first, ranges[t].second, static_cast<int64_t>(t), loads++, true});
-      } else if (conv && grouped) {
+      } else if ((conv || layer.type == LayerType::Linear) && grouped) {
+        // A conv2d band, or a linear layer's whole input vector, serves every output group.
         for (std::size_t t = 0; t < ranges.size(); ++t)
           steps.push_back({band, ranges[t].first, ranges[t].second, static_cast<int64_t>(t), loads, t == 0});
         ++loads;
@@ -788,7 +804,10 @@ class ProgramBuilder {
       if (layer.has_weights()) {
         BandView view{m_begin, m_end,           rows.begin, rows.rows(),
                       m_begin, m_end - m_begin, step.c0,    input_channels(step).begin};
-        if (plan.kind == BandKind::Whole) view = BandView::whole(layer);
+        if (plan.kind == BandKind::Whole) {
+          view = BandView::whole(layer);
+          view.output_channel_base = step.c0;  // the output band buffer holds the group from c0 on
+        }
         if (step.n_tile <= 0) mapping.m_tiles += ceil_div(view.m_end - view.m_begin, mapping.tile_m);
         emit_weighted_layer(l, input, output, view, out, step.n_tile);
         return;
@@ -1003,6 +1022,135 @@ class ProgramBuilder {
       band_store.writes[0] = destination.buffer;
       out.push_back(band_store);
       mapping.activation_dram_bytes_per_image += band_store.bytes;
+    }
+  }
+
+  // A streamed linear layer whose input vector does not fit: for each output group (one weight
+  // tile), K chunks of the input are loaded one at a time and each is a Compute over its K
+  // sub-range, accumulated after the first (as conv2d's input groups); after the last chunk the
+  // group is requantized into the output buffer and stored. The input is fetched again for
+  // every output group. Streamed weights: the blocks overlapping the chunk, each fetched for it.
+  void emit_chunked_linear(std::size_t l, std::vector<Instruction>& out) {
+    const Layer& layer = network_.layers[l];
+    const BandPlan& plan = band_plans_[l];
+    const WeightPlan& weights = weights_[l];
+    LayerMapping& mapping = program_.layers[l];
+    const int32_t index = static_cast<int32_t>(l);
+    const DramMap source = dram_of(network_.inputs_of(l)[0]);
+    const DramMap destination = dram_of(index);
+    const int64_t K = layer.gemm_k();
+    mapping.weight_dram_bytes_per_image = 0;
+    mapping.activation_dram_bytes_per_image = 0;
+    mapping.halo_refetch_bytes_per_image = 0;
+    mapping.m_tiles = 1;
+
+    struct Step {
+      int64_t n_tile, n0, n1;
+      int64_t k0, k1;  // the input chunk loaded
+    };
+    std::vector<Step> steps;
+    const auto ranges = n_ranges(l);
+    for (std::size_t t = 0; t < ranges.size(); ++t)
+      for (int64_t k0 = 0; k0 < K; k0 += plan.input_channel_group)
+        steps.push_back({static_cast<int64_t>(t), ranges[t].first, ranges[t].second, k0,
+                         std::min(K, k0 + plan.input_channel_group)});
+    auto input_slot = [&](std::size_t i) { return input_bands_[l][i % input_bands_[l].size()]; };
+    auto load = [&](std::size_t i) {
+      const Step& step = steps[i];
+      const Slot slot = input_slot(i);
+      const auto bytes = static_cast<uint64_t>(step.k1 - step.k0);
+      Instruction chunk = dma(Opcode::LoadBand, index, Memory::Dram, source.address + static_cast<uint64_t>(step.k0),
+                              Memory::ActivationSram, slot.address, bytes);
+      chunk.source_image_stride = source.image_stride;
+      chunk.chunks = 1;
+      chunk.target_chunk_stride = bytes;
+      chunk.reads[0] = source.buffer;
+      chunk.writes[0] = slot.buffer;
+      out.push_back(chunk);
+      mapping.activation_dram_bytes_per_image += bytes;
+    };
+    auto load_block = [&](int64_t n_tile, int64_t k_tile, uint64_t bytes) {
+      const Slot& slot = next(weight_slots_, weight_cursor_);
+      Instruction block = dma(Opcode::LoadWeights, index, Memory::Dram,
+                              weights.block_dram_address[static_cast<std::size_t>(n_tile * mapping.k_tiles + k_tile)],
+                              Memory::WeightSram, slot.address, bytes);
+      block.writes[0] = slot.buffer;
+      out.push_back(block);
+      mapping.weight_dram_bytes_per_image += bytes;
+      return slot;
+    };
+    // The input chunk holds K elements [step.k0, step.k1) at `input` (channel_base: its first).
+    auto compute = [&](const Step& step, const Slot& input, int64_t k0, int64_t k1, BufferId weight_buffer,
+                       uint64_t weight_address, uint64_t row_stride, const Slot& accumulator) {
+      Instruction c;
+      c.op = Opcode::Compute;
+      c.layer = index;
+      c.m_begin = 0, c.m_end = 1, c.k_begin = k0, c.k_end = k1, c.n_begin = step.n0, c.n_end = step.n1;
+      c.weight_address = weight_address;
+      c.weight_row_stride = row_stride == static_cast<uint64_t>(k1 - k0) ? 0 : row_stride;
+      c.input_address = input.address;
+      c.channel_base = step.k0;
+      c.accumulator_address = accumulator.address;
+      c.accumulate = k0 > 0;
+      c.reads[0] = weight_buffer;
+      c.reads[1] = input.buffer;
+      if (c.accumulate) c.reads[2] = accumulator.buffer;
+      c.writes[0] = accumulator.buffer;
+      if (weights.has_bias) c.bias_address = weights.bias_sram_address + static_cast<uint64_t>(step.n0) * 4;
+      out.push_back(c);
+    };
+
+    const bool prefetch = input_bands_[l].size() > 1;
+    Slot accumulator{-1, 0}, block{-1, 0};
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      const Step& step = steps[i];
+      if (!prefetch || i == 0) load(i);
+      if (prefetch && i + 1 < steps.size()) load(i + 1);
+      const Slot input = input_slot(i);
+      const bool first_chunk = step.k0 == 0;
+      if (first_chunk) accumulator = next(accumulator_slots_, accumulator_cursor_);
+      const int64_t rows_n = step.n1 - step.n0;
+      if (weights.resident) {
+        compute(step, input, step.k0, step.k1, weights.resident_buffer,
+                weights.sram_address + static_cast<uint64_t>(step.n0 * K + step.k0), static_cast<uint64_t>(K),
+                accumulator);
+      } else if (mapping.k_tiles == 1) {
+        // The weight tile's block stays in its buffer for every chunk.
+        if (first_chunk) block = load_block(step.n_tile, 0, static_cast<uint64_t>(rows_n * K));
+        compute(step, input, step.k0, step.k1, block.buffer, block.address + static_cast<uint64_t>(step.k0),
+                static_cast<uint64_t>(K), accumulator);
+      } else {
+        for (int64_t k0 = 0, k_tile = 0; k0 < K; k0 += mapping.tile_k, ++k_tile) {
+          const int64_t k1 = std::min(K, k0 + mapping.tile_k);
+          const int64_t lo = std::max(k0, step.k0), hi = std::min(k1, step.k1);
+          if (lo >= hi) continue;
+          const Slot weights_block = load_block(step.n_tile, k_tile, static_cast<uint64_t>(rows_n * (k1 - k0)));
+          compute(step, input, lo, hi, weights_block.buffer, weights_block.address + static_cast<uint64_t>(lo - k0),
+                  static_cast<uint64_t>(k1 - k0), accumulator);
+        }
+      }
+      if (step.k1 < K) continue;
+      const Slot output = output_bands_[l][static_cast<std::size_t>(step.n_tile) % output_bands_[l].size()];
+      Instruction r;
+      r.op = Opcode::Requantize;
+      r.layer = index;
+      r.m_begin = 0, r.m_end = 1, r.n_begin = step.n0, r.n_end = step.n1;
+      r.accumulator_address = accumulator.address;
+      r.output_address = output.address;
+      r.output_channel_base = step.n0;
+      r.reads[0] = accumulator.buffer;
+      r.writes[0] = output.buffer;
+      out.push_back(r);
+      Instruction store = dma(Opcode::StoreBand, index, Memory::ActivationSram, output.address, Memory::Dram,
+                              destination.address + static_cast<uint64_t>(step.n0), static_cast<uint64_t>(rows_n));
+      store.chunks = 1;
+      store.source_chunk_stride = static_cast<uint64_t>(rows_n);
+      store.target_chunk_stride = 1;
+      store.target_image_stride = destination.image_stride;
+      store.reads[0] = output.buffer;
+      store.writes[0] = destination.buffer;
+      out.push_back(store);
+      mapping.activation_dram_bytes_per_image += store.bytes;
     }
   }
 

@@ -72,9 +72,11 @@ void PeArray::execute(const Dispatched& d) {
   const uint64_t channel_bytes = static_cast<uint64_t>(rows * input_.width);
   input_.bytes.resize(static_cast<std::size_t>(input_.channel_end - input_.channel_begin) * channel_bytes);
   if (geometry.type == model::LayerType::Linear) {
-    memory_done = std::max(memory_done, access(activation_port, tlm::TLM_READ_COMMAND,
-                                               tile.input_address + static_cast<uint64_t>(tile.k_begin),
-                                               input_.bytes.data(), input_.bytes.size()));
+    // The SRAM holds the input vector from element channel_base on (a streamed K chunk) or all.
+    memory_done =
+        std::max(memory_done, access(activation_port, tlm::TLM_READ_COMMAND,
+                                     tile.input_address + static_cast<uint64_t>(tile.k_begin - tile.channel_base),
+                                     input_.bytes.data(), input_.bytes.size()));
   } else {
     // The SRAM holds rows [input_row_begin, + input_rows) of each plane (a streamed band) or all.
     const int64_t held_rows = tile.input_rows > 0 ? tile.input_rows : geometry.input.height;

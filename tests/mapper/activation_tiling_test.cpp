@@ -205,6 +205,98 @@ TEST(ActivationTiling, AnInputGroupedConvIsRefusedOnlyBelowOneRowOfOneInputChann
   }
 }
 
+// A linear layer 5 x 8 x 8 = 320 -> 24 (edge_small: 8x8 array; the 7,680 weight bytes resident)
+// in 256 bytes. Resident it needs 2 input buffers of 320 bytes: it streams. The whole vectors
+// need 2 x align64(320) + 2 x align64(24) = 768 bytes double-buffered, 384 single; the whole
+// input with output groups of one array width (8): 2 x 320 + 2 x 64 = 768, single 384. So the
+// input is loaded in K chunks: 2 x align64(k) + 2 x align64(8) <= 256 -> k = 64 (k = 65: 384),
+// ceil(320 / 64) = 5 chunks for each of ceil(24 / 8) = 3 output groups: 15 loads of 64 bytes
+// = 960 bytes, 15 Computes (all but each group's first accumulating: 3 x 4 = 12), 3 Requantizes
+// and 3 stores of 8 bytes = 24 bytes. 960 + 24 = 984 bytes of DRAM traffic per image.
+TEST(ActivationTiling, ALinearLayerWhoseInputDoesNotFitLoadsItInKChunksPerOutputGroup) {
+  testing::TempDir dir;
+  const auto workload =
+      run::load_workload(testing::band_linear_config(dir, 5, 8, 24), {"hardware.activation_sram.capacity_bytes=256"});
+  const TileProgram program = map_network(workload->network, workload->hardware, 1);
+  const isa::LayerMapping& fc = program.layers[0];
+  ASSERT_TRUE(fc.resident);
+  EXPECT_TRUE(fc.streamed);
+  EXPECT_TRUE(fc.double_buffered_bands);
+  EXPECT_EQ(fc.input_channel_group, 64);
+  EXPECT_EQ(fc.channel_group, 8);
+  EXPECT_EQ(fc.tile_n, 8);
+  EXPECT_EQ(fc.n_tiles, 3);
+  EXPECT_EQ(count(program, Opcode::LoadBand), 15);
+  EXPECT_EQ(count(program, Opcode::Compute), 15);
+  EXPECT_EQ(count(program, Opcode::Requantize), 3);
+  EXPECT_EQ(count(program, Opcode::StoreBand), 3);
+  EXPECT_EQ(fc.activation_dram_bytes_per_image, 984u);
+  int64_t accumulating = 0;
+  for (const auto& instruction : program.image_programs[0]) {
+    if (instruction.op == Opcode::LoadBand) {
+      EXPECT_EQ(instruction.bytes, 64u);
+    }
+    if (instruction.op == Opcode::StoreBand) {
+      EXPECT_EQ(instruction.bytes, 8u);
+    }
+    if (instruction.op != Opcode::Compute) continue;
+    EXPECT_EQ(instruction.tile_k(), 64);
+    EXPECT_EQ(instruction.channel_base, instruction.k_begin);  // the chunk holds K from k_begin on
+    accumulating += instruction.accumulate;
+  }
+  EXPECT_EQ(accumulating, 12);
+}
+
+// The smallest tile is one input element x one output group of 8, single-buffered:
+// align64(1) + align64(8) = 64 + 64 = 128 bytes (which then hold chunks of 64 elements); below
+// it the layer is refused with that figure.
+TEST(ActivationTiling, ALinearLayerIsRefusedOnlyBelowOneKChunkOfOneOutputGroup) {
+  testing::TempDir dir;
+  auto map = [&](const std::string& capacity) {
+    const auto workload = run::load_workload(testing::band_linear_config(dir, 5, 8, 24),
+                                             {"hardware.activation_sram.capacity_bytes=" + capacity});
+    return map_network(workload->network, workload->hardware, 1);
+  };
+  const TileProgram at_128 = map("128");
+  EXPECT_EQ(at_128.layers[0].input_channel_group, 64);
+  EXPECT_FALSE(at_128.layers[0].double_buffered_bands);
+  try {
+    map("127");
+    FAIL() << "mapped into 127 bytes";
+  } catch (const MappingError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("layer fc"), std::string::npos) << message;
+    EXPECT_NE(message.find("one input element and 8 output(s)"), std::string::npos) << message;
+    EXPECT_NE(message.find("activation_sram.capacity_bytes must be at least 128"), std::string::npos) << message;
+  }
+}
+
+// A linear layer 1 x 10 x 10 = 100 -> 600 in 700 bytes: resident needs 2 x align64(100) +
+// align64(600) = 256 + 640 = 896; the whole vectors 256 + 1,280 double-buffered, 128 + 640 = 768
+// single. The 60,000 weight bytes stream (32 KiB weight SRAM: 8 KiB buffers, tile_n =
+// 8,192 / 100 = 81 cut to 80), so the output group is one array width, 8:
+// 2 x align64(100) + 2 x align64(8) = 384 <= 700: the whole input is loaded once (100 bytes) and
+// the output written in 600 / 8 = 75 groups (75 Computes, each after its 8 x 100-byte block:
+// 60,000 weight bytes) of 8 bytes: 600 bytes stored. 100 + 600 = 700 bytes of DRAM traffic.
+TEST(ActivationTiling, ALinearLayerWhoseOutputDoesNotFitWritesItInGroups) {
+  testing::TempDir dir;
+  const auto workload =
+      run::load_workload(testing::band_linear_config(dir, 1, 10, 600), {"hardware.activation_sram.capacity_bytes=700"});
+  const TileProgram program = map_network(workload->network, workload->hardware, 1);
+  const isa::LayerMapping& fc = program.layers[0];
+  ASSERT_FALSE(fc.resident);
+  EXPECT_TRUE(fc.streamed);
+  EXPECT_EQ(fc.input_channel_group, 0);
+  EXPECT_EQ(fc.channel_group, 8);
+  EXPECT_EQ(fc.n_tiles, 75);
+  EXPECT_EQ(count(program, Opcode::LoadBand), 1);
+  EXPECT_EQ(count(program, Opcode::Compute), 75);
+  EXPECT_EQ(count(program, Opcode::LoadWeights), 75);
+  EXPECT_EQ(count(program, Opcode::StoreBand), 75);
+  EXPECT_EQ(fc.activation_dram_bytes_per_image, 700u);
+  EXPECT_EQ(fc.weight_dram_bytes_per_image, 60000u);
+}
+
 // Loop order when the weights stream too (edge_small otherwise; 3x3, pad 1, 16x16 maps; the
 // test conv has no bias). Weights stream when they exceed the weight SRAM, through buffers of a
 // quarter of it (half of it, two buffers) or half (single-buffered).

@@ -35,4 +35,26 @@ network:
                                          "\n");
 }
 
+// One linear layer (`in_channels` x `in_size` x `in_size` inputs -> `out_features`) with seeded
+// random values (values: random), on configs/hardware/edge_small.yaml; written into `dir`.
+inline std::filesystem::path band_linear_config(const TempDir& dir, int in_channels, int in_size, int out_features) {
+  return dir.write("band_linear.yaml", std::string("include:\n  - ") + ACCELSIM_SOURCE_DIR +
+                                           R"(/configs/hardware/edge_small.yaml
+network:
+  name: band_linear
+  activation_dtype: int8
+  values: random
+  seed: 5
+  input:
+    shape: [)" + std::to_string(in_channels) +
+                                           ", " + std::to_string(in_size) + ", " + std::to_string(in_size) +
+                                           R"(]
+    zero_point: 0
+  layers:
+    - name: fc
+      type: linear
+      out_features: )" + std::to_string(out_features) +
+                                           "\n");
+}
+
 }  // namespace accelsim::testing

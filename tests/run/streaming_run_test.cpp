@@ -161,6 +161,54 @@ TEST(StreamingRun, AConvWithWeightsOuterIsBitExact) {
   EXPECT_EQ(result.stats->layers[0]->value("dram_weight_read_bytes"), 2 * 576);
 }
 
+// A linear layer 320 -> 24 in 256 bytes (tests/mapper/activation_tiling_test.cpp: 5 K chunks of
+// 64 elements for each of 3 output groups of 8: 960 input bytes loaded and 24 bytes stored per
+// image), accumulated over the chunks and requantized after the last. Weights resident: each
+// chunk's Compute reads its 64 of each row's 320 weights in place.
+TEST(StreamingRun, ALinearLayerLoadingKChunksIsBitExactWithResidentWeights) {
+  testing::TempDir dir;
+  const auto workload =
+      load_workload(testing::band_linear_config(dir, 5, 8, 24), {"hardware.activation_sram.capacity_bytes=256"});
+  const RunResult result = simulate(*workload, 2);
+  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches";
+  EXPECT_EQ(result.program.layers[0].input_channel_group, 64);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_input_read_bytes"), 2 * 960);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_write_bytes"), 2 * 24);
+}
+
+// The same with streamed weights: a 1,024-byte weight SRAM streams the 24 x 320 = 7,680 weight
+// bytes through 256-byte buffers (1,024 / 2 halves / 2 buffers) in blocks of 8 rows x 32 of K
+// (256 / 8): each 64-element chunk is two whole blocks, so every block is fetched once per
+// image: 7,680 weight bytes, in 3 x 10 = 30 Computes.
+TEST(StreamingRun, ALinearLayerLoadingKChunksIsBitExactWithStreamedWeights) {
+  testing::TempDir dir;
+  const auto workload =
+      load_workload(testing::band_linear_config(dir, 5, 8, 24),
+                    {"hardware.activation_sram.capacity_bytes=256", "hardware.weight_sram.capacity_bytes=1024"});
+  const RunResult result = simulate(*workload, 2);
+  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches";
+  EXPECT_FALSE(result.program.layers[0].resident);
+  EXPECT_EQ(result.program.layers[0].tile_k, 32);
+  EXPECT_EQ(result.program.layers[0].weight_dram_bytes_per_image, 7680u);
+  int64_t computes = 0;
+  for (const auto& instruction : result.program.image_programs[0]) computes += instruction.op == isa::Opcode::Compute;
+  EXPECT_EQ(computes, 30);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_input_read_bytes"), 2 * 960);
+}
+
+// A linear layer 100 -> 600 whose output is written in 75 groups of 8 from the whole input
+// (tests/mapper/activation_tiling_test.cpp): 100 bytes loaded and 600 stored per image.
+TEST(StreamingRun, ALinearLayerWritingOutputGroupsIsBitExact) {
+  testing::TempDir dir;
+  const auto workload =
+      load_workload(testing::band_linear_config(dir, 1, 10, 600), {"hardware.activation_sram.capacity_bytes=700"});
+  const RunResult result = simulate(*workload, 2);
+  EXPECT_TRUE(result.bit_exact()) << result.mismatches << " mismatches";
+  EXPECT_EQ(result.program.layers[0].channel_group, 8);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_input_read_bytes"), 2 * 100);
+  EXPECT_EQ(result.stats->layers[0]->value("dram_write_bytes"), 2 * 600);
+}
+
 TEST(StreamingRun, AFlippedBitInAStreamedLayerIsCaughtInDram) {
   testing::TempDir dir;
   const auto workload = load_workload(testing::band_conv_config(dir), {"hardware.activation_sram.capacity_bytes=1024"});
@@ -277,6 +325,34 @@ TEST(StreamingRun, ResNet50At64x64LoadsGroupsOfInputChannelsBitExactIn4KiB) {
       input_grouped += layer.at("activation_streaming").contains("input_channels_per_load");
   }
   EXPECT_GT(input_grouped, 0);
+  EXPECT_EQ(stats.at("total").at("mismatches"), 0);
+}
+
+// VGG-16 reduced to a 64x64 input in a 2 KiB activation SRAM: classifier_0 (512 x 2 x 2 = 2,048
+// -> 4,096; weights streamed in blocks of 8 rows x 1,024 of K: 8 KiB buffers / 8) cannot hold its
+// input vector beside one output group even single-buffered (align64(2,048) + align64(8) =
+// 2,112), so it loads K chunks: 2 x align64(k) + 2 x align64(8) <= 2,048 -> k = 960 (less than
+// one block), ceil(2,048 / 960) = 3 chunks for each of 4,096 / 8 = 512 groups: 512 x 2,048 =
+// 1,048,576 input bytes. The blocks are cut to the chunk (tile_k = 960, 3 K blocks), else the
+// 1,024-wide blocks would span two chunks and be fetched for both: each block is fetched once,
+// the matrix's 2,048 x 4,096 = 8,388,608 weight bytes. Every layer is bit-exact.
+TEST(StreamingRun, Vgg16At64x64LoadsItsClassifierInKChunksBitExactIn2KiB) {
+  testing::TempDir dir;
+  const testing::CommandResult run = testing::run_accelsim(
+      {"--config", (testing::source_dir() / "configs/topologies/vgg16_random.yaml").string(), "--images", "1", "--out",
+       (dir.path() / "out").string(), "--quiet", "--set", "network.input.shape=[3, 64, 64]", "--set",
+       "hardware.activation_sram.capacity_bytes=2048"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const json stats = testing::read_json(dir.path() / "out/stats.json");
+  for (const json& layer : stats.at("layers")) {
+    EXPECT_EQ(layer.at("bit_exact"), true) << layer.at("name");
+    if (layer.at("name") != "classifier_0") continue;
+    EXPECT_EQ(layer.at("activation_streaming").at("input_channels_per_load"), 960);
+    EXPECT_EQ(layer.at("activation_streaming").at("channels_per_buffer"), 8);
+    EXPECT_EQ(layer.at("dram_input_read_bytes"), 1048576);
+    EXPECT_EQ(layer.at("dram_weight_read_bytes"), 8388608);
+    EXPECT_EQ(layer.at("dram_write_bytes"), 4096);
+  }
   EXPECT_EQ(stats.at("total").at("mismatches"), 0);
 }
 
