@@ -1,9 +1,8 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
-#include <iterator>
-#include <map>
 #include <vector>
 
 namespace accelsim::modules {
@@ -43,15 +42,18 @@ class BandwidthPort {
     busy_cycles_ += left;
     if (left == 0) return {start, start, start + latency_, start + latency_};
     uint64_t cursor = start;
-    auto next = busy_.upper_bound(cursor);  // the first booking that starts after `cursor`
-    if (next != busy_.begin() && std::prev(next)->second > cursor) cursor = std::prev(next)->second;
+    // The first booking that starts after `cursor`.
+    std::size_t next = static_cast<std::size_t>(
+        std::upper_bound(busy_.begin(), busy_.end(), cursor, [](uint64_t at, const Piece& b) { return at < b.begin; }) -
+        busy_.begin());
+    if (next != 0 && busy_[next - 1].end > cursor) cursor = busy_[next - 1].end;
     uint64_t begin = 0, end = 0;
     bool first = true;
     while (true) {
-      const uint64_t gap_end = next == busy_.end() ? UINT64_MAX : next->first;
+      const uint64_t gap_end = next == busy_.size() ? UINT64_MAX : busy_[next].begin;
       const uint64_t piece = std::min(left, gap_end - cursor);
       if (piece == 0) {  // no gap here: skip the booking
-        cursor = next->second;
+        cursor = busy_[next].end;
         ++next;
         continue;
       }
@@ -60,10 +62,10 @@ class BandwidthPort {
       end = cursor + piece;
       left -= piece;
       if (pieces) pieces->push_back({cursor, end});
-      const auto merged = book(cursor, end);
+      const std::size_t merged = book(next, cursor, end);
       if (left == 0) break;
-      cursor = merged->second;  // the gap is full: go on after the booking that closed it
-      next = std::next(merged);
+      cursor = busy_[merged].end;  // the gap is full: go on after the booking that closed it
+      next = merged + 1;
     }
     free_at_ = std::max(free_at_, end);
     return {begin, end, end + latency_, begin + latency_};
@@ -72,7 +74,9 @@ class BandwidthPort {
   // Drops bookings that end at or before `cycle`: no request can be made for an earlier cycle
   // than the simulated present, so they can no longer matter.
   void forget_before(uint64_t cycle) {
-    while (!busy_.empty() && busy_.begin()->second <= cycle) busy_.erase(busy_.begin());
+    std::size_t done = 0;
+    while (done < busy_.size() && busy_[done].end <= cycle) ++done;
+    if (done) busy_.erase(busy_.begin(), busy_.begin() + static_cast<std::ptrdiff_t>(done));
   }
 
   uint64_t transfer_cycles(uint64_t bytes) const { return (bytes + bytes_per_cycle_ - 1) / bytes_per_cycle_; }
@@ -80,25 +84,34 @@ class BandwidthPort {
   uint64_t free_at() const { return free_at_; }  // the end of the latest booking
 
  private:
-  // Adds [begin, end), merged with the bookings it touches so that back-to-back bursts stay one
-  // entry; returns the merged booking.
-  std::map<uint64_t, uint64_t>::iterator book(uint64_t begin, uint64_t end) {
-    auto next = busy_.lower_bound(begin);
-    if (next != busy_.begin() && std::prev(next)->second == begin) {
-      const auto previous = std::prev(next);
-      begin = previous->first;
-      busy_.erase(previous);
+  // Adds [begin, end), which lies in the gap before booking `next` (or after the last one),
+  // merged with the bookings it touches so that back-to-back bursts stay one entry; returns the
+  // merged booking's index.
+  std::size_t book(std::size_t next, uint64_t begin, uint64_t end) {
+    const bool joins_previous = next != 0 && busy_[next - 1].end == begin;
+    const bool joins_next = next != busy_.size() && busy_[next].begin == end;
+    if (joins_previous && joins_next) {
+      busy_[next - 1].end = busy_[next].end;
+      busy_.erase(busy_.begin() + static_cast<std::ptrdiff_t>(next));
+      return next - 1;
     }
-    if (next != busy_.end() && next->first == end) {
-      end = next->second;
-      busy_.erase(next);
+    if (joins_previous) {
+      busy_[next - 1].end = end;
+      return next - 1;
     }
-    return busy_.emplace(begin, end).first;
+    if (joins_next) {
+      busy_[next].begin = begin;
+      return next;
+    }
+    busy_.insert(busy_.begin() + static_cast<std::ptrdiff_t>(next), Piece{begin, end});
+    return next;
   }
 
   uint64_t bytes_per_cycle_;
   uint64_t latency_;
-  std::map<uint64_t, uint64_t> busy_;  // bookings still ahead: begin -> end, disjoint
+  // Bookings still ahead, disjoint and in order: a few at a time, so a flat vector (an insert
+  // moves a handful of entries) costs the host far less than a tree node per booking.
+  std::vector<Piece> busy_;
   uint64_t free_at_ = 0;
   uint64_t busy_cycles_ = 0;
 };

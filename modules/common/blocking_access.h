@@ -26,29 +26,77 @@ struct AccessLayer : tlm::tlm_extension<AccessLayer> {
   void copy_from(const tlm::tlm_extension_base& other) override { *this = static_cast<const AccessLayer&>(other); }
 };
 
-// One loosely-timed TLM transaction through an initiator socket, for `layer`. `start` is the
-// local time offset at which the request is made; on success `start` becomes the offset at
-// which the last byte has moved. With `timing`, the memory also says which port cycles the
-// access got. Returns false when the memory refused the access (outside it); never throws, as
-// it runs on SystemC coroutine stacks (see Fault).
+// Several accesses of the same length made in one transaction (a tile's rows of one channel
+// each, an output run per channel): `runs` runs of data_length / runs bytes, run i at the
+// payload's address + i * address_stride and at data + i * (its length). The memory serves
+// each run exactly as the separate access it stands for (its own booking of the port, its own
+// observer call, all requested at the same time) and answers with the last delivery; only
+// the host's cost of one transaction per run is saved. On refusal, `refused_run` names the
+// first run outside the memory.
+struct StridedAccess : tlm::tlm_extension<StridedAccess> {
+  uint64_t runs = 1;
+  uint64_t address_stride = 0;
+  uint64_t refused_run = 0;
+  tlm::tlm_extension_base* clone() const override { return new StridedAccess(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override { *this = static_cast<const StridedAccess&>(other); }
+};
+
+// An initiator's transaction, reused for each of its accesses: a tlm_generic_payload allocates
+// its extension array when built, which per access was a large part of the simulation's host
+// time. Only loosely-timed blocking accesses use it, one at a time, so one object suffices.
+class Transaction {
+ public:
+  Transaction() { payload_.set_extension(&tag_); }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction() { payload_.clear_extension(&tag_); }  // the payload would delete it
+
+  // One loosely-timed TLM transaction through an initiator socket, for `layer`: `runs` runs of
+  // `length` bytes, at `address` + i * `address_stride` and data + i * `length` (StridedAccess;
+  // runs = 1: a plain access). `start` is the local time offset at which the request is made;
+  // on success `start` becomes the offset at which the last byte has moved. With `timing`, the
+  // memory also says which port cycles the access got. Returns false when the memory refused
+  // the access (outside it), with refused_address() the refused run's; never throws, as it runs
+  // on SystemC coroutine stacks (see Fault).
+  template <typename Socket>
+  bool access(Socket& port, tlm::tlm_command command, uint64_t address, uint8_t* data, uint64_t length, int32_t layer,
+              sc_core::sc_time& start, PortTiming* timing = nullptr, uint64_t runs = 1, uint64_t address_stride = 0) {
+    payload_.set_command(command);
+    payload_.set_address(address);
+    payload_.set_data_ptr(data);
+    payload_.set_data_length(static_cast<unsigned int>(length * runs));
+    payload_.set_streaming_width(static_cast<unsigned int>(length * runs));
+    payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    tag_.layer = layer;
+    if (timing) payload_.set_extension(timing);
+    if (runs != 1) {
+      strided_.runs = runs;
+      strided_.address_stride = address_stride;
+      strided_.refused_run = 0;
+      payload_.set_extension(&strided_);
+    }
+    port->b_transport(payload_, start);
+    if (timing) payload_.clear_extension(timing);
+    if (runs != 1) payload_.clear_extension(&strided_);
+    refused_address_ = address + (runs != 1 ? strided_.refused_run * address_stride : 0);
+    return !payload_.is_response_error();
+  }
+
+  uint64_t refused_address() const { return refused_address_; }
+
+ private:
+  AccessLayer tag_;
+  StridedAccess strided_;
+  tlm::tlm_generic_payload payload_;
+  uint64_t refused_address_ = 0;
+};
+
+// One plain access through a transaction of its own (see Transaction::access).
 template <typename Socket>
 bool blocking_access(Socket& port, tlm::tlm_command command, uint64_t address, uint8_t* data, uint64_t length,
                      int32_t layer, sc_core::sc_time& start, PortTiming* timing = nullptr) {
-  tlm::tlm_generic_payload payload;
-  payload.set_command(command);
-  payload.set_address(address);
-  payload.set_data_ptr(data);
-  payload.set_data_length(static_cast<unsigned int>(length));
-  payload.set_streaming_width(static_cast<unsigned int>(length));
-  payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  AccessLayer tag;
-  tag.layer = layer;
-  payload.set_extension(&tag);
-  if (timing) payload.set_extension(timing);
-  port->b_transport(payload, start);
-  payload.clear_extension(&tag);  // the payload would delete them
-  if (timing) payload.clear_extension(timing);
-  return !payload.is_response_error();
+  Transaction transaction;
+  return transaction.access(port, command, address, data, length, layer, start, timing);
 }
 
 }  // namespace accelsim::modules

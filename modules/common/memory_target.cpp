@@ -2,6 +2,7 @@
 
 #include "modules/common/blocking_access.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -26,40 +27,62 @@ bool MemoryTarget::in_range(uint64_t address, uint64_t length) const {
 }
 
 void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+  auto* strided = payload.get_extension<StridedAccess>();
+  const uint64_t runs = strided ? strided->runs : 1;
+  const uint64_t stride = strided ? strided->address_stride : 0;
   const uint64_t address = payload.get_address();
-  const uint64_t length = payload.get_data_length();
-  if (!in_range(address, length)) {
-    payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    return;
-  }
-  if (payload.is_read()) {
-    std::memcpy(payload.get_data_ptr(), storage_.data() + address, length);
-  } else if (payload.is_write()) {
-    std::memcpy(storage_.data() + address, payload.get_data_ptr(), length);
-  }
+  const uint64_t length = runs ? payload.get_data_length() / runs : 0;
+  for (uint64_t run = 0; run < runs; ++run)
+    if (!in_range(address + run * stride, length)) {
+      if (strided) strided->refused_run = run;
+      payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      return;
+    }
+  const bool write = payload.is_write();
   const auto* tag = payload.get_extension<AccessLayer>();
   const int32_t layer = tag ? tag->layer : -1;
   if (layer >= 0)
-    (payload.is_write() ? write_bytes_ : read_bytes_)[static_cast<std::size_t>(layer)] += static_cast<int64_t>(length);
-  // The request reaches the port at the initiator's local time (now + delay).
-  const uint64_t start = clock_.now() + clock_.to_cycles(delay);
-  port_.forget_before(clock_.now());
-  MemoryAccess access{payload.is_write(), length, start, 0, 0, 0, {}};
-  const BandwidthPort::Reservation reserved =
-      book(start, address, length, payload.is_write(), layer, observer_ ? &access.pieces : nullptr);
+    (write ? write_bytes_ : read_bytes_)[static_cast<std::size_t>(layer)] += static_cast<int64_t>(length * runs);
+  // Every run reaches the port at the initiator's local time (now + delay).
+  const uint64_t now = clock_.now();
+  const uint64_t start = now + clock_.to_cycles(delay);
+  port_.forget_before(now);
+  BandwidthPort::Reservation whole{};
+  uint8_t* data = payload.get_data_ptr();
+  for (uint64_t run = 0; run < runs; ++run, data += length) {
+    const uint64_t run_address = address + run * stride;
+    if (payload.is_read())
+      std::memcpy(data, storage_.data() + run_address, length);
+    else if (write)
+      std::memcpy(storage_.data() + run_address, data, length);
+    if (observer_) access_.pieces.clear();
+    const BandwidthPort::Reservation reserved =
+        book(start, run_address, length, write, layer, observer_ ? &access_.pieces : nullptr);
+    if (run == 0) {
+      whole = reserved;
+    } else {
+      whole.begin = std::min(whole.begin, reserved.begin);
+      whole.end = std::max(whole.end, reserved.end);
+      whole.delivered = std::max(whole.delivered, reserved.delivered);
+      whole.first_delivered = std::min(whole.first_delivered, reserved.first_delivered);
+    }
+    if (observer_) {
+      access_.write = write;
+      access_.bytes = length;
+      access_.requested = start;
+      access_.port_begin = reserved.begin;
+      access_.port_end = reserved.end;
+      access_.delivered = reserved.delivered;
+      observer_->accessed(*this, access_);
+    }
+  }
   if (auto* timing = payload.get_extension<PortTiming>()) {
-    timing->begin = reserved.begin;
-    timing->end = reserved.end;
-    timing->delivered = reserved.delivered;
-    timing->first_delivered = reserved.first_delivered;
+    timing->begin = whole.begin;
+    timing->end = whole.end;
+    timing->delivered = whole.delivered;
+    timing->first_delivered = whole.first_delivered;
   }
-  if (observer_) {
-    access.port_begin = reserved.begin;
-    access.port_end = reserved.end;
-    access.delivered = reserved.delivered;
-    observer_->accessed(*this, access);
-  }
-  delay = clock_.cycles(reserved.delivered - clock_.now());
+  delay = clock_.cycles((runs ? whole.delivered : start) - now);
   payload.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

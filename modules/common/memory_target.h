@@ -86,6 +86,7 @@ class MemoryTarget : public sc_core::sc_module {
   std::vector<uint8_t> storage_;  // the used part of the address space
   BandwidthPort port_;
   MemoryAccessObserver* observer_ = nullptr;
+  MemoryAccess access_;  // what the observer is shown, reused
 };
 
 }  // namespace accelsim::modules

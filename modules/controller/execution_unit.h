@@ -50,16 +50,28 @@ class ExecutionUnit : public sc_core::sc_module {
   // Stops the unit for good with `fault` (reported by the testbench once the simulation has run
   // dry). Never returns.
   [[noreturn]] void halt(Fault fault);
-  // One timed memory access for the instruction being executed (see blocking_access): returns
-  // the local time offset at which its last byte has moved. A refused access halts the unit.
+  // One timed memory access for the instruction being executed (see Transaction::access):
+  // returns the local time offset at which its last byte has moved. A refused access halts the
+  // unit.
   template <typename Socket>
   sc_core::sc_time access(Socket& port, tlm::tlm_command command, uint64_t address, uint8_t* data, uint64_t length,
                           sc_core::sc_time start = sc_core::SC_ZERO_TIME, PortTiming* timing = nullptr) {
+    return access_runs(port, command, address, 0, 1, data, length, start, timing);
+  }
+  // `runs` accesses of `length` bytes each, at `address` + i * `address_stride`, from or into
+  // data + i * `length`, all requested at once: the same port cycles and bytes as that many
+  // access() calls, in one transaction (StridedAccess). Returns the last one's delivery.
+  template <typename Socket>
+  sc_core::sc_time access_runs(Socket& port, tlm::tlm_command command, uint64_t address, uint64_t address_stride,
+                               uint64_t runs, uint8_t* data, uint64_t length,
+                               sc_core::sc_time start = sc_core::SC_ZERO_TIME, PortTiming* timing = nullptr) {
+    if (runs == 0) return start;
     ++host_events_.tlm_transactions;
-    if (!blocking_access(port, command, address, data, length, layer_, start, timing))
+    if (!transaction_.access(port, command, address, data, length, layer_, start, timing, runs, address_stride))
       halt(Fault{false, std::string(name()) + ": " + (command == tlm::TLM_READ_COMMAND ? "read" : "write") + " of " +
-                            std::to_string(length) + " bytes at address " + std::to_string(address) + " through " +
-                            port.name() + " refused: outside the memory"});
+                            std::to_string(length) + " bytes at address " +
+                            std::to_string(transaction_.refused_address()) + " through " + port.name() +
+                            " refused: outside the memory"});
     return start;
   }
 
@@ -72,6 +84,7 @@ class ExecutionUnit : public sc_core::sc_module {
   void run();
 
   Scoreboard& scoreboard_;
+  Transaction transaction_;  // reused by every access the unit makes
   InstructionObserver* observer_ = nullptr;
   int32_t layer_ = -1;        // the layer of the instruction being executed
   sc_core::sc_event parked_;  // never notified

@@ -51,11 +51,9 @@ void PeArray::execute(const Dispatched& d) {
         memory_done, access(weight_port, tlm::TLM_READ_COMMAND, tile.weight_address, weights_.data(), weights_.size()));
   } else {
     // A K sub-range of wider rows (a streamed conv2d's group of input channels): row by row.
-    for (int64_t n = 0; n < tn; ++n)
-      memory_done =
-          std::max(memory_done, access(weight_port, tlm::TLM_READ_COMMAND,
-                                       tile.weight_address + static_cast<uint64_t>(n) * tile.weight_row_stride,
-                                       weights_.data() + n * tk, static_cast<uint64_t>(tk)));
+    memory_done = std::max(memory_done,
+                           access_runs(weight_port, tlm::TLM_READ_COMMAND, tile.weight_address, tile.weight_row_stride,
+                                       static_cast<uint64_t>(tn), weights_.data(), static_cast<uint64_t>(tk)));
   }
 
   const int32_t* bias = nullptr;
@@ -81,13 +79,12 @@ void PeArray::execute(const Dispatched& d) {
     // The SRAM holds rows [input_row_begin, + input_rows) of each plane (a streamed band) or all.
     const int64_t held_rows = tile.input_rows > 0 ? tile.input_rows : geometry.input.height;
     const uint64_t plane = static_cast<uint64_t>(held_rows * geometry.input.width);
-    for (int64_t c = input_.channel_begin; c < input_.channel_end; ++c) {
-      const uint64_t address = tile.input_address + static_cast<uint64_t>(c - tile.channel_base) * plane +
-                               static_cast<uint64_t>((input_.row_begin - tile.input_row_begin) * input_.width);
-      memory_done = std::max(memory_done,
-                             access(activation_port, tlm::TLM_READ_COMMAND, address,
-                                    input_.bytes.data() + (c - input_.channel_begin) * channel_bytes, channel_bytes));
-    }
+    const uint64_t address = tile.input_address +
+                             static_cast<uint64_t>(input_.channel_begin - tile.channel_base) * plane +
+                             static_cast<uint64_t>((input_.row_begin - tile.input_row_begin) * input_.width);
+    memory_done = std::max(memory_done, access_runs(activation_port, tlm::TLM_READ_COMMAND, address, plane,
+                                                    static_cast<uint64_t>(input_.channel_end - input_.channel_begin),
+                                                    input_.bytes.data(), channel_bytes));
   }
 
   accumulators_.resize(static_cast<std::size_t>(tm * tn));

@@ -58,13 +58,11 @@ void RequantUnit::execute(const Dispatched& d) {
     for (int64_t n = 0; n < tn; ++n)
       for (int64_t m = 0; m < tm; ++m)
         outputs_[n * tm + m] = static_cast<uint8_t>(datapath(accumulators_[m * tn + n], tile.n_begin + n));
-  for (int64_t n = 0; n < tn; ++n) {
-    const uint64_t address =
-        tile.output_address + static_cast<uint64_t>((tile.n_begin + n - tile.output_channel_base) * plane +
-                                                    tile.m_begin - tile.output_m_begin);
-    done = std::max(done, access(activation_port, tlm::TLM_WRITE_COMMAND, address, outputs_.data() + n * tm,
-                                 static_cast<uint64_t>(tm)));
-  }
+  const uint64_t address =
+      tile.output_address +
+      static_cast<uint64_t>((tile.n_begin - tile.output_channel_base) * plane + tile.m_begin - tile.output_m_begin);
+  done = std::max(done, access_runs(activation_port, tlm::TLM_WRITE_COMMAND, address, static_cast<uint64_t>(plane),
+                                    static_cast<uint64_t>(tn), outputs_.data(), static_cast<uint64_t>(tm)));
 
   const uint64_t cycles = std::max(compute_cycles(tm * tn, geometry.requant), clock_.to_cycles(done));
   ops_[static_cast<std::size_t>(tile.layer)] += tm * tn;

@@ -12,8 +12,9 @@ using isa::Memory;
 
 TEST(HostEvents, OneComputeTileCountsItsAccessesAndOneWaitForItsCycles) {
   // The 1x1 convolution tile M=10, K=4, N=4 (17 cycles). Its TLM transactions: one read of the
-  // packed weights, one read per input channel's row run (4 channels: 4), no bias, no
-  // accumulator read (the tile starts the sum), one write of the partial sums: 1 + 4 + 1 = 6.
+  // packed weights, one strided read of the input channels' row runs (4 channels, one
+  // transaction: StridedAccess), no bias, no accumulator read (the tile starts the sum), one
+  // write of the partial sums: 1 + 1 + 1 = 3.
   // Thread resumptions: the PE array waits once for its 17 cycles, and at most once more for
   // the instruction to arrive (whether its first read of the queue finds it there depends on
   // which thread the kernel starts first).
@@ -25,7 +26,7 @@ TEST(HostEvents, OneComputeTileCountsItsAccessesAndOneWaitForItsCycles) {
   AcceleratorBench bench(bench_hardware(), pointwise_network(4, 10, 4), writer.finish(64));
   ASSERT_EQ(bench.run(), 17u);
   const modules::HostEvents& events = bench.accelerator().host_events();
-  EXPECT_EQ(events.tlm_transactions, 6u);
+  EXPECT_EQ(events.tlm_transactions, 3u);
   EXPECT_GE(events.thread_resumptions, 1u);
   EXPECT_LE(events.thread_resumptions, 2u);
 }

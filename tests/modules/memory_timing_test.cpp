@@ -201,5 +201,77 @@ TEST(MemoryTiming, AccessOutsideTheMemoryIsRefused) {
   }
 }
 
+// Records the port cycles of each access a memory reports to its observer.
+struct PortLog : MemoryAccessObserver {
+  std::vector<std::pair<uint64_t, uint64_t>> held;  // (port begin, port end) per access
+  void accessed(const MemoryTarget&, const MemoryAccess& access) override {
+    held.emplace_back(access.port_begin, access.port_end);
+  }
+};
+
+// At cycle 0 makes one strided write (three runs of 5 bytes, 100 bytes apart, from 100 on),
+// then at cycle 10 a strided write whose third run lies past the end of the memory.
+struct StridedProbe : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<StridedProbe> port{"port"};
+  const Clock& clock;
+  std::vector<uint8_t> data;
+  uint64_t done = 0;
+  bool accepted = false, refused = false;
+  uint64_t refused_address = 0;
+
+  SC_HAS_PROCESS(StridedProbe);
+  StridedProbe(sc_core::sc_module_name name, const Clock& c) : sc_module(name), clock(c) {
+    for (int i = 0; i < 15; ++i) data.push_back(static_cast<uint8_t>(i + 1));
+    SC_THREAD(run);
+  }
+  void run() {
+    {  // locals end before the park (see OutOfRangeProbe)
+      Transaction transaction;
+      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+      accepted = transaction.access(port, tlm::TLM_WRITE_COMMAND, 100, data.data(), 5, 0, delay, nullptr, 3, 100);
+      done = clock.to_cycles(delay);
+      sc_core::wait(clock.cycles(10));
+      sc_core::sc_time late = sc_core::SC_ZERO_TIME;
+      refused = !transaction.access(port, tlm::TLM_WRITE_COMMAND, 4000, data.data(), 8, 0, late, nullptr, 3, 50);
+      refused_address = transaction.refused_address();
+    }
+    sc_core::wait(never_);  // park (see Reader)
+  }
+  sc_core::sc_event never_;
+};
+
+TEST(MemoryTiming, AStridedAccessIsBookedRunByRunAsSeparateAccessesWouldBe) {
+  // 8 bytes/cycle, latency 2. Three runs of 5 bytes requested together at cycle 0 are three
+  // accesses of ceil(5/8) = 1 cycle each: port [0, 1), [1, 2), [2, 3), the last delivered at
+  // 3 + 2 = 5 (one 15-byte access would take ceil(15/8) = 2 cycles and be delivered at 4).
+  // The bytes land 100 apart: 1..5 at 100, 6..10 at 200, 11..15 at 300; 15 bytes are counted.
+  // The refused one (runs at 4000, 4050 and 4100 of a 4096-byte memory) names its third run,
+  // and moves no byte, not even its first run's.
+  static const Clock clock(1000);
+  auto& sram = testing::test_sram("sram", clock, sram_of(1, 8, 2));
+  PortLog log;
+  sram.observe(&log);
+  auto& probe = *new StridedProbe("probe", clock);
+  probe.port.bind(sram.socket);
+  sc_core::sc_start();
+
+  EXPECT_TRUE(probe.accepted);
+  EXPECT_EQ(probe.done, 5u);
+  const std::vector<std::pair<uint64_t, uint64_t>> held = {{0, 1}, {1, 2}, {2, 3}};
+  EXPECT_EQ(log.held, held);
+  for (uint64_t run = 0; run < 3; ++run) {
+    std::vector<uint8_t> bytes(5);
+    sram.backdoor_read(100 + run * 100, bytes.data(), 5);
+    for (uint64_t i = 0; i < 5; ++i) EXPECT_EQ(bytes[i], run * 5 + i + 1) << "run " << run << ", byte " << i;
+  }
+  EXPECT_EQ(testing::one_layer_stats().layers[0]->value("sram_write_bytes"), 15);
+  EXPECT_TRUE(probe.refused);
+  EXPECT_EQ(probe.refused_address, 4100u);
+  std::vector<uint8_t> untouched(8);
+  sram.backdoor_read(4000, untouched.data(), 8);
+  EXPECT_EQ(untouched, std::vector<uint8_t>(8, 0));
+  sram.observe(nullptr);
+}
+
 }  // namespace
 }  // namespace accelsim::modules
