@@ -11,7 +11,8 @@
 //   golden model              the golden model as accelsim runs it (exact int16 GEMM, AVX2)
 //   accelsim --images 2000    the whole SystemC simulation with the per-layer bit-exact check
 //                             (the whole process: model loading included)
-//   timing-only run           none exists yet
+//   timing-only run           the same simulation with network.values: none (the same cycles
+//                             and bytes; no values computed, nothing checked, no golden model)
 //   one process               wall time of one `accelsim --config configs/lenet.yaml` process
 // Goals (issue 15): golden model >= 0.5x PyTorch; the checked simulation >= 0.5x.
 #include <fmt/format.h>
@@ -131,6 +132,10 @@ int main(int argc, char** argv) {
         {binary, "--config", config, "--images", std::to_string(kImages), "--quiet", "--out", out.string()});
     us["accelsim"].cpu.push_back(batch.cpu_seconds * 1e6 / kImages);
     us["accelsim"].wall.push_back(batch.seconds * 1e6 / kImages);
+    const auto timing_only = run_process({binary, "--config", config, "--images", std::to_string(kImages), "--quiet",
+                                          "--out", out.string(), "--set", "network.values=none"});
+    us["timing only"].cpu.push_back(timing_only.cpu_seconds * 1e6 / kImages);
+    us["timing only"].wall.push_back(timing_only.seconds * 1e6 / kImages);
     for (int i = 0; i < 3; ++i) {
       const auto one = run_process({binary, "--config", seed_config, "--quiet", "--out", out.string()});
       process_ms.push_back(one.seconds * 1e3);
@@ -159,7 +164,7 @@ int main(int argc, char** argv) {
   row("plain -O3 loops (golden model, int64 MACs)", "plain");
   row("golden model (exact int16 GEMM)", "golden");
   row("accelsim --images 2000, bit-exact check", "accelsim");
-  fmt::print("  {:<44} {:>12} {:>9} {:>13}\n", "timing-only run", "none yet", "", "");
+  row("timing-only run (network.values: none)", "timing only");
   fmt::print("  (accelsim: the whole process, model loading included; CPU of all its threads)\n");
   fmt::print("one whole accelsim --config configs/lenet.yaml process: {:.1f} ms wall, {:.1f} ms CPU (medians of {})\n",
              median(process_ms), median(process_cpu_ms), process_ms.size());
