@@ -2,7 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <limits>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <string>
 
@@ -33,92 +38,166 @@ InputSlice input_slice_shape(const LayerGeometry& layer, const isa::Instruction&
 void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& tile, const uint8_t* weights,
                           const InputSlice& input) {
   const int64_t tm = tile.tile_m(), tk = tile.tile_k(), tn = tile.tile_n();
-  w_.resize(static_cast<std::size_t>(tn * tk));
+  w_.resize(static_cast<std::size_t>(tn * tk + kPadding));
   for (int64_t i = 0; i < tn * tk; ++i)
     w_[i] = static_cast<int16_t>(static_cast<int8_t>(weights[i]) - layer.weight_zero_point);
 
-  // The operand each stored byte stands for, its zero point removed: one table per tile rather
-  // than a conversion per element.
-  std::array<int16_t, 256> operand{};
-  for (int byte = 0; byte < 256; ++byte)
-    operand[static_cast<std::size_t>(byte)] = static_cast<int16_t>(
-        activation_value(static_cast<uint8_t>(byte), layer.activation_dtype) - layer.input_zero_point);
+  // The operand each stored byte stands for, its zero point removed: a table rather than a
+  // conversion per element, rebuilt only when the layer's dtype or zero point differ.
+  if (!operand_valid_ || operand_dtype_ != layer.activation_dtype || operand_zero_point_ != layer.input_zero_point) {
+    for (int byte = 0; byte < 256; ++byte)
+      operand_[static_cast<std::size_t>(byte)] = static_cast<int16_t>(
+          activation_value(static_cast<uint8_t>(byte), layer.activation_dtype) - layer.input_zero_point);
+    operand_valid_ = true;
+    operand_dtype_ = layer.activation_dtype;
+    operand_zero_point_ = layer.input_zero_point;
+  }
+  const std::array<int16_t, 256>& operand = operand_;
 
-  a_.assign(static_cast<std::size_t>(tm * tk), 0);
   if (layer.type == LayerType::Linear) {
+    a_.assign(static_cast<std::size_t>(tm * tk + kPadding), 0);
     for (int64_t k = 0; k < tk; ++k) a_[k] = operand[input.bytes[k]];
     return;
   }
-  // The window splits into runs of consecutive k on one input row (same channel and ky, kx
-  // rising by one): each run is one contiguous read of the line buffer per output pixel.
-  const int64_t window = layer.kernel_h * layer.kernel_w;
-  const int64_t rows = input.row_end - input.row_begin;
-  const int64_t group_channel = group_first_channel(layer, tile.n_begin);
-  runs_.clear();
-  for (int64_t k = 0; k < tk;) {
-    const int64_t kk = tile.k_begin + k;
-    const int64_t c = group_channel + kk / window, ky = (kk % window) / layer.kernel_w, kx = kk % layer.kernel_w;
-    const int64_t length = std::min(layer.kernel_w - kx, tk - k);
-    runs_.push_back(WindowRun{k, length, (c - input.channel_begin) * rows * input.width, ky, kx});
-    k += length;
-  }
+  // The line buffer's operands, once per tile, inside a frame of zeros (padding holds the zero
+  // point: after its removal, 0) as far as the tile's windows reach past the map: rows
+  // [top, bottom) of the input, columns from -pad_w on, `pitch` wide. Every window run is then
+  // one plain copy per output pixel, with no bounds to test.
   const int64_t out_width = layer.output.width;
-  for (int64_t m = 0; m < tm; ++m) {
-    const int64_t pixel = tile.m_begin + m;
-    const int64_t y0 = (pixel / out_width) * layer.stride_h - layer.pad_h;
-    const int64_t x0 = (pixel % out_width) * layer.stride_w - layer.pad_w;
-    int16_t* row = a_.data() + m * tk;
-    for (const WindowRun& run : runs_) {
-      // Padding holds the zero point: after its removal, 0 (already in a_).
-      const int64_t y = y0 + run.dy;
-      if (y < input.row_begin || y >= input.row_end) continue;
-      // The run's columns inside the map: [first, last) of its length.
-      const int64_t x = x0 + run.dx;
-      const int64_t first = std::max<int64_t>(0, -x), last = std::min(run.length, input.width - x);
-      if (first >= last) continue;
-      const uint8_t* source = input.bytes.data() + run.slice_offset + (y - input.row_begin) * input.width + x + first;
-      int16_t* target = row + run.k + first;
-      for (int64_t i = 0; i < last - first; ++i) target[i] = operand[source[i]];
+  const int64_t top = tile.m_begin / out_width * layer.stride_h - layer.pad_h;
+  const int64_t bottom = (tile.m_end - 1) / out_width * layer.stride_h - layer.pad_h + layer.kernel_h;
+  const int64_t frame_rows = bottom - top;
+  const int64_t right = std::max<int64_t>(
+      0, (out_width - 1) * layer.stride_w - layer.pad_w + layer.kernel_w - input.width);  // columns past the map
+  const int64_t pitch = layer.pad_w + input.width + right;
+  const int64_t channels = input.channel_end - input.channel_begin;
+  const int64_t rows = input.row_end - input.row_begin;
+  // kPadding spare elements: a run's copy below reads whole groups of eight.
+  frame_.assign(static_cast<std::size_t>(channels * frame_rows * pitch) + kPadding, 0);
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t y = input.row_begin; y < input.row_end; ++y) {
+      const uint8_t* source = input.bytes.data() + (c * rows + y - input.row_begin) * input.width;
+      int16_t* target = frame_.data() + (c * frame_rows + y - top) * pitch + layer.pad_w;
+      for (int64_t x = 0; x < input.width; ++x) target[x] = operand[source[x]];
     }
+  // The window splits into runs of consecutive k on one input row (same channel and ky, kx
+  // rising by one): each run is one contiguous read of the frame per output pixel.
+  const int64_t window = layer.kernel_h * layer.kernel_w;
+  runs_.clear();
+  int64_t c = group_first_channel(layer, tile.n_begin) + tile.k_begin / window - input.channel_begin;
+  int64_t ky = tile.k_begin % window / layer.kernel_w, kx = tile.k_begin % layer.kernel_w;
+  for (int64_t k = 0; k < tk;) {
+    const int64_t length = std::min(layer.kernel_w - kx, tk - k);
+    runs_.push_back(WindowRun{k, length, (c * frame_rows + ky) * pitch + kx});
+    k += length;
+    kx = 0;  // the next run starts a window row
+    if (++ky == layer.kernel_h) ky = 0, ++c;
+  }
+  // Each run is copied in groups of eight operands, the last group running past the run's end
+  // into the k that later runs (or the next pixel's row, or a_'s padding) write afterwards:
+  // runs are in rising k and pixels in rising m, so every element ends up with its own value.
+  a_.resize(static_cast<std::size_t>(tm * tk) + kPadding);
+  int64_t out_y = tile.m_begin / out_width, out_x = tile.m_begin % out_width;
+  for (int64_t m = 0; m < tm; ++m) {
+    const int64_t y0 = out_y * layer.stride_h - layer.pad_h, x0 = out_x * layer.stride_w;  // x0 within the frame
+    const int16_t* origin = frame_.data() + (y0 - top) * pitch + x0;
+    int16_t* row = a_.data() + m * tk;
+    for (const WindowRun& run : runs_)
+      for (int64_t i = 0; i < run.length; i += 8)
+        std::memcpy(row + run.k + i, origin + run.frame_offset + i, 8 * sizeof(int16_t));
+    if (++out_x == out_width) out_x = 0, ++out_y;
   }
 }
+
+namespace {
+
+#if defined(__SSE2__)
+// SSE2 (part of every x86-64): pmaddwd multiplies eight int16 pairs exactly and adds adjacent
+// products into four int32 lanes. A row's last k % 8 operands are read as a whole vector of
+// eight with the lanes past the row masked to zero in the activations (so they add nothing,
+// whatever the weights hold there); a_ and w_ keep kPadding spare elements so that the read
+// never leaves them.
+constexpr int16_t kLaneMasks[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+
+// The activations a[k .. k + 8), the lanes from `valid` on zeroed.
+inline __m128i activations(const int16_t* a, int64_t k, int64_t valid) {
+  const __m128i values = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + k));
+  if (valid >= 8) return values;
+  return _mm_and_si128(values, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kLaneMasks + 8 - valid)));
+}
+
+inline __m128i weights(const int16_t* w, int64_t k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(w + k)); }
+
+// The sum of each of four int32 vectors' lanes, in order.
+inline void lane_sums(__m128i l0, __m128i l1, __m128i l2, __m128i l3, int32_t sum[4]) {
+  const __m128i s01 = _mm_add_epi32(_mm_unpacklo_epi32(l0, l1), _mm_unpackhi_epi32(l0, l1));
+  const __m128i s23 = _mm_add_epi32(_mm_unpacklo_epi32(l2, l3), _mm_unpackhi_epi32(l2, l3));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(sum),
+                   _mm_add_epi32(_mm_unpacklo_epi64(s01, s23), _mm_unpackhi_epi64(s01, s23)));
+}
+#endif
+
+// sum[j] = sum over k in [k0, k1) of a[k] * w[j][k], four weight rows at once, in int32 (the
+// caller keeps k1 - k0 small enough that no sum can leave it).
+void dot4(const int16_t* a, const int16_t* const w[4], int64_t k0, int64_t k1, int32_t sum[4]) {
+#if defined(__SSE2__)
+  __m128i l0 = _mm_setzero_si128(), l1 = l0, l2 = l0, l3 = l0;
+  for (int64_t k = k0; k < k1; k += 8) {
+    const __m128i ak = activations(a, k, k1 - k);
+    l0 = _mm_add_epi32(l0, _mm_madd_epi16(ak, weights(w[0], k)));
+    l1 = _mm_add_epi32(l1, _mm_madd_epi16(ak, weights(w[1], k)));
+    l2 = _mm_add_epi32(l2, _mm_madd_epi16(ak, weights(w[2], k)));
+    l3 = _mm_add_epi32(l3, _mm_madd_epi16(ak, weights(w[3], k)));
+  }
+  lane_sums(l0, l1, l2, l3, sum);
+#else
+  sum[0] = sum[1] = sum[2] = sum[3] = 0;
+  for (int64_t k = k0; k < k1; ++k)
+    for (int j = 0; j < 4; ++j) sum[j] += static_cast<int32_t>(a[k]) * static_cast<int32_t>(w[j][k]);
+#endif
+}
+
+// The same for one weight row.
+int32_t dot1(const int16_t* a, const int16_t* w, int64_t k0, int64_t k1) {
+#if defined(__SSE2__)
+  __m128i l0 = _mm_setzero_si128();
+  for (int64_t k = k0; k < k1; k += 8) l0 = _mm_add_epi32(l0, _mm_madd_epi16(activations(a, k, k1 - k), weights(w, k)));
+  int32_t sum[4];
+  const __m128i zero = _mm_setzero_si128();
+  lane_sums(l0, zero, zero, zero, sum);
+  return sum[0];
+#else
+  int32_t sum = 0;
+  for (int64_t k = k0; k < k1; ++k) sum += static_cast<int32_t>(a[k]) * static_cast<int32_t>(w[k]);
+  return sum;
+#endif
+}
+
+}  // namespace
 
 void TileDatapath::multiply(int64_t tm, int64_t tk, int64_t tn, int64_t* partial) const {
   // |a| <= 255 and |w| <= 255: 2^15 products of at most 65025 stay inside int32, so each
   // chunk of k sums in int32 and the chunks in int64.
   constexpr int64_t kChunk = 32768;
-  // Four output channels at a time share each activation load; the k loops vectorize.
+  // Four output channels at a time share each activation load.
   constexpr int64_t kColumns = 4;
   for (int64_t m = 0; m < tm; ++m) {
     const int16_t* a = a_.data() + m * tk;
     int64_t n = 0;
     for (; n + kColumns <= tn; n += kColumns) {
-      const int16_t* w0 = w_.data() + n * tk;
-      const int16_t *w1 = w0 + tk, *w2 = w1 + tk, *w3 = w2 + tk;
+      const int16_t* w[kColumns] = {w_.data() + n * tk, w_.data() + (n + 1) * tk, w_.data() + (n + 2) * tk,
+                                    w_.data() + (n + 3) * tk};
       int64_t sum64[kColumns] = {0, 0, 0, 0};
       for (int64_t k0 = 0; k0 < tk; k0 += kChunk) {
-        const int64_t k1 = std::min(tk, k0 + kChunk);
-        int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (int64_t k = k0; k < k1; ++k) {
-          const int32_t ak = a[k];
-          s0 += ak * w0[k];
-          s1 += ak * w1[k];
-          s2 += ak * w2[k];
-          s3 += ak * w3[k];
-        }
-        sum64[0] += s0, sum64[1] += s1, sum64[2] += s2, sum64[3] += s3;
+        int32_t sum[kColumns];
+        dot4(a, w, k0, std::min(tk, k0 + kChunk), sum);
+        for (int64_t j = 0; j < kColumns; ++j) sum64[j] += sum[j];
       }
       for (int64_t j = 0; j < kColumns; ++j) partial[m * tn + n + j] = sum64[j];
     }
     for (; n < tn; ++n) {
-      const int16_t* w = w_.data() + n * tk;
       int64_t sum64 = 0;
-      for (int64_t k0 = 0; k0 < tk; k0 += kChunk) {
-        const int64_t k1 = std::min(tk, k0 + kChunk);
-        int32_t sum = 0;
-        for (int64_t k = k0; k < k1; ++k) sum += static_cast<int32_t>(a[k]) * static_cast<int32_t>(w[k]);
-        sum64 += sum;
-      }
+      for (int64_t k0 = 0; k0 < tk; k0 += kChunk) sum64 += dot1(a, w_.data() + n * tk, k0, std::min(tk, k0 + kChunk));
       partial[m * tn + n] = sum64;
     }
   }

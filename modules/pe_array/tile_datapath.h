@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -45,12 +46,20 @@ class TileDatapath {
                                                const int64_t* partial, const int32_t* bias, int32_t* accumulators);
 
  private:
+  // a_ and w_ hold this many elements past the tile's operands (values of no meaning): the
+  // multiply reads a row's last operands as a whole vector of eight.
+  static constexpr std::size_t kPadding = 8;
   std::vector<int16_t> a_;
   std::vector<int16_t> w_;
-  // A run of consecutive k on one input row: a[m][k .. k + length) reads the line buffer at
-  // slice_offset (its channel plane) + row (y0 + dy) + column (x0 + dx) onwards.
+  std::array<int16_t, 256> operand_{};  // stored byte -> operand, for the dtype and zero point below
+  bool operand_valid_ = false;
+  model::DType operand_dtype_ = model::DType::Int8;
+  int32_t operand_zero_point_ = 0;
+  std::vector<int16_t> frame_;  // the line buffer's operands inside their padding (gather)
+  // A run of consecutive k on one input row: a[m][k .. k + length) reads the frame from the
+  // output pixel's window origin + frame_offset (its channel, window row and column) onwards.
   struct WindowRun {
-    int64_t k, length, slice_offset, dy, dx;
+    int64_t k, length, frame_offset;
   };
   std::vector<WindowRun> runs_;
 };

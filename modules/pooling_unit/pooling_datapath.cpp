@@ -6,6 +6,38 @@
 
 namespace accelsim::modules {
 
+namespace {
+
+// The max over each output's window clipped to the input, comparing stored bytes read as
+// `Stored` (int8_t or uint8_t: the dtype).
+template <typename Stored>
+void max_run(const LayerGeometry& g, const uint8_t* plane, int64_t m_begin, int64_t m_end, uint8_t* out) {
+  const int64_t width = g.input.width;
+  int64_t out_y = m_begin / g.output.width, out_x = m_begin % g.output.width;
+  for (int64_t m = m_begin; m < m_end; ++m) {
+    const int64_t y0 = out_y * g.stride_h - g.pad_h, x0 = out_x * g.stride_w - g.pad_w;
+    const int64_t y_begin = std::max<int64_t>(y0, 0), y_end = std::min(y0 + g.kernel_h, g.input.height);
+    const int64_t x_begin = std::max<int64_t>(x0, 0), x_end = std::min(x0 + g.kernel_w, width);
+    const uint8_t* row = plane + y_begin * width;
+    auto best = static_cast<Stored>(row[x_begin]);
+    for (int64_t y = y_begin; y < y_end; ++y, row += width)
+      for (int64_t x = x_begin; x < x_end; ++x) best = std::max(best, static_cast<Stored>(row[x]));
+    out[m - m_begin] = static_cast<uint8_t>(best);
+    if (++out_x == g.output.width) out_x = 0, ++out_y;
+  }
+}
+
+}  // namespace
+
+void PoolingDatapath::run(const uint8_t* plane, int64_t m_begin, int64_t m_end, uint8_t* out) const {
+  if (layer_.type == model::LayerType::MaxPool) {
+    if (layer_.activation_dtype == model::DType::Int8) return max_run<int8_t>(layer_, plane, m_begin, m_end, out);
+    return max_run<uint8_t>(layer_, plane, m_begin, m_end, out);
+  }
+  for (int64_t m = m_begin; m < m_end; ++m)
+    out[m - m_begin] = static_cast<uint8_t>((*this)(plane, m / layer_.output.width, m % layer_.output.width));
+}
+
 int32_t PoolingDatapath::operator()(const uint8_t* plane, int64_t out_y, int64_t out_x) const {
   const LayerGeometry& g = layer_;
   // The window clipped to the input: padding is what lies outside it.

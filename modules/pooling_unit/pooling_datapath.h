@@ -18,6 +18,11 @@ class PoolingDatapath {
 
   int32_t operator()(const uint8_t* plane, int64_t out_y, int64_t out_x) const;
 
+  // Outputs [m_begin, m_end) of the plane (row-major output pixels) as stored bytes: exactly
+  // operator()'s values, a max comparing the stored bytes as their dtype without a call per
+  // output.
+  void run(const uint8_t* plane, int64_t m_begin, int64_t m_end, uint8_t* out) const;
+
  private:
   const LayerGeometry& layer_;
   RequantDatapath requant_;

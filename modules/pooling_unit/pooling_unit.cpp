@@ -48,12 +48,8 @@ void PoolingUnit::execute(const Dispatched& d) {
                   input_.data() + c * in_plane + in.input_row_begin * g.input.width);
   output_.resize(static_cast<std::size_t>(channels * held_out));
   const PoolingDatapath datapath(g);
-  for (int64_t c = 0; c < (compute_values_ ? channels : 0); ++c) {
-    const uint8_t* plane = input_.data() + c * in_plane;
-    for (int64_t m = m_begin; m < m_end; ++m)
-      output_[c * held_out + m - m_begin] =
-          static_cast<uint8_t>(datapath(plane, m / g.output.width, m % g.output.width));
-  }
+  for (int64_t c = 0; c < (compute_values_ ? channels : 0); ++c)
+    datapath.run(input_.data() + c * in_plane, m_begin, m_end, output_.data() + c * held_out);
   done = std::max(done, access(activation_port, tlm::TLM_WRITE_COMMAND,
                                in.output_address + static_cast<uint64_t>((in.n_begin - in.channel_base) * held_out),
                                output_.data(), output_.size()));

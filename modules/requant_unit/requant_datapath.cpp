@@ -4,6 +4,10 @@
 #include <cmath>
 #include <limits>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace accelsim::modules {
 
 using model::Rounding;
@@ -169,6 +173,51 @@ int32_t RequantDatapath::operator()(int32_t acc, int64_t channel) const {
       break;
   }
   return output_stage(scaled, spec_);
+}
+
+namespace {
+
+// static_cast<int64_t>(std::nearbyint(x)) inline: SSE's conversion rounds in the same mode
+// (MXCSR's, to nearest with ties to even: accelsim never changes it) without a library call.
+// Magnitudes from 2^62 on (never an int32 accumulator times a multiplier below 2^8) go to the
+// library.
+inline int64_t nearest_even(float x) {
+#if defined(__SSE__) && defined(__x86_64__)
+  if (x > -0x1p62f && x < 0x1p62f) return _mm_cvtss_si64(_mm_set_ss(x));
+#endif
+  return static_cast<int64_t>(std::nearbyint(x));
+}
+
+inline int64_t nearest_even(double x) {
+#if defined(__SSE2__) && defined(__x86_64__)
+  if (x > -0x1p62 && x < 0x1p62) return _mm_cvtsd_si64(_mm_set_sd(x));
+#endif
+  return static_cast<int64_t>(std::nearbyint(x));
+}
+
+template <typename Real>
+void multiply_run(const int32_t* acc, int64_t stride, int64_t count, Real multiplier, const model::RequantSpec& spec,
+                  uint8_t* out) {
+  if (spec.rounding == Rounding::HalfEven) {
+    for (int64_t i = 0; i < count; ++i)
+      out[i] = static_cast<uint8_t>(output_stage(nearest_even(static_cast<Real>(acc[i * stride]) * multiplier), spec));
+    return;
+  }
+  for (int64_t i = 0; i < count; ++i)
+    out[i] = static_cast<uint8_t>(output_stage(
+        static_cast<int64_t>(round_to_integer(static_cast<Real>(acc[i * stride]) * multiplier, spec.rounding)), spec));
+}
+
+}  // namespace
+
+void RequantDatapath::run(const int32_t* acc, int64_t stride, int64_t count, int64_t channel, uint8_t* out) const {
+  if (spec_.mode == model::RequantMode::Multiply) {
+    const std::size_t entry = table32_.size() == 1 ? 0 : static_cast<std::size_t>(channel);
+    if (spec_.precision == model::Precision::Float32)
+      return multiply_run(acc, stride, count, table32_.at(entry), spec_, out);
+    return multiply_run(acc, stride, count, table64_.at(entry), spec_, out);
+  }
+  for (int64_t i = 0; i < count; ++i) out[i] = static_cast<uint8_t>((*this)(acc[i * stride], channel));
 }
 
 namespace {

@@ -21,6 +21,11 @@ class RequantDatapath {
   // per-channel multipliers; otherwise the one multiplier register serves every channel.
   int32_t operator()(int32_t acc, int64_t channel = 0) const;
 
+  // `count` accumulators of output channel `channel`, acc[i * stride], to their stored bytes
+  // out[i]: exactly operator()'s values (as bytes), with the mode chosen once per run instead
+  // of once per value, and PyTorch's float multiply rounded without a library call.
+  void run(const int32_t* acc, int64_t stride, int64_t count, int64_t channel, uint8_t* out) const;
+
  private:
   int64_t divide(int32_t acc) const;
   int64_t multiply(int32_t acc, int64_t channel) const;

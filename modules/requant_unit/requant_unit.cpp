@@ -56,8 +56,7 @@ void RequantUnit::execute(const Dispatched& d) {
   outputs_.resize(static_cast<std::size_t>(tm * tn));
   if (compute_values_)
     for (int64_t n = 0; n < tn; ++n)
-      for (int64_t m = 0; m < tm; ++m)
-        outputs_[n * tm + m] = static_cast<uint8_t>(datapath(accumulators_[m * tn + n], tile.n_begin + n));
+      datapath.run(accumulators_.data() + n, tn, tm, tile.n_begin + n, outputs_.data() + n * tm);
   const uint64_t address =
       tile.output_address +
       static_cast<uint64_t>((tile.n_begin - tile.output_channel_base) * plane + tile.m_begin - tile.output_m_begin);

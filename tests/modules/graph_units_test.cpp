@@ -165,6 +165,25 @@ TEST(PoolingDatapath, MeanAndPaddedMaxByHand) {
   EXPECT_EQ(modules::PoolingDatapath(max)(negative.data(), 1, 1), -5);
 }
 
+TEST(PoolingDatapath, MaxRunComparesTheStoredBytesAsTheirDtype) {
+  // The same padded max (window 2, stride 1, pad 1 over the 2x2 [-5, -6; -7, -128]): the 3x3
+  // outputs by hand, row by row: each window is the map's part it covers, e.g. (0, 2) sees
+  // only -6, (1, 2) -6 and -128, (2, 1) -7 and -128. As uint8 the same bytes are
+  // [251, 250; 249, 128]: 128 is now the smallest, so (2, 2) is 128 and (1, 2) 250.
+  modules::LayerGeometry max = pool_geometry(LayerType::MaxPool, 2, 1, 1, 2);
+  max.output = model::Shape{1, 3, 3, false};
+  const auto negative = bytes_of({-5, -6, -7, -128});
+  std::vector<uint8_t> out(9);
+  modules::PoolingDatapath(max).run(negative.data(), 0, 9, out.data());
+  EXPECT_EQ(out, bytes_of({-5, -5, -6, -5, -5, -6, -7, -7, -128}));
+  std::vector<uint8_t> tail(4);  // outputs [5, 9) only
+  modules::PoolingDatapath(max).run(negative.data(), 5, 9, tail.data());
+  EXPECT_EQ(tail, bytes_of({-6, -7, -7, -128}));
+  max.activation_dtype = model::DType::UInt8;
+  modules::PoolingDatapath(max).run(negative.data(), 0, 9, out.data());
+  EXPECT_EQ(out, (std::vector<uint8_t>{251, 251, 250, 251, 251, 250, 249, 249, 128}));
+}
+
 // mean: multiply (ONNX Runtime's QLinearGlobalAveragePool): the sum requantized. The window
 // 1, 2, 3, 4 (z_in 0): sum 10 * 0.25 = 2.5 -> 2 (half even) + z_out 5 = 7; with M = 3.0 the
 // 30 + 5 = 35; the window 100 x 4 with M = 1: 400 + 5 saturates at 127.

@@ -53,6 +53,16 @@ void expect_same(const RequantSpec& spec, const std::vector<int32_t>& values) {
     if (expected != actual && failures++ < 5)
       ADD_FAILURE() << spec.describe() << ": acc " << acc << " golden " << expected << " datapath " << actual;
   }
+  // The same values through run(), the requantization unit's path: every other accumulator
+  // (stride 2), as the stored bytes.
+  std::vector<uint8_t> bytes(values.size() / 2);
+  datapath.run(values.data(), 2, static_cast<int64_t>(bytes.size()), 0, bytes.data());
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const auto expected = static_cast<uint8_t>(golden::requantize(values[2 * i], spec));
+    if (expected != bytes[i] && failures++ < 5)
+      ADD_FAILURE() << spec.describe() << ": run(), acc " << values[2 * i] << " golden byte " << int{expected}
+                    << " datapath byte " << int{bytes[i]};
+  }
 }
 
 RequantSpec base(RequantMode mode, Rounding rounding, int32_t zero_point, int32_t lo, int32_t hi, bool relu) {
@@ -189,9 +199,16 @@ TEST(RequantDatapath, PerChannelMultipliersFromTheTable) {
   for (const Precision precision : {Precision::Float32, Precision::Float64}) {
     spec.precision = precision;
     const RequantDatapath random_datapath(spec);
-    for (int64_t channel = 0; channel < 4; ++channel)
-      for (int32_t acc : accumulators(static_cast<uint32_t>(channel) + 7))
+    for (int64_t channel = 0; channel < 4; ++channel) {
+      const auto values = accumulators(static_cast<uint32_t>(channel) + 7);
+      for (int32_t acc : values)
         ASSERT_EQ(random_datapath(acc, channel), golden::requantize(acc, spec, channel)) << acc << " " << channel;
+      std::vector<uint8_t> bytes(values.size());  // run(), the requantization unit's path
+      random_datapath.run(values.data(), 1, static_cast<int64_t>(values.size()), channel, bytes.data());
+      for (std::size_t i = 0; i < values.size(); ++i)
+        ASSERT_EQ(bytes[i], static_cast<uint8_t>(golden::requantize(values[i], spec, channel)))
+            << values[i] << " " << channel;
+    }
   }
 }
 
