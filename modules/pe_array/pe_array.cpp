@@ -65,7 +65,9 @@ void PeArray::execute(const Dispatched& d) {
   }
 
   // Input rows into the line buffer, one run of rows per channel.
+  std::vector<uint8_t> line_buffer = std::move(input_.bytes);  // kept from tile to tile, not reallocated
   input_ = input_slice_shape(geometry, tile);
+  input_.bytes = std::move(line_buffer);
   const int64_t rows = input_.row_end - input_.row_begin;
   const uint64_t channel_bytes = static_cast<uint64_t>(rows * input_.width);
   input_.bytes.resize(static_cast<std::size_t>(input_.channel_end - input_.channel_begin) * channel_bytes);

@@ -35,10 +35,20 @@ InputSlice input_slice_shape(const LayerGeometry& layer, const isa::Instruction&
   return slice;
 }
 
+namespace {
+
+// Makes `buffer` hold at least `size` elements: a tile's operands are sized per tile, and a
+// vector shrunk and grown again zeroes the grown part each time, work no element needs here.
+void hold_at_least(std::vector<int16_t>& buffer, std::size_t size) {
+  if (buffer.size() < size) buffer.resize(size);
+}
+
+}  // namespace
+
 void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& tile, const uint8_t* weights,
                           const InputSlice& input) {
   const int64_t tm = tile.tile_m(), tk = tile.tile_k(), tn = tile.tile_n();
-  w_.resize(static_cast<std::size_t>(tn * tk + kPadding));
+  hold_at_least(w_, static_cast<std::size_t>(tn * tk) + kPadding);
   for (int64_t i = 0; i < tn * tk; ++i)
     w_[i] = static_cast<int16_t>(static_cast<int8_t>(weights[i]) - layer.weight_zero_point);
 
@@ -96,7 +106,7 @@ void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& ti
   // Each run is copied in groups of eight operands, the last group running past the run's end
   // into the k that later runs (or the next pixel's row, or a_'s padding) write afterwards:
   // runs are in rising k and pixels in rising m, so every element ends up with its own value.
-  a_.resize(static_cast<std::size_t>(tm * tk) + kPadding);
+  hold_at_least(a_, static_cast<std::size_t>(tm * tk) + kPadding);
   int64_t out_y = tile.m_begin / out_width, out_x = tile.m_begin % out_width;
   for (int64_t m = 0; m < tm; ++m) {
     const int64_t y0 = out_y * layer.stride_h - layer.pad_h, x0 = out_x * layer.stride_w;  // x0 within the frame

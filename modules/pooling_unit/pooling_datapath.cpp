@@ -1,6 +1,7 @@
 #include "modules/pooling_unit/pooling_datapath.h"
 
 #include <algorithm>
+#include <array>
 
 #include "modules/requant_unit/requant_datapath.h"
 
@@ -13,16 +14,29 @@ namespace {
 template <typename Stored>
 void max_run(const LayerGeometry& g, const uint8_t* plane, int64_t m_begin, int64_t m_end, uint8_t* out) {
   const int64_t width = g.input.width;
+  // A window inside the map reads these offsets from its corner, as one loop.
+  std::array<int64_t, 64> offsets{};
+  const bool listed = g.kernel_h * g.kernel_w <= static_cast<int64_t>(offsets.size());
+  int64_t count = 0;
+  for (int64_t y = 0; listed && y < g.kernel_h; ++y)
+    for (int64_t x = 0; x < g.kernel_w; ++x) offsets[static_cast<std::size_t>(count++)] = y * width + x;
   int64_t out_y = m_begin / g.output.width, out_x = m_begin % g.output.width;
   for (int64_t m = m_begin; m < m_end; ++m) {
     const int64_t y0 = out_y * g.stride_h - g.pad_h, x0 = out_x * g.stride_w - g.pad_w;
-    const int64_t y_begin = std::max<int64_t>(y0, 0), y_end = std::min(y0 + g.kernel_h, g.input.height);
-    const int64_t x_begin = std::max<int64_t>(x0, 0), x_end = std::min(x0 + g.kernel_w, width);
-    const uint8_t* row = plane + y_begin * width;
-    auto best = static_cast<Stored>(row[x_begin]);
-    for (int64_t y = y_begin; y < y_end; ++y, row += width)
-      for (int64_t x = x_begin; x < x_end; ++x) best = std::max(best, static_cast<Stored>(row[x]));
-    out[m - m_begin] = static_cast<uint8_t>(best);
+    if (listed && y0 >= 0 && x0 >= 0 && y0 + g.kernel_h <= g.input.height && x0 + g.kernel_w <= width) {
+      const uint8_t* corner = plane + y0 * width + x0;
+      auto best = static_cast<Stored>(corner[0]);
+      for (int64_t i = 1; i < count; ++i) best = std::max(best, static_cast<Stored>(corner[offsets[i]]));
+      out[m - m_begin] = static_cast<uint8_t>(best);
+    } else {  // the window clipped to the map: padding never wins
+      const int64_t y_begin = std::max<int64_t>(y0, 0), y_end = std::min(y0 + g.kernel_h, g.input.height);
+      const int64_t x_begin = std::max<int64_t>(x0, 0), x_end = std::min(x0 + g.kernel_w, width);
+      const uint8_t* row = plane + y_begin * width;
+      auto best = static_cast<Stored>(row[x_begin]);
+      for (int64_t y = y_begin; y < y_end; ++y, row += width)
+        for (int64_t x = x_begin; x < x_end; ++x) best = std::max(best, static_cast<Stored>(row[x]));
+      out[m - m_begin] = static_cast<uint8_t>(best);
+    }
     if (++out_x == g.output.width) out_x = 0, ++out_y;
   }
 }
