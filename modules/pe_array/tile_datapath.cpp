@@ -6,7 +6,7 @@
 #include <limits>
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
+#include <immintrin.h>
 #endif
 
 #include <string>
@@ -147,9 +147,54 @@ inline void lane_sums(__m128i l0, __m128i l1, __m128i l2, __m128i l3, int32_t su
 }
 #endif
 
+#if defined(__SSE2__) && defined(__x86_64__) && defined(__GNUC__)
+#define ACCELSIM_TILE_AVX2 1
+// The same sums sixteen k per step where the CPU has AVX2 (chosen at run time), the last
+// k % 16 by the SSE2 steps above.
+__attribute__((target("avx2"))) inline __m128i halves_added(__m256i lanes) {
+  return _mm_add_epi32(_mm256_castsi256_si128(lanes), _mm256_extracti128_si256(lanes, 1));
+}
+
+__attribute__((target("avx2"))) inline void dot4_avx2(const int16_t* a, const int16_t* const w[4], int64_t k0,
+                                                      int64_t k1, int32_t sum[4]) {
+  __m256i l0 = _mm256_setzero_si256(), l1 = l0, l2 = l0, l3 = l0;
+  int64_t k = k0;
+  for (; k + 16 <= k1; k += 16) {
+    const __m256i ak = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + k));
+    l0 = _mm256_add_epi32(l0, _mm256_madd_epi16(ak, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[0] + k))));
+    l1 = _mm256_add_epi32(l1, _mm256_madd_epi16(ak, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[1] + k))));
+    l2 = _mm256_add_epi32(l2, _mm256_madd_epi16(ak, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[2] + k))));
+    l3 = _mm256_add_epi32(l3, _mm256_madd_epi16(ak, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[3] + k))));
+  }
+  __m128i s0 = halves_added(l0), s1 = halves_added(l1), s2 = halves_added(l2), s3 = halves_added(l3);
+  for (; k < k1; k += 8) {
+    const __m128i ak = activations(a, k, k1 - k);
+    s0 = _mm_add_epi32(s0, _mm_madd_epi16(ak, weights(w[0], k)));
+    s1 = _mm_add_epi32(s1, _mm_madd_epi16(ak, weights(w[1], k)));
+    s2 = _mm_add_epi32(s2, _mm_madd_epi16(ak, weights(w[2], k)));
+    s3 = _mm_add_epi32(s3, _mm_madd_epi16(ak, weights(w[3], k)));
+  }
+  lane_sums(s0, s1, s2, s3, sum);
+}
+
+__attribute__((target("avx2"))) inline int32_t dot1_avx2(const int16_t* a, const int16_t* w, int64_t k0, int64_t k1) {
+  __m256i l0 = _mm256_setzero_si256();
+  int64_t k = k0;
+  for (; k + 16 <= k1; k += 16)
+    l0 = _mm256_add_epi32(l0, _mm256_madd_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + k)),
+                                                _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + k))));
+  __m128i s0 = halves_added(l0);
+  for (; k < k1; k += 8) s0 = _mm_add_epi32(s0, _mm_madd_epi16(activations(a, k, k1 - k), weights(w, k)));
+  int32_t sum[4];
+  const __m128i zero = _mm_setzero_si128();
+  lane_sums(s0, zero, zero, zero, sum);
+  return sum[0];
+}
+#endif
+
 // sum[j] = sum over k in [k0, k1) of a[k] * w[j][k], four weight rows at once, in int32 (the
 // caller keeps k1 - k0 small enough that no sum can leave it).
-void dot4(const int16_t* a, const int16_t* const w[4], int64_t k0, int64_t k1, int32_t sum[4]) {
+inline void dot4(const int16_t* a, const int16_t* const w[4], int64_t k0, int64_t k1, int32_t sum[4]) {
 #if defined(__SSE2__)
   __m128i l0 = _mm_setzero_si128(), l1 = l0, l2 = l0, l3 = l0;
   for (int64_t k = k0; k < k1; k += 8) {
@@ -168,7 +213,7 @@ void dot4(const int16_t* a, const int16_t* const w[4], int64_t k0, int64_t k1, i
 }
 
 // The same for one weight row.
-int32_t dot1(const int16_t* a, const int16_t* w, int64_t k0, int64_t k1) {
+inline int32_t dot1(const int16_t* a, const int16_t* w, int64_t k0, int64_t k1) {
 #if defined(__SSE2__)
   __m128i l0 = _mm_setzero_si128();
   for (int64_t k = k0; k < k1; k += 8) l0 = _mm_add_epi32(l0, _mm_madd_epi16(activations(a, k, k1 - k), weights(w, k)));
@@ -183,34 +228,71 @@ int32_t dot1(const int16_t* a, const int16_t* w, int64_t k0, int64_t k1) {
 #endif
 }
 
+// partial[m][n] = sum_k a[m][k] * w[n][k] with the dot products of kAvx2's kind, inlined.
+// |a| <= 255 and |w| <= 255: 2^15 products of at most 65025 stay inside int32, so each chunk
+// of k sums in int32 and the chunks in int64. Four output channels at a time share each
+// activation load; two or three left over go through the four-row kernel too (its spare rows
+// repeat the last one, their sums unused), one through the one-row kernel.
+template <bool kAvx2>
+__attribute__((always_inline)) inline void multiply_rows(const int16_t* a_data, const int16_t* w_data, int64_t tm,
+                                                         int64_t tk, int64_t tn, int64_t* partial) {
+  constexpr int64_t kChunk = 32768;
+  for (int64_t m = 0; m < tm; ++m) {
+    const int16_t* a = a_data + m * tk;
+    for (int64_t n = 0; n < tn;) {
+      const int64_t columns = std::min<int64_t>(4, tn - n);
+      int64_t sum64[4] = {0, 0, 0, 0};
+      if (columns == 1) {
+        for (int64_t k0 = 0; k0 < tk; k0 += kChunk) {
+          const int64_t k1 = std::min(tk, k0 + kChunk);
+#ifdef ACCELSIM_TILE_AVX2
+          sum64[0] += kAvx2 ? dot1_avx2(a, w_data + n * tk, k0, k1) : dot1(a, w_data + n * tk, k0, k1);
+#else
+          sum64[0] += dot1(a, w_data + n * tk, k0, k1);
+#endif
+        }
+      } else {
+        const int16_t* w[4];
+        for (int64_t j = 0; j < 4; ++j) w[j] = w_data + (n + std::min(j, columns - 1)) * tk;
+        for (int64_t k0 = 0; k0 < tk; k0 += kChunk) {
+          const int64_t k1 = std::min(tk, k0 + kChunk);
+          int32_t sum[4];
+#ifdef ACCELSIM_TILE_AVX2
+          if (kAvx2)
+            dot4_avx2(a, w, k0, k1, sum);
+          else
+            dot4(a, w, k0, k1, sum);
+#else
+          dot4(a, w, k0, k1, sum);
+#endif
+          for (int64_t j = 0; j < 4; ++j) sum64[j] += sum[j];
+        }
+      }
+      for (int64_t j = 0; j < columns; ++j) partial[m * tn + n + j] = sum64[j];
+      n += columns;
+    }
+  }
+}
+
+void multiply_sse2(const int16_t* a, const int16_t* w, int64_t tm, int64_t tk, int64_t tn, int64_t* partial) {
+  multiply_rows<false>(a, w, tm, tk, tn, partial);
+}
+
+#ifdef ACCELSIM_TILE_AVX2
+__attribute__((target("avx2"))) void multiply_avx2(const int16_t* a, const int16_t* w, int64_t tm, int64_t tk,
+                                                   int64_t tn, int64_t* partial) {
+  multiply_rows<true>(a, w, tm, tk, tn, partial);
+}
+#endif
+
 }  // namespace
 
 void TileDatapath::multiply(int64_t tm, int64_t tk, int64_t tn, int64_t* partial) const {
-  // |a| <= 255 and |w| <= 255: 2^15 products of at most 65025 stay inside int32, so each
-  // chunk of k sums in int32 and the chunks in int64.
-  constexpr int64_t kChunk = 32768;
-  // Four output channels at a time share each activation load.
-  constexpr int64_t kColumns = 4;
-  for (int64_t m = 0; m < tm; ++m) {
-    const int16_t* a = a_.data() + m * tk;
-    int64_t n = 0;
-    for (; n + kColumns <= tn; n += kColumns) {
-      const int16_t* w[kColumns] = {w_.data() + n * tk, w_.data() + (n + 1) * tk, w_.data() + (n + 2) * tk,
-                                    w_.data() + (n + 3) * tk};
-      int64_t sum64[kColumns] = {0, 0, 0, 0};
-      for (int64_t k0 = 0; k0 < tk; k0 += kChunk) {
-        int32_t sum[kColumns];
-        dot4(a, w, k0, std::min(tk, k0 + kChunk), sum);
-        for (int64_t j = 0; j < kColumns; ++j) sum64[j] += sum[j];
-      }
-      for (int64_t j = 0; j < kColumns; ++j) partial[m * tn + n + j] = sum64[j];
-    }
-    for (; n < tn; ++n) {
-      int64_t sum64 = 0;
-      for (int64_t k0 = 0; k0 < tk; k0 += kChunk) sum64 += dot1(a, w_.data() + n * tk, k0, std::min(tk, k0 + kChunk));
-      partial[m * tn + n] = sum64;
-    }
-  }
+#ifdef ACCELSIM_TILE_AVX2
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) return multiply_avx2(a_.data(), w_.data(), tm, tk, tn, partial);
+#endif
+  multiply_sse2(a_.data(), w_.data(), tm, tk, tn, partial);
 }
 
 std::optional<std::string> TileDatapath::accumulate(const LayerGeometry& layer, const isa::Instruction& tile,
