@@ -15,8 +15,9 @@ Random scales almost never put a sum on a tie, so these cases are built to:
                zero points, add and add_relu.
   multiplier   random scales; the operand pairs where the 22-bit multipliers round
                differently from the exact ratio (float64 dequantize-add-requantize).
-The formula must match PyTorch on every value, and each alternative (half_even instead of
-half_away; ONNX Runtime's float32 QLinearAdd; the exact ratio) must miss it somewhere.
+The formula must match PyTorch on every value; the alternatives (half_even instead of
+half_away; ONNX Runtime's float32 QLinearAdd; the exact ratio; one bit less of multiplier, the
+larger in [2^20, 2^21)) are counted where they miss it.
 
 With --out DIR, writes the cases for tests/import/torch_add_ties_test.cpp:
   DIR/add_cases.npy   int32 [K, 7]: za, zb, zo, relu, a, b, PyTorch's output
@@ -31,17 +32,18 @@ import torch
 F32 = np.float32
 
 
-def qnnpack_parameters(a_scale, b_scale, output_scale):
+def qnnpack_parameters(a_scale, b_scale, output_scale, top_bit=21):
+    """top_bit 21: the larger multiplier in [2^21, 2^22), as qnnpack (20 is the alternative)."""
     ratios = [F32(F32(a_scale) / F32(output_scale)), F32(F32(b_scale) / F32(output_scale))]
     assert all(2.0**-14 <= r < 2.0**8 for r in ratios)
     exponent = int(np.frexp(max(ratios))[1]) - 1  # max = f * 2^exponent, f in [1, 2)
-    shift = 21 - exponent
+    shift = top_bit - exponent
     multipliers = [int(np.rint(np.ldexp(r, shift))) for r in ratios]  # exact scaling, ties to even
     return multipliers, shift
 
 
-def formula(case, rounding="half_away"):
-    (ma, mb), shift = qnnpack_parameters(*case["scales"])
+def formula(case, rounding="half_away", top_bit=21):
+    (ma, mb), shift = qnnpack_parameters(*case["scales"], top_bit=top_bit)
     total = ma * (case["a"].astype(np.int64) - case["za"]) + mb * (case["b"].astype(np.int64) - case["zb"])
     if rounding == "half_away":
         y = np.sign(total) * ((np.abs(total) + (1 << (shift - 1))) >> shift)
@@ -119,7 +121,7 @@ def check(cases, label):
     ours = sum(int((formula(c) != e).sum()) for c, e in zip(cases, expected))
     assert ours == 0, f"{label}: {ours}/{values} values differ from PyTorch"
     alternatives = {"half_even": lambda c: formula(c, "half_even"), "onnxruntime": onnxruntime_formula,
-                    "exact ratio": exact_formula}
+                    "exact ratio": exact_formula, "multipliers in [2^20, 2^21)": lambda c: formula(c, top_bit=20)}
     line = f"{label}: {len(cases)} cases, {values} values, formula 0 mismatches; alternatives"
     for name, alternative in alternatives.items():
         line += f", {name} {sum(int((alternative(c) != e).sum()) for c, e in zip(cases, expected))}"
