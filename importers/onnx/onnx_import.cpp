@@ -49,6 +49,19 @@ bool parse_arithmetic(const std::string& text, Arithmetic& arithmetic) {
   return true;
 }
 
+std::optional<QnnpackAddParameters> qnnpack_add_parameters(float a_scale, float b_scale, float output_scale) {
+  const std::array<float, 2> ratios{a_scale / output_scale, b_scale / output_scale};  // float32, as qnnpack's add.c
+  for (float ratio : ratios)
+    if (!(ratio >= 0x1.0p-14f) || !(ratio < 0x1.0p+8f)) return std::nullopt;
+  int exponent = 0;
+  std::frexp(std::max(ratios[0], ratios[1]), &exponent);  // max = f * 2^exponent, f in [0.5, 1)
+  QnnpackAddParameters parameters;
+  parameters.shift = 21 - (exponent - 1);  // in [14, 35]
+  for (std::size_t i = 0; i < 2; ++i)      // lrintf of an exact power-of-two scaling: ties to even
+    parameters.multipliers[i] = static_cast<int64_t>(std::nearbyint(std::ldexp(ratios[i], parameters.shift)));
+  return parameters;
+}
+
 float dequantize_linear(int32_t q, const QuantParams& params) {
   return static_cast<float>(q - params.zero_point) * params.scale;
 }
@@ -1056,25 +1069,18 @@ void Lowering::set_qnnpack_add_multipliers(const onnx::NodeProto& node, Layer& l
     fail(node,
          "PyTorch adds int8 (qint8) tensors in float, not with qnnpack's fixed-point add; import with --arithmetic "
          "onnxruntime");
-  std::array<float, 2> ratios{};
-  for (std::size_t i = 0; i < 2; ++i) {
-    ratios[i] = input_scales[i] / output_scale;  // float32, as qnnpack's add.c
-    if (!(ratios[i] >= 0x1.0p-14f) || !(ratios[i] < 0x1.0p+8f))
-      fail(node, "the add's scale ratio S_in / S_out is " + std::to_string(ratios[i]) +
-                     "; qnnpack's add needs it in [2^-14, 2^8)");
-  }
-  int exponent = 0;
-  std::frexp(std::max(ratios[0], ratios[1]), &exponent);  // max = f * 2^exponent, f in [0.5, 1)
-  const int shift = 21 - (exponent - 1);                  // in [14, 35]
+  const auto parameters = qnnpack_add_parameters(input_scales[0], input_scales[1], output_scale);
+  if (!parameters)
+    fail(node, "the add's scale ratios S_in / S_out are " + std::to_string(input_scales[0] / output_scale) + " and " +
+                   std::to_string(input_scales[1] / output_scale) + "; qnnpack's add needs both in [2^-14, 2^8)");
+  for (std::size_t i = 0; i < 2; ++i)
+    if (parameters->multipliers[i] < 1)
+      fail(node, "the add's scale ratio " + std::to_string(input_scales[i] / output_scale) +
+                     " rounds to a fixed-point multiplier of 0");
   layer.add.arithmetic = model::AddArithmetic::Products;  // not read by fixed_point
-  for (std::size_t i = 0; i < 2; ++i) {
-    const float scaled = std::ldexp(ratios[i], shift);                              // exact: a power of two
-    layer.add.fixed_multipliers[i] = static_cast<int64_t>(std::nearbyint(scaled));  // lrintf: ties to even
-    if (layer.add.fixed_multipliers[i] < 1)
-      fail(node, "the add's smaller scale ratio " + std::to_string(ratios[i]) + " rounds to a multiplier of 0");
-  }
+  layer.add.fixed_multipliers = parameters->multipliers;
   layer.requant.mode = model::RequantMode::FixedPoint;
-  layer.requant.shift = shift;
+  layer.requant.shift = parameters->shift;
   layer.requant.rounding = model::Rounding::HalfAway;
 }
 

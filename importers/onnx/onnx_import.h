@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -43,6 +44,16 @@ int32_t quantize_linear(float x, const QuantParams& params);
 int32_t quantize_per_tensor(float x, const QuantParams& params);
 // DequantizeLinear: float32 (q - zero_point) * scale.
 float dequantize_linear(int32_t q, const QuantParams& params);
+
+// PyTorch's quantized add on qnnpack (pytorch_qnnp_compute_add_quantization_params): ratios
+// r = float32(S_in / S_out), shift = 21 - exponent(max r), m = lrintf(r * 2^shift) (the larger in
+// [2^21, 2^22)); the sum of m * (q - z) is shifted right by `shift`, rounded half away from zero.
+struct QnnpackAddParameters {
+  std::array<int64_t, 2> multipliers{};
+  int32_t shift = 0;
+};
+// Nullopt when qnnpack refuses the ratios (outside [2^-14, 2^8)).
+std::optional<QnnpackAddParameters> qnnpack_add_parameters(float a_scale, float b_scale, float output_scale);
 
 // What accelsim's network reads and writes, in ONNX's terms.
 struct ImportedModel {
