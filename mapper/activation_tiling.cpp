@@ -12,6 +12,17 @@ using model::LayerType;
 
 namespace {
 
+// The largest x in [fits, too_big) for which `fit(x)` holds, by bisection: `fit(fits)` holds and
+// `fit` is monotone (the bytes a buffer needs grow with the size asked for).
+template <typename Fit>
+int64_t largest_fitting(int64_t fits, int64_t too_big, Fit fit) {
+  while (too_big - fits > 1) {
+    const int64_t middle = fits + (too_big - fits) / 2;
+    (fit(middle) ? fits : too_big) = middle;
+  }
+  return fits;
+}
+
 uint64_t align64(uint64_t bytes) { return (bytes + 63) / 64 * 64; }
 
 // The most input rows any band of `band` output rows holds: the unclipped window span
@@ -63,11 +74,7 @@ BandPlan plan_linear_tiles(const Layer& layer, uint64_t capacity, uint64_t max_s
   for (uint64_t slots = std::max<uint64_t>(1, max_slots); slots >= 1; --slots) {
     if (needed(slots, 1) > capacity) continue;
     // The largest chunk in [1, K) that fits (bisection: the bytes grow with the chunk).
-    int64_t fits = 1, too_big = K;
-    while (too_big - fits > 1) {
-      const int64_t middle = fits + (too_big - fits) / 2;
-      (needed(slots, middle) <= capacity ? fits : too_big) = middle;
-    }
+    int64_t fits = largest_fitting(1, K, [&](int64_t size) { return needed(slots, size) <= capacity; });
     // Whole weight blocks per chunk where one fits, so that no block is fetched for two chunks.
     if (chunk_multiple > 1 && fits >= chunk_multiple) fits = fits / chunk_multiple * chunk_multiple;
     plan.slots = slots;
@@ -122,22 +129,13 @@ BandPlan plan_bands(const Layer& layer, uint64_t capacity, uint64_t max_slots, i
     if (needed(slots, 1, channels) <= capacity) return channels;
     if (needed(slots, 1, smallest_group) > capacity) return 0;
     if (layer.type == LayerType::Conv2d) return smallest_group;
-    int64_t fits = smallest_group, too_big = channels;
-    while (too_big - fits > 1) {
-      const int64_t middle = fits + (too_big - fits) / 2;
-      (needed(slots, 1, middle) <= capacity ? fits : too_big) = middle;
-    }
-    return fits;
+    return largest_fitting(smallest_group, channels, [&](int64_t size) { return needed(slots, 1, size) <= capacity; });
   };
   for (uint64_t slots = std::max<uint64_t>(1, max_slots); slots >= 1; --slots) {
     const int64_t group = largest_group(slots);
     if (group == 0) continue;
     // The largest b in [1, rows] with needed(slots, b, group) <= capacity.
-    int64_t fits = 1, too_big = rows + 1;
-    while (too_big - fits > 1) {
-      const int64_t middle = fits + (too_big - fits) / 2;
-      (needed(slots, middle, group) <= capacity ? fits : too_big) = middle;
-    }
+    int64_t fits = largest_fitting(1, rows + 1, [&](int64_t size) { return needed(slots, size, group) <= capacity; });
     plan.slots = slots;
     plan.band_size = fits;
     plan.bands = (rows + fits - 1) / fits;
@@ -159,11 +157,7 @@ BandPlan plan_bands(const Layer& layer, uint64_t capacity, uint64_t max_slots, i
   };
   for (uint64_t slots = std::max<uint64_t>(1, max_slots); own_group_inputs && slots >= 1; --slots) {
     if (needed_own(slots, 1) > capacity) continue;
-    int64_t fits = 1, too_big = rows + 1;
-    while (too_big - fits > 1) {
-      const int64_t middle = fits + (too_big - fits) / 2;
-      (needed_own(slots, middle) <= capacity ? fits : too_big) = middle;
-    }
+    int64_t fits = largest_fitting(1, rows + 1, [&](int64_t size) { return needed_own(slots, size) <= capacity; });
     plan.slots = slots;
     plan.band_size = fits;
     plan.bands = (rows + fits - 1) / fits;
@@ -183,17 +177,11 @@ BandPlan plan_bands(const Layer& layer, uint64_t capacity, uint64_t max_slots, i
   };
   for (uint64_t slots = std::max<uint64_t>(1, max_slots); input_groups && slots >= 1; --slots) {
     if (needed_grouped(slots, 1, 1) > capacity) continue;
-    int64_t fits = 1, too_big = layer.input.channels + 1;
-    while (too_big - fits > 1) {
-      const int64_t middle = fits + (too_big - fits) / 2;
-      (needed_grouped(slots, 1, middle) <= capacity ? fits : too_big) = middle;
-    }
+    int64_t fits = largest_fitting(1, layer.input.channels + 1,
+                                   [&](int64_t size) { return needed_grouped(slots, 1, size) <= capacity; });
     const int64_t ci = fits;
-    fits = 1, too_big = std::min(rows, std::max<int64_t>(1, input_group_max_rows)) + 1;
-    while (too_big - fits > 1) {
-      const int64_t middle = fits + (too_big - fits) / 2;
-      (needed_grouped(slots, middle, ci) <= capacity ? fits : too_big) = middle;
-    }
+    fits = largest_fitting(1, std::min(rows, std::max<int64_t>(1, input_group_max_rows)) + 1,
+                           [&](int64_t size) { return needed_grouped(slots, size, ci) <= capacity; });
     plan.slots = slots;
     plan.band_size = fits;
     plan.bands = (rows + fits - 1) / fits;

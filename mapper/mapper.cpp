@@ -547,6 +547,122 @@ class ProgramBuilder {
     static BandView whole(const Layer& layer) { return BandView{0, layer.gemm_m(), 0, 0, 0, 0, 0, 0}; }
   };
 
+  // The accumulator tile [m0, m1) x [n0, n1) and the K range [k0, k1) one Compute covers.
+  struct TileRange {
+    int64_t m0, m1, k0, k1, n0, n1;
+  };
+
+  // Weight block (n_tile, k_tile) of layer l from DRAM into the next weight buffer.
+  Slot load_weight_block(std::size_t l, int64_t n_tile, int64_t k_tile, uint64_t bytes, std::vector<Instruction>& out) {
+    LayerMapping& mapping = program_.layers[l];
+    const Slot& slot = next(weight_slots_, weight_cursor_);
+    Instruction load = dma(Opcode::LoadWeights, static_cast<int32_t>(l), Memory::Dram,
+                           weights_[l].block_dram_address[static_cast<std::size_t>(n_tile * mapping.k_tiles + k_tile)],
+                           Memory::WeightSram, slot.address, bytes);
+    load.writes[0] = slot.buffer;
+    out.push_back(load);
+    mapping.weight_dram_bytes_per_image += bytes;
+    return slot;
+  }
+
+  // One Compute of `tile` from the input as `band` holds it; the weights' rows are `row_stride`
+  // bytes apart from `weight_address` (0: packed, k1 - k0 bytes each); accumulates after K's start.
+  void emit_compute(std::size_t l, const TileRange& tile, const Slot& input, const BandView& band,
+                    BufferId weight_buffer, uint64_t weight_address, uint64_t row_stride, const Slot& accumulator,
+                    std::vector<Instruction>& out) {
+    const WeightPlan& plan = weights_[l];
+    Instruction c;
+    c.op = Opcode::Compute;
+    c.layer = static_cast<int32_t>(l);
+    c.m_begin = tile.m0, c.m_end = tile.m1, c.k_begin = tile.k0, c.k_end = tile.k1;
+    c.n_begin = tile.n0, c.n_end = tile.n1;
+    c.weight_address = weight_address;
+    c.weight_row_stride = row_stride == static_cast<uint64_t>(tile.k1 - tile.k0) ? 0 : row_stride;
+    c.input_address = input.address;
+    c.input_row_begin = band.input_row_begin;
+    c.input_rows = band.input_rows;
+    c.channel_base = band.input_channel_base;
+    c.accumulator_address = accumulator.address;
+    c.accumulate = tile.k0 > 0;
+    c.reads[0] = weight_buffer;
+    c.reads[1] = input.buffer;
+    if (c.accumulate) c.reads[2] = accumulator.buffer;
+    c.writes[0] = accumulator.buffer;
+    if (plan.has_bias) c.bias_address = plan.bias_sram_address + static_cast<uint64_t>(tile.n0) * 4;
+    out.push_back(c);
+  }
+
+  // The accumulator tile [m0, m1) x [n0, n1) into the output buffer, placed as `band` says.
+  void emit_requantize(std::size_t l, const TileRange& tile, const Slot& accumulator, const Slot& output,
+                       const BandView& band, std::vector<Instruction>& out) {
+    Instruction r;
+    r.op = Opcode::Requantize;
+    r.layer = static_cast<int32_t>(l);
+    r.m_begin = tile.m0, r.m_end = tile.m1, r.n_begin = tile.n0, r.n_end = tile.n1;
+    r.accumulator_address = accumulator.address;
+    r.output_address = output.address;
+    r.output_m_begin = band.output_m_begin;
+    r.output_plane = band.output_plane;
+    r.output_channel_base = band.output_channel_base;
+    r.reads[0] = accumulator.buffer;
+    r.writes[0] = output.buffer;
+    out.push_back(r);
+  }
+
+  // A streamed layer's K range [ka, kb) of `tile` (an input group or chunk) accumulated from
+  // wherever its weights are: resident; the weight tile's block, loaded at the tile's first group
+  // (`first`) into `block` and kept for the others; or, with the window split, each block that
+  // overlaps the range, fetched for it.
+  void accumulate_k_range(std::size_t l, const TileRange& tile, int64_t n_tile, bool first, Slot& block,
+                          const Slot& input, const BandView& band, const Slot& accumulator,
+                          std::vector<Instruction>& out) {
+    const WeightPlan& weights = weights_[l];
+    const LayerMapping& mapping = program_.layers[l];
+    const int64_t K = network_.layers[l].gemm_k();
+    const int64_t rows_n = tile.n1 - tile.n0;
+    if (weights.resident) {
+      emit_compute(l, tile, input, band, weights.resident_buffer,
+                   weights.sram_address + static_cast<uint64_t>(tile.n0 * K + tile.k0), static_cast<uint64_t>(K),
+                   accumulator, out);
+    } else if (mapping.k_tiles == 1) {
+      if (first) block = load_weight_block(l, n_tile, 0, static_cast<uint64_t>(rows_n * K), out);
+      emit_compute(l, tile, input, band, block.buffer, block.address + static_cast<uint64_t>(tile.k0),
+                   static_cast<uint64_t>(K), accumulator, out);
+    } else {
+      for (int64_t k0 = 0, k_tile = 0; k0 < K; k0 += mapping.tile_k, ++k_tile) {
+        const int64_t k1 = std::min(K, k0 + mapping.tile_k);
+        const int64_t lo = std::max(k0, tile.k0), hi = std::min(k1, tile.k1);
+        if (lo >= hi) continue;
+        const Slot weights_block = load_weight_block(l, n_tile, k_tile, static_cast<uint64_t>(rows_n * (k1 - k0)), out);
+        emit_compute(l, TileRange{tile.m0, tile.m1, lo, hi, tile.n0, tile.n1}, input, band, weights_block.buffer,
+                     weights_block.address + static_cast<uint64_t>(lo - k0), static_cast<uint64_t>(k1 - k0),
+                     accumulator, out);
+      }
+    }
+  }
+
+  // Channels [c0, c1) of an output band buffer holding `pixels` pixels per channel from output
+  // pixel `m_begin` on, stored to their places in the layer's [C][H][W] DRAM map.
+  void emit_store_band(std::size_t l, const Slot& output, int64_t c0, int64_t c1, int64_t m_begin, int64_t pixels,
+                       std::vector<Instruction>& out) {
+    const Layer& layer = network_.layers[l];
+    const DramMap destination = dram_of(static_cast<int32_t>(l));
+    const int64_t out_plane = layer.output.height * layer.output.width;
+    const auto channels = static_cast<uint64_t>(c1 - c0);
+    Instruction store = dma(Opcode::StoreBand, static_cast<int32_t>(l), Memory::ActivationSram, output.address,
+                            Memory::Dram, destination.address + static_cast<uint64_t>(c0 * out_plane + m_begin),
+                            static_cast<uint64_t>(pixels) * channels);
+    // Whole planes (global_avgpool, linear, a one-band map) are one contiguous run.
+    store.chunks = pixels == out_plane ? 1 : channels;
+    store.source_chunk_stride = static_cast<uint64_t>(pixels);
+    store.target_chunk_stride = static_cast<uint64_t>(out_plane);
+    store.target_image_stride = destination.image_stride;
+    store.reads[0] = output.buffer;
+    store.writes[0] = destination.buffer;
+    out.push_back(store);
+    program_.layers[l].activation_dram_bytes_per_image += store.bytes;
+  }
+
   // `only_n_tile` >= 0: just that weight tile's output channels (a streamed band's group).
   void emit_weighted_layer(std::size_t l, const Slot& input, const Slot& output, const BandView& band,
                            std::vector<Instruction>& out, int64_t only_n_tile = -1) {
@@ -554,52 +670,18 @@ class ProgramBuilder {
     const WeightPlan& plan = weights_[l];
     LayerMapping& mapping = program_.layers[l];
     const int64_t K = layer.gemm_k();
-    const int32_t index = static_cast<int32_t>(l);
 
     // `weights` holds rows n0..n1 of k1 - k0 bytes each, packed, from its address.
     auto compute = [&](int64_t m0, int64_t m1, int64_t k0, int64_t k1, int64_t n0, int64_t n1, const Slot& weights,
                        const Slot& accumulator) {
-      Instruction c;
-      c.op = Opcode::Compute;
-      c.layer = index;
-      c.m_begin = m0, c.m_end = m1, c.k_begin = k0, c.k_end = k1, c.n_begin = n0, c.n_end = n1;
-      c.weight_address = weights.address;
-      c.input_address = input.address;
-      c.input_row_begin = band.input_row_begin;
-      c.input_rows = band.input_rows;
-      c.channel_base = band.input_channel_base;
-      c.accumulator_address = accumulator.address;
-      c.accumulate = k0 > 0;
-      c.reads[0] = weights.buffer;
-      c.reads[1] = input.buffer;
-      if (c.accumulate) c.reads[2] = accumulator.buffer;
-      c.writes[0] = accumulator.buffer;
-      if (plan.has_bias) c.bias_address = plan.bias_sram_address + static_cast<uint64_t>(n0) * 4;
-      out.push_back(c);
+      emit_compute(l, TileRange{m0, m1, k0, k1, n0, n1}, input, band, weights.buffer, weights.address,
+                   static_cast<uint64_t>(k1 - k0), accumulator, out);
     };
     auto requantize = [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1, const Slot& accumulator) {
-      Instruction r;
-      r.op = Opcode::Requantize;
-      r.layer = index;
-      r.m_begin = m0, r.m_end = m1, r.n_begin = n0, r.n_end = n1;
-      r.accumulator_address = accumulator.address;
-      r.output_address = output.address;
-      r.output_m_begin = band.output_m_begin;
-      r.output_plane = band.output_plane;
-      r.output_channel_base = band.output_channel_base;
-      r.reads[0] = accumulator.buffer;
-      r.writes[0] = output.buffer;
-      out.push_back(r);
+      emit_requantize(l, TileRange{m0, m1, 0, 0, n0, n1}, accumulator, output, band, out);
     };
     auto load_block = [&](int64_t n_tile, int64_t k_tile, uint64_t bytes) {
-      const Slot& slot = next(weight_slots_, weight_cursor_);
-      Instruction load = dma(Opcode::LoadWeights, index, Memory::Dram,
-                             plan.block_dram_address[static_cast<std::size_t>(n_tile * mapping.k_tiles + k_tile)],
-                             Memory::WeightSram, slot.address, bytes);
-      load.writes[0] = slot.buffer;
-      out.push_back(load);
-      mapping.weight_dram_bytes_per_image += bytes;
-      return slot;
+      return load_weight_block(l, n_tile, k_tile, bytes, out);
     };
 
     int64_t n_tile = 0;
@@ -676,7 +758,6 @@ class ProgramBuilder {
     LayerMapping& mapping = program_.layers[l];
     const int32_t index = static_cast<int32_t>(l);
     const std::vector<int32_t> producers = network_.inputs_of(l);
-    const DramMap destination = dram_of(index);
     const int64_t in_plane = layer.input.height * layer.input.width;
     const int64_t out_plane = layer.output.height * layer.output.width;
     const int64_t out_width = plan.kind == BandKind::Whole ? out_plane : layer.output.width;
@@ -779,22 +860,7 @@ class ProgramBuilder {
     };
 
     auto store = [&](const Step& step, const Slot& slot) {
-      // Each channel's band of pixels to its place in the [C][H][W] map.
-      const uint64_t pixels = static_cast<uint64_t>(step.band.rows() * out_width);
-      const auto channels = static_cast<uint64_t>(step.c1 - step.c0);
-      Instruction band_store =
-          dma(Opcode::StoreBand, index, Memory::ActivationSram, slot.address, Memory::Dram,
-              destination.address + static_cast<uint64_t>(step.c0 * out_plane + step.band.begin * out_width),
-              pixels * channels);
-      // Whole planes (global_avgpool, linear, a one-band map) are one contiguous run.
-      band_store.chunks = pixels == static_cast<uint64_t>(out_plane) ? 1 : channels;
-      band_store.source_chunk_stride = pixels;
-      band_store.target_chunk_stride = static_cast<uint64_t>(out_plane);
-      band_store.target_image_stride = destination.image_stride;
-      band_store.reads[0] = slot.buffer;
-      band_store.writes[0] = destination.buffer;
-      out.push_back(band_store);
-      mapping.activation_dram_bytes_per_image += band_store.bytes;
+      emit_store_band(l, slot, step.c0, step.c1, step.band.begin * out_width, step.band.rows() * out_width, out);
     };
 
     auto compute = [&](const Step& step, const Slot& output) {
@@ -860,14 +926,12 @@ class ProgramBuilder {
   void emit_input_grouped_conv(std::size_t l, std::vector<Instruction>& out) {
     const Layer& layer = network_.layers[l];
     const BandPlan& plan = band_plans_[l];
-    const WeightPlan& weights = weights_[l];
     LayerMapping& mapping = program_.layers[l];
     const int32_t index = static_cast<int32_t>(l);
     const DramMap source = dram_of(network_.inputs_of(l)[0]);
-    const DramMap destination = dram_of(index);
     const int64_t in_plane = layer.input.height * layer.input.width;
-    const int64_t out_width = layer.output.width, out_plane = layer.output.height * out_width;
-    const int64_t window = layer.kernel_h * layer.kernel_w, K = layer.gemm_k();
+    const int64_t out_width = layer.output.width;
+    const int64_t window = layer.kernel_h * layer.kernel_w;
     mapping.weight_dram_bytes_per_image = 0;
     mapping.activation_dram_bytes_per_image = 0;
     mapping.halo_refetch_bytes_per_image = 0;
@@ -929,38 +993,12 @@ class ProgramBuilder {
         mapping.halo_refetch_bytes_per_image += static_cast<uint64_t>(shared * layer.input.width) * channels;
       }
     };
-    auto load_block = [&](int64_t n_tile, int64_t k_tile, uint64_t bytes) {
-      const Slot& slot = next(weight_slots_, weight_cursor_);
-      Instruction block = dma(Opcode::LoadWeights, index, Memory::Dram,
-                              weights.block_dram_address[static_cast<std::size_t>(n_tile * mapping.k_tiles + k_tile)],
-                              Memory::WeightSram, slot.address, bytes);
-      block.writes[0] = slot.buffer;
-      out.push_back(block);
-      mapping.weight_dram_bytes_per_image += bytes;
-      return slot;
-    };
-    // `row_stride`: bytes between the weight rows at `weights` (0: packed k1 - k0).
-    auto compute = [&](const Step& step, const Slot& input, int64_t k0, int64_t k1, BufferId weight_buffer,
-                       uint64_t weight_address, uint64_t row_stride, const Slot& accumulator) {
+    // What the input band buffer holds for a step: its input rows of channels [c0, c1).
+    auto view_of = [&](const Step& step) {
       const RowRange rows = input_rows(step);
-      Instruction c;
-      c.op = Opcode::Compute;
-      c.layer = index;
-      c.m_begin = step.m0, c.m_end = step.m1, c.k_begin = k0, c.k_end = k1, c.n_begin = step.n0, c.n_end = step.n1;
-      c.weight_address = weight_address;
-      c.weight_row_stride = row_stride == static_cast<uint64_t>(k1 - k0) ? 0 : row_stride;
-      c.input_address = input.address;
-      c.input_row_begin = rows.begin;
-      c.input_rows = rows.rows();
-      c.channel_base = step.c0;
-      c.accumulator_address = accumulator.address;
-      c.accumulate = k0 > 0;
-      c.reads[0] = weight_buffer;
-      c.reads[1] = input.buffer;
-      if (c.accumulate) c.reads[2] = accumulator.buffer;
-      c.writes[0] = accumulator.buffer;
-      if (weights.has_bias) c.bias_address = weights.bias_sram_address + static_cast<uint64_t>(step.n0) * 4;
-      out.push_back(c);
+      return BandView{
+          step.m0, step.m1, rows.begin, rows.rows(), step.band.begin * out_width, step.band.rows() * out_width,
+          step.n0, step.c0};
     };
 
     const bool prefetch = input_bands_[l].size() > 1;
@@ -969,59 +1007,17 @@ class ProgramBuilder {
       const Step& step = steps[i];
       if (!prefetch || i == 0) load(i);
       if (prefetch && i + 1 < steps.size()) load(i + 1);
-      const Slot input = input_slot(i);
       const bool first_group = step.c0 == 0;
       if (first_group) accumulator = next(accumulator_slots_, accumulator_cursor_);
-      const int64_t ka = step.c0 * window, kb = step.c1 * window;
-      const int64_t rows_n = step.n1 - step.n0;
-      if (weights.resident) {
-        compute(step, input, ka, kb, weights.resident_buffer,
-                weights.sram_address + static_cast<uint64_t>(step.n0 * K + ka), static_cast<uint64_t>(K), accumulator);
-      } else if (mapping.k_tiles == 1) {
-        // The weight tile's block stays in its buffer for every input group of the row tile.
-        if (first_group) block = load_block(step.n_tile, 0, static_cast<uint64_t>(rows_n * K));
-        compute(step, input, ka, kb, block.buffer, block.address + static_cast<uint64_t>(ka), static_cast<uint64_t>(K),
-                accumulator);
-      } else {
-        // The blocks of the window that overlap this group, each fetched for it.
-        for (int64_t k0 = 0, k_tile = 0; k0 < K; k0 += mapping.tile_k, ++k_tile) {
-          const int64_t k1 = std::min(K, k0 + mapping.tile_k);
-          const int64_t lo = std::max(k0, ka), hi = std::min(k1, kb);
-          if (lo >= hi) continue;
-          const Slot weights_block = load_block(step.n_tile, k_tile, static_cast<uint64_t>(rows_n * (k1 - k0)));
-          compute(step, input, lo, hi, weights_block.buffer, weights_block.address + static_cast<uint64_t>(lo - k0),
-                  static_cast<uint64_t>(k1 - k0), accumulator);
-        }
-      }
+      const TileRange tile{step.m0, step.m1, step.c0 * window, step.c1 * window, step.n0, step.n1};
+      // Resident weights, the weight tile's block kept for every input group of the row tile,
+      // or the blocks of the window that overlap this group, each fetched for it.
+      accumulate_k_range(l, tile, step.n_tile, first_group, block, input_slot(i), view_of(step), accumulator, out);
       if (step.c1 < layer.input.channels) continue;
       const Slot output = output_bands_[l][static_cast<std::size_t>(step.output) % output_bands_[l].size()];
-      Instruction r;
-      r.op = Opcode::Requantize;
-      r.layer = index;
-      r.m_begin = step.m0, r.m_end = step.m1, r.n_begin = step.n0, r.n_end = step.n1;
-      r.accumulator_address = accumulator.address;
-      r.output_address = output.address;
-      r.output_m_begin = step.band.begin * out_width;
-      r.output_plane = step.band.rows() * out_width;
-      r.output_channel_base = step.n0;
-      r.reads[0] = accumulator.buffer;
-      r.writes[0] = output.buffer;
-      out.push_back(r);
-      if (!step.store) continue;
-      const uint64_t pixels = static_cast<uint64_t>(step.band.rows() * out_width);
-      const auto channels = static_cast<uint64_t>(rows_n);
-      Instruction band_store =
-          dma(Opcode::StoreBand, index, Memory::ActivationSram, output.address, Memory::Dram,
-              destination.address + static_cast<uint64_t>(step.n0 * out_plane + step.band.begin * out_width),
-              pixels * channels);
-      band_store.chunks = pixels == static_cast<uint64_t>(out_plane) ? 1 : channels;
-      band_store.source_chunk_stride = pixels;
-      band_store.target_chunk_stride = static_cast<uint64_t>(out_plane);
-      band_store.target_image_stride = destination.image_stride;
-      band_store.reads[0] = output.buffer;
-      band_store.writes[0] = destination.buffer;
-      out.push_back(band_store);
-      mapping.activation_dram_bytes_per_image += band_store.bytes;
+      emit_requantize(l, tile, accumulator, output, view_of(step), out);
+      if (step.store)
+        emit_store_band(l, output, step.n0, step.n1, step.band.begin * out_width, step.band.rows() * out_width, out);
     }
   }
 
@@ -1033,11 +1029,9 @@ class ProgramBuilder {
   void emit_chunked_linear(std::size_t l, std::vector<Instruction>& out) {
     const Layer& layer = network_.layers[l];
     const BandPlan& plan = band_plans_[l];
-    const WeightPlan& weights = weights_[l];
     LayerMapping& mapping = program_.layers[l];
     const int32_t index = static_cast<int32_t>(l);
     const DramMap source = dram_of(network_.inputs_of(l)[0]);
-    const DramMap destination = dram_of(index);
     const int64_t K = layer.gemm_k();
     mapping.weight_dram_bytes_per_image = 0;
     mapping.activation_dram_bytes_per_image = 0;
@@ -1069,36 +1063,9 @@ class ProgramBuilder {
       out.push_back(chunk);
       mapping.activation_dram_bytes_per_image += bytes;
     };
-    auto load_block = [&](int64_t n_tile, int64_t k_tile, uint64_t bytes) {
-      const Slot& slot = next(weight_slots_, weight_cursor_);
-      Instruction block = dma(Opcode::LoadWeights, index, Memory::Dram,
-                              weights.block_dram_address[static_cast<std::size_t>(n_tile * mapping.k_tiles + k_tile)],
-                              Memory::WeightSram, slot.address, bytes);
-      block.writes[0] = slot.buffer;
-      out.push_back(block);
-      mapping.weight_dram_bytes_per_image += bytes;
-      return slot;
-    };
-    // The input chunk holds K elements [step.k0, step.k1) at `input` (channel_base: its first).
-    auto compute = [&](const Step& step, const Slot& input, int64_t k0, int64_t k1, BufferId weight_buffer,
-                       uint64_t weight_address, uint64_t row_stride, const Slot& accumulator) {
-      Instruction c;
-      c.op = Opcode::Compute;
-      c.layer = index;
-      c.m_begin = 0, c.m_end = 1, c.k_begin = k0, c.k_end = k1, c.n_begin = step.n0, c.n_end = step.n1;
-      c.weight_address = weight_address;
-      c.weight_row_stride = row_stride == static_cast<uint64_t>(k1 - k0) ? 0 : row_stride;
-      c.input_address = input.address;
-      c.channel_base = step.k0;
-      c.accumulator_address = accumulator.address;
-      c.accumulate = k0 > 0;
-      c.reads[0] = weight_buffer;
-      c.reads[1] = input.buffer;
-      if (c.accumulate) c.reads[2] = accumulator.buffer;
-      c.writes[0] = accumulator.buffer;
-      if (weights.has_bias) c.bias_address = weights.bias_sram_address + static_cast<uint64_t>(step.n0) * 4;
-      out.push_back(c);
-    };
+    // The chunk holds K elements [k0, k1): channel_base is its first; the output buffer holds
+    // the group's channels from n0 on.
+    auto view_of = [&](const Step& step) { return BandView{0, 1, 0, 0, 0, 0, step.n0, step.k0}; };
 
     const bool prefetch = input_bands_[l].size() > 1;
     Slot accumulator{-1, 0}, block{-1, 0};
@@ -1106,51 +1073,14 @@ class ProgramBuilder {
       const Step& step = steps[i];
       if (!prefetch || i == 0) load(i);
       if (prefetch && i + 1 < steps.size()) load(i + 1);
-      const Slot input = input_slot(i);
       const bool first_chunk = step.k0 == 0;
       if (first_chunk) accumulator = next(accumulator_slots_, accumulator_cursor_);
-      const int64_t rows_n = step.n1 - step.n0;
-      if (weights.resident) {
-        compute(step, input, step.k0, step.k1, weights.resident_buffer,
-                weights.sram_address + static_cast<uint64_t>(step.n0 * K + step.k0), static_cast<uint64_t>(K),
-                accumulator);
-      } else if (mapping.k_tiles == 1) {
-        // The weight tile's block stays in its buffer for every chunk.
-        if (first_chunk) block = load_block(step.n_tile, 0, static_cast<uint64_t>(rows_n * K));
-        compute(step, input, step.k0, step.k1, block.buffer, block.address + static_cast<uint64_t>(step.k0),
-                static_cast<uint64_t>(K), accumulator);
-      } else {
-        for (int64_t k0 = 0, k_tile = 0; k0 < K; k0 += mapping.tile_k, ++k_tile) {
-          const int64_t k1 = std::min(K, k0 + mapping.tile_k);
-          const int64_t lo = std::max(k0, step.k0), hi = std::min(k1, step.k1);
-          if (lo >= hi) continue;
-          const Slot weights_block = load_block(step.n_tile, k_tile, static_cast<uint64_t>(rows_n * (k1 - k0)));
-          compute(step, input, lo, hi, weights_block.buffer, weights_block.address + static_cast<uint64_t>(lo - k0),
-                  static_cast<uint64_t>(k1 - k0), accumulator);
-        }
-      }
+      const TileRange tile{0, 1, step.k0, step.k1, step.n0, step.n1};
+      accumulate_k_range(l, tile, step.n_tile, first_chunk, block, input_slot(i), view_of(step), accumulator, out);
       if (step.k1 < K) continue;
       const Slot output = output_bands_[l][static_cast<std::size_t>(step.n_tile) % output_bands_[l].size()];
-      Instruction r;
-      r.op = Opcode::Requantize;
-      r.layer = index;
-      r.m_begin = 0, r.m_end = 1, r.n_begin = step.n0, r.n_end = step.n1;
-      r.accumulator_address = accumulator.address;
-      r.output_address = output.address;
-      r.output_channel_base = step.n0;
-      r.reads[0] = accumulator.buffer;
-      r.writes[0] = output.buffer;
-      out.push_back(r);
-      Instruction store = dma(Opcode::StoreBand, index, Memory::ActivationSram, output.address, Memory::Dram,
-                              destination.address + static_cast<uint64_t>(step.n0), static_cast<uint64_t>(rows_n));
-      store.chunks = 1;
-      store.source_chunk_stride = static_cast<uint64_t>(rows_n);
-      store.target_chunk_stride = 1;
-      store.target_image_stride = destination.image_stride;
-      store.reads[0] = output.buffer;
-      store.writes[0] = destination.buffer;
-      out.push_back(store);
-      mapping.activation_dram_bytes_per_image += store.bytes;
+      emit_requantize(l, tile, accumulator, output, view_of(step), out);
+      emit_store_band(l, output, step.n0, step.n1, 0, 1, out);
     }
   }
 

@@ -23,6 +23,7 @@ test_packages=(
   clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
   clang-format clang-tidy   # scripts/check_style.sh
   libonnx-testdata          # tests: ONNX's own node tests (conformance of the importer)
+  python3-torch python3-torchvision python3-onnx python3-numpy  # tests: models quantized by PyTorch (TorchModels.*)
 )
 
 case "${1:-}" in

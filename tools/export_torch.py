@@ -179,7 +179,9 @@ def parse_arguments():
     parser.add_argument("--images", type=int, default=4, help="how many inputs to write with their reference")
     parser.add_argument("--onnx", help="output .onnx")
     parser.add_argument("--images-out", help="output float32 inputs .npy")
-    parser.add_argument("--reference", help="output .npy: PyTorch's quantized output on the inputs")
+    parser.add_argument("--reference", help="output .npy: PyTorch's quantized output on the inputs (uint8 int_repr)")
+    parser.add_argument("--exporter-bias", action="store_true",
+                        help="keep torch.onnx.export's truncated int32 biases (see torchvision_export.py)")
     args = parser.parse_args()
     if args.model and not (args.onnx and args.images_out and args.reference):
         parser.error("--model needs --onnx, --images-out and --reference")
@@ -191,7 +193,7 @@ def main():
     if args.model:
         import torchvision_export
         torchvision_export.export(args.model, args.size, args.calibration_batches, args.seed, args.images,
-                                  args.onnx, args.images_out, args.reference)
+                                  args.onnx, args.images_out, args.reference, args.exporter_bias)
         return
     torch.set_num_threads(1)
     train_images, _ = mnist_data.training_set()

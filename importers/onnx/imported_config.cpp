@@ -38,10 +38,13 @@ npy::NpyArray images_from_input(const ImportedModel& model, const npy::NpyArray&
   if (model.input_quantize) {
     if (input.dtype != npy::Dtype::Float32)
       throw ImportError(name + ": the model quantizes a float32 input; the images are " + npy::dtype_name(input.dtype));
+    const bool pytorch = model.arithmetic == Arithmetic::PyTorch;  // QuantStub rounds x * (1 / S), not x / S
     for (std::size_t i = 0; i < total; ++i) {
       float x;
       std::memcpy(&x, input.bytes.data() + 4 * i, 4);
-      out.bytes[i] = static_cast<uint8_t>(quantize_linear(x, *model.input_quantize) & 0xff);
+      const int32_t q =
+          pytorch ? quantize_per_tensor(x, *model.input_quantize) : quantize_linear(x, *model.input_quantize);
+      out.bytes[i] = static_cast<uint8_t>(q & 0xff);
     }
     return out;
   }
@@ -88,11 +91,13 @@ std::string number(double value) { return fmt::format("{}", value); }  // shorte
 
 // The output stage every requantization shares: zero point, clamp, ReLU.
 std::string output_stage(const model::RequantSpec& r) {
-  return fmt::format("rounding: half_even, output_zero_point: {}, clamp: [{}, {}], relu: {}", r.output_zero_point,
-                     r.clamp_min, r.clamp_max, r.relu ? "true" : "false");
+  return fmt::format("rounding: {}, output_zero_point: {}, clamp: [{}, {}], relu: {}", model::name_of(r.rounding),
+                     r.output_zero_point, r.clamp_min, r.clamp_max, r.relu ? "true" : "false");
 }
 
-std::string layer_yaml(const model::Network& network, std::size_t index, const std::filesystem::path& dir) {
+std::string layer_yaml(const ImportedModel& model, std::size_t index, const std::filesystem::path& dir) {
+  const model::Network& network = model.network;
+  const bool pytorch = model.arithmetic == Arithmetic::PyTorch;
   const Layer& layer = network.layers[index];
   std::string text = fmt::format("    - name: {}\n      type: {}\n", layer.name, model::name_of(layer.type));
   // Every layer names what it reads unless it is the previous layer (the chain's default).
@@ -109,6 +114,13 @@ std::string layer_yaml(const model::Network& network, std::size_t index, const s
   if (layer.type == LayerType::Flatten) return text;
   if (layer.type == LayerType::Add) {
     const auto& r = layer.requant;
+    if (r.mode == model::RequantMode::FixedPoint)
+      return text + fmt::format(
+                        "      input_zero_points: [{}, {}]\n"
+                        "      requant: {{mode: fixed_point, multipliers: [{}, {}], shift: {}, {}}}"
+                        "  # m = lrintf(float32(S_in / S_out) * 2^shift), PyTorch's qnnpack add\n",
+                        layer.add.input_zero_points[0], layer.add.input_zero_points[1], layer.add.fixed_multipliers[0],
+                        layer.add.fixed_multipliers[1], r.shift, output_stage(r));
     return text + fmt::format(
                       "      input_zero_points: [{}, {}]\n"
                       "      requant: {{mode: multiply, precision: float32, arithmetic: {}, multipliers: [{}, {}], {}}}"
@@ -121,8 +133,9 @@ std::string layer_yaml(const model::Network& network, std::size_t index, const s
     if (layer.mean != model::MeanArithmetic::Multiply) return text;
     return text + fmt::format(
                       "      mean: multiply\n      requant: {{mode: multiply, precision: float32, multiplier: {}, {}}}"
-                      "  # M = float32(S_in / (S_out * H * W)), ONNX Runtime's QLinearGlobalAveragePool\n",
-                      number(layer.requant.multiplier), output_stage(layer.requant));
+                      "  # M = float32(S_in / (S_out * H * W)), {}\n",
+                      number(layer.requant.multiplier), output_stage(layer.requant),
+                      pytorch ? "PyTorch's qnnpack average pool" : "ONNX Runtime's QLinearGlobalAveragePool");
   }
   if (layer.type == LayerType::MaxPool)
     return text + fmt::format("      kernel: [{}, {}]\n      stride: [{}, {}]\n      padding: [{}, {}]\n",
@@ -150,13 +163,14 @@ std::string layer_yaml(const model::Network& network, std::size_t index, const s
     npy::write_npy(dir / bias, npy::Dtype::Int32, {static_cast<int64_t>(layer.bias.size())}, layer.bias.data());
   }
   const auto& r = layer.requant;
-  std::string multiplier =
-      fmt::format("multiplier: {}  # float32(float32(S_in * S_w) / S_out), as ONNX Runtime", number(r.multiplier));
+  const char* formula = pytorch ? "float32(float32(S_w * S_in) * float32(1 / S_out)), as PyTorch's qnnpack"
+                                : "float32(float32(S_in * S_w) / S_out), as ONNX Runtime";
+  std::string multiplier = fmt::format("multiplier: {}  # {}", number(r.multiplier), formula);
   if (r.per_channel()) {
     multiplier = "multipliers: [";
     for (std::size_t c = 0; c < r.channel_multipliers.size(); ++c)
       multiplier += (c ? ", " : "") + number(r.channel_multipliers[c]);
-    multiplier += "]  # per output channel: float32(float32(S_in * S_w[c]) / S_out), as ONNX Runtime";
+    multiplier += std::string("]  # per output channel: ") + formula + " with S_w[c]";
   }
   text += fmt::format(
       "      input_zero_point: {}\n      weight_zero_point: {}\n      requant:\n        mode: multiply\n"
@@ -178,15 +192,17 @@ std::filesystem::path write_config(const ImportedModel& model, const std::filesy
   std::filesystem::create_directories(dir);
   const model::Network& network = model.network;
   const bool int8 = network.activation_dtype == DType::Int8;
+  const bool pytorch = model.arithmetic == Arithmetic::PyTorch;
   std::string text = fmt::format(
       "# Imported by `accelsim import` from {}.\n"
-      "# Arithmetic: ONNX Runtime's (docs/import.md): acc * float32 multiplier, round half to even,\n"
-      "# plus the output zero point, saturated.\n",
-      model_source);
+      "# Arithmetic: {} (--arithmetic {}, chosen by {}; docs/import.md): acc * float32 multiplier,\n"
+      "# round half to even, plus the output zero point, saturated{}.\n",
+      model_source, pytorch ? "PyTorch's qnnpack" : "ONNX Runtime's", name_of(model.arithmetic),
+      model.arithmetic_reason, pytorch ? "; adds in fixed point, rounded half away from zero" : "");
   if (model.input_quantize)
-    text +=
-        fmt::format("# The float input '{}' is quantized by QuantizeLinear(scale {}, zero point {}) into images.npy.\n",
-                    model.input_name, number(model.input_quantize->scale), model.input_quantize->zero_point);
+    text += fmt::format("# The float input '{}' is quantized by {}(scale {}, zero point {}) into images.npy.\n",
+                        model.input_name, pytorch ? "quantize_per_tensor" : "QuantizeLinear",
+                        number(model.input_quantize->scale), model.input_quantize->zero_point);
   if (model.output_dequantize)
     text += fmt::format("# The output '{}' is DequantizeLinear(scale {}, zero point {}) of the last layer's.\n",
                         model.output_name, number(model.output_dequantize->scale), model.output_dequantize->zero_point);
@@ -224,7 +240,7 @@ std::filesystem::path write_config(const ImportedModel& model, const std::filesy
                                     static_cast<uint8_t>(network.input.zero_point & 0xff));
     npy::write_npy(dir / "images.npy", npy::Dtype::UInt8, {1, in.channels, in.height, in.width}, zero.data());
   }
-  for (std::size_t l = 0; l < network.layers.size(); ++l) text += layer_yaml(network, l, dir);
+  for (std::size_t l = 0; l < network.layers.size(); ++l) text += layer_yaml(model, l, dir);
   const std::filesystem::path config = dir / "network.yaml";
   report::write_file_atomically(config, text);
   return config;

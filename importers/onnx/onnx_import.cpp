@@ -28,6 +28,40 @@ int32_t quantize_linear(float x, const QuantParams& params) {
   return static_cast<int32_t>(std::clamp(stored, static_cast<double>(range.min), static_cast<double>(range.max)));
 }
 
+int32_t quantize_per_tensor(float x, const QuantParams& params) {
+  const model::DTypeRange range = model::range_of(params.dtype);
+  const float inverse_scale = 1.0f / params.scale;
+  const float scaled = x * inverse_scale;  // float32, as PyTorch's quantize_val
+  if (std::isnan(scaled)) return std::clamp(params.zero_point, range.min, range.max);
+  const double stored = std::nearbyint(static_cast<double>(scaled)) + params.zero_point;  // ties to even
+  return static_cast<int32_t>(std::clamp(stored, static_cast<double>(range.min), static_cast<double>(range.max)));
+}
+
+const char* name_of(Arithmetic arithmetic) { return arithmetic == Arithmetic::PyTorch ? "pytorch" : "onnxruntime"; }
+
+bool parse_arithmetic(const std::string& text, Arithmetic& arithmetic) {
+  if (text == "pytorch")
+    arithmetic = Arithmetic::PyTorch;
+  else if (text == "onnxruntime")
+    arithmetic = Arithmetic::OnnxRuntime;
+  else
+    return false;
+  return true;
+}
+
+std::optional<QnnpackAddParameters> qnnpack_add_parameters(float a_scale, float b_scale, float output_scale) {
+  const std::array<float, 2> ratios{a_scale / output_scale, b_scale / output_scale};  // float32, as qnnpack's add.c
+  for (float ratio : ratios)
+    if (!(ratio >= 0x1.0p-14f) || !(ratio < 0x1.0p+8f)) return std::nullopt;
+  int exponent = 0;
+  std::frexp(std::max(ratios[0], ratios[1]), &exponent);  // max = f * 2^exponent, f in [0.5, 1)
+  QnnpackAddParameters parameters;
+  parameters.shift = 21 - (exponent - 1);  // in [14, 35]
+  for (std::size_t i = 0; i < 2; ++i)      // lrintf of an exact power-of-two scaling: ties to even
+    parameters.multipliers[i] = static_cast<int64_t>(std::nearbyint(std::ldexp(ratios[i], parameters.shift)));
+  return parameters;
+}
+
 float dequantize_linear(int32_t q, const QuantParams& params) {
   return static_cast<float>(q - params.zero_point) * params.scale;
 }
@@ -96,7 +130,8 @@ struct Value {
 
 class Lowering {
  public:
-  Lowering(const onnx::ModelProto& model, std::string source) : model_(model), source_(std::move(source)) {}
+  Lowering(const onnx::ModelProto& model, std::string source, Arithmetic arithmetic)
+      : model_(model), source_(std::move(source)), arithmetic_(arithmetic) {}
   ImportedModel run();
 
  private:
@@ -145,6 +180,10 @@ class Lowering {
   Layer add_layer(const onnx::NodeProto& node, const Value& a, const Value& b);
   void finish_add(const onnx::NodeProto& node, Layer& layer, const std::array<float, 2>& input_scales,
                   const QuantParams& output, std::optional<float> clip_min, std::optional<float> clip_max);
+  void set_qnnpack_add_multipliers(const onnx::NodeProto& node, Layer& layer, const std::array<float, 2>& input_scales,
+                                   float output_scale);
+  // A conv/linear layer's multiplier from S_in * S_w (float32) and S_out, in the chosen arithmetic's order.
+  float requant_multiplier(float input_times_weight_scale, float output_scale) const;
   // GlobalAveragePool: QLinearGlobalAveragePool (com.microsoft) or DequantizeLinear -> GlobalAveragePool.
   void lower_global_avgpool(const onnx::NodeProto& node, bool qlinear);
   void finish_global_avgpool(const onnx::NodeProto& node, Layer& layer, float input_scale, const QuantParams& output);
@@ -157,6 +196,7 @@ class Lowering {
 
   const onnx::ModelProto& model_;
   std::string source_;
+  Arithmetic arithmetic_;
   std::map<std::string, Value> values_;
   std::set<std::string> layer_names_;
   std::optional<DType> dtype_;
@@ -559,7 +599,7 @@ void Lowering::lower_quantize(const onnx::NodeProto& node) {
   } else {  // the end of DequantizeLinear -> Conv/Gemm/MatMul (-> Relu/Clip) -> QuantizeLinear
     Layer& layer = result_.network.layers[a.layer];
     std::vector<float> multipliers;
-    for (float pending : a.pending_scales) multipliers.push_back(pending / params.scale);  // float32, as ORT
+    for (float pending : a.pending_scales) multipliers.push_back(requant_multiplier(pending, params.scale));
     finish_requant(node, layer, multipliers, params.zero_point, a.clip_min, a.clip_max, params.scale);
     if (layer.scales) layer.scales->output = params.scale;
     out.source = static_cast<int32_t>(a.layer);
@@ -698,6 +738,15 @@ Layer Lowering::linear_layer(const onnx::NodeProto& node, const Value& a, const 
   return layer;
 }
 
+float Lowering::requant_multiplier(float input_times_weight_scale, float output_scale) const {
+  if (arithmetic_ == Arithmetic::PyTorch) {
+    // qnnpack (PyTorch's generate_requantization_scales): (S_w * S_in) * (1 / S_out), each step float32.
+    const float inverse_output_scale = 1.0f / output_scale;
+    return input_times_weight_scale * inverse_output_scale;
+  }
+  return input_times_weight_scale / output_scale;  // ONNX Runtime: (S_in * S_w) / S_out in float32
+}
+
 void Lowering::finish_requant(const onnx::NodeProto& node, Layer& layer, const std::vector<float>& multipliers,
                               int32_t output_zero_point, std::optional<float> clip_min, std::optional<float> clip_max,
                               float output_scale) {
@@ -753,7 +802,7 @@ void Lowering::lower_qlinear(const onnx::NodeProto& node, bool conv) {
     for (int64_t b : bias.ints) layer.bias.push_back(static_cast<int32_t>(b));
   }
   std::vector<float> multipliers;
-  for (float w_scale : w_scales) multipliers.push_back(x_scale * w_scale / y_scale);  // float32, left to right, as ORT
+  for (float w_scale : w_scales) multipliers.push_back(requant_multiplier(x_scale * w_scale, y_scale));
   finish_requant(node, layer, multipliers, y_zp, std::nullopt, std::nullopt, y_scale);
   if (w_scales.size() == 1) layer.scales = model::Scales{x_scale, w_scales[0], y_scale};
   Value out;
@@ -984,16 +1033,20 @@ Layer Lowering::add_layer(const onnx::NodeProto& node, const Value& a, const Val
 void Lowering::finish_add(const onnx::NodeProto& node, Layer& layer, const std::array<float, 2>& input_scales,
                           const QuantParams& output, std::optional<float> clip_min, std::optional<float> clip_max) {
   const model::DTypeRange range = model::range_of(*dtype_);
-  layer.add.arithmetic = model::AddArithmetic::OnnxRuntimeFma;
-  for (int i = 0; i < 2; ++i) {
-    const float m = input_scales[static_cast<std::size_t>(i)] / output.scale;  // float32, as ORT
-    if (!(m > 0.0f) || !std::isfinite(m) || m > 65536.0f)
-      fail(node, "the add's multiplier S_in / S_out is " + std::to_string(m) + "; expected finite in (0, 65536]");
-    layer.add.multipliers[static_cast<std::size_t>(i)] = m;
+  if (arithmetic_ == Arithmetic::PyTorch) {
+    set_qnnpack_add_multipliers(node, layer, input_scales, output.scale);
+  } else {
+    layer.add.arithmetic = model::AddArithmetic::OnnxRuntimeFma;
+    for (int i = 0; i < 2; ++i) {
+      const float m = input_scales[static_cast<std::size_t>(i)] / output.scale;  // float32, as ORT
+      if (!(m > 0.0f) || !std::isfinite(m) || m > 65536.0f)
+        fail(node, "the add's multiplier S_in / S_out is " + std::to_string(m) + "; expected finite in (0, 65536]");
+      layer.add.multipliers[static_cast<std::size_t>(i)] = m;
+    }
+    layer.requant.mode = model::RequantMode::Multiply;
+    layer.requant.precision = model::Precision::Float32;
+    layer.requant.rounding = model::Rounding::HalfEven;
   }
-  layer.requant.mode = model::RequantMode::Multiply;
-  layer.requant.precision = model::Precision::Float32;
-  layer.requant.rounding = model::Rounding::HalfEven;
   layer.requant.output_zero_point = output.zero_point;
   layer.requant.clamp_min = range.min;
   layer.requant.clamp_max = range.max;
@@ -1005,6 +1058,30 @@ void Lowering::finish_add(const onnx::NodeProto& node, Layer& layer, const std::
   }
   if (clip_max) layer.requant.clamp_max = std::min(range.max, quantize_linear(*clip_max, output));
   if (layer.requant.clamp_min > layer.requant.clamp_max) fail(node, "the clip range is empty once quantized");
+}
+
+// PyTorch's quantized::add on qnnpack (pytorch_qnnp_compute_add_quantization_params): the ratios
+// r = S_in / S_out in float32, shift = 21 - exponent(max r), m = lrintf(r * 2^shift) (the larger
+// in [2^21, 2^22)), then y = round_half_away((ma * da + mb * db) / 2^shift): `fixed_point`.
+void Lowering::set_qnnpack_add_multipliers(const onnx::NodeProto& node, Layer& layer,
+                                           const std::array<float, 2>& input_scales, float output_scale) {
+  if (*dtype_ != DType::UInt8)
+    fail(node,
+         "PyTorch adds int8 (qint8) tensors in float, not with qnnpack's fixed-point add; import with --arithmetic "
+         "onnxruntime");
+  const auto parameters = qnnpack_add_parameters(input_scales[0], input_scales[1], output_scale);
+  if (!parameters)
+    fail(node, "the add's scale ratios S_in / S_out are " + std::to_string(input_scales[0] / output_scale) + " and " +
+                   std::to_string(input_scales[1] / output_scale) + "; qnnpack's add needs both in [2^-14, 2^8)");
+  for (std::size_t i = 0; i < 2; ++i)
+    if (parameters->multipliers[i] < 1)
+      fail(node, "the add's scale ratio " + std::to_string(input_scales[i] / output_scale) +
+                     " rounds to a fixed-point multiplier of 0");
+  layer.add.arithmetic = model::AddArithmetic::Products;  // not read by fixed_point
+  layer.add.fixed_multipliers = parameters->multipliers;
+  layer.requant.mode = model::RequantMode::FixedPoint;
+  layer.requant.shift = parameters->shift;
+  layer.requant.rounding = model::Rounding::HalfAway;
 }
 
 void Lowering::lower_qlinear_add(const onnx::NodeProto& node) {
@@ -1144,20 +1221,28 @@ void Lowering::finish() {
 
 }  // namespace
 
-ImportedModel import_model(const std::string& bytes, const std::string& source) {
+ImportedModel import_model(const std::string& bytes, const std::string& source, std::optional<Arithmetic> arithmetic) {
   onnx::ModelProto model;
   if (bytes.size() > (std::size_t{1} << 31) || !model.ParseFromString(bytes))
     throw ImportError(source + ": not an ONNX model (the protobuf does not parse: truncated or another format)");
   if (!model.has_graph()) throw ImportError(source + ": the model has no graph");
-  return Lowering(model, source).run();
+  std::string reason = "--arithmetic";
+  if (!arithmetic) {
+    arithmetic = model.producer_name() == "pytorch" ? Arithmetic::PyTorch : Arithmetic::OnnxRuntime;
+    reason = "producer_name '" + model.producer_name() + "'";
+  }
+  ImportedModel imported = Lowering(model, source, *arithmetic).run();
+  imported.arithmetic = *arithmetic;
+  imported.arithmetic_reason = reason;
+  return imported;
 }
 
-ImportedModel import_file(const std::filesystem::path& file) {
+ImportedModel import_file(const std::filesystem::path& file, std::optional<Arithmetic> arithmetic) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw ImportError(file.string() + ": cannot open");
   std::ostringstream bytes;
   bytes << in.rdbuf();
-  return import_model(bytes.str(), file.string());
+  return import_model(bytes.str(), file.string(), arithmetic);
 }
 
 }  // namespace accelsim::onnx_import

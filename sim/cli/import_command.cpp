@@ -21,8 +21,14 @@ std::filesystem::path default_hardware() {
 
 std::filesystem::path import_model_to(const std::filesystem::path& model, const std::filesystem::path& dir,
                                       const std::filesystem::path& hardware, const std::filesystem::path& images_file,
-                                      onnx_import::ImportedModel& imported) {
-  imported = onnx_import::import_file(model);
+                                      const std::string& arithmetic, onnx_import::ImportedModel& imported) {
+  std::optional<onnx_import::Arithmetic> chosen;
+  if (!arithmetic.empty()) {
+    chosen.emplace();
+    if (!onnx_import::parse_arithmetic(arithmetic, *chosen))
+      throw onnx_import::ImportError("--arithmetic " + arithmetic + ": expected pytorch or onnxruntime");
+  }
+  imported = onnx_import::import_file(model, chosen);
   std::optional<npy::NpyArray> images;
   if (!images_file.empty())
     images = onnx_import::images_from_input(imported, npy::read_npy(images_file), images_file.string());
@@ -30,18 +36,25 @@ std::filesystem::path import_model_to(const std::filesystem::path& model, const 
   return onnx_import::write_config(imported, dir, hardware, images, model.filename().string());
 }
 
+std::string arithmetic_note(const std::filesystem::path& model, const onnx_import::ImportedModel& imported) {
+  return fmt::format("{}: arithmetic {} (chosen by {})", model.string(), onnx_import::name_of(imported.arithmetic),
+                     imported.arithmetic_reason);
+}
+
 int run_import_command(int argc, char** argv) {
   namespace po = boost::program_options;
-  std::string out, images, hardware;
+  std::string out, images, hardware, arithmetic;
   bool help = false;
   po::options_description options("Options");
   options.add_options()("model", po::value<std::string>(), "the ONNX model (also the first word)")(
       "out,o", po::value<std::string>(&out), "folder for network.yaml and its tensors (required)")(
       "images,n", po::value<std::string>(&images), "FILE.npy: the model's input tensor, batch first")(
       "config,c", po::value<std::string>(&hardware), "hardware YAML the config includes (default edge_small)")(
-      "help,h", po::bool_switch(&help), "show this help");
+      "arithmetic", po::value<std::string>(&arithmetic),
+      "whose integer kernels to reproduce: pytorch (qnnpack) or onnxruntime (default: pytorch when the model's "
+      "producer_name is pytorch, else onnxruntime)")("help,h", po::bool_switch(&help), "show this help");
   const std::string usage =
-      "Usage: accelsim import NET.onnx --out DIR [--images FILE.npy] [--config HARDWARE.yaml]\n\n"
+      "Usage: accelsim import NET.onnx --out DIR [--images FILE.npy] [--config HARDWARE.yaml] [--arithmetic A]\n\n"
       "Writes the accelsim config (YAML and .npy tensors) equivalent to a quantized ONNX model;\n"
       "`accelsim --config DIR/network.yaml` then runs it as `accelsim --model NET.onnx` does.\n\n";
   std::string model;
@@ -62,17 +75,21 @@ int run_import_command(int argc, char** argv) {
     if (values.count("model")) model = values["model"].as<std::string>();
     if (model.empty()) throw UsageError("accelsim import: the ONNX model is required (accelsim import --help)");
     if (out.empty()) throw UsageError("accelsim import: --out DIR is required");
+    onnx_import::Arithmetic ignored;
+    if (!arithmetic.empty() && !onnx_import::parse_arithmetic(arithmetic, ignored))
+      throw UsageError("accelsim import: --arithmetic must be pytorch or onnxruntime, got '" + arithmetic + "'");
   } catch (const UsageError& e) {
     log::write(log::Level::Error, e.what());
     return 2;
   }
   try {
     onnx_import::ImportedModel imported;
-    const auto config = import_model_to(
-        model, out, hardware.empty() ? default_hardware() : std::filesystem::path(hardware), images, imported);
-    std::puts(fmt::format("{}: {} layers, activations {}; run it: accelsim --config {}", model,
-                          imported.network.layers.size(), model::name_of(imported.network.activation_dtype),
-                          config.string())
+    const auto config =
+        import_model_to(model, out, hardware.empty() ? default_hardware() : std::filesystem::path(hardware), images,
+                        arithmetic, imported);
+    std::puts(fmt::format("{}: {} layers, activations {}, arithmetic {} (chosen by {}); run it: accelsim --config {}",
+                          model, imported.network.layers.size(), model::name_of(imported.network.activation_dtype),
+                          onnx_import::name_of(imported.arithmetic), imported.arithmetic_reason, config.string())
                   .c_str());
   } catch (const onnx_import::ImportError& e) {
     log::write(log::Level::Error, e.what());

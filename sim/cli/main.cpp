@@ -230,7 +230,8 @@ int run_cli(int argc, char** argv) {
       imported.emplace();
       options.config = cli::import_model_to(options.model, options.out / "model",
                                             options.config.empty() ? cli::default_hardware() : options.config,
-                                            options.images_file, *imported);
+                                            options.images_file, options.arithmetic, *imported);
+      if (!options.quiet) std::puts(cli::arithmetic_note(options.model, *imported).c_str());
     } catch (const onnx_import::ImportError& e) {
       return fail(kBadInput, e.what());
     } catch (const npy::NpyError& e) {

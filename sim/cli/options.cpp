@@ -20,6 +20,9 @@ po::options_description describe(Options& o) {
                         "default configs/hardware/edge_small.yaml)")(
       "model,m", po::value<std::string>(),
       "a quantized ONNX model to import (into OUT/model/) and run, instead of a network config (docs/import.md)")(
+      "arithmetic", po::value<std::string>(&o.arithmetic),
+      "with --model: whose integer kernels to reproduce, pytorch (qnnpack) or onnxruntime (default: pytorch when the "
+      "model's producer_name is pytorch, else onnxruntime)")(
       "topology", po::value<std::string>(),
       "SCALE-Sim topology CSV (conv or GEMM): every row run on its own, timing only, with SCALE-Sim's reports "
       "beside stats.json (docs/scalesim.md)")(
@@ -142,6 +145,9 @@ Options Options::parse(int argc, const char* const* argv) {
   if (!values.count("config") && !o.list_params && o.model.empty() && o.topology.empty())
     throw UsageError("--config FILE (or --model NET.onnx, or --topology FILE.csv) is required (see accelsim --help)");
   if (values.count("config")) o.config = values["config"].as<std::string>();
+  if (!o.arithmetic.empty() && o.model.empty()) throw UsageError("--arithmetic needs --model NET.onnx");
+  if (!o.arithmetic.empty() && o.arithmetic != "pytorch" && o.arithmetic != "onnxruntime")
+    throw UsageError("--arithmetic must be pytorch or onnxruntime, got '" + o.arithmetic + "'");
   const std::string images = values["images"].as<std::string>();
   o.images_given = !values["images"].defaulted();
   const bool count = !images.empty() && images.find_first_not_of("-0123456789") == std::string::npos;

@@ -23,6 +23,7 @@ struct Options {
   int64_t images = 1;
   bool images_given = false;          // --images on the command line (else a stats.json config's own count)
   std::filesystem::path images_file;  // --model --images FILE.npy: the model's input tensor (every image in it)
+  std::string arithmetic;  // --model --arithmetic: pytorch or onnxruntime; empty: by the model's producer_name
   std::filesystem::path out = "out";
   std::vector<std::string> overrides;
   std::vector<run::BitFlip> bit_flips;      // --flip-bit LAYER:INDEX:BIT[:IMAGE]

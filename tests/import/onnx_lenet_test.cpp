@@ -87,8 +87,9 @@ int64_t differences_from_onnx_runtime(const std::string& level) {
   const auto ort = run_program(*node, {(source_dir() / "tools/onnxruntime/run_ort.js").string(), lenet_onnx().string(),
                                        (dir.path() / "ort.npy").string(), heldout_inputs().string(), level});
   EXPECT_EQ(ort.exit_code, 0) << ort.output;
-  const auto sim = run_accelsim({"--model", lenet_onnx().string(), "--images", heldout_inputs().string(), "--out",
-                                 (dir.path() / "sim").string(), "-q"});
+  // The model is torch's (producer_name pytorch): ask for ONNX Runtime's arithmetic explicitly.
+  const auto sim = run_accelsim({"--model", lenet_onnx().string(), "--arithmetic", "onnxruntime", "--images",
+                                 heldout_inputs().string(), "--out", (dir.path() / "sim").string(), "-q"});
   EXPECT_EQ(sim.exit_code, 0) << sim.output;
   if (ort.exit_code != 0 || sim.exit_code != 0) return -1;
   const npy::NpyArray expected = npy::read_npy(dir.path() / "ort.npy");
