@@ -5,11 +5,12 @@
 // The network: a 1x1 QLinearConv whose weights are the identity and whose multiplier is
 // S_x / S_x = 1 (the importer needs a first layer with weights; it copies x), then the pool of
 // the copy with input scale S_x and zero point z_in into S_y, z_out. The input holds every byte
-// of the dtype across its 8 images x 2 channels x 9 x 9. Windows: 3x3 stride 2 padding 1 (its
-// border windows hold 4 or 6 real values of 9) with count_include_pad 0 and 1, and 2x2 stride 2.
-// Scales: S_x = 0.0731, S_y = 0.0517 (inexact float32 sums; |mean| up to 181 steps of S_y,
-// so both ends saturate), and S_x = S_y = 1 with an odd z_out (exact sums, true ties
-// n + 0.5 decided with the zero point inside the rounding). Each model runs through accelsim once
+// of the dtype across 6 of its 8 images x 2 channels x 9 x 9, and the dtype's ends. Windows: 3x3
+// stride 2 padding 1 (its border windows hold 4 or 6 real values of 9) with count_include_pad 0
+// and 1, and 2x2 stride 2. Scales: S_x = 0.0731, S_y = 0.0517 (inexact float32 sums; a window of
+// the maximum, (255 - 131) * S_x / S_y = 175 steps above z_out = 121, saturates, and one of the
+// minimum below), and S_x = S_y = 1 with an odd z_out (exact sums, true ties n + 0.5 decided
+// with the zero point inside the rounding). Each model runs through accelsim once
 // and through ORT at graph optimization `all` and `disabled`; the expected outputs are ORT's,
 // computed when the test runs.
 #include <gtest/gtest.h>
@@ -92,14 +93,19 @@ onnx::ModelProto pool_model(const PoolCase& pool, bool is_int8, bool qdq) {
   return model;
 }
 
-// Every byte at least twice over the 1296 elements, in a scattered order (37 is odd: a
-// permutation of each run of 256).
+// Images 0 to 5 hold every byte at least three times over their 972 elements, in a scattered
+// order (37 is odd: a permutation of each run of 256); image 6 is all the dtype's maximum and
+// image 7 all its minimum, whose means saturate with the inexact scales.
 npy::NpyArray every_byte(bool is_int8) {
   npy::NpyArray input;
   input.dtype = is_int8 ? npy::Dtype::Int8 : npy::Dtype::UInt8;
   input.shape = {kImages, kChannels, kSide, kSide};
-  for (int64_t i = 0; i < kImages * kChannels * kSide * kSide; ++i)
-    input.bytes.push_back(static_cast<uint8_t>((i * 37 + i / 256) % 256));
+  const int64_t image_size = kChannels * kSide * kSide;
+  const uint8_t high = is_int8 ? 0x7f : 0xff, low = is_int8 ? 0x80 : 0;
+  for (int64_t i = 0; i < kImages * image_size; ++i) {
+    const int64_t image = i / image_size;
+    input.bytes.push_back(image == 6 ? high : image == 7 ? low : static_cast<uint8_t>((i * 37 + i / 256) % 256));
+  }
   return input;
 }
 
@@ -178,8 +184,8 @@ const std::vector<PoolCase>& pool_cases() {
 // float AveragePool (it sums each column of the window first) and QuantizeLinear, which rounds
 // before adding the zero point. Measured (and emulated in Python: 0 mismatches with that order):
 // no output differs with the inexact scales, but the true ties n + 0.5 of S = 1 round to even
-// before z_out = 127 (odd) is added, one step from the fused kernel's: 79 of 400 (uint8) and 77
-// (int8) outputs for 3x3/s2/p1, 10 of 256 for 2x2/s2.
+// before z_out = 127 (odd) is added, one step from the fused kernel's: 60 of 400 (uint8) and 59
+// (int8) outputs for 3x3/s2/p1, 7 of 256 for 2x2/s2.
 void expect_matches_onnx_runtime(bool is_int8, bool qdq) {
   if (!onnx_runtime_installed())
     GTEST_SKIP() << "node or onnxruntime-node is missing (scripts/setup.sh installs them into tools/onnxruntime)";
