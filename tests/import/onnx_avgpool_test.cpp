@@ -7,7 +7,8 @@
 // the copy with input scale S_x and zero point z_in into S_y, z_out. The input holds every byte
 // of the dtype across 6 of its 8 images x 2 channels x 9 x 9, and the dtype's ends. Windows: 3x3
 // stride 2 padding 1 (its border windows hold 4 or 6 real values of 9) with count_include_pad 0
-// and 1, and 2x2 stride 2. Scales: S_x = 0.0731, S_y = 0.0517 (inexact float32 sums; a window of
+// and 1, 2x2 stride 2, and 9x9 (the whole input, where ORT takes its integer global path: mean:
+// multiply). Scales: S_x = 0.0731, S_y = 0.0517 (inexact float32 sums; a window of
 // the maximum, (255 - 131) * S_x / S_y = 175 steps above z_out = 121, saturates, and one of the
 // minimum below), and S_x = S_y = 1 with an odd z_out (exact sums, true ties n + 0.5 decided
 // with the zero point inside the rounding). Each model runs through accelsim once
@@ -131,12 +132,16 @@ std::map<std::string, Comparison> compare_with_onnx_runtime(const PoolCase& pool
   EXPECT_EQ(sim.exit_code, 0) << sim.output;
   std::map<std::string, Comparison> results;
   if (sim.exit_code != 0) return results;
-  // The run read the config the import wrote: the float mean is in it.
+  // The run read the config the import wrote: the float mean is in it (the integer global mean
+  // for a window over the whole unpadded input).
   const std::string yaml = slurp(dir.path() / "sim/model/network.yaml");
-  EXPECT_NE(yaml.find("mean: float32"), std::string::npos) << yaml;
-  EXPECT_NE(yaml.find(std::string("count_include_pad: ") + (pool.count_include_pad ? "true" : "false")),
-            std::string::npos)
-      << yaml;
+  const bool global = pool.kernel == kSide && pool.pad == 0;
+  EXPECT_NE(yaml.find(global ? "mean: multiply" : "mean: float32"), std::string::npos) << yaml;
+  if (!global) {
+    EXPECT_NE(yaml.find(std::string("count_include_pad: ") + (pool.count_include_pad ? "true" : "false")),
+              std::string::npos)
+        << yaml;
+  }
   // The accelerator against the golden model (each with its own float-mean code).
   EXPECT_EQ(read_json(dir.path() / "sim/stats.json").at("total").at("mismatches").get<int64_t>(), 0);
   const npy::NpyArray got = npy::read_npy(dir.path() / "sim/output.npy");
@@ -175,6 +180,7 @@ const std::vector<PoolCase>& pool_cases() {
       {"2x2/s2", 2, 2, 0, false, 0.0731, 0.0517, 131, 121},
       {"3x3/s2/p1 count_include_pad 0, S 1, ties", 3, 2, 1, false, 1.0, 1.0, 128, 127},
       {"2x2/s2, S 1, ties", 2, 2, 0, false, 1.0, 1.0, 128, 127},
+      {"9x9, the whole input (ORT's global path)", 9, 1, 0, false, 0.0731, 0.0517, 131, 121},
   };
   return cases;
 }
