@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <limits>
 #include <utility>
 
@@ -288,6 +289,28 @@ Tensor ReferenceModel::maxpool(const Layer& layer, const Tensor& input) const {
   return result;
 }
 
+namespace {
+
+// mean: float32, ONNX Runtime's QLinearAveragePool, from its definition (docs/arithmetic.md): the
+// window's real values dequantized and summed one by one in float32 (row-major order: float
+// addition is not associative), the sum divided by the count, then quantized with the zero point
+// added before the round half to even, saturated to the dtype.
+int32_t float32_mean(const std::vector<int32_t>& window, int64_t count, int32_t input_zero_point,
+                     const model::FloatMeanSpec& spec, model::DType dtype) {
+  float sum = 0.0f;
+  for (int32_t q : window) {
+    const float dequantized = spec.input_scale * static_cast<float>(q - input_zero_point);
+    sum = sum + dequantized;
+  }
+  const float mean = sum / static_cast<float>(count);
+  const float shifted = mean / spec.output_scale + static_cast<float>(spec.output_zero_point);
+  const auto rounded = static_cast<int64_t>(std::nearbyint(shifted));  // ties to even: the default mode
+  const model::DTypeRange range = model::range_of(dtype);
+  return static_cast<int32_t>(std::clamp<int64_t>(rounded, range.min, range.max));
+}
+
+}  // namespace
+
 // mean = z + round(sum(q - z) / count) over the window (docs/arithmetic.md): padded positions are
 // real zeros; count is the whole window, or only its real elements without count_include_pad.
 Tensor ReferenceModel::avgpool(const Layer& layer, const Tensor& input) const {
@@ -295,23 +318,28 @@ Tensor ReferenceModel::avgpool(const Layer& layer, const Tensor& input) const {
   const auto& out = layer.output;
   const int64_t zero_point = layer.input_zero_point;
   Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
+  std::vector<int32_t> window;  // the window's real values, row-major
   for (int64_t c = 0; c < out.channels; ++c)
     for (int64_t oy = 0; oy < out.height; ++oy)
       for (int64_t ox = 0; ox < out.width; ++ox) {
         int64_t sum = 0, real = 0;
+        window.clear();
         for (int64_t ky = 0; ky < layer.kernel_h; ++ky)
           for (int64_t kx = 0; kx < layer.kernel_w; ++kx) {
             const int64_t iy = oy * layer.stride_h - layer.pad_h + ky, ix = ox * layer.stride_w - layer.pad_w + kx;
             if (iy < 0 || iy >= in.height || ix < 0 || ix >= in.width) continue;
-            sum += input.values[static_cast<std::size_t>((c * in.height + iy) * in.width + ix)] - zero_point;
+            window.push_back(input.values[static_cast<std::size_t>((c * in.height + iy) * in.width + ix)]);
+            sum += window.back() - zero_point;
             ++real;
           }
         const int64_t count = layer.count_include_pad ? layer.kernel_h * layer.kernel_w : real;
-        // mean: multiply requantizes the sum into the output's scale (the multiplier holds 1 / count).
-        result.values[static_cast<std::size_t>((c * out.height + oy) * out.width + ox)] =
-            layer.mean == model::MeanArithmetic::Multiply
-                ? requantize(static_cast<int32_t>(sum), layer.requant, c)
-                : static_cast<int32_t>(zero_point + round_quotient(sum, count, layer.pool_rounding));
+        int32_t& output = result.values[static_cast<std::size_t>((c * out.height + oy) * out.width + ox)];
+        if (layer.mean == model::MeanArithmetic::Float32)
+          output = float32_mean(window, count, zero_point, layer.float_mean, network_.activation_dtype);
+        else if (layer.mean == model::MeanArithmetic::Multiply)  // the multiplier holds 1 / count
+          output = requantize(static_cast<int32_t>(sum), layer.requant, c);
+        else
+          output = static_cast<int32_t>(zero_point + round_quotient(sum, count, layer.pool_rounding));
       }
   return result;
 }

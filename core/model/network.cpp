@@ -27,8 +27,8 @@ const config::EnumNames<AddArithmetic>& add_arithmetic_names() {
 const char* name_of(AddArithmetic arithmetic) { return config::name_in(add_arithmetic_names(), arithmetic); }
 
 const config::EnumNames<MeanArithmetic>& mean_arithmetic_names() {
-  static const config::EnumNames<MeanArithmetic> names = {{"divide", MeanArithmetic::Divide},
-                                                          {"multiply", MeanArithmetic::Multiply}};
+  static const config::EnumNames<MeanArithmetic> names = {
+      {"divide", MeanArithmetic::Divide}, {"multiply", MeanArithmetic::Multiply}, {"float32", MeanArithmetic::Float32}};
   return names;
 }
 const char* name_of(MeanArithmetic arithmetic) { return config::name_in(mean_arithmetic_names(), arithmetic); }

@@ -46,9 +46,20 @@ enum class MeanArithmetic {
   Divide,    // z + round(sum / count): exact, the output keeps the input's scale and zero point
   Multiply,  // the sum requantized by the layer's requant (multiply mode, M = S_in / (S_out * count)),
              // into the output's own scale and zero point: ONNX Runtime's QLinearGlobalAveragePool
+  Float32,   // each value dequantized to float32, the window summed and divided in float32, then
+             // quantized into the output's scale and zero point: ONNX Runtime's QLinearAveragePool
 };
 const config::EnumNames<MeanArithmetic>& mean_arithmetic_names();
 const char* name_of(MeanArithmetic arithmetic);
+
+// mean: float32, ONNX Runtime's QLinearAveragePool (docs/arithmetic.md): every stored value q
+// of the window becomes fl(S_in * (q - z_in)), summed in float32 in row-major order, divided by
+// the count in float32, then out = clamp(round_half_even(fl(fl(avg / S_out) + z_out))) to the dtype.
+struct FloatMeanSpec {
+  float input_scale = 1.0f;   // S_in
+  float output_scale = 1.0f;  // S_out
+  int32_t output_zero_point = 0;
+};
 
 // The two operands of an add layer: each its own zero point and its own multiplier
 // (S_in / S_out) into the output's scale; layer.requant holds the rest (mode, rounding,
@@ -80,6 +91,7 @@ struct Layer {
   bool count_include_pad = true;  // divide by the whole window (PyTorch's default), not the valid part
   // Multiply: the sum is requantized by `requant` (input_zero_point subtracted first).
   MeanArithmetic mean = MeanArithmetic::Divide;
+  FloatMeanSpec float_mean;  // mean: float32
 
   AddSpec add;  // add
 

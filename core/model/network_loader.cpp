@@ -308,11 +308,46 @@ void parse_pool(Section& section, Layer& layer, const Shape& input) {
                        (padded_w - layer.kernel_w) / layer.stride_w + 1, false};
 }
 
+// A scale of `mean: float32`, as the datapath holds it: a positive, finite float32.
+float float32_scale(Section& section, const char* key, const char* description) {
+  const double value = section.param<double>(key).desc(description).required();
+  const auto as_float = static_cast<float>(value);
+  if (!(value > 0) || !(as_float > 0) || !std::isfinite(as_float))
+    section.fail(key, "expected a scale > 0 representable as a positive finite float32");
+  return as_float;
+}
+
+// mean: float32 (ONNX Runtime's QLinearAveragePool): the float32 scales the window is dequantized
+// with and quantized into, the output's zero point and what the count includes.
+void parse_float_mean(Section& section, Layer& layer, DType dtype) {
+  model::FloatMeanSpec& spec = layer.float_mean;
+  spec.input_scale = float32_scale(section, "input_scale", "S_in: each value is dequantized as S_in * (q - z_in)");
+  spec.output_scale = float32_scale(section, "output_scale", "S_out: the mean is quantized as avg / S_out + z_out");
+  // |q - z_in| <= 255, so |avg / S_out| <= 255 * S_in / S_out: kept well inside int32, where
+  // ONNX Runtime's float-to-int conversion is defined.
+  if (static_cast<double>(spec.input_scale) / spec.output_scale > 8388608.0)
+    section.fail("output_scale",
+                 "input_scale / output_scale must be at most 2^23 (8388608), or the quantized mean "
+                 "could leave the int32 range");
+  spec.output_zero_point =
+      zero_point_param(section, "output_zero_point", "zero point of the output activations", range_of(dtype));
+  if (layer.type == LayerType::AvgPool)
+    layer.count_include_pad = section.param<bool>("count_include_pad")
+                                  .desc("divide by the whole window, padding included (PyTorch's default)")
+                                  .default_val(true);
+}
+
 // avgpool and global_avgpool: how the mean is rounded and what it divides by; or, with
 // `mean: multiply`, the requantization that scales the window's sum into the output's scale.
 void parse_mean(Section& section, Layer& layer, DType dtype) {
-  layer.mean = section.choose("mean", "divide (exact, the input's scale) or multiply (a requant into the output's)",
+  layer.mean = section.choose("mean",
+                              "divide (exact, the input's scale), multiply (a requant into the output's) or float32 "
+                              "(ONNX Runtime's float mean)",
                               mean_arithmetic_names(), std::optional<MeanArithmetic>(MeanArithmetic::Divide));
+  if (layer.mean == MeanArithmetic::Float32) {
+    parse_float_mean(section, layer, dtype);
+    return;
+  }
   if (layer.mean == MeanArithmetic::Multiply) {
     layer.requant = parse_requant(section.section("requant"), dtype, layer.output.channels);
     if (layer.requant.mode != RequantMode::Multiply)
@@ -545,6 +580,7 @@ Network load_network(Section section) {
       parse_pool(layer_section, layer, current);
       if (layer.type == LayerType::AvgPool) parse_mean(layer_section, layer, network.activation_dtype);
       if (layer.mean == MeanArithmetic::Multiply) output_zero_point = layer.requant.output_zero_point;
+      if (layer.mean == MeanArithmetic::Float32) output_zero_point = layer.float_mean.output_zero_point;
     } else if (layer.type == LayerType::GlobalAvgPool) {
       layer.input_zero_point = zero_point;
       layer.kernel_h = current.height, layer.kernel_w = current.width;
@@ -552,6 +588,7 @@ Network load_network(Section section) {
       layer.output = Shape{current.channels, 1, 1, false};
       parse_mean(layer_section, layer, network.activation_dtype);
       if (layer.mean == MeanArithmetic::Multiply) output_zero_point = layer.requant.output_zero_point;
+      if (layer.mean == MeanArithmetic::Float32) output_zero_point = layer.float_mean.output_zero_point;
     } else if (layer.type == LayerType::Add) {
       const Shape other = shape_of(layer.inputs[1]);
       if (!(other == current))

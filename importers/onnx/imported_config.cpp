@@ -137,6 +137,23 @@ std::string layer_yaml(const ImportedModel& model, std::size_t index, const std:
                       number(layer.requant.multiplier), output_stage(layer.requant),
                       pytorch ? "PyTorch's qnnpack average pool" : "ONNX Runtime's QLinearGlobalAveragePool");
   }
+  if (layer.type == LayerType::AvgPool) {
+    text += fmt::format("      kernel: [{}, {}]\n      stride: [{}, {}]\n      padding: [{}, {}]\n", layer.kernel_h,
+                        layer.kernel_w, layer.stride_h, layer.stride_w, layer.pad_h, layer.pad_w);
+    if (layer.mean == model::MeanArithmetic::Multiply)  // a window over the whole plane: ORT's global path
+      return text +
+             fmt::format(
+                 "      mean: multiply\n      requant: {{mode: multiply, precision: float32, multiplier: {}, {}}}"
+                 "  # M = float32(S_in / (S_out * H * W)), ONNX Runtime's QLinearGlobalAveragePool\n",
+                 number(layer.requant.multiplier), output_stage(layer.requant));
+    const model::FloatMeanSpec& spec = layer.float_mean;
+    return text + fmt::format(
+                      "      mean: float32  # ONNX Runtime's QLinearAveragePool: a float32 mean of S_in * (q - z_in)\n"
+                      "      input_scale: {}\n      output_scale: {}\n      output_zero_point: {}\n"
+                      "      count_include_pad: {}\n",
+                      number(spec.input_scale), number(spec.output_scale), spec.output_zero_point,
+                      layer.count_include_pad ? "true" : "false");
+  }
   if (layer.type == LayerType::MaxPool)
     return text + fmt::format("      kernel: [{}, {}]\n      stride: [{}, {}]\n      padding: [{}, {}]\n",
                               layer.kernel_h, layer.kernel_w, layer.stride_h, layer.stride_w, layer.pad_h, layer.pad_w);

@@ -83,8 +83,10 @@ const std::vector<std::string>& supported_op_types() {
                                                  "Reshape",
                                                  "Add",
                                                  "GlobalAveragePool",
+                                                 "AveragePool",
                                                  "QLinearAdd",
                                                  "QLinearGlobalAveragePool",
+                                                 "QLinearAveragePool",
                                                  "Constant",
                                                  "ConstantOfShape",
                                                  "Cast",
@@ -125,7 +127,8 @@ struct Value {
   int32_t source = model::kNetworkInput;    // activations: the layer whose output they are (or the input)
   // Pending add: the two operands' scales (the layer's multipliers are S_a / S_y, S_b / S_y).
   std::optional<std::array<float, 2>> add_scales;
-  std::optional<float> pool_input_scale;  // Pending global average pool: S_in
+  std::optional<float> pool_input_scale;          // Pending global average pool: S_in
+  std::optional<float> average_pool_input_scale;  // Pending AveragePool: S_in
 };
 
 class Lowering {
@@ -187,6 +190,9 @@ class Lowering {
   // GlobalAveragePool: QLinearGlobalAveragePool (com.microsoft) or DequantizeLinear -> GlobalAveragePool.
   void lower_global_avgpool(const onnx::NodeProto& node, bool qlinear);
   void finish_global_avgpool(const onnx::NodeProto& node, Layer& layer, float input_scale, const QuantParams& output);
+  // AveragePool: QLinearAveragePool (com.microsoft) or DequantizeLinear -> AveragePool -> QuantizeLinear.
+  void lower_average_pool(const onnx::NodeProto& node, bool qlinear);
+  void finish_average_pool(const onnx::NodeProto& node, Layer& layer, float input_scale, const QuantParams& output);
   void finish_requant(const onnx::NodeProto& node, Layer& layer, const std::vector<float>& multipliers,
                       int32_t output_zero_point, std::optional<float> clip_min, std::optional<float> clip_max,
                       float output_scale);
@@ -463,9 +469,9 @@ void Lowering::lower_node(const onnx::NodeProto& node) {
   const std::string& op = node.op_type();
   const bool microsoft = node.domain() == "com.microsoft";
   if (!node.domain().empty() && node.domain() != "ai.onnx" &&
-      !(microsoft && (op == "QLinearAdd" || op == "QLinearGlobalAveragePool")))
+      !(microsoft && (op == "QLinearAdd" || op == "QLinearGlobalAveragePool" || op == "QLinearAveragePool")))
     fail(node, "operator domain '" + node.domain() + "' is not supported; supported: " + supported_list() +
-                   " (domain ai.onnx; QLinearAdd and QLinearGlobalAveragePool of com.microsoft)");
+                   " (domain ai.onnx; QLinearAdd, QLinearGlobalAveragePool and QLinearAveragePool of com.microsoft)");
   if (node.output_size() < 1 || node.output(0).empty()) fail(node, "has no output");
   if (op == "Constant") {
     const auto* value = attribute(node, "value");
@@ -554,6 +560,10 @@ void Lowering::lower_node(const onnx::NodeProto& node) {
     lower_global_avgpool(node, true);
   } else if (op == "GlobalAveragePool") {
     lower_global_avgpool(node, false);
+  } else if (op == "QLinearAveragePool" && microsoft) {
+    lower_average_pool(node, true);
+  } else if (op == "AveragePool") {
+    lower_average_pool(node, false);
   } else {
     fail(node, "operator not supported; supported: " + supported_list());
   }
@@ -592,6 +602,10 @@ void Lowering::lower_quantize(const onnx::NodeProto& node) {
   } else if (a.pool_input_scale) {  // the end of DequantizeLinear -> GlobalAveragePool -> QuantizeLinear
     if (a.clip_min || a.clip_max) fail(node, "a Relu or Clip after GlobalAveragePool is not supported");
     finish_global_avgpool(node, result_.network.layers[a.layer], *a.pool_input_scale, params);
+    out.source = static_cast<int32_t>(a.layer);
+  } else if (a.average_pool_input_scale) {  // the end of DequantizeLinear -> AveragePool -> QuantizeLinear
+    if (a.clip_min || a.clip_max) fail(node, "a Relu or Clip after AveragePool is not supported");
+    finish_average_pool(node, result_.network.layers[a.layer], *a.average_pool_input_scale, params);
     out.source = static_cast<int32_t>(a.layer);
   } else if (a.add_scales) {  // the end of DequantizeLinear x2 -> Add (-> Relu) -> QuantizeLinear
     finish_add(node, result_.network.layers[a.layer], *a.add_scales, params, a.clip_min, a.clip_max);
@@ -1160,6 +1174,90 @@ void Lowering::lower_global_avgpool(const onnx::NodeProto& node, bool qlinear) {
     out.kind = Value::Kind::Pending;
     out.quant = x.quant;
     out.pool_input_scale = x.quant.scale;
+    out.layer = result_.network.layers.size();
+  }
+  out.source = push_layer(std::move(layer), x.source);
+  set_output(node, std::move(out));
+}
+
+// ONNX Runtime's QLinearAveragePool (and what it fuses DequantizeLinear -> AveragePool ->
+// QuantizeLinear into): the window dequantized and averaged in float32, then quantized (mean:
+// float32); but a window covering the whole unpadded input takes its QLinearGlobalAveragePool
+// path, the integer sum times a float32 multiplier (mean: multiply).
+void Lowering::finish_average_pool(const onnx::NodeProto& node, Layer& layer, float input_scale,
+                                   const QuantParams& output) {
+  const bool global = layer.kernel_h == layer.input.height && layer.kernel_w == layer.input.width && layer.pad_h == 0 &&
+                      layer.pad_w == 0;
+  if (global) {
+    finish_global_avgpool(node, layer, input_scale, output);
+    return;
+  }
+  if (static_cast<double>(input_scale) / output.scale > 8388608.0)
+    fail(node, "x_scale / y_scale is " + std::to_string(static_cast<double>(input_scale) / output.scale) +
+                   "; at most 2^23 is supported (the quantized mean must stay inside int32)");
+  layer.mean = model::MeanArithmetic::Float32;
+  layer.float_mean = model::FloatMeanSpec{input_scale, output.scale, output.zero_point};
+}
+
+void Lowering::lower_average_pool(const onnx::NodeProto& node, bool qlinear) {
+  std::set<std::string> allowed = {"auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape",
+                                   "pads",     "strides"};
+  if (qlinear) allowed.insert("channels_last");
+  reject_attributes_except(node, allowed);
+  if (qlinear && int_attribute(node, "channels_last", 0) != 0) fail(node, "channels_last is not supported");
+  Value& x = activation(node, 0, {qlinear ? Value::Kind::Quantized : Value::Kind::Dequantized});
+  if (x.dims.size() != 4) fail(node, "expects [N, C, H, W] activations");
+  if (int_attribute(node, "ceil_mode", 0) != 0)
+    fail(node, "ceil_mode = 1 is not supported (the output size rounds down: ceil_mode = 0)");
+  const auto* auto_pad = attribute(node, "auto_pad");
+  if (auto_pad && auto_pad->s() != "NOTSET" && auto_pad->s() != "VALID")
+    fail(node, "auto_pad " + auto_pad->s() + " is not supported; give explicit pads");
+  for (int64_t d : ints_attribute(node, "dilations"))
+    if (d != 1) fail(node, "dilations other than 1 are not supported");
+  const auto kernel = ints_attribute(node, "kernel_shape");
+  auto strides = ints_attribute(node, "strides");
+  if (strides.empty()) strides = {1, 1};  // ONNX's default (accelsim's is the window)
+  if (kernel.size() != 2 || strides.size() != 2 || kernel[0] < 1 || kernel[1] < 1 || strides[0] < 1 || strides[1] < 1)
+    fail(node, "expects a 2-D kernel_shape and strides");
+  auto pads = ints_attribute(node, "pads");
+  if (pads.empty()) pads = {0, 0, 0, 0};
+  if (auto_pad && auto_pad->s() == "VALID" && pads != std::vector<int64_t>{0, 0, 0, 0})
+    fail(node, "auto_pad VALID with pads");
+  // Padded positions are real zeros; accelsim pads each side alike, by at most half the window.
+  if (pads.size() != 4 || pads[0] != pads[2] || pads[1] != pads[3] || pads[0] < 0 || pads[1] < 0 ||
+      2 * pads[0] > kernel[0] || 2 * pads[1] > kernel[1])
+    fail(node, "pads must be symmetric [p_h, p_w, p_h, p_w] and at most half the window");
+  Layer layer;
+  layer.name = layer_name(node, "avgpool");
+  layer.type = LayerType::AvgPool;
+  layer.input = shape_of(node, x.dims);
+  if (kernel[0] > layer.input.height + 2 * pads[0] || kernel[1] > layer.input.width + 2 * pads[1])
+    fail(node, "the window is larger than the input " + layer.input.to_string());
+  layer.kernel_h = kernel[0];
+  layer.kernel_w = kernel[1];
+  layer.stride_h = strides[0];
+  layer.stride_w = strides[1];
+  layer.pad_h = pads[0];
+  layer.pad_w = pads[1];
+  layer.output = Shape{layer.input.channels, (layer.input.height + 2 * pads[0] - kernel[0]) / strides[0] + 1,
+                       (layer.input.width + 2 * pads[1] - kernel[1]) / strides[1] + 1, false};
+  layer.count_include_pad = int_attribute(node, "count_include_pad", 0) != 0;  // ONNX's default: 0
+  layer.input_zero_point = x.quant.zero_point;
+  Value out;
+  out.dims = {x.dims[0], layer.output.channels, layer.output.height, layer.output.width};
+  if (qlinear) {
+    const ElementType type = x.quant.dtype == DType::UInt8 ? ElementType::UInt8 : ElementType::Int8;
+    check_activation_params(node, x, scale(node, 1, "x_scale"), zero_point(node, 2, "x_zero_point", type));
+    layer.input_zero_point = x.quant.zero_point;
+    const QuantParams output{scale(node, 3, "y_scale"), zero_point(node, 4, "y_zero_point", type), x.quant.dtype};
+    finish_average_pool(node, layer, x.quant.scale, output);
+    out.kind = Value::Kind::Quantized;
+    out.quant = output;
+    out.scale_known = true;
+  } else {
+    out.kind = Value::Kind::Pending;
+    out.quant = x.quant;
+    out.average_pool_input_scale = x.quant.scale;
     out.layer = result_.network.layers.size();
   }
   out.source = push_layer(std::move(layer), x.source);

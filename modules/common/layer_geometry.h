@@ -22,6 +22,7 @@ struct LayerGeometry {
   model::Rounding pool_rounding = model::Rounding::HalfEven;  // avgpool, global_avgpool
   bool count_include_pad = true;
   model::MeanArithmetic mean = model::MeanArithmetic::Divide;  // avgpool, global_avgpool
+  model::FloatMeanSpec float_mean;                             // mean: float32
   model::AddSpec add;                                          // add
   int32_t input_zero_point = 0;                                // conv2d, linear, avgpool, global_avgpool
   int32_t weight_zero_point = 0;
@@ -47,6 +48,7 @@ inline std::vector<LayerGeometry> geometry_of(const model::Network& network) {
     g.pool_rounding = layer.pool_rounding;
     g.count_include_pad = layer.count_include_pad;
     g.mean = layer.mean;
+    g.float_mean = layer.float_mean;
     g.add = layer.add;
     g.input_zero_point = layer.input_zero_point;
     g.weight_zero_point = layer.weight_zero_point;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 #include "modules/requant_unit/requant_datapath.h"
 
@@ -52,6 +53,27 @@ void PoolingDatapath::run(const uint8_t* plane, int64_t m_begin, int64_t m_end, 
     out[m - m_begin] = static_cast<uint8_t>((*this)(plane, m / layer_.output.width, m % layer_.output.width));
 }
 
+PoolingDatapath::PoolingDatapath(const LayerGeometry& layer) : layer_(layer), requant_(layer.requant) {
+  if (layer.mean != model::MeanArithmetic::Float32) return;
+  for (int byte = 0; byte < 256; ++byte)
+    dequantized_[static_cast<std::size_t>(byte)] =
+        layer.float_mean.input_scale *
+        static_cast<float>(activation_value(static_cast<uint8_t>(byte), layer.activation_dtype) -
+                           layer.input_zero_point);
+}
+
+// Clamping before rounding gives the same as after: the bounds are integers and rounding is
+// monotonic. The zero point is added in float32, before the rounding, as ONNX Runtime does.
+int32_t PoolingDatapath::quantize_float_mean(float sum, int64_t count) const {
+  const model::FloatMeanSpec& spec = layer_.float_mean;
+  const model::DTypeRange range = model::range_of(layer_.activation_dtype);
+  const float mean = sum / static_cast<float>(count);
+  float stored = mean / spec.output_scale;
+  stored += static_cast<float>(spec.output_zero_point);
+  stored = std::min(std::max(stored, static_cast<float>(range.min)), static_cast<float>(range.max));
+  return static_cast<int32_t>(std::nearbyint(stored));  // round half to even (the default rounding mode)
+}
+
 int32_t PoolingDatapath::operator()(const uint8_t* plane, int64_t out_y, int64_t out_x) const {
   const LayerGeometry& g = layer_;
   // The window clipped to the input: padding is what lies outside it.
@@ -65,13 +87,19 @@ int32_t PoolingDatapath::operator()(const uint8_t* plane, int64_t out_y, int64_t
         best = std::max(best, activation_value(plane[y * g.input.width + x], g.activation_dtype));
     return best;
   }
+  const int64_t count = g.count_include_pad ? g.kernel_h * g.kernel_w : (y_end - y_begin) * (x_end - x_begin);
+  if (g.mean == model::MeanArithmetic::Float32) {
+    float accumulator = 0.0f;  // one float32 addition per window element, in row-major order
+    for (int64_t y = y_begin; y < y_end; ++y)
+      for (int64_t x = x_begin; x < x_end; ++x) accumulator += dequantized_[plane[y * g.input.width + x]];
+    return quantize_float_mean(accumulator, count);
+  }
   int64_t sum = 0;
   for (int64_t y = y_begin; y < y_end; ++y)
     for (int64_t x = x_begin; x < x_end; ++x)
       sum += activation_value(plane[y * g.input.width + x], g.activation_dtype) - g.input_zero_point;
   if (g.mean == model::MeanArithmetic::Multiply)  // the multiplier holds 1 / count: no divider
     return requant_(static_cast<int32_t>(sum));
-  const int64_t count = g.count_include_pad ? g.kernel_h * g.kernel_w : (y_end - y_begin) * (x_end - x_begin);
   return static_cast<int32_t>(g.input_zero_point + divide_rounded(sum, static_cast<uint64_t>(count), g.pool_rounding));
 }
 

@@ -164,6 +164,68 @@ TEST(GoldenPooling, GlobalAverageOverTheWholePlane) {
             (std::vector<int32_t>{5, 0}));
 }
 
+Layer float_mean_pool(int64_t kernel, int64_t stride, int64_t pad, int32_t input_zero_point, float input_scale,
+                      float output_scale, int32_t output_zero_point) {
+  Layer layer = pool(LayerType::AvgPool, kernel, stride, pad, Rounding::HalfEven, input_zero_point);
+  layer.mean = model::MeanArithmetic::Float32;
+  layer.float_mean = model::FloatMeanSpec{input_scale, output_scale, output_zero_point};
+  return layer;
+}
+
+// mean: float32 (ONNX Runtime's QLinearAveragePool): out = clamp(rne(fl(fl(sum / count) / S_out) + z_out)).
+TEST(GoldenPooling, Float32MeanTiesRoundHalfEvenWithTheZeroPointInside) {
+  const Shape in{1, 2, 2}, out{1, 1, 1};
+  // S_in = S_out = 1, every step exact: 1 + 2 + 3 + 4 = 10, 10 / 4 = 2.5 -> 2 (to even).
+  EXPECT_EQ(run_one(float_mean_pool(2, 2, 0, 0, 1.0f, 1.0f, 0), in, out, {1, 2, 3, 4}), std::vector<int32_t>{2});
+  // -2.5 -> -2; 3 + 4 + 5 + 6 = 18, 4.5 -> 4.
+  EXPECT_EQ(run_one(float_mean_pool(2, 2, 0, 0, 1.0f, 1.0f, 0), in, out, {-1, -2, -3, -4}), std::vector<int32_t>{-2});
+  EXPECT_EQ(run_one(float_mean_pool(2, 2, 0, 0, 1.0f, 1.0f, 0), in, out, {3, 4, 5, 6}), std::vector<int32_t>{4});
+  // z_out = 1 is added before the rounding: 2.5 + 1 = 3.5 -> 4 (rounding first would give 2 + 1 = 3).
+  EXPECT_EQ(run_one(float_mean_pool(2, 2, 0, 0, 1.0f, 1.0f, 1), in, out, {1, 2, 3, 4}), std::vector<int32_t>{4});
+  // z_in = 2, S_in = 0.5, S_out = 0.25: stored 3..6 are 0.5, 1, 1.5, 2; mean 1.25; / 0.25 = 5; + 1 = 6.
+  EXPECT_EQ(run_one(float_mean_pool(2, 2, 0, 2, 0.5f, 0.25f, 1), in, out, {3, 4, 5, 6}), std::vector<int32_t>{6});
+}
+
+TEST(GoldenPooling, Float32MeanCountsPaddingOnlyWhenIncluded) {
+  // 2x2 input, window 2 stride 2 padding 1: each of the 2x2 windows holds one real element.
+  // z_in = 3, S_in = 0.5: stored 7, 11, 15, 19 are 2, 4, 6, 8. S_out = 0.25, z_out = -1.
+  const Shape in{1, 2, 2}, out{1, 2, 2};
+  Layer layer = float_mean_pool(2, 2, 1, 3, 0.5f, 0.25f, -1);
+  // count_include_pad: 2 / 4 = 0.5 -> 2 -> 1; 1 -> 4 -> 3; 1.5 -> 6 -> 5; 2 -> 8 -> 7.
+  EXPECT_EQ(run_one(layer, in, out, {7, 11, 15, 19}), (std::vector<int32_t>{1, 3, 5, 7}));
+  // Without: each divides by 1: 2 -> 8 -> 7; 4 -> 16 -> 15; 6 -> 24 -> 23; 8 -> 32 -> 31.
+  layer.count_include_pad = false;
+  EXPECT_EQ(run_one(layer, in, out, {7, 11, 15, 19}), (std::vector<int32_t>{7, 15, 23, 31}));
+}
+
+TEST(GoldenPooling, Float32MeanSaturatesToTheDtype) {
+  const Shape in{1, 2, 2}, out{1, 1, 1};
+  // S_in = 1, S_out = 0.5, z_out = 100: mean 100 -> 200 + 100 = 300 -> 127 (int8).
+  EXPECT_EQ(run_one(float_mean_pool(2, 2, 0, 0, 1.0f, 0.5f, 100), in, out, {100, 100, 100, 100}),
+            std::vector<int32_t>{127});
+  // z_out = -100: mean -128 -> -256 - 100 = -356 -> -128.
+  EXPECT_EQ(run_one(float_mean_pool(2, 2, 0, 0, 1.0f, 0.5f, -100), in, out, {-128, -128, -128, -128}),
+            std::vector<int32_t>{-128});
+}
+
+// The window [7, 5; -10, 0] with S_in = S_out = fl(0.1) = 13421773 * 2^-27, z_in = z_out = 0:
+// exactly 2 * 0.1 / 4 / 0.1 = 0.5 in reals (a tie, to 0), but float32 decides it by the order of
+// the sum. Dequantized: fl(0.7000000104) = 11744051 * 2^-24; fl(0.5000000075) = 0.5;
+// fl(-1.0000000149) = -1; 0.
+//   row-major 7, 5, -10, 0: 11744051 * 2^-24 + 0.5 = 10066329.5 * 2^-23 -> (tie, to even)
+//     10066330 * 2^-23; - 1 = 1677722 * 2^-23 = 0.20000005 (exact); / 4 = 13421776 * 2^-28;
+//     / S_out = 0.5 * 13421776 / 13421773 = 0.50000011 -> 0.50000012 > 0.5 -> 1.
+//   column-major 7, -10, 5, 0 would give 11744051 * 2^-24 - 1 = -5033165 * 2^-24 (exact);
+//     + 0.5 = 3355443 * 2^-24 = 0.19999998; / 4 / S_out = 0.5 * 13421772 / 13421773 < 0.5 -> 0.
+TEST(GoldenPooling, Float32MeanSumsInRowMajorOrder) {
+  const float tenth = 0.1f;
+  EXPECT_EQ(run_one(float_mean_pool(2, 2, 0, 0, tenth, tenth, 0), {1, 2, 2}, {1, 1, 1}, {7, 5, -10, 0}),
+            std::vector<int32_t>{1});
+  // The same four values with the -10 second in row-major order (the column-major sum above): 0.
+  EXPECT_EQ(run_one(float_mean_pool(2, 2, 0, 0, tenth, tenth, 0), {1, 2, 2}, {1, 1, 1}, {7, -10, 5, 0}),
+            std::vector<int32_t>{0});
+}
+
 TEST(GoldenPooling, MaxPaddingNeverWins) {
   // All negative [-5, -6; -7, -128], window 2 stride 1 padding 1: 3x3 outputs. A zero pad
   // would win everywhere; skipped, each window's largest real element does:

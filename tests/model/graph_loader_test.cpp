@@ -90,6 +90,69 @@ TEST_F(GraphLoader, ResolvesProducersAndDerivesShapes) {
   EXPECT_EQ(layer("fc").output, (Shape{4, 1, 1, true}));
 }
 
+// mean: float32 (ONNX Runtime's QLinearAveragePool): the float32 scales and the output's zero point.
+constexpr const char* kAvgLine = "{name: avg, type: avgpool, kernel: 2, stride: 1, padding: 1, rounding: half_away}";
+std::string float_mean_avg(const std::string& keys) {
+  return "{name: avg, type: avgpool, kernel: 2, stride: 1, padding: 1, mean: float32, " + keys + "}";
+}
+
+TEST_F(GraphLoader, Float32MeanReadsItsScalesAndZeroPoint) {
+  const Network network = load(graph_.write_config(replace_once(
+      GraphNetwork::yaml(), kAvgLine,
+      float_mean_avg("input_scale: 0.1, output_scale: 0.0517, output_zero_point: 0, count_include_pad: false"))));
+  const Layer& avg = *network.find("avg");
+  EXPECT_EQ(avg.mean, MeanArithmetic::Float32);
+  EXPECT_EQ(avg.float_mean.input_scale, 0.1f);  // rounded to float32, as the datapath holds it
+  EXPECT_EQ(avg.float_mean.output_scale, 0.0517f);
+  EXPECT_EQ(avg.float_mean.output_zero_point, 0);
+  EXPECT_FALSE(avg.count_include_pad);
+  EXPECT_EQ(avg.output, (Shape{4, 5, 5, false}));  // padding is allowed: (4 + 2 - 2) / 1 + 1
+}
+
+TEST_F(GraphLoader, Float32MeanOutputZeroPointReachesTheNextLayers) {
+  // gap passes avg's zero point 5 on to fc, whose input_zero_point says 0.
+  const std::string message =
+      error_after(kAvgLine, float_mean_avg("input_scale: 0.1, output_scale: 0.1, output_zero_point: 5"));
+  EXPECT_NE(message.find("network.layers[10].input_zero_point: is 0 but the producing layer's output zero point is 5"),
+            std::string::npos)
+      << message;
+}
+
+TEST_F(GraphLoader, Float32MeanBadKeys) {
+  std::string message =
+      error_after(kAvgLine, float_mean_avg("input_scale: 0, output_scale: 0.1, output_zero_point: 0"));
+  EXPECT_NE(message.find(at("0, output_scale") + ": network.layers[7].input_scale: expected a scale > 0 representable "
+                                                 "as a positive finite float32"),
+            std::string::npos)
+      << message;
+  // 1e-50 is positive but rounds to float32 zero.
+  message = error_after(kAvgLine, float_mean_avg("input_scale: 0.1, output_scale: 1e-50, output_zero_point: 0"));
+  EXPECT_NE(message.find("network.layers[7].output_scale: expected a scale > 0 representable as a positive finite "
+                         "float32"),
+            std::string::npos)
+      << message;
+  message = error_after(kAvgLine, float_mean_avg("input_scale: 0.1, output_zero_point: 0"));
+  EXPECT_NE(message.find("network.layers[7].output_scale"), std::string::npos) << message;
+  EXPECT_NE(message.find("required"), std::string::npos) << message;
+  // 1 / 2^-24 = 2^24 > 2^23.
+  message = error_after(kAvgLine, float_mean_avg("input_scale: 1, output_scale: 5.9604644775390625e-08, "
+                                                 "output_zero_point: 0"));
+  EXPECT_NE(message.find("network.layers[7].output_scale: input_scale / output_scale must be at most 2^23 (8388608)"),
+            std::string::npos)
+      << message;
+  message = error_after(kAvgLine, float_mean_avg("input_scale: 0.1, output_scale: 0.1, output_zero_point: 200"));
+  EXPECT_NE(message.find("network.layers[7].output_zero_point"), std::string::npos) << message;
+  // The float mean always rounds half to even: no rounding key.
+  message = error_after(kAvgLine, float_mean_avg("input_scale: 0.1, output_scale: 0.1, output_zero_point: 0, "
+                                                 "rounding: half_away"));
+  EXPECT_NE(message.find("network.layers[7].rounding: unknown key"), std::string::npos) << message;
+  message = error_after(kAvgLine, "{name: avg, type: avgpool, kernel: 2, mean: float33}");
+  EXPECT_NE(message.find(at("float33") + ": network.layers[7].mean: expected one of divide, multiply, float32, got "
+                                         "'float33' (did you mean 'float32'?)"),
+            std::string::npos)
+      << message;
+}
+
 TEST_F(GraphLoader, UnknownInputNameWithSuggestion) {
   const std::string message = error_after("inputs: [stem, pw]", "inputs: [stemm, pw]");
   EXPECT_NE(message.find(at("[stemm") + ": network.layers[3].inputs: no layer named 'stemm' (did you mean 'stem'?)"),

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <tuple>
 #include <vector>
 
+#include "golden/reference_model.h"
 #include "golden/requantize.h"
 #include "mapper/mapper.h"
 #include "modules/pooling_unit/pooling_datapath.h"
@@ -200,6 +202,107 @@ TEST(PoolingDatapath, MeanByMultiplyByHand) {
   EXPECT_EQ(modules::PoolingDatapath(avg)(bytes_of({1, 2, 3, 4}).data(), 0, 0), 35);
   avg.requant.multiplier = 1.0;
   EXPECT_EQ(modules::PoolingDatapath(avg)(bytes_of({100, 100, 100, 100}).data(), 0, 0), 127);
+}
+
+modules::LayerGeometry float_mean_geometry(int64_t kernel, int64_t stride, int64_t pad, int64_t side,
+                                           model::DType dtype, int32_t input_zero_point, model::FloatMeanSpec spec) {
+  modules::LayerGeometry g = pool_geometry(LayerType::AvgPool, kernel, stride, pad, side);
+  g.activation_dtype = dtype;
+  g.input_zero_point = input_zero_point;
+  g.mean = model::MeanArithmetic::Float32;
+  g.float_mean = spec;
+  return g;
+}
+
+// mean: float32 (ONNX Runtime's QLinearAveragePool), worked out as the golden tests do:
+// out = clamp(rne(fl(fl(sum / count) / S_out) + z_out)), the sum of fl(S_in * (q - z_in)) in row-major order.
+TEST(PoolingDatapath, Float32MeanByHand) {
+  const auto uint8 = model::DType::UInt8, int8 = model::DType::Int8;
+  // uint8, z_in = 128, S = 1: stored 129..132 are 1..4: 2.5 + z_out 128 = 130.5 -> 130 (to even);
+  // z_out 1: 3.5 -> 4 (the zero point is inside the rounding; rounding first would give 3).
+  const std::vector<uint8_t> ones_to_four = {129, 130, 131, 132};
+  EXPECT_EQ(modules::PoolingDatapath(float_mean_geometry(2, 2, 0, 2, uint8, 128, {1.0f, 1.0f, 128}))(
+                ones_to_four.data(), 0, 0),
+            130);
+  EXPECT_EQ(
+      modules::PoolingDatapath(float_mean_geometry(2, 2, 0, 2, uint8, 128, {1.0f, 1.0f, 1}))(ones_to_four.data(), 0, 0),
+      4);
+  // uint8 saturation, S_in = 1, S_out = 0.5, z_out = 200: four 255 (z_in 0): 510 + 200 -> 255;
+  // four 0 with z_in 255: -510 + 200 = -310 -> 0.
+  const std::vector<uint8_t> high = {255, 255, 255, 255}, low = {0, 0, 0, 0};
+  EXPECT_EQ(modules::PoolingDatapath(float_mean_geometry(2, 2, 0, 2, uint8, 0, {1.0f, 0.5f, 200}))(high.data(), 0, 0),
+            255);
+  EXPECT_EQ(modules::PoolingDatapath(float_mean_geometry(2, 2, 0, 2, uint8, 255, {1.0f, 0.5f, 200}))(low.data(), 0, 0),
+            0);
+  // int8 padding, window 2 stride 2 pad 1, z_in = 3, S_in = 0.5, S_out = 0.25, z_out = -1: stored
+  // [7, 11; 15, 19] are 2, 4, 6, 8, one per window: with the pad count 8 / 4 = 2 -> 8 -> 7, without 8 -> 32 -> 31.
+  modules::LayerGeometry padded = float_mean_geometry(2, 2, 1, 2, int8, 3, {0.5f, 0.25f, -1});
+  const auto map = bytes_of({7, 11, 15, 19});
+  EXPECT_EQ(modules::PoolingDatapath(padded)(map.data(), 0, 0), 1);  // 2 / 4 = 0.5 -> 2 -> 1
+  EXPECT_EQ(modules::PoolingDatapath(padded)(map.data(), 1, 1), 7);
+  padded.count_include_pad = false;
+  EXPECT_EQ(modules::PoolingDatapath(padded)(map.data(), 1, 1), 31);
+  // The order of the float32 sum (GoldenPooling.Float32MeanSumsInRowMajorOrder derives it):
+  // S = fl(0.1), [7, 5; -10, 0] -> 1, [7, -10; 5, 0] -> 0.
+  const modules::LayerGeometry tenth = float_mean_geometry(2, 2, 0, 2, int8, 0, {0.1f, 0.1f, 0});
+  EXPECT_EQ(modules::PoolingDatapath(tenth)(bytes_of({7, 5, -10, 0}).data(), 0, 0), 1);
+  EXPECT_EQ(modules::PoolingDatapath(tenth)(bytes_of({7, -10, 5, 0}).data(), 0, 0), 0);
+}
+
+// The pooling unit's float mean against the golden model's (each its own code) on random 9x9
+// planes: 3x3 stride 2 padding 1 and 2x2 stride 2, both counts, both dtypes, inexact scales.
+TEST(PoolingDatapath, Float32MeanBitExactWithTheGoldenModel) {
+  uint32_t state = 12345;
+  auto next_byte = [&state] {
+    state = state * 1664525u + 1013904223u;
+    return static_cast<uint8_t>(state >> 24);
+  };
+  using Scales = std::tuple<float, float, int32_t>;  // S_in, S_out, z_out (int8's; uint8's is + 128)
+  int64_t compared = 0, mismatches = 0;
+  for (const auto dtype : {model::DType::Int8, model::DType::UInt8})
+    for (const auto& [kernel, stride, pad] : {std::array<int64_t, 3>{3, 2, 1}, std::array<int64_t, 3>{2, 2, 0}})
+      for (const bool include_pad : {true, false})
+        for (const auto& [s_in, s_out, z_out] :
+             {Scales{0.1f, 0.1f, 0}, Scales{0.0731f, 0.0517f, 7}, Scales{0.37f, 0.011f, -3}}) {
+          const int32_t z_in = dtype == model::DType::UInt8 ? 131 : -5;
+          const int32_t z_out_stored = dtype == model::DType::UInt8 ? z_out + 128 : z_out;
+          modules::LayerGeometry g =
+              float_mean_geometry(kernel, stride, pad, 9, dtype, z_in, {s_in, s_out, z_out_stored});
+          g.count_include_pad = include_pad;
+          model::Network network;
+          network.activation_dtype = dtype;
+          network.input.shape = g.input;
+          model::Layer layer;
+          layer.name = "avg";
+          layer.type = LayerType::AvgPool;
+          layer.inputs = {model::kNetworkInput};
+          layer.input = g.input;
+          layer.kernel_h = layer.kernel_w = kernel;
+          layer.stride_h = layer.stride_w = stride;
+          layer.pad_h = layer.pad_w = pad;
+          const int64_t side = (9 + 2 * pad - kernel) / stride + 1;
+          layer.output = g.output = model::Shape{1, side, side, false};
+          layer.input_zero_point = z_in;
+          layer.count_include_pad = include_pad;
+          layer.mean = model::MeanArithmetic::Float32;
+          layer.float_mean = g.float_mean;
+          network.layers.push_back(layer);
+          const golden::ReferenceModel golden_model(network, golden::ReferenceModel::MacPath::Plain);
+          for (int trial = 0; trial < 20; ++trial) {
+            std::vector<uint8_t> plane(81);
+            std::vector<int32_t> values;
+            for (auto& byte : plane) {
+              byte = next_byte();
+              values.push_back(modules::activation_value(byte, dtype));
+            }
+            const auto expected = golden_model.run(values).at(0).values;
+            const modules::PoolingDatapath datapath(g);
+            for (int64_t m = 0; m < side * side; ++m, ++compared)
+              mismatches += datapath(plane.data(), m / side, m % side) != expected[static_cast<std::size_t>(m)];
+          }
+        }
+  EXPECT_EQ(compared, 2 * 3 * 2 * (25 + 16) * 20);  // dtypes x scale sets x counts x (5x5 + 4x4 outputs) x maps
+  EXPECT_EQ(mismatches, 0);
 }
 
 // One add layer of two [2, 4, 4] int8 maps (32 elements), operands at 0 and 64, result at 128.
