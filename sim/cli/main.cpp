@@ -4,10 +4,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 
 #include "core/config/configuration_error.h"
 #include "core/io/atomic_file.h"
@@ -243,7 +245,10 @@ int run_cli(int argc, char** argv) {
   std::unique_ptr<run::Workload> workload;
   try {
     if (options.config.empty()) options.config = shipped_config();  // --list-params alone
-    workload = run::load_workload(options.config, options.overrides);
+    // Only the images this run simulates are read: all those of an --images FILE.npy, else --images (default 1).
+    const int64_t images_to_read =
+        options.images_file.empty() ? std::max<int64_t>(options.images, 0) : std::numeric_limits<int64_t>::max();
+    workload = run::load_workload(options.config, options.overrides, images_to_read);
   } catch (const config::ConfigurationError& e) {
     return fail(kBadInput, e.what());
   }
