@@ -15,10 +15,9 @@
 #include "core/io/atomic_file.h"
 #include "core/log/log.h"
 #include "core/npy/npy_array.h"
-#include "importers/onnx/imported_config.h"
 #include "mapper/mapper.h"
 #include "sim/cli/export_command.h"
-#include "sim/cli/import_command.h"
+#include "sim/cli/onnx_importer.h"
 #include "sim/cli/options.h"
 #include "sim/cli/progress_bar.h"
 #include "sim/cli/sweep_command.h"
@@ -197,9 +196,22 @@ std::string files_note(const std::vector<trace::WrittenFile>& written) {
   return fmt::format("report      {}\n", report) + (traces.empty() ? "" : fmt::format("traces      {}\n", traces));
 }
 
+// The ONNX importer module, or null when it cannot be loaded (reported).
+const cli::OnnxImporter* loaded_onnx_importer() {
+  try {
+    return &cli::onnx_importer();
+  } catch (const std::runtime_error& e) {
+    fail(kBadInput, e.what());
+    return nullptr;
+  }
+}
+
 int run_cli(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "sweep") return cli::run_sweep_command(argc - 1, argv + 1);
-  if (argc > 1 && std::string(argv[1]) == "import") return cli::run_import_command(argc - 1, argv + 1);
+  if (argc > 1 && std::string(argv[1]) == "import") {
+    const cli::OnnxImporter* importer = loaded_onnx_importer();
+    return importer ? importer->run_import_command(argc - 1, argv + 1) : kBadInput;
+  }
   if (argc > 1 && std::string(argv[1]) == "export-scalesim")
     return cli::run_export_scalesim_command(argc - 1, argv + 1);
   cli::Options options;
@@ -227,12 +239,15 @@ int run_cli(int argc, char** argv) {
 
   // --model: the ONNX model becomes a config in OUT/model/ (what `accelsim import` writes), run as any config.
   std::optional<onnx_import::ImportedModel> imported;
+  const cli::OnnxImporter* importer = nullptr;
   if (!options.model.empty()) {
+    importer = loaded_onnx_importer();
+    if (!importer) return kBadInput;
     try {
       imported.emplace();
-      options.config = cli::import_model_to(options.model, options.out / "model",
-                                            options.config.empty() ? cli::default_hardware() : options.config,
-                                            options.images_file, *imported);
+      options.config = importer->import_model_to(options.model, options.out / "model",
+                                                 options.config.empty() ? importer->default_hardware() : options.config,
+                                                 options.images_file, *imported);
     } catch (const onnx_import::ImportError& e) {
       return fail(kBadInput, e.what());
     } catch (const npy::NpyError& e) {
@@ -318,7 +333,7 @@ int run_cli(int argc, char** argv) {
     report::write_file_atomically(options.out / "host.json",
                                   report::host_json(seconds, options.images, result.host_events).dump(2) + "\n");
     if (imported && result.checked) {  // the model's output in ONNX's terms (dtype, shape, dequantized)
-      const npy::NpyArray output = onnx_import::output_from_logits(*imported, result.logits);
+      const npy::NpyArray output = importer->output_from_logits(*imported, result.logits);
       report::write_file_atomically(options.out / "output.npy",
                                     npy::encode_npy(output.dtype, output.shape, output.bytes.data()));
     }
