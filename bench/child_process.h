@@ -11,11 +11,12 @@
 namespace accelsim::bench {
 
 // Runs a command without a shell and waits for it; returns its exit status (-1 if it did not
-// exit normally), wall time and CPU time (user + system, all its threads).
+// exit normally), wall time, CPU time (user + system, all its threads) and peak resident memory.
 struct ChildResult {
   int exit_code = -1;
   double seconds = 0;
   double cpu_seconds = 0;
+  double peak_rss_bytes = 0;  // getrusage's ru_maxrss of the child
 };
 
 // Starts a command without a shell; the caller waits for the returned pid.
@@ -41,6 +42,7 @@ inline ChildResult run_child(const std::vector<std::string>& command) {
   ChildResult result;
   result.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                        static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
+  result.peak_rss_bytes = static_cast<double>(usage.ru_maxrss) * 1024.0;  // Linux reports kilobytes
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -626,14 +626,17 @@ Network load_network(Section section) {
   return network;
 }
 
-Dataset load_dataset(const InputSpec& input, config::Section& section) {
+Dataset load_dataset(const InputSpec& input, config::Section& section, int64_t max_images) {
   Dataset dataset;
   npy::NpyArray images, labels;
+  int64_t file_images = 0;
   try {
-    images = npy::read_npy(input.images);
+    images = npy::read_npy_rows(input.images, max_images, file_images);
   } catch (const npy::NpyError& e) {
     section.fail("images", e.what());
   }
+  std::vector<int64_t> file_shape = images.shape;  // for messages: the file's, not the images read
+  if (!file_shape.empty()) file_shape[0] = file_images;
   // [N, C, h, w]; a single-channel set may leave C out: [N, h, w].
   const int64_t channels = input.shape.channels;
   const bool with_channels = images.shape.size() == 4;
@@ -641,12 +644,13 @@ Dataset load_dataset(const InputSpec& input, config::Section& section) {
       channels == 1 ? "uint8 [N, h, w] or [N, 1, h, w]" : "uint8 [N, " + std::to_string(channels) + ", h, w]";
   if (images.dtype != npy::Dtype::UInt8 || !(images.shape.size() == 4 || (images.shape.size() == 3 && channels == 1)))
     section.fail("images", input.images.string() + ": expected " + expected + ", got " + npy::dtype_name(images.dtype) +
-                               " " + images.shape_text());
+                               " " + npy::shape_text(file_shape));
   if (with_channels && images.shape[1] != channels)
     section.fail("images", input.images.string() + ": images of " + std::to_string(images.shape[1]) +
                                " channel(s), but the input shape " + input.shape.to_string() + " has " +
                                std::to_string(channels) + "; expected " + expected);
-  dataset.count = images.shape[0];
+  dataset.count = file_images;
+  dataset.loaded = images.shape.empty() ? 0 : images.shape[0];
   dataset.channels = channels;
   dataset.height = images.shape[with_channels ? 2 : 1];
   dataset.width = images.shape[with_channels ? 3 : 2];

@@ -2,6 +2,7 @@
 
 #include "core/io/atomic_file.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -164,30 +165,47 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 
 std::string NpyArray::shape_text() const { return npy::shape_text(shape); }
 
-NpyArray parse_npy(const uint8_t* data, std::size_t size, const std::string& name) {
+namespace {
+
+// A .npy file's dtype and shape, and where its data start, checked against the file's size
+// (`file_size`; `data` holds at least its header, or the whole file when shorter).
+struct Layout {
+  NpyArray array;  // dtype and shape; no bytes
+  std::size_t data_offset = 0;
+};
+
+// The header's length (with its preamble), from the file's first bytes; the file's errors as parse_npy reports them.
+std::size_t header_end(const uint8_t* data, std::size_t available, std::size_t file_size, const std::string& name,
+                       std::size_t& header_start) {
   static const uint8_t magic[] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
-  if (size < 10 || std::memcmp(data, magic, sizeof magic) != 0)
-    throw NpyError(name + ": not a .npy file (bad magic or truncated; " + std::to_string(size) + " bytes)");
+  if (file_size < 10 || available < 10 || std::memcmp(data, magic, sizeof magic) != 0)
+    throw NpyError(name + ": not a .npy file (bad magic or truncated; " + std::to_string(file_size) + " bytes)");
   const uint8_t major = data[6];
   std::size_t header_length = 0;
-  std::size_t header_start = 0;
   if (major == 1) {
     header_length = data[8] | (std::size_t{data[9]} << 8);
     header_start = 10;
   } else if (major == 2 || major == 3) {
-    if (size < 12) throw NpyError(name + ": truncated .npy header");
+    if (file_size < 12 || available < 12) throw NpyError(name + ": truncated .npy header");
     header_length =
         data[8] | (std::size_t{data[9]} << 8) | (std::size_t{data[10]} << 16) | (std::size_t{data[11]} << 24);
     header_start = 12;
   } else {
     throw NpyError(name + ": unsupported .npy format version " + std::to_string(major));
   }
-  if (header_length > size - header_start) throw NpyError(name + ": truncated .npy header");
+  if (header_length > file_size - header_start) throw NpyError(name + ": truncated .npy header");
+  return header_start + header_length;
+}
 
-  const std::string header(reinterpret_cast<const char*>(data + header_start), header_length);
+Layout parse_layout(const uint8_t* data, std::size_t available, std::size_t file_size, const std::string& name) {
+  std::size_t header_start = 0;
+  const std::size_t end = header_end(data, available, file_size, name, header_start);
+  if (available < end) throw NpyError(name + ": truncated .npy header");
+  const std::string header(reinterpret_cast<const char*>(data + header_start), end - header_start);
   std::string descr;
   bool fortran_order = false;
-  NpyArray array;
+  Layout layout;
+  NpyArray& array = layout.array;
   HeaderParser(header, name).parse(descr, fortran_order, array.shape);
   if (fortran_order) throw NpyError(name + ": Fortran-ordered arrays are not supported; save with C order");
   if (!dtype_from_descr(descr, array.dtype))
@@ -200,13 +218,21 @@ NpyArray parse_npy(const uint8_t* data, std::size_t size, const std::string& nam
     count *= static_cast<std::size_t>(d);
   }
   const std::size_t payload = count * dtype_size(array.dtype);
-  const std::size_t available = size - header_start - header_length;
-  if (available != payload)
+  const std::size_t available_payload = file_size - end;
+  if (available_payload != payload)
     throw NpyError(name + ": expected " + std::to_string(payload) + " data bytes for shape " + array.shape_text() +
-                   " " + dtype_name(array.dtype) + ", found " + std::to_string(available) +
-                   (available < payload ? " (truncated)" : ""));
-  array.bytes.assign(data + header_start + header_length, data + size);
-  return array;
+                   " " + dtype_name(array.dtype) + ", found " + std::to_string(available_payload) +
+                   (available_payload < payload ? " (truncated)" : ""));
+  layout.data_offset = end;
+  return layout;
+}
+
+}  // namespace
+
+NpyArray parse_npy(const uint8_t* data, std::size_t size, const std::string& name) {
+  Layout layout = parse_layout(data, size, size, name);
+  layout.array.bytes.assign(data + layout.data_offset, data + size);
+  return std::move(layout.array);
 }
 
 NpyArray read_npy(const std::filesystem::path& file) {
@@ -221,6 +247,42 @@ NpyArray read_npy(const std::filesystem::path& file) {
   // One read: the held-out images alone are 1.5 MB, and a byte-wise copy was a third of a run.
   if (!in.read(reinterpret_cast<char*>(content.data()), size)) throw NpyError(file.string() + ": cannot be read");
   return parse_npy(content.data(), content.size(), file.string());
+}
+
+NpyArray read_npy_rows(const std::filesystem::path& file, int64_t max_rows, int64_t& file_rows) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) throw NpyError(file.string() + ": file not found");
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  if (!in) throw NpyError(file.string() + ": cannot be read");
+  const std::streamoff signed_size = in.tellg();
+  if (signed_size < 0) throw NpyError(file.string() + ": cannot be read");
+  const std::size_t size = static_cast<std::size_t>(signed_size);
+  in.seekg(0);
+  // The preamble, then the whole header it announces (checked as read_npy checks it).
+  std::vector<uint8_t> head(std::min<std::size_t>(size, 12));
+  if (!in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size())))
+    throw NpyError(file.string() + ": cannot be read");
+  std::size_t header_start = 0;
+  const std::size_t end = header_end(head.data(), head.size(), size, file.string(), header_start);
+  if (end > head.size()) {
+    const std::size_t read = head.size();
+    head.resize(end);
+    if (!in.read(reinterpret_cast<char*>(head.data() + read), static_cast<std::streamsize>(end - read)))
+      throw NpyError(file.string() + ": cannot be read");
+  }
+  Layout layout = parse_layout(head.data(), head.size(), size, file.string());
+  NpyArray& array = layout.array;
+  file_rows = array.shape.empty() ? 1 : array.shape[0];
+  if (array.shape.empty() || max_rows >= array.shape[0]) {  // everything: what read_npy reads
+    array.bytes.resize(size - layout.data_offset);
+  } else {
+    array.shape[0] = std::max<int64_t>(max_rows, 0);
+    array.bytes.resize(array.element_count() * dtype_size(array.dtype));
+  }
+  if (!array.bytes.empty() &&
+      !in.read(reinterpret_cast<char*>(array.bytes.data()), static_cast<std::streamsize>(array.bytes.size())))
+    throw NpyError(file.string() + ": cannot be read");
+  return std::move(layout.array);
 }
 
 std::string encode_npy(Dtype dtype, const std::vector<int64_t>& shape, const void* data) {

@@ -40,6 +40,10 @@ std::string shape_text(const std::vector<int64_t>& shape);
 // Parses an in-memory .npy image; `name` labels error messages. Never reads out of bounds.
 NpyArray parse_npy(const uint8_t* data, std::size_t size, const std::string& name);
 NpyArray read_npy(const std::filesystem::path& file);
+// The first `max_rows` entries along the first axis (all of them when the file holds fewer), without reading the
+// rest of the file; `shape[0]` is the number read, `file_rows` the file's. The file is checked as read_npy checks it,
+// with the same errors (its size included).
+NpyArray read_npy_rows(const std::filesystem::path& file, int64_t max_rows, int64_t& file_rows);
 // The bytes of a version 1.0 .npy file holding `data` (row-major, `shape`).
 std::string encode_npy(Dtype dtype, const std::vector<int64_t>& shape, const void* data);
 // Writes a .npy file whole or not at all (temporary file, rename); NpyError on failure.

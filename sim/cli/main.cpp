@@ -4,19 +4,20 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 
 #include "core/config/configuration_error.h"
 #include "core/io/atomic_file.h"
 #include "core/log/log.h"
 #include "core/npy/npy_array.h"
-#include "importers/onnx/imported_config.h"
 #include "mapper/mapper.h"
 #include "sim/cli/export_command.h"
-#include "sim/cli/import_command.h"
+#include "sim/cli/onnx_importer.h"
 #include "sim/cli/options.h"
 #include "sim/cli/progress_bar.h"
 #include "sim/cli/sweep_command.h"
@@ -195,9 +196,22 @@ std::string files_note(const std::vector<trace::WrittenFile>& written) {
   return fmt::format("report      {}\n", report) + (traces.empty() ? "" : fmt::format("traces      {}\n", traces));
 }
 
+// The ONNX importer module, or null when it cannot be loaded (reported).
+const cli::OnnxImporter* loaded_onnx_importer() {
+  try {
+    return &cli::onnx_importer();
+  } catch (const std::runtime_error& e) {
+    fail(kBadInput, e.what());
+    return nullptr;
+  }
+}
+
 int run_cli(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "sweep") return cli::run_sweep_command(argc - 1, argv + 1);
-  if (argc > 1 && std::string(argv[1]) == "import") return cli::run_import_command(argc - 1, argv + 1);
+  if (argc > 1 && std::string(argv[1]) == "import") {
+    const cli::OnnxImporter* importer = loaded_onnx_importer();
+    return importer ? importer->run_import_command(argc - 1, argv + 1) : kBadInput;
+  }
   if (argc > 1 && std::string(argv[1]) == "export-scalesim")
     return cli::run_export_scalesim_command(argc - 1, argv + 1);
   cli::Options options;
@@ -225,13 +239,16 @@ int run_cli(int argc, char** argv) {
 
   // --model: the ONNX model becomes a config in OUT/model/ (what `accelsim import` writes), run as any config.
   std::optional<onnx_import::ImportedModel> imported;
+  const cli::OnnxImporter* importer = nullptr;
   if (!options.model.empty()) {
+    importer = loaded_onnx_importer();
+    if (!importer) return kBadInput;
     try {
       imported.emplace();
-      options.config = cli::import_model_to(options.model, options.out / "model",
-                                            options.config.empty() ? cli::default_hardware() : options.config,
-                                            options.images_file, options.arithmetic, *imported);
-      if (!options.quiet) std::puts(cli::arithmetic_note(options.model, *imported).c_str());
+      options.config = importer->import_model_to(options.model, options.out / "model",
+                                                 options.config.empty() ? importer->default_hardware() : options.config,
+                                                 options.images_file, options.arithmetic, *imported);
+      if (!options.quiet) std::puts(importer->arithmetic_note(options.model, *imported).c_str());
     } catch (const onnx_import::ImportError& e) {
       return fail(kBadInput, e.what());
     } catch (const npy::NpyError& e) {
@@ -244,7 +261,10 @@ int run_cli(int argc, char** argv) {
   std::unique_ptr<run::Workload> workload;
   try {
     if (options.config.empty()) options.config = shipped_config();  // --list-params alone
-    workload = run::load_workload(options.config, options.overrides);
+    // Only the images this run simulates are read: all those of an --images FILE.npy, else --images (default 1).
+    const int64_t images_to_read =
+        options.images_file.empty() ? std::max<int64_t>(options.images, 0) : std::numeric_limits<int64_t>::max();
+    workload = run::load_workload(options.config, options.overrides, images_to_read);
   } catch (const config::ConfigurationError& e) {
     return fail(kBadInput, e.what());
   }
@@ -314,7 +334,7 @@ int run_cli(int argc, char** argv) {
     report::write_file_atomically(options.out / "host.json",
                                   report::host_json(seconds, options.images, result.host_events).dump(2) + "\n");
     if (imported && result.checked) {  // the model's output in ONNX's terms (dtype, shape, dequantized)
-      const npy::NpyArray output = onnx_import::output_from_logits(*imported, result.logits);
+      const npy::NpyArray output = importer->output_from_logits(*imported, result.logits);
       report::write_file_atomically(options.out / "output.npy",
                                     npy::encode_npy(output.dtype, output.shape, output.bytes.data()));
     }

@@ -208,7 +208,7 @@ void check_points(const SweepPlan& plan) {
     const std::string point = fmt::format("point {} ({})", job.index, describe_settings(job.settings));
     std::unique_ptr<run::Workload> workload;
     try {
-      workload = run::load_workload(job.config, job.overrides);
+      workload = run::load_workload(job.config, job.overrides, 0);  // checked whole; no image's pixels read
     } catch (const config::ConfigurationError& e) {
       throw config::ConfigurationError(e.where(), e.key(), point + ": " + e.message());
     }

@@ -54,7 +54,7 @@ LoadedConfig load_config(const std::filesystem::path& config_file, const std::ve
 }
 
 std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file,
-                                        const std::vector<std::string>& overrides) {
+                                        const std::vector<std::string>& overrides, int64_t max_images) {
   auto workload = std::make_unique<Workload>();
   static_cast<LoadedConfig&>(*workload) = load_config(config_file, overrides);
 
@@ -63,7 +63,8 @@ std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file
     return workload;
   }
   config::Section input(workload->tree, workload->tree.root()["network"]["input"], "network.input");
-  workload->dataset = model::load_dataset(workload->network.input, input);
+  if (workload->recorded_images) max_images = std::numeric_limits<int64_t>::max();
+  workload->dataset = model::load_dataset(workload->network.input, input, max_images);
   const int64_t classes = workload->network.layers.back().output.elements();
   for (int64_t i = 0; i < static_cast<int64_t>(workload->dataset.labels.size()); ++i)
     if (workload->dataset.labels[static_cast<std::size_t>(i)] >= classes)

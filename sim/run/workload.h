@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,7 +41,10 @@ struct Workload : LoadedConfig {
   // Not for a timing-only network, which has no values.
   std::vector<int32_t> input(int64_t image) const;
 };
+// `max_images`: the most images the caller will simulate; only those are read from the images
+// file (all of them for a stats.json config, whose run's image count the caller learns from it).
 std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file,
-                                        const std::vector<std::string>& overrides);
+                                        const std::vector<std::string>& overrides,
+                                        int64_t max_images = std::numeric_limits<int64_t>::max());
 
 }  // namespace accelsim::run

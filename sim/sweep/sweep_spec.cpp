@@ -344,7 +344,7 @@ void check_against_configs(const ConfigTree& tree, const SweepSpec& spec, const 
     std::error_code ec;
     if (!fs::is_regular_file(base, ec)) fail_base("config file '" + base.string() + "' not found");
     try {
-      run::load_workload(base, {});
+      run::load_workload(base, {}, 0);  // checked whole; no image's pixels read
     } catch (const std::exception& e) {
       fail_base("config '" + base.string() + "' is not valid: " + e.what());
     }
@@ -385,7 +385,7 @@ void check_against_configs(const ConfigTree& tree, const SweepSpec& spec, const 
       for (const auto& key : columns[c].column.keys) overrides.push_back(key + "=" + value.setting.value);
       std::string reason;
       try {
-        run::load_workload(first_base, overrides);
+        run::load_workload(first_base, overrides, 0);
       } catch (const ConfigurationError& e) {
         reason = e.message();
       } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "core/npy/npy_array.h"
 #include "tests/support/run_command.h"
@@ -86,6 +87,18 @@ TEST(Cli, SetWithAValueOfTheWrongTypeNamesTheKey) {
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_TRUE(contains(result.output, "hardware.pe_array.rows: expected an integer, got 'many'")) << result.output;
   EXPECT_FALSE(std::filesystem::exists(out.path() / "stats.json"));
+}
+
+// The ONNX importer (with libprotobuf) is a module loaded only by `import` and --model
+// (sim/cli/onnx_importer.h): the executable itself must not pull protobuf in at every start.
+TEST(Cli, TheExecutableDoesNotLoadProtobuf) {
+  setenv("LD_TRACE_LOADED_OBJECTS", "1", 1);  // the dynamic loader lists the libraries and exits, as ldd does
+  const auto result = run_accelsim({"--version"});
+  unsetenv("LD_TRACE_LOADED_OBJECTS");
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(contains(result.output, "libsystemc")) << result.output;  // the loader's listing, not a run
+  EXPECT_FALSE(contains(result.output, "libprotobuf")) << result.output;
+  EXPECT_FALSE(contains(result.output, "onnx")) << result.output;
 }
 
 TEST(Cli, ImagesBeyondTheDataSetIsBadInput) {

@@ -216,6 +216,21 @@ TEST_F(NetworkLoader, DatasetLoadsAndPadsThroughThePixelTable) {
   EXPECT_EQ(activations[6 * 8 + 6], dataset.image(2)[35] / 2 - 64);
 }
 
+TEST_F(NetworkLoader, DatasetReadsOnlyTheImagesAskedFor) {
+  const auto file = tiny_.write_config(TinyNetwork::yaml());
+  const ConfigTree tree = ConfigTree::load(file);
+  Section root(tree, tree.root(), "");
+  const Network network = load_network(root.section("network"));
+  Section input(tree, tree.root()["network"]["input"], "network.input");
+  const Dataset all = load_dataset(network.input, input);
+  const Dataset two = load_dataset(network.input, input, 2);
+  EXPECT_EQ(two.count, 5);  // the file's images, though 2 were read
+  EXPECT_EQ(two.loaded, 2);
+  EXPECT_EQ(two.labels, all.labels);  // every label, for the label check
+  EXPECT_EQ(input_activations(network.input, two, 1), input_activations(network.input, all, 1));
+  EXPECT_THROW(two.image(2), std::out_of_range);  // never another image's pixels
+}
+
 TEST_F(NetworkLoader, PerChannelMultipliersOnePerOutputChannel) {
   const std::string per_channel =
       "        mode: multiply\n        precision: float32\n"

@@ -103,5 +103,46 @@ TEST(Npy, MissingFileIsAnError) {
   EXPECT_THROW(read_npy(dir.path() / "absent.npy"), NpyError);
 }
 
+TEST(Npy, ReadsTheFirstRowsOnly) {
+  testing::TempDir dir;
+  // 3 rows of 2 int16: row r holds 10 r and 10 r + 1.
+  const std::vector<int16_t> values = {0, 1, 10, 11, 20, 21};
+  write_npy(dir.path() / "rows.npy", Dtype::Int16, {3, 2}, values.data());
+  int64_t file_rows = 0;
+  const NpyArray two = read_npy_rows(dir.path() / "rows.npy", 2, file_rows);
+  EXPECT_EQ(file_rows, 3);
+  EXPECT_EQ(two.shape, (std::vector<int64_t>{2, 2}));
+  EXPECT_EQ(two.values_as<int16_t>(Dtype::Int16, "t"), (std::vector<int16_t>{0, 1, 10, 11}));
+  const NpyArray all = read_npy_rows(dir.path() / "rows.npy", 7, file_rows);  // more than it holds: all 3
+  EXPECT_EQ(all.shape, (std::vector<int64_t>{3, 2}));
+  EXPECT_EQ(all.bytes, read_npy(dir.path() / "rows.npy").bytes);
+}
+
+TEST(Npy, ReadingRowsChecksTheWholeFileAsReadingItAllDoes) {
+  testing::TempDir dir;
+  const std::string good_header = header_v1("{'descr': '<i4', 'fortran_order': False, 'shape': (2, 2), }");
+  // Each malformed file gives read_npy_rows the message read_npy gives, though one row is asked for.
+  for (const std::string& bytes :
+       {std::string(""), good_header + std::string(15, '\0'), good_header + std::string(17, '\0'),
+        good_header.substr(0, 30), std::string("\x93NUMPY\x02\x00\xff\xff\x00\x00", 12),
+        header_v1("{'descr': '<i4', 'fortran_order': True, 'shape': (1,), }") + std::string(4, '\0')}) {
+    const auto file = dir.write("bad.npy", bytes);
+    std::string whole, rows;
+    try {
+      read_npy(file);
+    } catch (const NpyError& e) {
+      whole = e.what();
+    }
+    try {
+      int64_t file_rows = 0;
+      read_npy_rows(file, 1, file_rows);
+    } catch (const NpyError& e) {
+      rows = e.what();
+    }
+    EXPECT_FALSE(whole.empty());
+    EXPECT_EQ(rows, whole);
+  }
+}
+
 }  // namespace
 }  // namespace accelsim::npy

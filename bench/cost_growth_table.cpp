@@ -1,0 +1,299 @@
+// Generates the "Cost growth" section of docs/performance.md (between its cost_growth_table
+// markers): host time against MACs, compute tiles and PE-array size for LeNet and every shipped
+// topology, timing-only and with values (computed and checked bit-exactly), and the peak resident
+// memory of a 2,000-image LeNet batch and of ResNet-50. The figures are host times: nothing checks
+// them; regenerate after a build with
+//   build/bench/cost_growth_table [OUTPUT.md]   (default: docs/performance.md of the source tree)
+#include <fmt/format.h>
+#include <unistd.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bench/child_process.h"
+#include "core/io/atomic_file.h"
+
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr const char* kBegin = "<!-- cost_growth_table begin -->";
+constexpr const char* kEnd = "<!-- cost_growth_table end -->";
+
+const std::vector<int> kArrays = {4, 16, 64, 256};
+
+// A network as the table runs it: its timing-only config at full size, and its twin with values on
+// a reduced input where the full size would take minutes on the small arrays.
+struct Network {
+  std::string name;
+  std::string timing_config;  // relative to the source tree
+  std::vector<std::string> timing_sets;
+  std::string full_input;  // as the table shows it
+  std::string values_config;
+  std::string values_input;  // --set network.input.shape=..., or empty for the config's own
+  std::string values_note;
+};
+
+const std::vector<Network> kNetworks = {
+    {"lenet", "configs/lenet.yaml", {"network.values=none"}, "1x32x32", "configs/lenet.yaml", "", "1x32x32"},
+    {"resnet18",
+     "configs/topologies/resnet18.yaml",
+     {},
+     "3x224x224",
+     "configs/topologies/resnet18_random.yaml",
+     "[3,64,64]",
+     "3x64x64"},
+    {"resnet50",
+     "configs/topologies/resnet50.yaml",
+     {},
+     "3x224x224",
+     "configs/topologies/resnet50_random.yaml",
+     "[3,64,64]",
+     "3x64x64"},
+    {"mobilenet_v2",
+     "configs/topologies/mobilenet_v2.yaml",
+     {},
+     "3x224x224",
+     "configs/topologies/mobilenet_v2_random.yaml",
+     "[3,64,64]",
+     "3x64x64"},
+    {"vgg16",
+     "configs/topologies/vgg16.yaml",
+     {},
+     "3x224x224",
+     "configs/topologies/vgg16_random.yaml",
+     "[3,64,64]",
+     "3x64x64"},
+    {"alexnet",
+     "configs/topologies/alexnet.yaml",
+     {},
+     "3x224x224",
+     "configs/topologies/alexnet_random.yaml",
+     "[3,64,64]",
+     "3x64x64"},
+    {"bert_base_gemms",
+     "configs/topologies/bert_base_gemms.yaml",
+     {},
+     "768x128x1",
+     "configs/topologies/bert_base_gemms_random.yaml",
+     "[768,32,1]",
+     "768x32x1"},
+};
+
+// Edge-small's SRAMs hold one fold of a 4x4 or 16x16 array; the larger arrays need larger ones
+// (a 256x64 weight fold alone is 16 KiB), and the 64x64 inputs' feature maps stream through a
+// 256 KiB activation SRAM as in topology_cost.
+std::vector<std::string> hardware_sets(int array) {
+  std::vector<std::string> sets = {"hardware.pe_array.rows=" + std::to_string(array),
+                                   "hardware.pe_array.cols=" + std::to_string(array),
+                                   "hardware.activation_sram.capacity_bytes=262144"};
+  if (array >= 64) {
+    sets.push_back("hardware.weight_sram.capacity_bytes=" + std::to_string(array * 4096));
+    sets.push_back("hardware.accumulator.capacity_bytes=" + std::to_string(array * 1024));
+  }
+  return sets;
+}
+
+struct Run {
+  accelsim::bench::ChildResult host;
+  double macs = 0, tiles = 0, cycles = 0;
+  double transactions = 0;  // host.json: TLM transactions (b_transport calls) of the whole run
+};
+
+double number(const json& group, const char* key) {
+  return group.contains(key) && group[key].is_number() ? group[key].get<double>() : 0.0;
+}
+
+Run run_accelsim(const std::string& config, const std::vector<std::string>& sets, int images, const fs::path& out) {
+  std::vector<std::string> command = {ACCELSIM_BINARY, "--config",  std::string(ACCELSIM_SOURCE_DIR) + "/" + config,
+                                      "--quiet",       "--images",  std::to_string(images),
+                                      "--out",         out.string()};
+  for (const auto& set : sets) command.insert(command.end(), {"--set", set});
+  Run run;
+  run.host = accelsim::bench::run_child(command);
+  if (run.host.exit_code != 0) {  // 1 would be a mismatch against the golden model: never a figure
+    std::string shown;
+    for (const auto& part : command) shown += (shown.empty() ? "" : " ") + part;
+    throw std::runtime_error(fmt::format("accelsim exited with {}: {}", run.host.exit_code, shown));
+  }
+  std::ifstream in(out / "stats.json");
+  const json stats = json::parse(in);
+  const json& total = stats.at("total");
+  run.macs = number(total, "macs");
+  run.tiles = number(total, "compute_tiles_per_image") * images;
+  run.cycles = number(total, "cycles");
+  std::ifstream host_in(out / "host.json");
+  const json host = json::parse(host_in);
+  run.transactions = number(host.at("events").at("total"), "tlm_transactions");
+  return run;
+}
+
+std::string grouped(double value) {
+  std::string digits = fmt::format("{:.0f}", value);
+  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(static_cast<std::size_t>(at), ",");
+  return digits;
+}
+
+std::string megabytes(double bytes) { return fmt::format("{:.1f}", bytes / 1e6); }
+
+// max / min of a set of positive figures.
+double spread(const std::vector<double>& values) {
+  const auto [low, high] = std::minmax_element(values.begin(), values.end());
+  return *low > 0 ? *high / *low : 0.0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+    std::fprintf(stderr, "usage: cost_growth_table [OUTPUT.md]   (default: docs/performance.md of the source tree)\n");
+    return argc == 2 && (std::string(argv[1]) == "-h" || std::string(argv[1]) == "--help") ? 0 : 2;
+  }
+  const fs::path output = argc == 2 ? fs::path(argv[1]) : fs::path(ACCELSIM_SOURCE_DIR) / "docs/performance.md";
+  const fs::path scratch = fs::temp_directory_path() / ("accelsim-cost-growth-" + std::to_string(getpid()));
+
+  std::string md = std::string(kBegin) +
+                   "\n## Cost growth\n\n"
+                   "Generated by `build/bench/cost_growth_table` (bench/cost_growth_table.cpp); do not edit by hand "
+                   "(the figures are\nhost times of one machine: no test checks them; run it again after a build to "
+                   "regenerate this section).\n"
+                   "Each row is one accelsim process, one image, from start to exit: `CPU s` is its user + system "
+                   "time (all threads),\n`wall s` its wall time, `peak RSS` getrusage's `ru_maxrss` of the child, `TLM "
+                   "transactions` host.json's count\n(one `b_transport` through a unit's socket each). "
+                   "`timing-only` runs the network's\n`values: none` config (LeNet with `--set network.values=none`); "
+                   "`values` its twin with values (LeNet's digits,\nthe topologies' `_random.yaml`: seeded random "
+                   "weights and inputs), computed and checked bit-exactly against the\ngolden model (a mismatch "
+                   "stops the benchmark). Timing-only runs are full size; the runs with values are on reduced inputs\n"
+                   "(`--set network.input.shape=...`: 64x64 images, 32 tokens) so that a 4x4 array takes seconds, "
+                   "not minutes. "
+                   "Every run has\n`--set hardware.activation_sram.capacity_bytes=262144` (feature maps stream "
+                   "through it, as in topology_cost),\nand on the 64x64 and 256x256 arrays `--set "
+                   "hardware.weight_sram.capacity_bytes=4096*N --set hardware.accumulator.capacity_bytes=1024*N`\n"
+                   "(N the array size; edge-small's 32 KiB and 8 KiB cannot hold one fold of those arrays).\n\n";
+  md +=
+      "| network (input) | array | run | MACs | compute tiles | TLM transactions | CPU s | wall s | us/tile | ps/MAC "
+      "| ns/transaction | peak RSS MB |\n";
+  md += "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+
+  // Every run first, then the table: the per-unit figures are of the CPU time above the floor of
+  // a process (the least CPU of LeNet's timing-only runs: the loader, the config, the outputs).
+  struct Row {
+    const Network* network;
+    int array;
+    bool values;
+    Run run;
+  };
+  std::vector<Row> rows;
+  int runs = 0;
+  for (const auto& network : kNetworks) {
+    for (const bool values : {false, true}) {
+      const std::string mode = values ? "values" : "timing-only";
+      for (int array : kArrays) {
+        std::vector<std::string> sets = hardware_sets(array);
+        if (!values) sets.insert(sets.end(), network.timing_sets.begin(), network.timing_sets.end());
+        if (values && !network.values_input.empty()) sets.push_back("network.input.shape=" + network.values_input);
+        const fs::path out = scratch / fmt::format("{}_{}_{}", network.name, mode, array);
+        rows.push_back({&network, array, values,
+                        run_accelsim(values ? network.values_config : network.timing_config, sets, 1, out)});
+        std::fprintf(stderr, "%s %s %dx%d: %.2f s CPU\n", network.name.c_str(), mode.c_str(), array, array,
+                     rows.back().run.host.cpu_seconds);
+        ++runs;
+      }
+    }
+  }
+  double floor = 0;
+  for (const auto& row : rows)
+    if (row.network == &kNetworks.front() && !row.values)
+      floor = floor == 0 ? row.run.host.cpu_seconds : std::min(floor, row.run.host.cpu_seconds);
+
+  // Per network and mode, the figures across the arrays, for the summary.
+  std::map<std::string, std::vector<double>> per_tile, per_mac, per_transaction;
+  for (const auto& row : rows) {
+    const Run& run = row.run;
+    const double above = std::max(run.host.cpu_seconds - floor, 0.0);
+    auto per = [&](double count, double unit) { return count > 0 ? unit * above / count : 0.0; };
+    const std::string key = row.network->name + (row.values ? " values" : " timing-only");
+    per_tile[key].push_back(per(run.tiles, 1e6));
+    per_mac[key].push_back(per(run.macs, 1e12));
+    per_transaction[key].push_back(per(run.transactions, 1e9));
+    md += fmt::format("| {} ({}) | {}x{} | {} | {} | {} | {} | {:.3f} | {:.3f} | {:.1f} | {:.0f} | {:.0f} | {} |\n",
+                      row.network->name, row.values ? row.network->values_note : row.network->full_input, row.array,
+                      row.array, row.values ? "values" : "timing-only", grouped(run.macs), grouped(run.tiles),
+                      grouped(run.transactions), run.host.cpu_seconds, run.host.seconds, per(run.tiles, 1e6),
+                      per(run.macs, 1e12), per(run.transactions, 1e9), megabytes(run.host.peak_rss_bytes));
+  }
+  md += fmt::format(
+      "\nThe floor subtracted before dividing (`us/tile`, `ps/MAC`, `ns/transaction`): {:.3f} s, the least CPU time "
+      "of\nLeNet's timing-only runs (a process's loader, config and output files: see \"One design point's fixed "
+      "cost\").\n",
+      floor);
+
+  md +=
+      "\nAcross the four arrays (the MACs stay, the tiles and transactions change), the spread (largest / "
+      "smallest) of\neach network's CPU time above the floor per tile, per MAC and per TLM transaction: the "
+      "flattest is what host\ntime follows.\n\n";
+  md +=
+      "| network | timing-only: per tile | per MAC | per transaction | values: per tile | per MAC | per transaction "
+      "|\n";
+  md += "|---|---:|---:|---:|---:|---:|---:|\n";
+  for (std::size_t n = 1; n < kNetworks.size(); ++n) {  // LeNet's runs are the floor itself
+    const std::string timing = kNetworks[n].name + " timing-only", values = kNetworks[n].name + " values";
+    md += fmt::format("| {} | {:.1f}x | {:.1f}x | {:.1f}x | {:.1f}x | {:.1f}x | {:.1f}x |\n", kNetworks[n].name,
+                      spread(per_tile[timing]), spread(per_mac[timing]), spread(per_transaction[timing]),
+                      spread(per_tile[values]), spread(per_mac[values]), spread(per_transaction[values]));
+  }
+
+  // Memory: a 2,000-image LeNet batch (the goal: under 100 MB) and ResNet-50 at full size.
+  struct MemoryRun {
+    std::string label, config;
+    std::vector<std::string> sets;
+    int images;
+  };
+  const std::vector<MemoryRun> memory_runs = {
+      {"LeNet, 2,000 images, values (checked)", "configs/lenet.yaml", {}, 2000},
+      {"ResNet-50 224x224, timing-only, 32x32",
+       "configs/topologies/resnet50.yaml",
+       {"hardware.pe_array.rows=32", "hardware.pe_array.cols=32", "hardware.activation_sram.capacity_bytes=262144"},
+       1},
+      {"ResNet-50 3x64x64, values (checked), 32x32",
+       "configs/topologies/resnet50_random.yaml",
+       {"hardware.pe_array.rows=32", "hardware.pe_array.cols=32", "hardware.activation_sram.capacity_bytes=262144",
+        "network.input.shape=[3,64,64]"},
+       1},
+  };
+  md += "\nPeak resident memory (the goal for the LeNet batch: under 100 MB):\n\n";
+  md += "| run | images | CPU s | wall s | peak RSS MB |\n|---|---:|---:|---:|---:|\n";
+  for (const auto& memory : memory_runs) {
+    const Run run = run_accelsim(memory.config, memory.sets, memory.images, scratch / "memory");
+    md += fmt::format("| {} | {} | {:.3f} | {:.3f} | {} |\n", memory.label, grouped(memory.images),
+                      run.host.cpu_seconds, run.host.seconds, megabytes(run.host.peak_rss_bytes));
+    std::fprintf(stderr, "%s: %.1f MB\n", memory.label.c_str(), run.host.peak_rss_bytes / 1e6);
+    ++runs;
+  }
+  md += std::string("\n") + kEnd;
+  std::filesystem::remove_all(scratch);
+
+  std::string text;
+  if (std::ifstream previous{output}) text.assign(std::istreambuf_iterator<char>(previous), {});
+  const auto begin = text.find(kBegin), end = text.find(kEnd);
+  if (begin != std::string::npos && end != std::string::npos && end > begin) {
+    text.replace(begin, end + std::string(kEnd).size() - begin, md);
+  } else {
+    text += (text.empty() || text.back() == '\n' ? "\n" : "\n\n") + md + "\n";
+  }
+  accelsim::report::write_file_atomically(output, text);
+  fmt::print("wrote {} ({} runs)\n", output.string(), runs);
+  return 0;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "cost_growth_table: %s\n", e.what());
+  return 1;
+}
