@@ -193,6 +193,13 @@ class Lowering {
   // AveragePool: QLinearAveragePool (com.microsoft) or DequantizeLinear -> AveragePool -> QuantizeLinear.
   void lower_average_pool(const onnx::NodeProto& node, bool qlinear);
   void finish_average_pool(const onnx::NodeProto& node, Layer& layer, float input_scale, const QuantParams& output);
+  using FinishPool = void (Lowering::*)(const onnx::NodeProto& node, Layer& layer, float input_scale,
+                                        const QuantParams& output);
+  // A pool's output value: with `qlinear` its own quantization (inputs x_scale, x_zero_point,
+  // y_scale, y_zero_point), applied by `finish_pool`; else pending the QuantizeLinear of the QDQ form,
+  // which finishes the layer from the input scale kept in `pending_scale`.
+  Value pool_output(const onnx::NodeProto& node, Value& x, Layer& layer, bool qlinear, FinishPool finish_pool,
+                    std::optional<float> Value::*pending_scale);
   void finish_requant(const onnx::NodeProto& node, Layer& layer, const std::vector<float>& multipliers,
                       int32_t output_zero_point, std::optional<float> clip_min, std::optional<float> clip_max,
                       float output_scale);
@@ -1159,23 +1166,8 @@ void Lowering::lower_global_avgpool(const onnx::NodeProto& node, bool qlinear) {
   layer.kernel_w = layer.stride_w = layer.input.width;
   layer.output = Shape{layer.input.channels, 1, 1, false};
   layer.input_zero_point = x.quant.zero_point;
-  Value out;
+  Value out = pool_output(node, x, layer, qlinear, &Lowering::finish_global_avgpool, &Value::pool_input_scale);
   out.dims = {x.dims[0], layer.input.channels, 1, 1};
-  if (qlinear) {
-    const ElementType type = x.quant.dtype == DType::UInt8 ? ElementType::UInt8 : ElementType::Int8;
-    check_activation_params(node, x, scale(node, 1, "x_scale"), zero_point(node, 2, "x_zero_point", type));
-    layer.input_zero_point = x.quant.zero_point;
-    const QuantParams output{scale(node, 3, "y_scale"), zero_point(node, 4, "y_zero_point", type), x.quant.dtype};
-    finish_global_avgpool(node, layer, x.quant.scale, output);
-    out.kind = Value::Kind::Quantized;
-    out.quant = output;
-    out.scale_known = true;
-  } else {
-    out.kind = Value::Kind::Pending;
-    out.quant = x.quant;
-    out.pool_input_scale = x.quant.scale;
-    out.layer = result_.network.layers.size();
-  }
   out.source = push_layer(std::move(layer), x.source);
   set_output(node, std::move(out));
 }
@@ -1243,25 +1235,31 @@ void Lowering::lower_average_pool(const onnx::NodeProto& node, bool qlinear) {
                        (layer.input.width + 2 * pads[1] - kernel[1]) / strides[1] + 1, false};
   layer.count_include_pad = int_attribute(node, "count_include_pad", 0) != 0;  // ONNX's default: 0
   layer.input_zero_point = x.quant.zero_point;
-  Value out;
+  Value out = pool_output(node, x, layer, qlinear, &Lowering::finish_average_pool, &Value::average_pool_input_scale);
   out.dims = {x.dims[0], layer.output.channels, layer.output.height, layer.output.width};
+  out.source = push_layer(std::move(layer), x.source);
+  set_output(node, std::move(out));
+}
+
+Value Lowering::pool_output(const onnx::NodeProto& node, Value& x, Layer& layer, bool qlinear, FinishPool finish_pool,
+                            std::optional<float> Value::*pending_scale) {
+  Value out;
   if (qlinear) {
     const ElementType type = x.quant.dtype == DType::UInt8 ? ElementType::UInt8 : ElementType::Int8;
     check_activation_params(node, x, scale(node, 1, "x_scale"), zero_point(node, 2, "x_zero_point", type));
     layer.input_zero_point = x.quant.zero_point;
     const QuantParams output{scale(node, 3, "y_scale"), zero_point(node, 4, "y_zero_point", type), x.quant.dtype};
-    finish_average_pool(node, layer, x.quant.scale, output);
+    (this->*finish_pool)(node, layer, x.quant.scale, output);
     out.kind = Value::Kind::Quantized;
     out.quant = output;
     out.scale_known = true;
   } else {
     out.kind = Value::Kind::Pending;
     out.quant = x.quant;
-    out.average_pool_input_scale = x.quant.scale;
+    out.*pending_scale = x.quant.scale;
     out.layer = result_.network.layers.size();
   }
-  out.source = push_layer(std::move(layer), x.source);
-  set_output(node, std::move(out));
+  return out;
 }
 
 int32_t Lowering::push_layer(Layer layer, int32_t source) {
