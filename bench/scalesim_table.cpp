@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "bench/child_process.h"
+#include "bench/doc_section.h"
 #include "core/io/atomic_file.h"
 #include "core/scalesim/layer_config.h"
 #include "core/scalesim/scalesim_equations.h"
@@ -191,15 +192,7 @@ int main(int argc, char** argv) try {
   }
   md += std::string("\n") + kEnd;
 
-  std::string text;
-  if (std::ifstream previous{output}) text.assign(std::istreambuf_iterator<char>(previous), {});
-  const auto begin = text.find(kBegin), end = text.find(kEnd);
-  if (begin != std::string::npos && end != std::string::npos && end > begin) {
-    text.replace(begin, end + std::string(kEnd).size() - begin, md);
-  } else {
-    text += (text.empty() || text.back() == '\n' ? "\n" : "\n\n") + md + "\n";
-  }
-  accelsim::report::write_file_atomically(output, text);
+  accelsim::bench::write_doc_section(output, kBegin, kEnd, md);
   fmt::print("wrote {} ({} closed-form mismatches)\n", output.string(), mismatches);
   return mismatches == 0 ? 0 : 1;
 } catch (const std::exception& e) {

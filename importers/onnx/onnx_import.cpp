@@ -193,6 +193,10 @@ class Lowering {
   // AveragePool: QLinearAveragePool (com.microsoft) or DequantizeLinear -> AveragePool -> QuantizeLinear.
   void lower_average_pool(const onnx::NodeProto& node, bool qlinear);
   void finish_average_pool(const onnx::NodeProto& node, Layer& layer, float input_scale, const QuantParams& output);
+  // A pool's input, window, stride and symmetric padding ([p_h, p_w, p_h, p_w]), and its output shape.
+  void set_pool_window(const onnx::NodeProto& node, Layer& layer, const Shape& input,
+                       const std::vector<int64_t>& kernel, const std::vector<int64_t>& strides,
+                       const std::vector<int64_t>& pads);
   using FinishPool = void (Lowering::*)(const onnx::NodeProto& node, Layer& layer, float input_scale,
                                         const QuantParams& output);
   // A pool's output value: with `qlinear` its own quantization (inputs x_scale, x_zero_point,
@@ -997,17 +1001,7 @@ void Lowering::lower_maxpool(const onnx::NodeProto& node) {
   Layer layer;
   layer.name = layer_name(node, "maxpool");
   layer.type = LayerType::MaxPool;
-  layer.input = shape_of(node, x.dims);
-  if (kernel[0] > layer.input.height + 2 * pads[0] || kernel[1] > layer.input.width + 2 * pads[1])
-    fail(node, "the window is larger than the input " + layer.input.to_string());
-  layer.kernel_h = kernel[0];
-  layer.kernel_w = kernel[1];
-  layer.stride_h = strides[0];
-  layer.stride_w = strides[1];
-  layer.pad_h = pads[0];
-  layer.pad_w = pads[1];
-  layer.output = Shape{layer.input.channels, (layer.input.height + 2 * pads[0] - kernel[0]) / strides[0] + 1,
-                       (layer.input.width + 2 * pads[1] - kernel[1]) / strides[1] + 1, false};
+  set_pool_window(node, layer, shape_of(node, x.dims), kernel, strides, pads);
   Value out = x;
   out.dims = {x.dims[0], layer.output.channels, layer.output.height, layer.output.width};
   out.source = push_layer(std::move(layer), x.source);
@@ -1222,23 +1216,29 @@ void Lowering::lower_average_pool(const onnx::NodeProto& node, bool qlinear) {
   Layer layer;
   layer.name = layer_name(node, "avgpool");
   layer.type = LayerType::AvgPool;
-  layer.input = shape_of(node, x.dims);
-  if (kernel[0] > layer.input.height + 2 * pads[0] || kernel[1] > layer.input.width + 2 * pads[1])
-    fail(node, "the window is larger than the input " + layer.input.to_string());
-  layer.kernel_h = kernel[0];
-  layer.kernel_w = kernel[1];
-  layer.stride_h = strides[0];
-  layer.stride_w = strides[1];
-  layer.pad_h = pads[0];
-  layer.pad_w = pads[1];
-  layer.output = Shape{layer.input.channels, (layer.input.height + 2 * pads[0] - kernel[0]) / strides[0] + 1,
-                       (layer.input.width + 2 * pads[1] - kernel[1]) / strides[1] + 1, false};
+  set_pool_window(node, layer, shape_of(node, x.dims), kernel, strides, pads);
   layer.count_include_pad = int_attribute(node, "count_include_pad", 0) != 0;  // ONNX's default: 0
   layer.input_zero_point = x.quant.zero_point;
   Value out = pool_output(node, x, layer, qlinear, &Lowering::finish_average_pool, &Value::average_pool_input_scale);
   out.dims = {x.dims[0], layer.output.channels, layer.output.height, layer.output.width};
   out.source = push_layer(std::move(layer), x.source);
   set_output(node, std::move(out));
+}
+
+void Lowering::set_pool_window(const onnx::NodeProto& node, Layer& layer, const Shape& input,
+                               const std::vector<int64_t>& kernel, const std::vector<int64_t>& strides,
+                               const std::vector<int64_t>& pads) {
+  layer.input = input;
+  if (kernel[0] > input.height + 2 * pads[0] || kernel[1] > input.width + 2 * pads[1])
+    fail(node, "the window is larger than the input " + input.to_string());
+  layer.kernel_h = kernel[0];
+  layer.kernel_w = kernel[1];
+  layer.stride_h = strides[0];
+  layer.stride_w = strides[1];
+  layer.pad_h = pads[0];
+  layer.pad_w = pads[1];
+  layer.output = Shape{input.channels, (input.height + 2 * pads[0] - kernel[0]) / strides[0] + 1,
+                       (input.width + 2 * pads[1] - kernel[1]) / strides[1] + 1, false};
 }
 
 Value Lowering::pool_output(const onnx::NodeProto& node, Value& x, Layer& layer, bool qlinear, FinishPool finish_pool,
