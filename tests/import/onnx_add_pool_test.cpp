@@ -29,18 +29,6 @@ namespace {
 
 constexpr int64_t kImages = 8, kChannels = 2, kSide = 4;
 
-bool onnx_runtime_installed() {
-  return find_program("node") &&
-         std::filesystem::exists(source_dir() / "tools/onnxruntime/node_modules/onnxruntime-node");
-}
-
-void add_int_attribute(onnx::NodeProto& node, const std::string& name, int64_t value) {
-  auto* attribute = node.add_attribute();
-  attribute->set_name(name);
-  attribute->set_type(onnx::AttributeProto::INT);
-  attribute->set_i(value);
-}
-
 onnx::ModelProto add_and_pool(double c_scale, double y_scale, bool qdq, bool pool) {
   const int u8 = onnx::TensorProto::UINT8;
   onnx::ModelProto model;

@@ -33,11 +33,6 @@ namespace {
 
 constexpr int64_t kImages = 8, kChannels = 2, kSide = 9;
 
-bool onnx_runtime_installed() {
-  return find_program("node") &&
-         std::filesystem::exists(source_dir() / "tools/onnxruntime/node_modules/onnxruntime-node");
-}
-
 struct PoolCase {
   std::string name;
   int64_t kernel, stride, pad;
@@ -45,13 +40,6 @@ struct PoolCase {
   double x_scale, y_scale;
   int32_t z_in, z_out;  // uint8's; int8's are these - 128
 };
-
-void add_int_attribute(onnx::NodeProto& node, const std::string& name, int64_t value) {
-  auto* attribute = node.add_attribute();
-  attribute->set_name(name);
-  attribute->set_type(onnx::AttributeProto::INT);
-  attribute->set_i(value);
-}
 
 onnx::ModelProto pool_model(const PoolCase& pool, bool is_int8, bool qdq) {
   const int type = is_int8 ? onnx::TensorProto::INT8 : onnx::TensorProto::UINT8;

@@ -19,11 +19,6 @@ namespace {
 
 constexpr int64_t kImages = 2, kChannels = 8, kSide = 9;
 
-bool onnx_runtime_installed() {
-  return find_program("node") &&
-         std::filesystem::exists(source_dir() / "tools/onnxruntime/node_modules/onnxruntime-node");
-}
-
 onnx::ModelProto depthwise_then_padded_maxpool() {
   const int u8 = onnx::TensorProto::UINT8;
   onnx::ModelProto model;

@@ -113,11 +113,6 @@ int64_t differences_from_onnx_runtime(const std::string& level) {
   return mismatches;
 }
 
-bool onnx_runtime_installed() {
-  return find_program("node") &&
-         std::filesystem::exists(source_dir() / "tools/onnxruntime/node_modules/onnxruntime-node");
-}
-
 // ORT with basic optimization runs the QDQ graph's float Conv/Gemm between QuantizeLinear and
 // DequantizeLinear: on LeNet the same numbers as accelsim's integer layers.
 TEST(OnnxLeNet, OutputsEqualOnnxRuntimeOnTheQdqGraph) {

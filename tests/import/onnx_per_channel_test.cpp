@@ -24,11 +24,6 @@ namespace {
 constexpr int64_t kImages = 4, kIn = 3, kOut = 6, kSide = 5;
 const std::vector<double> kWeightScales = {0.5, 0.25, 0.125, 3.0, 0.0123, 0.75};
 
-bool onnx_runtime_installed() {
-  return find_program("node") &&
-         std::filesystem::exists(source_dir() / "tools/onnxruntime/node_modules/onnxruntime-node");
-}
-
 std::vector<double> crafted_weights() {
   std::vector<double> weights;  // [-3, 3]: ORT's u8s8 kernel without VNNI keeps pairs of products in int16
   for (int64_t i = 0; i < kOut * kIn * 9; ++i) weights.push_back(static_cast<double>((i * 5 + i / 7) % 7 - 3));

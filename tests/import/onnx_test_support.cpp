@@ -5,6 +5,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "tests/support/run_program.h"
+#include "tests/support/temp_dir.h"
+
 namespace accelsim::testing {
 
 std::optional<std::filesystem::path> onnx_node_tests() {
@@ -128,6 +131,18 @@ void add_value_info(onnx::ValueInfoProto* info, const std::string& name, int dat
   auto* tensor_type = info->mutable_type()->mutable_tensor_type();
   tensor_type->set_elem_type(data_type);
   for (int64_t d : dims) tensor_type->mutable_shape()->add_dim()->set_dim_value(d);
+}
+
+void add_int_attribute(onnx::NodeProto& node, const std::string& name, int64_t value) {
+  auto* attribute = node.add_attribute();
+  attribute->set_name(name);
+  attribute->set_type(onnx::AttributeProto::INT);
+  attribute->set_i(value);
+}
+
+bool onnx_runtime_installed() {
+  return find_program("node") &&
+         std::filesystem::exists(source_dir() / "tools/onnxruntime/node_modules/onnxruntime-node");
 }
 
 }  // namespace accelsim::testing

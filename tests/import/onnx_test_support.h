@@ -38,6 +38,10 @@ onnx::TensorProto make_tensor(const std::string& name, int data_type, const std:
 onnx::NodeProto& add_node(onnx::GraphProto& graph, const std::string& op, const std::string& name,
                           const std::vector<std::string>& inputs, const std::vector<std::string>& outputs);
 void add_ints(onnx::NodeProto& node, const std::string& name, const std::vector<int64_t>& values);
+void add_int_attribute(onnx::NodeProto& node, const std::string& name, int64_t value);
+
+// node and the npm package onnxruntime-node (tools/onnxruntime, scripts/setup.sh): the oracle can run.
+bool onnx_runtime_installed();
 void add_value_info(onnx::ValueInfoProto* info, const std::string& name, int data_type,
                     const std::vector<int64_t>& dims);
 
