@@ -24,6 +24,7 @@ test_packages=(
   clang-format clang-tidy   # scripts/check_style.sh
   libonnx-testdata          # tests: ONNX's own node tests (conformance of the importer)
   python3-torch python3-torchvision python3-onnx python3-numpy  # tests: models quantized by PyTorch (TorchModels.*)
+  python3-yaml              # tests: tools/export_onnx_lenet.py reads configs/lenet_torch.yaml (OnnxLeNet.*)
 )
 
 case "${1:-}" in

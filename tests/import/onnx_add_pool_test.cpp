@@ -114,10 +114,7 @@ int64_t mismatches_against_onnx_runtime(double c_scale, double y_scale, bool qdq
   const auto sim = run_accelsim({"--model", (dir.path() / "net.onnx").string(), "--images",
                                  (dir.path() / "x.npy").string(), "--out", (dir.path() / "sim").string(), "-q"});
   EXPECT_EQ(sim.exit_code, 0) << sim.output;
-  const auto ort =
-      run_program(*find_program("node"),
-                  {(source_dir() / "tools/onnxruntime/run_ort.js").string(), (dir.path() / "net.onnx").string(),
-                   (dir.path() / "ort.npy").string(), (dir.path() / "x.npy").string(), level});
+  const auto ort = run_onnx_runtime((dir.path() / "net.onnx"), (dir.path() / "ort.npy"), (dir.path() / "x.npy"), level);
   EXPECT_EQ(ort.exit_code, 0) << ort.output;
   if (sim.exit_code != 0 || ort.exit_code != 0) return -1;
   // The accelerator against the golden model (each with its own ORT-arithmetic code).

@@ -135,9 +135,7 @@ std::map<std::string, Comparison> compare_with_onnx_runtime(const PoolCase& pool
   const npy::NpyArray got = npy::read_npy(dir.path() / "sim/output.npy");
   for (const std::string level : {"all", "disabled"}) {
     const auto ort =
-        run_program(*find_program("node"),
-                    {(source_dir() / "tools/onnxruntime/run_ort.js").string(), (dir.path() / "pool.onnx").string(),
-                     (dir.path() / "ort.npy").string(), (dir.path() / "x.npy").string(), level});
+        run_onnx_runtime((dir.path() / "pool.onnx"), (dir.path() / "ort.npy"), (dir.path() / "x.npy"), level);
     EXPECT_EQ(ort.exit_code, 0) << ort.output;
     if (ort.exit_code != 0) continue;
     const npy::NpyArray expected = npy::read_npy(dir.path() / "ort.npy");

@@ -70,9 +70,7 @@ TEST(OnnxGraphLayers, DepthwiseConvAndPaddedMaxPoolMatchOnnxRuntime) {
   const npy::NpyArray got = npy::read_npy(dir.path() / "sim/output.npy");
   for (const std::string level : {"all", "disabled"}) {
     const auto ort =
-        run_program(*find_program("node"),
-                    {(source_dir() / "tools/onnxruntime/run_ort.js").string(), (dir.path() / "net.onnx").string(),
-                     (dir.path() / "ort.npy").string(), (dir.path() / "x.npy").string(), level});
+        run_onnx_runtime((dir.path() / "net.onnx"), (dir.path() / "ort.npy"), (dir.path() / "x.npy"), level);
     ASSERT_EQ(ort.exit_code, 0) << ort.output;
     const npy::NpyArray expected = npy::read_npy(dir.path() / "ort.npy");
     ASSERT_EQ(got.bytes.size(), expected.bytes.size());

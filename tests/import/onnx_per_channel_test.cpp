@@ -100,10 +100,8 @@ void expect_per_channel_conv_matches_onnx_runtime(int onnx_dtype, bool qdq) {
   EXPECT_EQ(read_json(dir.path() / "sim/stats.json").at("total").at("mismatches").get<int64_t>(), 0);
   const npy::NpyArray got = npy::read_npy(dir.path() / "sim/output.npy");
   for (const std::string level : {"all", "disabled"}) {
-    const auto ort =
-        run_program(*find_program("node"),
-                    {(source_dir() / "tools/onnxruntime/run_ort.js").string(), (dir.path() / "conv.onnx").string(),
-                     (dir.path() / ("ort_" + level + ".npy")).string(), (dir.path() / "x.npy").string(), level});
+    const auto ort = run_onnx_runtime((dir.path() / "conv.onnx"), (dir.path() / ("ort_" + level + ".npy")),
+                                      (dir.path() / "x.npy"), level);
     ASSERT_EQ(ort.exit_code, 0) << ort.output;
     const npy::NpyArray expected = npy::read_npy(dir.path() / ("ort_" + level + ".npy"));
     ASSERT_EQ(got.shape, expected.shape);

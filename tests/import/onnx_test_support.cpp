@@ -145,4 +145,12 @@ bool onnx_runtime_installed() {
          std::filesystem::exists(source_dir() / "tools/onnxruntime/node_modules/onnxruntime-node");
 }
 
+ProgramResult run_onnx_runtime(const std::filesystem::path& model, const std::filesystem::path& output,
+                               const std::filesystem::path& input, const std::string& level, const std::string& u8s8) {
+  const auto node = find_program("node");
+  if (!node) return {127, "node is not installed (scripts/setup.sh)", false};
+  return run_program(*node, {(source_dir() / "tools/onnxruntime/run_ort.js").string(), model.string(), output.string(),
+                             input.string(), level, u8s8});
+}
+
 }  // namespace accelsim::testing

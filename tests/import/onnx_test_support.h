@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/npy/npy_array.h"
+#include "tests/support/run_program.h"
 
 namespace accelsim::testing {
 
@@ -42,6 +43,14 @@ void add_int_attribute(onnx::NodeProto& node, const std::string& name, int64_t v
 
 // node and the npm package onnxruntime-node (tools/onnxruntime, scripts/setup.sh): the oracle can run.
 bool onnx_runtime_installed();
+// ONNX Runtime (tools/onnxruntime/run_ort.js, one thread) runs `model` on `input` and writes its
+// first output to `output`, at graph optimization `level` (all, basic, disabled). Its u8s8
+// kernels are the exact ones (session.x64quantprecision) unless `u8s8` is "fast": on x86-64
+// without VNNI ORT's default sums pairs of uint8 x int8 products in 16 bits and saturates
+// (docs/import.md).
+ProgramResult run_onnx_runtime(const std::filesystem::path& model, const std::filesystem::path& output,
+                               const std::filesystem::path& input, const std::string& level,
+                               const std::string& u8s8 = "exact");
 void add_value_info(onnx::ValueInfoProto* info, const std::string& name, int data_type,
                     const std::vector<int64_t>& dims);
 

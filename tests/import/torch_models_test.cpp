@@ -248,12 +248,25 @@ int64_t mismatches_against(const npy::NpyArray& logits, const npy::NpyArray& exp
   return mismatches;
 }
 
+// Output elements of two float32 .npy files that differ (-1 when their shapes or types differ).
+int64_t float_mismatches(const npy::NpyArray& actual, const npy::NpyArray& expected) {
+  EXPECT_EQ(actual.dtype, npy::Dtype::Float32);
+  EXPECT_EQ(actual.dtype, expected.dtype);
+  EXPECT_EQ(actual.shape, expected.shape);
+  if (actual.dtype != expected.dtype || actual.shape != expected.shape) return -1;
+  int64_t mismatches = 0;
+  for (std::size_t i = 0; i < expected.element_count(); ++i) mismatches += float_at(actual, i) != float_at(expected, i);
+  return mismatches;
+}
+
 // export_torch.py --model `name` at 128x128 (4 seeded images, seed 0), then accelsim --model:
 // exit code 0 (every layer bit-exact, golden model against the accelerator) and logits.npy equal
 // to PyTorch's own quantized output (uint8 int_repr), element by element. At this size some
 // values land where ONNX Runtime's arithmetic parts from PyTorch's (at 32x32 and 64x64 none do,
 // docs/import.md): `--arithmetic onnxruntime` must then miss some, so the test tells the two apart.
-void expect_equal_to_pytorch(const std::string& name) {
+// The same file run by ONNX Runtime (level all: its fused integer kernels, the exact u8s8 ones)
+// equals `--arithmetic onnxruntime`'s output.npy, element by element.
+void expect_equal_to_pytorch_and_onnx_runtime(const std::string& name) {
   TempDir dir;
   const auto onnx = dir.path() / (name + ".onnx");
   const auto images = dir.path() / "x.npy";
@@ -290,10 +303,27 @@ void expect_equal_to_pytorch(const std::string& name) {
   EXPECT_EQ(counts[0], 0);
   EXPECT_GT(counts[1], 0);
   EXPECT_GT(distinct, 50);  // a collapsed model (one output value) would match trivially
+
+  if (!onnx_runtime_installed()) {
+    ADD_FAILURE() << "node or onnxruntime-node is missing (scripts/setup.sh installs them into tools/onnxruntime)";
+    return;
+  }
+  const auto ort_output = dir.path() / "ort.npy";
+  const auto ort = run_onnx_runtime(onnx, ort_output, images, "all");
+  ASSERT_EQ(ort.exit_code, 0) << ort.output;
+  const int64_t ort_mismatches =
+      float_mismatches(npy::read_npy(dir.path() / "sim1" / "output.npy"), npy::read_npy(ort_output));
+  std::cout << name << " 128x128, 4 images: " << ort_mismatches
+            << " output elements differ from ONNX Runtime's (all, exact u8s8 kernels) with its arithmetic\n";
+  EXPECT_EQ(ort_mismatches, 0);
 }
 
-TEST(TorchModels, ResNet18EqualsPyTorchAt128x128) { expect_equal_to_pytorch("resnet18"); }
-TEST(TorchModels, MobileNetV2EqualsPyTorchAt128x128) { expect_equal_to_pytorch("mobilenet_v2"); }
+TEST(TorchModels, ResNet18EqualsPyTorchAndOnnxRuntimeAt128x128) {
+  expect_equal_to_pytorch_and_onnx_runtime("resnet18");
+}
+TEST(TorchModels, MobileNetV2EqualsPyTorchAndOnnxRuntimeAt128x128) {
+  expect_equal_to_pytorch_and_onnx_runtime("mobilenet_v2");
+}
 
 }  // namespace
 }  // namespace accelsim::testing

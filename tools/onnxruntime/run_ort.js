@@ -1,9 +1,14 @@
 // ONNX Runtime (onnxruntime-node, CPU) as the oracle of imported models.
-// Usage: node tools/onnxruntime/run_ort.js MODEL.onnx OUT.npy INPUT.npy [LEVEL]
+// Usage: node tools/onnxruntime/run_ort.js MODEL.onnx OUT.npy INPUT.npy [LEVEL] [U8S8]
 // Runs the model's one input on INPUT.npy (batch first) and writes its first output to OUT.npy,
 // on one thread, with graph optimization LEVEL: disabled, basic, extended or all (the default).
 // `basic` keeps a QDQ graph as it is (float ops between QuantizeLinear and DequantizeLinear);
 // `all` fuses it into ORT's integer kernels (QLinearConv, QGemm, NHWC layouts).
+// U8S8 is `exact` (the default) or `fast`. On x86-64 without VNNI, ORT's default uint8 x int8
+// kernels sum pairs of products in 16 bits (vpmaddubsw), which saturate when the weights use
+// the int8 range; `exact` sets ORT's own remedy, the session option session.x64quantprecision
+// (its U8U8 kernels, whose int32 sums are the operator's definition). `fast` keeps the default,
+// to show what it gives on such a machine (docs/import.md).
 // Needs `npm ci --ignore-scripts` in tools/onnxruntime (scripts/setup.sh does it).
 'use strict';
 const fs = require('fs');
@@ -46,10 +51,13 @@ function writeNpy(file, tensor) {
 }
 
 (async () => {
-  const [model, output, input, level] = process.argv.slice(2);
-  if (!input) throw new Error('usage: node run_ort.js MODEL.onnx OUT.npy INPUT.npy [disabled|basic|extended|all]');
-  const session = await ort.InferenceSession.create(model, {
-    intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: level || 'all' });
+  const [model, output, input, level, u8s8] = process.argv.slice(2);
+  if (!input || !['exact', 'fast', undefined].includes(u8s8)) {
+    throw new Error('usage: node run_ort.js MODEL.onnx OUT.npy INPUT.npy [disabled|basic|extended|all] [exact|fast]');
+  }
+  const options = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: level || 'all' };
+  if (u8s8 !== 'fast') options.extra = { session: { x64quantprecision: '1' } };
+  const session = await ort.InferenceSession.create(model, options);
   const results = await session.run({ [session.inputNames[0]]: readNpy(input) });
   writeNpy(output, results[session.outputNames[0]]);
 })().catch((error) => { console.error(`run_ort.js: ${error.message}`); process.exit(2); });
