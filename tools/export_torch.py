@@ -169,11 +169,15 @@ def write_files(network, pytorch_outputs):
 def parse_arguments():
     import argparse
     parser = argparse.ArgumentParser(
-        description="Without --model: the LeNet export above. With --model: a torchvision model "
-                    "quantized by PyTorch and exported to ONNX (tools/torchvision_export.py).")
-    parser.add_argument("--model", choices=["resnet18", "mobilenet_v2"],
-                        help="torchvision.models.quantization definition, random weights from --seed")
+        description="Without --model: the LeNet export above. With --model: a model quantized by PyTorch "
+                    "(qnnpack) and exported to ONNX (tools/torchvision_export.py).")
+    parser.add_argument("--model",
+                        help="resnet18 or mobilenet_v2 (torchvision's quantizable definitions, random weights from "
+                             "--seed); MODULE:FACTORY (MODULE on the Python path or a .py file; FACTORY() returns a "
+                             "float model, quantized here in FX mode, or a converted eager/FX one); or a TorchScript "
+                             "file of a quantized model (.pt, .pth, .ts)")
     parser.add_argument("--size", type=int, default=32, help="input height and width")
+    parser.add_argument("--input-shape", help="C,H,W of one input (default 3,SIZE,SIZE)")
     parser.add_argument("--calibration-batches", type=int, default=4, help="batches of 2 random images")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--images", type=int, default=4, help="how many inputs to write with their reference")
@@ -185,6 +189,13 @@ def parse_arguments():
     args = parser.parse_args()
     if args.model and not (args.onnx and args.images_out and args.reference):
         parser.error("--model needs --onnx, --images-out and --reference")
+    if args.input_shape:
+        try:
+            args.input_shape = [int(part) for part in args.input_shape.split(",")]
+        except ValueError:
+            args.input_shape = []
+        if len(args.input_shape) != 3 or min(args.input_shape) < 1:
+            parser.error("--input-shape: expected three positive integers C,H,W, such as 3,224,224")
     return args
 
 
@@ -193,7 +204,7 @@ def main():
     if args.model:
         import torchvision_export
         torchvision_export.export(args.model, args.size, args.calibration_batches, args.seed, args.images,
-                                  args.onnx, args.images_out, args.reference, args.exporter_bias)
+                                  args.onnx, args.images_out, args.reference, args.exporter_bias, args.input_shape)
         return
     torch.set_num_threads(1)
     train_images, _ = mnist_data.training_set()

@@ -318,6 +318,69 @@ void expect_equal_to_pytorch_and_onnx_runtime(const std::string& name) {
   EXPECT_EQ(ort_mismatches, 0);
 }
 
+// Output elements of logits.npy (int32) that differ from `expected` (uint8), -1 on a shape or
+// type mismatch; counts the distinct expected values into `distinct`.
+int64_t logits_mismatches(const std::filesystem::path& logits, const std::filesystem::path& expected,
+                          int64_t& distinct) {
+  return mismatches_against(npy::read_npy(logits), npy::read_npy(expected), distinct);
+}
+
+// A network of a user's own (tools/example_user_model.py: conv+ReLU, depthwise conv, residual
+// add, global average pool, linear), brought two ways: its float model from a factory
+// (MODULE:FACTORY), which export_torch.py quantizes in FX graph mode, and the same model
+// quantized and saved as TorchScript (FILE.pt). Each, exported and run by `accelsim --model`
+// on 16 seeded 32x32 images, equals PyTorch's own quantized output; the TorchScript one also
+// equals ONNX Runtime's (level all, exact kernels) with `--arithmetic onnxruntime`. A factory
+// in a file that does not exist is refused by name.
+TEST(TorchModels, UserModelFromAFactoryAndFromTorchScript) {
+  TempDir dir;
+  const std::string model_file = (source_dir() / "tools/example_user_model.py").string();
+  const auto export_torch = [&](const std::string& model, const std::string& prefix) {
+    return run_program(kPython,
+                       {(source_dir() / "tools/export_torch.py").string(), "--model", model, "--size", "32", "--images",
+                        "16", "--onnx", (dir.path() / (prefix + ".onnx")).string(), "--images-out",
+                        (dir.path() / (prefix + "_x.npy")).string(), "--reference",
+                        (dir.path() / (prefix + "_reference.npy")).string()},
+                       300);
+  };
+  const auto factory = export_torch(model_file + ":float_model", "factory");
+  ASSERT_EQ(factory.exit_code, 0) << kTorchMissing << "\n" << factory.output;
+  const auto traced = run_program(kPython, {model_file, (dir.path() / "net.pt").string()}, 300);
+  ASSERT_EQ(traced.exit_code, 0) << traced.output;
+  const auto torchscript = export_torch((dir.path() / "net.pt").string(), "torchscript");
+  ASSERT_EQ(torchscript.exit_code, 0) << torchscript.output;
+  for (const std::string prefix : {"factory", "torchscript"}) {
+    const auto run = run_accelsim({"--model", (dir.path() / (prefix + ".onnx")).string(), "--images",
+                                   (dir.path() / (prefix + "_x.npy")).string(), "--out",
+                                   (dir.path() / (prefix + "_run")).string(), "-q"});
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    int64_t distinct = 0;
+    const int64_t mismatches = logits_mismatches(dir.path() / (prefix + "_run/logits.npy"),
+                                                 dir.path() / (prefix + "_reference.npy"), distinct);
+    std::cout << "example_user_model.py via " << prefix << ", 16 images: " << mismatches
+              << " of 160 outputs differ from PyTorch (" << distinct << " distinct values)\n";
+    EXPECT_EQ(mismatches, 0) << prefix;
+    EXPECT_GT(distinct, 20) << prefix;  // not a collapsed model
+  }
+  if (!onnx_runtime_installed()) {
+    ADD_FAILURE() << "node or onnxruntime-node is missing (scripts/setup.sh installs them into tools/onnxruntime)";
+  } else {
+    const auto with_ort_arithmetic = run_accelsim(
+        {"--model", (dir.path() / "torchscript.onnx").string(), "--arithmetic", "onnxruntime", "--images",
+         (dir.path() / "torchscript_x.npy").string(), "--out", (dir.path() / "ort_arithmetic").string(), "-q"});
+    ASSERT_EQ(with_ort_arithmetic.exit_code, 0) << with_ort_arithmetic.output;
+    const auto ort = run_onnx_runtime(dir.path() / "torchscript.onnx", dir.path() / "ort.npy",
+                                      dir.path() / "torchscript_x.npy", "all");
+    ASSERT_EQ(ort.exit_code, 0) << ort.output;
+    EXPECT_EQ(float_mismatches(npy::read_npy(dir.path() / "ort_arithmetic/output.npy"),
+                               npy::read_npy(dir.path() / "ort.npy")),
+              0);
+  }
+  const auto missing = export_torch((dir.path() / "no_such_file.py").string() + ":float_model", "missing");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.output.find("no_such_file.py does not exist"), std::string::npos) << missing.output;
+}
+
 TEST(TorchModels, ResNet18EqualsPyTorchAndOnnxRuntimeAt128x128) {
   expect_equal_to_pytorch_and_onnx_runtime("resnet18");
 }
