@@ -166,16 +166,21 @@ def write_files(network, pytorch_outputs):
                                           data_dir="../data/mnist", weights_dir="lenet_torch"))
 
 
-def parse_arguments():
-    import argparse
-    parser = argparse.ArgumentParser(
-        description="Without --model: the LeNet export above. With --model: a torchvision model "
-                    "quantized by PyTorch and exported to ONNX (tools/torchvision_export.py).")
+def add_torchvision_arguments(parser):
+    """--model, --size, --calibration-batches, --seed: what makes a torchvision model (also torch_model_speed.py's)."""
     parser.add_argument("--model", choices=["resnet18", "mobilenet_v2"],
                         help="torchvision.models.quantization definition, random weights from --seed")
     parser.add_argument("--size", type=int, default=32, help="input height and width")
     parser.add_argument("--calibration-batches", type=int, default=4, help="batches of 2 random images")
     parser.add_argument("--seed", type=int, default=0)
+
+
+def parse_arguments():
+    import argparse
+    parser = argparse.ArgumentParser(
+        description="Without --model: the LeNet export above. With --model: a torchvision model "
+                    "quantized by PyTorch and exported to ONNX (tools/torchvision_export.py).")
+    add_torchvision_arguments(parser)
     parser.add_argument("--images", type=int, default=4, help="how many inputs to write with their reference")
     parser.add_argument("--onnx", help="output .onnx")
     parser.add_argument("--images-out", help="output float32 inputs .npy")
