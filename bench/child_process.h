@@ -1,5 +1,6 @@
 #pragma once
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,8 +57,10 @@ inline ChildResult run_child(const std::vector<std::string>& command) {
 class LineCoprocess {
  public:
   explicit LineCoprocess(const std::vector<std::string>& command) {
+    // Close-on-exec: a second coprocess must not inherit this one's stdin, or closing ours would
+    // never bring it end-of-file (dup2 below clears the flag on the child's own 0 and 1).
     int to_child[2], from_child[2];
-    if (pipe(to_child) != 0 || pipe(from_child) != 0) return;
+    if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(from_child, O_CLOEXEC) != 0) return;
     pid_ = fork();
     if (pid_ == 0) {
       dup2(to_child[0], STDIN_FILENO);

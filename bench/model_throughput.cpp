@@ -15,7 +15,9 @@
 //                             bit-exact check (the whole process: the ONNX import included)
 //   timing-only run           the same with --set network.values=none (the same cycles and bytes;
 //                             no values computed, nothing checked, no golden model)
-// Before the rounds, accelsim's logits.npy must equal PyTorch's output (the export's reference)
+//   --baseline OTHER/accelsim another build (main's, say; its accelsim_onnx_importer.so beside it)
+//                             timed in the same rounds: before/after ratios on a noisy machine
+// In the first round, each accelsim's logits.npy must equal PyTorch's output (the export's reference)
 // exactly. Goals (issue 15, ResNet-18): the checked simulation >= 0.25x PyTorch's images/s, the
 // golden model >= 0.5x.
 #include <fmt/format.h>
@@ -53,7 +55,8 @@ using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
 constexpr const char* kPython = "/usr/bin/python3";
-constexpr const char* kUsage = "model_throughput_bench [ROUNDS] [resnet18|mobilenet_v2 ...]";
+constexpr const char* kUsage =
+    "model_throughput_bench [ROUNDS] [--baseline OTHER/accelsim] [resnet18|mobilenet_v2 ...]";
 constexpr int kSize = 224;
 // Edge-small's SRAMs cannot hold the deeper layers' weights and activations at once (as in
 // tests/import/torch_models_test.cpp and docs/import.md).
@@ -138,7 +141,7 @@ void time_accelsim(Network& network, const std::string& row, const std::vector<s
   network.ms[row].wall.push_back(result.seconds * 1e3);
 }
 
-void print_table(Network& network, int rounds) {
+void print_table(Network& network, int rounds, bool baseline) {
   const double yardstick = median(network.ms["pytorch"].cpu);
   fmt::print(
       "{} (torchvision quantizable, seeded random weights), batch 1, 3x{}x{}, one thread; medians of {} "
@@ -153,6 +156,12 @@ void print_table(Network& network, int rounds) {
   row("golden model alone (imported network)", "golden");
   row("accelsim --model, bit-exact check", "accelsim");
   row("timing-only run (network.values: none)", "timing only");
+  if (!baseline) return;
+  row("baseline binary: --model, bit-exact check", "baseline accelsim");
+  row("baseline binary: timing-only run", "baseline timing only");
+  fmt::print("  this binary / baseline, CPU: checked {:.3f}, timing-only {:.3f}\n",
+             median(network.ms["accelsim"].cpu) / median(network.ms["baseline accelsim"].cpu),
+             median(network.ms["timing only"].cpu) / median(network.ms["baseline timing only"].cpu));
 }
 
 }  // namespace
@@ -162,8 +171,13 @@ int main(int argc, char** argv) {
   const fs::path binary = ACCELSIM_BINARY;
   const int rounds = accelsim::bench::count_argument(argc, argv, 1, 5, kUsage);
   std::vector<Network> networks;
+  fs::path baseline;  // another accelsim (e.g. main's build) timed in the same rounds, for before/after ratios
   for (int i = 2; i < argc; ++i) {
     const std::string name = argv[i];
+    if (name == "--baseline" && i + 1 < argc) {
+      baseline = argv[++i];
+      continue;
+    }
     if (name != "resnet18" && name != "mobilenet_v2") {
       fmt::print(stderr, "unknown network '{}'\nusage: {}\n", name, kUsage);
       return 2;
@@ -191,18 +205,22 @@ int main(int argc, char** argv) {
     for (auto& network : networks) {
       time_pytorch(network);
       time_golden(network, checksum);
-      std::vector<std::string> checked = {
-          binary.string(), "--model", network.onnx.string(), "--images", network.images.string(),
-          "--quiet",       "--out",   out.string()};
-      checked.insert(checked.end(), kHardware.begin(), kHardware.end());
-      time_accelsim(network, "accelsim", checked);
-      if (round == 0) check_logits(network, out);
-      // Without --images: `--model --images FILE.npy` with network.values=none fails (it takes the
-      // timing-only dataset's unbounded count for the file's); the import's one image is the same work.
-      std::vector<std::string> timing_only = {binary.string(), "--model", network.onnx.string(), "--quiet", "--out",
-                                              out.string(),    "--set",   "network.values=none"};
-      timing_only.insert(timing_only.end(), kHardware.begin(), kHardware.end());
-      time_accelsim(network, "timing only", timing_only);
+      for (const fs::path& accelsim : {binary, baseline}) {
+        if (accelsim.empty()) continue;
+        const std::string prefix = accelsim == binary ? "" : "baseline ";
+        std::vector<std::string> checked = {
+            accelsim.string(), "--model", network.onnx.string(), "--images", network.images.string(),
+            "--quiet",         "--out",   out.string()};
+        checked.insert(checked.end(), kHardware.begin(), kHardware.end());
+        time_accelsim(network, prefix + "accelsim", checked);
+        if (round == 0) check_logits(network, out);
+        // Without --images: `--model --images FILE.npy` with network.values=none fails (it takes the
+        // timing-only dataset's unbounded count for the file's); the import's one image is the same work.
+        std::vector<std::string> timing_only = {accelsim.string(), "--model", network.onnx.string(), "--quiet", "--out",
+                                                out.string(),      "--set",   "network.values=none"};
+        timing_only.insert(timing_only.end(), kHardware.begin(), kHardware.end());
+        time_accelsim(network, prefix + "timing only", timing_only);
+      }
     }
   }
   const std::string load_after = load_average();
@@ -212,7 +230,7 @@ int main(int argc, char** argv) {
   fmt::print("golden GEMM path: {}; checksum {}; load average {} before, {} after\n",
              accelsim::golden::gemm::avx2_available() ? "AVX2 (int16 madd)" : "scalar", checksum, load_before,
              load_after);
-  for (auto& network : networks) print_table(network, rounds);
+  for (auto& network : networks) print_table(network, rounds, !baseline.empty());
   fmt::print(
       "  (accelsim: the whole process, ONNX import included; CPU of all its threads; its logits equal "
       "PyTorch's)\n");
