@@ -16,7 +16,6 @@
 //   one process               wall time of one `accelsim --config configs/lenet.yaml` process
 // Goals (issue 15): golden model >= 0.5x PyTorch; the checked simulation >= 0.5x.
 #include <fmt/format.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,8 +28,8 @@
 #include <string>
 #include <vector>
 
-#include "bench/child_process.h"
 #include "bench/count_argument.h"
+#include "bench/throughput_timing.h"
 #include "golden/int8_gemm.h"
 #include "golden/reference_model.h"
 #include "sim/run/workload.h"
@@ -38,32 +37,11 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using accelsim::bench::median;
+using accelsim::bench::run_process;
+using accelsim::bench::thread_cpu_seconds;
+using accelsim::bench::Times;
 using accelsim::golden::ReferenceModel;
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
-
-// Runs a command; returns its wall and CPU time, or stops the benchmark if it failed.
-accelsim::bench::ChildResult run_process(const std::vector<std::string>& command) {
-  const accelsim::bench::ChildResult result = accelsim::bench::run_child(command);
-  if (result.exit_code != 0) {
-    fmt::print(stderr, "bench: {} failed (exit {})\n", command[0], result.exit_code);
-    std::exit(1);
-  }
-  return result;
-}
-
-double thread_cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
-
-struct Times {
-  std::vector<double> cpu, wall;  // microseconds per image
-};
 
 // PyTorch's CPU and wall microseconds per image by engine, from tools/torch_lenet_speed.py.
 std::map<std::string, std::pair<double, double>> pytorch_speed(const std::filesystem::path& root) {

@@ -166,20 +166,37 @@ def write_files(network, pytorch_outputs):
                                           data_dir="../data/mnist", weights_dir="lenet_torch"))
 
 
-def parse_arguments():
-    import argparse
-    parser = argparse.ArgumentParser(
-        description="Without --model: the LeNet export above. With --model: a model quantized by PyTorch "
-                    "(qnnpack) and exported to ONNX (tools/torchvision_export.py).")
+def input_shape(text):
+    """--input-shape C,H,W as a list of three positive integers."""
+    try:
+        shape = [int(part) for part in text.split(",")]
+    except ValueError:
+        shape = []
+    if len(shape) != 3 or min(shape) < 1:
+        import argparse
+        raise argparse.ArgumentTypeError("expected three positive integers C,H,W, such as 3,224,224")
+    return shape
+
+
+def add_torchvision_arguments(parser):
+    """--model, --size, --input-shape, --calibration-batches, --seed: what makes the model (also torch_model_speed.py's)."""
     parser.add_argument("--model",
                         help="resnet18 or mobilenet_v2 (torchvision's quantizable definitions, random weights from "
                              "--seed); MODULE:FACTORY (MODULE on the Python path or a .py file; FACTORY() returns a "
                              "float model, quantized here in FX mode, or a converted eager/FX one); or a TorchScript "
                              "file of a quantized model (.pt, .pth, .ts)")
     parser.add_argument("--size", type=int, default=32, help="input height and width")
-    parser.add_argument("--input-shape", help="C,H,W of one input (default 3,SIZE,SIZE)")
+    parser.add_argument("--input-shape", type=input_shape, help="C,H,W of one input (default 3,SIZE,SIZE)")
     parser.add_argument("--calibration-batches", type=int, default=4, help="batches of 2 random images")
     parser.add_argument("--seed", type=int, default=0)
+
+
+def parse_arguments():
+    import argparse
+    parser = argparse.ArgumentParser(
+        description="Without --model: the LeNet export above. With --model: a model quantized by PyTorch "
+                    "(qnnpack) and exported to ONNX (tools/torchvision_export.py).")
+    add_torchvision_arguments(parser)
     parser.add_argument("--images", type=int, default=4, help="how many inputs to write with their reference")
     parser.add_argument("--onnx", help="output .onnx")
     parser.add_argument("--images-out", help="output float32 inputs .npy")
@@ -189,13 +206,6 @@ def parse_arguments():
     args = parser.parse_args()
     if args.model and not (args.onnx and args.images_out and args.reference):
         parser.error("--model needs --onnx, --images-out and --reference")
-    if args.input_shape:
-        try:
-            args.input_shape = [int(part) for part in args.input_shape.split(",")]
-        except ValueError:
-            args.input_shape = []
-        if len(args.input_shape) != 3 or min(args.input_shape) < 1:
-            parser.error("--input-shape: expected three positive integers C,H,W, such as 3,224,224")
     return args
 
 

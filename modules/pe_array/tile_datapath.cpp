@@ -48,9 +48,15 @@ void hold_at_least(std::vector<int16_t>& buffer, std::size_t size) {
 void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& tile, const uint8_t* weights,
                           const InputSlice& input) {
   const int64_t tm = tile.tile_m(), tk = tile.tile_k(), tn = tile.tile_n();
-  hold_at_least(w_, static_cast<std::size_t>(tn * tk) + kPadding);
-  for (int64_t i = 0; i < tn * tk; ++i)
-    w_[i] = static_cast<int16_t>(static_cast<int8_t>(weights[i]) - layer.weight_zero_point);
+  const auto weight_count = static_cast<std::size_t>(tn * tk);
+  if (w_source_.size() != weight_count || w_zero_point_ != layer.weight_zero_point ||
+      std::memcmp(w_source_.data(), weights, weight_count) != 0) {
+    hold_at_least(w_, weight_count + kPadding);
+    for (std::size_t i = 0; i < weight_count; ++i)
+      w_[i] = static_cast<int16_t>(static_cast<int8_t>(weights[i]) - layer.weight_zero_point);
+    w_source_.assign(weights, weights + weight_count);
+    w_zero_point_ = layer.weight_zero_point;
+  }
 
   // The operand each stored byte stands for, its zero point removed: a table rather than a
   // conversion per element, rebuilt only when the layer's dtype or zero point differ.
@@ -82,14 +88,24 @@ void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& ti
   const int64_t pitch = layer.pad_w + input.width + right;
   const int64_t channels = input.channel_end - input.channel_begin;
   const int64_t rows = input.row_end - input.row_begin;
-  // kPadding spare elements: a run's copy below reads whole groups of eight.
-  frame_.assign(static_cast<std::size_t>(channels * frame_rows * pitch) + kPadding, 0);
-  for (int64_t c = 0; c < channels; ++c)
-    for (int64_t y = input.row_begin; y < input.row_end; ++y) {
-      const uint8_t* source = input.bytes.data() + (c * rows + y - input.row_begin) * input.width;
-      int16_t* target = frame_.data() + (c * frame_rows + y - top) * pitch + layer.pad_w;
-      for (int64_t x = 0; x < input.width; ++x) target[x] = operand[source[x]];
-    }
+  // The frame is a function of the line buffer's bytes, this layout and the operand table.
+  const std::array<int64_t, 9> layout = {channels,           rows,  input.width, input.row_begin - top,
+                                         frame_rows,         pitch, layer.pad_w, static_cast<int64_t>(operand_dtype_),
+                                         operand_zero_point_};
+  if (!frame_valid_ || layout != frame_layout_ || frame_source_.size() != input.bytes.size() ||
+      std::memcmp(frame_source_.data(), input.bytes.data(), input.bytes.size()) != 0) {
+    // kPadding spare elements: a run's copy below reads whole groups of eight.
+    frame_.assign(static_cast<std::size_t>(channels * frame_rows * pitch) + kPadding, 0);
+    for (int64_t c = 0; c < channels; ++c)
+      for (int64_t y = input.row_begin; y < input.row_end; ++y) {
+        const uint8_t* source = input.bytes.data() + (c * rows + y - input.row_begin) * input.width;
+        int16_t* target = frame_.data() + (c * frame_rows + y - top) * pitch + layer.pad_w;
+        for (int64_t x = 0; x < input.width; ++x) target[x] = operand[source[x]];
+      }
+    frame_source_ = input.bytes;
+    frame_layout_ = layout;
+    frame_valid_ = true;
+  }
   // The window splits into runs of consecutive k on one input row (same channel and ky, kx
   // rising by one): each run is one contiguous read of the frame per output pixel.
   const int64_t window = layer.kernel_h * layer.kernel_w;
@@ -177,6 +193,49 @@ __attribute__((target("avx2"))) inline void dot4_avx2(const int16_t* a, const in
   lane_sums(s0, s1, s2, s3, sum);
 }
 
+// Two activation rows against the same four weight rows: each weight load serves two rows
+// (a tile's weights, tile_n rows of tile_k, are far larger than one activation row).
+__attribute__((target("avx2"))) inline void dot4x2_avx2(const int16_t* a0, const int16_t* a1, const int16_t* const w[4],
+                                                        int64_t k0, int64_t k1, int32_t sum0[4], int32_t sum1[4]) {
+  __m256i l0 = _mm256_setzero_si256(), l1 = l0, l2 = l0, l3 = l0, h0 = l0, h1 = l0, h2 = l0, h3 = l0;
+  int64_t k = k0;
+  for (; k + 16 <= k1; k += 16) {
+    const __m256i x0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a0 + k));
+    const __m256i x1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a1 + k));
+    __m256i wk = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[0] + k));
+    l0 = _mm256_add_epi32(l0, _mm256_madd_epi16(x0, wk));
+    h0 = _mm256_add_epi32(h0, _mm256_madd_epi16(x1, wk));
+    wk = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[1] + k));
+    l1 = _mm256_add_epi32(l1, _mm256_madd_epi16(x0, wk));
+    h1 = _mm256_add_epi32(h1, _mm256_madd_epi16(x1, wk));
+    wk = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[2] + k));
+    l2 = _mm256_add_epi32(l2, _mm256_madd_epi16(x0, wk));
+    h2 = _mm256_add_epi32(h2, _mm256_madd_epi16(x1, wk));
+    wk = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[3] + k));
+    l3 = _mm256_add_epi32(l3, _mm256_madd_epi16(x0, wk));
+    h3 = _mm256_add_epi32(h3, _mm256_madd_epi16(x1, wk));
+  }
+  __m128i s0 = halves_added(l0), s1 = halves_added(l1), s2 = halves_added(l2), s3 = halves_added(l3);
+  __m128i t0 = halves_added(h0), t1 = halves_added(h1), t2 = halves_added(h2), t3 = halves_added(h3);
+  for (; k < k1; k += 8) {
+    const __m128i x0 = activations(a0, k, k1 - k), x1 = activations(a1, k, k1 - k);
+    __m128i wk = weights(w[0], k);
+    s0 = _mm_add_epi32(s0, _mm_madd_epi16(x0, wk));
+    t0 = _mm_add_epi32(t0, _mm_madd_epi16(x1, wk));
+    wk = weights(w[1], k);
+    s1 = _mm_add_epi32(s1, _mm_madd_epi16(x0, wk));
+    t1 = _mm_add_epi32(t1, _mm_madd_epi16(x1, wk));
+    wk = weights(w[2], k);
+    s2 = _mm_add_epi32(s2, _mm_madd_epi16(x0, wk));
+    t2 = _mm_add_epi32(t2, _mm_madd_epi16(x1, wk));
+    wk = weights(w[3], k);
+    s3 = _mm_add_epi32(s3, _mm_madd_epi16(x0, wk));
+    t3 = _mm_add_epi32(t3, _mm_madd_epi16(x1, wk));
+  }
+  lane_sums(s0, s1, s2, s3, sum0);
+  lane_sums(t0, t1, t2, t3, sum1);
+}
+
 __attribute__((target("avx2"))) inline int32_t dot1_avx2(const int16_t* a, const int16_t* w, int64_t k0, int64_t k1) {
   __m256i l0 = _mm256_setzero_si256();
   int64_t k = k0;
@@ -237,7 +296,44 @@ template <bool kAvx2>
 __attribute__((always_inline)) inline void multiply_rows(const int16_t* a_data, const int16_t* w_data, int64_t tm,
                                                          int64_t tk, int64_t tn, int64_t* partial) {
   constexpr int64_t kChunk = 32768;
-  for (int64_t m = 0; m < tm; ++m) {
+  int64_t m = 0;
+#ifdef ACCELSIM_TILE_AVX2
+  // Pairs of rows first (four or two or three output channels at a time as below; a last
+  // single channel by the one-row kernel, row by row).
+  // Four (or two or three) output channels' weights at a time against every pair of rows: a
+  // group's weights stay in the first-level cache while the rows stream past them.
+  if (kAvx2 && tm >= 2) {
+    const int64_t pairs_end = tm - tm % 2;
+    for (int64_t n = 0; n < tn;) {
+      const int64_t columns = std::min<int64_t>(4, tn - n);
+      const int16_t* w[4];
+      for (int64_t j = 0; j < 4; ++j) w[j] = w_data + (n + std::min(j, columns - 1)) * tk;
+      for (int64_t pair = 0; pair < pairs_end; pair += 2) {
+        const int16_t* a0 = a_data + pair * tk;
+        const int16_t* a1 = a0 + tk;
+        int64_t sum64[2][4] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
+        for (int64_t k0 = 0; k0 < tk; k0 += kChunk) {
+          const int64_t k1 = std::min(tk, k0 + kChunk);
+          if (columns == 1) {
+            sum64[0][0] += dot1_avx2(a0, w[0], k0, k1);
+            sum64[1][0] += dot1_avx2(a1, w[0], k0, k1);
+          } else {
+            int32_t sum0[4], sum1[4];
+            dot4x2_avx2(a0, a1, w, k0, k1, sum0, sum1);
+            for (int64_t j = 0; j < 4; ++j) sum64[0][j] += sum0[j], sum64[1][j] += sum1[j];
+          }
+        }
+        for (int64_t j = 0; j < columns; ++j) {
+          partial[pair * tn + n + j] = sum64[0][j];
+          partial[(pair + 1) * tn + n + j] = sum64[1][j];
+        }
+      }
+      n += columns;
+    }
+    m = pairs_end;  // an odd last row below
+  }
+#endif
+  for (; m < tm; ++m) {
     const int16_t* a = a_data + m * tk;
     for (int64_t n = 0; n < tn;) {
       const int64_t columns = std::min<int64_t>(4, tn - n);

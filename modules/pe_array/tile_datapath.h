@@ -56,6 +56,14 @@ class TileDatapath {
   model::DType operand_dtype_ = model::DType::Int8;
   int32_t operand_zero_point_ = 0;
   std::vector<int16_t> frame_;  // the line buffer's operands inside their padding (gather)
+  // What w_ and frame_ were last built from. Consecutive tiles of a layer often read the same
+  // weight tile and the same rows (tiles step along m): when the bytes and the layout are
+  // those of the previous tile, the conversion would write exactly what is already there.
+  std::vector<uint8_t> w_source_;
+  int32_t w_zero_point_ = 0;
+  std::vector<uint8_t> frame_source_;
+  std::array<int64_t, 9> frame_layout_{};
+  bool frame_valid_ = false;
   // A run of consecutive k on one input row: a[m][k .. k + length) reads the frame from the
   // output pixel's window origin + frame_offset (its channel, window row and column) onwards.
   struct WindowRun {
