@@ -280,7 +280,19 @@ int run_cli(int argc, char** argv) {
     print_params(*workload, options.format, options.config.string());
     return 0;
   }
-  if (!options.images_file.empty()) options.images = workload->dataset.count;  // every image of the input tensor
+  if (!options.images_file.empty()) {
+    // Every image of the input tensor. Without values from files (network.values random or none)
+    // nothing of it was read and the dataset is unbounded: the tensor's first dimension says how many.
+    int64_t file_images = workload->dataset.count;
+    if (workload->network.values != model::ValueSource::File) {
+      try {
+        npy::read_npy_rows(options.images_file, 0, file_images);
+      } catch (const npy::NpyError& e) {
+        return fail(kBadInput, e.what());
+      }
+    }
+    options.images = file_images;
+  }
   if (!options.images_given && workload->recorded_images) options.images = *workload->recorded_images;
   if (options.images > workload->dataset.count)
     return fail(kBadInput, fmt::format("--images {}: {} holds only {} images", options.images,

@@ -143,6 +143,26 @@ TEST(OnnxLeNet, SeedLeNetRoundTripOnAllHeldOutDigits) {
   EXPECT_EQ(mismatches, 0);
 }
 
+// A timing-only run of an imported model (network.values none) with --images FILE simulates the
+// file's images: 32, the committed inputs' count, with the same cycles as the run with values
+// (timing does not depend on them). It took the unbounded count of a run without a dataset and
+// died inside SystemC.
+TEST(OnnxLeNet, TimingOnlyRunSimulatesTheImagesOfTheInputFile) {
+  TempDir dir;
+  const auto with_values = run_accelsim({"--model", lenet_onnx().string(), "--images", heldout_inputs().string(),
+                                         "--out", (dir.path() / "values").string(), "-q"});
+  ASSERT_EQ(with_values.exit_code, 0) << with_values.output;
+  const auto timing_only =
+      run_accelsim({"--model", lenet_onnx().string(), "--images", heldout_inputs().string(), "--set",
+                    "network.values=none", "--out", (dir.path() / "none").string(), "-q"});
+  ASSERT_EQ(timing_only.exit_code, 0) << timing_only.output;
+  const nlohmann::json values = read_json(dir.path() / "values/stats.json");
+  const nlohmann::json none = read_json(dir.path() / "none/stats.json");
+  EXPECT_EQ(none["images"], 32);
+  EXPECT_EQ(none["total"]["cycles"], values["total"]["cycles"]);
+  EXPECT_TRUE(none["total"]["bit_exact"].is_null());  // nothing was checked
+}
+
 // PyTorch's own output of the exported model (qnnpack, tools/export_onnx_lenet.py) on the same
 // inputs: the imported model gives the same numbers.
 TEST(OnnxLeNet, OutputsEqualPyTorchsOnTheSameModel) {
