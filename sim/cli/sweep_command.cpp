@@ -202,9 +202,10 @@ int list_points(const SweepSpec& spec) {
 // Every point's config as the point's run would load it, and its images against its dataset,
 // before any point runs: bad input is exit 2 for a sweep as for a single run, not a sweep of
 // failed points. (A point that loads but does not map onto its hardware is a design point like
-// any other; it runs and is recorded invalid.)
-void check_points(const SweepPlan& plan) {
-  for (const auto& job : plan.jobs) {
+// any other; it runs and is recorded invalid.) Each job keeps its config's hardware facts for
+// the area model: loading every config once more after its run was most of the runner's time.
+void check_points(SweepPlan& plan) {
+  for (auto& job : plan.jobs) {
     const std::string point = fmt::format("point {} ({})", job.index, describe_settings(job.settings));
     std::unique_ptr<run::Workload> workload;
     try {
@@ -216,6 +217,7 @@ void check_points(const SweepPlan& plan) {
       throw UsageError(fmt::format("{}: {} images asked for, but {} holds only {} (--images or the spec's images:)",
                                    point, job.images, workload->network.input.images.string(),
                                    workload->dataset.count));
+    job.hardware_facts = hardware_facts_of(*workload);
   }
 }
 
@@ -223,8 +225,7 @@ int run_spec(const SweepOptions& options, const fs::path& simulator) {
   const SweepSpec spec = load_sweep_spec(options.spec);
   if (options.dry_run) return list_points(spec);
   const fs::path out = options.out.empty() ? fs::path("out/sweeps") / spec.name : fs::path(options.out);
-  const SweepPlan plan =
-      make_plan(spec, out, options.images > 0 ? std::optional<int64_t>(options.images) : std::nullopt);
+  SweepPlan plan = make_plan(spec, out, options.images > 0 ? std::optional<int64_t>(options.images) : std::nullopt);
   check_points(plan);
 
   if (!options.emit_commands.empty()) {

@@ -1,9 +1,11 @@
 #include "sim/report/effective_config.h"
 
 #include <filesystem>
-#include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_map>
 
 #include "core/config/configuration_error.h"
 
@@ -15,11 +17,63 @@ namespace {
 
 bool is_override(const config::ParamDoc& doc) { return doc.source.rfind("--set ", 0) == 0; }
 
+// A decimal number as a YAML plain scalar: [sign] digits [. digits] [e [sign] digits].
+bool is_plain_number(std::string_view text) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    const std::size_t from = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    return i > from;
+  };
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+  if (!digits()) return false;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+    if (!digits()) return false;
+  }
+  return i == text.size();
+}
+
+// The items of "[1, 2, 3]", the flow list YAML::Emitter writes for a list value, when every item is
+// a plain number: read without a YAML parser (those small YAML::Loads were a tenth of stats.json's
+// cost). Anything else (quoted or nested items, a scalar): nullopt, and YAML reads it.
+std::optional<std::vector<std::string>> plain_number_items(const std::string& text) {
+  if (text.size() < 2 || text.front() != '[' || text.back() != ']') return std::nullopt;
+  std::vector<std::string> items;
+  const std::string_view inside = std::string_view(text).substr(1, text.size() - 2);
+  if (inside.empty()) return items;
+  std::size_t start = 0;
+  while (start <= inside.size()) {
+    std::size_t end = inside.find(',', start);
+    if (end == std::string_view::npos) end = inside.size();
+    std::string_view item = inside.substr(start, end - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!is_plain_number(item)) return std::nullopt;
+    items.emplace_back(item);
+    start = end + 1;
+  }
+  return items;
+}
+
 json typed_value(const config::ParamDoc& doc) {
   try {
     if (doc.type == "integer") return std::stoll(doc.value);
     if (doc.type == "number") return std::stod(doc.value);
     if (doc.type == "boolean") return doc.value == "true";
+    if (doc.type == "list of integers" || doc.type == "list of numbers") {
+      if (const auto items = plain_number_items(doc.value)) {
+        json list = json::array();
+        for (const std::string& item : *items)
+          list.push_back(doc.type == "list of integers" ? json(std::stoll(item)) : json(std::stod(item)));
+        return list;
+      }
+    }
     if (doc.type == "list of integers") {
       const YAML::Node node = YAML::Load(doc.value);
       json list = json::array();
@@ -107,27 +161,26 @@ void emit(const Tree& tree, int indent, bool first_line_dashed, std::string& out
 
 }  // namespace
 
-std::vector<config::ParamDoc> effective_params(const std::vector<config::ParamDoc>& params) {
-  std::vector<config::ParamDoc> out;
-  std::map<std::string, std::size_t> seen;
+std::vector<const config::ParamDoc*> effective_params(const std::vector<config::ParamDoc>& params) {
+  std::vector<const config::ParamDoc*> out;
+  std::unordered_map<std::string_view, std::size_t> seen;  // a path's place in `out`
+  seen.reserve(params.size());
   for (const auto& doc : params) {
     if (doc.source.empty()) continue;
-    const auto it = seen.find(doc.path);
-    if (it != seen.end()) {
-      out[it->second] = doc;
-    } else {
-      seen[doc.path] = out.size();
-      out.push_back(doc);
-    }
+    const auto [it, first] = seen.emplace(doc.path, out.size());
+    if (first)
+      out.push_back(&doc);
+    else
+      out[it->second] = &doc;
   }
   return out;
 }
 
 json effective_config_json(const std::vector<config::ParamDoc>& params) {
   json out = json::array();
-  for (const auto& doc : effective_params(params)) {
-    json entry = {{"key", doc.path}, {"value", typed_value(doc)}, {"source", doc.source}};
-    if (doc.is_file) entry["file"] = true;  // a path relative to the run's working folder
+  for (const config::ParamDoc* doc : effective_params(params)) {
+    json entry = {{"key", doc->path}, {"value", typed_value(*doc)}, {"source", doc->source}};
+    if (doc->is_file) entry["file"] = true;  // a path relative to the run's working folder
     out.push_back(entry);
   }
   return out;
@@ -162,9 +215,8 @@ std::string effective_yaml_from_stats(const json& stats, const std::string& stat
 }
 
 std::string effective_yaml(const std::vector<config::ParamDoc>& params, const std::string& config_file) {
-  const std::vector<config::ParamDoc> effective = effective_params(params);
   Tree root;
-  for (const auto& doc : effective) insert(root, doc);
+  for (const config::ParamDoc* doc : effective_params(params)) insert(root, *doc);
   std::string out = "# The effective configuration of a run of " + config_file +
                     ": every key it read, defaults included,\n"
                     "# each with where its value came from. `accelsim --config effective.yaml` repeats the run.\n";
@@ -174,8 +226,8 @@ std::string effective_yaml(const std::vector<config::ParamDoc>& params, const st
 
 std::vector<std::string> overridden_keys(const std::vector<config::ParamDoc>& params) {
   std::vector<std::string> out;
-  for (const auto& doc : effective_params(params))
-    if (is_override(doc)) out.push_back(doc.path + "=" + doc.value);
+  for (const config::ParamDoc* doc : effective_params(params))
+    if (is_override(*doc)) out.push_back(doc->path + "=" + doc->value);
   return out;
 }
 

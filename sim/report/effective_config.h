@@ -12,8 +12,9 @@ namespace accelsim::report {
 // The effective configuration of a run, as gem5's config.ini records it: every key the run read,
 // defaults included, with its value and where that value came from.
 
-// The keys that have a value (an optional key left out has none), once each, in reading order.
-std::vector<config::ParamDoc> effective_params(const std::vector<config::ParamDoc>& params);
+// The keys that have a value (an optional key left out has none), once each, in reading order:
+// pointers into `params`, the last entry for each key (a --set after the config's value).
+std::vector<const config::ParamDoc*> effective_params(const std::vector<config::ParamDoc>& params);
 
 // stats.json's "effective_config": [{"key", "value", "source"}, ...]; values typed (integers,
 // numbers, booleans, strings, lists of integers); source "file:line:column", "--set key=value"

@@ -31,7 +31,10 @@ double datapath_um2(const std::string& datapath, const AreaModel& model) {
 HardwareFacts read_hardware_facts(const std::filesystem::path& config, const std::vector<std::string>& overrides) {
   // The config as the simulator reads it (its requantization modes checked), without the
   // held-out images that a whole run::load_workload would read too.
-  const run::LoadedConfig loaded = run::load_config(config, overrides);
+  return hardware_facts_of(run::load_config(config, overrides));
+}
+
+HardwareFacts hardware_facts_of(const run::LoadedConfig& loaded) {
   const model::Network& network = loaded.network;
   const hardware::HardwareConfig& hardware = loaded.hardware;
 

@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+namespace accelsim::run {
+struct LoadedConfig;
+}  // namespace accelsim::run
+
 namespace accelsim::sweep {
 
 // A first-order silicon area estimate, in um^2 per component at 45 nm, to rank design points
@@ -31,6 +35,9 @@ struct HardwareFacts {
   // has one per lane for each.
   std::set<std::string> requant_datapaths;
 };
+
+// The facts of a config already loaded.
+HardwareFacts hardware_facts_of(const run::LoadedConfig& loaded);
 
 // Loads the config with the overrides applied. Throws config::ConfigurationError.
 HardwareFacts read_hardware_facts(const std::filesystem::path& config, const std::vector<std::string>& overrides);

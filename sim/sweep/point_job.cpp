@@ -216,7 +216,8 @@ PointResult finish_point(const PointJob& job, const ChildOutcome& outcome) {
     const json stats = read_json(job.output_dir / "stats.json");
     // null: a timing-only point (network.values: none), which has nothing to check.
     if (!stats.at("bit_exact").is_null()) result.bit_exact = stats.at("bit_exact").get<bool>();
-    const HardwareFacts facts = read_hardware_facts(job.config, job.overrides);
+    const HardwareFacts facts =
+        job.hardware_facts ? *job.hardware_facts : read_hardware_facts(job.config, job.overrides);
     result.metrics = extract_metrics(job.metrics, stats, facts, job.area);
   } catch (const config::ConfigurationError& e) {
     result.status = PointStatus::Invalid;

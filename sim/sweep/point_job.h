@@ -35,6 +35,10 @@ struct PointJob {
   AreaModel area;
   std::filesystem::path result_file;  // the point's result (JSON)
   std::filesystem::path output_dir;   // the simulator's --out
+  // Taken from the point's config when the sweep checked it before running any point, so that
+  // finishing the point does not load its config a second time. Not in the JSON: a job read
+  // back (--run-point) loads its config again.
+  std::optional<HardwareFacts> hardware_facts;
 
   nlohmann::json to_json() const;
   // Throws std::invalid_argument naming what is missing or malformed.

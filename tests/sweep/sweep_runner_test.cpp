@@ -12,6 +12,7 @@
 #include <set>
 
 #include "core/io/atomic_file.h"
+#include "sim/sweep/point_job.h"
 #include "sim/sweep/results_table.h"
 #include "sim/sweep/sweep_plan.h"
 #include "sim/sweep/sweep_spec.h"
@@ -608,6 +609,39 @@ TEST(SweepRunner, ResultsAreWrittenWholeOrNotAtAll) {
   fs::copy(dir.path(), spec_dir.path() / "out", fs::copy_options::recursive);
   ASSERT_EQ(sweep(spec, spec_dir.path() / "out").exit_code, 0);
   EXPECT_TRUE(files_containing(spec_dir.path() / "out", ".tmp").empty());
+}
+
+// The sweep checks every point's config before running any and keeps its hardware facts on the
+// job; finishing the point then takes them from there instead of loading the config again. The
+// config named here does not exist: loading it would make the point invalid.
+TEST(SweepPointFacts, FinishingAPointUsesTheFactsCheckedBeforeItsRun) {
+  TempDir dir;
+  sweep::PointJob job;
+  job.index = 3;
+  job.config = dir.path() / "no_such_config.yaml";
+  job.output_dir = dir.path() / "point";
+  job.metrics = {"pe_count", "area_mm2"};
+  fs::create_directories(job.output_dir);
+  std::ofstream(job.output_dir / "stats.json") << R"({"bit_exact": true})";
+  sweep::ChildOutcome exited;
+  exited.end = sweep::ChildEnd::Exited;
+  exited.exit_code = 0;
+
+  sweep::HardwareFacts facts;
+  facts.pe_count = 64;  // an 8x8 array
+  facts.sram_capacity_bytes = 16384;
+  facts.requant_lanes = 4;
+  facts.requant_datapaths = {"divide"};
+  job.hardware_facts = facts;
+  const sweep::PointResult result = sweep::finish_point(job, exited);
+  EXPECT_EQ(result.status, sweep::PointStatus::Ok) << result.error;
+  EXPECT_EQ(result.metrics.at("pe_count").get<int64_t>(), 64);
+  // 64 PEs * 419 um^2 + 16384 bytes * 8 bits * 0.5 um^2 + 4 lanes * 4384 um^2 (a divider each)
+  // = 26816 + 65536 + 17536 = 109888 um^2 = 0.109888 mm^2 (AreaModel's defaults).
+  EXPECT_DOUBLE_EQ(result.metrics.at("area_mm2").get<double>(), 0.109888);
+
+  job.hardware_facts.reset();  // a job read back from JSON: the config is loaded, and is missing
+  EXPECT_EQ(sweep::finish_point(job, exited).status, sweep::PointStatus::Invalid);
 }
 
 }  // namespace
