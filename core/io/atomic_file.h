@@ -3,7 +3,6 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
-#include <system_error>
 
 namespace accelsim::report {
 
@@ -17,12 +16,8 @@ class OutputError : public std::runtime_error {
 // writes first, and what writers that stream a file (the VCD) use before renaming it.
 std::filesystem::path temporary_name_for(const std::filesystem::path& destination);
 
-// Renames the finished `temporary` onto `destination` in one step: readers see the old file or the
-// whole new one, never a part. Sets `ec` as std::filesystem::rename does.
-void move_into_place(const std::filesystem::path& temporary, const std::filesystem::path& destination,
-                     std::error_code& ec);
-
-// Writes `content` to a temporary file beside `file` and moves it into place (move_into_place).
+// Writes `content` to a temporary file beside `file` and renames it into place: readers see
+// the old file or the whole new one, never a part.
 void write_file_atomically(const std::filesystem::path& file, const std::string& content);
 
 // Creates `directory` (and parents) and checks that files can be created in it.
