@@ -1,7 +1,6 @@
 #include "golden/reference_model.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -22,9 +21,38 @@ AccumulatorOverflow::AccumulatorOverflow(const std::string& layer_name, int64_t 
       index(element),
       value(acc) {}
 
+namespace {
+
+// The requantization tables of a convolution or fully-connected layer: one per output channel
+// when the multiplier is per channel, else one for them all; none where they do not pay.
+// A table costs about RequantTable::build_cost() requantize() calls to build (two per output
+// step: 510 for int8) and makes each lookup several times cheaper than a call, so it is built
+// only when one image's accumulators through it are at least that many: it then pays for
+// itself within the first image, and a one-image run never spends more on the tables than the
+// calls they replace. Below that (the fully-connected layers, small per-channel layers such as
+// ResNet-18's 7x7 ones with 49 accumulators per channel) the layer calls requantize().
+std::vector<RequantTable> requant_tables(const Layer& layer) {
+  const model::RequantSpec& spec = layer.requant;
+  const int64_t channels = layer.output.channels, per_channel = layer.output.height * layer.output.width;
+  const int64_t served = spec.per_channel() ? per_channel : channels * per_channel;
+  std::vector<RequantTable> tables;
+  if (served < RequantTable::build_cost(spec)) return tables;
+  for (int64_t channel = 0; channel < (spec.per_channel() ? channels : 1); ++channel) {
+    std::optional<RequantTable> table = RequantTable::build(spec, channel);
+    if (!table) return {};  // a spec the table does not cover: every channel calls requantize()
+    tables.push_back(std::move(*table));
+  }
+  return tables;
+}
+
+}  // namespace
+
 ReferenceModel::ReferenceModel(const model::Network& network, MacPath path) : network_(network), path_(path) {
   packed_.resize(network.layers.size());
-  if (path_ == MacPath::Plain) return;
+  tables_.resize(network.layers.size());
+  if (path_ == MacPath::Plain) return;  // straight from the definitions: requantize() on every accumulator
+  for (std::size_t i = 0; i < network.layers.size(); ++i)
+    if (network.layers[i].has_weights()) tables_[i] = requant_tables(network.layers[i]);
   if (path_ == MacPath::Avx2 && !gemm::avx2_available())
     throw std::logic_error("golden model: AVX2 forced on a CPU without it");
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
@@ -85,44 +113,24 @@ std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input,
   return outputs;
 }
 
-// The last requantized values of one layer, direct-mapped by accumulator. requantize() is a pure
-// function of the accumulator and the layer's spec, so a hit returns exactly what a call would;
-// layers repeat accumulators often (a digit's background gives every window of it the same sum).
-class ReferenceModel::RequantMemo {
- public:
-  explicit RequantMemo(const model::RequantSpec& spec) : spec_(spec) { keys_.fill(kEmpty); }
-  // Per-channel multipliers make the value depend on the channel too: a new channel forgets.
-  int32_t operator()(int32_t acc, int64_t channel) {
-    if (spec_.per_channel() && channel != channel_) {
-      keys_.fill(kEmpty);
-      channel_ = channel;
-    }
-    const std::size_t slot = (static_cast<uint32_t>(acc) * 2654435761u) >> (32 - kBits);
-    if (keys_[slot] == acc) return values_[slot];
-    keys_[slot] = acc;
-    return values_[slot] = requantize(acc, spec_, channel);
-  }
-
- private:
-  static constexpr int kBits = 9;
-  static constexpr int64_t kEmpty = int64_t{1} << 40;  // no int32 accumulator
-  const model::RequantSpec& spec_;
-  int64_t channel_ = -1;
-  std::array<int64_t, std::size_t{1} << kBits> keys_;
-  std::array<int32_t, std::size_t{1} << kBits> values_{};
-};
+const RequantTable* ReferenceModel::table_of(std::size_t index, int64_t channel) const {
+  const std::vector<RequantTable>& tables = tables_[index];
+  if (tables.empty()) return nullptr;
+  return &tables[tables.size() == 1 ? 0 : static_cast<std::size_t>(channel)];
+}
 
 int32_t ReferenceModel::finish_accumulator(const Layer& layer, int64_t index, int64_t acc,
-                                           std::optional<AccumulatorOverflow>& overflow, RequantMemo* memo) const {
+                                           std::optional<AccumulatorOverflow>& overflow,
+                                           const RequantTable* table) const {
   constexpr int64_t lo = std::numeric_limits<int32_t>::min(), hi = std::numeric_limits<int32_t>::max();
   if (acc < lo || acc > hi) {
     if (network_.overflow == model::OverflowPolicy::Error && !overflow) overflow.emplace(layer.name, index, acc);
     acc = std::clamp(acc, lo, hi);
   }
+  if (table) return (*table)(static_cast<int32_t>(acc));
   // Element `index` of the [C, H, W] output (or of a linear layer's [C]) is in channel index / (H * W).
   const int64_t channel = index / (layer.output.height * layer.output.width);
-  return memo ? (*memo)(static_cast<int32_t>(acc), channel)
-              : requantize(static_cast<int32_t>(acc), layer.requant, channel);
+  return requantize(static_cast<int32_t>(acc), layer.requant, channel);
 }
 
 std::optional<gemm::Path> ReferenceModel::gemm_path(std::size_t index, const Tensor& input) const {
@@ -158,7 +166,7 @@ Tensor ReferenceModel::conv2d(std::size_t index, const Tensor& input,
   const gemm::PackedWeights& w = packed_[index];
   const auto& in = input.shape;
   if (!path || layer.groups != 1 || w.k != in.channels * layer.kernel_h * layer.kernel_w)
-    return conv2d_plain(layer, input, overflow);
+    return conv2d_plain(index, input, overflow);
   const auto& out = layer.output;
   const int64_t m_total = out.height * out.width, kp = w.kp;
   const int32_t za = layer.input_zero_point;
@@ -186,13 +194,13 @@ Tensor ReferenceModel::conv2d(std::size_t index, const Tensor& input,
   sums.resize(static_cast<std::size_t>(m_total * w.n));
   gemm::multiply(lowered.data(), m_total, w, sums.data(), *path);
   Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
-  RequantMemo memo(layer.requant);
   for (int64_t o = 0; o < w.n; ++o) {
     const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
+    const RequantTable* table = table_of(index, o);
     for (int64_t m = 0; m < m_total; ++m) {
       const int64_t element = o * m_total + m;
       result.values[static_cast<std::size_t>(element)] =
-          finish_accumulator(layer, element, bias + sums[static_cast<std::size_t>(m * w.n + o)], overflow, &memo);
+          finish_accumulator(layer, element, bias + sums[static_cast<std::size_t>(m * w.n + o)], overflow, table);
     }
   }
   return result;
@@ -203,7 +211,7 @@ Tensor ReferenceModel::linear(std::size_t index, const Tensor& input,
   const Layer& layer = network_.layers[index];
   const std::optional<gemm::Path> path = gemm_path(index, input);
   const gemm::PackedWeights& w = packed_[index];
-  if (!path || w.k != input.shape.elements()) return linear_plain(layer, input, overflow);
+  if (!path || w.k != input.shape.elements()) return linear_plain(index, input, overflow);
   lowered.assign(static_cast<std::size_t>(w.kp), 0);
   for (int64_t i = 0; i < w.k; ++i)
     lowered[static_cast<std::size_t>(i)] =
@@ -214,13 +222,14 @@ Tensor ReferenceModel::linear(std::size_t index, const Tensor& input,
   for (int64_t o = 0; o < w.n; ++o) {
     const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
     result.values[static_cast<std::size_t>(o)] =
-        finish_accumulator(layer, o, bias + sums[static_cast<std::size_t>(o)], overflow);
+        finish_accumulator(layer, o, bias + sums[static_cast<std::size_t>(o)], overflow, table_of(index, o));
   }
   return result;
 }
 
-Tensor ReferenceModel::conv2d_plain(const Layer& layer, const Tensor& input,
+Tensor ReferenceModel::conv2d_plain(std::size_t index, const Tensor& input,
                                     std::optional<AccumulatorOverflow>& overflow) const {
+  const Layer& layer = network_.layers[index];
   const auto& in = input.shape;
   const auto& out = layer.output;
   // Output channel o of group g = o / (out / groups) reads input channels g * (in / groups) on.
@@ -228,6 +237,7 @@ Tensor ReferenceModel::conv2d_plain(const Layer& layer, const Tensor& input,
   Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
   for (int64_t o = 0; o < out.channels; ++o) {
     const int64_t first_channel = o / group_out * group_in;
+    const RequantTable* table = table_of(index, o);
     for (int64_t oy = 0; oy < out.height; ++oy) {
       for (int64_t ox = 0; ox < out.width; ++ox) {
         int64_t acc = layer.bias.empty() ? 0 : layer.bias[o];
@@ -244,16 +254,17 @@ Tensor ReferenceModel::conv2d_plain(const Layer& layer, const Tensor& input,
             }
           }
         }
-        const int64_t index = (o * out.height + oy) * out.width + ox;
-        result.values[index] = finish_accumulator(layer, index, acc, overflow);
+        const int64_t element = (o * out.height + oy) * out.width + ox;
+        result.values[element] = finish_accumulator(layer, element, acc, overflow, table);
       }
     }
   }
   return result;
 }
 
-Tensor ReferenceModel::linear_plain(const Layer& layer, const Tensor& input,
+Tensor ReferenceModel::linear_plain(std::size_t index, const Tensor& input,
                                     std::optional<AccumulatorOverflow>& overflow) const {
+  const Layer& layer = network_.layers[index];
   const int64_t in_features = input.shape.elements();
   Tensor result{layer.output, std::vector<int32_t>(static_cast<std::size_t>(layer.output.channels))};
   for (int64_t o = 0; o < layer.output.channels; ++o) {
@@ -263,7 +274,7 @@ Tensor ReferenceModel::linear_plain(const Layer& layer, const Tensor& input,
       const int64_t w = layer.weights[o * in_features + i];
       acc += (a - layer.input_zero_point) * (w - layer.weight_zero_point);
     }
-    result.values[o] = finish_accumulator(layer, o, acc, overflow);
+    result.values[o] = finish_accumulator(layer, o, acc, overflow, table_of(index, o));
   }
   return result;
 }

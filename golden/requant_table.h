@@ -1,0 +1,67 @@
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/model/quantization.h"
+
+namespace accelsim::golden {
+
+// requantize(acc, spec, channel) for every int32 accumulator, looked up instead of computed.
+//
+// With a positive scale every mode is a nondecreasing function of the accumulator: int32 ->
+// float and the float product round to nearest (monotone), every rounding of a quotient or of a
+// real is monotone, gemmlowp's two roundings compose two monotone functions, and the clamp is
+// monotone. So the output is a step function: for each code c above the lowest output, steps[c]
+// is the least accumulator whose output is >= c, and the output of acc is the largest c with
+// steps[c] <= acc. The steps are found by calling requantize() itself, so a lookup returns
+// exactly what the call would, by construction. A float estimate picks the starting code and the
+// steps correct it (one or two comparisons when the estimate is right or off by one).
+class RequantTable {
+ public:
+  // The table for `spec`'s output channel `channel`, or nullopt where it does not apply (keep
+  // calling requantize()): a scale that is not positive and finite, a rounding the mode rejects,
+  // a per-channel spec without this channel, an empty output range or one over kMaxCodes codes.
+  static std::optional<RequantTable> build(const model::RequantSpec& spec, int64_t channel);
+
+  // About how many requantize() calls build() makes for `spec` when its float estimates of the
+  // steps are right: two per step (the step and the accumulator below it). Callers compare it
+  // with the number of accumulators the table would serve to decide whether it pays.
+  static int64_t build_cost(const model::RequantSpec& spec);
+
+  static constexpr int64_t kMaxCodes = 1 << 16;
+
+  int32_t operator()(int32_t acc) const {
+    const double estimate = std::clamp(static_cast<double>(acc) * scale_ + offset_, 0.0, top_);
+    auto code = static_cast<std::size_t>(estimate);
+    while (acc >= steps_[code + 1]) ++code;
+    while (acc < steps_[code]) --code;
+    return low_ + static_cast<int32_t>(code);
+  }
+
+  // How many requantize() calls build() made (the tests hold it to its cost model).
+  int64_t calls() const { return calls_; }
+  // The outputs' range, and the least accumulator whose output is >= code for code in
+  // (lowest(), highest()] (2^31 when no int32 accumulator reaches it): for the tests.
+  int32_t lowest() const { return low_; }
+  int32_t highest() const { return low_ + static_cast<int32_t>(top_); }
+  int64_t step(int32_t code) const { return steps_[static_cast<std::size_t>(int64_t{code} - low_)]; }
+
+ private:
+  RequantTable() = default;
+
+  double scale_ = 0;   // the scale's float value: codes per accumulator unit
+  double offset_ = 0;  // output zero point - low_: the estimate's code index at acc = 0
+  double top_ = 0;     // the highest code index
+  int32_t low_ = 0;    // the lowest output: the clamp's lower end, raised to the zero point by a fused ReLU
+  int64_t calls_ = 0;
+  // steps_[i] = the least accumulator whose output is >= low_ + i, for i in [1, top]; 2^31 when
+  // no int32 accumulator reaches it. steps_[0] = -2^63 and steps_[top + 1] = 2^63 - 1 end the
+  // correction loops without bounds checks.
+  std::vector<int64_t> steps_;
+};
+
+}  // namespace accelsim::golden
