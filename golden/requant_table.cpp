@@ -132,7 +132,11 @@ std::optional<RequantTable> RequantTable::build(const model::RequantSpec& spec, 
   if (scale == 0 || top < 0 || top >= kMaxCodes) return std::nullopt;
   RequantTable table;
   table.scale_ = scale;
-  table.offset_ = static_cast<double>(int64_t{spec.output_zero_point} - low);
+  // The estimate truncates: shifted so that it usually lands on the code itself.
+  const double rounding_shift = spec.rounding == Rounding::Floor || spec.rounding == Rounding::Truncate ? 0.0
+                                : spec.rounding == Rounding::Ceil                                       ? 1.0
+                                                                                                        : 0.5;
+  table.offset_ = static_cast<double>(int64_t{spec.output_zero_point} - low) + rounding_shift;
   table.top_ = static_cast<double>(top);
   table.low_ = low;
   table.steps_.assign(static_cast<std::size_t>(top + 2), kUnreached);

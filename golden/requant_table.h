@@ -37,6 +37,10 @@ class RequantTable {
   int32_t operator()(int32_t acc) const {
     const double estimate = std::clamp(static_cast<double>(acc) * scale_ + offset_, 0.0, top_);
     auto code = static_cast<std::size_t>(estimate);
+    // Usually right or one off: a branch-free step each way, then loops that rarely run (a
+    // mispredicted branch per lookup would cost more than the rest of it).
+    code += static_cast<std::size_t>(acc >= steps_[code + 1]);
+    code -= static_cast<std::size_t>(acc < steps_[code]);
     while (acc >= steps_[code + 1]) ++code;
     while (acc < steps_[code]) --code;
     return low_ + static_cast<int32_t>(code);
@@ -54,7 +58,7 @@ class RequantTable {
   RequantTable() = default;
 
   double scale_ = 0;   // the scale's float value: codes per accumulator unit
-  double offset_ = 0;  // output zero point - low_: the estimate's code index at acc = 0
+  double offset_ = 0;  // output zero point - low_ (+ 1/2 to nearest, + 1 up): the code index at acc = 0
   double top_ = 0;     // the highest code index
   int32_t low_ = 0;    // the lowest output: the clamp's lower end, raised to the zero point by a fused ReLU
   int64_t calls_ = 0;
