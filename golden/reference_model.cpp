@@ -5,6 +5,7 @@
 #include <limits>
 #include <utility>
 
+#include "golden/depthwise.h"
 #include "golden/exact_rounding.h"
 #include "golden/requantize.h"
 
@@ -50,6 +51,7 @@ std::vector<RequantTable> requant_tables(const Layer& layer) {
 ReferenceModel::ReferenceModel(const model::Network& network, MacPath path) : network_(network), path_(path) {
   packed_.resize(network.layers.size());
   tables_.resize(network.layers.size());
+  depthwise_weights_.resize(network.layers.size());
   if (path_ == MacPath::Plain) return;  // straight from the definitions: requantize() on every accumulator
   for (std::size_t i = 0; i < network.layers.size(); ++i)
     if (network.layers[i].has_weights()) tables_[i] = requant_tables(network.layers[i]);
@@ -57,9 +59,33 @@ ReferenceModel::ReferenceModel(const model::Network& network, MacPath path) : ne
     throw std::logic_error("golden model: AVX2 forced on a CPU without it");
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
     const Layer& layer = network.layers[i];
-    if (!layer.has_weights() || layer.groups != 1) continue;  // grouped convolutions take the plain loops
+    if (layer.type == LayerType::Conv2d && layer.groups > 1 && layer.groups == layer.input.channels &&
+        layer.output.channels % layer.groups == 0 &&
+        static_cast<int64_t>(layer.weights.size()) == layer.output.channels * layer.kernel_h * layer.kernel_w &&
+        gemm::fits_depth(layer.kernel_h * layer.kernel_w)) {
+      std::vector<int32_t> weights;
+      for (int8_t weight : layer.weights) weights.push_back(int32_t{weight} - layer.weight_zero_point);
+      if (std::all_of(weights.begin(), weights.end(), [](int32_t v) { return gemm::operand_fits(v); }))
+        depthwise_weights_[i] = std::move(weights);
+    }
+    if (!layer.has_weights() || layer.groups != 1) continue;  // other grouped convolutions take the plain loops
     const int64_t n = layer.output.channels, k = static_cast<int64_t>(layer.weights.size()) / std::max<int64_t>(n, 1);
-    packed_[i] = gemm::pack_weights(layer.weights.data(), n, k, layer.weight_zero_point);
+    const int64_t taps = layer.kernel_h * layer.kernel_w;
+    if (layer.type != LayerType::Conv2d || taps < 1 || k % taps != 0) {
+      packed_[i] = gemm::pack_weights(layer.weights.data(), n, k, layer.weight_zero_point);
+      continue;
+    }
+    // A convolution's weights in (kernel row, kernel column, channel) order, that of its lowered
+    // input rows (see conv2d): the same products, summed in another order, exact in integers.
+    // conv2d multiplies by it only when its input has k / taps channels (else the plain loops run).
+    const int64_t channels = k / taps;
+    std::vector<int8_t> reordered(static_cast<std::size_t>(n * k));
+    for (int64_t o = 0; o < n; ++o)
+      for (int64_t c = 0; c < channels; ++c)
+        for (int64_t t = 0; t < taps; ++t)
+          reordered[static_cast<std::size_t>((o * taps + t) * channels + c)] =
+              layer.weights[static_cast<std::size_t>((o * channels + c) * taps + t)];
+    packed_[i] = gemm::pack_weights(reordered.data(), n, k, layer.weight_zero_point);
   }
 }
 
@@ -151,58 +177,105 @@ std::optional<gemm::Path> ReferenceModel::gemm_path(std::size_t index, const Ten
 }
 
 namespace {
-// Per-thread scratch: the im2col rows and the int32 sums of one layer.
+// Per-thread scratch: a convolution's input channels-last, its im2col rows, the int32 sums of one layer.
+thread_local std::vector<int16_t> channels_last;
 thread_local std::vector<int16_t> lowered;
 thread_local std::vector<int32_t> sums;
+constexpr int64_t kOutputBlock = 64;  // output pixels finished together: their sums' rows stay in L1
 }  // namespace
 
 // A convolution as one GEMM: row m of the lowered input holds output pixel m's receptive field
-// in the weights' order (channel, kernel row, kernel column), zero point removed; a padded
-// position is a real zero. Each kernel row is one contiguous run of the input row.
+// in the packed weights' order (kernel row, kernel column, channel), zero point removed; a padded
+// position is a real zero. The input is first laid out channels-last ([H][W][C], int16, zero
+// point removed), so that each kernel row of a window is one contiguous run of kernel_w * C
+// values; a 1x1 convolution with stride 1 and no padding multiplies that layout directly.
 Tensor ReferenceModel::conv2d(std::size_t index, const Tensor& input,
                               std::optional<AccumulatorOverflow>& overflow) const {
   const Layer& layer = network_.layers[index];
   const std::optional<gemm::Path> path = gemm_path(index, input);
   const gemm::PackedWeights& w = packed_[index];
   const auto& in = input.shape;
+  if (layer.groups != 1 && !depthwise_weights_[index].empty() && in.channels == layer.groups) {
+    std::optional<Tensor> result = depthwise_conv(index, input, overflow);
+    if (result) return std::move(*result);
+  }
   if (!path || layer.groups != 1 || w.k != in.channels * layer.kernel_h * layer.kernel_w)
     return conv2d_plain(index, input, overflow);
   const auto& out = layer.output;
-  const int64_t m_total = out.height * out.width, kp = w.kp;
+  const int64_t m_total = out.height * out.width, kp = w.kp, channels = in.channels, plane = in.height * in.width;
   const int32_t za = layer.input_zero_point;
-  lowered.assign(static_cast<std::size_t>(m_total * kp), 0);
-  for (int64_t oy = 0; oy < out.height; ++oy)
-    for (int64_t ox = 0; ox < out.width; ++ox) {
-      int16_t* row = lowered.data() + (oy * out.width + ox) * kp;
-      const int64_t ix0 = ox * layer.stride_w - layer.pad_w;
-      const bool inside = ix0 >= 0 && ix0 + layer.kernel_w <= in.width;
-      for (int64_t c = 0; c < in.channels; ++c)
-        for (int64_t ky = 0; ky < layer.kernel_h; ++ky, row += layer.kernel_w) {
+  channels_last.resize(static_cast<std::size_t>(plane * channels));
+  for (int64_t c = 0; c < channels; ++c) {
+    const int32_t* src = input.values.data() + c * plane;
+    int16_t* dst = channels_last.data() + c;
+    for (int64_t i = 0; i < plane; ++i) dst[i * channels] = static_cast<int16_t>(src[i] - za);
+  }
+  const int16_t* a = channels_last.data();
+  const bool pointwise = layer.kernel_h == 1 && layer.kernel_w == 1 && layer.stride_h == 1 && layer.stride_w == 1 &&
+                         layer.pad_h == 0 && layer.pad_w == 0 && kp == channels && m_total == plane;
+  if (!pointwise) {
+    const int64_t run = layer.kernel_w * channels;  // one kernel row of a window
+    lowered.resize(static_cast<std::size_t>(m_total * kp));
+    for (int64_t oy = 0; oy < out.height; ++oy)
+      for (int64_t ox = 0; ox < out.width; ++ox) {
+        int16_t* row = lowered.data() + (oy * out.width + ox) * kp;
+        const int64_t ix0 = ox * layer.stride_w - layer.pad_w;
+        const bool inside = ix0 >= 0 && ix0 + layer.kernel_w <= in.width;
+        for (int64_t ky = 0; ky < layer.kernel_h; ++ky) {
+          int16_t* dst = row + ky * run;
           const int64_t iy = oy * layer.stride_h - layer.pad_h + ky;
-          if (iy < 0 || iy >= in.height) continue;  // already zero
-          const int32_t* src = input.values.data() + (c * in.height + iy) * in.width;
+          if (iy < 0 || iy >= in.height) {
+            std::fill(dst, dst + run, int16_t{0});
+            continue;
+          }
+          const int16_t* src = channels_last.data() + iy * in.width * channels;
           if (inside) {
-            for (int64_t kx = 0; kx < layer.kernel_w; ++kx) row[kx] = static_cast<int16_t>(src[ix0 + kx] - za);
-          } else {
-            for (int64_t kx = 0; kx < layer.kernel_w; ++kx) {
-              const int64_t ix = ix0 + kx;
-              if (ix >= 0 && ix < in.width) row[kx] = static_cast<int16_t>(src[ix] - za);
-            }
+            std::copy(src + ix0 * channels, src + ix0 * channels + run, dst);
+            continue;
+          }
+          for (int64_t kx = 0; kx < layer.kernel_w; ++kx) {
+            const int64_t ix = ix0 + kx;
+            if (ix >= 0 && ix < in.width)
+              std::copy(src + ix * channels, src + (ix + 1) * channels, dst + kx * channels);
+            else
+              std::fill(dst + kx * channels, dst + (kx + 1) * channels, int16_t{0});
           }
         }
-    }
+        std::fill(row + w.k, row + kp, int16_t{0});  // the pair padding
+      }
+    a = lowered.data();
+  }
   sums.resize(static_cast<std::size_t>(m_total * w.n));
-  gemm::multiply(lowered.data(), m_total, w, sums.data(), *path);
+  gemm::multiply(a, m_total, w, sums.data(), *path);
   Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
-  for (int64_t o = 0; o < w.n; ++o) {
-    const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
-    const RequantTable* table = table_of(index, o);
-    for (int64_t m = 0; m < m_total; ++m) {
-      const int64_t element = o * m_total + m;
-      result.values[static_cast<std::size_t>(element)] =
-          finish_accumulator(layer, element, bias + sums[static_cast<std::size_t>(m * w.n + o)], overflow, table);
+  // sums is [pixel][channel] and the output [channel][pixel]: a block of pixels at a time, so
+  // that its rows of sums stay in cache while every channel reads them.
+  bool outside_int32 = false;
+  for (int64_t m0 = 0; m0 < m_total; m0 += kOutputBlock) {
+    const int64_t m1 = std::min(m_total, m0 + kOutputBlock);
+    for (int64_t o = 0; o < w.n; ++o) {
+      const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
+      const RequantTable* table = table_of(index, o);
+      int32_t* output = result.values.data() + o * m_total;
+      const int32_t* column = sums.data() + o;
+      for (int64_t m = m0; m < m1; ++m) {
+        const int64_t acc = bias + column[m * w.n];
+        if (acc < std::numeric_limits<int32_t>::min() || acc > std::numeric_limits<int32_t>::max()) {
+          outside_int32 = true;  // finished below in element order, which decides the overflow reported
+          continue;
+        }
+        output[m] = table ? (*table)(static_cast<int32_t>(acc))
+                          : finish_accumulator(layer, o * m_total + m, acc, overflow, nullptr);
+      }
     }
   }
+  if (outside_int32)
+    for (int64_t o = 0; o < w.n; ++o) {
+      const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
+      for (int64_t m = 0; m < m_total; ++m)
+        result.values[static_cast<std::size_t>(o * m_total + m)] = finish_accumulator(
+            layer, o * m_total + m, bias + sums[static_cast<std::size_t>(m * w.n + o)], overflow, table_of(index, o));
+    }
   return result;
 }
 
@@ -223,6 +296,45 @@ Tensor ReferenceModel::linear(std::size_t index, const Tensor& input,
     const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
     result.values[static_cast<std::size_t>(o)] =
         finish_accumulator(layer, o, bias + sums[static_cast<std::size_t>(o)], overflow, table_of(index, o));
+  }
+  return result;
+}
+
+std::optional<Tensor> ReferenceModel::depthwise_conv(std::size_t index, const Tensor& input,
+                                                     std::optional<AccumulatorOverflow>& overflow) const {
+  const Layer& layer = network_.layers[index];
+  const int32_t za = layer.input_zero_point;
+  const auto [lo, hi] = std::minmax_element(input.values.begin(), input.values.end());
+  if (lo == input.values.end() || !gemm::operand_fits(int64_t{*lo} - za) || !gemm::operand_fits(int64_t{*hi} - za))
+    return std::nullopt;
+  const auto& in = input.shape;
+  const auto& out = layer.output;
+  const depthwise::Window window{layer.kernel_h, layer.kernel_w, layer.stride_h, layer.stride_w};
+  // Each input plane once, zero point removed, inside a border of zeros (the padding: real
+  // zeros) wide enough for every window.
+  const int64_t plane_h = std::max(in.height + layer.pad_h, (out.height - 1) * layer.stride_h + layer.kernel_h);
+  const int64_t plane_w = std::max(in.width + layer.pad_w, (out.width - 1) * layer.stride_w + layer.kernel_w);
+  const int64_t per_group = out.channels / layer.groups, taps = layer.kernel_h * layer.kernel_w;
+  const int64_t m_total = out.height * out.width;
+  std::vector<int32_t> plane(static_cast<std::size_t>(plane_h * plane_w)),
+      sums_of_channel(static_cast<std::size_t>(m_total));
+  Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
+  for (int64_t c = 0; c < in.channels; ++c) {
+    std::fill(plane.begin(), plane.end(), 0);
+    for (int64_t y = 0; y < in.height; ++y) {
+      const int32_t* src = input.values.data() + (c * in.height + y) * in.width;
+      int32_t* dst = plane.data() + (y + layer.pad_h) * plane_w + layer.pad_w;
+      for (int64_t x = 0; x < in.width; ++x) dst[x] = src[x] - za;
+    }
+    for (int64_t o = c * per_group; o < (c + 1) * per_group; ++o) {
+      depthwise::accumulate(plane.data(), plane_w, depthwise_weights_[index].data() + o * taps, window, out.height,
+                            out.width, sums_of_channel.data());
+      const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
+      const RequantTable* table = table_of(index, o);
+      for (int64_t m = 0; m < m_total; ++m)
+        result.values[static_cast<std::size_t>(o * m_total + m)] = finish_accumulator(
+            layer, o * m_total + m, bias + sums_of_channel[static_cast<std::size_t>(m)], overflow, table);
+    }
   }
   return result;
 }

@@ -56,6 +56,10 @@ class ReferenceModel {
  private:
   Tensor conv2d(std::size_t index, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const;
   Tensor linear(std::size_t index, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const;
+  // A depthwise convolution (one input channel per group) by whole planes, or nullopt when it
+  // must take the plain loops (operands outside [-255, 255]).
+  std::optional<Tensor> depthwise_conv(std::size_t index, const Tensor& input,
+                                       std::optional<AccumulatorOverflow>& overflow) const;
   Tensor conv2d_plain(std::size_t index, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const;
   Tensor linear_plain(std::size_t index, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const;
   // The GEMM's path for this layer and input, or nullopt when it must use the plain loops
@@ -74,6 +78,8 @@ class ReferenceModel {
   const model::Network& network_;
   MacPath path_;
   std::vector<gemm::PackedWeights> packed_;  // per layer; empty for layers without weights
+  // Per depthwise layer: its weights minus their zero point, [out][kh * kw]; else empty.
+  std::vector<std::vector<int32_t>> depthwise_weights_;
   // Per layer: no table, one for every channel (one multiplier) or one per output channel.
   std::vector<std::vector<RequantTable>> tables_;
 };
