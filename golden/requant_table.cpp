@@ -125,7 +125,45 @@ int64_t RequantTable::build_cost(const model::RequantSpec& spec) {
   return 2 * std::max<int64_t>(0, int64_t{spec.clamp_max} - lowest_output(spec));
 }
 
-std::optional<RequantTable> RequantTable::build(const model::RequantSpec& spec, int64_t channel) {
+// The buckets from the steps: the output of an accumulator is low_ + the number of steps at or
+// below it.
+void RequantTable::bucket_steps() {
+  const auto top = static_cast<std::size_t>(top_);
+  // The finite steps (int32 accumulators above INT32_MIN: below them every output is the same).
+  std::vector<int64_t> finite;
+  for (std::size_t i = 1; i <= top; ++i)
+    if (steps_[i] > kMinAcc && steps_[i] <= kMaxAcc && (finite.empty() || steps_[i] != finite.back()))
+      finite.push_back(steps_[i]);
+  std::size_t code = 0;  // the queries below come in nondecreasing order: one walk up the steps
+  auto output_at = [&](int64_t acc) {
+    while (code < top && steps_[code + 1] <= acc) ++code;
+    return low_ + static_cast<int32_t>(code);
+  };
+  int64_t closest = std::numeric_limits<int64_t>::max();
+  for (std::size_t i = 1; i < finite.size(); ++i) closest = std::min(closest, finite[i] - finite[i - 1]);
+  first_ = finite.empty() ? 0 : finite.front() - 1;
+  last_ = finite.empty() ? 0 : finite.back();
+  bucket_bits_ = 0;
+  while (bucket_bits_ < 62 && (int64_t{2} << bucket_bits_) <= closest) ++bucket_bits_;
+  const int64_t count = ((last_ - first_) >> bucket_bits_) + 1;
+  if (count > kMaxBuckets) return;  // keep the estimate
+  buckets_.resize(static_cast<std::size_t>(count));
+  std::size_t next = 0;  // the first finite step past the current bucket's start
+  for (int64_t j = 0; j < count; ++j) {
+    const int64_t start = first_ + (j << bucket_bits_), end = start + (int64_t{1} << bucket_bits_);
+    while (next < finite.size() && finite[next] <= start) ++next;
+    Bucket& bucket = buckets_[static_cast<std::size_t>(j)];
+    bucket.below = output_at(start);
+    bucket.step = std::numeric_limits<int64_t>::max();
+    bucket.rise = 0;
+    if (next < finite.size() && finite[next] < end) {  // at most one: no two steps are closer than a bucket
+      bucket.step = finite[next];
+      bucket.rise = output_at(finite[next]) - bucket.below;
+    }
+  }
+}
+
+std::optional<RequantTable> RequantTable::build(const model::RequantSpec& spec, int64_t channel, Lookup lookup) {
   const double scale = positive_scale(spec, channel);
   const int32_t low = lowest_output(spec), high = spec.clamp_max;
   const int64_t top = int64_t{high} - low;
@@ -153,6 +191,7 @@ std::optional<RequantTable> RequantTable::build(const model::RequantSpec& spec, 
     table.steps_[static_cast<std::size_t>(i)] = floor;
   }
   table.calls_ = finder.calls;
+  if (lookup == Lookup::Buckets) table.bucket_steps();
   return table;
 }
 

@@ -43,11 +43,22 @@ void expect_same(const RequantTable& table, const RequantSpec& spec, int64_t cha
 // accumulator, so with monotonicity every accumulator), the steps' neighbours, the int32 ends,
 // zero and small values, the ties of the scale (acc * scale = k + 1/2 where one exists), and
 // `random` accumulators, half spread over int32 and half over the range where codes change.
+void check_lookup(const RequantSpec& spec, int64_t channel, int random, RequantTable::Lookup lookup);
+
+// Both lookups: the buckets (where the steps allow them) and the corrected float estimate.
 void check(const RequantSpec& spec, int64_t channel = 0, int random = 4000) {
-  SCOPED_TRACE(describe(spec, channel));
-  const std::optional<RequantTable> built = RequantTable::build(spec, channel);
+  check_lookup(spec, channel, random, RequantTable::Lookup::Buckets);
+  check_lookup(spec, channel, random, RequantTable::Lookup::Estimate);
+}
+
+void check_lookup(const RequantSpec& spec, int64_t channel, int random, RequantTable::Lookup lookup) {
+  SCOPED_TRACE(describe(spec, channel) + (lookup == RequantTable::Lookup::Buckets ? ", buckets" : ", estimate"));
+  const std::optional<RequantTable> built = RequantTable::build(spec, channel, lookup);
   ASSERT_TRUE(built.has_value());
   const RequantTable& table = *built;
+  if (lookup == RequantTable::Lookup::Estimate) {
+    ASSERT_FALSE(table.bucketed());
+  }
   // The defining property of every step, against the direct function.
   for (int32_t code = table.lowest() + 1; code <= table.highest(); ++code) {
     const int64_t step = table.step(code);
@@ -234,6 +245,14 @@ TEST(RequantTable, WideButAllowedRangeStaysExact) {
   spec.clamp_min = -20000;
   spec.clamp_max = 20000;
   check(spec, 0, 2000);
+}
+
+// The usual layers' steps are even enough for buckets (the lookup without branches).
+TEST(RequantTable, UsualSpecsAreBucketed) {
+  EXPECT_TRUE(RequantTable::build(torch_uint8(0.0031, 128, true), 0)->bucketed());
+  EXPECT_TRUE(RequantTable::build(fixed_point(1374389535, 9, Rounding::Gemmlowp), 0)->bucketed());
+  EXPECT_TRUE(RequantTable::build(multiply(65536.0, Precision::Float32, Rounding::HalfEven), 0)->bucketed());
+  EXPECT_TRUE(RequantTable::build(divide(3, Rounding::HalfAway), 0)->bucketed());
 }
 
 // The build costs about two calls per step when the float estimate of each step is right (the
