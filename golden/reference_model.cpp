@@ -33,6 +33,18 @@ namespace {
 // calls they replace. Below that (the fully-connected layers, small per-channel layers such as
 // ResNet-18's 7x7 ones with 49 accumulators per channel) the layer calls requantize().
 std::vector<RequantTable> requant_tables(const Layer& layer) {
+  if (layer.type == LayerType::Add) {
+    // A fixed-point add rounds its integer sum S = ma * da + mb * db exactly as requantize()'s
+    // shift mode rounds an accumulator (requantize_sum): one table over S, built as for a
+    // layer whose accumulators are the sums.
+    if (layer.requant.mode != model::RequantMode::FixedPoint) return {};
+    model::RequantSpec shift = layer.requant;
+    shift.mode = model::RequantMode::Shift;
+    if (layer.output.elements() < RequantTable::build_cost(shift)) return {};
+    std::optional<RequantTable> table = RequantTable::build(shift, 0);
+    if (!table) return {};
+    return {std::move(*table)};
+  }
   const model::RequantSpec& spec = layer.requant;
   const int64_t channels = layer.output.channels, per_channel = layer.output.height * layer.output.width;
   const int64_t served = spec.per_channel() ? per_channel : channels * per_channel;
@@ -54,7 +66,8 @@ ReferenceModel::ReferenceModel(const model::Network& network, MacPath path) : ne
   depthwise_weights_.resize(network.layers.size());
   if (path_ == MacPath::Plain) return;  // straight from the definitions: requantize() on every accumulator
   for (std::size_t i = 0; i < network.layers.size(); ++i)
-    if (network.layers[i].has_weights()) tables_[i] = requant_tables(network.layers[i]);
+    if (network.layers[i].has_weights() || network.layers[i].type == LayerType::Add)
+      tables_[i] = requant_tables(network.layers[i]);
   if (path_ == MacPath::Avx2 && !gemm::avx2_available())
     throw std::logic_error("golden model: AVX2 forced on a CPU without it");
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
@@ -126,7 +139,7 @@ std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input,
         result = avgpool(layer, in);
         break;
       case LayerType::Add:
-        result = add(layer, in, operand(producers.at(1)));
+        result = add(index, in, operand(producers.at(1)));
         break;
       case LayerType::Flatten:
         result = in;
@@ -467,9 +480,22 @@ Tensor ReferenceModel::avgpool(const Layer& layer, const Tensor& input) const {
   return result;
 }
 
-Tensor ReferenceModel::add(const Layer& layer, const Tensor& a, const Tensor& b) const {
+Tensor ReferenceModel::add(std::size_t index, const Tensor& a, const Tensor& b) const {
+  const Layer& layer = network_.layers[index];
   Tensor result{layer.output, std::vector<int32_t>(a.values.size())};
-  for (std::size_t i = 0; i < a.values.size(); ++i) result.values[i] = requantize_sum(a.values[i], b.values[i], layer);
+  const RequantTable* table = table_of(index, 0);  // a fixed-point add's table over its integer sum
+  if (!table) {
+    for (std::size_t i = 0; i < a.values.size(); ++i)
+      result.values[i] = requantize_sum(a.values[i], b.values[i], layer);
+    return result;
+  }
+  const model::AddSpec& spec = layer.add;
+  for (std::size_t i = 0; i < a.values.size(); ++i) {
+    const int128 sum = int128{spec.fixed_multipliers[0]} * (int64_t{a.values[i]} - spec.input_zero_points[0]) +
+                       int128{spec.fixed_multipliers[1]} * (int64_t{b.values[i]} - spec.input_zero_points[1]);
+    const bool fits = sum >= std::numeric_limits<int32_t>::min() && sum <= std::numeric_limits<int32_t>::max();
+    result.values[i] = fits ? (*table)(static_cast<int32_t>(sum)) : requantize_sum(a.values[i], b.values[i], layer);
+  }
   return result;
 }
 

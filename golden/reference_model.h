@@ -67,7 +67,7 @@ class ReferenceModel {
   std::optional<gemm::Path> gemm_path(std::size_t index, const Tensor& input) const;
   Tensor maxpool(const model::Layer& layer, const Tensor& input) const;
   Tensor avgpool(const model::Layer& layer, const Tensor& input) const;  // avgpool and global_avgpool
-  Tensor add(const model::Layer& layer, const Tensor& a, const Tensor& b) const;
+  Tensor add(std::size_t index, const Tensor& a, const Tensor& b) const;
   // The output of an accumulator (checked against int32 as the policy says, then requantized):
   // looked up in `table`, its output channel's, when the layer has tables.
   int32_t finish_accumulator(const model::Layer& layer, int64_t index, int64_t acc,
