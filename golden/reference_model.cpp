@@ -153,6 +153,23 @@ std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input,
   return outputs;
 }
 
+namespace {
+
+// Whether every value minus the zero point is a GEMM operand (in [-255, 255]). A plain min/max
+// loop, which the compiler vectorizes (std::minmax_element's index bookkeeping does not).
+__attribute__((target_clones("avx2", "default"))) bool operands_fit(const std::vector<int32_t>& values,
+                                                                    int32_t zero_point) {
+  int32_t lo = std::numeric_limits<int32_t>::max(), hi = std::numeric_limits<int32_t>::min();
+  for (int32_t value : values) {
+    lo = std::min(lo, value);
+    hi = std::max(hi, value);
+  }
+  return values.empty() ||
+         (gemm::operand_fits(int64_t{lo} - zero_point) && gemm::operand_fits(int64_t{hi} - zero_point));
+}
+
+}  // namespace
+
 const RequantTable* ReferenceModel::table_of(std::size_t index, int64_t channel) const {
   const std::vector<RequantTable>& tables = tables_[index];
   if (tables.empty()) return nullptr;
@@ -176,10 +193,7 @@ int32_t ReferenceModel::finish_accumulator(const Layer& layer, int64_t index, in
 std::optional<gemm::Path> ReferenceModel::gemm_path(std::size_t index, const Tensor& input) const {
   if (path_ == MacPath::Plain || !packed_[index].fits) return std::nullopt;
   const int32_t zero_point = network_.layers[index].input_zero_point;
-  const auto [lo, hi] = std::minmax_element(input.values.begin(), input.values.end());
-  if (lo != input.values.end() &&
-      (!gemm::operand_fits(int64_t{*lo} - zero_point) || !gemm::operand_fits(int64_t{*hi} - zero_point)))
-    return std::nullopt;
+  if (!operands_fit(input.values, zero_point)) return std::nullopt;
   switch (path_) {
     case MacPath::Avx2:
       return gemm::Path::Avx2;
@@ -330,9 +344,7 @@ std::optional<Tensor> ReferenceModel::depthwise_conv(std::size_t index, const Te
                                                      std::optional<AccumulatorOverflow>& overflow) const {
   const Layer& layer = network_.layers[index];
   const int32_t za = layer.input_zero_point;
-  const auto [lo, hi] = std::minmax_element(input.values.begin(), input.values.end());
-  if (lo == input.values.end() || !gemm::operand_fits(int64_t{*lo} - za) || !gemm::operand_fits(int64_t{*hi} - za))
-    return std::nullopt;
+  if (input.values.empty() || !operands_fit(input.values, za)) return std::nullopt;
   const auto& in = input.shape;
   const auto& out = layer.output;
   const depthwise::Window window{layer.kernel_h, layer.kernel_w, layer.stride_h, layer.stride_w};
@@ -357,9 +369,14 @@ std::optional<Tensor> ReferenceModel::depthwise_conv(std::size_t index, const Te
                             out.width, sums_of_channel.data());
       const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
       const RequantTable* table = table_of(index, o);
-      for (int64_t m = 0; m < m_total; ++m)
-        result.values[static_cast<std::size_t>(o * m_total + m)] = finish_accumulator(
-            layer, o * m_total + m, bias + sums_of_channel[static_cast<std::size_t>(m)], overflow, table);
+      int32_t* output = result.values.data() + o * m_total;
+      for (int64_t m = 0; m < m_total; ++m) {
+        const int64_t acc = bias + sums_of_channel[static_cast<std::size_t>(m)];
+        const bool inside = acc >= std::numeric_limits<int32_t>::min() && acc <= std::numeric_limits<int32_t>::max();
+        // In element order, as the plain loop: an overflow is reported for the same element.
+        output[m] = table && inside ? (*table)(static_cast<int32_t>(acc))
+                                    : finish_accumulator(layer, o * m_total + m, acc, overflow, table);
+      }
     }
   }
   return result;
