@@ -7,16 +7,20 @@ namespace accelsim::golden {
 
 using model::Rounding;
 
-int128 round_quotient(int128 numerator, int128 denominator, Rounding rounding) {
+namespace {
+
+// One body for both widths: the int64 instance is the same arithmetic on a narrower type.
+template <typename Int>
+Int quotient_rounded(Int numerator, Int denominator, Rounding rounding) {
   // Floor quotient and remainder with 0 <= remainder < denominator.
-  int128 quotient = numerator / denominator;
-  int128 remainder = numerator % denominator;
+  Int quotient = numerator / denominator;
+  Int remainder = numerator % denominator;
   if (remainder < 0) {
     quotient -= 1;
     remainder += denominator;
   }
   if (remainder == 0) return quotient;
-  const int128 twice = 2 * remainder;  // compare the fraction remainder/denominator with 1/2
+  const Int twice = 2 * remainder;  // compare the fraction remainder/denominator with 1/2
   switch (rounding) {
     case Rounding::Floor:
       return quotient;
@@ -36,6 +40,17 @@ int128 round_quotient(int128 numerator, int128 denominator, Rounding rounding) {
       break;
   }
   throw std::logic_error("round_quotient: gemmlowp rounding is two roundings, not one");
+}
+
+}  // namespace
+
+int128 round_quotient(int128 numerator, int128 denominator, Rounding rounding) {
+  // A 128-bit division is a library call several times slower than a 64-bit one; within 2^62
+  // nothing below overflows 64 bits (twice the remainder, the quotient plus one).
+  constexpr int128 kNarrow = int128{1} << 62;
+  if (numerator > -kNarrow && numerator < kNarrow && denominator < kNarrow)
+    return quotient_rounded<int64_t>(static_cast<int64_t>(numerator), static_cast<int64_t>(denominator), rounding);
+  return quotient_rounded<int128>(numerator, denominator, rounding);
 }
 
 namespace {

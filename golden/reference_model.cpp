@@ -1,11 +1,12 @@
 #include "golden/reference_model.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <utility>
 
+#include "golden/depthwise.h"
 #include "golden/exact_rounding.h"
 #include "golden/requantize.h"
 
@@ -22,16 +23,83 @@ AccumulatorOverflow::AccumulatorOverflow(const std::string& layer_name, int64_t 
       index(element),
       value(acc) {}
 
+namespace {
+
+// The requantization tables of a convolution or fully-connected layer: one per output channel
+// when the multiplier is per channel, else one for them all; none where they do not pay.
+// A table costs about RequantTable::build_cost() requantize() calls to build (two per output
+// step: 510 for int8) and makes each lookup several times cheaper than a call, so it is built
+// only when one image's accumulators through it are at least that many: it then pays for
+// itself within the first image, and a one-image run never spends more on the tables than the
+// calls they replace. Below that (the fully-connected layers, small per-channel layers such as
+// ResNet-18's 7x7 ones with 49 accumulators per channel) the layer calls requantize().
+std::vector<RequantTable> requant_tables(const Layer& layer) {
+  if (layer.type == LayerType::Add) {
+    // A fixed-point add rounds its integer sum S = ma * da + mb * db exactly as requantize()'s
+    // shift mode rounds an accumulator (requantize_sum): one table over S, built as for a
+    // layer whose accumulators are the sums.
+    if (layer.requant.mode != model::RequantMode::FixedPoint) return {};
+    model::RequantSpec shift = layer.requant;
+    shift.mode = model::RequantMode::Shift;
+    if (layer.output.elements() < RequantTable::build_cost(shift)) return {};
+    std::optional<RequantTable> table = RequantTable::build(shift, 0);
+    if (!table) return {};
+    return {std::move(*table)};
+  }
+  const model::RequantSpec& spec = layer.requant;
+  const int64_t channels = layer.output.channels, per_channel = layer.output.height * layer.output.width;
+  const int64_t served = spec.per_channel() ? per_channel : channels * per_channel;
+  std::vector<RequantTable> tables;
+  if (served < RequantTable::build_cost(spec)) return tables;
+  for (int64_t channel = 0; channel < (spec.per_channel() ? channels : 1); ++channel) {
+    std::optional<RequantTable> table = RequantTable::build(spec, channel);
+    if (!table) return {};  // a spec the table does not cover: every channel calls requantize()
+    tables.push_back(std::move(*table));
+  }
+  return tables;
+}
+
+}  // namespace
+
 ReferenceModel::ReferenceModel(const model::Network& network, MacPath path) : network_(network), path_(path) {
   packed_.resize(network.layers.size());
-  if (path_ == MacPath::Plain) return;
+  tables_.resize(network.layers.size());
+  depthwise_weights_.resize(network.layers.size());
+  if (path_ == MacPath::Plain) return;  // straight from the definitions: requantize() on every accumulator
+  for (std::size_t i = 0; i < network.layers.size(); ++i)
+    if (network.layers[i].has_weights() || network.layers[i].type == LayerType::Add)
+      tables_[i] = requant_tables(network.layers[i]);
   if (path_ == MacPath::Avx2 && !gemm::avx2_available())
     throw std::logic_error("golden model: AVX2 forced on a CPU without it");
   for (std::size_t i = 0; i < network.layers.size(); ++i) {
     const Layer& layer = network.layers[i];
-    if (!layer.has_weights() || layer.groups != 1) continue;  // grouped convolutions take the plain loops
+    if (layer.type == LayerType::Conv2d && layer.groups > 1 && layer.groups == layer.input.channels &&
+        layer.output.channels % layer.groups == 0 &&
+        static_cast<int64_t>(layer.weights.size()) == layer.output.channels * layer.kernel_h * layer.kernel_w &&
+        gemm::fits_depth(layer.kernel_h * layer.kernel_w)) {
+      std::vector<int32_t> weights;
+      for (int8_t weight : layer.weights) weights.push_back(int32_t{weight} - layer.weight_zero_point);
+      if (std::all_of(weights.begin(), weights.end(), [](int32_t v) { return gemm::operand_fits(v); }))
+        depthwise_weights_[i] = std::move(weights);
+    }
+    if (!layer.has_weights() || layer.groups != 1) continue;  // other grouped convolutions take the plain loops
     const int64_t n = layer.output.channels, k = static_cast<int64_t>(layer.weights.size()) / std::max<int64_t>(n, 1);
-    packed_[i] = gemm::pack_weights(layer.weights.data(), n, k, layer.weight_zero_point);
+    const int64_t taps = layer.kernel_h * layer.kernel_w;
+    if (layer.type != LayerType::Conv2d || taps < 1 || k % taps != 0) {
+      packed_[i] = gemm::pack_weights(layer.weights.data(), n, k, layer.weight_zero_point);
+      continue;
+    }
+    // A convolution's weights in (kernel row, kernel column, channel) order, that of its lowered
+    // input rows (see conv2d): the same products, summed in another order, exact in integers.
+    // conv2d multiplies by it only when its input has k / taps channels (else the plain loops run).
+    const int64_t channels = k / taps;
+    std::vector<int8_t> reordered(static_cast<std::size_t>(n * k));
+    for (int64_t o = 0; o < n; ++o)
+      for (int64_t c = 0; c < channels; ++c)
+        for (int64_t t = 0; t < taps; ++t)
+          reordered[static_cast<std::size_t>((o * taps + t) * channels + c)] =
+              layer.weights[static_cast<std::size_t>((o * channels + c) * taps + t)];
+    packed_[i] = gemm::pack_weights(reordered.data(), n, k, layer.weight_zero_point);
   }
 }
 
@@ -72,7 +140,7 @@ std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input,
         result = avgpool(layer, in);
         break;
       case LayerType::Add:
-        result = add(layer, in, operand(producers.at(1)));
+        result = add(index, in, operand(producers.at(1)));
         break;
       case LayerType::Flatten:
         result = in;
@@ -85,53 +153,47 @@ std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input,
   return outputs;
 }
 
-// The last requantized values of one layer, direct-mapped by accumulator. requantize() is a pure
-// function of the accumulator and the layer's spec, so a hit returns exactly what a call would;
-// layers repeat accumulators often (a digit's background gives every window of it the same sum).
-class ReferenceModel::RequantMemo {
- public:
-  explicit RequantMemo(const model::RequantSpec& spec) : spec_(spec) { keys_.fill(kEmpty); }
-  // Per-channel multipliers make the value depend on the channel too: a new channel forgets.
-  int32_t operator()(int32_t acc, int64_t channel) {
-    if (spec_.per_channel() && channel != channel_) {
-      keys_.fill(kEmpty);
-      channel_ = channel;
-    }
-    const std::size_t slot = (static_cast<uint32_t>(acc) * 2654435761u) >> (32 - kBits);
-    if (keys_[slot] == acc) return values_[slot];
-    keys_[slot] = acc;
-    return values_[slot] = requantize(acc, spec_, channel);
-  }
+namespace {
 
- private:
-  static constexpr int kBits = 9;
-  static constexpr int64_t kEmpty = int64_t{1} << 40;  // no int32 accumulator
-  const model::RequantSpec& spec_;
-  int64_t channel_ = -1;
-  std::array<int64_t, std::size_t{1} << kBits> keys_;
-  std::array<int32_t, std::size_t{1} << kBits> values_{};
-};
+// Whether every value minus the zero point is a GEMM operand (in [-255, 255]). A plain min/max
+// loop, which the compiler vectorizes (std::minmax_element's index bookkeeping does not).
+__attribute__((target_clones("avx2", "default"))) bool operands_fit(const std::vector<int32_t>& values,
+                                                                    int32_t zero_point) {
+  int32_t lo = std::numeric_limits<int32_t>::max(), hi = std::numeric_limits<int32_t>::min();
+  for (int32_t value : values) {
+    lo = std::min(lo, value);
+    hi = std::max(hi, value);
+  }
+  return values.empty() ||
+         (gemm::operand_fits(int64_t{lo} - zero_point) && gemm::operand_fits(int64_t{hi} - zero_point));
+}
+
+}  // namespace
+
+const RequantTable* ReferenceModel::table_of(std::size_t index, int64_t channel) const {
+  const std::vector<RequantTable>& tables = tables_[index];
+  if (tables.empty()) return nullptr;
+  return &tables[tables.size() == 1 ? 0 : static_cast<std::size_t>(channel)];
+}
 
 int32_t ReferenceModel::finish_accumulator(const Layer& layer, int64_t index, int64_t acc,
-                                           std::optional<AccumulatorOverflow>& overflow, RequantMemo* memo) const {
+                                           std::optional<AccumulatorOverflow>& overflow,
+                                           const RequantTable* table) const {
   constexpr int64_t lo = std::numeric_limits<int32_t>::min(), hi = std::numeric_limits<int32_t>::max();
   if (acc < lo || acc > hi) {
     if (network_.overflow == model::OverflowPolicy::Error && !overflow) overflow.emplace(layer.name, index, acc);
     acc = std::clamp(acc, lo, hi);
   }
+  if (table) return (*table)(static_cast<int32_t>(acc));
   // Element `index` of the [C, H, W] output (or of a linear layer's [C]) is in channel index / (H * W).
   const int64_t channel = index / (layer.output.height * layer.output.width);
-  return memo ? (*memo)(static_cast<int32_t>(acc), channel)
-              : requantize(static_cast<int32_t>(acc), layer.requant, channel);
+  return requantize(static_cast<int32_t>(acc), layer.requant, channel);
 }
 
 std::optional<gemm::Path> ReferenceModel::gemm_path(std::size_t index, const Tensor& input) const {
   if (path_ == MacPath::Plain || !packed_[index].fits) return std::nullopt;
   const int32_t zero_point = network_.layers[index].input_zero_point;
-  const auto [lo, hi] = std::minmax_element(input.values.begin(), input.values.end());
-  if (lo != input.values.end() &&
-      (!gemm::operand_fits(int64_t{*lo} - zero_point) || !gemm::operand_fits(int64_t{*hi} - zero_point)))
-    return std::nullopt;
+  if (!operands_fit(input.values, zero_point)) return std::nullopt;
   switch (path_) {
     case MacPath::Avx2:
       return gemm::Path::Avx2;
@@ -143,58 +205,117 @@ std::optional<gemm::Path> ReferenceModel::gemm_path(std::size_t index, const Ten
 }
 
 namespace {
-// Per-thread scratch: the im2col rows and the int32 sums of one layer.
+// Per-thread scratch: a convolution's input channels-last, its im2col rows, the int32 sums of one layer.
+thread_local std::vector<int16_t> channels_last;
 thread_local std::vector<int16_t> lowered;
 thread_local std::vector<int32_t> sums;
+constexpr int64_t kOutputBlock = 64;  // output pixels finished together: their sums' rows stay in L1
+
+// Copies n int16 values. A window row is often short (5 values for LeNet's first layer), where a
+// library call costs more than the copy: four values at a time by fixed-size (inlined) copies.
+inline void copy_run(const int16_t* src, int64_t n, int16_t* dst) {
+  if (n >= 64) {
+    std::memcpy(dst, src, static_cast<std::size_t>(n) * sizeof(int16_t));
+    return;
+  }
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) std::memcpy(dst + i, src + i, 4 * sizeof(int16_t));
+  for (; i < n; ++i) dst[i] = src[i];
+}
 }  // namespace
 
 // A convolution as one GEMM: row m of the lowered input holds output pixel m's receptive field
-// in the weights' order (channel, kernel row, kernel column), zero point removed; a padded
-// position is a real zero. Each kernel row is one contiguous run of the input row.
+// in the packed weights' order (kernel row, kernel column, channel), zero point removed; a padded
+// position is a real zero. The input is first laid out channels-last ([H][W][C], int16, zero
+// point removed), so that each kernel row of a window is one contiguous run of kernel_w * C
+// values; a 1x1 convolution with stride 1 and no padding multiplies that layout directly.
 Tensor ReferenceModel::conv2d(std::size_t index, const Tensor& input,
                               std::optional<AccumulatorOverflow>& overflow) const {
   const Layer& layer = network_.layers[index];
   const std::optional<gemm::Path> path = gemm_path(index, input);
   const gemm::PackedWeights& w = packed_[index];
   const auto& in = input.shape;
+  if (layer.groups != 1 && !depthwise_weights_[index].empty() && in.channels == layer.groups) {
+    std::optional<Tensor> result = depthwise_conv(index, input, overflow);
+    if (result) return std::move(*result);
+  }
   if (!path || layer.groups != 1 || w.k != in.channels * layer.kernel_h * layer.kernel_w)
-    return conv2d_plain(layer, input, overflow);
+    return conv2d_plain(index, input, overflow);
   const auto& out = layer.output;
-  const int64_t m_total = out.height * out.width, kp = w.kp;
+  const int64_t m_total = out.height * out.width, kp = w.kp, channels = in.channels, plane = in.height * in.width;
   const int32_t za = layer.input_zero_point;
-  lowered.assign(static_cast<std::size_t>(m_total * kp), 0);
-  for (int64_t oy = 0; oy < out.height; ++oy)
-    for (int64_t ox = 0; ox < out.width; ++ox) {
-      int16_t* row = lowered.data() + (oy * out.width + ox) * kp;
-      const int64_t ix0 = ox * layer.stride_w - layer.pad_w;
-      const bool inside = ix0 >= 0 && ix0 + layer.kernel_w <= in.width;
-      for (int64_t c = 0; c < in.channels; ++c)
-        for (int64_t ky = 0; ky < layer.kernel_h; ++ky, row += layer.kernel_w) {
+  channels_last.resize(static_cast<std::size_t>(plane * channels));
+  for (int64_t c = 0; c < channels; ++c) {
+    const int32_t* src = input.values.data() + c * plane;
+    int16_t* dst = channels_last.data() + c;
+    for (int64_t i = 0; i < plane; ++i) dst[i * channels] = static_cast<int16_t>(src[i] - za);
+  }
+  const int16_t* a = channels_last.data();
+  const bool pointwise = layer.kernel_h == 1 && layer.kernel_w == 1 && layer.stride_h == 1 && layer.stride_w == 1 &&
+                         layer.pad_h == 0 && layer.pad_w == 0 && kp == channels && m_total == plane;
+  if (!pointwise) {
+    const int64_t run = layer.kernel_w * channels;  // one kernel row of a window
+    lowered.resize(static_cast<std::size_t>(m_total * kp));
+    for (int64_t oy = 0; oy < out.height; ++oy)
+      for (int64_t ox = 0; ox < out.width; ++ox) {
+        int16_t* row = lowered.data() + (oy * out.width + ox) * kp;
+        const int64_t ix0 = ox * layer.stride_w - layer.pad_w;
+        const bool inside = ix0 >= 0 && ix0 + layer.kernel_w <= in.width;
+        for (int64_t ky = 0; ky < layer.kernel_h; ++ky) {
+          int16_t* dst = row + ky * run;
           const int64_t iy = oy * layer.stride_h - layer.pad_h + ky;
-          if (iy < 0 || iy >= in.height) continue;  // already zero
-          const int32_t* src = input.values.data() + (c * in.height + iy) * in.width;
+          if (iy < 0 || iy >= in.height) {
+            std::fill(dst, dst + run, int16_t{0});
+            continue;
+          }
+          const int16_t* src = channels_last.data() + iy * in.width * channels;
           if (inside) {
-            for (int64_t kx = 0; kx < layer.kernel_w; ++kx) row[kx] = static_cast<int16_t>(src[ix0 + kx] - za);
-          } else {
-            for (int64_t kx = 0; kx < layer.kernel_w; ++kx) {
-              const int64_t ix = ix0 + kx;
-              if (ix >= 0 && ix < in.width) row[kx] = static_cast<int16_t>(src[ix] - za);
-            }
+            copy_run(src + ix0 * channels, run, dst);
+            continue;
+          }
+          for (int64_t kx = 0; kx < layer.kernel_w; ++kx) {
+            const int64_t ix = ix0 + kx;
+            if (ix >= 0 && ix < in.width)
+              copy_run(src + ix * channels, channels, dst + kx * channels);
+            else
+              std::fill(dst + kx * channels, dst + (kx + 1) * channels, int16_t{0});
           }
         }
-    }
+        std::fill(row + w.k, row + kp, int16_t{0});  // the pair padding
+      }
+    a = lowered.data();
+  }
   sums.resize(static_cast<std::size_t>(m_total * w.n));
-  gemm::multiply(lowered.data(), m_total, w, sums.data(), *path);
+  gemm::multiply(a, m_total, w, sums.data(), *path);
   Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
-  RequantMemo memo(layer.requant);
-  for (int64_t o = 0; o < w.n; ++o) {
-    const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
-    for (int64_t m = 0; m < m_total; ++m) {
-      const int64_t element = o * m_total + m;
-      result.values[static_cast<std::size_t>(element)] =
-          finish_accumulator(layer, element, bias + sums[static_cast<std::size_t>(m * w.n + o)], overflow, &memo);
+  // sums is [pixel][channel] and the output [channel][pixel]: a block of pixels at a time, so
+  // that its rows of sums stay in cache while every channel reads them.
+  bool outside_int32 = false;
+  for (int64_t m0 = 0; m0 < m_total; m0 += kOutputBlock) {
+    const int64_t m1 = std::min(m_total, m0 + kOutputBlock);
+    for (int64_t o = 0; o < w.n; ++o) {
+      const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
+      const RequantTable* table = table_of(index, o);
+      int32_t* output = result.values.data() + o * m_total;
+      const int32_t* column = sums.data() + o;
+      for (int64_t m = m0; m < m1; ++m) {
+        const int64_t acc = bias + column[m * w.n];
+        if (acc < std::numeric_limits<int32_t>::min() || acc > std::numeric_limits<int32_t>::max()) {
+          outside_int32 = true;  // finished below in element order, which decides the overflow reported
+          continue;
+        }
+        output[m] = table ? (*table)(static_cast<int32_t>(acc))
+                          : finish_accumulator(layer, o * m_total + m, acc, overflow, nullptr);
+      }
     }
   }
+  if (outside_int32)
+    for (int64_t o = 0; o < w.n; ++o) {
+      const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
+      for (int64_t m = 0; m < m_total; ++m)
+        result.values[static_cast<std::size_t>(o * m_total + m)] = finish_accumulator(
+            layer, o * m_total + m, bias + sums[static_cast<std::size_t>(m * w.n + o)], overflow, table_of(index, o));
+    }
   return result;
 }
 
@@ -203,7 +324,7 @@ Tensor ReferenceModel::linear(std::size_t index, const Tensor& input,
   const Layer& layer = network_.layers[index];
   const std::optional<gemm::Path> path = gemm_path(index, input);
   const gemm::PackedWeights& w = packed_[index];
-  if (!path || w.k != input.shape.elements()) return linear_plain(layer, input, overflow);
+  if (!path || w.k != input.shape.elements()) return linear_plain(index, input, overflow);
   lowered.assign(static_cast<std::size_t>(w.kp), 0);
   for (int64_t i = 0; i < w.k; ++i)
     lowered[static_cast<std::size_t>(i)] =
@@ -214,13 +335,56 @@ Tensor ReferenceModel::linear(std::size_t index, const Tensor& input,
   for (int64_t o = 0; o < w.n; ++o) {
     const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
     result.values[static_cast<std::size_t>(o)] =
-        finish_accumulator(layer, o, bias + sums[static_cast<std::size_t>(o)], overflow);
+        finish_accumulator(layer, o, bias + sums[static_cast<std::size_t>(o)], overflow, table_of(index, o));
   }
   return result;
 }
 
-Tensor ReferenceModel::conv2d_plain(const Layer& layer, const Tensor& input,
+std::optional<Tensor> ReferenceModel::depthwise_conv(std::size_t index, const Tensor& input,
+                                                     std::optional<AccumulatorOverflow>& overflow) const {
+  const Layer& layer = network_.layers[index];
+  const int32_t za = layer.input_zero_point;
+  if (input.values.empty() || !operands_fit(input.values, za)) return std::nullopt;
+  const auto& in = input.shape;
+  const auto& out = layer.output;
+  const depthwise::Window window{layer.kernel_h, layer.kernel_w, layer.stride_h, layer.stride_w};
+  // Each input plane once, zero point removed, inside a border of zeros (the padding: real
+  // zeros) wide enough for every window.
+  const int64_t plane_h = std::max(in.height + layer.pad_h, (out.height - 1) * layer.stride_h + layer.kernel_h);
+  const int64_t plane_w = std::max(in.width + layer.pad_w, (out.width - 1) * layer.stride_w + layer.kernel_w);
+  const int64_t per_group = out.channels / layer.groups, taps = layer.kernel_h * layer.kernel_w;
+  const int64_t m_total = out.height * out.width;
+  std::vector<int32_t> plane(static_cast<std::size_t>(plane_h * plane_w)),
+      sums_of_channel(static_cast<std::size_t>(m_total));
+  Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
+  for (int64_t c = 0; c < in.channels; ++c) {
+    std::fill(plane.begin(), plane.end(), 0);
+    for (int64_t y = 0; y < in.height; ++y) {
+      const int32_t* src = input.values.data() + (c * in.height + y) * in.width;
+      int32_t* dst = plane.data() + (y + layer.pad_h) * plane_w + layer.pad_w;
+      for (int64_t x = 0; x < in.width; ++x) dst[x] = src[x] - za;
+    }
+    for (int64_t o = c * per_group; o < (c + 1) * per_group; ++o) {
+      depthwise::accumulate(plane.data(), plane_w, depthwise_weights_[index].data() + o * taps, window, out.height,
+                            out.width, sums_of_channel.data());
+      const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
+      const RequantTable* table = table_of(index, o);
+      int32_t* output = result.values.data() + o * m_total;
+      for (int64_t m = 0; m < m_total; ++m) {
+        const int64_t acc = bias + sums_of_channel[static_cast<std::size_t>(m)];
+        const bool inside = acc >= std::numeric_limits<int32_t>::min() && acc <= std::numeric_limits<int32_t>::max();
+        // In element order, as the plain loop: an overflow is reported for the same element.
+        output[m] = table && inside ? (*table)(static_cast<int32_t>(acc))
+                                    : finish_accumulator(layer, o * m_total + m, acc, overflow, table);
+      }
+    }
+  }
+  return result;
+}
+
+Tensor ReferenceModel::conv2d_plain(std::size_t index, const Tensor& input,
                                     std::optional<AccumulatorOverflow>& overflow) const {
+  const Layer& layer = network_.layers[index];
   const auto& in = input.shape;
   const auto& out = layer.output;
   // Output channel o of group g = o / (out / groups) reads input channels g * (in / groups) on.
@@ -228,6 +392,7 @@ Tensor ReferenceModel::conv2d_plain(const Layer& layer, const Tensor& input,
   Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
   for (int64_t o = 0; o < out.channels; ++o) {
     const int64_t first_channel = o / group_out * group_in;
+    const RequantTable* table = table_of(index, o);
     for (int64_t oy = 0; oy < out.height; ++oy) {
       for (int64_t ox = 0; ox < out.width; ++ox) {
         int64_t acc = layer.bias.empty() ? 0 : layer.bias[o];
@@ -244,16 +409,17 @@ Tensor ReferenceModel::conv2d_plain(const Layer& layer, const Tensor& input,
             }
           }
         }
-        const int64_t index = (o * out.height + oy) * out.width + ox;
-        result.values[index] = finish_accumulator(layer, index, acc, overflow);
+        const int64_t element = (o * out.height + oy) * out.width + ox;
+        result.values[element] = finish_accumulator(layer, element, acc, overflow, table);
       }
     }
   }
   return result;
 }
 
-Tensor ReferenceModel::linear_plain(const Layer& layer, const Tensor& input,
+Tensor ReferenceModel::linear_plain(std::size_t index, const Tensor& input,
                                     std::optional<AccumulatorOverflow>& overflow) const {
+  const Layer& layer = network_.layers[index];
   const int64_t in_features = input.shape.elements();
   Tensor result{layer.output, std::vector<int32_t>(static_cast<std::size_t>(layer.output.channels))};
   for (int64_t o = 0; o < layer.output.channels; ++o) {
@@ -263,7 +429,7 @@ Tensor ReferenceModel::linear_plain(const Layer& layer, const Tensor& input,
       const int64_t w = layer.weights[o * in_features + i];
       acc += (a - layer.input_zero_point) * (w - layer.weight_zero_point);
     }
-    result.values[o] = finish_accumulator(layer, o, acc, overflow);
+    result.values[o] = finish_accumulator(layer, o, acc, overflow, table_of(index, o));
   }
   return result;
 }
@@ -344,9 +510,22 @@ Tensor ReferenceModel::avgpool(const Layer& layer, const Tensor& input) const {
   return result;
 }
 
-Tensor ReferenceModel::add(const Layer& layer, const Tensor& a, const Tensor& b) const {
+Tensor ReferenceModel::add(std::size_t index, const Tensor& a, const Tensor& b) const {
+  const Layer& layer = network_.layers[index];
   Tensor result{layer.output, std::vector<int32_t>(a.values.size())};
-  for (std::size_t i = 0; i < a.values.size(); ++i) result.values[i] = requantize_sum(a.values[i], b.values[i], layer);
+  const RequantTable* table = table_of(index, 0);  // a fixed-point add's table over its integer sum
+  if (!table) {
+    for (std::size_t i = 0; i < a.values.size(); ++i)
+      result.values[i] = requantize_sum(a.values[i], b.values[i], layer);
+    return result;
+  }
+  const model::AddSpec& spec = layer.add;
+  for (std::size_t i = 0; i < a.values.size(); ++i) {
+    const int128 sum = int128{spec.fixed_multipliers[0]} * (int64_t{a.values[i]} - spec.input_zero_points[0]) +
+                       int128{spec.fixed_multipliers[1]} * (int64_t{b.values[i]} - spec.input_zero_points[1]);
+    const bool fits = sum >= std::numeric_limits<int32_t>::min() && sum <= std::numeric_limits<int32_t>::max();
+    result.values[i] = fits ? (*table)(static_cast<int32_t>(sum)) : requantize_sum(a.values[i], b.values[i], layer);
+  }
   return result;
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/model/network.h"
 #include "golden/int8_gemm.h"
+#include "golden/requant_table.h"
 
 namespace accelsim::golden {
 
@@ -55,25 +56,32 @@ class ReferenceModel {
  private:
   Tensor conv2d(std::size_t index, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const;
   Tensor linear(std::size_t index, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const;
-  Tensor conv2d_plain(const model::Layer& layer, const Tensor& input,
-                      std::optional<AccumulatorOverflow>& overflow) const;
-  Tensor linear_plain(const model::Layer& layer, const Tensor& input,
-                      std::optional<AccumulatorOverflow>& overflow) const;
+  // A depthwise convolution (one input channel per group) by whole planes, or nullopt when it
+  // must take the plain loops (operands outside [-255, 255]).
+  std::optional<Tensor> depthwise_conv(std::size_t index, const Tensor& input,
+                                       std::optional<AccumulatorOverflow>& overflow) const;
+  Tensor conv2d_plain(std::size_t index, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const;
+  Tensor linear_plain(std::size_t index, const Tensor& input, std::optional<AccumulatorOverflow>& overflow) const;
   // The GEMM's path for this layer and input, or nullopt when it must use the plain loops
   // (operands outside [-255, 255] or K beyond gemm::kMaxExactDepth).
   std::optional<gemm::Path> gemm_path(std::size_t index, const Tensor& input) const;
   Tensor maxpool(const model::Layer& layer, const Tensor& input) const;
   Tensor avgpool(const model::Layer& layer, const Tensor& input) const;  // avgpool and global_avgpool
-  Tensor add(const model::Layer& layer, const Tensor& a, const Tensor& b) const;
-  // The output of an accumulator (checked against int32 as the policy says, then requantized);
-  // with a memo, a value already requantized for this layer is looked up instead.
-  class RequantMemo;
+  Tensor add(std::size_t index, const Tensor& a, const Tensor& b) const;
+  // The output of an accumulator (checked against int32 as the policy says, then requantized):
+  // looked up in `table`, its output channel's, when the layer has tables.
   int32_t finish_accumulator(const model::Layer& layer, int64_t index, int64_t acc,
-                             std::optional<AccumulatorOverflow>& overflow, RequantMemo* memo = nullptr) const;
+                             std::optional<AccumulatorOverflow>& overflow, const RequantTable* table) const;
+  // Output channel `channel`'s requantization table in layer `index`, or nullptr (requantize()).
+  const RequantTable* table_of(std::size_t index, int64_t channel) const;
 
   const model::Network& network_;
   MacPath path_;
   std::vector<gemm::PackedWeights> packed_;  // per layer; empty for layers without weights
+  // Per depthwise layer: its weights minus their zero point, [out][kh * kw]; else empty.
+  std::vector<std::vector<int32_t>> depthwise_weights_;
+  // Per layer: no table, one for every channel (one multiplier) or one per output channel.
+  std::vector<std::vector<RequantTable>> tables_;
 };
 
 }  // namespace accelsim::golden

@@ -118,6 +118,43 @@ Layer pool(LayerType type, int64_t kernel, int64_t stride, int64_t pad, Rounding
   return layer;
 }
 
+// A fixed-point add large enough for its requantization table (1,024 outputs, above the
+// table's cost of 510 calls): the model's outputs against requantize_sum(), the add's direct
+// definition, element by element, with and without the table (the plain path builds none).
+// The operands are the input and its 3x3 max-pool (same shape, different values); qnnpack's
+// add: shift 20, half away from zero, uint8 with zero points and a ReLU.
+TEST(GoldenAdd, FixedPointTableEqualsTheDirectSum) {
+  const Shape shape{4, 16, 16, false};
+  Network network;
+  network.input.shape = shape;
+  Layer max = pool(LayerType::MaxPool, 3, 1, 1, Rounding::Floor);
+  max.name = "max";
+  max.inputs = {model::kNetworkInput};
+  max.input = max.output = shape;
+  Layer add;
+  add.name = "add";
+  add.type = LayerType::Add;
+  add.inputs = {model::kNetworkInput, 0};
+  add.input = add.output = shape;
+  add.requant = output_stage(100, 0, 255, true, Rounding::HalfAway);
+  add.requant.mode = RequantMode::FixedPoint;
+  add.requant.shift = 20;
+  add.add.fixed_multipliers = {314573, 262147};  // about 0.3 and 0.25: outputs inside the clamp
+  add.add.input_zero_points = {120, 7};
+  network.layers = {max, add};
+  std::vector<int32_t> input(static_cast<std::size_t>(shape.elements()));
+  uint32_t state = 17;
+  for (auto& v : input) v = static_cast<int32_t>((state = state * 1664525u + 1013904223u) >> 24);  // 0..255
+  input[0] = 0;
+  input[1] = 255;
+  for (auto path : {ReferenceModel::MacPath::Auto, ReferenceModel::MacPath::Plain}) {
+    const auto outputs = ReferenceModel(network, path).run(input);
+    ASSERT_EQ(outputs.size(), 2u);
+    for (std::size_t i = 0; i < input.size(); ++i)
+      ASSERT_EQ(outputs[1].values[i], requantize_sum(input[i], outputs[0].values[i], add)) << "element " << i;
+  }
+}
+
 TEST(GoldenPooling, AverageTiesFollowTheRounding) {
   // One 2x2 window: 1 + 2 + 3 + 4 = 10, 10 / 4 = 2.5: half_even 2, half_away 3.
   const Shape in{1, 2, 2}, out{1, 1, 1};

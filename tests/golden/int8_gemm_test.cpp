@@ -149,7 +149,8 @@ TEST(Int8Gemm, ConvolutionWithPaddingStrideAndOddSizesMatchesThePlainLoop) {
     int64_t c, h, w, o, kernel, stride, pad;
   };
   for (const Case& c : {Case{1, 32, 32, 6, 5, 1, 0}, Case{3, 13, 11, 17, 3, 1, 1}, Case{5, 15, 9, 9, 3, 2, 1},
-                        Case{2, 7, 7, 3, 7, 1, 3}, Case{4, 9, 10, 25, 1, 1, 0}}) {
+                        Case{2, 7, 7, 3, 7, 1, 3}, Case{4, 9, 10, 25, 1, 1, 0}, Case{3, 6, 5, 9, 1, 1, 0},
+                        Case{6, 9, 8, 10, 1, 2, 0}, Case{16, 8, 8, 12, 3, 1, 1}}) {
     const model::Shape in{c.c, c.h, c.w, false};
     const model::Shape out{c.o, (c.h + 2 * c.pad - c.kernel) / c.stride + 1,
                            (c.w + 2 * c.pad - c.kernel) / c.stride + 1, false};
@@ -158,6 +159,36 @@ TEST(Int8Gemm, ConvolutionWithPaddingStrideAndOddSizesMatchesThePlainLoop) {
     for (auto& v : input) v = u8(rng);
     input[0] = 255;
     input[1] = 0;
+    expect_model_paths_agree(network, input);
+  }
+}
+
+// Depthwise convolutions (one input channel per group, a channel multiplier of 1 or 2) take
+// their own plane-by-plane loop: the same integers as the plain loops.
+TEST(Int8Gemm, DepthwiseConvolutionMatchesThePlainLoop) {
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> u8(0, 255), s8(-128, 127);
+  struct Case {
+    int64_t c, h, w, multiplier, kernel, stride, pad;
+  };
+  for (const Case& c : {Case{4, 9, 11, 1, 3, 1, 1}, Case{3, 12, 10, 2, 3, 2, 1}, Case{5, 7, 7, 1, 5, 1, 2},
+                        Case{2, 8, 9, 1, 3, 2, 0}, Case{6, 6, 6, 1, 1, 1, 0}}) {
+    const model::Shape in{c.c, c.h, c.w, false};
+    const model::Shape out{c.c * c.multiplier, (c.h + 2 * c.pad - c.kernel) / c.stride + 1,
+                           (c.w + 2 * c.pad - c.kernel) / c.stride + 1, false};
+    auto network = one_layer(model::LayerType::Conv2d, in, out, c.kernel, c.stride, c.pad, 128, 3, 9);
+    model::Layer& layer = network.layers[0];
+    layer.groups = c.c;
+    layer.weights.resize(static_cast<std::size_t>(out.channels * c.kernel * c.kernel));
+    for (auto& v : layer.weights) v = static_cast<int8_t>(s8(rng));
+    layer.weights[0] = -128;  // -128 - 3 = -131 and 127 - 3 = 124: the extremes of w - zw
+    layer.weights.back() = 127;
+    std::vector<int32_t> input(static_cast<std::size_t>(in.elements()));
+    for (auto& v : input) v = u8(rng);
+    input[0] = 255;
+    input[1] = 0;
+    expect_model_paths_agree(network, input);
+    input[2] = 400;  // 400 - 128 > 255: outside the exact range, the plain loops take over
     expect_model_paths_agree(network, input);
   }
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "golden/exact_rounding.h"
+
 namespace accelsim::golden {
 namespace {
 
@@ -191,6 +193,30 @@ TEST(Requantize, PerChannelMultipliersPickTheChannelsMultiplier) {
   EXPECT_EQ(requantize(-46, spec, 2), -128);                // -138 + 10 = -128
   EXPECT_EQ(requantize(-47, spec, 2), -128);                // -141 + 10 = -131 saturates
   EXPECT_THROW(requantize(1, spec, 3), std::out_of_range);  // no fourth channel
+}
+
+// round_quotient divides in 64 bits while |numerator| and the denominator are below 2^62, in
+// 128 bits beyond: the same results on both sides of that edge.
+TEST(RoundQuotient, SameRoundingOnBothSidesOfThe64BitPath) {
+  const int128 two62 = int128{1} << 62, two61 = int128{1} << 61;
+  // (2^62 - 1) / 2 = 2^61 - 1/2 (64-bit path): a tie between 2^61 - 1 (odd) and 2^61 (even).
+  EXPECT_TRUE(round_quotient(two62 - 1, 2, Rounding::HalfEven) == two61);
+  EXPECT_TRUE(round_quotient(two62 - 1, 2, Rounding::HalfAway) == two61);
+  EXPECT_TRUE(round_quotient(two62 - 1, 2, Rounding::Floor) == two61 - 1);
+  // (2^62 + 1) / 2 = 2^61 + 1/2 (128-bit path): the tie's even neighbour is 2^61 again.
+  EXPECT_TRUE(round_quotient(two62 + 1, 2, Rounding::HalfEven) == two61);
+  EXPECT_TRUE(round_quotient(two62 + 1, 2, Rounding::HalfUp) == two61 + 1);
+  // -(2^62 - 1) / 2 = -2^61 + 1/2: ties to even and away both give -2^61; toward zero -2^61 + 1.
+  EXPECT_TRUE(round_quotient(1 - two62, 2, Rounding::HalfEven) == -two61);
+  EXPECT_TRUE(round_quotient(1 - two62, 2, Rounding::HalfAway) == -two61);
+  EXPECT_TRUE(round_quotient(1 - two62, 2, Rounding::Truncate) == 1 - two61);
+  EXPECT_TRUE(round_quotient(1 - two62, 2, Rounding::Ceil) == 1 - two61);
+  // A tiny fraction with a denominator of 2^62 (128-bit) and of 2^62 - 1 (64-bit).
+  EXPECT_TRUE(round_quotient(7, two62, Rounding::Ceil) == 1);
+  EXPECT_TRUE(round_quotient(7, two62, Rounding::HalfUp) == 0);
+  EXPECT_TRUE(round_quotient(-7, two62 - 1, Rounding::Floor) == -1);
+  EXPECT_TRUE(round_quotient(-7, two62 - 1, Rounding::Truncate) == 0);
+  EXPECT_TRUE(round_quotient(two62 - 1, two62 - 1, Rounding::Floor) == 1);
 }
 
 }  // namespace
