@@ -18,8 +18,6 @@ quantization of the input (QuantStub) is inside the timed forward pass, as in a 
 Usage: torch_lenet_speed.py [--repeats N] (the median of N timed passes after one warm-up).
 """
 import argparse
-import statistics
-import time
 
 import torch
 from torch.ao.quantization import convert, fuse_modules, get_default_qconfig, prepare
@@ -27,6 +25,7 @@ from torch.ao.quantization import convert, fuse_modules, get_default_qconfig, pr
 import export_torch
 import lenet
 import mnist_data
+import torch_model_speed
 
 
 def quantized_lenet(engine, x):
@@ -53,16 +52,11 @@ def main():
     engines = [e for e in ("qnnpack", "onednn") if e in torch.backends.quantized.supported_engines]
     for engine in engines:
         model = quantized_lenet(engine, x)
-        cpu, wall = [], []
         with torch.no_grad():
             model(x)  # warm-up
-            for _ in range(args.repeats):
-                start_cpu, start = time.thread_time(), time.perf_counter()
-                model(x)
-                cpu.append(time.thread_time() - start_cpu)
-                wall.append(time.perf_counter() - start)
+        cpu, wall = torch_model_speed.median_forward_seconds(model, x, args.repeats)
         per_image = 1e6 / len(x)
-        print(f"{engine} {statistics.median(cpu) * per_image:.2f} {statistics.median(wall) * per_image:.2f}", flush=True)
+        print(f"{engine} {cpu * per_image:.2f} {wall * per_image:.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,18 @@ import export_torch
 import torchvision_export
 
 
+def median_forward_seconds(model, x, repeats):
+    """(CPU seconds of this thread, wall seconds): the medians of `repeats` forward passes on x."""
+    cpu, wall = [], []
+    with torch.no_grad():
+        for _ in range(repeats):
+            start_cpu, start = time.thread_time(), time.perf_counter()
+            model(x)
+            cpu.append(time.thread_time() - start_cpu)
+            wall.append(time.perf_counter() - start)
+    return statistics.median(cpu), statistics.median(wall)
+
+
 def quantized_output(model, x):
     """The int_repr of the last layer's output, before the DeQuantStub (what --reference holds)."""
     captured = []
@@ -57,16 +69,10 @@ def main():
         sys.exit(f"torch_model_speed: {args.model}'s output differs from {args.reference}: not the exported model")
     with torch.no_grad():
         model(x)  # warm-up
-        for _ in sys.stdin:
-            cpu, wall = [], []
-            for _ in range(args.repeats):
-                start_cpu, start = time.thread_time(), time.perf_counter()
-                model(x)
-                cpu.append(time.thread_time() - start_cpu)
-                wall.append(time.perf_counter() - start)
-            per_image = 1e3 / len(x)
-            print(f"qnnpack {statistics.median(cpu) * per_image:.3f} {statistics.median(wall) * per_image:.3f}",
-                  flush=True)
+    for _ in sys.stdin:
+        cpu, wall = median_forward_seconds(model, x, args.repeats)
+        per_image = 1e3 / len(x)
+        print(f"qnnpack {cpu * per_image:.3f} {wall * per_image:.3f}", flush=True)
 
 
 if __name__ == "__main__":
