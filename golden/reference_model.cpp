@@ -155,17 +155,31 @@ std::vector<Tensor> ReferenceModel::run(const std::vector<int32_t>& input,
 
 namespace {
 
-// Whether every value minus the zero point is a GEMM operand (in [-255, 255]). A plain min/max
-// loop, which the compiler vectorizes (std::minmax_element's index bookkeeping does not).
-__attribute__((target_clones("avx2", "default"))) bool operands_fit(const std::vector<int32_t>& values,
-                                                                    int32_t zero_point) {
+// The least and greatest of `values`: a plain min/max loop, which the compiler vectorizes
+// (std::minmax_element's index bookkeeping does not). Compiled plainly and for AVX2, chosen at run
+// time (not by target_clones: its resolver runs before a sanitizer's runtime is up).
+__attribute__((always_inline)) inline std::pair<int32_t, int32_t> min_max(const int32_t* values, std::size_t count) {
   int32_t lo = std::numeric_limits<int32_t>::max(), hi = std::numeric_limits<int32_t>::min();
-  for (int32_t value : values) {
-    lo = std::min(lo, value);
-    hi = std::max(hi, value);
+  for (std::size_t i = 0; i < count; ++i) {
+    lo = std::min(lo, values[i]);
+    hi = std::max(hi, values[i]);
   }
-  return values.empty() ||
-         (gemm::operand_fits(int64_t{lo} - zero_point) && gemm::operand_fits(int64_t{hi} - zero_point));
+  return {lo, hi};
+}
+
+__attribute__((target("avx2"))) std::pair<int32_t, int32_t> min_max_avx2(const int32_t* values, std::size_t count) {
+  return min_max(values, count);
+}
+
+std::pair<int32_t, int32_t> min_max_portable(const int32_t* values, std::size_t count) {
+  return min_max(values, count);
+}
+
+// Whether every value minus the zero point is a GEMM operand (in [-255, 255]).
+bool operands_fit(const std::vector<int32_t>& values, int32_t zero_point) {
+  if (values.empty()) return true;
+  const auto [lo, hi] = (gemm::avx2_available() ? min_max_avx2 : min_max_portable)(values.data(), values.size());
+  return gemm::operand_fits(int64_t{lo} - zero_point) && gemm::operand_fits(int64_t{hi} - zero_point);
 }
 
 }  // namespace
