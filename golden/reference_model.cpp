@@ -533,10 +533,8 @@ Tensor ReferenceModel::add(std::size_t index, const Tensor& a, const Tensor& b) 
       result.values[i] = requantize_sum(a.values[i], b.values[i], layer);
     return result;
   }
-  const model::AddSpec& spec = layer.add;
   for (std::size_t i = 0; i < a.values.size(); ++i) {
-    const int128 sum = int128{spec.fixed_multipliers[0]} * (int64_t{a.values[i]} - spec.input_zero_points[0]) +
-                       int128{spec.fixed_multipliers[1]} * (int64_t{b.values[i]} - spec.input_zero_points[1]);
+    const int128 sum = fixed_point_sum(a.values[i], b.values[i], layer.add);
     const bool fits = sum >= std::numeric_limits<int32_t>::min() && sum <= std::numeric_limits<int32_t>::max();
     result.values[i] = fits ? (*table)(static_cast<int32_t>(sum)) : requantize_sum(a.values[i], b.values[i], layer);
   }

@@ -75,14 +75,17 @@ int32_t requantize(int32_t acc, const model::RequantSpec& spec, int64_t channel)
   return clamp_output(scaled(acc, spec, channel), spec);
 }
 
+int128 fixed_point_sum(int32_t a, int32_t b, const model::AddSpec& add) {
+  return int128{add.fixed_multipliers[0]} * (int64_t{a} - add.input_zero_points[0]) +
+         int128{add.fixed_multipliers[1]} * (int64_t{b} - add.input_zero_points[1]);
+}
+
 int32_t requantize_sum(int32_t a, int32_t b, const model::Layer& layer) {
   const model::AddSpec& add = layer.add;
   const model::RequantSpec& spec = layer.requant;
   const int64_t da = int64_t{a} - add.input_zero_points[0], db = int64_t{b} - add.input_zero_points[1];
-  if (spec.mode == RequantMode::FixedPoint) {
-    const int128 sum = int128{add.fixed_multipliers[0]} * da + int128{add.fixed_multipliers[1]} * db;
-    return clamp_output(round_quotient(sum, power_of_two(spec.shift), spec.rounding), spec);
-  }
+  if (spec.mode == RequantMode::FixedPoint)
+    return clamp_output(round_quotient(fixed_point_sum(a, b, add), power_of_two(spec.shift), spec.rounding), spec);
   if (add.arithmetic == model::AddArithmetic::OnnxRuntimeFma) {
     // ONNX Runtime's QLinearAdd (AVX2): on the stored values, the output zero point inside the
     // float sum, every multiply-add fused (one rounding each, std::fma).

@@ -4,6 +4,7 @@
 
 #include "core/model/network.h"
 #include "core/model/quantization.h"
+#include "golden/exact_rounding.h"
 
 namespace accelsim::golden {
 
@@ -17,5 +18,8 @@ int32_t requantize(int32_t acc, const model::RequantSpec& spec, int64_t channel 
 // zero point removed and its multiplier applied, the sum rounded once, then the output zero
 // point, clamp and ReLU as requantize().
 int32_t requantize_sum(int32_t a, int32_t b, const model::Layer& layer);
+
+// The integer sum a fixed-point add rounds: ma * (a - za) + mb * (b - zb).
+int128 fixed_point_sum(int32_t a, int32_t b, const model::AddSpec& add);
 
 }  // namespace accelsim::golden

@@ -28,6 +28,7 @@ import yaml
 import export_torch
 import lenet
 import mnist_data
+import torchvision_export
 
 FIRST = 32
 
@@ -82,8 +83,9 @@ def main():
         logits = torch.cat([model(x[first:first + export_torch.CALIBRATION_BATCH])
                                                    for first in range(0, len(x), export_torch.CALIBRATION_BATCH)])
     reference = np.load(os.path.join(export_torch.TORCH_DIR, "reference", "logits_heldout.npy"))
-    steps = np.rint(logits.numpy() / np.float32(model.fc7.scale)).astype(np.int64) + int(model.fc7.zero_point)
-    differ = int((steps != reference.astype(np.int64)).sum())
+    stored = torchvision_export.stored_integers(logits.numpy(), np.float32(model.fc7.scale),
+                                                np.uint8(model.fc7.zero_point))
+    differ = int((stored != reference).sum())
     if differ:
         raise SystemExit(f"the model built from {os.path.relpath(export_torch.TORCH_YAML)} differs from its reference "
                          f"in {differ} of {reference.size} outputs: not written")

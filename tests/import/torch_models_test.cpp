@@ -318,13 +318,6 @@ void expect_equal_to_pytorch_and_onnx_runtime(const std::string& name) {
   EXPECT_EQ(ort_mismatches, 0);
 }
 
-// Output elements of logits.npy (int32) that differ from `expected` (uint8), -1 on a shape or
-// type mismatch; counts the distinct expected values into `distinct`.
-int64_t logits_mismatches(const std::filesystem::path& logits, const std::filesystem::path& expected,
-                          int64_t& distinct) {
-  return mismatches_against(npy::read_npy(logits), npy::read_npy(expected), distinct);
-}
-
 // A network of a user's own (tools/example_user_model.py: conv+ReLU, depthwise conv, residual
 // add, global average pool, linear), brought two ways: its float model from a factory
 // (MODULE:FACTORY), which export_torch.py quantizes in FX graph mode, and the same model
@@ -355,8 +348,8 @@ TEST(TorchModels, UserModelFromAFactoryAndFromTorchScript) {
                                    (dir.path() / (prefix + "_run")).string(), "-q"});
     ASSERT_EQ(run.exit_code, 0) << run.output;
     int64_t distinct = 0;
-    const int64_t mismatches = logits_mismatches(dir.path() / (prefix + "_run/logits.npy"),
-                                                 dir.path() / (prefix + "_reference.npy"), distinct);
+    const int64_t mismatches = mismatches_against(npy::read_npy(dir.path() / (prefix + "_run/logits.npy")),
+                                                  npy::read_npy(dir.path() / (prefix + "_reference.npy")), distinct);
     std::cout << "example_user_model.py via " << prefix << ", 16 images: " << mismatches
               << " of 160 outputs differ from PyTorch (" << distinct << " distinct values)\n";
     EXPECT_EQ(mismatches, 0) << prefix;
