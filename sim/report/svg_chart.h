@@ -1,6 +1,10 @@
 #pragma once
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,7 +22,13 @@ inline constexpr int kDefaultWidth = 960;
 inline constexpr double kTallChartHeight = 640;
 
 // Text for SVG/HTML content and attribute values.
-std::string escape(const std::string& text);
+std::string escape(std::string_view text);
+// The same, appended to `out` (no string of its own).
+void append_escaped(std::string& out, std::string_view text);
+// `text` escaped as it is formatted, straight into fmt's buffer: fmt::format("<td>{}</td>", Escaped{name}).
+struct Escaped {
+  std::string_view text;
+};
 // Compact figures for axes and labels: 950, 12.3k, 4.5M, 0.25.
 std::string short_number(double value);
 // A figure with thousands separators and `decimals` digits after the point: 117,600.
@@ -86,3 +96,40 @@ std::string scatter_chart(const ScatterChart& chart);
 std::string legend(const std::vector<std::pair<std::string, std::string>>& label_and_color);
 
 }  // namespace accelsim::report::svg
+
+template <>
+struct fmt::formatter<accelsim::report::svg::Escaped> {
+  constexpr auto parse(format_parse_context& context) { return context.begin(); }
+  template <typename Context>
+  auto format(const accelsim::report::svg::Escaped& escaped, Context& context) const {
+    auto out = context.out();
+    const std::string_view text = escaped.text;
+    std::size_t copied = 0;  // text[0, copied) is written
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const char* entity = nullptr;
+      switch (text[i]) {
+        case '&':
+          entity = "&amp;";
+          break;
+        case '<':
+          entity = "&lt;";
+          break;
+        case '>':
+          entity = "&gt;";
+          break;
+        case '"':
+          entity = "&quot;";
+          break;
+        case '\'':
+          entity = "&#39;";
+          break;
+        default:
+          continue;
+      }
+      out = std::copy(text.data() + copied, text.data() + i, out);
+      out = std::copy(entity, entity + std::char_traits<char>::length(entity), out);
+      copied = i + 1;
+    }
+    return std::copy(text.data() + copied, text.data() + text.size(), out);
+  }
+};
