@@ -81,9 +81,20 @@ std::string bytes_text(double bytes) {
 
 class Page {
  public:
+  // Appended in place: the body is copied once, into the page.
   void add(const std::string& id, const std::string& title, const std::string& body) {
-    nav_ += fmt::format("<a href=\"#{}\">{}</a>", escape(id), escape(title));
-    sections_ += fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n{}</section>\n", escape(id), escape(title), body);
+    nav_ += "<a href=\"#";
+    svg::append_escaped(nav_, id);
+    nav_ += "\">";
+    svg::append_escaped(nav_, title);
+    nav_ += "</a>";
+    sections_ += "<section id=\"";
+    svg::append_escaped(sections_, id);
+    sections_ += "\">\n<h2>";
+    svg::append_escaped(sections_, title);
+    sections_ += "</h2>\n";
+    sections_ += body;
+    sections_ += "</section>\n";
   }
   const std::string& nav() const { return nav_; }
   const std::string& sections() const { return sections_; }

@@ -85,38 +85,41 @@ Axis make_axis(std::vector<double> values, bool log) {
   return axis;
 }
 
-// Every element below is formatted straight onto the end of the chart's text (no string per
-// element or per figure): the report draws a few hundred of them per run.
+// Every element below is formatted straight onto the end of the chart's text, a memory buffer
+// (no string per element or per figure): the report draws a few hundred of them per run.
 // Coordinates are written with one decimal ("{:.1f}").
-void svg_open(std::string& out, int width, int height, std::string_view aria_label) {
+using Text = fmt::memory_buffer;
+
+void put(Text& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
+
+void svg_open(Text& out, int width, int height, std::string_view aria_label) {
   fmt::format_to(
-      std::back_inserter(out),
+      fmt::appender(out),
       "<svg class=\"chart\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" aria-label=\"{2}\" "
       "{3}>\n",
       width, height, Escaped{aria_label}, kFont);
 }
 
-void frame(std::string& out, double x, double y, double width, double height) {
-  fmt::format_to(std::back_inserter(out),
+void frame(Text& out, double x, double y, double width, double height) {
+  fmt::format_to(fmt::appender(out),
                  "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" stroke=\"{}\" "
                  "stroke-width=\"1\" shape-rendering=\"crispEdges\"/>\n",
                  std::floor(x) + 0.5, std::floor(y) + 0.5, std::round(width), std::round(height), kFrameColor);
 }
 
-void text(std::string& out, double x, double y, std::string_view content, const char* anchor = "start",
+void text(Text& out, double x, double y, std::string_view content, const char* anchor = "start",
           std::string_view extra = "") {
-  fmt::format_to(std::back_inserter(out),
-                 "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\" fill=\"{}\"{}{}>{}</text>\n", x, y, anchor,
-                 kTextColor, extra.empty() ? "" : " ", extra, Escaped{content});
+  fmt::format_to(fmt::appender(out), "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\" fill=\"{}\"{}{}>{}</text>\n",
+                 x, y, anchor, kTextColor, extra.empty() ? "" : " ", extra, Escaped{content});
 }
 
 // Closes an element whose opening tag `out` ends with (unterminated), with `tooltip` as its
 // <title> when there is one.
-void close_titled(std::string& out, const char* tag, std::string_view tooltip) {
+void close_titled(Text& out, const char* tag, std::string_view tooltip) {
   if (tooltip.empty())
-    out += "/>\n";
+    put(out, "/>\n");
   else
-    fmt::format_to(std::back_inserter(out), "><title>{}</title></{}>\n", Escaped{tooltip}, tag);
+    fmt::format_to(fmt::appender(out), "><title>{}</title></{}>\n", Escaped{tooltip}, tag);
 }
 
 // The width of `content` in pixels at the charts' 12-pixel system font, estimated from its
@@ -137,7 +140,7 @@ struct Box {
 // below it, else left of it above or below; a label that fits nowhere is left out (the point's
 // tooltip still names it). Points drawn at the same pixel share one label, "name (+N)".
 template <typename ToX, typename ToY>
-void point_labels(std::string& out, const std::vector<Point>& points, double left, double top, const ToX& to_x,
+void point_labels(Text& out, const std::vector<Point>& points, double left, double top, const ToX& to_x,
                   const ToY& to_y) {
   constexpr double kFontSize = 11, kHeight = 12;
   std::vector<Box> placed;
@@ -173,7 +176,14 @@ void point_labels(std::string& out, const std::vector<Point>& points, double lef
 }  // namespace
 
 void append_escaped(std::string& out, std::string_view text) {
-  fmt::format_to(std::back_inserter(out), "{}", Escaped{text});
+  std::size_t copied = 0;  // text[0, copied) is in `out`
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (const char* entity = entity_for(text[i])) {
+      out.append(text, copied, i - copied);
+      out += entity;
+      copied = i + 1;
+    }
+  out.append(text, copied);
 }
 
 std::string escape(std::string_view text) {
@@ -201,7 +211,7 @@ std::string short_number(double value) {
 
 std::string grouped_number(double value, int decimals) {
   fmt::memory_buffer digits;
-  fmt::format_to(std::back_inserter(digits), "{:.{}f}", std::abs(value), decimals);
+  fmt::format_to(fmt::appender(digits), "{:.{}f}", std::abs(value), decimals);
   const std::string_view text(digits.data(), digits.size());
   const std::size_t whole = std::min(text.find('.'), text.size());
   // A minus sign only when the rounded figure is not zero ("-0" never; "-inf" yes).
@@ -266,9 +276,8 @@ std::string horizontal_bar_chart(const BarChart& chart) {
   const double kTop = tall ? 24 : 8;
   const int height = static_cast<int>(std::ceil(kTop + plot_height + kBottom));
 
-  std::string out;
-  out.reserve(1024 + 512 * chart.groups.size());
-  const auto to = std::back_inserter(out);
+  Text out;
+  const auto to = fmt::appender(out);
   svg_open(out, chart.width, height, chart.aria_label);
   fmt::format_to(to, "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{:.1f}\" fill=\"#ffffff\"/>\n", kLeft, kTop,
                  plot_width, plot_height);
@@ -302,8 +311,8 @@ std::string horizontal_bar_chart(const BarChart& chart) {
   }
   frame(out, kLeft, kTop, plot_width, plot_height);
   text(out, kLeft + plot_width / 2, height - 6, chart.value_label, "middle");
-  out += "</svg>\n";
-  return out;
+  put(out, "</svg>\n");
+  return fmt::to_string(out);
 }
 
 std::string scatter_chart(const ScatterChart& chart) {
@@ -327,9 +336,8 @@ std::string scatter_chart(const ScatterChart& chart) {
   auto to_x = [&](double value) { return plot_width * x_axis.fraction(value); };
   auto to_y = [&](double value) { return plot_height * (1 - y_axis.fraction(value)); };
 
-  std::string out;
-  out.reserve(2048 + 512 * chart.points.size());
-  const auto to = std::back_inserter(out);
+  Text out;
+  const auto to = fmt::appender(out);
   svg_open(out, chart.width, chart.height, chart.aria_label);
   fmt::format_to(to, "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kLeft, kTop, plot_width,
                  plot_height);
@@ -352,7 +360,7 @@ std::string scatter_chart(const ScatterChart& chart) {
   // A nested <svg> clips what it holds to the plot area.
   fmt::format_to(to, "<svg x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">\n", kLeft, kTop, plot_width, plot_height);
   for (const auto& line : chart.lines) {
-    out += "<polyline points=\"";
+    put(out, "<polyline points=\"");
     for (const auto& [x, y] : line.points) fmt::format_to(to, "{:.1f},{:.1f} ", to_x(x), to_y(y));
     fmt::format_to(to, "\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"", line.color);
     close_titled(out, "polyline", line.tooltip);
@@ -362,7 +370,7 @@ std::string scatter_chart(const ScatterChart& chart) {
                    to_x(point.x), to_y(point.y), point.color, "#ffffff");
     close_titled(out, "circle", point.tooltip);
   }
-  out += "</svg>\n";
+  put(out, "</svg>\n");
   for (const auto& line : chart.lines)
     if (!line.label.empty() && !line.points.empty()) {
       const auto& [x, y] = line.points.back();
@@ -374,16 +382,18 @@ std::string scatter_chart(const ScatterChart& chart) {
   text(out, kLeft + plot_width / 2, chart.height - 8, chart.x_label, "middle");
   text(out, 16, kTop + plot_height / 2, chart.y_label, "middle",
        fmt::format("transform=\"rotate(-90 16 {:.1f})\"", kTop + plot_height / 2));
-  out += "</svg>\n";
-  return out;
+  put(out, "</svg>\n");
+  return fmt::to_string(out);
 }
 
 std::string legend(const std::vector<std::pair<std::string, std::string>>& label_and_color) {
-  std::string out = "<div class=\"legend\">";
+  Text out;
+  put(out, "<div class=\"legend\">");
   for (const auto& [label, color] : label_and_color)
-    fmt::format_to(std::back_inserter(out), "<span><i style=\"background:{}\"></i>{}</span>", Escaped{color},
+    fmt::format_to(fmt::appender(out), "<span><i style=\"background:{}\"></i>{}</span>", Escaped{color},
                    Escaped{label});
-  return out + "</div>\n";
+  put(out, "</div>\n");
+  return fmt::to_string(out);
 }
 
 }  // namespace accelsim::report::svg

@@ -29,6 +29,23 @@ void append_escaped(std::string& out, std::string_view text);
 struct Escaped {
   std::string_view text;
 };
+// What escape() writes for `c`, or null when it stays as it is.
+constexpr const char* entity_for(char c) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    case '"':
+      return "&quot;";
+    case '\'':
+      return "&#39;";
+    default:
+      return nullptr;
+  }
+}
 // Compact figures for axes and labels: 950, 12.3k, 4.5M, 0.25.
 std::string short_number(double value);
 // A figure with thousands separators and `decimals` digits after the point: 117,600.
@@ -106,26 +123,8 @@ struct fmt::formatter<accelsim::report::svg::Escaped> {
     const std::string_view text = escaped.text;
     std::size_t copied = 0;  // text[0, copied) is written
     for (std::size_t i = 0; i < text.size(); ++i) {
-      const char* entity = nullptr;
-      switch (text[i]) {
-        case '&':
-          entity = "&amp;";
-          break;
-        case '<':
-          entity = "&lt;";
-          break;
-        case '>':
-          entity = "&gt;";
-          break;
-        case '"':
-          entity = "&quot;";
-          break;
-        case '\'':
-          entity = "&#39;";
-          break;
-        default:
-          continue;
-      }
+      const char* entity = accelsim::report::svg::entity_for(text[i]);
+      if (!entity) continue;
       out = std::copy(text.data() + copied, text.data() + i, out);
       out = std::copy(entity, entity + std::char_traits<char>::length(entity), out);
       copied = i + 1;
