@@ -177,11 +177,15 @@ std::vector<const config::ParamDoc*> effective_params(const std::vector<config::
 }
 
 json effective_config_json(const std::vector<config::ParamDoc>& params) {
+  const std::vector<const config::ParamDoc*> docs = effective_params(params);
   json out = json::array();
-  for (const config::ParamDoc* doc : effective_params(params)) {
-    json entry = {{"key", doc->path}, {"value", typed_value(*doc)}, {"source", doc->source}};
+  out.get_ref<json::array_t&>().reserve(docs.size());
+  for (const config::ParamDoc* doc : docs) {
+    json& entry = out.emplace_back(json::object());
+    entry["key"] = doc->path;
+    entry["value"] = typed_value(*doc);
+    entry["source"] = doc->source;
     if (doc->is_file) entry["file"] = true;  // a path relative to the run's working folder
-    out.push_back(entry);
   }
   return out;
 }
