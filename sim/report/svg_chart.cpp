@@ -178,7 +178,7 @@ void point_labels(Text& out, const std::vector<Point>& points, double left, doub
 void append_escaped(std::string& out, std::string_view text) {
   std::size_t copied = 0;  // text[0, copied) is in `out`
   for (std::size_t i = 0; i < text.size(); ++i)
-    if (const char* entity = entity_for(text[i])) {
+    if (const char* entity = text[i] > '>' ? nullptr : entity_for(text[i])) {
       out.append(text, copied, i - copied);
       out += entity;
       copied = i + 1;

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -114,21 +113,22 @@ std::string legend(const std::vector<std::pair<std::string, std::string>>& label
 
 }  // namespace accelsim::report::svg
 
+// Escaped text is written in runs between the characters escape() replaces, each run as a
+// string_view (one append, not one call per character).
 template <>
-struct fmt::formatter<accelsim::report::svg::Escaped> {
-  constexpr auto parse(format_parse_context& context) { return context.begin(); }
+struct fmt::formatter<accelsim::report::svg::Escaped> : fmt::formatter<std::string_view> {
   template <typename Context>
   auto format(const accelsim::report::svg::Escaped& escaped, Context& context) const {
-    auto out = context.out();
     const std::string_view text = escaped.text;
     std::size_t copied = 0;  // text[0, copied) is written
     for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] > '>') continue;  // every character escape() replaces is at most '>'
       const char* entity = accelsim::report::svg::entity_for(text[i]);
       if (!entity) continue;
-      out = std::copy(text.data() + copied, text.data() + i, out);
-      out = std::copy(entity, entity + std::char_traits<char>::length(entity), out);
+      context.advance_to(formatter<std::string_view>::format(text.substr(copied, i - copied), context));
+      context.advance_to(formatter<std::string_view>::format(entity, context));
       copied = i + 1;
     }
-    return std::copy(text.data() + copied, text.data() + text.size(), out);
+    return formatter<std::string_view>::format(text.substr(copied), context);
   }
 };
