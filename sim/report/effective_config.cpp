@@ -102,10 +102,11 @@ struct Tree {
   std::vector<std::unique_ptr<Tree>> items;                         // a list of maps
   const config::ParamDoc* leaf = nullptr;
 
-  Tree& child(const std::string& key) {
-    for (auto& entry : keys)
-      if (entry.first == key) return *entry.second;
-    keys.emplace_back(key, std::make_unique<Tree>());
+  Tree& child(std::string_view key) {
+    // Keys arrive grouped (a section's keys follow each other): the last one is the likeliest.
+    for (auto entry = keys.rbegin(); entry != keys.rend(); ++entry)
+      if (entry->first == key) return *entry->second;
+    keys.emplace_back(std::string(key), std::make_unique<Tree>());
     return *keys.back().second;
   }
   Tree& item(std::size_t index) {
@@ -116,45 +117,64 @@ struct Tree {
 
 void insert(Tree& root, const config::ParamDoc& doc) {
   Tree* node = &root;
-  std::string segment;
-  const std::string& path = doc.path;
+  const std::string_view path = doc.path;
+  std::size_t segment = 0;  // where the current key starts
   for (std::size_t i = 0; i <= path.size(); ++i) {
     const char c = i < path.size() ? path[i] : '.';
-    if (c == '.' || c == '[') {
-      if (!segment.empty()) node = &node->child(segment);
-      segment.clear();
-      if (c == '[') {
-        const std::size_t close = path.find(']', i);
-        node = &node->item(std::stoul(path.substr(i + 1, close - i - 1)));
-        i = close;
-      }
-    } else {
-      segment += c;
+    if (c != '.' && c != '[') continue;
+    if (i > segment) node = &node->child(path.substr(segment, i - segment));
+    if (c == '[') {
+      const std::size_t close = path.find(']', i);
+      node = &node->item(std::stoul(std::string(path.substr(i + 1, close - i - 1))));
+      i = close;
     }
+    segment = i + 1;
   }
   node->leaf = &doc;
 }
 
-std::string scalar_text(const config::ParamDoc& doc) {
-  if (doc.is_file) return json(std::filesystem::absolute(doc.value).lexically_normal().string()).dump();
-  if (doc.type == "string") return json(doc.value).dump();  // JSON strings are YAML double-quoted scalars
-  return doc.value;
+// A leaf's value as YAML, appended to `out`. `working_folder` is the run's working folder (asked
+// for once, not once per file path).
+void append_scalar(std::string& out, const config::ParamDoc& doc, const std::filesystem::path& working_folder) {
+  if (doc.is_file) {
+    // std::filesystem::absolute(file) without its getcwd per call; an empty path, or no working
+    // folder, still goes through it (and fails as it did).
+    const std::filesystem::path file = doc.value;
+    const std::filesystem::path resolved = file.is_relative() && !file.empty() && !working_folder.empty()
+                                               ? working_folder / file
+                                               : std::filesystem::absolute(file);
+    out += json(resolved.lexically_normal().string()).dump();
+  } else if (doc.type == "string") {
+    out += json(doc.value).dump();  // JSON strings are YAML double-quoted scalars
+  } else {
+    out += doc.value;
+  }
 }
 
-void emit(const Tree& tree, int indent, bool first_line_dashed, std::string& out) {
+void emit(const Tree& tree, std::size_t indent, bool first_line_dashed, const std::filesystem::path& working_folder,
+          std::string& out) {
   bool first = true;
   for (const auto& [key, child] : tree.keys) {
-    std::string pad(static_cast<std::size_t>(indent), ' ');
-    if (first && first_line_dashed) pad.replace(pad.size() - 2, 2, "- ");
-    first = false;
-    if (child->leaf) {
-      out += pad + key + ": " + scalar_text(*child->leaf) + "  # " + child->leaf->source + "\n";
-    } else if (!child->items.empty()) {
-      out += pad + key + ":\n";
-      for (const auto& item : child->items) emit(*item, indent + 4, true, out);
+    if (first && first_line_dashed) {
+      out.append(indent - 2, ' ');
+      out += "- ";
     } else {
-      out += pad + key + ":\n";
-      emit(*child, indent + 2, false, out);
+      out.append(indent, ' ');
+    }
+    first = false;
+    out += key;
+    if (child->leaf) {
+      out += ": ";
+      append_scalar(out, *child->leaf, working_folder);
+      out += "  # ";
+      out += child->leaf->source;
+      out += '\n';
+    } else if (!child->items.empty()) {
+      out += ":\n";
+      for (const auto& item : child->items) emit(*item, indent + 4, true, working_folder, out);
+    } else {
+      out += ":\n";
+      emit(*child, indent + 2, false, working_folder, out);
     }
   }
 }
@@ -177,11 +197,15 @@ std::vector<const config::ParamDoc*> effective_params(const std::vector<config::
 }
 
 json effective_config_json(const std::vector<config::ParamDoc>& params) {
+  const std::vector<const config::ParamDoc*> docs = effective_params(params);
   json out = json::array();
-  for (const config::ParamDoc* doc : effective_params(params)) {
-    json entry = {{"key", doc->path}, {"value", typed_value(*doc)}, {"source", doc->source}};
+  out.get_ref<json::array_t&>().reserve(docs.size());
+  for (const config::ParamDoc* doc : docs) {
+    json& entry = out.emplace_back(json::object());
+    entry["key"] = doc->path;
+    entry["value"] = typed_value(*doc);
+    entry["source"] = doc->source;
     if (doc->is_file) entry["file"] = true;  // a path relative to the run's working folder
-    out.push_back(entry);
   }
   return out;
 }
@@ -220,7 +244,8 @@ std::string effective_yaml(const std::vector<config::ParamDoc>& params, const st
   std::string out = "# The effective configuration of a run of " + config_file +
                     ": every key it read, defaults included,\n"
                     "# each with where its value came from. `accelsim --config effective.yaml` repeats the run.\n";
-  emit(root, 0, false, out);
+  std::error_code no_working_folder;  // then an empty path: absolute() reports it per file
+  emit(root, 0, false, std::filesystem::current_path(no_working_folder), out);
   return out;
 }
 

@@ -81,9 +81,20 @@ std::string bytes_text(double bytes) {
 
 class Page {
  public:
+  // Appended in place: the body is copied once, into the page.
   void add(const std::string& id, const std::string& title, const std::string& body) {
-    nav_ += fmt::format("<a href=\"#{}\">{}</a>", escape(id), escape(title));
-    sections_ += fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n{}</section>\n", escape(id), escape(title), body);
+    nav_ += "<a href=\"#";
+    svg::append_escaped(nav_, id);
+    nav_ += "\">";
+    svg::append_escaped(nav_, title);
+    nav_ += "</a>";
+    sections_ += "<section id=\"";
+    svg::append_escaped(sections_, id);
+    sections_ += "\">\n<h2>";
+    svg::append_escaped(sections_, title);
+    sections_ += "</h2>\n";
+    sections_ += body;
+    sections_ += "</section>\n";
   }
   const std::string& nav() const { return nav_; }
   const std::string& sections() const { return sections_; }
@@ -465,11 +476,17 @@ std::string mapping_section(const json& stats) {
 // Every key the run read, defaults included, and where its value came from: stats.json's
 // "effective_config" (effective.yaml in the output folder repeats the run).
 std::string config_section(const json& stats) {
-  if (!stats.contains("effective_config") || !stats["effective_config"].is_array()) return note("Not recorded.");
-  std::string table =
-      "<div class=\"scroll\"><table class=\"config\">\n<tr><th>key</th><th>value</th><th>from</th></tr>\n";
+  const auto entries = stats.find("effective_config");
+  if (entries == stats.end() || !entries->is_array()) return note("Not recorded.");
+  const auto layers = stats.find("layers");
+  // One row per key, formatted straight into the table (a run has a few hundred keys).
+  fmt::memory_buffer table;
+  const auto to = fmt::appender(table);
+  fmt::format_to(to,
+                 "<div class=\"scroll\"><table class=\"config\">\n<tr><th>key</th><th>value</th><th>from</th></tr>\n");
   int overridden = 0, defaulted = 0;
-  for (const auto& entry : stats["effective_config"]) {
+  const std::string_view prefix = "network.layers[";
+  for (const auto& entry : *entries) {
     const std::string source = entry.value("source", "");
     const bool set = source.rfind("--set ", 0) == 0;
     overridden += set ? 1 : 0;
@@ -477,22 +494,26 @@ std::string config_section(const json& stats) {
     const json& value = entry["value"];
     // network.layers[2].requant.divisor -> network.layers[conv3].requant.divisor, as --set takes it.
     std::string key = entry.value("key", "");
-    const std::string prefix = "network.layers[";
-    if (key.rfind(prefix, 0) == 0 && stats.contains("layers")) {
+    if (key.rfind(prefix, 0) == 0 && layers != stats.end()) {
       const std::size_t close = key.find(']', prefix.size());
       const std::string index = key.substr(prefix.size(), close - prefix.size());
       if (close != std::string::npos && !index.empty() && index.find_first_not_of("0123456789") == std::string::npos &&
-          std::stoul(index) < stats["layers"].size())
-        key = prefix + stats["layers"][std::stoul(index)].value("name", index) + key.substr(close);
+          std::stoul(index) < layers->size())
+        key = std::string(prefix) + (*layers)[std::stoul(index)].value("name", index) + key.substr(close);
     }
-    table += fmt::format("<tr{}><td>{}</td><td>{}</td><td>{}</td></tr>\n", set ? " class=\"total\"" : "", escape(key),
-                         escape(value.is_string() ? value.get<std::string>() : value.dump()), escape(source));
+    fmt::format_to(to, "<tr{}><td>{}</td><td>", set ? " class=\"total\"" : "", svg::Escaped{key});
+    if (value.is_string())
+      fmt::format_to(to, "{}", svg::Escaped{value.get_ref<const std::string&>()});
+    else
+      fmt::format_to(to, "{}", svg::Escaped{value.dump()});
+    fmt::format_to(to, "</td><td>{}</td></tr>\n", svg::Escaped{source});
   }
+  fmt::format_to(to, "</table></div>\n");
   return note(fmt::format("{} keys: {} from --set (bold), {} defaults, the rest from the config files. "
                           "effective.yaml beside stats.json holds them all: accelsim --config effective.yaml "
                           "repeats this run.",
-                          stats["effective_config"].size(), overridden, defaulted)) +
-         table + "</table></div>\n";
+                          entries->size(), overridden, defaulted)) +
+         fmt::to_string(table);
 }
 
 std::string timeline_section(const trace::Timeline* timeline) {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <sstream>
+#include <iterator>
 
 #include "sim/report/effective_config.h"
 #include "sim/version.h"
@@ -15,17 +15,17 @@ namespace {
 
 double ratio(double numerator, double denominator) { return denominator != 0 ? numerator / denominator : 0.0; }
 
-json group_json(const stats::StatGroup& group, json& units) {
-  json out = json::object();
-  for (const auto& scalar : group.scalars()) {
-    out[scalar.name()] = scalar.value();
-    units[scalar.name()] = scalar.unit() + ": " + scalar.description();
-  }
-  for (const auto& formula : group.formulas()) {
-    out[formula.name()] = formula.value();
-    units[formula.name()] = formula.unit() + ": " + formula.description();
-  }
-  return out;
+// A group's figures, added to `out`.
+void add_group(const stats::StatGroup& group, json& out) {
+  for (const auto& scalar : group.scalars()) out[scalar.name()] = scalar.value();
+  for (const auto& formula : group.formulas()) out[formula.name()] = formula.value();
+}
+
+// Each figure's "unit: description". Written from the total alone: RunStats registers every
+// statistic for every layer and the total alike, with one unit and description.
+void add_units(const stats::StatGroup& total, json& units) {
+  for (const auto& scalar : total.scalars()) units[scalar.name()] = scalar.unit() + ": " + scalar.description();
+  for (const auto& formula : total.formulas()) units[formula.name()] = formula.unit() + ": " + formula.description();
 }
 
 struct BatchFigures {
@@ -126,7 +126,7 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
     const auto& layer = workload.network.layers[l];
     const auto& mapping = result.program.layers[l];
     json entry = {{"name", layer.name}, {"type", model::name_of(layer.type)}};
-    entry.update(group_json(*s.layers[l], units));
+    add_group(*s.layers[l], entry);
     entry["bit_exact"] = exact_json(result, s.layers[l]->value("mismatches") == 0);
     if (layer.has_weights()) {
       entry["mapping"] = {{"weights_resident", mapping.resident},
@@ -150,13 +150,15 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
       if (mapping.input_channel_group > 0)
         entry["activation_streaming"]["input_channels_per_load"] = mapping.input_channel_group;
     }
-    layers.push_back(entry);
+    layers.push_back(std::move(entry));
   }
-  out["layers"] = layers;
+  out["layers"] = std::move(layers);
 
   const auto total = s.total();
   const BatchFigures batch = batch_figures(workload, result, *total);
-  json total_json = group_json(*total, units);
+  json total_json = json::object();
+  add_group(*total, total_json);
+  add_units(*total, units);
   total_json["bit_exact"] = exact_json(result, result.bit_exact());
   total_json["cycles_per_image"] = batch.cycles_per_image;
   total_json["latency_cycles_per_image"] = batch.latency_cycles;
@@ -164,7 +166,7 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
   total_json["throughput_images_per_s"] = batch.throughput;
   total_json["energy_pj_per_image"] = batch.energy_per_image_pj;
   total_json["compute_tiles_per_image"] = total_compute_tiles;
-  out["total"] = total_json;
+  out["total"] = std::move(total_json);
   units["cycles_per_image"] = "cycles: total cycles / images (the batch's steady rate)";
   units["latency_cycles_per_image"] = "cycles: mean time from an image's first instruction issue to its logits in DRAM";
   units["latency_us_per_image"] = "microseconds: latency_cycles_per_image at clock_mhz";
@@ -175,7 +177,7 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
   units["golden_accuracy"] = "fraction: top-1 of the golden model against the labels (null without labels)";
   units["check"] = "text: the comparison with the golden model: passed, failed, or not run (values: none)";
   units["values"] = "text: where the network's values came from: file, random (seeded) or none (timing only)";
-  out["units"] = units;
+  out["units"] = std::move(units);
   out["overrides"] = overridden_keys(workload.params);
   out["effective_config"] = effective_config_json(workload.params);
   return out;
@@ -205,39 +207,36 @@ nlohmann::json host_json(double wall_seconds, int64_t images, const run::HostEve
 
 std::string layers_csv(const run::Workload& workload, const run::RunResult& result) {
   const auto& s = *result.stats;
-  std::ostringstream out;
-  out << "LayerID,Layer,Type,MACs,Total Cycles,Compute Cycles,Stall Cycles,Overall Util %,Compute Util %,"
-         "SRAM IFMAP Reads,SRAM Filter Reads,SRAM OFMAP Writes,Accumulator Reads,Accumulator Writes,"
-         "DRAM IFMAP Reads,DRAM Filter Reads,DRAM OFMAP Writes,Requant Ops,Energy (pJ),Bit Exact";
+  std::string out =
+      "LayerID,Layer,Type,MACs,Total Cycles,Compute Cycles,Stall Cycles,Overall Util %,Compute Util %,"
+      "SRAM IFMAP Reads,SRAM Filter Reads,SRAM OFMAP Writes,Accumulator Reads,Accumulator Writes,"
+      "DRAM IFMAP Reads,DRAM Filter Reads,DRAM OFMAP Writes,Requant Ops,Energy (pJ),Bit Exact";
   // Under the detailed DRAM model only, after the others, so that the flat model's file stays as it was.
   const bool detailed_dram = workload.hardware.dram.model == hardware::DramModel::Detailed;
-  if (detailed_dram) out << ",DRAM Row Hit Rate,DRAM Energy (pJ),DRAM Energy per Byte (pJ),DRAM Bandwidth (GB/s)";
-  out << '\n';
+  if (detailed_dram) out += ",DRAM Row Hit Rate,DRAM Energy (pJ),DRAM Energy per Byte (pJ),DRAM Bandwidth (GB/s)";
+  out += '\n';
   auto row = [&](const std::string& id, const std::string& name, const std::string& type, const stats::StatGroup& g,
                  bool exact) {
-    const std::string exact_text = exact_word(result, exact, "true", "false");
     const double util = g.formula("utilization") * 100.0, compute_util = g.formula("compute_utilization") * 100.0;
-    out << id << ',' << name << ',' << type << ',' << g.value("macs") << ',' << g.value("cycles") << ','
-        << g.value("compute_cycles") << ',' << g.value("pe_stall_cycles") << ',' << fmt::format("{:.4f}", util) << ','
-        << fmt::format("{:.4f}", compute_util) << ',' << g.value("activation_sram_read_bytes") << ','
-        << g.value("weight_sram_read_bytes") << ',' << g.value("activation_sram_write_bytes") << ','
-        << g.value("accumulator_read_bytes") << ',' << g.value("accumulator_write_bytes") << ','
-        << g.value("dram_input_read_bytes") << ',' << g.value("dram_weight_read_bytes") << ','
-        << g.value("dram_write_bytes") << ',' << g.value("requant_ops") << ','
-        << fmt::format("{:.3f}", stats::energy_pj(g)) << ',' << exact_text;
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{:.4f},{:.4f},{},{},{},{},{},{},{},{},{},{:.3f},{}",
+                   id, name, type, g.value("macs"), g.value("cycles"), g.value("compute_cycles"),
+                   g.value("pe_stall_cycles"), util, compute_util, g.value("activation_sram_read_bytes"),
+                   g.value("weight_sram_read_bytes"), g.value("activation_sram_write_bytes"),
+                   g.value("accumulator_read_bytes"), g.value("accumulator_write_bytes"),
+                   g.value("dram_input_read_bytes"), g.value("dram_weight_read_bytes"), g.value("dram_write_bytes"),
+                   g.value("requant_ops"), stats::energy_pj(g), exact_word(result, exact, "true", "false"));
     if (detailed_dram)
-      out << ',' << fmt::format("{:.4f}", g.formula("dram_row_hit_rate")) << ','
-          << fmt::format("{:.3f}", g.formula("energy_dram_pj")) << ','
-          << fmt::format("{:.3f}", g.formula("dram_energy_pj_per_byte")) << ','
-          << fmt::format("{:.3f}", g.formula("dram_bandwidth_gb_per_s"));
-    out << '\n';
+      fmt::format_to(std::back_inserter(out), ",{:.4f},{:.3f},{:.3f},{:.3f}", g.formula("dram_row_hit_rate"),
+                     g.formula("energy_dram_pj"), g.formula("dram_energy_pj_per_byte"),
+                     g.formula("dram_bandwidth_gb_per_s"));
+    out += '\n';
   };
   for (std::size_t l = 0; l < s.layers.size(); ++l) {
     const auto& layer = workload.network.layers[l];
     row(std::to_string(l), layer.name, model::name_of(layer.type), *s.layers[l], s.layers[l]->value("mismatches") == 0);
   }
   row("total", "total", "", *s.total(), result.bit_exact());
-  return out.str();
+  return out;
 }
 
 std::string console_summary(const run::Workload& workload, const run::RunResult& result) {

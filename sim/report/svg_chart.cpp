@@ -14,8 +14,6 @@ constexpr const char* kFont = "font-family=\"system-ui, sans-serif\" font-size=\
 // A linear axis has about six ticks (a fifth of its range apart); this only bounds the loop.
 constexpr int kMaxTicks = 12;
 
-std::string px(double value) { return fmt::format("{:.1f}", value); }
-
 std::string trim_zeros(std::string text) {
   if (text.find('.') == std::string::npos) return text;
   while (text.back() == '0') text.pop_back();
@@ -87,30 +85,41 @@ Axis make_axis(std::vector<double> values, bool log) {
   return axis;
 }
 
-std::string svg_open(int width, int height, const std::string& aria_label) {
-  return fmt::format(
+// Every element below is formatted straight onto the end of the chart's text, a memory buffer
+// (no string per element or per figure): the report draws a few hundred of them per run.
+// Coordinates are written with one decimal ("{:.1f}").
+using Text = fmt::memory_buffer;
+
+void put(Text& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
+
+void svg_open(Text& out, int width, int height, std::string_view aria_label) {
+  fmt::format_to(
+      fmt::appender(out),
       "<svg class=\"chart\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" aria-label=\"{2}\" "
       "{3}>\n",
-      width, height, escape(aria_label), kFont);
+      width, height, Escaped{aria_label}, kFont);
 }
 
-std::string frame(double x, double y, double width, double height) {
-  return fmt::format(
-      "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1\" "
-      "shape-rendering=\"crispEdges\"/>\n",
-      px(std::floor(x) + 0.5), px(std::floor(y) + 0.5), px(std::round(width)), px(std::round(height)), kFrameColor);
+void frame(Text& out, double x, double y, double width, double height) {
+  fmt::format_to(fmt::appender(out),
+                 "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" stroke=\"{}\" "
+                 "stroke-width=\"1\" shape-rendering=\"crispEdges\"/>\n",
+                 std::floor(x) + 0.5, std::floor(y) + 0.5, std::round(width), std::round(height), kFrameColor);
 }
 
-std::string text(double x, double y, const std::string& content, const char* anchor = "start",
-                 const std::string& extra = "") {
-  return fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"{}\" fill=\"{}\"{}>{}</text>\n", px(x), px(y), anchor,
-                     kTextColor, extra.empty() ? "" : " " + extra, escape(content));
+void text(Text& out, double x, double y, std::string_view content, const char* anchor = "start",
+          std::string_view extra = "") {
+  fmt::format_to(fmt::appender(out), "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\" fill=\"{}\"{}{}>{}</text>\n",
+                 x, y, anchor, kTextColor, extra.empty() ? "" : " ", extra, Escaped{content});
 }
 
-std::string titled(const std::string& element_open, const std::string& tooltip) {
-  if (tooltip.empty()) return element_open + "/>\n";
-  return element_open + "><title>" + escape(tooltip) + "</title></" +
-         element_open.substr(1, element_open.find(' ') - 1) + ">\n";
+// Closes an element whose opening tag `out` ends with (unterminated), with `tooltip` as its
+// <title> when there is one.
+void close_titled(Text& out, const char* tag, std::string_view tooltip) {
+  if (tooltip.empty())
+    put(out, "/>\n");
+  else
+    fmt::format_to(fmt::appender(out), "><title>{}</title></{}>\n", Escaped{tooltip}, tag);
 }
 
 // The width of `content` in pixels at the charts' 12-pixel system font, estimated from its
@@ -131,11 +140,11 @@ struct Box {
 // below it, else left of it above or below; a label that fits nowhere is left out (the point's
 // tooltip still names it). Points drawn at the same pixel share one label, "name (+N)".
 template <typename ToX, typename ToY>
-std::string point_labels(const std::vector<Point>& points, double left, double top, const ToX& to_x, const ToY& to_y) {
+void point_labels(Text& out, const std::vector<Point>& points, double left, double top, const ToX& to_x,
+                  const ToY& to_y) {
   constexpr double kFontSize = 11, kHeight = 12;
   std::vector<Box> placed;
   std::vector<std::pair<double, double>> labelled_at;
-  std::string out;
   for (std::size_t i = 0; i < points.size(); ++i) {
     const Point& point = points[i];
     if (point.label.empty()) continue;
@@ -158,39 +167,29 @@ std::string point_labels(const std::vector<Point>& points, double left, double t
       if (!free) continue;
       placed.push_back(box);
       labelled_at.emplace_back(x, y);
-      out += text(tx, ty, label, "start", "font-size=\"11\"");
+      text(out, tx, ty, label, "start", "font-size=\"11\"");
       break;
     }
   }
-  return out;
 }
 
 }  // namespace
 
-std::string escape(const std::string& text) {
+void append_escaped(std::string& out, std::string_view text) {
+  std::size_t copied = 0;  // text[0, copied) is in `out`
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (const char* entity = text[i] > '>' ? nullptr : entity_for(text[i])) {
+      out.append(text, copied, i - copied);
+      out += entity;
+      copied = i + 1;
+    }
+  out.append(text, copied);
+}
+
+std::string escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
+  append_escaped(out, text);
   return out;
 }
 
@@ -211,16 +210,21 @@ std::string short_number(double value) {
 }
 
 std::string grouped_number(double value, int decimals) {
-  std::string digits = fmt::format("{:.{}f}", std::abs(value), decimals);
-  const auto point = digits.find('.');
-  std::string whole = digits.substr(0, point), fraction = point == std::string::npos ? "" : digits.substr(point);
+  fmt::memory_buffer digits;
+  fmt::format_to(fmt::appender(digits), "{:.{}f}", std::abs(value), decimals);
+  const std::string_view text(digits.data(), digits.size());
+  const std::size_t whole = std::min(text.find('.'), text.size());
+  // A minus sign only when the rounded figure is not zero ("-0" never; "-inf" yes).
+  const bool negative = value < 0 && text.find_first_not_of("0.") != std::string_view::npos;
   std::string grouped;
-  for (std::size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += ',';
-    grouped += whole[i];
+  grouped.reserve(text.size() + whole / 3 + 1);
+  if (negative) grouped += '-';
+  for (std::size_t i = 0; i < whole; ++i) {
+    if (i > 0 && (whole - i) % 3 == 0) grouped += ',';
+    grouped += text[i];
   }
-  const bool negative = value < 0 && std::stod(digits) != 0;
-  return (negative ? "-" : "") + grouped + fraction;
+  grouped.append(text.substr(whole));
+  return grouped;
 }
 
 std::vector<double> linear_ticks(double max_value, int target_count) {
@@ -272,40 +276,43 @@ std::string horizontal_bar_chart(const BarChart& chart) {
   const double kTop = tall ? 24 : 8;
   const int height = static_cast<int>(std::ceil(kTop + plot_height + kBottom));
 
-  std::string out = svg_open(chart.width, height, chart.aria_label);
-  out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kLeft, kTop, plot_width,
-                     px(plot_height));
+  Text out;
+  const auto to = fmt::appender(out);
+  svg_open(out, chart.width, height, chart.aria_label);
+  fmt::format_to(to, "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{:.1f}\" fill=\"#ffffff\"/>\n", kLeft, kTop,
+                 plot_width, plot_height);
   for (double tick : ticks) {
     const double x = std::floor(kLeft + tick * scale) + 0.5;
-    out += fmt::format(
-        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", px(x),
-        kTop, px(kTop + plot_height), kGridColor);
-    out += text(x, kTop + plot_height + 16, short_number(tick), "middle");
-    if (tall) out += text(x, kTop - 8, short_number(tick), "middle");
+    fmt::format_to(to,
+                   "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" "
+                   "shape-rendering=\"crispEdges\"/>\n",
+                   x, kTop, kTop + plot_height, kGridColor);
+    text(out, x, kTop + plot_height + 16, short_number(tick), "middle");
+    if (tall) text(out, x, kTop - 8, short_number(tick), "middle");
   }
   double y = kTop + kGroupGap;
   for (const auto& group : chart.groups) {
     const double group_height = static_cast<double>(group.bars.size()) * (kBarHeight + kBarGap) - kBarGap;
-    out += text(kLeft - 8, y + group_height / 2 + 4, group.label, "end");
+    text(out, kLeft - 8, y + group_height / 2 + 4, group.label, "end");
     for (const auto& bar : group.bars) {
       double x = kLeft;
       for (const auto& segment : bar.segments) {
         if (!(segment.value > 0)) continue;
         const double width = std::max(1.0, segment.value * scale);
-        out += titled(fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"", px(x), px(y),
-                                  px(width), kBarHeight, segment.color),
-                      segment.tooltip);
+        fmt::format_to(to, "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\"", x, y, width,
+                       kBarHeight, segment.color);
+        close_titled(out, "rect", segment.tooltip);
         x += width;
       }
-      if (!bar.label.empty()) out += text(x + 4, y + kBarHeight - 3, bar.label, "start", "font-size=\"11\"");
+      if (!bar.label.empty()) text(out, x + 4, y + kBarHeight - 3, bar.label, "start", "font-size=\"11\"");
       y += kBarHeight + kBarGap;
     }
     y += kGroupGap - kBarGap;
   }
-  out += frame(kLeft, kTop, plot_width, plot_height);
-  out += text(kLeft + plot_width / 2, height - 6, chart.value_label, "middle");
-  out += "</svg>\n";
-  return out;
+  frame(out, kLeft, kTop, plot_width, plot_height);
+  text(out, kLeft + plot_width / 2, height - 6, chart.value_label, "middle");
+  put(out, "</svg>\n");
+  return fmt::to_string(out);
 }
 
 std::string scatter_chart(const ScatterChart& chart) {
@@ -329,57 +336,64 @@ std::string scatter_chart(const ScatterChart& chart) {
   auto to_x = [&](double value) { return plot_width * x_axis.fraction(value); };
   auto to_y = [&](double value) { return plot_height * (1 - y_axis.fraction(value)); };
 
-  std::string out = svg_open(chart.width, chart.height, chart.aria_label);
-  out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kLeft, kTop, plot_width,
-                     plot_height);
+  Text out;
+  const auto to = fmt::appender(out);
+  svg_open(out, chart.width, chart.height, chart.aria_label);
+  fmt::format_to(to, "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kLeft, kTop, plot_width,
+                 plot_height);
   for (double tick : x_axis.ticks) {
     const double x = std::floor(kLeft + to_x(tick)) + 0.5;
-    out += fmt::format(
-        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", px(x),
-        kTop, kTop + plot_height, kGridColor);
-    out += text(x, kTop + plot_height + 16, short_number(tick), "middle");
+    fmt::format_to(to,
+                   "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"{3}\" "
+                   "shape-rendering=\"crispEdges\"/>\n",
+                   x, kTop, kTop + plot_height, kGridColor);
+    text(out, x, kTop + plot_height + 16, short_number(tick), "middle");
   }
   for (double tick : y_axis.ticks) {
     const double y = std::floor(kTop + to_y(tick)) + 0.5;
-    out += fmt::format(
-        "<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"{3}\" shape-rendering=\"crispEdges\"/>\n", kLeft,
-        px(y), kLeft + plot_width, kGridColor);
-    out += text(kLeft - 6, y + 4, short_number(tick), "end");
+    fmt::format_to(to,
+                   "<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"{3}\" "
+                   "shape-rendering=\"crispEdges\"/>\n",
+                   kLeft, y, kLeft + plot_width, kGridColor);
+    text(out, kLeft - 6, y + 4, short_number(tick), "end");
   }
   // A nested <svg> clips what it holds to the plot area.
-  out += fmt::format("<svg x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">\n", kLeft, kTop, plot_width, plot_height);
+  fmt::format_to(to, "<svg x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">\n", kLeft, kTop, plot_width, plot_height);
   for (const auto& line : chart.lines) {
-    std::string points;
-    for (const auto& [x, y] : line.points) points += px(to_x(x)) + "," + px(to_y(y)) + " ";
-    out += titled(
-        fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"", points, line.color),
-        line.tooltip);
+    put(out, "<polyline points=\"");
+    for (const auto& [x, y] : line.points) fmt::format_to(to, "{:.1f},{:.1f} ", to_x(x), to_y(y));
+    fmt::format_to(to, "\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"", line.color);
+    close_titled(out, "polyline", line.tooltip);
   }
-  for (const auto& point : chart.points)
-    out += titled(fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"{}\" stroke=\"{}\" stroke-width=\"2\"",
-                              px(to_x(point.x)), px(to_y(point.y)), point.color, "#ffffff"),
-                  point.tooltip);
-  out += "</svg>\n";
+  for (const auto& point : chart.points) {
+    fmt::format_to(to, "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"6\" fill=\"{}\" stroke=\"{}\" stroke-width=\"2\"",
+                   to_x(point.x), to_y(point.y), point.color, "#ffffff");
+    close_titled(out, "circle", point.tooltip);
+  }
+  put(out, "</svg>\n");
   for (const auto& line : chart.lines)
     if (!line.label.empty() && !line.points.empty()) {
       const auto& [x, y] = line.points.back();
-      out += text(kLeft + std::min(to_x(x), plot_width) + 4, kTop + std::clamp(to_y(y), 0.0, plot_height) + 4,
-                  line.label, "start", "font-size=\"11\"");
+      text(out, kLeft + std::min(to_x(x), plot_width) + 4, kTop + std::clamp(to_y(y), 0.0, plot_height) + 4, line.label,
+           "start", "font-size=\"11\"");
     }
-  out += point_labels(chart.points, kLeft, kTop, to_x, to_y);
-  out += frame(kLeft, kTop, plot_width, plot_height);
-  out += text(kLeft + plot_width / 2, chart.height - 8, chart.x_label, "middle");
-  out += text(16, kTop + plot_height / 2, chart.y_label, "middle",
-              fmt::format("transform=\"rotate(-90 16 {})\"", px(kTop + plot_height / 2)));
-  out += "</svg>\n";
-  return out;
+  point_labels(out, chart.points, kLeft, kTop, to_x, to_y);
+  frame(out, kLeft, kTop, plot_width, plot_height);
+  text(out, kLeft + plot_width / 2, chart.height - 8, chart.x_label, "middle");
+  text(out, 16, kTop + plot_height / 2, chart.y_label, "middle",
+       fmt::format("transform=\"rotate(-90 16 {:.1f})\"", kTop + plot_height / 2));
+  put(out, "</svg>\n");
+  return fmt::to_string(out);
 }
 
 std::string legend(const std::vector<std::pair<std::string, std::string>>& label_and_color) {
-  std::string out = "<div class=\"legend\">";
+  Text out;
+  put(out, "<div class=\"legend\">");
   for (const auto& [label, color] : label_and_color)
-    out += fmt::format("<span><i style=\"background:{}\"></i>{}</span>", escape(color), escape(label));
-  return out + "</div>\n";
+    fmt::format_to(fmt::appender(out), "<span><i style=\"background:{}\"></i>{}</span>", Escaped{color},
+                   Escaped{label});
+  put(out, "</div>\n");
+  return fmt::to_string(out);
 }
 
 }  // namespace accelsim::report::svg

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <fmt/format.h>
+
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,7 +21,30 @@ inline constexpr int kDefaultWidth = 960;
 inline constexpr double kTallChartHeight = 640;
 
 // Text for SVG/HTML content and attribute values.
-std::string escape(const std::string& text);
+std::string escape(std::string_view text);
+// The same, appended to `out` (no string of its own).
+void append_escaped(std::string& out, std::string_view text);
+// `text` escaped as it is formatted, straight into fmt's buffer: fmt::format("<td>{}</td>", Escaped{name}).
+struct Escaped {
+  std::string_view text;
+};
+// What escape() writes for `c`, or null when it stays as it is.
+constexpr const char* entity_for(char c) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    case '"':
+      return "&quot;";
+    case '\'':
+      return "&#39;";
+    default:
+      return nullptr;
+  }
+}
 // Compact figures for axes and labels: 950, 12.3k, 4.5M, 0.25.
 std::string short_number(double value);
 // A figure with thousands separators and `decimals` digits after the point: 117,600.
@@ -86,3 +112,23 @@ std::string scatter_chart(const ScatterChart& chart);
 std::string legend(const std::vector<std::pair<std::string, std::string>>& label_and_color);
 
 }  // namespace accelsim::report::svg
+
+// Escaped text is written in runs between the characters escape() replaces, each run as a
+// string_view (one append, not one call per character).
+template <>
+struct fmt::formatter<accelsim::report::svg::Escaped> : fmt::formatter<std::string_view> {
+  template <typename Context>
+  auto format(const accelsim::report::svg::Escaped& escaped, Context& context) const {
+    const std::string_view text = escaped.text;
+    std::size_t copied = 0;  // text[0, copied) is written
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] > '>') continue;  // every character escape() replaces is at most '>'
+      const char* entity = accelsim::report::svg::entity_for(text[i]);
+      if (!entity) continue;
+      context.advance_to(formatter<std::string_view>::format(text.substr(copied, i - copied), context));
+      context.advance_to(formatter<std::string_view>::format(entity, context));
+      copied = i + 1;
+    }
+    return formatter<std::string_view>::format(text.substr(copied), context);
+  }
+};

@@ -1,0 +1,156 @@
+#include "sim/report/json_text.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cmath>
+#include <stdexcept>
+#include <string_view>
+
+namespace accelsim::report {
+
+namespace {
+
+using nlohmann::json;
+
+void put(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
+
+void put_indent(fmt::memory_buffer& out, unsigned indent) {
+  static constexpr std::string_view kSpaces = "                                                                ";
+  for (; indent > kSpaces.size(); indent -= static_cast<unsigned>(kSpaces.size())) put(out, kSpaces);
+  put(out, kSpaces.substr(0, indent));
+}
+
+// What a string's character needs: nothing, an escape, or (a byte outside ASCII) nlohmann.
+enum class CharClass : unsigned char { Plain, Escaped, NotAscii };
+constexpr std::array<CharClass, 256> kCharClasses = [] {
+  std::array<CharClass, 256> classes{};
+  for (int c = 0; c < 256; ++c)
+    classes[static_cast<std::size_t>(c)] = c >= 0x80                           ? CharClass::NotAscii
+                                           : c < 0x20 || c == '"' || c == '\\' ? CharClass::Escaped
+                                                                               : CharClass::Plain;
+  return classes;
+}();
+
+// A JSON string with dump's escapes: the two-character ones for ", \, \b, \f, \n, \r, \t, and
+// \u00xx (lower-case hex) for the other control characters; everything else as it is. A string
+// with a byte outside ASCII is checked and written by nlohmann instead, as before.
+void put_string(fmt::memory_buffer& out, const std::string& text) {
+  const std::size_t start = out.size();
+  out.push_back('"');
+  std::size_t copied = 0;  // text[0, copied) is written
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const CharClass kind = kCharClasses[c];
+    if (kind == CharClass::Plain) continue;
+    if (kind == CharClass::NotAscii) {
+      out.resize(start);
+      put(out, json(text).dump());
+      return;
+    }
+    put(out, std::string_view(text).substr(copied, i - copied));
+    copied = i + 1;
+    switch (c) {
+      case '"':
+        put(out, "\\\"");
+        break;
+      case '\\':
+        put(out, "\\\\");
+        break;
+      case '\b':
+        put(out, "\\b");
+        break;
+      case '\f':
+        put(out, "\\f");
+        break;
+      case '\n':
+        put(out, "\\n");
+        break;
+      case '\r':
+        put(out, "\\r");
+        break;
+      case '\t':
+        put(out, "\\t");
+        break;
+      default:
+        fmt::format_to(fmt::appender(out), "\\u{:04x}", static_cast<unsigned>(c));
+    }
+  }
+  put(out, std::string_view(text).substr(copied));
+  out.push_back('"');
+}
+
+void put_value(fmt::memory_buffer& out, const json& value, unsigned indent) {
+  constexpr unsigned kStep = 2;
+  switch (value.type()) {
+    case json::value_t::object: {
+      const auto& object = value.get_ref<const json::object_t&>();
+      if (object.empty()) return put(out, "{}");
+      put(out, "{\n");
+      bool first = true;
+      for (const auto& [key, member] : object) {
+        if (!first) put(out, ",\n");
+        first = false;
+        put_indent(out, indent + kStep);
+        put_string(out, key);
+        put(out, ": ");
+        put_value(out, member, indent + kStep);
+      }
+      out.push_back('\n');
+      put_indent(out, indent);
+      out.push_back('}');
+      return;
+    }
+    case json::value_t::array: {
+      const auto& array = value.get_ref<const json::array_t&>();
+      if (array.empty()) return put(out, "[]");
+      put(out, "[\n");
+      bool first = true;
+      for (const json& item : array) {
+        if (!first) put(out, ",\n");
+        first = false;
+        put_indent(out, indent + kStep);
+        put_value(out, item, indent + kStep);
+      }
+      out.push_back('\n');
+      put_indent(out, indent);
+      out.push_back(']');
+      return;
+    }
+    case json::value_t::string:
+      return put_string(out, value.get_ref<const std::string&>());
+    case json::value_t::boolean:
+      return put(out, value.get<bool>() ? "true" : "false");
+    case json::value_t::number_integer: {
+      const fmt::format_int digits(value.get<json::number_integer_t>());
+      return put(out, std::string_view(digits.data(), digits.size()));
+    }
+    case json::value_t::number_unsigned: {
+      const fmt::format_int digits(value.get<json::number_unsigned_t>());
+      return put(out, std::string_view(digits.data(), digits.size()));
+    }
+    case json::value_t::number_float: {
+      const double number = value.get<double>();
+      if (!std::isfinite(number)) return put(out, "null");
+      char digits[64];
+      // The conversion dump itself calls (nlohmann's detail::to_chars: the shortest text that
+      // reads back, ".0" on whole numbers), so that the figures come out as before.
+      const char* end = nlohmann::detail::to_chars(digits, digits + sizeof digits, number);
+      return put(out, std::string_view(digits, static_cast<std::size_t>(end - digits)));
+    }
+    case json::value_t::null:
+      return put(out, "null");
+    default:  // binary and discarded values: no report holds them
+      throw std::logic_error("json_text: a binary or discarded JSON value");
+  }
+}
+
+}  // namespace
+
+std::string json_text(const nlohmann::json& value) {
+  fmt::memory_buffer out;
+  put_value(out, value, 0);
+  return fmt::to_string(out);
+}
+
+}  // namespace accelsim::report
