@@ -62,6 +62,7 @@ void Accelerator::observe(InstructionObserver* observer) {
 }
 
 void Accelerator::observe_memories(MemoryAccessObserver* observer) {
+  dma_.book_burst_by_burst(observer != nullptr);  // the observer sees accesses in the hardware's order
   dram_.observe(observer);
   weight_sram_.observe(observer);
   activation_sram_.observe(observer);

@@ -10,6 +10,7 @@
 
 #include "core/stats/run_stats.h"
 #include "modules/common/bandwidth_port.h"
+#include "modules/common/blocking_access.h"
 #include "modules/common/clock.h"
 
 namespace accelsim::modules {
@@ -79,6 +80,10 @@ class MemoryTarget : public sc_core::sc_module {
 
  private:
   void b_transport(int initiator, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  // b_transport of a transfer's side in bursts (BurstTransfer).
+  void serve_bursts(tlm::tlm_generic_payload& payload, BurstTransfer& bursts, sc_core::sc_time& delay);
+  // Books one access requested at cycle `start` and shows it to the observer.
+  BandwidthPort::Reservation serve(uint64_t start, uint64_t address, uint64_t bytes, bool write, int32_t layer);
   unsigned int transport_dbg(int initiator, tlm::tlm_generic_payload& payload);
   bool in_range(uint64_t address, uint64_t length) const;
 

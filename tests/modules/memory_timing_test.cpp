@@ -273,5 +273,99 @@ TEST(MemoryTiming, AStridedAccessIsBookedRunByRunAsSeparateAccessesWouldBe) {
   sram.observe(nullptr);
 }
 
+// At cycle 0: a plain 16-byte read requested for cycle 4 (another unit's booking), then one
+// chained BurstTransfer read (two runs of 20 bytes, 100 apart, from 0, in bursts of 16), then
+// one BurstTransfer write of 40 bytes at 1000 in bursts of 16 requested at cycles 20, 21 and
+// 30, then a BurstTransfer write whose second burst lies past the end of the memory.
+struct BurstProbe : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<BurstProbe> port{"port"};
+  const Clock& clock;
+  std::vector<uint8_t> data = std::vector<uint8_t>(40);
+  BurstTransfer reads, writes, refused;
+  uint64_t read_done = 0, write_done = 0;
+  bool read_ok = false, write_ok = false, refused_ok = true;
+
+  SC_HAS_PROCESS(BurstProbe);
+  BurstProbe(sc_core::sc_module_name name, const Clock& c) : sc_module(name), clock(c) { SC_THREAD(run); }
+  void run() {
+    {  // locals end before the park (see OutOfRangeProbe)
+      Transaction transaction;
+      sc_core::sc_time other = clock.cycles(4);
+      transaction.access(port, tlm::TLM_READ_COMMAND, 500, data.data(), 16, 0, other);
+      reads.runs = 2;
+      reads.run_stride = 100;
+      reads.burst_bytes = 16;
+      reads.chained = true;
+      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+      read_ok = transaction.access_bursts(port, tlm::TLM_READ_COMMAND, 0, data.data(), 40, 0, reads, delay);
+      read_done = clock.to_cycles(delay);
+      writes.burst_bytes = 16;
+      writes.requested = {20, 21, 30};
+      delay = sc_core::SC_ZERO_TIME;
+      write_ok = transaction.access_bursts(port, tlm::TLM_WRITE_COMMAND, 1000, data.data(), 40, 0, writes, delay);
+      write_done = clock.to_cycles(delay);
+      refused.burst_bytes = 4;
+      refused.requested = {40, 40};
+      delay = sc_core::SC_ZERO_TIME;
+      refused_ok = transaction.access_bursts(port, tlm::TLM_WRITE_COMMAND, 4090, data.data(), 8, 0, refused, delay);
+    }
+    sc_core::wait(never_);  // park (see Reader)
+  }
+  sc_core::sc_event never_;
+};
+
+TEST(MemoryTiming, ATransferInBurstsIsBookedInOneTransactionAsBurstByBurst) {
+  // 8 bytes/cycle, latency 2. The other unit's 16 bytes for cycle 4 hold [4, 6).
+  // Chained reads, each requested as the previous one leaves the port (bursts of 16, 4, 16, 4
+  // bytes: runs of 20 = 16 + 4; 2, 1, 2, 1 cycles), first delivery = begin + 2, last = end + 2:
+  //   0: requested 0, [0, 2), first 2, delivered 4
+  //   1: requested 2, [2, 3), first 4, delivered 5
+  //   2: requested 3, [3, 4) and, around the other booking, [6, 7): first 5, delivered 9
+  //   3: requested 7, [7, 8), first 9, delivered 10
+  // delivered 10, the answer's delay. Writes of 16, 16, 8 bytes (2, 2, 1 cycles) at 20, 21, 30:
+  //   [20, 22) delivered 24; at 21 the port is busy to 22: [22, 24) delivered 26; [30, 31) 33.
+  // Each burst is its own access to the observer: 1 + 4 + 3 port holds in order (the 3rd read
+  // from 3 to 7). The write of 8 bytes at 4090 in bursts of 4 (4096-byte memory): the burst at
+  // 4094 runs past the end and is refused; the one at 4090 was written. Bytes: the read's runs
+  // come from 0..19 and 100..119; 40 + 16 read, 40 + 4 written.
+  static const Clock clock(1000);
+  auto& sram = testing::test_sram("sram", clock, sram_of(1, 8, 2));
+  PortLog log;
+  sram.observe(&log);
+  std::vector<uint8_t> stored(120);
+  for (std::size_t i = 0; i < stored.size(); ++i) stored[i] = static_cast<uint8_t>(i);
+  sram.backdoor_write(0, stored.data(), stored.size());
+  auto& probe = *new BurstProbe("probe", clock);
+  probe.port.bind(sram.socket);
+  sc_core::sc_start();
+
+  ASSERT_TRUE(probe.read_ok);
+  EXPECT_EQ(probe.reads.requested, (std::vector<uint64_t>{0, 2, 3, 7}));
+  EXPECT_EQ(probe.reads.first_delivered, (std::vector<uint64_t>{2, 4, 5, 9}));
+  EXPECT_EQ(probe.reads.delivered, 10u);
+  EXPECT_EQ(probe.read_done, 10u);
+  ASSERT_TRUE(probe.write_ok);
+  EXPECT_EQ(probe.writes.first_delivered, (std::vector<uint64_t>{22, 24, 32}));
+  EXPECT_EQ(probe.writes.delivered, 33u);
+  EXPECT_EQ(probe.write_done, 33u);
+  const std::vector<std::pair<uint64_t, uint64_t>> held = {{4, 6},   {0, 2},   {2, 3},   {3, 7},  {7, 8},
+                                                           {20, 22}, {22, 24}, {30, 31}, {40, 41}};
+  EXPECT_EQ(log.held, held);
+  for (std::size_t i = 0; i < 40; ++i) EXPECT_EQ(probe.data[i], i < 20 ? i : 80 + i) << "byte " << i;
+  std::vector<uint8_t> written(40);
+  sram.backdoor_read(1000, written.data(), written.size());
+  EXPECT_EQ(written, probe.data);
+  EXPECT_FALSE(probe.refused_ok);
+  EXPECT_EQ(probe.refused.refused_address, 4094u);
+  EXPECT_EQ(probe.refused.refused_bytes, 4u);
+  EXPECT_EQ(probe.refused.first_delivered.size(), 1u);
+  std::vector<uint8_t> tail(4);
+  sram.backdoor_read(4090, tail.data(), tail.size());
+  EXPECT_EQ(tail, std::vector<uint8_t>(probe.data.begin(), probe.data.begin() + 4));
+  EXPECT_EQ(testing::one_layer_stats().layers[0]->value("sram_read_bytes"), 56);
+  EXPECT_EQ(testing::one_layer_stats().layers[0]->value("sram_write_bytes"), 44);
+  sram.observe(nullptr);
+}
+
 }  // namespace
 }  // namespace accelsim::modules
