@@ -109,10 +109,11 @@ class Transaction {
 
   // One side of a transfer in bursts (BurstTransfer): `bytes` at `address` and `data`, the runs and
   // bursts as `bursts` describes them, for `layer`; `start` is the local time offset of the first
-  // request when chained. Returns false when the memory refused a burst (see BurstTransfer).
+  // request when chained, and becomes the offset of the latest delivery. Returns false when the
+  // memory refused a burst (see BurstTransfer).
   template <typename Socket>
   bool access_bursts(Socket& port, tlm::tlm_command command, uint64_t address, uint8_t* data, uint64_t bytes,
-                     int32_t layer, BurstTransfer& bursts, sc_core::sc_time start) {
+                     int32_t layer, BurstTransfer& bursts, sc_core::sc_time& start) {
     payload_.set_command(command);
     payload_.set_address(address);
     payload_.set_data_ptr(data);
