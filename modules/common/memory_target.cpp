@@ -77,9 +77,9 @@ void MemoryTarget::serve_bursts(tlm::tlm_generic_payload& payload, BurstTransfer
       else
         request = bursts.requested[served];
       uint8_t* bytes_data = data + run * run_bytes + offset;
-      if (payload.is_read())
+      if (move_bytes_ && payload.is_read())
         std::memcpy(bytes_data, storage_.data() + at, bytes);
-      else if (write)
+      else if (move_bytes_ && write)
         std::memcpy(storage_.data() + at, bytes_data, bytes);
       const BandwidthPort::Reservation reserved = serve(request, at, bytes, write, layer);
       bursts.first_delivered.push_back(reserved.first_delivered);
@@ -121,9 +121,9 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::
   uint8_t* data = payload.get_data_ptr();
   for (uint64_t run = 0; run < runs; ++run, data += length) {
     const uint64_t run_address = address + run * stride;
-    if (payload.is_read())
+    if (move_bytes_ && payload.is_read())
       std::memcpy(data, storage_.data() + run_address, length);
-    else if (write)
+    else if (move_bytes_ && write)
       std::memcpy(storage_.data() + run_address, data, length);
     const BandwidthPort::Reservation reserved = serve(start, run_address, length, write, layer);
     if (run == 0) {

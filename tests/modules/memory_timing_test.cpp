@@ -66,6 +66,24 @@ TEST(MemoryTiming, OneSramTransferTakesBytesOverBandwidthPlusLatency) {
   EXPECT_EQ(testing::one_layer_stats().layers[0]->value("sram_read_bytes"), 20);
 }
 
+TEST(MemoryTiming, AMemoryThatMovesNoBytesTakesTheSameCycles) {
+  // A timing-only run's memories (move_bytes(false)): the read of 20 bytes still holds the port
+  // ceil(20/8) = 3 cycles and is delivered at 3 + 3 = 6, and its 20 bytes are counted, but the
+  // reader's buffer keeps its zeros instead of the SRAM's 0x5A.
+  static const Clock clock(1000);
+  auto& sram = testing::test_sram("sram", clock, sram_of(2, 4, 3));
+  sram.move_bytes(false);
+  const std::vector<uint8_t> stored(20, 0x5A);
+  sram.backdoor_write(0, stored.data(), stored.size());
+  auto& reader = *new Reader("reader", clock, {{0, 20}});
+  reader.port.bind(sram.socket);
+  sc_core::sc_start();
+  ASSERT_EQ(reader.finished.size(), 1u);
+  EXPECT_EQ(reader.finished[0], 6u);
+  EXPECT_EQ(testing::one_layer_stats().layers[0]->value("sram_read_bytes"), 20);
+  EXPECT_EQ(std::vector<uint8_t>(reader.data.begin(), reader.data.begin() + 20), std::vector<uint8_t>(20, 0));
+}
+
 TEST(MemoryTiming, ABusyPortQueuesTheNextRequest) {
   // Two requests for 64 bytes at 8 bytes/cycle, latency 3, issued at cycles 0 and 2 (the
   // second by another initiator while the port is still busy):
