@@ -143,6 +143,36 @@ TEST(MemoryTiming, ARequestForAnEarlierCycleUsesTheGapBeforeLaterBookings) {
   EXPECT_EQ(pieces.size(), 2u);
 }
 
+TEST(MemoryTiming, BookingsNearThePresentInterleaveWithManyAhead) {
+  // 8 bytes/cycle, no latency. Ten 1-cycle bursts booked ahead at 10, 20, ..., 100 (a DMA's
+  // writes with gaps); forgetting before 15 drops [10, 11). Then, near the present:
+  //   16 bytes for 12: [12, 14) (inserted before the nine left)
+  //   48 bytes for 14: [14, 20), which joins [12, 14) and [20, 21) into [12, 21)
+  //   8 bytes for 21: [21, 22), joining it: [12, 22)
+  //   80 bytes (10 cycles) for 12: the free cycles [22, 30) and [31, 33)
+  //   8 bytes for 0: the first free cycle, 0: [0, 1)
+  BandwidthPort port(8, 0);
+  for (uint64_t at = 10; at <= 100; at += 10) port.reserve(at, 8);
+  port.forget_before(15);
+  EXPECT_EQ(port.reserve(12, 16).begin, 12u);
+  const auto joined = port.reserve(14, 48);
+  EXPECT_EQ(joined.begin, 14u);
+  EXPECT_EQ(joined.end, 20u);
+  EXPECT_EQ(port.reserve(21, 8).end, 22u);
+  std::vector<BandwidthPort::Piece> pieces;
+  const auto filled = port.reserve(12, 80, &pieces);
+  EXPECT_EQ(filled.begin, 22u);
+  EXPECT_EQ(filled.end, 33u);
+  ASSERT_EQ(pieces.size(), 2u);
+  EXPECT_EQ(pieces[0].begin, 22u);
+  EXPECT_EQ(pieces[0].end, 30u);
+  EXPECT_EQ(pieces[1].begin, 31u);
+  EXPECT_EQ(pieces[1].end, 33u);
+  EXPECT_EQ(port.reserve(0, 8).end, 1u);
+  EXPECT_EQ(port.busy_cycles(), 10u + 2u + 6u + 1u + 10u + 1u);
+  EXPECT_EQ(port.free_at(), 101u);
+}
+
 // At cycle 5, tries a read and a write of 16 bytes at address 4090 of a 4096-byte memory, then
 // reads 8 bytes at 0 in the same cycle.
 struct OutOfRangeProbe : sc_core::sc_module {
