@@ -1,5 +1,7 @@
 #include "modules/accelerator/accelerator.h"
 
+#include <initializer_list>
+
 namespace accelsim::modules {
 
 namespace {
@@ -42,6 +44,10 @@ Accelerator::Accelerator(sc_core::sc_module_name name, const hardware::HardwareC
       dma_("dma", context_, static_cast<uint64_t>(hardware.dma.burst_bytes)),
       controller_("controller", program, images, {&dma_, &pe_array_, &requant_unit_, &pooling_unit_}, context_,
                   with_dram_layer_ends(std::move(events), dram_)) {
+  if (!compute_values)  // timing only: no unit looks at a value, so the memories need not copy any
+    for (MemoryTarget* memory :
+         std::initializer_list<MemoryTarget*>{&dram_, &weight_sram_, &activation_sram_, &accumulator_})
+      memory->move_bytes(false);
   dma_.dram_port.bind(dram_.socket);
   dma_.weight_port.bind(weight_sram_.socket);
   dma_.activation_port.bind(activation_sram_.socket);
@@ -62,6 +68,7 @@ void Accelerator::observe(InstructionObserver* observer) {
 }
 
 void Accelerator::observe_memories(MemoryAccessObserver* observer) {
+  dma_.book_burst_by_burst(observer != nullptr);  // the observer sees accesses in the hardware's order
   dram_.observe(observer);
   weight_sram_.observe(observer);
   activation_sram_.observe(observer);

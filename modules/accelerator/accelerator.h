@@ -42,7 +42,8 @@ class Accelerator : public sc_core::sc_module {
   const HostEvents& host_events() const { return host_events_; }
   // Every unit reports each executed instruction to `observer` (null: nobody).
   void observe(InstructionObserver* observer);
-  // The DRAM and the SRAMs report each timed access to `observer` (null: nobody).
+  // The DRAM and the SRAMs report each timed access to `observer` (null: nobody); while one
+  // watches, the DMA books its transfers burst by burst (Dma::book_burst_by_burst).
   void observe_memories(MemoryAccessObserver* observer);
 
  private:

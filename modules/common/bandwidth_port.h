@@ -73,11 +73,7 @@ class BandwidthPort {
 
   // Drops bookings that end at or before `cycle`: no request can be made for an earlier cycle
   // than the simulated present, so they can no longer matter.
-  void forget_before(uint64_t cycle) {
-    std::size_t done = 0;
-    while (done < busy_.size() && busy_[done].end <= cycle) ++done;
-    if (done) busy_.erase(busy_.begin(), busy_.begin() + static_cast<std::ptrdiff_t>(done));
-  }
+  void forget_before(uint64_t cycle) { busy_.drop_front_while_ending_by(cycle); }
 
   uint64_t transfer_cycles(uint64_t bytes) const { return (bytes + bytes_per_cycle_ - 1) / bytes_per_cycle_; }
   uint64_t busy_cycles() const { return busy_cycles_; }
@@ -92,7 +88,7 @@ class BandwidthPort {
     const bool joins_next = next != busy_.size() && busy_[next].begin == end;
     if (joins_previous && joins_next) {
       busy_[next - 1].end = busy_[next].end;
-      busy_.erase(busy_.begin() + static_cast<std::ptrdiff_t>(next));
+      busy_.erase(next);
       return next - 1;
     }
     if (joins_previous) {
@@ -103,15 +99,65 @@ class BandwidthPort {
       busy_[next].begin = begin;
       return next;
     }
-    busy_.insert(busy_.begin() + static_cast<std::ptrdiff_t>(next), Piece{begin, end});
+    busy_.insert(next, Piece{begin, end});
     return next;
   }
 
+  // Pieces in order, in one vector whose used part may start after its beginning: dropping the
+  // oldest ones moves nothing, and an insert or erase moves the entries on whichever side of it
+  // is shorter (into the room before the used part when that is the front). A DMA transfer into
+  // a faster memory books its bursts far ahead with gaps between them (hundreds of entries for
+  // a large tile) while the other units book near the present: with a plain vector, each of
+  // those inserts, and each forgetting, moved all the entries ahead.
+  class Pieces {
+   public:
+    std::size_t size() const { return store_.size() - head_; }
+    Piece& operator[](std::size_t i) { return store_[head_ + i]; }
+    const Piece* begin() const { return store_.data() + head_; }
+    const Piece* end() const { return store_.data() + store_.size(); }
+
+    void insert(std::size_t i, Piece piece) {
+      if (head_ > 0 && i < size() / 2) {  // shift the i entries before it one to the front
+        --head_;
+        std::move(store_.begin() + static_cast<std::ptrdiff_t>(head_ + 1),
+                  store_.begin() + static_cast<std::ptrdiff_t>(head_ + 1 + i),
+                  store_.begin() + static_cast<std::ptrdiff_t>(head_));
+        store_[head_ + i] = piece;
+      } else {
+        store_.insert(store_.begin() + static_cast<std::ptrdiff_t>(head_ + i), piece);
+      }
+    }
+
+    void erase(std::size_t i) {
+      if (i < size() / 2) {  // shift the i entries before it one to the back
+        std::move_backward(store_.begin() + static_cast<std::ptrdiff_t>(head_),
+                           store_.begin() + static_cast<std::ptrdiff_t>(head_ + i),
+                           store_.begin() + static_cast<std::ptrdiff_t>(head_ + i + 1));
+        ++head_;
+      } else {
+        store_.erase(store_.begin() + static_cast<std::ptrdiff_t>(head_ + i));
+      }
+    }
+
+    void drop_front_while_ending_by(uint64_t cycle) {
+      while (head_ < store_.size() && store_[head_].end <= cycle) ++head_;
+      // Reclaim the room before the used part once it outgrows the used part (amortized O(1)).
+      if (head_ > 16 && head_ >= size()) {
+        store_.erase(store_.begin(), store_.begin() + static_cast<std::ptrdiff_t>(head_));
+        head_ = 0;
+      }
+    }
+
+   private:
+    std::vector<Piece> store_;
+    std::size_t head_ = 0;  // store_[0, head_) are dropped (or room for inserts at the front)
+  };
+
   uint64_t bytes_per_cycle_;
   uint64_t latency_;
-  // Bookings still ahead, disjoint and in order: a few at a time, so a flat vector (an insert
-  // moves a handful of entries) costs the host far less than a tree node per booking.
-  std::vector<Piece> busy_;
+  // Bookings still ahead, disjoint and in order: a few at a time, mostly, so a flat vector costs
+  // the host far less than a tree node per booking (see Pieces for the long runs of them).
+  Pieces busy_;
   uint64_t free_at_ = 0;
   uint64_t busy_cycles_ = 0;
 };

@@ -4,6 +4,7 @@
 #include <tlm>
 
 #include <cstdint>
+#include <vector>
 
 namespace accelsim::modules {
 
@@ -39,6 +40,30 @@ struct StridedAccess : tlm::tlm_extension<StridedAccess> {
   uint64_t refused_run = 0;
   tlm::tlm_extension_base* clone() const override { return new StridedAccess(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override { *this = static_cast<const StridedAccess&>(other); }
+};
+
+// One side of a DMA transfer in one transaction: `runs` runs of data_length / runs bytes (run i
+// at the payload's address + i * run_stride and at data + i * its length), each cut into bursts
+// of `burst_bytes` (a run's last burst shorter; an empty run one empty burst). The memory serves
+// every burst, in order, exactly as the separate access it stands for (its own booking of the
+// port, its own observer call); only the host's cost of one transaction per burst is saved.
+// Burst k is requested at cycle `requested[k]`, or, `chained`, as burst k - 1 leaves the port
+// (the first at the transaction's local time), and the memory fills `requested` in; without
+// `chained` it serves requested.size() bursts. It answers with each burst's first delivery and
+// the latest delivery of all. On refusal, the bursts before the first one outside the memory
+// have been served, and `refused_address` and `refused_bytes` name that one.
+struct BurstTransfer : tlm::tlm_extension<BurstTransfer> {
+  uint64_t runs = 1;
+  uint64_t run_stride = 0;
+  uint64_t burst_bytes = 0;
+  bool chained = false;
+  std::vector<uint64_t> requested;        // absolute cycles, one per burst
+  std::vector<uint64_t> first_delivered;  // absolute cycles, one per served burst
+  uint64_t delivered = 0;
+  uint64_t refused_address = 0;
+  uint64_t refused_bytes = 0;
+  tlm::tlm_extension_base* clone() const override { return new BurstTransfer(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override { *this = static_cast<const BurstTransfer&>(other); }
 };
 
 // An initiator's transaction, reused for each of its accesses: a tlm_generic_payload allocates
@@ -79,6 +104,26 @@ class Transaction {
     if (timing) payload_.clear_extension(timing);
     if (runs != 1) payload_.clear_extension(&strided_);
     refused_address_ = address + (runs != 1 ? strided_.refused_run * address_stride : 0);
+    return !payload_.is_response_error();
+  }
+
+  // One side of a transfer in bursts (BurstTransfer): `bytes` at `address` and `data`, the runs and
+  // bursts as `bursts` describes them, for `layer`; `start` is the local time offset of the first
+  // request when chained, and becomes the offset of the latest delivery. Returns false when the
+  // memory refused a burst (see BurstTransfer).
+  template <typename Socket>
+  bool access_bursts(Socket& port, tlm::tlm_command command, uint64_t address, uint8_t* data, uint64_t bytes,
+                     int32_t layer, BurstTransfer& bursts, sc_core::sc_time& start) {
+    payload_.set_command(command);
+    payload_.set_address(address);
+    payload_.set_data_ptr(data);
+    payload_.set_data_length(static_cast<unsigned int>(bytes));
+    payload_.set_streaming_width(static_cast<unsigned int>(bytes));
+    payload_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    tag_.layer = layer;
+    payload_.set_extension(&bursts);
+    port->b_transport(payload_, start);
+    payload_.clear_extension(&bursts);
     return !payload_.is_response_error();
   }
 

@@ -26,7 +26,77 @@ bool MemoryTarget::in_range(uint64_t address, uint64_t length) const {
   return address <= storage_.size() && length <= storage_.size() - address;
 }
 
+BandwidthPort::Reservation MemoryTarget::serve(uint64_t start, uint64_t address, uint64_t bytes, bool write,
+                                               int32_t layer) {
+  if (observer_) access_.pieces.clear();
+  const BandwidthPort::Reservation reserved =
+      book(start, address, bytes, write, layer, observer_ ? &access_.pieces : nullptr);
+  if (observer_) {
+    access_.write = write;
+    access_.bytes = bytes;
+    access_.requested = start;
+    access_.port_begin = reserved.begin;
+    access_.port_end = reserved.end;
+    access_.delivered = reserved.delivered;
+    observer_->accessed(*this, access_);
+  }
+  return reserved;
+}
+
+void MemoryTarget::serve_bursts(tlm::tlm_generic_payload& payload, BurstTransfer& bursts, sc_core::sc_time& delay) {
+  const uint64_t runs = std::max<uint64_t>(1, bursts.runs);
+  const uint64_t address = payload.get_address();
+  const uint64_t run_bytes = payload.get_data_length() / runs;
+  const bool write = payload.is_write();
+  const auto* tag = payload.get_extension<AccessLayer>();
+  const int32_t layer = tag ? tag->layer : -1;
+  const uint64_t now = clock_.now();
+  uint64_t request = now + clock_.to_cycles(delay);
+  port_.forget_before(now);
+  if (bursts.chained) bursts.requested.clear();
+  const uint64_t count = bursts.chained ? UINT64_MAX : bursts.requested.size();
+  bursts.first_delivered.clear();
+  bursts.delivered = request;
+  uint64_t served = 0, moved = 0;
+  bool refused = false;
+  uint8_t* data = payload.get_data_ptr();
+  for (uint64_t run = 0; run < runs && served < count && !refused; ++run) {
+    const uint64_t run_address = address + run * bursts.run_stride;
+    uint64_t offset = 0;
+    do {  // an empty run is one empty burst, as an empty access would be
+      const uint64_t bytes = std::min(bursts.burst_bytes, run_bytes - offset);
+      const uint64_t at = run_address + offset;
+      if (!in_range(at, bytes)) {
+        bursts.refused_address = at;
+        bursts.refused_bytes = bytes;
+        refused = true;
+        break;
+      }
+      if (bursts.chained)
+        bursts.requested.push_back(request);
+      else
+        request = bursts.requested[served];
+      uint8_t* bytes_data = data + run * run_bytes + offset;
+      if (move_bytes_ && payload.is_read())
+        std::memcpy(bytes_data, storage_.data() + at, bytes);
+      else if (move_bytes_ && write)
+        std::memcpy(storage_.data() + at, bytes_data, bytes);
+      const BandwidthPort::Reservation reserved = serve(request, at, bytes, write, layer);
+      bursts.first_delivered.push_back(reserved.first_delivered);
+      bursts.delivered = std::max(bursts.delivered, reserved.delivered);
+      request = reserved.end;  // the next chained burst's request
+      moved += bytes;
+      offset += bytes;
+      ++served;
+    } while (offset < run_bytes && served < count);
+  }
+  if (layer >= 0) (write ? write_bytes_ : read_bytes_)[static_cast<std::size_t>(layer)] += static_cast<int64_t>(moved);
+  delay = clock_.cycles(bursts.delivered - now);
+  payload.set_response_status(refused ? tlm::TLM_ADDRESS_ERROR_RESPONSE : tlm::TLM_OK_RESPONSE);
+}
+
 void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+  if (auto* bursts = payload.get_extension<BurstTransfer>()) return serve_bursts(payload, *bursts, delay);
   auto* strided = payload.get_extension<StridedAccess>();
   const uint64_t runs = strided ? strided->runs : 1;
   const uint64_t stride = strided ? strided->address_stride : 0;
@@ -51,13 +121,11 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::
   uint8_t* data = payload.get_data_ptr();
   for (uint64_t run = 0; run < runs; ++run, data += length) {
     const uint64_t run_address = address + run * stride;
-    if (payload.is_read())
+    if (move_bytes_ && payload.is_read())
       std::memcpy(data, storage_.data() + run_address, length);
-    else if (write)
+    else if (move_bytes_ && write)
       std::memcpy(storage_.data() + run_address, data, length);
-    if (observer_) access_.pieces.clear();
-    const BandwidthPort::Reservation reserved =
-        book(start, run_address, length, write, layer, observer_ ? &access_.pieces : nullptr);
+    const BandwidthPort::Reservation reserved = serve(start, run_address, length, write, layer);
     if (run == 0) {
       whole = reserved;
     } else {
@@ -65,15 +133,6 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::
       whole.end = std::max(whole.end, reserved.end);
       whole.delivered = std::max(whole.delivered, reserved.delivered);
       whole.first_delivered = std::min(whole.first_delivered, reserved.first_delivered);
-    }
-    if (observer_) {
-      access_.write = write;
-      access_.bytes = length;
-      access_.requested = start;
-      access_.port_begin = reserved.begin;
-      access_.port_end = reserved.end;
-      access_.delivered = reserved.delivered;
-      observer_->accessed(*this, access_);
     }
   }
   if (auto* timing = payload.get_extension<PortTiming>()) {

@@ -10,6 +10,7 @@
 
 #include "core/stats/run_stats.h"
 #include "modules/common/bandwidth_port.h"
+#include "modules/common/blocking_access.h"
 #include "modules/common/clock.h"
 
 namespace accelsim::modules {
@@ -62,6 +63,10 @@ class MemoryTarget : public sc_core::sc_module {
   // Reports every timed access to `observer` (null: nobody).
   void observe(MemoryAccessObserver* observer) { observer_ = observer; }
 
+  // false: timed accesses leave the bytes where they are (a timing-only run, where nothing reads
+  // them: no cycle depends on a value); only the backdoor still moves bytes.
+  void move_bytes(bool on) { move_bytes_ = on; }
+
   // Untimed access for the host and the checker: a plain copy, no port time, not counted.
   void backdoor_write(uint64_t address, const uint8_t* data, uint64_t length);
   void backdoor_read(uint64_t address, uint8_t* data, uint64_t length) const;
@@ -79,6 +84,10 @@ class MemoryTarget : public sc_core::sc_module {
 
  private:
   void b_transport(int initiator, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  // b_transport of a transfer's side in bursts (BurstTransfer).
+  void serve_bursts(tlm::tlm_generic_payload& payload, BurstTransfer& bursts, sc_core::sc_time& delay);
+  // Books one access requested at cycle `start` and shows it to the observer.
+  BandwidthPort::Reservation serve(uint64_t start, uint64_t address, uint64_t bytes, bool write, int32_t layer);
   unsigned int transport_dbg(int initiator, tlm::tlm_generic_payload& payload);
   bool in_range(uint64_t address, uint64_t length) const;
 
@@ -86,6 +95,7 @@ class MemoryTarget : public sc_core::sc_module {
   std::vector<uint8_t> storage_;  // the used part of the address space
   BandwidthPort port_;
   MemoryAccessObserver* observer_ = nullptr;
+  bool move_bytes_ = true;
   MemoryAccess access_;  // what the observer is shown, reused
 };
 

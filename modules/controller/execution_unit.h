@@ -68,11 +68,23 @@ class ExecutionUnit : public sc_core::sc_module {
     if (runs == 0) return start;
     ++host_events_.tlm_transactions;
     if (!transaction_.access(port, command, address, data, length, layer_, start, timing, runs, address_stride))
-      halt(Fault{false, std::string(name()) + ": " + (command == tlm::TLM_READ_COMMAND ? "read" : "write") + " of " +
-                            std::to_string(length) + " bytes at address " +
-                            std::to_string(transaction_.refused_address()) + " through " + port.name() +
-                            " refused: outside the memory"});
+      refused(port.name(), command, length, transaction_.refused_address());
     return start;
+  }
+  // One side of a transfer in bursts, in one transaction (see BurstTransfer): false when the
+  // memory refused a burst, which `bursts` names; the caller decides what to report.
+  template <typename Socket>
+  bool access_bursts(Socket& port, tlm::tlm_command command, uint64_t address, uint8_t* data, uint64_t bytes,
+                     BurstTransfer& bursts, sc_core::sc_time start = sc_core::SC_ZERO_TIME) {
+    ++host_events_.tlm_transactions;
+    return transaction_.access_bursts(port, command, address, data, bytes, layer_, bursts, start);
+  }
+  // Halts with the fault of an access of `length` bytes at `address` through `port` that the
+  // memory refused.
+  [[noreturn]] void refused(const char* port, tlm::tlm_command command, uint64_t length, uint64_t address) {
+    halt(Fault{false, std::string(name()) + ": " + (command == tlm::TLM_READ_COMMAND ? "read" : "write") + " of " +
+                          std::to_string(length) + " bytes at address " + std::to_string(address) + " through " + port +
+                          " refused: outside the memory"});
   }
 
   const Clock& clock_;

@@ -21,15 +21,28 @@ class Dma : public ExecutionUnit {
 
   Dma(sc_core::sc_module_name name, const UnitContext& context, uint64_t burst_bytes);
 
+  // true: two transactions per burst, read and write interleaved, as the hardware issues them
+  // (for observers of the memories, which then see accesses across memories in that order);
+  // false (default): one transaction per side of a transfer, the same cycles (see transfer()).
+  void book_burst_by_burst(bool on) { burst_by_burst_ = on; }
+
  private:
   void execute(const Dispatched& d) override;
   tlm_utils::simple_initiator_socket<Dma>& port_for(isa::Memory memory);
+  // Move the instruction's `chunks` runs of `chunk_bytes` from `source` to `target` (addresses of
+  // this image) and return the cycle the last byte is delivered.
+  uint64_t transfer(const isa::Instruction& in, uint64_t source, uint64_t target, uint64_t chunks,
+                    uint64_t chunk_bytes);
+  uint64_t transfer_burst_by_burst(const isa::Instruction& in, uint64_t source, uint64_t target, uint64_t chunks,
+                                   uint64_t chunk_bytes);
 
   uint64_t burst_bytes_;
   stats::LayerCounter dram_weight_read_bytes_;
   stats::LayerCounter dram_input_read_bytes_;
   stats::LayerCounter busy_cycles_;
   std::vector<uint8_t> buffer_;
+  bool burst_by_burst_ = false;
+  BurstTransfer reads_, writes_;  // reused: their vectors keep their capacity
 };
 
 }  // namespace accelsim::modules

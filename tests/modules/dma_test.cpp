@@ -138,6 +138,72 @@ TEST(Dma, AStoreToDramQueuesItsWritesOnTheDramPort) {
   EXPECT_EQ(stored, data);
 }
 
+// A band of three rows of 100 bytes, 1000 apart in DRAM, 128 apart in a slow activation SRAM
+// (4 bytes/cycle, latency 2); DRAM 8 bytes/cycle, latency 10; bursts of 64 bytes (64 + 36 per
+// row). Returns the cycles; `writes` records the SRAM's writes (observed on the SRAM alone, or
+// on every memory with `observe_all`, which makes the DMA book burst by burst).
+uint64_t run_strided_band(bool observe_all, WriteRecorder& writes, uint64_t& transactions) {
+  ProgramWriter writer;
+  const auto band = writer.buffer("band", Memory::ActivationSram, 0, 356);
+  isa::Instruction in = transfer(Opcode::LoadBand, Memory::Dram, 0, Memory::ActivationSram, 0, 300, band);
+  in.chunks = 3;
+  in.source_chunk_stride = 1000;
+  in.target_chunk_stride = 128;
+  writer.add(in);
+  auto hw = bench_hardware();
+  hw.activation_sram.banks = 1;
+  hw.activation_sram.port_bytes = 4;
+  hw.activation_sram.latency_cycles = 2;
+  hw.dma.burst_bytes = 64;
+  AcceleratorBench bench(hw, pointwise_network(4, 10, 4), writer.finish(4096));
+  if (observe_all)
+    bench.accelerator().observe_memories(&writes);
+  else
+    bench.accelerator().activation_sram().observe(&writes);
+  const auto data = pattern(2100);
+  bench.accelerator().dram().backdoor_write(0, data.data(), data.size());
+  const uint64_t cycles = bench.run();
+  for (uint64_t row = 0; row < 3; ++row) {
+    std::vector<uint8_t> copied(100);
+    bench.accelerator().activation_sram().backdoor_read(row * 128, copied.data(), copied.size());
+    EXPECT_EQ(copied, std::vector<uint8_t>(data.begin() + static_cast<std::ptrdiff_t>(row * 1000),
+                                           data.begin() + static_cast<std::ptrdiff_t>(row * 1000 + 100)))
+        << "row " << row;
+  }
+  transactions = bench.accelerator().host_events().tlm_transactions;
+  return cycles;
+}
+
+// The band's cycles, by hand. Reads (64 bytes: 8 cycles, 36: ceil(36 / 8) = 5), each requested
+// as the previous one leaves the DRAM's port, first bytes 10 after its first port cycle:
+//   [0, 8) first 10, [8, 13) 18, [13, 21) 23, [21, 26) 31, [26, 34) 36, [34, 39) 44; the last
+//   delivered at 49.
+// Writes (64 bytes: 16 cycles, 36: 9) requested at those first bytes, queueing on the SRAM:
+//   [10, 26) delivered 28, [26, 35) 37, [35, 51) 53, [51, 60) 62, [60, 76) 78, [76, 85) 87.
+// The load ends at 87 = 10 + 300 / 4 + 2.
+const std::vector<WriteRecorder::Write> kBandWrites = {{10, 26, 28}, {26, 35, 37}, {35, 51, 53},
+                                                       {51, 60, 62}, {60, 76, 78}, {76, 85, 87}};
+
+TEST(Dma, AStridedBandIsMovedInOneTransactionPerSideWithTheCyclesOfItsBursts) {
+  // Nobody observes the DRAM: the DMA moves the band as one read and one write transaction
+  // (BurstTransfer), whose bursts get the cycles derived above.
+  WriteRecorder writes("activation_sram");
+  uint64_t transactions = 0;
+  EXPECT_EQ(run_strided_band(false, writes, transactions), 87u);
+  EXPECT_EQ(writes.writes, kBandWrites);
+  EXPECT_EQ(transactions, 2u);
+}
+
+TEST(Dma, AStridedBandBookedBurstByBurstTakesTheSameCycles) {
+  // Every memory observed: the DMA books burst by burst, two transactions per burst (6 bursts:
+  // 12), with the same cycles.
+  WriteRecorder writes("activation_sram");
+  uint64_t transactions = 0;
+  EXPECT_EQ(run_strided_band(true, writes, transactions), 87u);
+  EXPECT_EQ(writes.writes, kBandWrites);
+  EXPECT_EQ(transactions, 12u);
+}
+
 TEST(Dma, ALoadPastTheEndOfTheSramIsAFaultNamingItsPortAndAddress) {
   // 16 bytes into the bench's 65,536-byte weight SRAM at 65,530: the single burst's write is
   // refused. The DMA stops with a fault that names the address and its port to the weight SRAM

@@ -31,9 +31,10 @@ TEST(HostEvents, OneComputeTileCountsItsAccessesAndOneWaitForItsCycles) {
   EXPECT_LE(events.thread_resumptions, 2u);
 }
 
-TEST(HostEvents, ADmaTransferMakesOneTransactionPerBurstOnEachSide) {
+TEST(HostEvents, ADmaTransferMakesOneTransactionOnEachSide) {
   // 1000 bytes DRAM -> weight SRAM in bursts of 256 bytes (dma.burst_bytes): ceil(1000 / 256)
-  // = 4 bursts, each a read of the DRAM and a write of the SRAM: 8 transactions.
+  // = 4 bursts, all in one read transaction of the DRAM and one write of the SRAM
+  // (BurstTransfer): 2 transactions.
   ProgramWriter writer;
   const auto slot = writer.buffer("w", Memory::WeightSram, 0, 1000);
   writer.add(ProgramWriter::load_weights(0, 0, 1000, slot));
@@ -41,7 +42,26 @@ TEST(HostEvents, ADmaTransferMakesOneTransactionPerBurstOnEachSide) {
   ASSERT_EQ(hardware.dma.burst_bytes, 256);
   AcceleratorBench bench(hardware, pointwise_network(4, 10, 4), writer.finish(1024));
   bench.run();
+  EXPECT_EQ(bench.accelerator().host_events().tlm_transactions, 2u);
+}
+
+// Sees nothing: only there so that the memories have an observer.
+struct IgnoredAccesses : modules::MemoryAccessObserver {
+  void accessed(const modules::MemoryTarget&, const modules::MemoryAccess&) override {}
+};
+
+TEST(HostEvents, AnObservedDmaTransferMakesOneTransactionPerBurstOnEachSide) {
+  // The same transfer with the memories observed (tracing): burst by burst, a read of the DRAM
+  // and a write of the SRAM for each of the 4 bursts: 8 transactions.
+  ProgramWriter writer;
+  const auto slot = writer.buffer("w", Memory::WeightSram, 0, 1000);
+  writer.add(ProgramWriter::load_weights(0, 0, 1000, slot));
+  AcceleratorBench bench(bench_hardware(), pointwise_network(4, 10, 4), writer.finish(1024));
+  IgnoredAccesses ignored;
+  bench.accelerator().observe_memories(&ignored);
+  bench.run();
   EXPECT_EQ(bench.accelerator().host_events().tlm_transactions, 8u);
+  bench.accelerator().observe_memories(nullptr);
 }
 
 }  // namespace

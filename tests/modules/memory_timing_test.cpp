@@ -66,6 +66,24 @@ TEST(MemoryTiming, OneSramTransferTakesBytesOverBandwidthPlusLatency) {
   EXPECT_EQ(testing::one_layer_stats().layers[0]->value("sram_read_bytes"), 20);
 }
 
+TEST(MemoryTiming, AMemoryThatMovesNoBytesTakesTheSameCycles) {
+  // A timing-only run's memories (move_bytes(false)): the read of 20 bytes still holds the port
+  // ceil(20/8) = 3 cycles and is delivered at 3 + 3 = 6, and its 20 bytes are counted, but the
+  // reader's buffer keeps its zeros instead of the SRAM's 0x5A.
+  static const Clock clock(1000);
+  auto& sram = testing::test_sram("sram", clock, sram_of(2, 4, 3));
+  sram.move_bytes(false);
+  const std::vector<uint8_t> stored(20, 0x5A);
+  sram.backdoor_write(0, stored.data(), stored.size());
+  auto& reader = *new Reader("reader", clock, {{0, 20}});
+  reader.port.bind(sram.socket);
+  sc_core::sc_start();
+  ASSERT_EQ(reader.finished.size(), 1u);
+  EXPECT_EQ(reader.finished[0], 6u);
+  EXPECT_EQ(testing::one_layer_stats().layers[0]->value("sram_read_bytes"), 20);
+  EXPECT_EQ(std::vector<uint8_t>(reader.data.begin(), reader.data.begin() + 20), std::vector<uint8_t>(20, 0));
+}
+
 TEST(MemoryTiming, ABusyPortQueuesTheNextRequest) {
   // Two requests for 64 bytes at 8 bytes/cycle, latency 3, issued at cycles 0 and 2 (the
   // second by another initiator while the port is still busy):
@@ -123,6 +141,36 @@ TEST(MemoryTiming, ARequestForAnEarlierCycleUsesTheGapBeforeLaterBookings) {
   EXPECT_EQ(split.begin, 39u);
   EXPECT_EQ(split.end, 45u);
   EXPECT_EQ(pieces.size(), 2u);
+}
+
+TEST(MemoryTiming, BookingsNearThePresentInterleaveWithManyAhead) {
+  // 8 bytes/cycle, no latency. Ten 1-cycle bursts booked ahead at 10, 20, ..., 100 (a DMA's
+  // writes with gaps); forgetting before 15 drops [10, 11). Then, near the present:
+  //   16 bytes for 12: [12, 14) (inserted before the nine left)
+  //   48 bytes for 14: [14, 20), which joins [12, 14) and [20, 21) into [12, 21)
+  //   8 bytes for 21: [21, 22), joining it: [12, 22)
+  //   80 bytes (10 cycles) for 12: the free cycles [22, 30) and [31, 33)
+  //   8 bytes for 0: the first free cycle, 0: [0, 1)
+  BandwidthPort port(8, 0);
+  for (uint64_t at = 10; at <= 100; at += 10) port.reserve(at, 8);
+  port.forget_before(15);
+  EXPECT_EQ(port.reserve(12, 16).begin, 12u);
+  const auto joined = port.reserve(14, 48);
+  EXPECT_EQ(joined.begin, 14u);
+  EXPECT_EQ(joined.end, 20u);
+  EXPECT_EQ(port.reserve(21, 8).end, 22u);
+  std::vector<BandwidthPort::Piece> pieces;
+  const auto filled = port.reserve(12, 80, &pieces);
+  EXPECT_EQ(filled.begin, 22u);
+  EXPECT_EQ(filled.end, 33u);
+  ASSERT_EQ(pieces.size(), 2u);
+  EXPECT_EQ(pieces[0].begin, 22u);
+  EXPECT_EQ(pieces[0].end, 30u);
+  EXPECT_EQ(pieces[1].begin, 31u);
+  EXPECT_EQ(pieces[1].end, 33u);
+  EXPECT_EQ(port.reserve(0, 8).end, 1u);
+  EXPECT_EQ(port.busy_cycles(), 10u + 2u + 6u + 1u + 10u + 1u);
+  EXPECT_EQ(port.free_at(), 101u);
 }
 
 // At cycle 5, tries a read and a write of 16 bytes at address 4090 of a 4096-byte memory, then
@@ -270,6 +318,100 @@ TEST(MemoryTiming, AStridedAccessIsBookedRunByRunAsSeparateAccessesWouldBe) {
   std::vector<uint8_t> untouched(8);
   sram.backdoor_read(4000, untouched.data(), 8);
   EXPECT_EQ(untouched, std::vector<uint8_t>(8, 0));
+  sram.observe(nullptr);
+}
+
+// At cycle 0: a plain 16-byte read requested for cycle 4 (another unit's booking), then one
+// chained BurstTransfer read (two runs of 20 bytes, 100 apart, from 0, in bursts of 16), then
+// one BurstTransfer write of 40 bytes at 1000 in bursts of 16 requested at cycles 20, 21 and
+// 30, then a BurstTransfer write whose second burst lies past the end of the memory.
+struct BurstProbe : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<BurstProbe> port{"port"};
+  const Clock& clock;
+  std::vector<uint8_t> data = std::vector<uint8_t>(40);
+  BurstTransfer reads, writes, refused;
+  uint64_t read_done = 0, write_done = 0;
+  bool read_ok = false, write_ok = false, refused_ok = true;
+
+  SC_HAS_PROCESS(BurstProbe);
+  BurstProbe(sc_core::sc_module_name name, const Clock& c) : sc_module(name), clock(c) { SC_THREAD(run); }
+  void run() {
+    {  // locals end before the park (see OutOfRangeProbe)
+      Transaction transaction;
+      sc_core::sc_time other = clock.cycles(4);
+      transaction.access(port, tlm::TLM_READ_COMMAND, 500, data.data(), 16, 0, other);
+      reads.runs = 2;
+      reads.run_stride = 100;
+      reads.burst_bytes = 16;
+      reads.chained = true;
+      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+      read_ok = transaction.access_bursts(port, tlm::TLM_READ_COMMAND, 0, data.data(), 40, 0, reads, delay);
+      read_done = clock.to_cycles(delay);
+      writes.burst_bytes = 16;
+      writes.requested = {20, 21, 30};
+      delay = sc_core::SC_ZERO_TIME;
+      write_ok = transaction.access_bursts(port, tlm::TLM_WRITE_COMMAND, 1000, data.data(), 40, 0, writes, delay);
+      write_done = clock.to_cycles(delay);
+      refused.burst_bytes = 4;
+      refused.requested = {40, 40};
+      delay = sc_core::SC_ZERO_TIME;
+      refused_ok = transaction.access_bursts(port, tlm::TLM_WRITE_COMMAND, 4090, data.data(), 8, 0, refused, delay);
+    }
+    sc_core::wait(never_);  // park (see Reader)
+  }
+  sc_core::sc_event never_;
+};
+
+TEST(MemoryTiming, ATransferInBurstsIsBookedInOneTransactionAsBurstByBurst) {
+  // 8 bytes/cycle, latency 2. The other unit's 16 bytes for cycle 4 hold [4, 6).
+  // Chained reads, each requested as the previous one leaves the port (bursts of 16, 4, 16, 4
+  // bytes: runs of 20 = 16 + 4; 2, 1, 2, 1 cycles), first delivery = begin + 2, last = end + 2:
+  //   0: requested 0, [0, 2), first 2, delivered 4
+  //   1: requested 2, [2, 3), first 4, delivered 5
+  //   2: requested 3, [3, 4) and, around the other booking, [6, 7): first 5, delivered 9
+  //   3: requested 7, [7, 8), first 9, delivered 10
+  // delivered 10, the answer's delay. Writes of 16, 16, 8 bytes (2, 2, 1 cycles) at 20, 21, 30:
+  //   [20, 22) delivered 24; at 21 the port is busy to 22: [22, 24) delivered 26; [30, 31) 33.
+  // Each burst is its own access to the observer: 1 + 4 + 3 port holds in order (the 3rd read
+  // from 3 to 7). The write of 8 bytes at 4090 in bursts of 4 (4096-byte memory): the burst at
+  // 4094 runs past the end and is refused; the one at 4090 was written. Bytes: the read's runs
+  // come from 0..19 and 100..119; 40 + 16 read, 40 + 4 written.
+  static const Clock clock(1000);
+  auto& sram = testing::test_sram("sram", clock, sram_of(1, 8, 2));
+  PortLog log;
+  sram.observe(&log);
+  std::vector<uint8_t> stored(120);
+  for (std::size_t i = 0; i < stored.size(); ++i) stored[i] = static_cast<uint8_t>(i);
+  sram.backdoor_write(0, stored.data(), stored.size());
+  auto& probe = *new BurstProbe("probe", clock);
+  probe.port.bind(sram.socket);
+  sc_core::sc_start();
+
+  ASSERT_TRUE(probe.read_ok);
+  EXPECT_EQ(probe.reads.requested, (std::vector<uint64_t>{0, 2, 3, 7}));
+  EXPECT_EQ(probe.reads.first_delivered, (std::vector<uint64_t>{2, 4, 5, 9}));
+  EXPECT_EQ(probe.reads.delivered, 10u);
+  EXPECT_EQ(probe.read_done, 10u);
+  ASSERT_TRUE(probe.write_ok);
+  EXPECT_EQ(probe.writes.first_delivered, (std::vector<uint64_t>{22, 24, 32}));
+  EXPECT_EQ(probe.writes.delivered, 33u);
+  EXPECT_EQ(probe.write_done, 33u);
+  const std::vector<std::pair<uint64_t, uint64_t>> held = {{4, 6},   {0, 2},   {2, 3},   {3, 7},  {7, 8},
+                                                           {20, 22}, {22, 24}, {30, 31}, {40, 41}};
+  EXPECT_EQ(log.held, held);
+  for (std::size_t i = 0; i < 40; ++i) EXPECT_EQ(probe.data[i], i < 20 ? i : 80 + i) << "byte " << i;
+  std::vector<uint8_t> written(40);
+  sram.backdoor_read(1000, written.data(), written.size());
+  EXPECT_EQ(written, probe.data);
+  EXPECT_FALSE(probe.refused_ok);
+  EXPECT_EQ(probe.refused.refused_address, 4094u);
+  EXPECT_EQ(probe.refused.refused_bytes, 4u);
+  EXPECT_EQ(probe.refused.first_delivered.size(), 1u);
+  std::vector<uint8_t> tail(4);
+  sram.backdoor_read(4090, tail.data(), tail.size());
+  EXPECT_EQ(tail, std::vector<uint8_t>(probe.data.begin(), probe.data.begin() + 4));
+  EXPECT_EQ(testing::one_layer_stats().layers[0]->value("sram_read_bytes"), 56);
+  EXPECT_EQ(testing::one_layer_stats().layers[0]->value("sram_write_bytes"), 44);
   sram.observe(nullptr);
 }
 
