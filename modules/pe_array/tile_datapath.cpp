@@ -123,14 +123,25 @@ void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& ti
   // into the k that later runs (or the next pixel's row, or a_'s padding) write afterwards:
   // runs are in rising k and pixels in rising m, so every element ends up with its own value.
   hold_at_least(a_, static_cast<std::size_t>(tm * tk) + kPadding);
+  // Runs of at most eight (kernels up to 8 wide) are one copy each: their targets and sources
+  // as two flat lists, with no loop inside a run.
+  const bool short_runs = std::all_of(runs_.begin(), runs_.end(), [](const WindowRun& run) { return run.length <= 8; });
+  run_targets_.clear(), run_sources_.clear();
+  for (const WindowRun& run : runs_) run_targets_.push_back(run.k), run_sources_.push_back(run.frame_offset);
+  const std::size_t run_count = runs_.size();
   int64_t out_y = tile.m_begin / out_width, out_x = tile.m_begin % out_width;
   for (int64_t m = 0; m < tm; ++m) {
     const int64_t y0 = out_y * layer.stride_h - layer.pad_h, x0 = out_x * layer.stride_w;  // x0 within the frame
     const int16_t* origin = frame_.data() + (y0 - top) * pitch + x0;
     int16_t* row = a_.data() + m * tk;
-    for (const WindowRun& run : runs_)
-      for (int64_t i = 0; i < run.length; i += 8)
-        std::memcpy(row + run.k + i, origin + run.frame_offset + i, 8 * sizeof(int16_t));
+    if (short_runs) {
+      for (std::size_t r = 0; r < run_count; ++r)
+        std::memcpy(row + run_targets_[r], origin + run_sources_[r], 8 * sizeof(int16_t));
+    } else {
+      for (const WindowRun& run : runs_)
+        for (int64_t i = 0; i < run.length; i += 8)
+          std::memcpy(row + run.k + i, origin + run.frame_offset + i, 8 * sizeof(int16_t));
+    }
     if (++out_x == out_width) out_x = 0, ++out_y;
   }
 }
@@ -391,10 +402,45 @@ void TileDatapath::multiply(int64_t tm, int64_t tk, int64_t tn, int64_t* partial
   multiply_sse2(a_.data(), w_.data(), tm, tk, tn, partial);
 }
 
+namespace {
+
+// Non-zero when `value` lies outside int32: value + 2^31 is then below 0 or from 2^32 on, so its
+// high 32 bits (as unsigned) are not all zero. Branch-free, so the loops below vectorize.
+inline uint64_t outside_int32(int64_t value) { return (static_cast<uint64_t>(value) + (uint64_t{1} << 31)) >> 32; }
+
+// The accumulation when no sum leaves int32 (the common case, checked for the whole tile in one
+// branch-free pass first): accumulators[m][n] = start + partial[m][n]. Returns false, having
+// written nothing, when some sum would leave int32.
+bool accumulate_inside_int32(int64_t tm, int64_t tn, bool accumulate, const int64_t* partial, const int32_t* bias,
+                             int32_t* accumulators) {
+  const int64_t count = tm * tn;
+  uint64_t outside = 0;
+  if (accumulate) {
+    for (int64_t i = 0; i < count; ++i) outside |= outside_int32(accumulators[i] + partial[i]);
+    if (outside) return false;
+    for (int64_t i = 0; i < count; ++i) accumulators[i] = static_cast<int32_t>(accumulators[i] + partial[i]);
+  } else if (bias) {
+    for (int64_t m = 0; m < tm; ++m)
+      for (int64_t n = 0; n < tn; ++n) outside |= outside_int32(bias[n] + partial[m * tn + n]);
+    if (outside) return false;
+    for (int64_t m = 0; m < tm; ++m)
+      for (int64_t n = 0; n < tn; ++n) accumulators[m * tn + n] = static_cast<int32_t>(bias[n] + partial[m * tn + n]);
+  } else {
+    for (int64_t i = 0; i < count; ++i) outside |= outside_int32(partial[i]);
+    if (outside) return false;
+    for (int64_t i = 0; i < count; ++i) accumulators[i] = static_cast<int32_t>(partial[i]);
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<std::string> TileDatapath::accumulate(const LayerGeometry& layer, const isa::Instruction& tile,
                                                     const int64_t* partial, const int32_t* bias,
                                                     int32_t* accumulators) {
   const int64_t tm = tile.tile_m(), tn = tile.tile_n();
+  if (accumulate_inside_int32(tm, tn, tile.accumulate, partial, bias, accumulators)) return std::nullopt;
+  // Some sum leaves int32: element by element, saturating or reporting the first.
   for (int64_t m = 0; m < tm; ++m) {
     for (int64_t n = 0; n < tn; ++n) {
       int32_t& acc = accumulators[m * tn + n];

@@ -70,6 +70,7 @@ class TileDatapath {
     int64_t k, length, frame_offset;
   };
   std::vector<WindowRun> runs_;
+  std::vector<int64_t> run_targets_, run_sources_;  // runs_' k and frame_offset, as flat lists
 };
 
 }  // namespace accelsim::modules
