@@ -56,7 +56,9 @@ void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& ti
       w_[i] = static_cast<int16_t>(static_cast<int8_t>(weights[i]) - layer.weight_zero_point);
     w_source_.assign(weights, weights + weight_count);
     w_zero_point_ = layer.weight_zero_point;
+    pairs_k_ = pairs_n_ = 0;  // built from other weights
   }
+  if (tm >= 4 && tk <= kPairsMaxK && (pairs_k_ != tk || pairs_n_ != tn)) pack_weight_pairs(tk, tn);
 
   // The operand each stored byte stands for, its zero point removed: a table rather than a
   // conversion per element, rebuilt only when the layer's dtype or zero point differ.
@@ -144,6 +146,15 @@ void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& ti
     }
     if (++out_x == out_width) out_x = 0, ++out_y;
   }
+}
+
+void TileDatapath::pack_weight_pairs(int64_t tk, int64_t tn) {
+  const int64_t pairs = (tk + 1) / 2, panels = (tn + 7) / 8;
+  w_pairs_.assign(static_cast<std::size_t>(panels * pairs * 16), 0);
+  for (int64_t n = 0; n < tn; ++n)
+    for (int64_t k = 0; k < tk; ++k)
+      w_pairs_[static_cast<std::size_t>(((n / 8 * pairs + k / 2) * 8 + n % 8) * 2 + k % 2)] = w_[n * tk + k];
+  pairs_k_ = tk, pairs_n_ = tn;
 }
 
 namespace {
@@ -381,6 +392,61 @@ __attribute__((always_inline)) inline void multiply_rows(const int16_t* a_data, 
   }
 }
 
+#ifdef ACCELSIM_TILE_AVX2
+// Tiles of tile_k up to kPairsMaxK (and four rows or more) the other way round: one register holds eight output
+// channels' weights for two consecutive k (the packed pairs), and each row's two activations
+// at those k, broadcast, multiply it: madd gives the eight channels' sums over the two k, with
+// no horizontal sums and no lanes wasted on a short k. Four rows share each weight load.
+// |sum| <= kPairsMaxK * 255 * 255 < 2^31. An odd tile_k's last pair reads one operand past the
+// row (the next row's first, or a_'s padding): its weight in the pair is 0, so it adds 0.
+__attribute__((target("avx2"))) inline __m256i pair_of(const int16_t* row, int64_t k) {
+  int32_t pair;
+  std::memcpy(&pair, row + k, sizeof(pair));
+  return _mm256_set1_epi32(pair);
+}
+
+__attribute__((target("avx2"))) void store_sums(__m256i sums, int64_t columns, int64_t* partial) {
+  alignas(32) int32_t lanes[8];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), sums);
+  for (int64_t j = 0; j < columns; ++j) partial[j] = lanes[j];
+}
+
+__attribute__((target("avx2"))) void multiply_pairs_avx2(const int16_t* a, const int16_t* w_pairs, int64_t tm,
+                                                         int64_t tk, int64_t tn, int64_t* partial) {
+  const int64_t pairs = (tk + 1) / 2;
+  for (int64_t panel = 0; panel * 8 < tn; ++panel) {
+    const int16_t* w = w_pairs + panel * pairs * 16;
+    const int64_t columns = std::min<int64_t>(8, tn - panel * 8);
+    int64_t m = 0;
+    for (; m + 4 <= tm; m += 4) {
+      const int16_t* r0 = a + m * tk;
+      const int16_t *r1 = r0 + tk, *r2 = r1 + tk, *r3 = r2 + tk;
+      __m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0;
+      for (int64_t p = 0; p < pairs; ++p) {
+        const __m256i wp = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + p * 16));
+        s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(pair_of(r0, 2 * p), wp));
+        s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(pair_of(r1, 2 * p), wp));
+        s2 = _mm256_add_epi32(s2, _mm256_madd_epi16(pair_of(r2, 2 * p), wp));
+        s3 = _mm256_add_epi32(s3, _mm256_madd_epi16(pair_of(r3, 2 * p), wp));
+      }
+      int64_t* out = partial + m * tn + panel * 8;
+      store_sums(s0, columns, out);
+      store_sums(s1, columns, out + tn);
+      store_sums(s2, columns, out + 2 * tn);
+      store_sums(s3, columns, out + 3 * tn);
+    }
+    for (; m < tm; ++m) {
+      const int16_t* r0 = a + m * tk;
+      __m256i s0 = _mm256_setzero_si256();
+      for (int64_t p = 0; p < pairs; ++p)
+        s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(pair_of(r0, 2 * p),
+                                                    _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + p * 16))));
+      store_sums(s0, columns, partial + m * tn + panel * 8);
+    }
+  }
+}
+#endif
+
 void multiply_sse2(const int16_t* a, const int16_t* w, int64_t tm, int64_t tk, int64_t tn, int64_t* partial) {
   multiply_rows<false>(a, w, tm, tk, tn, partial);
 }
@@ -397,6 +463,8 @@ __attribute__((target("avx2"))) void multiply_avx2(const int16_t* a, const int16
 void TileDatapath::multiply(int64_t tm, int64_t tk, int64_t tn, int64_t* partial) const {
 #ifdef ACCELSIM_TILE_AVX2
   static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2 && tm >= 4 && tk <= kPairsMaxK && pairs_k_ == tk && pairs_n_ == tn)
+    return multiply_pairs_avx2(a_.data(), w_pairs_.data(), tm, tk, tn, partial);
   if (avx2) return multiply_avx2(a_.data(), w_.data(), tm, tk, tn, partial);
 #endif
   multiply_sse2(a_.data(), w_.data(), tm, tk, tn, partial);

@@ -67,11 +67,14 @@ void max_run(const LayerGeometry& g, const uint8_t* plane, int64_t m_begin, int6
     int64_t i = 0;  // outputs of the row done
 #if defined(__SSE2__)
     // 2x2 windows at stride 2 (most CNNs' pooling): eight outputs from sixteen bytes of each of
-    // the two rows, while those bytes lie inside the row; the rest one window at a time.
-    if (inside && g.kernel_h == 2 && g.kernel_w == 2 && g.stride_w == 2) {
-      for (; i + 8 <= ox_end - ox_begin && 2 * i + 16 <= span; i += 8)
-        max_2x2_eight<Stored>(corner + 2 * i, corner + width + 2 * i, target + i);
-      for (; i < ox_end - ox_begin; ++i) max_window<Stored>(g, plane, out_y, ox_begin + i, target + i);
+    // the two rows (span = 2 * outputs); a last part group ends with the row, recomputing
+    // some outputs of the group before it to the same values.
+    const int64_t outputs = ox_end - ox_begin;
+    if (inside && g.kernel_h == 2 && g.kernel_w == 2 && g.stride_w == 2 && outputs >= 8) {
+      for (; i + 8 <= outputs; i += 8) max_2x2_eight<Stored>(corner + 2 * i, corner + width + 2 * i, target + i);
+      if (i < outputs)
+        max_2x2_eight<Stored>(corner + 2 * (outputs - 8), corner + width + 2 * (outputs - 8), target + outputs - 8);
+      i = outputs;
     }
 #endif
     if (i < ox_end - ox_begin && inside) {

@@ -152,6 +152,31 @@ TEST(TileDatapath, ExtremeOperandsOverALongWindow) {
   EXPECT_EQ(run_tiles(datapath, g, input, weights, 3, 1 << 20, 5), 0);
 }
 
+// The same through the pair kernel (tile_k <= 1,024: pairs of k against eight channels):
+// K = 7 * 3 * 3 = 63, odd, so the last pair's second operand lies past the row; 9 channels (a
+// full panel of eight and one more); every sum is 63 * 255 * 255 = 4,096,575 at the centre and
+// less where the window meets the padding. Then tile_m 6 (a group of four rows and two single
+// rows), tile_n 3, and a random image with tile_k 21 (odd) over two panels.
+TEST(TileDatapath, ExtremeOperandsThroughThePairKernel) {
+  const Case c{"short", model::LayerType::Conv2d, 7, 5, 6, 3, 1, 1, 9, model::DType::UInt8, 0, -128};
+  const LayerGeometry g = geometry(c);
+  const std::vector<uint8_t> input(static_cast<std::size_t>(7 * 5 * 6), 255);
+  const std::vector<uint8_t> weights(static_cast<std::size_t>(g.gemm_n * g.gemm_k), 0x7f);
+  TileDatapath datapath;
+  EXPECT_EQ(run_tiles(datapath, g, input, weights, 30, 63, 9), 0);
+  EXPECT_EQ(run_tiles(datapath, g, input, weights, 6, 64, 3), 0);
+  std::mt19937 generator(3);
+  EXPECT_EQ(run_tiles(datapath, g, random_bytes(generator, 7 * 5 * 6), weights, 13, 21, 9), 0);
+  // The kernel's longest tile_k, 1,024 of K = 114 * 9 = 1,026: 1,024 * 255 * 255 = 66,585,600
+  // at the centre pixel, then a tile of the last 2.
+  const Case wide{"long", model::LayerType::Conv2d, 114, 3, 3, 3, 1, 1, 9, model::DType::UInt8, 0, -128};
+  const LayerGeometry long_window = geometry(wide);
+  EXPECT_EQ(run_tiles(datapath, long_window, std::vector<uint8_t>(static_cast<std::size_t>(114 * 9), 255),
+                      std::vector<uint8_t>(static_cast<std::size_t>(long_window.gemm_n * long_window.gemm_k), 0x7f), 9,
+                      1024, 9),
+            0);
+}
+
 // accumulate() against its definition, element by element: start (the accumulator when the tile
 // continues a sum, else the bias or 0) + partial, and at the int32 edges: a sum of exactly
 // INT32_MAX or INT32_MIN stays, one past either end saturates (or, with the error policy, is
