@@ -73,7 +73,7 @@ void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& ti
   const std::array<int16_t, 256>& operand = operand_;
 
   if (layer.type == LayerType::Linear) {
-    a_.assign(static_cast<std::size_t>(tm * tk + kPadding), 0);
+    hold_at_least(a_, static_cast<std::size_t>(tm * tk) + kPadding);  // not shrunk: the next conv tile would refill it
     for (int64_t k = 0; k < tk; ++k) a_[k] = operand[input.bytes[k]];
     return;
   }
@@ -130,15 +130,20 @@ void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& ti
   const bool short_runs = std::all_of(runs_.begin(), runs_.end(), [](const WindowRun& run) { return run.length <= 8; });
   run_targets_.clear(), run_sources_.clear();
   for (const WindowRun& run : runs_) run_targets_.push_back(run.k), run_sources_.push_back(run.frame_offset);
+  // Locals: the copies below store through memcpy, which may alias the vectors' own pointers.
   const std::size_t run_count = runs_.size();
+  const int64_t* const run_targets = run_targets_.data();
+  const int64_t* const run_sources = run_sources_.data();
+  const int16_t* const frame = frame_.data();
+  int16_t* const a = a_.data();
   int64_t out_y = tile.m_begin / out_width, out_x = tile.m_begin % out_width;
   for (int64_t m = 0; m < tm; ++m) {
     const int64_t y0 = out_y * layer.stride_h - layer.pad_h, x0 = out_x * layer.stride_w;  // x0 within the frame
-    const int16_t* origin = frame_.data() + (y0 - top) * pitch + x0;
-    int16_t* row = a_.data() + m * tk;
+    const int16_t* origin = frame + (y0 - top) * pitch + x0;
+    int16_t* row = a + m * tk;
     if (short_runs) {
       for (std::size_t r = 0; r < run_count; ++r)
-        std::memcpy(row + run_targets_[r], origin + run_sources_[r], 8 * sizeof(int16_t));
+        std::memcpy(row + run_targets[r], origin + run_sources[r], 8 * sizeof(int16_t));
     } else {
       for (const WindowRun& run : runs_)
         for (int64_t i = 0; i < run.length; i += 8)
@@ -151,9 +156,12 @@ void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& ti
 void TileDatapath::pack_weight_pairs(int64_t tk, int64_t tn) {
   const int64_t pairs = (tk + 1) / 2, panels = (tn + 7) / 8;
   w_pairs_.assign(static_cast<std::size_t>(panels * pairs * 16), 0);
-  for (int64_t n = 0; n < tn; ++n)
-    for (int64_t k = 0; k < tk; ++k)
-      w_pairs_[static_cast<std::size_t>(((n / 8 * pairs + k / 2) * 8 + n % 8) * 2 + k % 2)] = w_[n * tk + k];
+  for (int64_t n = 0; n < tn; ++n) {
+    int16_t* column = w_pairs_.data() + (n / 8 * pairs * 8 + n % 8) * 2;  // channel n's lanes: 16 apart per pair
+    const int16_t* row = w_.data() + n * tk;
+    for (int64_t p = 0; p < tk / 2; ++p) column[p * 16] = row[2 * p], column[p * 16 + 1] = row[2 * p + 1];
+    if (tk % 2) column[tk / 2 * 16] = row[tk - 1];  // its pair's second weight stays 0
+  }
   pairs_k_ = tk, pairs_n_ = tn;
 }
 
