@@ -2,6 +2,15 @@
 
 namespace accelsim::modules {
 
+namespace {
+
+template <typename T>
+void hold_at_least(std::vector<T>& buffer, std::size_t size) {
+  if (buffer.size() < size) buffer.resize(size);
+}
+
+}  // namespace
+
 PeArray::PeArray(sc_core::sc_module_name name, const UnitContext& context, const hardware::PeArrayConfig& config,
                  const std::vector<LayerGeometry>& layers, const isa::TileProgram& program)
     : ExecutionUnit(name, context),
@@ -45,10 +54,13 @@ void PeArray::execute(const Dispatched& d) {
   sc_core::sc_time memory_done = sc_core::SC_ZERO_TIME;
 
   // Weights: tile_n rows of tile_k bytes, packed.
-  weights_.resize(static_cast<std::size_t>(tn * tk));
+  // The buffers only grow: tiles of different layers alternate in size, and a vector grown
+  // again zero-fills what every tile then overwrites.
+  const auto weight_bytes = static_cast<std::size_t>(tn * tk);
+  hold_at_least(weights_, weight_bytes);
   if (tile.weight_row_stride == 0) {
     memory_done = std::max(
-        memory_done, access(weight_port, tlm::TLM_READ_COMMAND, tile.weight_address, weights_.data(), weights_.size()));
+        memory_done, access(weight_port, tlm::TLM_READ_COMMAND, tile.weight_address, weights_.data(), weight_bytes));
   } else {
     // A K sub-range of wider rows (a streamed conv2d's group of input channels): row by row.
     memory_done = std::max(memory_done,
@@ -89,8 +101,8 @@ void PeArray::execute(const Dispatched& d) {
                                                     input_.bytes.data(), channel_bytes));
   }
 
-  accumulators_.resize(static_cast<std::size_t>(tm * tn));
-  const uint64_t accumulator_bytes = accumulators_.size() * 4;
+  hold_at_least(accumulators_, static_cast<std::size_t>(tm * tn));
+  const uint64_t accumulator_bytes = static_cast<uint64_t>(tm * tn) * 4;
   if (tile.accumulate)
     memory_done = std::max(memory_done, access(accumulator_port, tlm::TLM_READ_COMMAND, tile.accumulator_address,
                                                reinterpret_cast<uint8_t*>(accumulators_.data()), accumulator_bytes));
@@ -99,7 +111,7 @@ void PeArray::execute(const Dispatched& d) {
   uint64_t compute_cycles = 0;
   if (compute_values_) {
     datapath_.gather(geometry, tile, weights_.data(), input_);
-    partial_.resize(static_cast<std::size_t>(tm * tn));
+    hold_at_least(partial_, static_cast<std::size_t>(tm * tn));
     compute_cycles = timing_->run(tile, datapath_, partial_.data(), violation);
   } else {
     compute_cycles = timing_->run(tile, datapath_, nullptr, violation);

@@ -56,7 +56,9 @@ void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& ti
       w_[i] = static_cast<int16_t>(static_cast<int8_t>(weights[i]) - layer.weight_zero_point);
     w_source_.assign(weights, weights + weight_count);
     w_zero_point_ = layer.weight_zero_point;
+    pairs_k_ = pairs_n_ = 0;  // built from other weights
   }
+  if (tm >= 4 && tk <= kPairsMaxK && (pairs_k_ != tk || pairs_n_ != tn)) pack_weight_pairs(tk, tn);
 
   // The operand each stored byte stands for, its zero point removed: a table rather than a
   // conversion per element, rebuilt only when the layer's dtype or zero point differ.
@@ -71,7 +73,7 @@ void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& ti
   const std::array<int16_t, 256>& operand = operand_;
 
   if (layer.type == LayerType::Linear) {
-    a_.assign(static_cast<std::size_t>(tm * tk + kPadding), 0);
+    hold_at_least(a_, static_cast<std::size_t>(tm * tk) + kPadding);  // not shrunk: the next conv tile would refill it
     for (int64_t k = 0; k < tk; ++k) a_[k] = operand[input.bytes[k]];
     return;
   }
@@ -123,16 +125,44 @@ void TileDatapath::gather(const LayerGeometry& layer, const isa::Instruction& ti
   // into the k that later runs (or the next pixel's row, or a_'s padding) write afterwards:
   // runs are in rising k and pixels in rising m, so every element ends up with its own value.
   hold_at_least(a_, static_cast<std::size_t>(tm * tk) + kPadding);
+  // Runs of at most eight (kernels up to 8 wide) are one copy each: their targets and sources
+  // as two flat lists, with no loop inside a run.
+  const bool short_runs = std::all_of(runs_.begin(), runs_.end(), [](const WindowRun& run) { return run.length <= 8; });
+  run_targets_.clear(), run_sources_.clear();
+  for (const WindowRun& run : runs_) run_targets_.push_back(run.k), run_sources_.push_back(run.frame_offset);
+  // Locals: the copies below store through memcpy, which may alias the vectors' own pointers.
+  const std::size_t run_count = runs_.size();
+  const int64_t* const run_targets = run_targets_.data();
+  const int64_t* const run_sources = run_sources_.data();
+  const int16_t* const frame = frame_.data();
+  int16_t* const a = a_.data();
   int64_t out_y = tile.m_begin / out_width, out_x = tile.m_begin % out_width;
   for (int64_t m = 0; m < tm; ++m) {
     const int64_t y0 = out_y * layer.stride_h - layer.pad_h, x0 = out_x * layer.stride_w;  // x0 within the frame
-    const int16_t* origin = frame_.data() + (y0 - top) * pitch + x0;
-    int16_t* row = a_.data() + m * tk;
-    for (const WindowRun& run : runs_)
-      for (int64_t i = 0; i < run.length; i += 8)
-        std::memcpy(row + run.k + i, origin + run.frame_offset + i, 8 * sizeof(int16_t));
+    const int16_t* origin = frame + (y0 - top) * pitch + x0;
+    int16_t* row = a + m * tk;
+    if (short_runs) {
+      for (std::size_t r = 0; r < run_count; ++r)
+        std::memcpy(row + run_targets[r], origin + run_sources[r], 8 * sizeof(int16_t));
+    } else {
+      for (const WindowRun& run : runs_)
+        for (int64_t i = 0; i < run.length; i += 8)
+          std::memcpy(row + run.k + i, origin + run.frame_offset + i, 8 * sizeof(int16_t));
+    }
     if (++out_x == out_width) out_x = 0, ++out_y;
   }
+}
+
+void TileDatapath::pack_weight_pairs(int64_t tk, int64_t tn) {
+  const int64_t pairs = (tk + 1) / 2, panels = (tn + 7) / 8;
+  w_pairs_.assign(static_cast<std::size_t>(panels * pairs * 16), 0);
+  for (int64_t n = 0; n < tn; ++n) {
+    int16_t* column = w_pairs_.data() + (n / 8 * pairs * 8 + n % 8) * 2;  // channel n's lanes: 16 apart per pair
+    const int16_t* row = w_.data() + n * tk;
+    for (int64_t p = 0; p < tk / 2; ++p) column[p * 16] = row[2 * p], column[p * 16 + 1] = row[2 * p + 1];
+    if (tk % 2) column[tk / 2 * 16] = row[tk - 1];  // its pair's second weight stays 0
+  }
+  pairs_k_ = tk, pairs_n_ = tn;
 }
 
 namespace {
@@ -370,6 +400,61 @@ __attribute__((always_inline)) inline void multiply_rows(const int16_t* a_data, 
   }
 }
 
+#ifdef ACCELSIM_TILE_AVX2
+// Tiles of tile_k up to kPairsMaxK (and four rows or more) the other way round: one register holds eight output
+// channels' weights for two consecutive k (the packed pairs), and each row's two activations
+// at those k, broadcast, multiply it: madd gives the eight channels' sums over the two k, with
+// no horizontal sums and no lanes wasted on a short k. Four rows share each weight load.
+// |sum| <= kPairsMaxK * 255 * 255 < 2^31. An odd tile_k's last pair reads one operand past the
+// row (the next row's first, or a_'s padding): its weight in the pair is 0, so it adds 0.
+__attribute__((target("avx2"))) inline __m256i pair_of(const int16_t* row, int64_t k) {
+  int32_t pair;
+  std::memcpy(&pair, row + k, sizeof(pair));
+  return _mm256_set1_epi32(pair);
+}
+
+__attribute__((target("avx2"))) void store_sums(__m256i sums, int64_t columns, int64_t* partial) {
+  alignas(32) int32_t lanes[8];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), sums);
+  for (int64_t j = 0; j < columns; ++j) partial[j] = lanes[j];
+}
+
+__attribute__((target("avx2"))) void multiply_pairs_avx2(const int16_t* a, const int16_t* w_pairs, int64_t tm,
+                                                         int64_t tk, int64_t tn, int64_t* partial) {
+  const int64_t pairs = (tk + 1) / 2;
+  for (int64_t panel = 0; panel * 8 < tn; ++panel) {
+    const int16_t* w = w_pairs + panel * pairs * 16;
+    const int64_t columns = std::min<int64_t>(8, tn - panel * 8);
+    int64_t m = 0;
+    for (; m + 4 <= tm; m += 4) {
+      const int16_t* r0 = a + m * tk;
+      const int16_t *r1 = r0 + tk, *r2 = r1 + tk, *r3 = r2 + tk;
+      __m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0;
+      for (int64_t p = 0; p < pairs; ++p) {
+        const __m256i wp = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + p * 16));
+        s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(pair_of(r0, 2 * p), wp));
+        s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(pair_of(r1, 2 * p), wp));
+        s2 = _mm256_add_epi32(s2, _mm256_madd_epi16(pair_of(r2, 2 * p), wp));
+        s3 = _mm256_add_epi32(s3, _mm256_madd_epi16(pair_of(r3, 2 * p), wp));
+      }
+      int64_t* out = partial + m * tn + panel * 8;
+      store_sums(s0, columns, out);
+      store_sums(s1, columns, out + tn);
+      store_sums(s2, columns, out + 2 * tn);
+      store_sums(s3, columns, out + 3 * tn);
+    }
+    for (; m < tm; ++m) {
+      const int16_t* r0 = a + m * tk;
+      __m256i s0 = _mm256_setzero_si256();
+      for (int64_t p = 0; p < pairs; ++p)
+        s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(pair_of(r0, 2 * p),
+                                                    _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + p * 16))));
+      store_sums(s0, columns, partial + m * tn + panel * 8);
+    }
+  }
+}
+#endif
+
 void multiply_sse2(const int16_t* a, const int16_t* w, int64_t tm, int64_t tk, int64_t tn, int64_t* partial) {
   multiply_rows<false>(a, w, tm, tk, tn, partial);
 }
@@ -386,15 +471,52 @@ __attribute__((target("avx2"))) void multiply_avx2(const int16_t* a, const int16
 void TileDatapath::multiply(int64_t tm, int64_t tk, int64_t tn, int64_t* partial) const {
 #ifdef ACCELSIM_TILE_AVX2
   static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2 && tm >= 4 && tk <= kPairsMaxK && pairs_k_ == tk && pairs_n_ == tn)
+    return multiply_pairs_avx2(a_.data(), w_pairs_.data(), tm, tk, tn, partial);
   if (avx2) return multiply_avx2(a_.data(), w_.data(), tm, tk, tn, partial);
 #endif
   multiply_sse2(a_.data(), w_.data(), tm, tk, tn, partial);
 }
 
+namespace {
+
+// Non-zero when `value` lies outside int32: value + 2^31 is then below 0 or from 2^32 on, so its
+// high 32 bits (as unsigned) are not all zero. Branch-free, so the loops below vectorize.
+inline uint64_t outside_int32(int64_t value) { return (static_cast<uint64_t>(value) + (uint64_t{1} << 31)) >> 32; }
+
+// The accumulation when no sum leaves int32 (the common case, checked for the whole tile in one
+// branch-free pass first): accumulators[m][n] = start + partial[m][n]. Returns false, having
+// written nothing, when some sum would leave int32.
+bool accumulate_inside_int32(int64_t tm, int64_t tn, bool accumulate, const int64_t* partial, const int32_t* bias,
+                             int32_t* accumulators) {
+  const int64_t count = tm * tn;
+  uint64_t outside = 0;
+  if (accumulate) {
+    for (int64_t i = 0; i < count; ++i) outside |= outside_int32(accumulators[i] + partial[i]);
+    if (outside) return false;
+    for (int64_t i = 0; i < count; ++i) accumulators[i] = static_cast<int32_t>(accumulators[i] + partial[i]);
+  } else if (bias) {
+    for (int64_t m = 0; m < tm; ++m)
+      for (int64_t n = 0; n < tn; ++n) outside |= outside_int32(bias[n] + partial[m * tn + n]);
+    if (outside) return false;
+    for (int64_t m = 0; m < tm; ++m)
+      for (int64_t n = 0; n < tn; ++n) accumulators[m * tn + n] = static_cast<int32_t>(bias[n] + partial[m * tn + n]);
+  } else {
+    for (int64_t i = 0; i < count; ++i) outside |= outside_int32(partial[i]);
+    if (outside) return false;
+    for (int64_t i = 0; i < count; ++i) accumulators[i] = static_cast<int32_t>(partial[i]);
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<std::string> TileDatapath::accumulate(const LayerGeometry& layer, const isa::Instruction& tile,
                                                     const int64_t* partial, const int32_t* bias,
                                                     int32_t* accumulators) {
   const int64_t tm = tile.tile_m(), tn = tile.tile_n();
+  if (accumulate_inside_int32(tm, tn, tile.accumulate, partial, bias, accumulators)) return std::nullopt;
+  // Some sum leaves int32: element by element, saturating or reporting the first.
   for (int64_t m = 0; m < tm; ++m) {
     for (int64_t n = 0; n < tn; ++n) {
       int32_t& acc = accumulators[m * tn + n];

@@ -69,7 +69,16 @@ class TileDatapath {
   struct WindowRun {
     int64_t k, length, frame_offset;
   };
+  // The weights again for tiles of tile_k <= kPairsMaxK (panels of 32 KiB at most; sums
+  // below 1,024 * 255^2 < 2^31) in panels of eight output channels:
+  // for each pair of consecutive k, the panel's eight (w[n][k], w[n][k + 1]), zero past tile_k
+  // and tile_n (see multiply_pairs_avx2). Built for pairs_k_ x pairs_n_ (0: not built).
+  static constexpr int64_t kPairsMaxK = 1024;
+  void pack_weight_pairs(int64_t tk, int64_t tn);
+  std::vector<int16_t> w_pairs_;
+  int64_t pairs_k_ = 0, pairs_n_ = 0;
   std::vector<WindowRun> runs_;
+  std::vector<int64_t> run_targets_, run_sources_;  // runs_' k and frame_offset, as flat lists
 };
 
 }  // namespace accelsim::modules

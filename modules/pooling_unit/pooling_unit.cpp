@@ -36,8 +36,12 @@ void PoolingUnit::execute(const Dispatched& d) {
   const int64_t held_plane = held_rows * g.input.width;
   const int64_t m_begin = band ? in.m_begin : 0, m_end = band ? in.m_end : out_plane;
   const int64_t held_out = band ? m_end - m_begin : out_plane;
-  input_.resize(static_cast<std::size_t>(channels * in_plane));
-  band_.resize(static_cast<std::size_t>(channels * held_plane));
+  // Grown only: the layers alternate in size, and a vector grown again zero-fills what is then
+  // overwritten (the band buffer only for a band).
+  if (input_.size() < static_cast<std::size_t>(channels * in_plane))
+    input_.resize(static_cast<std::size_t>(channels * in_plane));
+  if (band && band_.size() < static_cast<std::size_t>(channels * held_plane))
+    band_.resize(static_cast<std::size_t>(channels * held_plane));
   uint8_t* held = band ? band_.data() : input_.data();
   sc_core::sc_time done = access(activation_port, tlm::TLM_READ_COMMAND,
                                  in.input_address + static_cast<uint64_t>((in.n_begin - in.channel_base) * held_plane),

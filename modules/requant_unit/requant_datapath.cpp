@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #if defined(__x86_64__)
@@ -208,13 +209,86 @@ void multiply_run(const int32_t* acc, int64_t stride, int64_t count, Real multip
         static_cast<int64_t>(round_to_integer(static_cast<Real>(acc[i * stride]) * multiplier, spec.rounding)), spec));
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#define ACCELSIM_REQUANT_AVX2 1
+// The float32 multiply with ties to even, eight accumulators per step where the CPU has AVX2
+// (chosen at run time). Exactly multiply_run's values when float32_vector_applies() holds:
+// - cvtepi32_ps and mul_ps round to nearest even as the scalar int -> float conversion and
+//   multiply do (MXCSR's mode, which accelsim never changes), so p = fl(fl(acc) * m) is the same
+//   float; |m| < 2^32 keeps |p| <= 2^63, finite.
+// - cvtps_epi32 rounds p to nearest even like nearest_even(), but only inside int32 (outside it
+//   returns INT32_MIN). So p is first clamped to [-2^30, 2^30]: both bounds are integers and
+//   rounding is monotonic, so rne(clamp(p)) = clamp(rne(p)). A clamped value (|rne(p)| >= 2^30)
+//   plus the zero point lies beyond the output clamp either way (|zero point|, |clamp bounds| <=
+//   2^16), so the output stage gives the same byte, and the int32 additions cannot wrap.
+// Returns how many of the `count` accumulators it did (whole groups of eight).
+__attribute__((target("avx2"))) int64_t multiply_half_even_avx2(const int32_t* acc, int64_t stride, int64_t count,
+                                                                float multiplier, const model::RequantSpec& spec,
+                                                                uint8_t* out) {
+  const __m256 scale = _mm256_set1_ps(multiplier);
+  const __m256 low = _mm256_set1_ps(-0x1p30f), high = _mm256_set1_ps(0x1p30f);
+  const __m256i zero_point = _mm256_set1_epi32(spec.output_zero_point);
+  const __m256i clamp_min = _mm256_set1_epi32(spec.clamp_min), clamp_max = _mm256_set1_epi32(spec.clamp_max);
+  const __m256i lanes =
+      _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(static_cast<int32_t>(stride)));
+  const __m256i low_byte = _mm256_set1_epi32(0xFF);
+  const int64_t whole = count - count % 8;
+  for (int64_t i = 0; i < whole; i += 8) {
+    const int32_t* first = acc + i * stride;
+    const __m256i values = stride == 1 ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(first))
+                                       : _mm256_i32gather_epi32(reinterpret_cast<const int*>(first), lanes, 4);
+    __m256 product = _mm256_mul_ps(_mm256_cvtepi32_ps(values), scale);
+    product = _mm256_min_ps(_mm256_max_ps(product, low), high);
+    __m256i stored = _mm256_add_epi32(_mm256_cvtps_epi32(product), zero_point);
+    stored = _mm256_min_epi32(_mm256_max_epi32(stored, clamp_min), clamp_max);
+    if (spec.relu) stored = _mm256_max_epi32(stored, zero_point);  // output_stage's order
+    // The low byte of each int32, as static_cast<uint8_t> takes it: 0..255 packs without saturating.
+    stored = _mm256_and_si256(stored, low_byte);
+    const __m256i words = _mm256_packus_epi32(stored, stored);  // per 128-bit half: its four values, twice
+    const __m256i bytes = _mm256_packus_epi16(words, words);
+    const int32_t first_four = _mm_cvtsi128_si32(_mm256_castsi256_si128(bytes));
+    const int32_t last_four = _mm_cvtsi128_si32(_mm256_extracti128_si256(bytes, 1));
+    std::memcpy(out + i, &first_four, 4);
+    std::memcpy(out + i + 4, &last_four, 4);
+  }
+  return whole;
+}
+#endif
+
 }  // namespace
+
+bool RequantDatapath::float32_vector_applies(float multiplier) const {
+  constexpr int32_t kBound = 1 << 16;
+  auto small = [](int32_t v) { return v >= -kBound && v <= kBound; };
+  return spec_.mode == model::RequantMode::Multiply && spec_.precision == model::Precision::Float32 &&
+         spec_.rounding == Rounding::HalfEven && std::isfinite(multiplier) && std::fabs(multiplier) < 0x1p32f &&
+         small(spec_.output_zero_point) && small(spec_.clamp_min) && small(spec_.clamp_max);
+}
+
+bool RequantDatapath::float32_vector_available() {
+#ifdef ACCELSIM_REQUANT_AVX2
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  return avx2;
+#else
+  return false;
+#endif
+}
 
 void RequantDatapath::run(const int32_t* acc, int64_t stride, int64_t count, int64_t channel, uint8_t* out) const {
   if (spec_.mode == model::RequantMode::Multiply) {
     const std::size_t entry = table32_.size() == 1 ? 0 : static_cast<std::size_t>(channel);
-    if (spec_.precision == model::Precision::Float32)
-      return multiply_run(acc, stride, count, table32_.at(entry), spec_, out);
+    if (spec_.precision == model::Precision::Float32) {
+      const float multiplier = table32_.at(entry);
+#ifdef ACCELSIM_REQUANT_AVX2
+      // Gathered lanes are stride * 0..7 in int32.
+      if (float32_vector_available() && stride > 0 && stride < (int64_t{1} << 27) &&
+          float32_vector_applies(multiplier)) {
+        const int64_t done = multiply_half_even_avx2(acc, stride, count, multiplier, spec_, out);
+        acc += done * stride, count -= done, out += done;
+      }
+#endif
+      return multiply_run(acc, stride, count, multiplier, spec_, out);
+    }
     return multiply_run(acc, stride, count, table64_.at(entry), spec_, out);
   }
   for (int64_t i = 0; i < count; ++i) out[i] = static_cast<uint8_t>((*this)(acc[i * stride], channel));

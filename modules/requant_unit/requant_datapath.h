@@ -26,6 +26,13 @@ class RequantDatapath {
   // of once per value, and PyTorch's float multiply rounded without a library call.
   void run(const int32_t* acc, int64_t stride, int64_t count, int64_t channel, uint8_t* out) const;
 
+  // Whether run() takes eight accumulators per step (AVX2) for a float32 multiplier: the CPU has
+  // AVX2, and the spec is a float32 multiply with ties to even, a finite multiplier below 2^32
+  // in magnitude and zero point and clamp bounds within +-2^16 (where the vector path is exact,
+  // see requant_datapath.cpp). Public for the tests that hold the two paths against each other.
+  static bool float32_vector_available();
+  bool float32_vector_applies(float multiplier) const;
+
  private:
   int64_t divide(int32_t acc) const;
   int64_t multiply(int32_t acc, int64_t channel) const;

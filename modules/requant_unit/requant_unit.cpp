@@ -54,9 +54,13 @@ void RequantUnit::execute(const Dispatched& d) {
 
   // The accumulator tile is [m][n]; the feature map is [n][m]: one run of tile_m bytes per channel.
   outputs_.resize(static_cast<std::size_t>(tm * tn));
-  if (compute_values_)
+  if (compute_values_ && tm == 1 && !geometry.requant.per_channel()) {
+    // One pixel (a linear layer): the tile's row is the channels' outputs, in one run.
+    datapath.run(accumulators_.data(), 1, tn, tile.n_begin, outputs_.data());
+  } else if (compute_values_) {
     for (int64_t n = 0; n < tn; ++n)
       datapath.run(accumulators_.data() + n, tn, tm, tile.n_begin + n, outputs_.data() + n * tm);
+  }
   const uint64_t address =
       tile.output_address +
       static_cast<uint64_t>((tile.n_begin - tile.output_channel_base) * plane + tile.m_begin - tile.output_m_begin);

@@ -4,8 +4,11 @@
 // cycles and utilization on an 8x8 array, derived by hand (docs/timing.md).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
+#include <random>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "golden/reference_model.h"
@@ -184,6 +187,40 @@ TEST(PoolingDatapath, MaxRunComparesTheStoredBytesAsTheirDtype) {
   max.activation_dtype = model::DType::UInt8;
   modules::PoolingDatapath(max).run(negative.data(), 0, 9, out.data());
   EXPECT_EQ(out, (std::vector<uint8_t>{251, 251, 250, 251, 251, 250, 249, 249, 128}));
+}
+
+// run()'s row-wise max (column maxima first, windows inside the map) against operator(), one
+// window at a time, on random planes of both dtypes: kernels 1 to 4, strides 1 to 3, padding 0
+// to 2, and output ranges that start and end inside a row (a streamed band's [m_begin, m_end)).
+TEST(PoolingDatapath, MaxRunEqualsTheWindowDefinition) {
+  std::mt19937 generator(9);
+  std::uniform_int_distribution<int> byte(0, 255);
+  int64_t checked = 0;
+  for (const model::DType dtype : {model::DType::Int8, model::DType::UInt8})
+    for (int64_t kernel = 1; kernel <= 4; ++kernel)
+      for (int64_t stride = 1; stride <= 3; ++stride)
+        for (int64_t pad = 0; pad < std::min<int64_t>(kernel, 3); ++pad)
+          for (int64_t side : {int64_t{7}, int64_t{28}}) {
+            modules::LayerGeometry g = pool_geometry(LayerType::MaxPool, kernel, stride, pad, side);
+            g.activation_dtype = dtype;
+            const int64_t out_side = (side + 2 * pad - kernel) / stride + 1;
+            g.output = model::Shape{1, out_side, out_side, false};
+            std::vector<uint8_t> plane(static_cast<std::size_t>(side * side));
+            for (auto& b : plane) b = static_cast<uint8_t>(byte(generator));
+            const modules::PoolingDatapath datapath(g);
+            const int64_t outputs = out_side * out_side;
+            for (const auto& [m_begin, m_end] : {std::pair<int64_t, int64_t>{0, outputs},
+                                                 {1, outputs - 2},
+                                                 {out_side + 1, std::min(outputs, 3 * out_side - 1)}}) {
+              std::vector<uint8_t> out(static_cast<std::size_t>(m_end - m_begin));
+              datapath.run(plane.data(), m_begin, m_end, out.data());
+              for (int64_t m = m_begin; m < m_end; ++m, ++checked)
+                ASSERT_EQ(out[static_cast<std::size_t>(m - m_begin)],
+                          static_cast<uint8_t>(datapath(plane.data(), m / out_side, m % out_side)))
+                    << "kernel " << kernel << " stride " << stride << " pad " << pad << " side " << side << " m " << m;
+            }
+          }
+  EXPECT_GT(checked, 10000);
 }
 
 // mean: multiply (ONNX Runtime's QLinearGlobalAveragePool): the sum requantized. The window

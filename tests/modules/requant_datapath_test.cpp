@@ -212,5 +212,105 @@ TEST(RequantDatapath, PerChannelMultipliersFromTheTable) {
   }
 }
 
+// The AVX2 float32 path of run() (eight accumulators per step) against the scalar definition,
+// operator(), one accumulator at a time: ties, saturation past int32 and past the +-2^30 clamp
+// the vector path applies before its conversion, negative accumulators, every stride the unit
+// uses (the accumulator tile's tile_n) and counts that leave a scalar tail.
+TEST(RequantDatapath, Float32VectorPathMatchesScalarDefinition) {
+  if (!RequantDatapath::float32_vector_available()) GTEST_SKIP() << "no AVX2 on this CPU";
+  std::vector<int32_t> values = accumulators(11);
+  for (int32_t k = -3000; k <= 3000; ++k) values.push_back(64 * k + 32);  // ties for M = 2^-6: k + 1/2
+  for (int32_t edge : {1 << 30, (1 << 30) - 1, (1 << 30) + 1, 1 << 29, 1 << 24, (1 << 24) + 1}) {
+    values.push_back(edge);
+    values.push_back(-edge);
+  }
+  const std::vector<float> multipliers = {
+      0.015625f, 0.0024161175824701786f, 0.003470140974968672f, 0.5f, 1.0f, 3.75f, 65536.0f, 0x1.fffffep31f, -0.25f,
+      0.0f};
+  struct Stage {
+    int32_t zero_point, lo, hi;
+    bool relu;
+  };
+  const Stage stages[] = {{0, 0, 255, true},     {102, 0, 255, false},  {0, -128, 127, false},
+                          {-3, -128, 127, true}, {-100, -50, 50, true}, {65536, -65536, 65536, false}};
+  for (float multiplier : multipliers)
+    for (const Stage& stage : stages) {
+      RequantSpec spec =
+          base(RequantMode::Multiply, Rounding::HalfEven, stage.zero_point, stage.lo, stage.hi, stage.relu);
+      spec.precision = Precision::Float32;
+      spec.multiplier = multiplier;
+      const RequantDatapath datapath(spec);
+      ASSERT_TRUE(datapath.float32_vector_applies(multiplier)) << spec.describe();
+      for (int64_t stride : {1, 2, 6, 16}) {
+        const int64_t count = static_cast<int64_t>(values.size()) / stride - 3;  // not a multiple of 8
+        std::vector<uint8_t> bytes(static_cast<std::size_t>(count));
+        datapath.run(values.data(), stride, count, 0, bytes.data());
+        int failures = 0;
+        for (int64_t i = 0; i < count; ++i) {
+          const int32_t acc = values[static_cast<std::size_t>(i * stride)];
+          const auto expected = static_cast<uint8_t>(datapath(acc));
+          if (expected != bytes[static_cast<std::size_t>(i)] && failures++ < 5)
+            ADD_FAILURE() << spec.describe() << " stride " << stride << ": acc " << acc << " scalar " << int{expected}
+                          << " vector " << int{bytes[static_cast<std::size_t>(i)]};
+        }
+      }
+    }
+}
+
+// The same corners worked by hand through run() (whole groups of eight: the vector path),
+// M = 2^-6, zero point 0, clamp [-128, 127], no ReLU: acc * M = acc / 64.
+TEST(RequantDatapath, Float32VectorPathHandWorked) {
+  if (!RequantDatapath::float32_vector_available()) GTEST_SKIP() << "no AVX2 on this CPU";
+  RequantSpec spec = base(RequantMode::Multiply, Rounding::HalfEven, 0, -128, 127, false);
+  spec.precision = Precision::Float32;
+  spec.multiplier = 0.015625;
+  const std::vector<int32_t> acc = {32,                                    // 0.5 -> 0 (tie to even)
+                                    96,                                    // 1.5 -> 2
+                                    160,                                   // 2.5 -> 2
+                                    -32,                                   // -0.5 -> -0 -> 0
+                                    -96,                                   // -1.5 -> -2 -> byte 0xFE
+                                    8127,                                  // 126.98 -> 127
+                                    8160,                                  // 127.5 -> 128 -> clamp 127
+                                    std::numeric_limits<int32_t>::min()};  // -2^25 -> clamp -128 -> 0x80
+  std::vector<uint8_t> bytes(8);
+  RequantDatapath(spec).run(acc.data(), 1, 8, 0, bytes.data());
+  EXPECT_EQ(bytes, (std::vector<uint8_t>{0, 2, 2, 0, 0xFE, 127, 127, 0x80}));
+  // Saturation past int32: M = 3.75, acc = 2^31 - 1 -> fl(2^31) * 3.75 = 8.05e9, beyond int32
+  // (a plain cvtps_epi32 would return INT32_MIN there, which clamps to -128, byte 0x80); the
+  // product is clamped to 2^30 first, so the output clamps to 127. Its negative to -128.
+  spec.multiplier = 3.75;
+  const std::vector<int32_t> huge = {std::numeric_limits<int32_t>::max(),
+                                     std::numeric_limits<int32_t>::min(),
+                                     600000000,
+                                     -600000000,
+                                     33,
+                                     -33,
+                                     34,
+                                     -34};
+  // 600000000 * 3.75 = 2.25e9 > 2^31 -> 127, and -> -128; 33 * 3.75 = 123.75 -> 124;
+  // -123.75 -> -124 (0x84); 34 * 3.75 = 127.5 -> 128 -> 127; -127.5 -> -128 (0x80).
+  RequantDatapath(spec).run(huge.data(), 1, 8, 0, bytes.data());
+  EXPECT_EQ(bytes, (std::vector<uint8_t>{127, 0x80, 127, 0x80, 124, 0x84, 127, 0x80}));
+}
+
+// Where the vector path's proof does not hold, run() keeps the scalar loop.
+TEST(RequantDatapath, Float32VectorPathOnlyWhereExact) {
+  RequantSpec spec = base(RequantMode::Multiply, Rounding::HalfEven, 0, -128, 127, false);
+  spec.precision = Precision::Float32;
+  EXPECT_TRUE(RequantDatapath(spec).float32_vector_applies(0.5f));
+  EXPECT_FALSE(RequantDatapath(spec).float32_vector_applies(0x1p32f));  // product could reach 2^63+
+  EXPECT_FALSE(RequantDatapath(spec).float32_vector_applies(std::numeric_limits<float>::infinity()));
+  EXPECT_FALSE(RequantDatapath(spec).float32_vector_applies(std::numeric_limits<float>::quiet_NaN()));
+  RequantSpec far = spec;
+  far.output_zero_point = (1 << 16) + 1;  // the +-2^30 clamp could then reach the output clamp
+  EXPECT_FALSE(RequantDatapath(far).float32_vector_applies(0.5f));
+  RequantSpec floor = spec;
+  floor.rounding = Rounding::Floor;
+  EXPECT_FALSE(RequantDatapath(floor).float32_vector_applies(0.5f));
+  RequantSpec wide = spec;
+  wide.precision = Precision::Float64;
+  EXPECT_FALSE(RequantDatapath(wide).float32_vector_applies(0.5f));
+}
+
 }  // namespace
 }  // namespace accelsim::modules

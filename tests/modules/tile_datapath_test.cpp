@@ -8,7 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace accelsim::modules {
@@ -147,6 +150,93 @@ TEST(TileDatapath, ExtremeOperandsOverALongWindow) {
   const std::vector<uint8_t> weights(static_cast<std::size_t>(g.gemm_n * g.gemm_k), 0x7f);  // 127 + 128 = 255
   TileDatapath datapath;
   EXPECT_EQ(run_tiles(datapath, g, input, weights, 3, 1 << 20, 5), 0);
+}
+
+// The same through the pair kernel (tile_k <= 1,024: pairs of k against eight channels):
+// K = 7 * 3 * 3 = 63, odd, so the last pair's second operand lies past the row; 9 channels (a
+// full panel of eight and one more); every sum is 63 * 255 * 255 = 4,096,575 at the centre and
+// less where the window meets the padding. Then tile_m 6 (a group of four rows and two single
+// rows), tile_n 3, and a random image with tile_k 21 (odd) over two panels.
+TEST(TileDatapath, ExtremeOperandsThroughThePairKernel) {
+  const Case c{"short", model::LayerType::Conv2d, 7, 5, 6, 3, 1, 1, 9, model::DType::UInt8, 0, -128};
+  const LayerGeometry g = geometry(c);
+  const std::vector<uint8_t> input(static_cast<std::size_t>(7 * 5 * 6), 255);
+  const std::vector<uint8_t> weights(static_cast<std::size_t>(g.gemm_n * g.gemm_k), 0x7f);
+  TileDatapath datapath;
+  EXPECT_EQ(run_tiles(datapath, g, input, weights, 30, 63, 9), 0);
+  EXPECT_EQ(run_tiles(datapath, g, input, weights, 6, 64, 3), 0);
+  std::mt19937 generator(3);
+  EXPECT_EQ(run_tiles(datapath, g, random_bytes(generator, 7 * 5 * 6), weights, 13, 21, 9), 0);
+  // The kernel's longest tile_k, 1,024 of K = 114 * 9 = 1,026: 1,024 * 255 * 255 = 66,585,600
+  // at the centre pixel, then a tile of the last 2.
+  const Case wide{"long", model::LayerType::Conv2d, 114, 3, 3, 3, 1, 1, 9, model::DType::UInt8, 0, -128};
+  const LayerGeometry long_window = geometry(wide);
+  EXPECT_EQ(run_tiles(datapath, long_window, std::vector<uint8_t>(static_cast<std::size_t>(114 * 9), 255),
+                      std::vector<uint8_t>(static_cast<std::size_t>(long_window.gemm_n * long_window.gemm_k), 0x7f), 9,
+                      1024, 9),
+            0);
+}
+
+// accumulate() against its definition, element by element: start (the accumulator when the tile
+// continues a sum, else the bias or 0) + partial, and at the int32 edges: a sum of exactly
+// INT32_MAX or INT32_MIN stays, one past either end saturates (or, with the error policy, is
+// reported with its output index and value).
+TEST(TileDatapath, AccumulateEqualsItsDefinitionAtTheInt32Edges) {
+  constexpr int64_t kMax = std::numeric_limits<int32_t>::max(), kMin = std::numeric_limits<int32_t>::min();
+  LayerGeometry g;
+  g.name = "edge";
+  g.output = {3, 2, 5};  // 3 channels of 2 x 5: output index = (n_begin + n) * 10 + m_begin + m
+  isa::Instruction tile;
+  tile.m_begin = 2, tile.m_end = 9;  // tm = 7
+  tile.n_begin = 1, tile.n_end = 3;  // tn = 2
+  const int64_t tm = 7, tn = 2;
+  const std::vector<int32_t> bias = {-1000, 70000};
+  std::mt19937 generator(5);
+  std::uniform_int_distribution<int32_t> small(-100000, 100000);
+  for (const bool continues : {false, true})
+    for (const bool with_bias : {false, true}) {
+      std::vector<int32_t> before(static_cast<std::size_t>(tm * tn));
+      for (auto& v : before) v = small(generator);
+      std::vector<int64_t> partial(before.size());
+      for (auto& v : partial) v = small(generator);
+      auto start = [&](int64_t m, int64_t n) -> int64_t {
+        if (continues) return before[static_cast<std::size_t>(m * tn + n)];
+        return with_bias ? bias[static_cast<std::size_t>(n)] : 0;
+      };
+      // Sums at exactly the int32 ends: partial = end - start.
+      partial[3] = kMax - start(1, 1);
+      partial[8] = kMin - start(4, 0);
+      tile.accumulate = continues;
+      const int32_t* bias_or_null = with_bias ? bias.data() : nullptr;
+      g.overflow = model::OverflowPolicy::Error;
+      std::vector<int32_t> acc = before;
+      EXPECT_FALSE(TileDatapath::accumulate(g, tile, partial.data(), bias_or_null, acc.data()));
+      for (int64_t m = 0; m < tm; ++m)
+        for (int64_t n = 0; n < tn; ++n)
+          ASSERT_EQ(acc[static_cast<std::size_t>(m * tn + n)],
+                    start(m, n) + partial[static_cast<std::size_t>(m * tn + n)])
+              << m << " " << n << " continues " << continues << " bias " << with_bias;
+      EXPECT_EQ(acc[3], kMax);
+      EXPECT_EQ(acc[8], kMin);
+
+      // One past each end: element (m 1, n 1) reaches INT32_MAX + 1, (m 4, n 0) INT32_MIN - 1.
+      partial[3] += 1;
+      partial[8] -= 1;
+      acc = before;
+      const auto error = TileDatapath::accumulate(g, tile, partial.data(), bias_or_null, acc.data());
+      ASSERT_TRUE(error);
+      // The first in m-major order: m 1, n 1 -> output index (1 + 1) * 10 + 2 + 1 = 23.
+      EXPECT_NE(error->find("output element 23 reached 2147483648"), std::string::npos) << *error;
+      g.overflow = model::OverflowPolicy::Saturate;
+      acc = before;
+      EXPECT_FALSE(TileDatapath::accumulate(g, tile, partial.data(), bias_or_null, acc.data()));
+      for (int64_t i = 0; i < tm * tn; ++i) {
+        const int64_t sum = start(i / tn, i % tn) + partial[static_cast<std::size_t>(i)];
+        ASSERT_EQ(acc[static_cast<std::size_t>(i)], std::clamp(sum, kMin, kMax)) << i;
+      }
+      EXPECT_EQ(acc[3], kMax);
+      EXPECT_EQ(acc[8], kMin);
+    }
 }
 
 }  // namespace
