@@ -245,9 +245,12 @@ int run_cli(int argc, char** argv) {
     if (!importer) return kBadInput;
     try {
       imported.emplace();
+      std::vector<onnx_import::WrittenTensor> written;
       options.config = importer->import_model_to(options.model, options.out / "model",
                                                  options.config.empty() ? importer->default_hardware() : options.config,
-                                                 options.images_file, options.arithmetic, *imported);
+                                                 options.images_file, options.arithmetic, *imported, &written);
+      // The run reads the tensors the import has just written from memory, not back from OUT/model/.
+      for (auto& tensor : written) npy::keep_for_reading(tensor.file, std::move(tensor.array));
       if (!options.quiet) std::puts(importer->arithmetic_note(options.model, *imported).c_str());
     } catch (const onnx_import::ImportError& e) {
       return fail(kBadInput, e.what());
