@@ -257,18 +257,24 @@ std::ifstream open_sized(const std::filesystem::path& file, std::size_t& size) {
 // The arrays keep_for_reading holds, by absolute, normalised path.
 class KeptArrays {
  public:
-  void keep(const std::filesystem::path& file, NpyArray array) {
+  void keep(const std::filesystem::path& file, NpyArray array, const void* borrowed_data) {
     const std::lock_guard<std::mutex> lock(mutex_);
-    arrays_[key(file)] = std::move(array);
+    arrays_[key(file)] = Kept{std::move(array), static_cast<const uint8_t*>(borrowed_data)};
   }
   std::optional<NpyArray> take(const std::filesystem::path& file) {
     const std::lock_guard<std::mutex> lock(mutex_);
     if (arrays_.empty()) return std::nullopt;  // every run but --model's: no path to resolve
     const auto found = arrays_.find(key(file));
     if (found == arrays_.end()) return std::nullopt;
-    NpyArray array = std::move(found->second);
+    NpyArray array = std::move(found->second.array);
+    if (const uint8_t* data = found->second.borrowed_data)
+      array.bytes.assign(data, data + array.element_count() * dtype_size(array.dtype));
     arrays_.erase(found);
     return array;
+  }
+  void forget() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    arrays_.clear();
   }
 
  private:
@@ -277,8 +283,12 @@ class KeptArrays {
     const std::filesystem::path absolute = std::filesystem::absolute(file, ec);
     return (ec ? file : absolute).lexically_normal();
   }
+  struct Kept {
+    NpyArray array;
+    const uint8_t* borrowed_data = nullptr;  // the array's bytes when not in it
+  };
   std::mutex mutex_;
-  std::map<std::filesystem::path, NpyArray> arrays_;
+  std::map<std::filesystem::path, Kept> arrays_;
 };
 
 KeptArrays& kept_arrays() {
@@ -288,7 +298,11 @@ KeptArrays& kept_arrays() {
 
 }  // namespace
 
-void keep_for_reading(const std::filesystem::path& file, NpyArray array) { kept_arrays().keep(file, std::move(array)); }
+void keep_for_reading(const std::filesystem::path& file, NpyArray array, const void* borrowed_data) {
+  kept_arrays().keep(file, std::move(array), borrowed_data);
+}
+
+void forget_kept_arrays() { kept_arrays().forget(); }
 
 NpyArray read_npy(const std::filesystem::path& file) {
   int64_t rows = 0;  // every row: the data read once, straight into the array's bytes

@@ -180,6 +180,14 @@ TEST(Npy, AnArrayKeptForReadingIsReadOnceFromMemory) {
   write_npy(dir.path() / "other.npy", Dtype::Int16, {3, 2}, on_disk.data());
   EXPECT_EQ(read_npy(dir.path() / "other.npy").values_as<int16_t>(Dtype::Int16, "t"), on_disk);
   EXPECT_EQ(read_npy(dir.path() / "kept.npy").values_as<int16_t>(Dtype::Int16, "t"), in_memory);
+  // Borrowed: the bytes stay where they are until read (or forgotten).
+  NpyArray shape_only = kept;
+  shape_only.bytes.clear();
+  keep_for_reading(dir.path() / "kept.npy", shape_only, in_memory.data());
+  EXPECT_EQ(read_npy(dir.path() / "kept.npy").values_as<int16_t>(Dtype::Int16, "t"), in_memory);
+  keep_for_reading(dir.path() / "kept.npy", shape_only, in_memory.data());
+  forget_kept_arrays();
+  EXPECT_EQ(read_npy(dir.path() / "kept.npy").values_as<int16_t>(Dtype::Int16, "t"), on_disk);
 }
 
 }  // namespace
