@@ -382,10 +382,11 @@ class ProgramBuilder {
               plan.block_dram_address.push_back(reserve(static_cast<uint64_t>((n1 - n0) * (k1 - k0))));
               continue;
             }
+            // Rows n0..n1 of the [N][K] weights, columns k0..k1 of each: one copy per row.
+            const auto* weights = reinterpret_cast<const uint8_t*>(layer.weights.data());
             std::vector<uint8_t> block;
             block.reserve(static_cast<std::size_t>((n1 - n0) * (k1 - k0)));
-            for (int64_t n = n0; n < n1; ++n)
-              for (int64_t k = k0; k < k1; ++k) block.push_back(static_cast<uint8_t>(layer.weights[n * K + k]));
+            for (int64_t n = n0; n < n1; ++n) block.insert(block.end(), weights + n * K + k0, weights + n * K + k1);
             plan.block_dram_address.push_back(place(std::move(block)));
           }
         }

@@ -14,13 +14,17 @@ fs::path temporary_name_for(const fs::path& destination) {
 }
 
 void write_file_atomically(const fs::path& file, const std::string& content) {
+  write_file_atomically(file, {std::string_view(content)});
+}
+
+void write_file_atomically(const fs::path& file, std::initializer_list<std::string_view> pieces) {
   const fs::path temporary = temporary_name_for(file);
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out)
       throw OutputError(file.string() + ": cannot be written (" +
                         std::error_code(errno, std::generic_category()).message() + ")");
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    for (const std::string_view piece : pieces) out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
     out.flush();
     if (!out) {
       std::error_code ignored;

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <filesystem>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace accelsim::report {
 
@@ -19,6 +21,9 @@ std::filesystem::path temporary_name_for(const std::filesystem::path& destinatio
 // Writes `content` to a temporary file beside `file` and renames it into place: readers see
 // the old file or the whole new one, never a part.
 void write_file_atomically(const std::filesystem::path& file, const std::string& content);
+// The same for content in pieces (a .npy file's header and its data), written one after another
+// without joining them first.
+void write_file_atomically(const std::filesystem::path& file, std::initializer_list<std::string_view> pieces);
 
 // Creates `directory` (and parents) and checks that files can be created in it.
 void prepare_output_directory(const std::filesystem::path& directory);

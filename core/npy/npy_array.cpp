@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <sstream>
 
 namespace accelsim::npy {
@@ -250,19 +254,70 @@ std::ifstream open_sized(const std::filesystem::path& file, std::size_t& size) {
   return in;
 }
 
+// The arrays keep_for_reading holds, by absolute, normalised path.
+class KeptArrays {
+ public:
+  void keep(const std::filesystem::path& file, NpyArray array, const void* borrowed_data) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    arrays_[key(file)] = Kept{std::move(array), static_cast<const uint8_t*>(borrowed_data)};
+  }
+  std::optional<NpyArray> take(const std::filesystem::path& file) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (arrays_.empty()) return std::nullopt;  // every run but --model's: no path to resolve
+    const auto found = arrays_.find(key(file));
+    if (found == arrays_.end()) return std::nullopt;
+    NpyArray array = std::move(found->second.array);
+    if (const uint8_t* data = found->second.borrowed_data)
+      array.bytes.assign(data, data + array.element_count() * dtype_size(array.dtype));
+    arrays_.erase(found);
+    return array;
+  }
+  void forget() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    arrays_.clear();
+  }
+
+ private:
+  static std::filesystem::path key(const std::filesystem::path& file) {
+    std::error_code ec;
+    const std::filesystem::path absolute = std::filesystem::absolute(file, ec);
+    return (ec ? file : absolute).lexically_normal();
+  }
+  struct Kept {
+    NpyArray array;
+    const uint8_t* borrowed_data = nullptr;  // the array's bytes when not in it
+  };
+  std::mutex mutex_;
+  std::map<std::filesystem::path, Kept> arrays_;
+};
+
+KeptArrays& kept_arrays() {
+  static KeptArrays arrays;
+  return arrays;
+}
+
 }  // namespace
 
+void keep_for_reading(const std::filesystem::path& file, NpyArray array, const void* borrowed_data) {
+  kept_arrays().keep(file, std::move(array), borrowed_data);
+}
+
+void forget_kept_arrays() { kept_arrays().forget(); }
+
 NpyArray read_npy(const std::filesystem::path& file) {
-  std::size_t size = 0;
-  std::ifstream in = open_sized(file, size);
-  std::vector<uint8_t> content(size);
-  // One read: the held-out images alone are 1.5 MB, and a byte-wise copy was a third of a run.
-  if (!in.read(reinterpret_cast<char*>(content.data()), static_cast<std::streamsize>(size)))
-    throw NpyError(file.string() + ": cannot be read");
-  return parse_npy(content.data(), content.size(), file.string());
+  int64_t rows = 0;  // every row: the data read once, straight into the array's bytes
+  return read_npy_rows(file, std::numeric_limits<int64_t>::max(), rows);
 }
 
 NpyArray read_npy_rows(const std::filesystem::path& file, int64_t max_rows, int64_t& file_rows) {
+  if (std::optional<NpyArray> kept = kept_arrays().take(file)) {
+    file_rows = kept->shape.empty() ? 1 : kept->shape[0];
+    if (!kept->shape.empty() && max_rows < kept->shape[0]) {
+      kept->shape[0] = std::max<int64_t>(max_rows, 0);
+      kept->bytes.resize(kept->element_count() * dtype_size(kept->dtype));
+    }
+    return std::move(*kept);
+  }
   std::size_t size = 0;
   std::ifstream in = open_sized(file, size);
   // The preamble, then the whole header it announces (checked as read_npy checks it).
@@ -292,7 +347,10 @@ NpyArray read_npy_rows(const std::filesystem::path& file, int64_t max_rows, int6
   return std::move(layout.array);
 }
 
-std::string encode_npy(Dtype dtype, const std::vector<int64_t>& shape, const void* data) {
+namespace {
+
+// A version 1.0 .npy file's preamble and header, up to its data (`data_bytes` of them).
+std::string npy_header(Dtype dtype, const std::vector<int64_t>& shape, std::size_t& data_bytes) {
   std::string shape_text = "(";
   std::size_t count = 1;
   for (int64_t d : shape) {
@@ -311,13 +369,24 @@ std::string encode_npy(Dtype dtype, const std::vector<int64_t>& shape, const voi
   bytes += static_cast<char>(header.size() & 0xff);
   bytes += static_cast<char>(header.size() >> 8);
   bytes += header;
-  bytes.append(static_cast<const char*>(data), count * dtype_size(dtype));
+  data_bytes = count * dtype_size(dtype);
+  return bytes;
+}
+
+}  // namespace
+
+std::string encode_npy(Dtype dtype, const std::vector<int64_t>& shape, const void* data) {
+  std::size_t data_bytes = 0;
+  std::string bytes = npy_header(dtype, shape, data_bytes);
+  bytes.append(static_cast<const char*>(data), data_bytes);
   return bytes;
 }
 
 void write_npy(const std::filesystem::path& file, Dtype dtype, const std::vector<int64_t>& shape, const void* data) {
-  try {
-    report::write_file_atomically(file, encode_npy(dtype, shape, data));
+  std::size_t data_bytes = 0;
+  const std::string header = npy_header(dtype, shape, data_bytes);
+  try {  // the header, then the data from where they are (a model's weights: megabytes not copied again)
+    report::write_file_atomically(file, {header, std::string_view(static_cast<const char*>(data), data_bytes)});
   } catch (const report::OutputError& e) {
     throw NpyError(e.what());
   }

@@ -95,7 +95,24 @@ std::string output_stage(const model::RequantSpec& r) {
                      r.output_zero_point, r.clamp_min, r.clamp_max, r.relu ? "true" : "false");
 }
 
-std::string layer_yaml(const ImportedModel& model, std::size_t index, const std::filesystem::path& dir) {
+// Writes one tensor file; with `written`, also hands it over: `data` itself when it is the model's
+// (`in_model`), else a copy.
+void write_tensor(const std::filesystem::path& file, npy::Dtype dtype, const std::vector<int64_t>& shape,
+                  const void* data, bool in_model, std::vector<WrittenTensor>* written) {
+  npy::write_npy(file, dtype, shape, data);
+  if (!written) return;
+  WrittenTensor tensor{file, {dtype, shape, {}}, nullptr};
+  if (in_model) {
+    tensor.data = data;
+  } else {
+    const auto* bytes = static_cast<const uint8_t*>(data);
+    tensor.array.bytes.assign(bytes, bytes + tensor.array.element_count() * npy::dtype_size(dtype));
+  }
+  written->push_back(std::move(tensor));
+}
+
+std::string layer_yaml(const ImportedModel& model, std::size_t index, const std::filesystem::path& dir,
+                       std::vector<WrittenTensor>* written) {
   const model::Network& network = model.network;
   const bool pytorch = model.arithmetic == Arithmetic::PyTorch;
   const Layer& layer = network.layers[index];
@@ -166,18 +183,19 @@ std::string layer_yaml(const ImportedModel& model, std::size_t index, const std:
         layer.output.channels, layer.kernel_h, layer.kernel_w, layer.stride_h, layer.stride_w, layer.pad_h, layer.pad_w,
         layer.groups == 1 ? std::string() : fmt::format("      groups: {}\n", layer.groups), weights,
         layer.output.channels, in_channels, layer.kernel_h, layer.kernel_w);
-    npy::write_npy(dir / weights, npy::Dtype::Int8,
-                   {layer.output.channels, in_channels, layer.kernel_h, layer.kernel_w}, layer.weights.data());
+    write_tensor(dir / weights, npy::Dtype::Int8, {layer.output.channels, in_channels, layer.kernel_h, layer.kernel_w},
+                 layer.weights.data(), true, written);
   } else {
     text += fmt::format("      out_features: {}\n      weights: {}  # int8 [{}, {}]\n", layer.output.channels, weights,
                         layer.output.channels, layer.input.elements());
-    npy::write_npy(dir / weights, npy::Dtype::Int8, {layer.output.channels, layer.input.elements()},
-                   layer.weights.data());
+    write_tensor(dir / weights, npy::Dtype::Int8, {layer.output.channels, layer.input.elements()}, layer.weights.data(),
+                 true, written);
   }
   if (!layer.bias.empty()) {
     const std::string bias = layer.name + ".bias.npy";
     text += fmt::format("      bias: {}  # int32 [{}], scale S_in * S_w\n", bias, layer.bias.size());
-    npy::write_npy(dir / bias, npy::Dtype::Int32, {static_cast<int64_t>(layer.bias.size())}, layer.bias.data());
+    write_tensor(dir / bias, npy::Dtype::Int32, {static_cast<int64_t>(layer.bias.size())}, layer.bias.data(), true,
+                 written);
   }
   const auto& r = layer.requant;
   const char* formula = pytorch ? "float32(float32(S_w * S_in) * float32(1 / S_out)), as PyTorch's qnnpack"
@@ -205,7 +223,8 @@ std::string layer_yaml(const ImportedModel& model, std::size_t index, const std:
 
 std::filesystem::path write_config(const ImportedModel& model, const std::filesystem::path& dir,
                                    const std::filesystem::path& hardware_yaml,
-                                   const std::optional<npy::NpyArray>& images, const std::string& model_source) {
+                                   const std::optional<npy::NpyArray>& images, const std::string& model_source,
+                                   std::vector<WrittenTensor>* written) {
   std::filesystem::create_directories(dir);
   const model::Network& network = model.network;
   const bool int8 = network.activation_dtype == DType::Int8;
@@ -249,15 +268,17 @@ std::filesystem::path write_config(const ImportedModel& model, const std::filesy
       int8 ? "each byte read as two's complement" : "identity", network.input.zero_point);
   std::vector<uint8_t> table(256);
   for (int p = 0; p < 256; ++p) table[static_cast<std::size_t>(p)] = static_cast<uint8_t>(p);
-  npy::write_npy(dir / "input_table.npy", int8 ? npy::Dtype::Int8 : npy::Dtype::UInt8, {256}, table.data());
+  write_tensor(dir / "input_table.npy", int8 ? npy::Dtype::Int8 : npy::Dtype::UInt8, {256}, table.data(), false,
+               written);
   if (images) {
-    npy::write_npy(dir / "images.npy", npy::Dtype::UInt8, images->shape, images->bytes.data());
+    write_tensor(dir / "images.npy", npy::Dtype::UInt8, images->shape, images->bytes.data(), false, written);
   } else {
     const std::vector<uint8_t> zero(static_cast<std::size_t>(in.elements()),
                                     static_cast<uint8_t>(network.input.zero_point & 0xff));
-    npy::write_npy(dir / "images.npy", npy::Dtype::UInt8, {1, in.channels, in.height, in.width}, zero.data());
+    write_tensor(dir / "images.npy", npy::Dtype::UInt8, {1, in.channels, in.height, in.width}, zero.data(), false,
+                 written);
   }
-  for (std::size_t l = 0; l < network.layers.size(); ++l) text += layer_yaml(model, l, dir);
+  for (std::size_t l = 0; l < network.layers.size(); ++l) text += layer_yaml(model, l, dir, written);
   const std::filesystem::path config = dir / "network.yaml";
   report::write_file_atomically(config, text);
   return config;

@@ -20,12 +20,24 @@ npy::NpyArray images_from_input(const ImportedModel& model, const npy::NpyArray&
 // graph output's dtype and shape (dequantized to float32, or the int32 accumulator).
 npy::NpyArray output_from_logits(const ImportedModel& model, const std::vector<int32_t>& logits);
 
+// A tensor file write_config wrote, with its array: for a caller that loads the config at once
+// (npy::keep_for_reading) rather than reading the files back. A layer's weights and bias are not
+// copied: `array` has their dtype and shape, `data` points at them in the ImportedModel written
+// (valid while it is). Every other tensor (pixel table, images) is whole in `array`.
+struct WrittenTensor {
+  std::filesystem::path file;
+  npy::NpyArray array;
+  const void* data = nullptr;
+};
+
 // Writes `dir`/network.yaml (including `hardware_yaml` by a path relative to `dir`), the layers'
 // tensors, the pixel table and the images, so that `accelsim --config dir/network.yaml` runs the
 // model. Without images, one image of the input's zero point (a real 0) is written. Returns the
-// config's path. Throws ImportError (a bad input tensor) or npy::NpyError (writing).
+// config's path; with `written`, every tensor file is appended to it. Throws ImportError
+// (a bad input tensor) or npy::NpyError (writing).
 std::filesystem::path write_config(const ImportedModel& model, const std::filesystem::path& dir,
                                    const std::filesystem::path& hardware_yaml,
-                                   const std::optional<npy::NpyArray>& images, const std::string& model_source);
+                                   const std::optional<npy::NpyArray>& images, const std::string& model_source,
+                                   std::vector<WrittenTensor>* written = nullptr);
 
 }  // namespace accelsim::onnx_import

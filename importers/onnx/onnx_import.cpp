@@ -1,10 +1,15 @@
 #include "importers/onnx/onnx_import.h"
 
+#include <fcntl.h>
 #include <onnx/onnx_pb.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -397,12 +402,12 @@ int32_t Lowering::zero_point(const onnx::NodeProto& node, int index, const char*
     fail(node, std::string(role) + " is " + element_type_name(t.type) + " but its tensor is " +
                    element_type_name(expected_from));
   if (t.count() < 1) fail(node, std::string(role) + " is empty");
-  for (int64_t z : t.ints)
-    if (z != t.ints[0])
+  const int64_t z = t.integer(0);
+  for (std::size_t i = 1; i < static_cast<std::size_t>(t.count()); ++i)
+    if (t.integer(i) != z)
       fail(node, std::string(role) +
                      " differs between channels: per-channel weight zero points are not supported (ONNX Runtime "
                      "refuses them too); per-channel scales with one zero point are");
-  const int64_t z = t.ints[0];
   if (t.type == ElementType::UInt8 ? (z < 0 || z > 255) : (z < -128 || z > 127))
     fail(node, std::string(role) + " " + std::to_string(z) + " is out of the range of " + element_type_name(t.type));
   return static_cast<int32_t>(z);
@@ -498,9 +503,9 @@ void Lowering::lower_node(const onnx::NodeProto& node) {
   } else if (op == "ConstantOfShape") {
     const ConstTensor& shape = constant(node, 0, "shape");
     Value v;
-    v.constant.dims = shape.ints;
+    v.constant.dims = shape.integers();
     int64_t count = 1;
-    for (int64_t d : shape.ints) {
+    for (int64_t d : v.constant.dims) {
       if (d < 0 || d > (1 << 24)) fail(node, "dimension " + std::to_string(d) + " is out of range");
       count *= d;
       if (count > (1 << 24)) fail(node, "too large a constant");
@@ -532,11 +537,15 @@ void Lowering::lower_node(const onnx::NodeProto& node) {
       if (in.kind == Value::Kind::Constant) {
         ConstTensor& t = out.constant;
         if (to == ElementType::Float && t.is_integer()) {
-          for (int64_t v : t.ints) t.floats.push_back(static_cast<float>(v));
+          for (std::size_t i = 0; i < static_cast<std::size_t>(t.count()); ++i)
+            t.floats.push_back(static_cast<float>(t.integer(i)));
           t.ints.clear();
+          t.bytes = {};
         } else if (to != ElementType::Float && !t.is_integer()) {
           for (float v : t.floats) t.ints.push_back(static_cast<int64_t>(v));
           t.floats.clear();
+        } else if (to != t.type) {
+          t.widen();  // the values are kept as they are, relabelled
         }
         t.type = to;
       } else if (in.kind != Value::Kind::Quantized ||
@@ -655,7 +664,7 @@ void Lowering::lower_dequantize(const onnx::NodeProto& node) {
     if (has_input(node, 2)) {
       const ConstTensor& zps = constant(node, 2, "x_zero_point");
       if (!zps.is_integer()) fail(node, "x_zero_point must be an integer tensor");
-      out.dq_zero_points = zps.ints;
+      out.dq_zero_points = zps.integers();
     } else {
       out.dq_zero_points.assign(1, 0);
     }
@@ -675,6 +684,21 @@ void Lowering::lower_dequantize(const onnx::NodeProto& node) {
   out.dims = a.dims;
   out.source = a.source;
   set_output(node, std::move(out));
+}
+
+// uint8 weights become int8 by subtracting 128 from them and from their zero point: w - zp is unchanged.
+std::vector<int8_t> int8_weights(const ConstTensor& weights) {
+  std::vector<int8_t> stored(static_cast<std::size_t>(weights.count()));
+  const bool uint8 = weights.type == ElementType::UInt8;
+  if (!weights.bytes.empty()) {  // raw_data: the common case, a copy (and a flip of the top bit for uint8)
+    std::memcpy(stored.data(), weights.bytes.data(), stored.size());
+    if (uint8)
+      for (int8_t& w : stored) w = static_cast<int8_t>(static_cast<uint8_t>(w) ^ 0x80u);
+    return stored;
+  }
+  const int64_t shift = uint8 ? 128 : 0;
+  for (std::size_t i = 0; i < stored.size(); ++i) stored[i] = static_cast<int8_t>(weights.ints[i] - shift);
+  return stored;
 }
 
 Layer Lowering::conv_layer(const onnx::NodeProto& node, const Value& x, const ConstTensor& weights,
@@ -725,7 +749,7 @@ Layer Lowering::conv_layer(const onnx::NodeProto& node, const Value& x, const Co
   const int64_t shift = weights.type == ElementType::UInt8 ? 128 : 0;
   if (weights.type != ElementType::UInt8 && weights.type != ElementType::Int8)
     fail(node, std::string("weights are ") + element_type_name(weights.type) + "; expected int8 or uint8");
-  for (int64_t w : weights.ints) layer.weights.push_back(static_cast<int8_t>(w - shift));
+  layer.weights = int8_weights(weights);
   layer.weight_zero_point = static_cast<int32_t>(weight_zero_point - shift);
   layer.input_zero_point = x.quant.zero_point;
   return layer;
@@ -753,11 +777,15 @@ Layer Lowering::linear_layer(const onnx::NodeProto& node, const Value& a, const 
   layer.input = shape_of(node, a.dims);
   layer.output = Shape{n, 1, 1, true};
   const int64_t shift = b.type == ElementType::UInt8 ? 128 : 0;
-  layer.weights.resize(static_cast<std::size_t>(n * k));
-  for (int64_t o = 0; o < n; ++o)
-    for (int64_t i = 0; i < k; ++i)
-      layer.weights[static_cast<std::size_t>(o * k + i)] =
-          static_cast<int8_t>(b.ints[static_cast<std::size_t>(transposed ? o * k + i : i * n + o)] - shift);
+  std::vector<int8_t> stored = int8_weights(b);  // [N, K] when transposed, else [K, N]
+  if (transposed) {
+    layer.weights = std::move(stored);
+  } else {
+    layer.weights.resize(stored.size());
+    for (int64_t o = 0; o < n; ++o)
+      for (int64_t i = 0; i < k; ++i)
+        layer.weights[static_cast<std::size_t>(o * k + i)] = stored[static_cast<std::size_t>(i * n + o)];
+  }
   layer.weight_zero_point = static_cast<int32_t>(b_zero_point - shift);
   layer.input_zero_point = a.quant.zero_point;
   return layer;
@@ -1013,9 +1041,9 @@ void Lowering::lower_flatten(const onnx::NodeProto& node) {
   if (node.op_type() == "Flatten") {
     if (int_attribute(node, "axis", 1) != 1) fail(node, "only axis = 1 (keep the batch axis) is supported");
   } else {
-    const ConstTensor& shape = constant(node, 1, "shape");
-    const bool to_flat = shape.ints.size() == 2 && (shape.ints[0] == x.dims[0] || shape.ints[0] == -1 ||
-                                                    shape.ints[0] == 1 || shape.ints[0] == 0);
+    const std::vector<int64_t> shape = constant(node, 1, "shape").integers();
+    const bool to_flat =
+        shape.size() == 2 && (shape[0] == x.dims[0] || shape[0] == -1 || shape[0] == 1 || shape[0] == 0);
     if (!to_flat) fail(node, "only a Reshape to [N, -1] (flattening each image) is supported");
   }
   const Shape in = shape_of(node, x.dims);
@@ -1317,9 +1345,12 @@ void Lowering::finish() {
 
 }  // namespace
 
-ImportedModel import_model(const std::string& bytes, const std::string& source, std::optional<Arithmetic> arithmetic) {
+namespace {
+
+ImportedModel import_bytes(const char* data, std::size_t size, const std::string& source,
+                           std::optional<Arithmetic> arithmetic) {
   onnx::ModelProto model;
-  if (bytes.size() > (std::size_t{1} << 31) || !model.ParseFromString(bytes))
+  if (size > (std::size_t{1} << 31) || !model.ParseFromArray(data, static_cast<int>(size)))
     throw ImportError(source + ": not an ONNX model (the protobuf does not parse: truncated or another format)");
   if (!model.has_graph()) throw ImportError(source + ": the model has no graph");
   std::string reason = "--arithmetic";
@@ -1333,8 +1364,47 @@ ImportedModel import_model(const std::string& bytes, const std::string& source, 
   return imported;
 }
 
+// A file's bytes mapped read-only (parsed in place: no copy of the model, whose weights are most of it).
+class MappedFile {
+ public:
+  explicit MappedFile(const std::filesystem::path& file) {
+    descriptor_ = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (descriptor_ < 0) return;
+    struct stat status {};
+    if (::fstat(descriptor_, &status) != 0 || !S_ISREG(status.st_mode) || status.st_size <= 0) return;
+    void* mapped = ::mmap(nullptr, static_cast<std::size_t>(status.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+                          descriptor_, 0);
+    if (mapped == MAP_FAILED) return;
+    data_ = static_cast<const char*>(mapped);
+    size_ = static_cast<std::size_t>(status.st_size);
+  }
+  ~MappedFile() {
+    if (data_) ::munmap(const_cast<char*>(data_), size_);
+    if (descriptor_ >= 0) ::close(descriptor_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  bool opened() const { return descriptor_ >= 0; }
+  const char* data() const { return data_; }  // null when not mapped (not a regular file, empty, or mmap failed)
+  std::size_t size() const { return size_; }
+
+ private:
+  int descriptor_ = -1;
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+}  // namespace
+
+ImportedModel import_model(const std::string& bytes, const std::string& source, std::optional<Arithmetic> arithmetic) {
+  return import_bytes(bytes.data(), bytes.size(), source, arithmetic);
+}
+
 ImportedModel import_file(const std::filesystem::path& file, std::optional<Arithmetic> arithmetic) {
-  std::ifstream in(file, std::ios::binary);
+  const MappedFile mapped(file);
+  if (!mapped.opened()) throw ImportError(file.string() + ": cannot open");
+  if (mapped.data()) return import_bytes(mapped.data(), mapped.size(), file.string(), arithmetic);
+  std::ifstream in(file, std::ios::binary);  // not mappable (a pipe, a directory, an empty file): read as a stream
   if (!in) throw ImportError(file.string() + ": cannot open");
   std::ostringstream bytes;
   bytes << in.rdbuf();

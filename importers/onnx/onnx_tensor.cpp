@@ -44,7 +44,21 @@ bool element_type_of(int onnx_data_type, ElementType& type) {
 }
 
 int64_t ConstTensor::count() const {
-  return is_integer() ? static_cast<int64_t>(ints.size()) : static_cast<int64_t>(floats.size());
+  if (!is_integer()) return static_cast<int64_t>(floats.size());
+  return static_cast<int64_t>(bytes.empty() ? ints.size() : bytes.size());
+}
+
+std::vector<int64_t> ConstTensor::integers() const {
+  if (bytes.empty()) return ints;
+  std::vector<int64_t> values(bytes.size());
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = integer(i);
+  return values;
+}
+
+void ConstTensor::widen() {
+  if (bytes.empty()) return;
+  ints = integers();
+  bytes = {};
 }
 
 namespace {
@@ -96,28 +110,21 @@ ConstTensor decode_tensor(const onnx::TensorProto& tensor) {
       std::memcpy(out.floats.data(), raw.data(), raw.size());  // little-endian, as ONNX stores it
       return out;
     }
+    if (out.type == ElementType::UInt8 || out.type == ElementType::Int8) {
+      out.bytes = raw;  // viewed, not copied: weights are most of a model
+      return out;
+    }
     out.ints.resize(size);
     for (std::size_t i = 0; i < size; ++i) {
       const char* p = raw.data() + i * width;
-      switch (out.type) {
-        case ElementType::UInt8:
-          out.ints[i] = static_cast<uint8_t>(*p);
-          break;
-        case ElementType::Int8:
-          out.ints[i] = static_cast<int8_t>(*p);
-          break;
-        case ElementType::Int32: {
-          int32_t v;
-          std::memcpy(&v, p, 4);
-          out.ints[i] = v;
-          break;
-        }
-        default: {
-          int64_t v;
-          std::memcpy(&v, p, 8);
-          out.ints[i] = v;
-          break;
-        }
+      if (out.type == ElementType::Int32) {
+        int32_t v;
+        std::memcpy(&v, p, 4);
+        out.ints[i] = v;
+      } else {
+        int64_t v;
+        std::memcpy(&v, p, 8);
+        out.ints[i] = v;
       }
     }
     return out;

@@ -21,7 +21,8 @@ std::filesystem::path default_hardware() {
 
 std::filesystem::path import_model_to(const std::filesystem::path& model, const std::filesystem::path& dir,
                                       const std::filesystem::path& hardware, const std::filesystem::path& images_file,
-                                      const std::string& arithmetic, onnx_import::ImportedModel& imported) {
+                                      const std::string& arithmetic, onnx_import::ImportedModel& imported,
+                                      std::vector<onnx_import::WrittenTensor>* written) {
   std::optional<onnx_import::Arithmetic> chosen;
   if (!arithmetic.empty()) {
     chosen.emplace();
@@ -33,7 +34,7 @@ std::filesystem::path import_model_to(const std::filesystem::path& model, const 
   if (!images_file.empty())
     images = onnx_import::images_from_input(imported, npy::read_npy(images_file), images_file.string());
   for (const auto& note : imported.notes) log::warn("{}: {}", model.string(), note);
-  return onnx_import::write_config(imported, dir, hardware, images, model.filename().string());
+  return onnx_import::write_config(imported, dir, hardware, images, model.filename().string(), written);
 }
 
 std::string arithmetic_note(const std::filesystem::path& model, const onnx_import::ImportedModel& imported) {

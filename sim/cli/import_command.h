@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <string>
 
+#include "importers/onnx/imported_config.h"
 #include "importers/onnx/onnx_import.h"
 
 namespace accelsim::cli {
@@ -12,12 +13,14 @@ namespace accelsim::cli {
 std::filesystem::path default_hardware();
 
 // Imports the ONNX model `model` into `dir` (network.yaml, tensors, images from `images_file`
-// when given) on the hardware YAML `hardware`; returns the config's path and fills `imported`.
+// when given) on the hardware YAML `hardware`; returns the config's path and fills `imported`
+// (and `written`, when given: the tensor files' arrays, for a run that loads the config at once).
 // Throws onnx_import::ImportError or npy::NpyError, naming the file.
 // `arithmetic`: "pytorch", "onnxruntime" or empty (chosen by the model's producer_name).
 std::filesystem::path import_model_to(const std::filesystem::path& model, const std::filesystem::path& dir,
                                       const std::filesystem::path& hardware, const std::filesystem::path& images_file,
-                                      const std::string& arithmetic, onnx_import::ImportedModel& imported);
+                                      const std::string& arithmetic, onnx_import::ImportedModel& imported,
+                                      std::vector<onnx_import::WrittenTensor>* written = nullptr);
 
 // "NET.onnx: arithmetic pytorch (chosen by producer_name 'pytorch')", for the console.
 std::string arithmetic_note(const std::filesystem::path& model, const onnx_import::ImportedModel& imported);

@@ -247,9 +247,13 @@ int run_cli(int argc, char** argv) {
     if (!importer) return kBadInput;
     try {
       imported.emplace();
+      std::vector<onnx_import::WrittenTensor> written;
       options.config = importer->import_model_to(options.model, options.out / "model",
                                                  options.config.empty() ? importer->default_hardware() : options.config,
-                                                 options.images_file, options.arithmetic, *imported);
+                                                 options.images_file, options.arithmetic, *imported, &written);
+      // The run reads the tensors the import has just written from memory (the layers' from `imported`,
+      // which outlives the loading), not back from OUT/model/.
+      for (auto& tensor : written) npy::keep_for_reading(tensor.file, std::move(tensor.array), tensor.data);
       if (!options.quiet) std::puts(importer->arithmetic_note(options.model, *imported).c_str());
     } catch (const onnx_import::ImportError& e) {
       return fail(kBadInput, e.what());
@@ -268,8 +272,10 @@ int run_cli(int argc, char** argv) {
         options.images_file.empty() ? std::max<int64_t>(options.images, 0) : std::numeric_limits<int64_t>::max();
     workload = run::load_workload(options.config, options.overrides, images_to_read);
   } catch (const config::ConfigurationError& e) {
+    npy::forget_kept_arrays();
     return fail(kBadInput, e.what());
   }
+  npy::forget_kept_arrays();  // what the import kept and the loading did not read (a timing-only run's)
   {
     const auto& network = workload->network;
     const auto& hw = workload->hardware;

@@ -12,6 +12,7 @@
 
 #include "core/log/log.h"
 #include "core/npy/npy_array.h"
+#include "importers/onnx/imported_config.h"
 #include "importers/onnx/onnx_import.h"
 
 namespace accelsim::cli {
@@ -23,7 +24,8 @@ struct OnnxImporter {
   std::filesystem::path (*import_model_to)(const std::filesystem::path& model, const std::filesystem::path& dir,
                                            const std::filesystem::path& hardware,
                                            const std::filesystem::path& images_file, const std::string& arithmetic,
-                                           onnx_import::ImportedModel& imported);
+                                           onnx_import::ImportedModel& imported,
+                                           std::vector<onnx_import::WrittenTensor>* written);
   std::string (*arithmetic_note)(const std::filesystem::path& model, const onnx_import::ImportedModel& imported);
   npy::NpyArray (*output_from_logits)(const onnx_import::ImportedModel& model, const std::vector<int32_t>& logits);
   // The module has its own copy of the logger: it is given the executable's level.

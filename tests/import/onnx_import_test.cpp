@@ -4,7 +4,10 @@
 
 #include <cmath>
 #include <limits>
+#include <set>
 
+#include "core/npy/npy_array.h"
+#include "importers/onnx/imported_config.h"
 #include "importers/onnx/onnx_import.h"
 #include "tests/import/onnx_test_support.h"
 #include "tests/support/run_command.h"
@@ -88,6 +91,74 @@ TEST(OnnxImport, UInt8WeightsBecomeInt8WithTheSameDifferences) {
   // 200 - 255 = -55 = (200 - 128) - (255 - 128) = 72 - 127.
   EXPECT_EQ(imported.network.layers[0].weights[0], 72);
   EXPECT_EQ(imported.network.layers[0].weight_zero_point, 127);
+}
+
+// A tensor's elements in raw_data (what exporters write; the importer views those bytes in the
+// model) instead of int32_data (what make_tensor writes).
+void to_raw_data(onnx::TensorProto& tensor) {
+  std::string bytes;
+  for (int32_t v : tensor.int32_data()) bytes += static_cast<char>(v & 0xff);
+  tensor.clear_int32_data();
+  tensor.set_raw_data(bytes);
+}
+
+TEST(OnnxImport, RawAndTypedWeightsImportAlike) {
+  for (const int type : {onnx::TensorProto::INT8, onnx::TensorProto::UINT8}) {
+    const bool uint8 = type == onnx::TensorProto::UINT8;
+    auto typed = qlinear_conv_model();
+    std::vector<double> weights;  // the whole range of the type, both ends included
+    for (int i = 0; i < 18; ++i) weights.push_back(i == 17 ? (uint8 ? 255 : 127) : (uint8 ? 15 * i : 15 * i - 128));
+    *initializer(typed, "w") = make_tensor("w", type, {2, 1, 3, 3}, weights);
+    *initializer(typed, "w_zp") = make_tensor("w_zp", type, {}, {uint8 ? 130.0 : -3.0});
+    auto raw = typed;
+    to_raw_data(*initializer(raw, "w"));
+    to_raw_data(*initializer(raw, "w_zp"));
+    ASSERT_TRUE(initializer(raw, "w")->has_raw_data());
+    for (const auto& model : {typed, raw}) {
+      const auto imported = onnx_import::import_model(model.SerializeAsString(), "m.onnx");
+      const model::Layer& conv = imported.network.layers[0];
+      // int8 weights are kept; uint8 ones become w - 128 (their zero point too): w - zp is unchanged.
+      ASSERT_EQ(conv.weights.size(), 18u);
+      for (std::size_t i = 0; i < 18; ++i)
+        EXPECT_EQ(conv.weights[i], static_cast<int>(weights[i]) - (uint8 ? 128 : 0)) << i;
+      EXPECT_EQ(conv.weight_zero_point, uint8 ? 130 - 128 : -3);
+    }
+  }
+}
+
+// `accelsim --model` loads the config its import writes from the arrays write_config hands over:
+// they must be every tensor file, each exactly as written.
+TEST(OnnxImport, TheArraysHandedOverAreTheTensorFilesAsWritten) {
+  TempDir dir;
+  const auto imported = onnx_import::import_model(qlinear_conv_model().SerializeAsString(), "m.onnx");
+  std::vector<onnx_import::WrittenTensor> written;
+  const auto config = onnx_import::write_config(
+      imported, dir.path() / "model", std::filesystem::path(ACCELSIM_SOURCE_DIR) / "configs/hardware/edge_small.yaml",
+      std::nullopt, "m.onnx", &written);
+  std::set<std::string> files, handed;
+  for (const auto& entry : std::filesystem::directory_iterator(config.parent_path()))
+    if (entry.path().extension() == ".npy") files.insert(entry.path().filename().string());
+  EXPECT_EQ(files, (std::set<std::string>{"conv.weights.npy", "images.npy", "input_table.npy"}));
+  for (const auto& tensor : written) {
+    EXPECT_TRUE(handed.insert(tensor.file.filename().string()).second) << tensor.file << " twice";
+    const npy::NpyArray on_disk = npy::read_npy(tensor.file);
+    EXPECT_EQ(tensor.array.dtype, on_disk.dtype) << tensor.file;
+    EXPECT_EQ(tensor.array.shape, on_disk.shape) << tensor.file;
+    std::vector<uint8_t> bytes = tensor.array.bytes;
+    if (tensor.data) {  // a layer's tensor, in the imported model itself
+      EXPECT_TRUE(bytes.empty()) << tensor.file;
+      const auto* data = static_cast<const uint8_t*>(tensor.data);
+      bytes.assign(data, data + on_disk.bytes.size());
+    }
+    EXPECT_EQ(bytes, on_disk.bytes) << tensor.file;
+  }
+  EXPECT_EQ(handed, files);
+  // The weights are the model's, not a copy.
+  for (const auto& tensor : written) {
+    if (tensor.file.filename() == "conv.weights.npy") {
+      EXPECT_EQ(tensor.data, imported.network.layers[0].weights.data());
+    }
+  }
 }
 
 // The QDQ form torch.onnx.export and ORT's quantizer write: x float -> QuantizeLinear ->
