@@ -223,9 +223,9 @@ class TreeBuilder {
     for (;;) {
       yaml_event_t event;
       if (!yaml_parser_parse(&parser_, &event)) throw error_of(parser_, text_);
-      const bool done = handle(event);
-      yaml_event_delete(&event);
-      if (done) return root_ ? root_ : YamlNode::null();
+      // Freed however handle() leaves (its errors throw).
+      const std::unique_ptr<yaml_event_t, void (*)(yaml_event_t*)> owned(&event, yaml_event_delete);
+      if (handle(event)) return root_ ? root_ : YamlNode::null();
     }
   }
 
