@@ -8,7 +8,7 @@ set -euo pipefail
 run_packages=(
   g++ cmake ninja-build pkg-config
   libsystemc-dev            # SystemC 2.3.4 (pkg-config systemc), built for C++17
-  libyaml-cpp-dev           # config files
+  libyaml-dev               # config files (libyaml: the YAML parser)
   libboost-program-options-dev
   nlohmann-json3-dev        # stats.json
   libfmt-dev                # console tables

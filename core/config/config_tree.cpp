@@ -4,8 +4,9 @@
 
 #include <algorithm>
 #include <fstream>
-#include <set>
 #include <sstream>
+#include <string_view>
+#include <unordered_set>
 
 namespace accelsim::config {
 
@@ -21,7 +22,7 @@ std::string join_index(const std::string& parent, std::size_t index) {
 
 namespace {
 
-SourceLocation location_of(const std::string& file, const YAML::Mark& mark) {
+SourceLocation location_of(const std::string& file, const YamlMark& mark) {
   SourceLocation where{file, 0, 0};
   if (!mark.is_null()) {
     where.line = mark.line + 1;
@@ -30,14 +31,15 @@ SourceLocation location_of(const std::string& file, const YAML::Mark& mark) {
   return where;
 }
 
-// YAML forbids tabs for indentation, and yaml-cpp's messages then never say so ("end of map not
-// found"). A syntax error at or after a tab outside a comment is reported at the tab.
-ConfigurationError syntax_error(const std::string& file, const std::string& text, const YAML::ParserException& e) {
+// YAML forbids tabs for indentation, and libyaml's message then does not say so ("found character
+// that cannot start any token"). A syntax error at or after a tab outside a comment is reported at
+// the tab.
+ConfigurationError syntax_error(const std::string& file, const std::string& text, const YamlSyntaxError& e) {
   int line = 1, column = 1;
   bool comment = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (!e.mark.is_null() && line > e.mark.line + 1) break;
+    if (!e.mark().is_null() && line > e.mark().line + 1) break;
     if (c == '\n') {
       ++line;
       column = 1;
@@ -48,13 +50,13 @@ ConfigurationError syntax_error(const std::string& file, const std::string& text
     if (c == '\t' && !comment)
       return ConfigurationError(
           SourceLocation{file, line, column}, "",
-          "YAML syntax error: a tab character; YAML indents with spaces only (yaml-cpp: " + e.msg + ")");
+          "YAML syntax error: a tab character; YAML indents with spaces only (libyaml: " + std::string(e.what()) + ")");
     ++column;
   }
-  return ConfigurationError(location_of(file, e.mark), "", "YAML syntax error: " + e.msg);
+  return ConfigurationError(location_of(file, e.mark()), "", std::string("YAML syntax error: ") + e.what());
 }
 
-YAML::Node parse_file(const fs::path& file) {
+YamlNode parse_file(const fs::path& file) {
   std::error_code ec;
   if (!fs::exists(file, ec)) throw ConfigurationError({file.string()}, "", "file not found");
   if (fs::is_directory(file, ec)) throw ConfigurationError({file.string()}, "", "is a directory, expected a YAML file");
@@ -64,26 +66,56 @@ YAML::Node parse_file(const fs::path& file) {
   buffer << in.rdbuf();
   const std::string text = buffer.str();
   try {
-    return YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
+    return parse_yaml(text);
+  } catch (const YamlSyntaxError& e) {
     throw syntax_error(file.string(), text, e);
   }
 }
 
-// yaml-cpp keeps both copies of a repeated key; a config with one is ambiguous.
-void reject_duplicate_keys(const YAML::Node& node, const std::string& file, const std::string& path) {
-  if (node.IsMap()) {
-    std::set<std::string> seen;
-    for (const auto& entry : node) {
-      if (!entry.first.IsScalar())
-        throw ConfigurationError(location_of(file, entry.first.Mark()), path, "map keys must be plain strings");
-      const std::string key = entry.first.Scalar();
-      if (!seen.insert(key).second)
-        throw ConfigurationError(location_of(file, entry.first.Mark()), join_key(path, key), "duplicate key");
-      reject_duplicate_keys(entry.second, file, join_key(path, key));
+// `path` + ".key" (or "key" at the top), undone by the returned length.
+std::size_t extend_with_key(std::string& path, const std::string& key) {
+  const std::size_t length = path.size();
+  if (!path.empty()) path += '.';
+  path += key;
+  return length;
+}
+
+std::size_t extend_with_index(std::string& path, std::size_t index) {
+  const std::size_t length = path.size();
+  path += '[';
+  path += std::to_string(index);
+  path += ']';
+  return length;
+}
+
+// The tree keeps both copies of a repeated key (as libyaml reports both); a config with one is
+// ambiguous. `path` is a buffer, extended and restored on the way down.
+void reject_duplicate_keys(const YamlNode& node, const std::string& file, std::string& path) {
+  if (node.is_map()) {
+    const auto& entries = node.entries();
+    std::unordered_set<std::string_view> seen;  // only for large maps: a scan is cheaper below 16 keys
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const YamlNode& key_node = entries[i].first;
+      if (!key_node.is_scalar())
+        throw ConfigurationError(location_of(file, key_node.mark()), path, "map keys must be plain strings");
+      const std::string& key = key_node.text();
+      bool repeated = false;
+      if (entries.size() < 16) {
+        for (std::size_t j = 0; j < i && !repeated; ++j) repeated = entries[j].first.text() == key;
+      } else {
+        repeated = !seen.insert(key).second;
+      }
+      if (repeated) throw ConfigurationError(location_of(file, key_node.mark()), join_key(path, key), "duplicate key");
+      const std::size_t length = extend_with_key(path, key);
+      reject_duplicate_keys(entries[i].second, file, path);
+      path.resize(length);
     }
-  } else if (node.IsSequence()) {
-    for (std::size_t i = 0; i < node.size(); ++i) reject_duplicate_keys(node[i], file, join_index(path, i));
+  } else if (node.is_sequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::size_t length = extend_with_index(path, i);
+      reject_duplicate_keys(node[i], file, path);
+      path.resize(length);
+    }
   }
 }
 
@@ -135,7 +167,7 @@ ConfigTree ConfigTree::load(const fs::path& file) {
   return tree;
 }
 
-YAML::Node ConfigTree::load_with_includes(const fs::path& file, std::vector<fs::path>& include_stack) {
+YamlNode ConfigTree::load_with_includes(const fs::path& file, std::vector<fs::path>& include_stack) {
   std::error_code ec;
   const fs::path canonical = fs::weakly_canonical(file, ec);
   if (std::find(include_stack.begin(), include_stack.end(), canonical) != include_stack.end()) {
@@ -150,10 +182,10 @@ YAML::Node ConfigTree::load_with_includes(const fs::path& file, std::vector<fs::
 ConfigTree ConfigTree::parse(const std::string& text, const fs::path& as_file) {
   ConfigTree tree;
   tree.main_file_ = as_file;
-  YAML::Node document;
+  YamlNode document;
   try {
-    document = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
+    document = parse_yaml(text);
+  } catch (const YamlSyntaxError& e) {
     throw syntax_error(as_file.string(), text, e);
   }
   std::vector<fs::path> include_stack;
@@ -161,75 +193,79 @@ ConfigTree ConfigTree::parse(const std::string& text, const fs::path& as_file) {
   return tree;
 }
 
-YAML::Node ConfigTree::expand(YAML::Node document, const fs::path& file, std::vector<fs::path>& include_stack) {
+YamlNode ConfigTree::expand(YamlNode document, const fs::path& file, std::vector<fs::path>& include_stack) {
   std::error_code ec;
   include_stack.push_back(fs::weakly_canonical(file, ec));
   const std::string file_name = file.string();
-  if (document.IsNull()) throw ConfigurationError({file_name}, "", "empty file, expected a YAML map");
-  if (!document.IsMap())
-    throw ConfigurationError(location_of(file_name, document.Mark()), "", "expected a YAML map at the top level");
-  reject_duplicate_keys(document, file_name, "");
+  if (document.is_null()) throw ConfigurationError({file_name}, "", "empty file, expected a YAML map");
+  if (!document.is_map())
+    throw ConfigurationError(location_of(file_name, document.mark()), "", "expected a YAML map at the top level");
+  std::string path;
+  reject_duplicate_keys(document, file_name, path);
 
-  YAML::Node result(YAML::NodeType::Map);
-  if (const YAML::Node includes = document["include"]) {
-    std::vector<YAML::Node> entries;
-    if (includes.IsScalar()) {
+  YamlNode result = YamlNode::map();
+  if (const YamlNode includes = document["include"]) {
+    std::vector<YamlNode> entries;
+    if (includes.is_scalar()) {
       entries.push_back(includes);
-    } else if (includes.IsSequence()) {
-      for (const auto& entry : includes) entries.push_back(entry);
+    } else if (includes.is_sequence()) {
+      entries = includes.items();
     } else {
-      throw ConfigurationError(location_of(file_name, includes.Mark()), "include",
+      throw ConfigurationError(location_of(file_name, includes.mark()), "include",
                                "expected a file path or a list of them");
     }
     for (const auto& entry : entries) {
-      if (!entry.IsScalar())
-        throw ConfigurationError(location_of(file_name, entry.Mark()), "include", "expected a file path");
-      fs::path included = file.parent_path() / entry.Scalar();
+      if (!entry.is_scalar())
+        throw ConfigurationError(location_of(file_name, entry.mark()), "include", "expected a file path");
+      fs::path included = file.parent_path() / entry.text();
       if (!fs::exists(included, ec))
-        throw ConfigurationError(location_of(file_name, entry.Mark()), "include",
+        throw ConfigurationError(location_of(file_name, entry.mark()), "include",
                                  "included file '" + included.string() + "' not found");
       result = merge(result, load_with_includes(included, include_stack), "");
     }
   }
-  YAML::Node own(YAML::NodeType::Map);
-  for (const auto& entry : document)
-    if (entry.first.Scalar() != "include") own.force_insert(entry.first, entry.second);
-  record_origins(own, "", Origin{file_name, true});
+  YamlNode own = YamlNode::map();
+  for (const auto& [key, value] : document.entries())
+    if (key.text() != "include") own.append(key, value);
+  origin_files_.push_back(Origin{file_name, true});
+  record_origins(own, path, origin_files_.size() - 1);
   result = merge(result, own, "");
 
   include_stack.pop_back();
   return result;
 }
 
-YAML::Node ConfigTree::merge(const YAML::Node& base, const YAML::Node& overlay, const std::string& path) {
-  if (!base.IsMap() || !overlay.IsMap()) return overlay;
-  // force_insert keeps the original key nodes, and with them their line and column.
-  YAML::Node out(YAML::NodeType::Map);
-  for (const auto& entry : base) {
-    const std::string key = entry.first.Scalar();
-    const YAML::Node replacement = overlay[key];
+YamlNode ConfigTree::merge(const YamlNode& base, const YamlNode& overlay, const std::string& path) {
+  if (!base.is_map() || !overlay.is_map()) return overlay;
+  // The original key nodes are kept, and with them their line and column.
+  YamlNode out = YamlNode::map();
+  for (const auto& [key_node, value] : base.entries()) {
+    const std::string& key = key_node.text();
+    const YamlNode replacement = overlay[key];
     if (replacement)
-      out.force_insert(overlay_key(overlay, key), merge(entry.second, replacement, join_key(path, key)));
+      out.append(overlay.key_node(key), merge(value, replacement, join_key(path, key)));
     else
-      out.force_insert(entry.first, entry.second);
+      out.append(key_node, value);
   }
-  for (const auto& entry : overlay)
-    if (!base[entry.first.Scalar()]) out.force_insert(entry.first, entry.second);
+  for (const auto& [key_node, value] : overlay.entries())
+    if (!base[key_node.text()]) out.append(key_node, value);
   return out;
 }
 
-YAML::Node ConfigTree::overlay_key(const YAML::Node& overlay, const std::string& key) {
-  for (const auto& entry : overlay)
-    if (entry.first.Scalar() == key) return entry.first;
-  return YAML::Node(key);
-}
-
-void ConfigTree::record_origins(const YAML::Node& node, const std::string& path, const Origin& origin) {
+void ConfigTree::record_origins(const YamlNode& node, std::string& path, std::size_t origin) {
   if (!path.empty()) origins_[path] = origin;
-  if (node.IsMap()) {
-    for (const auto& entry : node) record_origins(entry.second, join_key(path, entry.first.Scalar()), origin);
-  } else if (node.IsSequence()) {
-    for (std::size_t i = 0; i < node.size(); ++i) record_origins(node[i], join_index(path, i), origin);
+  if (node.is_map()) {
+    for (const auto& [key, value] : node.entries()) {
+      const std::size_t length = extend_with_key(path, key.text());
+      record_origins(value, path, origin);
+      path.resize(length);
+    }
+  } else if (node.is_sequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::size_t length = extend_with_index(path, i);
+      record_origins(node[i], path, origin);
+      path.resize(length);
+    }
   }
 }
 
@@ -242,29 +278,29 @@ void ConfigTree::apply_override(const std::string& assignment) {
   const std::string value_text = assignment.substr(equals + 1);
   const std::vector<std::string> segments = split_key_path(key_path, assignment);
 
-  YAML::Node value;
+  YamlNode value;
   try {
-    value = YAML::Load(value_text);
-  } catch (const YAML::Exception& e) {
-    throw ConfigurationError({where}, key_path, "value is not valid YAML: " + e.msg);
+    value = parse_yaml(value_text);
+  } catch (const YamlSyntaxError& e) {
+    throw ConfigurationError({where}, key_path, std::string("value is not valid YAML: ") + e.what());
   }
 
   // Walk to the parent of the last segment, building the canonical path as we go.
-  std::vector<YAML::Node> chain{root_};
+  std::vector<YamlNode> chain{root_};
   std::string canonical;
   for (std::size_t s = 0; s < segments.size(); ++s) {
-    const YAML::Node current = chain.back();
+    const YamlNode current = chain.back();
     const std::string& segment = segments[s];
-    YAML::Node next;
+    YamlNode next;
     std::string next_path;
-    if (current.IsMap()) {
-      const YAML::Node child = current[segment];
+    if (current.is_map()) {
+      const YamlNode child = current[segment];
       if (!child) {
         std::string known;
         std::vector<std::string> keys;
-        for (const auto& entry : current) {
-          known += (known.empty() ? "" : ", ") + entry.first.Scalar();
-          keys.push_back(entry.first.Scalar());
+        for (const auto& entry : current.entries()) {
+          known += (known.empty() ? "" : ", ") + entry.first.text();
+          keys.push_back(entry.first.text());
         }
         std::string message = "no such key in the config (";
         if (auto hint = closest_match(segment, keys)) message += "did you mean '" + *hint + "'? ";
@@ -272,14 +308,14 @@ void ConfigTree::apply_override(const std::string& assignment) {
       }
       next = child;
       next_path = join_key(canonical, segment);
-    } else if (current.IsSequence()) {
+    } else if (current.is_sequence()) {
       std::size_t index = 0;
       bool found = parse_index(segment, index) && index < current.size();
       if (!found) {
         for (std::size_t i = 0; i < current.size(); ++i) {
-          if (!current[i].IsMap()) continue;  // only maps have a name
-          const YAML::Node name = current[i]["name"];
-          if (name && name.IsScalar() && name.Scalar() == segment) {
+          if (!current[i].is_map()) continue;  // only maps have a name
+          const YamlNode name = current[i]["name"];
+          if (name && name.is_scalar() && name.text() == segment) {
             index = i;
             found = true;
             break;
@@ -297,8 +333,9 @@ void ConfigTree::apply_override(const std::string& assignment) {
     }
     if (s + 1 == segments.size()) {
       // Re-point the existing node at the new value: every alias of it sees the change.
-      next = value;
-      record_origins(value, next_path, Origin{where, false});
+      next.assign(value);
+      origin_files_.push_back(Origin{where, false});
+      record_origins(value, next_path, origin_files_.size() - 1);
       return;
     }
     chain.push_back(next);
@@ -310,7 +347,7 @@ const ConfigTree::Origin* ConfigTree::find_origin(const std::string& key_path) c
   std::string path = key_path;
   while (!path.empty()) {
     const auto it = origins_.find(path);
-    if (it != origins_.end()) return &it->second;
+    if (it != origins_.end()) return &origin_files_[it->second];
     const std::size_t cut = path.find_last_of(".[");
     if (cut == std::string::npos) break;
     path.resize(cut);
@@ -318,11 +355,11 @@ const ConfigTree::Origin* ConfigTree::find_origin(const std::string& key_path) c
   return nullptr;
 }
 
-SourceLocation ConfigTree::locate(const std::string& key_path, const YAML::Node& node) const {
+SourceLocation ConfigTree::locate(const std::string& key_path, const YamlNode& node) const {
   const Origin* origin = find_origin(key_path);
   if (!origin) return SourceLocation{main_file_.string()};
-  if (!origin->has_marks || !node.IsDefined()) return SourceLocation{origin->file};
-  return location_of(origin->file, node.Mark());
+  if (!origin->has_marks || !node.is_defined()) return SourceLocation{origin->file};
+  return location_of(origin->file, node.mark());
 }
 
 fs::path ConfigTree::directory_of(const std::string& key_path) const {

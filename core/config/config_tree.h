@@ -1,13 +1,12 @@
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <filesystem>
-#include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/config/configuration_error.h"
+#include "core/config/yaml_tree.h"
 
 namespace accelsim::config {
 
@@ -16,8 +15,8 @@ namespace accelsim::config {
 // which file every key came from so that errors can name it, with line and column.
 class ConfigTree {
  public:
-  // Throws ConfigurationError for unreadable files, YAML syntax errors, include cycles and
-  // duplicate keys.
+  // Throws ConfigurationError for unreadable files, YAML syntax errors (libyaml's, located),
+  // include cycles and duplicate keys.
   static ConfigTree load(const std::filesystem::path& file);
   // The same from text in memory, as if read from `as_file` (for its messages and for the
   // paths it names); includes are still read from disk.
@@ -27,10 +26,10 @@ class ConfigTree {
   // `layers.2` or by their `name` field, `layers[conv1]`. The value is parsed as YAML.
   void apply_override(const std::string& assignment);
 
-  const YAML::Node& root() const { return root_; }
+  const YamlNode& root() const { return root_; }
 
   // Where the value at `key_path` (canonical form, `a.b[2].c`) was written.
-  SourceLocation locate(const std::string& key_path, const YAML::Node& node) const;
+  SourceLocation locate(const std::string& key_path, const YamlNode& node) const;
   // Directory against which a relative path written at `key_path` resolves.
   std::filesystem::path directory_of(const std::string& key_path) const;
 
@@ -40,17 +39,19 @@ class ConfigTree {
     bool has_marks = true;  // false for --set values: their marks point into the override text
   };
 
-  void record_origins(const YAML::Node& node, const std::string& path, const Origin& origin);
+  // Records `origin` (an index into origin_files_) for `path` and every key path below it; `path`
+  // is a buffer, extended and restored on the way down.
+  void record_origins(const YamlNode& node, std::string& path, std::size_t origin);
   const Origin* find_origin(const std::string& key_path) const;
-  YAML::Node load_with_includes(const std::filesystem::path& file, std::vector<std::filesystem::path>& include_stack);
-  YAML::Node expand(YAML::Node document, const std::filesystem::path& file,
-                    std::vector<std::filesystem::path>& include_stack);
-  YAML::Node merge(const YAML::Node& base, const YAML::Node& overlay, const std::string& path);
-  static YAML::Node overlay_key(const YAML::Node& overlay, const std::string& key);
+  YamlNode load_with_includes(const std::filesystem::path& file, std::vector<std::filesystem::path>& include_stack);
+  YamlNode expand(YamlNode document, const std::filesystem::path& file,
+                  std::vector<std::filesystem::path>& include_stack);
+  YamlNode merge(const YamlNode& base, const YamlNode& overlay, const std::string& path);
 
-  YAML::Node root_;
+  YamlNode root_;
   std::filesystem::path main_file_;
-  std::map<std::string, Origin> origins_;
+  std::vector<Origin> origin_files_;
+  std::unordered_map<std::string, std::size_t> origins_;  // key path -> index in origin_files_
 };
 
 // "a.b" + "c" -> "a.b.c"; "a" + 2 -> "a[2]".

@@ -8,62 +8,54 @@
 
 namespace accelsim::config {
 
-std::string node_text(const YAML::Node& node) {
-  if (node.IsScalar()) return "'" + node.Scalar() + "'";
-  if (node.IsSequence()) return "a list";
-  if (node.IsMap()) return "a map";
+std::string node_text(const YamlNode& node) {
+  if (node.is_scalar()) return "'" + node.text() + "'";
+  if (node.is_sequence()) return "a list";
+  if (node.is_map()) return "a map";
   return "nothing";
 }
 
-Section::Section(const ConfigTree& tree, YAML::Node node, std::string path, std::shared_ptr<std::vector<ParamDoc>> docs)
+Section::Section(const ConfigTree& tree, YamlNode node, std::string path, std::shared_ptr<std::vector<ParamDoc>> docs)
     : tree_(tree), node_(node), path_(std::move(path)), docs_(std::move(docs)) {
-  if (!node_.IsMap()) {
-    const std::string got = node_.IsNull() ? std::string("nothing") : node_text(node_);
+  if (!node_.is_map()) {
+    const std::string got = node_.is_null() ? std::string("nothing") : node_text(node_);
     throw ConfigurationError(tree_.locate(path_, node_), path_, "expected a map of keys, got " + got);
   }
 }
 
-std::string yaml_text(const YAML::Node& node) {
-  if (!node.IsDefined() || node.IsNull()) return "";
-  if (node.IsScalar()) return node.Scalar();
-  YAML::Emitter out;
-  out.SetSeqFormat(YAML::Flow);
-  out.SetMapFormat(YAML::Flow);
-  out << node;
-  return out.c_str();
+std::string yaml_text(const YamlNode& node) {
+  if (!node.is_defined() || node.is_null()) return "";
+  if (node.is_scalar()) return node.text();
+  return flow_yaml(node);
 }
 
-std::string Section::source_of(const std::string& key, const YAML::Node& node) const {
+std::string Section::source_of(const std::string& key, const YamlNode& node) const {
   return tree_.locate(key_path(key), node).to_string();
 }
 
 void Section::fail_if_misspelt(const std::string& key) const {
   std::vector<std::string> unread;
-  for (const auto& entry : node_)
-    if (entry.first.IsScalar() && !read_keys_.count(entry.first.Scalar())) unread.push_back(entry.first.Scalar());
+  for (const auto& entry : node_.entries())
+    if (entry.first.is_scalar() && !read_keys_.count(entry.first.text())) unread.push_back(entry.first.text());
   const auto written = closest_match(key, unread);
   if (!written) return;
-  for (const auto& entry : node_)
-    if (entry.first.Scalar() == *written)
+  for (const auto& entry : node_.entries())
+    if (entry.first.text() == *written)
       throw ConfigurationError(tree_.locate(key_path(*written), entry.first), key_path(*written),
                                "unknown key (did you mean '" + key + "'? '" + key + "' is required here)");
 }
 
-bool Section::has(const std::string& key) const {
-  return static_cast<bool>(static_cast<const YAML::Node&>(node_)[key]);
-}
+bool Section::has(const std::string& key) const { return static_cast<bool>(node_[key]); }
 
-YAML::Node Section::take(const std::string& key) {
+YamlNode Section::take(const std::string& key) {
   read_keys_.insert(key);
-  const YAML::Node child = static_cast<const YAML::Node&>(node_)[key];
-  if (!child) return YAML::Node(YAML::NodeType::Undefined);
+  const YamlNode child = node_[key];
+  if (!child) return YamlNode();
   // A key written without a value (`rows:` or `--set rows=`) is a slip, not a request for the
   // default: taking the default silently would report numbers for hardware nobody described.
-  if (child.IsNull()) {
-    // An empty value's mark is where the next token starts; point at the key instead.
-    YAML::Node key_node = child;
-    for (const auto& entry : static_cast<const YAML::Node&>(node_))
-      if (entry.first.IsScalar() && entry.first.Scalar() == key) key_node = entry.first;
+  if (child.is_null()) {
+    // An empty value has no text to point at; point at the key instead.
+    const YamlNode key_node = node_.key_node(key);
     throw ConfigurationError(tree_.locate(key_path(key), key_node), key_path(key),
                              "expected a value, got nothing (remove the key to take its default)");
   }
@@ -71,21 +63,21 @@ YAML::Node Section::take(const std::string& key) {
 }
 
 Section Section::section(const std::string& key) {
-  const YAML::Node child = take(key);
+  const YamlNode child = take(key);
   if (!child) fail(key, "missing required section");
   return Section(tree_, child, key_path(key), docs_);
 }
 
 std::optional<Section> Section::optional_section(const std::string& key) {
-  const YAML::Node child = take(key);
+  const YamlNode child = take(key);
   if (!child) return std::nullopt;
   return Section(tree_, child, key_path(key), docs_);
 }
 
 std::vector<Section> Section::list(const std::string& key) {
-  const YAML::Node child = take(key);
+  const YamlNode child = take(key);
   if (!child) fail(key, "missing required list");
-  if (!child.IsSequence() || child.size() == 0) fail(key, "expected a non-empty list, got " + node_text(child));
+  if (!child.is_sequence() || child.size() == 0) fail(key, "expected a non-empty list, got " + node_text(child));
   std::vector<Section> sections;
   for (std::size_t i = 0; i < child.size(); ++i)
     sections.emplace_back(tree_, child[i], join_index(key_path(key), i), docs_);
@@ -120,15 +112,15 @@ std::optional<std::filesystem::path> Section::optional_file(const std::string& k
 
 void Section::fail(const std::string& key, const std::string& message) const {
   if (key.empty()) throw ConfigurationError(tree_.locate(path_, node_), path_, message);
-  const YAML::Node child = static_cast<const YAML::Node&>(node_)[key];
-  const YAML::Node& at = child ? child : node_;
+  const YamlNode child = node_[key];
+  const YamlNode& at = child ? child : node_;
   throw ConfigurationError(tree_.locate(child ? key_path(key) : path_, at), key_path(key), message);
 }
 
 void Section::finish() const {
   std::vector<std::string> known(read_keys_.begin(), read_keys_.end());
-  for (const auto& entry : node_) {
-    const std::string key = entry.first.Scalar();
+  for (const auto& entry : node_.entries()) {
+    const std::string& key = entry.first.text();
     if (read_keys_.count(key)) continue;
     std::string message = "unknown key";
     if (auto hint = closest_match(key, known))
@@ -193,9 +185,9 @@ bool out_of_range(double value, std::optional<double> min, std::optional<double>
   return (min && value < *min) || (max && value > *max);
 }
 
-int64_t Converter<int64_t>::convert(const Section& s, const std::string& key, const YAML::Node& node) {
-  if (!node.IsScalar()) s.fail(key, std::string("expected an integer, got ") + node_text(node));
-  const std::string& text = node.Scalar();
+int64_t Converter<int64_t>::convert(const Section& s, const std::string& key, const YamlNode& node) {
+  if (!node.is_scalar()) s.fail(key, std::string("expected an integer, got ") + node_text(node));
+  const std::string& text = node.text();
   // Strict decimal: yaml-cpp would also take "0x10" and silently wrap huge values.
   std::size_t start = (!text.empty() && (text[0] == '-' || text[0] == '+')) ? 1 : 0;
   bool digits = text.size() > start;
@@ -205,14 +197,10 @@ int64_t Converter<int64_t>::convert(const Section& s, const std::string& key, co
   return std::stoll(text);
 }
 
-double Converter<double>::convert(const Section& s, const std::string& key, const YAML::Node& node) {
-  if (!node.IsScalar()) s.fail(key, std::string("expected a number, got ") + node_text(node));
+double Converter<double>::convert(const Section& s, const std::string& key, const YamlNode& node) {
+  if (!node.is_scalar()) s.fail(key, std::string("expected a number, got ") + node_text(node));
   double value = 0;
-  try {
-    value = node.as<double>();
-  } catch (const YAML::Exception&) {
-    s.fail(key, "expected a number, got " + node_text(node));
-  }
+  if (!read_yaml_number(node.text(), value)) s.fail(key, "expected a number, got " + node_text(node));
   if (!std::isfinite(value)) s.fail(key, "expected a finite number, got " + node_text(node));
   return value;
 }
@@ -221,30 +209,30 @@ std::string Converter<double>::text(double v) {
   return fmt::format("{}", v);  // the shortest text that reads back as the same double
 }
 
-bool Converter<bool>::convert(const Section& s, const std::string& key, const YAML::Node& node) {
-  if (node.IsScalar()) {
-    const std::string& text = node.Scalar();
+bool Converter<bool>::convert(const Section& s, const std::string& key, const YamlNode& node) {
+  if (node.is_scalar()) {
+    const std::string& text = node.text();
     if (text == "true") return true;
     if (text == "false") return false;
   }
   s.fail(key, "expected true or false, got " + node_text(node));
 }
 
-std::string Converter<std::string>::convert(const Section& s, const std::string& key, const YAML::Node& node) {
-  if (!node.IsScalar()) s.fail(key, "expected a string, got " + node_text(node));
-  return node.Scalar();
+std::string Converter<std::string>::convert(const Section& s, const std::string& key, const YamlNode& node) {
+  if (!node.is_scalar()) s.fail(key, "expected a string, got " + node_text(node));
+  return node.text();
 }
 
 std::vector<int64_t> Converter<std::vector<int64_t>>::convert(const Section& s, const std::string& key,
-                                                              const YAML::Node& node) {
+                                                              const YamlNode& node) {
   std::vector<int64_t> values;
-  if (node.IsScalar()) {
+  if (node.is_scalar()) {
     values.push_back(Converter<int64_t>::convert(s, key, node));
     return values;
   }
-  if (!node.IsSequence()) s.fail(key, "expected an integer or a list of integers, got " + node_text(node));
-  for (const auto& item : node) {
-    if (!item.IsScalar()) s.fail(key, "expected a list of integers, got a nested " + node_text(item));
+  if (!node.is_sequence()) s.fail(key, "expected an integer or a list of integers, got " + node_text(node));
+  for (const auto& item : node.items()) {
+    if (!item.is_scalar()) s.fail(key, "expected a list of integers, got a nested " + node_text(item));
     values.push_back(Converter<int64_t>::convert(s, key, item));
   }
   return values;
@@ -257,11 +245,11 @@ std::string Converter<std::vector<int64_t>>::text(const std::vector<int64_t>& v)
 }
 
 std::vector<double> Converter<std::vector<double>>::convert(const Section& s, const std::string& key,
-                                                            const YAML::Node& node) {
+                                                            const YamlNode& node) {
   std::vector<double> values;
-  if (!node.IsSequence()) s.fail(key, "expected a list of numbers, got " + node_text(node));
-  for (const auto& item : node) {
-    if (!item.IsScalar()) s.fail(key, "expected a list of numbers, got a nested " + node_text(item));
+  if (!node.is_sequence()) s.fail(key, "expected a list of numbers, got " + node_text(node));
+  for (const auto& item : node.items()) {
+    if (!item.is_scalar()) s.fail(key, "expected a list of numbers, got a nested " + node_text(item));
     values.push_back(Converter<double>::convert(s, key, item));
   }
   return values;
@@ -274,12 +262,12 @@ std::string Converter<std::vector<double>>::text(const std::vector<double>& v) {
 }
 
 std::vector<std::string> Converter<std::vector<std::string>>::convert(const Section& s, const std::string& key,
-                                                                      const YAML::Node& node) {
+                                                                      const YamlNode& node) {
   std::vector<std::string> values;
-  if (!node.IsSequence()) s.fail(key, "expected a list of names, got " + node_text(node));
-  for (const auto& item : node) {
-    if (!item.IsScalar()) s.fail(key, "expected a list of names, got a nested " + node_text(item));
-    values.push_back(item.Scalar());
+  if (!node.is_sequence()) s.fail(key, "expected a list of names, got " + node_text(node));
+  for (const auto& item : node.items()) {
+    if (!item.is_scalar()) s.fail(key, "expected a list of names, got a nested " + node_text(item));
+    values.push_back(item.text());
   }
   return values;
 }

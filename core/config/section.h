@@ -1,7 +1,5 @@
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -36,7 +34,7 @@ struct ParamDoc {
 class Section;
 
 // A value as the user wrote it, for messages.
-std::string node_text(const YAML::Node& node);
+std::string node_text(const YamlNode& node);
 
 // Typed parameter with description, unit, range and default, read from a Section:
 //   int64_t rows = section.param<int64_t>("rows").desc("PE rows").min(1).max(4096).default_val(8);
@@ -86,7 +84,7 @@ class Param {
 // finish() as unknown, with a "did you mean" suggestion.
 class Section {
  public:
-  Section(const ConfigTree& tree, YAML::Node node, std::string path,
+  Section(const ConfigTree& tree, YamlNode node, std::string path,
           std::shared_ptr<std::vector<ParamDoc>> docs = std::make_shared<std::vector<ParamDoc>>());
 
   template <typename T>
@@ -118,17 +116,17 @@ class Section {
   const std::vector<ParamDoc>& docs() const { return *docs_; }
 
   // Used by Param: marks the key as read and returns its node (undefined if absent or null).
-  YAML::Node take(const std::string& key);
+  YamlNode take(const std::string& key);
   void document(ParamDoc doc) const { docs_->push_back(std::move(doc)); }
   // Where the value `node` at `key` was written: "file:line:column" or "--set key=value".
-  std::string source_of(const std::string& key, const YAML::Node& node) const;
+  std::string source_of(const std::string& key, const YamlNode& node) const;
   // A required `key` is missing: if a key present here and never read looks like a misspelling
   // of it, fails at that key with "did you mean"; otherwise returns.
   void fail_if_misspelt(const std::string& key) const;
 
  private:
   const ConfigTree& tree_;
-  YAML::Node node_;
+  YamlNode node_;
   std::string path_;
   std::set<std::string> read_keys_;
   std::shared_ptr<std::vector<ParamDoc>> docs_;
@@ -139,7 +137,7 @@ class Section {
 std::optional<std::string> closest_match(const std::string& word, const std::vector<std::string>& candidates);
 
 // A node as YAML text: a scalar as written, a list or map in flow style ("[5, 5]").
-std::string yaml_text(const YAML::Node& node);
+std::string yaml_text(const YamlNode& node);
 
 // Value conversion with range checks; throws ConfigurationError through Section::fail.
 namespace detail {
@@ -148,43 +146,43 @@ struct Converter;
 template <>
 struct Converter<int64_t> {
   static constexpr const char* type_name = "integer";
-  static int64_t convert(const Section& s, const std::string& key, const YAML::Node& node);
+  static int64_t convert(const Section& s, const std::string& key, const YamlNode& node);
   static std::string text(int64_t v) { return std::to_string(v); }
 };
 template <>
 struct Converter<double> {
   static constexpr const char* type_name = "number";
-  static double convert(const Section& s, const std::string& key, const YAML::Node& node);
+  static double convert(const Section& s, const std::string& key, const YamlNode& node);
   static std::string text(double v);
 };
 template <>
 struct Converter<bool> {
   static constexpr const char* type_name = "boolean";
-  static bool convert(const Section& s, const std::string& key, const YAML::Node& node);
+  static bool convert(const Section& s, const std::string& key, const YamlNode& node);
   static std::string text(bool v) { return v ? "true" : "false"; }
 };
 template <>
 struct Converter<std::string> {
   static constexpr const char* type_name = "string";
-  static std::string convert(const Section& s, const std::string& key, const YAML::Node& node);
+  static std::string convert(const Section& s, const std::string& key, const YamlNode& node);
   static std::string text(const std::string& v) { return v; }
 };
 template <>
 struct Converter<std::vector<int64_t>> {
   static constexpr const char* type_name = "list of integers";
-  static std::vector<int64_t> convert(const Section& s, const std::string& key, const YAML::Node& node);
+  static std::vector<int64_t> convert(const Section& s, const std::string& key, const YamlNode& node);
   static std::string text(const std::vector<int64_t>& v);
 };
 template <>
 struct Converter<std::vector<double>> {
   static constexpr const char* type_name = "list of numbers";
-  static std::vector<double> convert(const Section& s, const std::string& key, const YAML::Node& node);
+  static std::vector<double> convert(const Section& s, const std::string& key, const YamlNode& node);
   static std::string text(const std::vector<double>& v);
 };
 template <>
 struct Converter<std::vector<std::string>> {
   static constexpr const char* type_name = "list of strings";
-  static std::vector<std::string> convert(const Section& s, const std::string& key, const YAML::Node& node);
+  static std::vector<std::string> convert(const Section& s, const std::string& key, const YamlNode& node);
   static std::string text(const std::vector<std::string>& v);
 };
 std::string format_range(std::optional<double> min, std::optional<double> max);
@@ -202,7 +200,7 @@ std::optional<T> Param<T>::read(const std::string& default_text, bool required) 
   doc.default_value = default_text;
   doc.required = required;
   doc.choices = choices_;
-  const YAML::Node node = section_.take(key_);
+  const YamlNode node = section_.take(key_);
   if (!node) {
     if (!required && default_text != "(none)") {
       doc.value = default_text;

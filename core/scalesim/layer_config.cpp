@@ -28,19 +28,24 @@ int64_t scalesim_padding(int64_t input, int64_t filter, int64_t stride) {
   return (short_by + 1) / 2;
 }
 
-int64_t apply_scalesim_config(const ScaleSimConfig& config, YAML::Node& hardware, std::vector<std::string>& warnings) {
+int64_t apply_scalesim_config(const ScaleSimConfig& config, config::YamlNode& hardware,
+                              std::vector<std::string>& warnings) {
+  using config::YamlNode;
   warnings.insert(warnings.end(), config.warnings.begin(), config.warnings.end());
-  hardware["pe_array"]["rows"] = config.array_height;
-  hardware["pe_array"]["cols"] = config.array_width;
-  hardware["pe_array"]["dataflow"] = std::string(name_of(config.dataflow));
-  hardware["pe_array"]["timing"] = std::string("scalesim");
-  hardware["weight_sram"]["capacity_bytes"] = config.filter_sram_kb * 1024;
+  auto set = [&](const std::string& section, const std::string& key, const std::string& value) {
+    hardware.child_map(section).set(key, YamlNode::scalar(value));
+  };
+  set("pe_array", "rows", std::to_string(config.array_height));
+  set("pe_array", "cols", std::to_string(config.array_width));
+  set("pe_array", "dataflow", std::string(name_of(config.dataflow)));
+  set("pe_array", "timing", "scalesim");
+  set("weight_sram", "capacity_bytes", std::to_string(config.filter_sram_kb * 1024));
   // SCALE-Sim's ofmap SRAM takes what leaves the array, partial sums included: accelsim's
   // accumulator (whose words are int32: the same bytes hold a quarter of the words).
-  hardware["accumulator"]["capacity_bytes"] = config.ofmap_sram_kb * 1024;
+  set("accumulator", "capacity_bytes", std::to_string(config.ofmap_sram_kb * 1024));
   const std::string& file = config.file;
   if (config.interface_bandwidth == InterfaceBandwidth::User) {
-    if (!config.bandwidth.empty()) hardware["dram"]["bandwidth_bytes_per_cycle"] = config.bandwidth.front();
+    if (!config.bandwidth.empty()) set("dram", "bandwidth_bytes_per_cycle", std::to_string(config.bandwidth.front()));
     if (config.bandwidth.size() > 1)
       warnings.push_back(fmt::format("{}: Bandwidth: only the first of {} values is used (as in SCALE-Sim)", file,
                                      config.bandwidth.size()));
@@ -65,46 +70,45 @@ int64_t activation_sram_needed(const TopologyLayer& layer, bool double_buffered)
   return (double_buffered ? 2 : 1) * align(input) + align(output);
 }
 
-std::string layer_config_yaml(const TopologyLayer& layer, const YAML::Node& hardware, const std::string& origin) {
-  YAML::Node conv;
-  conv["name"] = layer.name;
-  conv["type"] = "conv2d";
-  conv["out_channels"] = layer.num_filters;
-  auto pair = [](int64_t a, int64_t b) {
-    YAML::Node node;
-    node.push_back(a);
-    node.push_back(b);
-    node.SetStyle(YAML::EmitterStyle::Flow);
+std::string layer_config_yaml(const TopologyLayer& layer, const config::YamlNode& hardware, const std::string& origin) {
+  using config::YamlNode;
+  auto number = [](int64_t value) { return YamlNode::scalar(std::to_string(value)); };
+  auto flow_list = [&](std::initializer_list<int64_t> values) {
+    YamlNode node = YamlNode::sequence();
+    for (const int64_t value : values) node.push_back(number(value));
+    node.set_flow(true);
     return node;
   };
-  conv["kernel"] = pair(layer.filter_height, layer.filter_width);
-  conv["stride"] = pair(layer.stride_height, layer.stride_width);
-  conv["padding"] = pair(scalesim_padding(layer.ifmap_height, layer.filter_height, layer.stride_height),
-                         scalesim_padding(layer.ifmap_width, layer.filter_width, layer.stride_width));
-  YAML::Node flatten;
-  flatten["name"] = layer.name + "_flatten";
-  flatten["type"] = "flatten";
+  const int64_t pad_height = scalesim_padding(layer.ifmap_height, layer.filter_height, layer.stride_height);
+  const int64_t pad_width = scalesim_padding(layer.ifmap_width, layer.filter_width, layer.stride_width);
+  YamlNode conv = YamlNode::map();
+  conv.set("name", YamlNode::scalar(layer.name));
+  conv.set("type", YamlNode::scalar("conv2d"));
+  conv.set("out_channels", number(layer.num_filters));
+  conv.set("kernel", flow_list({layer.filter_height, layer.filter_width}));
+  conv.set("stride", flow_list({layer.stride_height, layer.stride_width}));
+  conv.set("padding", flow_list({pad_height, pad_width}));
+  YamlNode flatten = YamlNode::map();
+  flatten.set("name", YamlNode::scalar(layer.name + "_flatten"));
+  flatten.set("type", YamlNode::scalar("flatten"));
 
-  YAML::Node network;
-  network["name"] = layer.name;
-  network["activation_dtype"] = "int8";
-  network["values"] = "none";
-  YAML::Node shape;  // [C, H, W]
-  for (const int64_t size : {layer.channels, layer.ifmap_height, layer.ifmap_width}) shape.push_back(size);
-  shape.SetStyle(YAML::EmitterStyle::Flow);
-  network["input"]["shape"] = shape;
-  network["layers"].push_back(conv);
-  network["layers"].push_back(flatten);
+  YamlNode network = YamlNode::map();
+  network.set("name", YamlNode::scalar(layer.name));
+  network.set("activation_dtype", YamlNode::scalar("int8"));
+  network.set("values", YamlNode::scalar("none"));
+  network.child_map("input").set("shape",
+                                 flow_list({layer.channels, layer.ifmap_height, layer.ifmap_width}));  // [C, H, W]
+  YamlNode layers = YamlNode::sequence();
+  layers.push_back(conv);
+  layers.push_back(flatten);
+  network.set("layers", layers);
 
-  YAML::Node root;
-  root["hardware"] = hardware;
-  root["network"] = network;
-  YAML::Emitter out;
-  out << root;
+  YamlNode root = YamlNode::map();
+  root.set("hardware", hardware);
+  root.set("network", network);
   return fmt::format("# {}\n# SCALE-Sim's output size ceil((H-F+S)/S) = {}x{} via padding [{}, {}]; timing only.\n",
-                     origin, layer.ofmap_height(), layer.ofmap_width(), conv["padding"][0].as<int64_t>(),
-                     conv["padding"][1].as<int64_t>()) +
-         out.c_str() + "\n";
+                     origin, layer.ofmap_height(), layer.ofmap_width(), pad_height, pad_width) +
+         config::block_yaml(root) + "\n";
 }
 
 }  // namespace accelsim::scalesim

@@ -1,11 +1,10 @@
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "core/config/yaml_tree.h"
 #include "core/scalesim/scalesim_config.h"
 #include "core/scalesim/topology_csv.h"
 
@@ -27,7 +26,8 @@ int64_t scalesim_padding(int64_t input, int64_t filter, int64_t stride);
 // reader's own warnings. Returns the ifmap SRAM's bytes: the activation SRAM's size wherever
 // the layer fits in it (accelsim keeps the whole input and output there; the caller raises it
 // where not).
-int64_t apply_scalesim_config(const ScaleSimConfig& config, YAML::Node& hardware, std::vector<std::string>& warnings);
+int64_t apply_scalesim_config(const ScaleSimConfig& config, config::YamlNode& hardware,
+                              std::vector<std::string>& warnings);
 
 // The activation SRAM bytes accelsim's mapper needs for a one-layer run of `layer` (its input
 // and output feature maps whole, mapper/mapper.cpp plan_activation_sram).
@@ -36,6 +36,6 @@ int64_t activation_sram_needed(const TopologyLayer& layer, bool double_buffered)
 // A whole accelsim config for one topology row: `hardware` as given and a timing-only
 // (`values: none`) network of one conv2d with SCALE-Sim's output size, followed by a flatten
 // (accelsim's last layer must give a flat output; it moves no data).
-std::string layer_config_yaml(const TopologyLayer& layer, const YAML::Node& hardware, const std::string& origin);
+std::string layer_config_yaml(const TopologyLayer& layer, const config::YamlNode& hardware, const std::string& origin);
 
 }  // namespace accelsim::scalesim

@@ -121,17 +121,17 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
       options.config.empty() ? fs::path(ACCELSIM_SOURCE_DIR) / "configs/hardware/edge_small.yaml" : options.config;
   scalesim::Topology topology;
   std::optional<scalesim::ScaleSimConfig> scalesim_config;
-  YAML::Node hardware;
+  config::YamlNode hardware;
   std::vector<std::string> warnings;
   int64_t scalesim_activation_bytes = 0;
   try {
     topology = scalesim::read_topology(options.topology);
     if (!options.scalesim_config.empty()) scalesim_config = scalesim::read_scalesim_config(options.scalesim_config);
     const config::ConfigTree tree = config::ConfigTree::load(base);
-    if (!tree.root()["hardware"] || !tree.root()["hardware"].IsMap())
+    if (!tree.root()["hardware"].is_map())
       throw config::ConfigurationError({base.string()}, "hardware",
                                        "expected a hardware: map (with --topology the network comes from the CSV)");
-    hardware = YAML::Clone(tree.root()["hardware"]);
+    hardware = tree.root()["hardware"].clone();
   } catch (const config::ConfigurationError& e) {
     log::write(log::Level::Error, e.what());
     return kBadInput;
@@ -158,13 +158,13 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const scalesim::TopologyLayer& layer = layers[i];
     const std::string where = fmt::format("{}:{}: layer {}", topology.file, layer.line, layer.name);
-    YAML::Node layer_hardware = YAML::Clone(hardware);
+    config::YamlNode layer_hardware = hardware.clone();
     if (scalesim_config) {
       // accelsim keeps the layer's whole input and output in the activation SRAM, SCALE-Sim
       // streams its input through the ifmap SRAM: where that is too small, the activation SRAM
       // is made as large as this layer needs, and the user told.
-      const YAML::Node buffered = layer_hardware["activation_sram"]["double_buffered"];
-      const bool double_buffered = !buffered || !buffered.IsScalar() || buffered.Scalar() != "false";
+      const config::YamlNode buffered = layer_hardware["activation_sram"]["double_buffered"];
+      const bool double_buffered = !buffered.is_scalar() || buffered.text() != "false";
       const int64_t needed = scalesim::activation_sram_needed(layer, double_buffered);
       int64_t bytes = scalesim_activation_bytes;
       if (needed > bytes) {
@@ -174,7 +174,8 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
             where, scalesim_activation_bytes, needed);
         bytes = needed;
       }
-      layer_hardware["activation_sram"]["capacity_bytes"] = bytes;
+      layer_hardware.child_map("activation_sram")
+          .set("capacity_bytes", config::YamlNode::scalar(std::to_string(bytes)));
     }
     const std::string folder = folder_name(i, layer.name);
     const fs::path layer_out = options.out / "layers" / folder;

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "core/config/configuration_error.h"
+#include "core/config/yaml_tree.h"
 
 namespace accelsim::report {
 
@@ -39,8 +40,8 @@ bool is_plain_number(std::string_view text) {
   return i == text.size();
 }
 
-// The items of "[1, 2, 3]", the flow list YAML::Emitter writes for a list value, when every item is
-// a plain number: read without a YAML parser (those small YAML::Loads were a tenth of stats.json's
+// The items of "[1, 2, 3]", the flow list config::flow_yaml writes for a list value, when every item is
+// a plain number: read without a YAML parser (those small parses were a tenth of stats.json's
 // cost). Anything else (quoted or nested items, a scalar): nullopt, and YAML reads it.
 std::optional<std::vector<std::string>> plain_number_items(const std::string& text) {
   if (text.size() < 2 || text.front() != '[' || text.back() != ']') return std::nullopt;
@@ -75,19 +76,19 @@ json typed_value(const config::ParamDoc& doc) {
       }
     }
     if (doc.type == "list of integers") {
-      const YAML::Node node = YAML::Load(doc.value);
+      const config::YamlNode node = config::parse_yaml(doc.value);
       json list = json::array();
-      if (node.IsScalar()) list.push_back(std::stoll(node.Scalar()));
-      for (const auto& item : node)
-        if (item.IsScalar()) list.push_back(std::stoll(item.Scalar()));
+      if (node.is_scalar()) list.push_back(std::stoll(node.text()));
+      for (const auto& item : node.items())
+        if (item.is_scalar()) list.push_back(std::stoll(item.text()));
       return list;
     }
     if (doc.type == "list of numbers" || doc.type == "list of strings") {
-      const YAML::Node node = YAML::Load(doc.value);
+      const config::YamlNode node = config::parse_yaml(doc.value);
       json list = json::array();
-      for (const auto& item : node)
-        if (item.IsScalar())
-          list.push_back(doc.type == "list of numbers" ? json(std::stod(item.Scalar())) : json(item.Scalar()));
+      for (const auto& item : node.items())
+        if (item.is_scalar())
+          list.push_back(doc.type == "list of numbers" ? json(std::stod(item.text())) : json(item.text()));
       return list;
     }
   } catch (const std::exception&) {

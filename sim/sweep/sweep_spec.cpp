@@ -15,6 +15,7 @@ namespace fs = std::filesystem;
 using config::ConfigTree;
 using config::ConfigurationError;
 using config::Section;
+using config::YamlNode;
 
 namespace {
 
@@ -22,34 +23,34 @@ namespace {
 struct WrittenSetting {
   Setting setting;
   std::string path;
-  YAML::Node node;
+  YamlNode node;
 };
 
 struct WrittenColumn {
   Column column;
   std::string path;       // of the axis, or of the key in the first point
   std::string name_path;  // where the column's name comes from: name:, or its key
-  YAML::Node name_node;
+  YamlNode name_node;
   std::vector<std::string> key_paths;  // where each key was written
-  std::vector<YAML::Node> key_nodes;
+  std::vector<YamlNode> key_nodes;
   std::vector<WrittenSetting> values;  // grid only
 };
 
-[[noreturn]] void fail_at(const ConfigTree& tree, const std::string& path, const YAML::Node& node,
+[[noreturn]] void fail_at(const ConfigTree& tree, const std::string& path, const YamlNode& node,
                           const std::string& message) {
   throw ConfigurationError(tree.locate(path, node), path, message);
 }
 
 // The text `--set key=TEXT` gets: a scalar as written, or a flow list of scalars.
-std::string value_text(const ConfigTree& tree, const std::string& path, const YAML::Node& node) {
-  if (node.IsScalar()) return node.Scalar();
-  if (node.IsSequence()) {
+std::string value_text(const ConfigTree& tree, const std::string& path, const YamlNode& node) {
+  if (node.is_scalar()) return node.text();
+  if (node.is_sequence()) {
     std::string text = "[";
     for (std::size_t i = 0; i < node.size(); ++i) {
-      if (!node[i].IsScalar())
+      if (!node[i].is_scalar())
         fail_at(tree, config::join_index(path, i), node[i],
                 "expected a plain value inside a list value, got " + config::node_text(node[i]));
-      text += (i ? ", " : "") + node[i].Scalar();
+      text += (i ? ", " : "") + node[i].text();
     }
     return text + "]";
   }
@@ -58,7 +59,7 @@ std::string value_text(const ConfigTree& tree, const std::string& path, const YA
 
 bool is_power_of_two(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
-std::vector<WrittenSetting> range_values(const ConfigTree& tree, const YAML::Node& node, const std::string& path) {
+std::vector<WrittenSetting> range_values(const ConfigTree& tree, const YamlNode& node, const std::string& path) {
   Section range(tree, node, path);
   const int64_t from = range.param<int64_t>("from").desc("first value").required();
   const int64_t to = range.param<int64_t>("to").desc("last value (inclusive)").required();
@@ -98,25 +99,25 @@ WrittenColumn parse_axis(const ConfigTree& tree, Section axis) {
   if (has_key) {
     written.key_nodes.push_back(axis.take("key"));
     written.key_paths.push_back(axis.key_path("key"));
-    if (!written.key_nodes.back().IsScalar() || written.key_nodes.back().Scalar().empty())
+    if (!written.key_nodes.back().is_scalar() || written.key_nodes.back().text().empty())
       axis.fail("key", "expected a dotted config key, got " + config::node_text(written.key_nodes.back()));
-    written.column.keys.push_back(written.key_nodes.back().Scalar());
+    written.column.keys.push_back(written.key_nodes.back().text());
   } else {
-    const YAML::Node keys = axis.take("keys");
-    if (!keys.IsSequence() || keys.size() == 0)
+    const YamlNode keys = axis.take("keys");
+    if (!keys.is_sequence() || keys.size() == 0)
       axis.fail("keys", "expected a non-empty list of dotted config keys, got " + config::node_text(keys));
     for (std::size_t i = 0; i < keys.size(); ++i) {
-      if (!keys[i].IsScalar())
+      if (!keys[i].is_scalar())
         fail_at(tree, config::join_index(axis.key_path("keys"), i), keys[i], "expected a dotted config key");
-      if (keys[i].Scalar() == kBaseConfigKey)
+      if (keys[i].text() == kBaseConfigKey)
         fail_at(tree, config::join_index(axis.key_path("keys"), i), keys[i],
                 "base cannot be set together with other keys; give it an axis of its own");
-      written.column.keys.push_back(keys[i].Scalar());
+      written.column.keys.push_back(keys[i].text());
       written.key_nodes.push_back(keys[i]);
       written.key_paths.push_back(config::join_index(axis.key_path("keys"), i));
     }
   }
-  const YAML::Node name_node = axis.take("name");
+  const YamlNode name_node = axis.take("name");
   const std::optional<std::string> name = axis.param<std::string>("name").desc("results column").optional();
   if (name) {
     written.column.name = *name;
@@ -136,12 +137,12 @@ WrittenColumn parse_axis(const ConfigTree& tree, Section axis) {
     axis.fail("", "missing values: (a list) or range: (from, to, and step or powers_of_two)");
   if (has_values && has_range) axis.fail("range", "give values: or range:, not both");
   if (has_values) {
-    const YAML::Node values = axis.take("values");
-    if (!values.IsSequence() || values.size() == 0)
+    const YamlNode values = axis.take("values");
+    if (!values.is_sequence() || values.size() == 0)
       axis.fail("values", "expected a non-empty list of values, got " + config::node_text(values));
     for (std::size_t i = 0; i < values.size(); ++i) {
       const std::string path = config::join_index(axis.key_path("values"), i);
-      if (values[i].IsNull()) fail_at(tree, path, values[i], "expected a value, got nothing");
+      if (values[i].is_null()) fail_at(tree, path, values[i], "expected a value, got nothing");
       const std::string text = value_text(tree, path, values[i]);
       written.values.push_back({{text, text}, path, values[i]});
     }
@@ -151,17 +152,17 @@ WrittenColumn parse_axis(const ConfigTree& tree, Section axis) {
   }
   if (written.column.selects_base_config())
     for (const auto& value : written.values)
-      if (value.node.IsSequence()) fail_at(tree, value.path, value.node, "expected a config file path");
+      if (value.node.is_sequence()) fail_at(tree, value.path, value.node, "expected a config file path");
 
-  if (const YAML::Node labels = axis.take("labels")) {
-    if (!labels.IsSequence() || labels.size() != written.values.size())
+  if (const YamlNode labels = axis.take("labels")) {
+    if (!labels.is_sequence() || labels.size() != written.values.size())
       axis.fail("labels",
                 "expected a list of " + std::to_string(written.values.size()) + " labels, one per value, got " +
-                    (labels.IsSequence() ? std::to_string(labels.size()) + " labels" : config::node_text(labels)));
+                    (labels.is_sequence() ? std::to_string(labels.size()) + " labels" : config::node_text(labels)));
     for (std::size_t i = 0; i < labels.size(); ++i) {
-      if (!labels[i].IsScalar() || labels[i].Scalar().empty())
+      if (!labels[i].is_scalar() || labels[i].text().empty())
         fail_at(tree, config::join_index(axis.key_path("labels"), i), labels[i], "expected a non-empty label");
-      written.values[i].setting.label = labels[i].Scalar();
+      written.values[i].setting.label = labels[i].text();
     }
   }
   axis.finish();
@@ -176,22 +177,22 @@ WrittenColumn parse_axis(const ConfigTree& tree, Section axis) {
   return written;
 }
 
-std::vector<WrittenColumn> parse_points(const ConfigTree& tree, const YAML::Node& points,
+std::vector<WrittenColumn> parse_points(const ConfigTree& tree, const YamlNode& points,
                                         std::vector<std::vector<WrittenSetting>>& rows) {
-  if (!points.IsSequence() || points.size() == 0)
+  if (!points.is_sequence() || points.size() == 0)
     fail_at(tree, "points", points, "expected a non-empty list of points (maps of key: value)");
   std::vector<WrittenColumn> columns;
   for (std::size_t p = 0; p < points.size(); ++p) {
     const std::string point_path = config::join_index("points", p);
-    const YAML::Node point = points[p];
-    if (!point.IsMap() || point.size() == 0)
+    const YamlNode point = points[p];
+    if (!point.is_map() || point.size() == 0)
       fail_at(tree, point_path, point,
               "expected a map of dotted config keys to values, got " + config::node_text(point));
     if (p == 0) {
-      for (const auto& entry : point) {
+      for (const auto& entry : point.entries()) {
         WrittenColumn column;
-        column.column = Column{entry.first.Scalar(), {entry.first.Scalar()}};
-        column.path = config::join_key(point_path, entry.first.Scalar());
+        column.column = Column{entry.first.text(), {entry.first.text()}};
+        column.path = config::join_key(point_path, entry.first.text());
         column.key_paths.push_back(column.path);
         column.key_nodes.push_back(entry.first);
         column.name_path = column.path;
@@ -202,16 +203,16 @@ std::vector<WrittenColumn> parse_points(const ConfigTree& tree, const YAML::Node
     std::vector<WrittenSetting> row;
     for (const auto& column : columns) {
       const std::string key = column.column.keys.front();
-      const YAML::Node value = point[key];
+      const YamlNode value = point[key];
       if (!value)
         fail_at(tree, point_path, point, "missing key '" + key + "': every point must set the keys of the first point");
       const std::string path = config::join_key(point_path, key);
-      if (value.IsNull()) fail_at(tree, path, value, "expected a value, got nothing");
+      if (value.is_null()) fail_at(tree, path, value, "expected a value, got nothing");
       const std::string text = value_text(tree, path, value);
       row.push_back({{text, text}, path, value});
     }
-    for (const auto& entry : point) {
-      const std::string key = entry.first.Scalar();
+    for (const auto& entry : point.entries()) {
+      const std::string key = entry.first.text();
       if (std::none_of(columns.begin(), columns.end(),
                        [&](const WrittenColumn& c) { return c.column.keys.front() == key; }))
         fail_at(tree, config::join_key(point_path, key), entry.first,
@@ -230,14 +231,14 @@ std::vector<WrittenColumn> parse_points(const ConfigTree& tree, const YAML::Node
 
 std::vector<std::string> string_list(const ConfigTree& tree, Section& root, const std::string& key,
                                      const std::vector<std::string>& fallback) {
-  const YAML::Node node = root.take(key);
+  const YamlNode node = root.take(key);
   if (!node) return fallback;
-  if (!node.IsSequence()) root.fail(key, "expected a list of metric names, got " + config::node_text(node));
+  if (!node.is_sequence()) root.fail(key, "expected a list of metric names, got " + config::node_text(node));
   std::vector<std::string> names;
   for (std::size_t i = 0; i < node.size(); ++i) {
     const std::string path = config::join_index(key, i);
-    if (!node[i].IsScalar()) fail_at(tree, path, node[i], "expected a metric name");
-    const std::string name = node[i].Scalar();
+    if (!node[i].is_scalar()) fail_at(tree, path, node[i], "expected a metric name");
+    const std::string name = node[i].text();
     if (std::find(names.begin(), names.end(), name) != names.end())
       fail_at(tree, path, node[i], "'" + name + "' is listed twice");
     names.push_back(name);
@@ -251,7 +252,7 @@ void check_metrics(const ConfigTree& tree, const std::vector<std::string>& metri
   for (const auto& metric : named_metrics()) known.push_back(metric.name);
   for (std::size_t i = 0; i < metrics.size(); ++i) {
     if (find_metric(metrics[i])) continue;
-    const YAML::Node node = tree.root()["metrics"][i];
+    const YamlNode node = tree.root()["metrics"][i];
     std::string message = "unknown metric '" + metrics[i] + "'";
     if (auto hint = config::closest_match(metrics[i], known)) message += " (did you mean '" + *hint + "'?)";
     std::string list;
@@ -305,14 +306,15 @@ AreaModel parse_area_model(std::optional<Section> section) {
 }
 
 // Every key path of a config, in the `a.b[name].c` form, for "did you mean".
-void collect_paths(const YAML::Node& node, const std::string& path, std::vector<std::string>& paths) {
+void collect_paths(const YamlNode& node, const std::string& path, std::vector<std::string>& paths) {
   if (!path.empty()) paths.push_back(path);
-  if (node.IsMap()) {
-    for (const auto& entry : node) collect_paths(entry.second, config::join_key(path, entry.first.Scalar()), paths);
-  } else if (node.IsSequence()) {
+  if (node.is_map()) {
+    for (const auto& entry : node.entries())
+      collect_paths(entry.second, config::join_key(path, entry.first.text()), paths);
+  } else if (node.is_sequence()) {
     for (std::size_t i = 0; i < node.size(); ++i) {
-      const YAML::Node name = node[i].IsMap() ? node[i]["name"] : YAML::Node();
-      collect_paths(node[i], name && name.IsScalar() ? path + "[" + name.Scalar() + "]" : config::join_index(path, i),
+      const YamlNode name = node[i].is_map() ? node[i]["name"] : YamlNode();
+      collect_paths(node[i], name && name.is_scalar() ? path + "[" + name.text() + "]" : config::join_index(path, i),
                     paths);
     }
   }
@@ -321,7 +323,7 @@ void collect_paths(const YAML::Node& node, const std::string& path, std::vector<
 // Axis keys must exist in every base config, and each value must pass the config's checks.
 void check_against_configs(const ConfigTree& tree, const SweepSpec& spec, const std::vector<WrittenColumn>& columns,
                            const std::vector<std::vector<WrittenSetting>>& values_by_column,
-                           const YAML::Node& base_node) {
+                           const YamlNode& base_node) {
   std::vector<std::pair<fs::path, const WrittenSetting*>> bases;
   std::size_t base_column = columns.size();
   for (std::size_t c = 0; c < columns.size(); ++c)
@@ -444,8 +446,8 @@ SweepSpec load_sweep_spec(const fs::path& file) {
   if (has_axes && has_points) root.fail("points", "give axes: (a grid) or points: (an explicit list), not both");
   if (!has_axes && !has_points) {
     // Most likely a misspelt key: name it.
-    for (const auto& entry : tree.root()) {
-      const std::string key = entry.first.Scalar();
+    for (const auto& entry : tree.root().entries()) {
+      const std::string key = entry.first.text();
       if (auto hint = config::closest_match(key, {"axes", "points"}); hint && key != "axes" && key != "points")
         fail_at(tree, key, entry.first, "unknown key (did you mean '" + *hint + "'?)");
     }
