@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <stdexcept>
 
+#include "sim/report/number_text.h"
 #include "sim/report/svg_chart.h"
 #include "sim/report/timeline_chart.h"
 #include "sim/version.h"
@@ -73,10 +75,14 @@ std::string lighter(const std::string& color, double amount) {
   return fmt::format("#{:02x}{:02x}{:02x}", channel(0), channel(2), channel(4));
 }
 
+// `value` with `decimals` digits after the point ("{:.Nf}"), without a format string: the
+// sections write a few hundred figures per run.
+std::string fixed(double value, int decimals) { return std::string(FixedText(value, decimals).view()); }
+
 std::string bytes_text(double bytes) {
-  if (bytes >= 1e6) return fmt::format("{:.2f} MB", bytes / 1e6);
-  if (bytes >= 1e3) return fmt::format("{:.1f} kB", bytes / 1e3);
-  return fmt::format("{:.0f} B", bytes);
+  if (bytes >= 1e6) return fixed(bytes / 1e6, 2) + " MB";
+  if (bytes >= 1e3) return fixed(bytes / 1e3, 1) + " kB";
+  return fixed(bytes, 0) + " B";
 }
 
 class Page {
@@ -175,30 +181,29 @@ std::string cycles_section(const json& stats) {
     const std::string name = layer.value("name", "?");
     const double cycles = number(layer, "cycles");
     svg::BarGroup group{name, {}};
-    group.bars.push_back({grouped_number(cycles),
-                          {{cycles, kLayerCyclesColor,
-                            fmt::format("{}: {} cycles attributed to the layer", name, grouped_number(cycles))}}});
+    group.bars.push_back(
+        {grouped_number(cycles),
+         {{cycles, kLayerCyclesColor, name + ": " + grouped_number(cycles) + " cycles attributed to the layer"}}});
     if (is_pooling(layer)) {
       const double busy = number(layer, "pool_busy_cycles");
-      group.bars.push_back(
-          {"pooling unit: " + grouped_number(busy) + " busy",
-           {{busy, kBusyColor, fmt::format("{}: pooling unit busy {} cycles", name, grouped_number(busy))}}});
+      group.bars.push_back({"pooling unit: " + grouped_number(busy) + " busy",
+                            {{busy, kBusyColor, name + ": pooling unit busy " + grouped_number(busy) + " cycles"}}});
     } else if (layer.value("type", "") == "add") {  // executed by the requantization unit, not the array
       const double busy = number(layer, "requant_busy_cycles");
       group.bars.push_back(
           {"requantization unit: " + grouped_number(busy) + " busy",
-           {{busy, kBusyColor, fmt::format("{}: requantization unit busy {} cycles", name, grouped_number(busy))}}});
+           {{busy, kBusyColor, name + ": requantization unit busy " + grouped_number(busy) + " cycles"}}});
     } else {
       const double busy = number(layer, "compute_cycles"), stalled = number(layer, "pe_stall_cycles");
       group.bars.push_back(
-          {fmt::format("PE array: {} busy + {} stalled", grouped_number(busy), grouped_number(stalled)),
-           {{busy, kBusyColor, fmt::format("{}: PE array computing {} cycles", name, grouped_number(busy))},
-            {stalled, kStalledColor, fmt::format("{}: PE array stalled {} cycles", name, grouped_number(stalled))}}});
+          {"PE array: " + grouped_number(busy) + " busy + " + grouped_number(stalled) + " stalled",
+           {{busy, kBusyColor, name + ": PE array computing " + grouped_number(busy) + " cycles"},
+            {stalled, kStalledColor, name + ": PE array stalled " + grouped_number(stalled) + " cycles"}}});
     }
     const double dma = number(layer, "dma_busy_cycles");
     if (dma > 0)
       group.bars.push_back({"DMA: " + grouped_number(dma) + " busy",
-                            {{dma, kDmaColor, fmt::format("{}: DMA busy {} cycles", name, grouped_number(dma))}}});
+                            {{dma, kDmaColor, name + ": DMA busy " + grouped_number(dma) + " cycles"}}});
     chart.groups.push_back(std::move(group));
   }
   return note(
@@ -227,10 +232,10 @@ std::string utilization_section(const json& stats) {
     const double overall = 100 * number(group, "utilization"), computing = 100 * number(group, "compute_utilization");
     chart.groups.push_back(
         {name,
-         {{fmt::format("{:.1f}%", overall),
-           {{overall, kUtilizationColor, fmt::format("{}: {:.1f}% over its cycles", name, overall)}}},
-          {fmt::format("{:.1f}%", computing),
-           {{computing, kComputeUtilizationColor, fmt::format("{}: {:.1f}% while computing", name, computing)}}}}});
+         {{fixed(overall, 1) + "%",
+           {{overall, kUtilizationColor, name + ": " + fixed(overall, 1) + "% over its cycles"}}},
+          {fixed(computing, 1) + "%",
+           {{computing, kComputeUtilizationColor, name + ": " + fixed(computing, 1) + "% while computing"}}}}});
   };
   for (const auto& layer : stats.at("layers"))
     if (number(layer, "macs") > 0) add(layer.value("name", "?"), layer);
@@ -247,15 +252,17 @@ std::string traffic_section(const json& stats) {
   svg::BarChart chart;
   chart.aria_label = "bytes moved per memory level and layer";
   chart.value_label = "bytes (reads, then writes in the lighter shade)";
+  std::string write_colors[std::size(kMemories)];  // the same for every layer: worked out once
+  for (std::size_t m = 0; m < std::size(kMemories); ++m) write_colors[m] = lighter(kMemories[m].color, 0.55);
   auto add = [&](const std::string& name, const json& group) {
     svg::BarGroup bars{name, {}};
-    for (const auto& memory : kMemories) {
+    for (std::size_t m = 0; m < std::size(kMemories); ++m) {
+      const Memory& memory = kMemories[m];
       const double read = number(group, memory.read_key), write = number(group, memory.write_key);
       bars.bars.push_back(
           {bytes_text(read + write),
-           {{read, memory.color, fmt::format("{}: {} read {} bytes", name, memory.label, grouped_number(read))},
-            {write, lighter(memory.color, 0.55),
-             fmt::format("{}: {} written {} bytes", name, memory.label, grouped_number(write))}}});
+           {{read, memory.color, name + ": " + memory.label + " read " + grouped_number(read) + " bytes"},
+            {write, write_colors[m], name + ": " + memory.label + " written " + grouped_number(write) + " bytes"}}});
     }
     chart.groups.push_back(std::move(bars));
   };
@@ -284,10 +291,10 @@ std::string energy_section(const json& stats) {
   chart.value_label = "nJ";
   for (const auto& layer : stats.at("layers")) {
     const std::string name = layer.value("name", "?");
-    svg::Bar bar{fmt::format("{:.1f} nJ", number(layer, "energy_pj") / 1000), {}};
+    svg::Bar bar{fixed(number(layer, "energy_pj") / 1000, 1) + " nJ", {}};
     for (const auto& component : kEnergy) {
       const double nj = number(layer, component.key) / 1000;
-      bar.segments.push_back({nj, component.color, fmt::format("{}: {} {:.2f} nJ", name, component.label, nj)});
+      bar.segments.push_back({nj, component.color, name + ": " + component.label + " " + fixed(nj, 2) + " nJ"});
     }
     chart.groups.push_back({name, {bar}});
   }
@@ -479,11 +486,9 @@ std::string config_section(const json& stats) {
   const auto entries = stats.find("effective_config");
   if (entries == stats.end() || !entries->is_array()) return note("Not recorded.");
   const auto layers = stats.find("layers");
-  // One row per key, formatted straight into the table (a run has a few hundred keys).
-  fmt::memory_buffer table;
-  const auto to = fmt::appender(table);
-  fmt::format_to(to,
-                 "<div class=\"scroll\"><table class=\"config\">\n<tr><th>key</th><th>value</th><th>from</th></tr>\n");
+  // One row per key, appended straight onto the table (a run has a few hundred keys).
+  std::string table =
+      "<div class=\"scroll\"><table class=\"config\">\n<tr><th>key</th><th>value</th><th>from</th></tr>\n";
   int overridden = 0, defaulted = 0;
   const std::string_view prefix = "network.layers[";
   for (const auto& entry : *entries) {
@@ -501,19 +506,20 @@ std::string config_section(const json& stats) {
           std::stoul(index) < layers->size())
         key = std::string(prefix) + (*layers)[std::stoul(index)].value("name", index) + key.substr(close);
     }
-    fmt::format_to(to, "<tr{}><td>{}</td><td>", set ? " class=\"total\"" : "", svg::Escaped{key});
-    if (value.is_string())
-      fmt::format_to(to, "{}", svg::Escaped{value.get_ref<const std::string&>()});
-    else
-      fmt::format_to(to, "{}", svg::Escaped{value.dump()});
-    fmt::format_to(to, "</td><td>{}</td></tr>\n", svg::Escaped{source});
+    table += set ? "<tr class=\"total\"><td>" : "<tr><td>";
+    svg::append_escaped(table, key);
+    table += "</td><td>";
+    svg::append_escaped(table, value.is_string() ? value.get_ref<const std::string&>() : value.dump());
+    table += "</td><td>";
+    svg::append_escaped(table, source);
+    table += "</td></tr>\n";
   }
-  fmt::format_to(to, "</table></div>\n");
+  table += "</table></div>\n";
   return note(fmt::format("{} keys: {} from --set (bold), {} defaults, the rest from the config files. "
                           "effective.yaml beside stats.json holds them all: accelsim --config effective.yaml "
                           "repeats this run.",
                           entries->size(), overridden, defaulted)) +
-         fmt::to_string(table);
+         table;
 }
 
 std::string timeline_section(const trace::Timeline* timeline) {
