@@ -8,8 +8,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <iostream>
 #include <limits>
+#include <system_error>
 
 #include "core/config/configuration_error.h"
 #include "core/io/atomic_file.h"
@@ -128,19 +130,36 @@ std::filesystem::path shipped_config() {
   return std::filesystem::path(ACCELSIM_SOURCE_DIR) / relative;
 }
 
+// report.html rendered from `inputs` on a second thread, so that the largest of the outputs
+// takes a core of its own while the caller renders the others (the process is otherwise
+// single-threaded by then: the golden model's thread has finished). get() waits for it and
+// throws what the rendering threw. Where no thread can be started it is rendered in place.
+std::future<std::string> render_report_aside(const report::ReportInputs& inputs) {
+  try {
+    return std::async(std::launch::async, [&inputs] { return report::render_report(inputs); });
+  } catch (const std::system_error&) {
+    return std::async(std::launch::deferred, [&inputs] { return report::render_report(inputs); });
+  }
+}
+
 // Writes every output file; returns the traces and the report written, for the closing note.
 // Everything is rendered before the first file is written, so that a rendering problem
 // leaves the folder as it was; each file then goes in whole (temporary file, rename).
 std::vector<trace::WrittenFile> write_outputs(const cli::Options& options, const run::Workload& workload,
                                               run::RunResult& result) {
   const nlohmann::json stats = report::stats_json(workload, result);
+  const trace::Timeline* timeline = result.trace ? result.trace->timeline.get() : nullptr;
+  // The rendering thread reads `stats`, `workload` and the timeline, which nothing changes until
+  // get() has joined it; the future is declared after them, so that if this thread throws first,
+  // its destructor waits for the rendering before they go.
+  const report::ReportInputs report_inputs = report::run_report_inputs(workload, stats, timeline);
+  std::future<std::string> html_rendering = render_report_aside(report_inputs);
   std::string stats_text = report::json_text(stats);  // stats.dump(2), cheaper
   stats_text += '\n';
   const std::string layers_text = report::layers_csv(workload, result);
-  const trace::Timeline* timeline = result.trace ? result.trace->timeline.get() : nullptr;
-  const std::string html = report::render_report(report::run_report_inputs(workload, stats, timeline));
-
   const std::string effective = report::effective_yaml(workload.params, workload.config_file.string());
+  const std::string html = html_rendering.get();
+
   report::write_file_atomically(options.out / "stats.json", stats_text);
   report::write_file_atomically(options.out / "effective.yaml", effective);
   report::write_file_atomically(options.out / "layers.csv", layers_text);
