@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
 
 namespace accelsim::report {
@@ -12,9 +13,24 @@ namespace {
 // with no fraction is an integer that int64_t holds).
 constexpr double kExactIntegers = 9007199254740992.0;
 
-// Writes |value|'s integer digits of a whole `magnitude` at `out`; returns the end.
-char* whole_digits(char* out, char* end, double magnitude) {
-  return std::to_chars(out, end, static_cast<int64_t>(magnitude)).ptr;
+// Scaled figures below this (2^40) are a product with an error under 2^-13, far from the margin below.
+constexpr double kScaledLimit = 1099511627776.0;
+// How far from a tie (.5) the scaled figure's fraction must be for its rounding to be certain.
+constexpr double kTieMargin = 1.0 / 1024;
+constexpr int64_t kPowersOfTen[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+// `units` (the figure times 10^decimals, rounded) written as digits with the point `decimals` from the right.
+char* put_scaled(char* out, char* end, int64_t units, int decimals) {
+  const int64_t scale = kPowersOfTen[decimals];
+  out = std::to_chars(out, end, units / scale).ptr;
+  if (decimals == 0) return out;
+  *out++ = '.';
+  int64_t fraction = units % scale;
+  for (int d = decimals - 1; d >= 0; --d) {
+    out[d] = static_cast<char>('0' + fraction % 10);
+    fraction /= 10;
+  }
+  return out + decimals;
 }
 
 }  // namespace
@@ -24,23 +40,38 @@ FixedText::FixedText(double value, int decimals) {
   char* out = digits_;
   char* const end = digits_ + sizeof digits_;
   const double magnitude = std::abs(value);
-  // Most of the reports' figures are whole (counts of cycles and bytes) or halves (pixel
-  // coordinates on a line's centre); those are written exactly without the general conversion.
-  // A half with no decimals is a tie fmt rounds to even: left to std::to_chars, which does the same.
-  const bool whole = magnitude < kExactIntegers && magnitude == std::floor(magnitude);
-  const bool half =
-      decimals > 0 && !whole && magnitude < kExactIntegers / 2 && magnitude * 2 == std::floor(magnitude * 2);
-  if (whole || half) {
+  const double whole = std::floor(magnitude);
+  if (magnitude < kExactIntegers && magnitude == whole) {
+    // Most of the reports' figures are whole (counts of cycles and bytes): written exactly, with zeros after the point.
     if (std::signbit(value)) *out++ = '-';
-    out = whole_digits(out, end, std::floor(magnitude));
+    out = std::to_chars(out, end, static_cast<int64_t>(whole)).ptr;
     if (decimals > 0) {
       *out++ = '.';
-      *out++ = half ? '5' : '0';
-      for (int d = 1; d < decimals; ++d) *out++ = '0';
+      for (int d = 0; d < decimals; ++d) *out++ = '0';
     }
-  } else {  // the general case: std::to_chars rounds the exact binary value as fmt does (nan, inf too)
-    out = std::to_chars(out, end, value, std::chars_format::fixed, decimals).ptr;
+    size_ = static_cast<std::size_t>(out - digits_);
+    return;
   }
+  // A figure with a fraction, to a few decimals (pixel coordinates, percentages): the magnitude times
+  // 10^decimals, rounded to the nearest integer, is the digits. The product carries a rounding error far
+  // below kTieMargin, so unless its fraction lies within that margin of a tie the nearest integer is the
+  // one the exact value rounds to. Near a tie (where fmt rounds the exact binary value, ties to even),
+  // and for large figures or many decimals, std::to_chars does the same as fmt.
+  if (decimals < static_cast<int>(std::size(kPowersOfTen)) && std::isfinite(magnitude)) {
+    const double scaled = magnitude * static_cast<double>(kPowersOfTen[decimals]);
+    if (scaled < kScaledLimit) {
+      const double below = std::floor(scaled);
+      const double fraction = scaled - below;
+      if (std::abs(fraction - 0.5) > kTieMargin) {
+        if (std::signbit(value)) *out++ = '-';
+        const int64_t units = static_cast<int64_t>(below) + (fraction > 0.5 ? 1 : 0);
+        out = put_scaled(out, end, units, decimals);
+        size_ = static_cast<std::size_t>(out - digits_);
+        return;
+      }
+    }
+  }
+  out = std::to_chars(out, end, value, std::chars_format::fixed, decimals).ptr;  // nan, inf too
   size_ = static_cast<std::size_t>(out - digits_);
 }
 

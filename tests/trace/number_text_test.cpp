@@ -16,7 +16,7 @@ namespace {
 std::string fixed(double value, int decimals) { return std::string(FixedText(value, decimals).view()); }
 
 TEST(ReportNumberText, WritesWholeNumbersAndHalvesByHand) {
-  // The fast paths: a whole number gets ".0..." appended, a half ".5" then zeros.
+  // A whole number gets ".0..." appended; a half, scaled by 10^decimals, is a whole number of units.
   EXPECT_EQ(fixed(0, 1), "0.0");
   EXPECT_EQ(fixed(117600, 0), "117600");
   EXPECT_EQ(fixed(120.5, 1), "120.5");
@@ -33,6 +33,11 @@ TEST(ReportNumberText, WritesWholeNumbersAndHalvesByHand) {
   // 0.25 is exact in binary: a tie at one decimal, rounded to even (0.2); 0.35 is 0.34999...96 (0.3).
   EXPECT_EQ(fixed(0.25, 1), "0.2");
   EXPECT_EQ(fixed(0.35, 1), "0.3");
+  // 2.675 is 2.67499999999999982236431605997495353221893310546875 in binary: 2.67, not 2.68.
+  EXPECT_EQ(fixed(2.675, 2), "2.67");
+  // 123.456 * 10 = 1234.56 units: rounded up, the point one digit from the right.
+  EXPECT_EQ(fixed(123.456, 1), "123.5");
+  EXPECT_EQ(fixed(-0.04, 1), "-0.0");
   EXPECT_EQ(std::string(IntegerText(0).view()), "0");
   EXPECT_EQ(std::string(IntegerText(-42).view()), "-42");
 }
@@ -72,12 +77,13 @@ TEST(ReportNumberText, MatchesFmtOnEdgeValues) {
 }
 
 TEST(ReportNumberText, MatchesFmtOnRandomValues) {
-  // Values of the kinds a report draws (pixel coordinates, halves, whole counts) and arbitrary bit patterns.
+  // Values of the kinds a report draws (pixel coordinates, halves, whole counts), decimal near-ties and
+  // arbitrary bit patterns.
   std::mt19937_64 random(15);
   std::uniform_real_distribution<double> coordinate(-1e4, 1e4);
   for (int i = 0; i < 20000; ++i) {
     double value = 0;
-    switch (i % 4) {
+    switch (i % 5) {
       case 0:
         value = coordinate(random);
         break;
@@ -86,6 +92,9 @@ TEST(ReportNumberText, MatchesFmtOnRandomValues) {
         break;
       case 2:
         value = static_cast<double>(static_cast<int64_t>(random() >> 8)) * (random() % 2 ? 1 : -1);
+        break;
+      case 3:  // thousandths and the half-thousandths between them: decimal ties (2.675) one binary step off
+        value = static_cast<double>(random() % 1000000) / 1000.0 + static_cast<double>(random() % 3) * 0.0005;
         break;
       default: {
         const uint64_t bits = random();
