@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <iterator>
 #include <limits>
@@ -480,6 +481,31 @@ std::string mapping_section(const json& stats) {
          table + "</table></div>\n";
 }
 
+// A member of an effective_config entry that is text ("key", "source"): "" when absent; a
+// json::type_error when it is not text, as json::value() threw.
+std::string_view text_member(const json& entry, const char* name) {
+  const auto it = entry.find(name);
+  if (it == entry.end()) return {};
+  return it->get_ref<const std::string&>();
+}
+
+// A configured value as the config table shows it, escaped: text as it is, anything else as
+// json::dump() writes it (integers and booleans written here, the rest by dump()).
+void append_value_text(std::string& out, const json& value) {
+  switch (value.type()) {
+    case json::value_t::string:
+      return svg::append_escaped(out, value.get_ref<const std::string&>());
+    case json::value_t::number_integer:
+      return append_integer(out, value.get<json::number_integer_t>());
+    case json::value_t::number_unsigned:
+      return append(out, fmt::format_int(value.get<json::number_unsigned_t>()).str());
+    case json::value_t::boolean:
+      return append(out, value.get<bool>() ? "true" : "false");
+    default:
+      return svg::append_escaped(out, value.dump());
+  }
+}
+
 // Every key the run read, defaults included, and where its value came from: stats.json's
 // "effective_config" (effective.yaml in the output folder repeats the run).
 std::string config_section(const json& stats) {
@@ -489,27 +515,36 @@ std::string config_section(const json& stats) {
   // One row per key, appended straight onto the table (a run has a few hundred keys).
   std::string table =
       "<div class=\"scroll\"><table class=\"config\">\n<tr><th>key</th><th>value</th><th>from</th></tr>\n";
+  table.reserve(table.size() + 128 * entries->size());
   int overridden = 0, defaulted = 0;
   const std::string_view prefix = "network.layers[";
+  std::string renamed;
   for (const auto& entry : *entries) {
-    const std::string source = entry.value("source", "");
-    const bool set = source.rfind("--set ", 0) == 0;
+    const std::string_view source = text_member(entry, "source");
+    const bool set = source.substr(0, 6) == "--set ";
     overridden += set ? 1 : 0;
     defaulted += source == "default" ? 1 : 0;
     const json& value = entry["value"];
     // network.layers[2].requant.divisor -> network.layers[conv3].requant.divisor, as --set takes it.
-    std::string key = entry.value("key", "");
-    if (key.rfind(prefix, 0) == 0 && layers != stats.end()) {
+    std::string_view key = text_member(entry, "key");
+    if (key.substr(0, prefix.size()) == prefix && layers != stats.end()) {
       const std::size_t close = key.find(']', prefix.size());
-      const std::string index = key.substr(prefix.size(), close - prefix.size());
-      if (close != std::string::npos && !index.empty() && index.find_first_not_of("0123456789") == std::string::npos &&
-          std::stoul(index) < layers->size())
-        key = std::string(prefix) + (*layers)[std::stoul(index)].value("name", index) + key.substr(close);
+      const std::string_view index = key.substr(prefix.size(), close - prefix.size());
+      std::size_t layer = 0;
+      const auto [end, error] = std::from_chars(index.data(), index.data() + index.size(), layer);
+      if (close != std::string_view::npos && !index.empty() && error == std::errc() &&
+          end == index.data() + index.size() && index.find_first_not_of("0123456789") == std::string_view::npos &&
+          layer < layers->size()) {
+        renamed.assign(prefix);
+        renamed += (*layers)[layer].value("name", std::string(index));
+        renamed += key.substr(close);
+        key = renamed;
+      }
     }
     table += set ? "<tr class=\"total\"><td>" : "<tr><td>";
     svg::append_escaped(table, key);
     table += "</td><td>";
-    svg::append_escaped(table, value.is_string() ? value.get_ref<const std::string&>() : value.dump());
+    append_value_text(table, value);
     table += "</td><td>";
     svg::append_escaped(table, source);
     table += "</td></tr>\n";
