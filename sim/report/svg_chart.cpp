@@ -1,5 +1,6 @@
 #include "sim/report/svg_chart.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -110,16 +111,18 @@ void put_escaped(Text& out, std::string_view text) {
 void svg_open(Text& out, int width, int height, std::string_view aria_label) {
   fmt::format_to(
       fmt::appender(out),
-      "<svg class=\"chart\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" aria-label=\"{2}\" "
-      "{3}>\n",
+      FMT_COMPILE(
+          "<svg class=\"chart\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" aria-label=\"{2}\" "
+          "{3}>\n"),
       width, height, Escaped{aria_label}, kFont);
 }
 
 void frame(Text& out, double x, double y, double width, double height) {
-  fmt::format_to(fmt::appender(out),
-                 "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" stroke=\"{}\" "
-                 "stroke-width=\"1\" shape-rendering=\"crispEdges\"/>\n",
-                 std::floor(x) + 0.5, std::floor(y) + 0.5, std::round(width), std::round(height), kFrameColor);
+  fmt::format_to(
+      fmt::appender(out),
+      FMT_COMPILE("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" stroke=\"{}\" "
+                  "stroke-width=\"1\" shape-rendering=\"crispEdges\"/>\n"),
+      std::floor(x) + 0.5, std::floor(y) + 0.5, std::round(width), std::round(height), kFrameColor);
 }
 
 void text(Text& out, double x, double y, std::string_view content, const char* anchor = "start",
@@ -312,13 +315,13 @@ std::string horizontal_bar_chart(const BarChart& chart) {
   Text out;
   const auto to = fmt::appender(out);
   svg_open(out, chart.width, height, chart.aria_label);
-  fmt::format_to(to, "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{:.1f}\" fill=\"#ffffff\"/>\n", kLeft, kTop,
-                 plot_width, plot_height);
+  fmt::format_to(to, FMT_COMPILE("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{:.1f}\" fill=\"#ffffff\"/>\n"), kLeft,
+                 kTop, plot_width, plot_height);
   for (double tick : ticks) {
     const double x = std::floor(kLeft + tick * scale) + 0.5;
     fmt::format_to(to,
-                   "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" "
-                   "shape-rendering=\"crispEdges\"/>\n",
+                   FMT_COMPILE("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" "
+                               "shape-rendering=\"crispEdges\"/>\n"),
                    x, kTop, kTop + plot_height, kGridColor);
     text(out, x, kTop + plot_height + 16, short_number(tick), "middle");
     if (tall) text(out, x, kTop - 8, short_number(tick), "middle");
@@ -381,26 +384,27 @@ std::string scatter_chart(const ScatterChart& chart) {
   Text out;
   const auto to = fmt::appender(out);
   svg_open(out, chart.width, chart.height, chart.aria_label);
-  fmt::format_to(to, "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kLeft, kTop, plot_width,
-                 plot_height);
+  fmt::format_to(to, FMT_COMPILE("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n"), kLeft,
+                 kTop, plot_width, plot_height);
   for (double tick : x_axis.ticks) {
     const double x = std::floor(kLeft + to_x(tick)) + 0.5;
     fmt::format_to(to,
-                   "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"{3}\" "
-                   "shape-rendering=\"crispEdges\"/>\n",
+                   FMT_COMPILE("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"{3}\" "
+                               "shape-rendering=\"crispEdges\"/>\n"),
                    x, kTop, kTop + plot_height, kGridColor);
     text(out, x, kTop + plot_height + 16, short_number(tick), "middle");
   }
   for (double tick : y_axis.ticks) {
     const double y = std::floor(kTop + to_y(tick)) + 0.5;
     fmt::format_to(to,
-                   "<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"{3}\" "
-                   "shape-rendering=\"crispEdges\"/>\n",
+                   FMT_COMPILE("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"{3}\" "
+                               "shape-rendering=\"crispEdges\"/>\n"),
                    kLeft, y, kLeft + plot_width, kGridColor);
     text(out, kLeft - 6, y + 4, short_number(tick), "end");
   }
   // A nested <svg> clips what it holds to the plot area.
-  fmt::format_to(to, "<svg x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">\n", kLeft, kTop, plot_width, plot_height);
+  fmt::format_to(to, FMT_COMPILE("<svg x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">\n"), kLeft, kTop, plot_width,
+                 plot_height);
   for (const auto& line : chart.lines) {
     put(out, "<polyline points=\"");
     for (const auto& [x, y] : line.points) {
@@ -409,7 +413,7 @@ std::string scatter_chart(const ScatterChart& chart) {
       put_coordinate(out, to_y(y));
       out.push_back(' ');
     }
-    fmt::format_to(to, "\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"", line.color);
+    fmt::format_to(to, FMT_COMPILE("\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\""), line.color);
     close_titled(out, "polyline", line.tooltip);
   }
   for (const auto& point : chart.points) {
@@ -442,7 +446,7 @@ std::string legend(const std::vector<std::pair<std::string, std::string>>& label
   Text out;
   put(out, "<div class=\"legend\">");
   for (const auto& [label, color] : label_and_color)
-    fmt::format_to(fmt::appender(out), "<span><i style=\"background:{}\"></i>{}</span>", Escaped{color},
+    fmt::format_to(fmt::appender(out), FMT_COMPILE("<span><i style=\"background:{}\"></i>{}</span>"), Escaped{color},
                    Escaped{label});
   put(out, "</div>\n");
   return fmt::to_string(out);
