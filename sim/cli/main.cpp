@@ -8,12 +8,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <future>
 #include <iostream>
 #include <limits>
-#include <memory>
-#include <system_error>
-#include <thread>
 
 #include "core/config/configuration_error.h"
 #include "core/io/atomic_file.h"
@@ -132,113 +128,19 @@ std::filesystem::path shipped_config() {
   return std::filesystem::path(ACCELSIM_SOURCE_DIR) / relative;
 }
 
-// The outputs' rendering, shared with a second thread (the machine has 2 cores, and the process
-// is single-threaded by then: the golden model's thread has finished). The second thread works
-// out stats.json's "effective_config" while this one builds the rest of the document, then renders
-// report.html from the whole document while this one writes stats.json's text and effective.yaml.
-// The document is shared: the last thread done with it frees it, in practice the second, while
-// this one writes the files. Where no thread can be started, each part is done here when it is
-// asked for.
-class SecondThread {
- public:
-  explicit SecondThread(const std::vector<config::ParamDoc>& params) : params_(params) {
-    try {
-      thread_ = std::thread([this] { run(); });
-    } catch (const std::system_error&) {
-      // None: each part is done on this thread when asked for.
-    }
-  }
-  SecondThread(const SecondThread&) = delete;
-  SecondThread& operator=(const SecondThread&) = delete;
-
-  // Waits for stats.json's "effective_config"; throws what working it out threw.
-  nlohmann::json effective_config() {
-    if (!thread_.joinable()) return report::effective_config_json(params_);
-    return effective_config_result_.get();
-  }
-  // Hands the document over for report.html: `inputs` points into `stats`, which the second
-  // thread holds until it has rendered the report.
-  void render_report(report::ReportInputs inputs, std::shared_ptr<const nlohmann::json> stats) {
-    if (!thread_.joinable()) {
-      try {
-        html_.set_value(report::render_report(inputs));
-      } catch (...) {
-        html_.set_exception(std::current_exception());
-      }
-      return;
-    }
-    report_.set_value(Report{std::move(inputs), std::move(stats)});
-    handed_over_ = true;
-  }
-  // Waits for report.html; throws what rendering it threw.
-  std::string report_html() { return html_result_.get(); }
-
-  // If this thread threw before handing the document over, the second stops at once; joined
-  // either way, so that nothing it reads goes before it has finished.
-  ~SecondThread() {
-    if (!thread_.joinable()) return;
-    if (!handed_over_) report_.set_exception(std::make_exception_ptr(std::runtime_error("no report to render")));
-    thread_.join();
-  }
-
- private:
-  struct Report {
-    report::ReportInputs inputs;
-    std::shared_ptr<const nlohmann::json> stats;
-  };
-
-  void run() {
-    try {
-      effective_config_.set_value(report::effective_config_json(params_));
-    } catch (...) {
-      effective_config_.set_exception(std::current_exception());
-    }
-    Report report;
-    try {
-      report = report_for_second_.get();
-    } catch (const std::runtime_error&) {
-      return;  // nothing to render: the writing thread threw before handing the document over
-    }
-    try {
-      html_.set_value(report::render_report(report.inputs));
-    } catch (...) {
-      html_.set_exception(std::current_exception());
-    }
-    // `report` goes here, and the document with it when this thread is the last to hold it.
-  }
-
-  const std::vector<config::ParamDoc>& params_;
-  // Each promise's future is taken here, before the second thread starts: only set_value and
-  // get touch the shared states from two threads, which they synchronize.
-  std::promise<nlohmann::json> effective_config_;
-  std::future<nlohmann::json> effective_config_result_ = effective_config_.get_future();
-  std::promise<Report> report_;
-  std::future<Report> report_for_second_ = report_.get_future();
-  std::promise<std::string> html_;
-  std::future<std::string> html_result_ = html_.get_future();
-  bool handed_over_ = false;
-  std::thread thread_;  // last: started once the promises and futures exist
-};
-
 // Writes every output file; returns the traces and the report written, for the closing note.
 // Everything is rendered before the first file is written, so that a rendering problem
 // leaves the folder as it was; each file then goes in whole (temporary file, rename).
 std::vector<trace::WrittenFile> write_outputs(const cli::Options& options, const run::Workload& workload,
                                               run::RunResult& result) {
-  // Declared first, so destroyed (joined) last: the second thread reads `workload.params`, the
-  // timeline in `result` and the document until then.
-  SecondThread second(workload.params);
-  const std::string layers_text = report::layers_csv(workload, result);
-  auto stats = std::make_shared<const nlohmann::json>(
-      report::stats_json(workload, result, [&second] { return second.effective_config(); }));
-  const trace::Timeline* timeline = result.trace ? result.trace->timeline.get() : nullptr;
-  second.render_report(report::run_report_inputs(workload, *stats, timeline), stats);
-  std::string stats_text = report::json_text(*stats);  // stats->dump(2), cheaper
+  const nlohmann::json stats = report::stats_json(workload, result);
+  std::string stats_text = report::json_text(stats);  // stats.dump(2), cheaper
   stats_text += '\n';
-  stats.reset();  // this thread is done with the document
-  const std::string effective = report::effective_yaml(workload.params, workload.config_file.string());
-  const std::string html = second.report_html();
+  const std::string layers_text = report::layers_csv(workload, result);
+  const trace::Timeline* timeline = result.trace ? result.trace->timeline.get() : nullptr;
+  const std::string html = report::render_report(report::run_report_inputs(workload, stats, timeline));
 
+  const std::string effective = report::effective_yaml(workload.params, workload.config_file.string());
   report::write_file_atomically(options.out / "stats.json", stats_text);
   report::write_file_atomically(options.out / "effective.yaml", effective);
   report::write_file_atomically(options.out / "layers.csv", layers_text);

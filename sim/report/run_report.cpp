@@ -66,11 +66,6 @@ std::string exact_word(const run::RunResult& result, bool exact, const char* yes
 }  // namespace
 
 json stats_json(const run::Workload& workload, const run::RunResult& result) {
-  return stats_json(workload, result, [&workload] { return effective_config_json(workload.params); });
-}
-
-json stats_json(const run::Workload& workload, const run::RunResult& result,
-                const std::function<json()>& effective_config) {
   const auto& s = *result.stats;
   const auto& hw = workload.hardware;
   json units = json::object();
@@ -184,7 +179,7 @@ json stats_json(const run::Workload& workload, const run::RunResult& result,
   units["values"] = "text: where the network's values came from: file, random (seeded) or none (timing only)";
   out["units"] = std::move(units);
   out["overrides"] = overridden_keys(workload.params);
-  out["effective_config"] = effective_config();
+  out["effective_config"] = effective_config_json(workload.params);
   return out;
 }
 

@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <functional>
 #include <string>
 
 #include "sim/run/simulation.h"
@@ -13,10 +12,6 @@ namespace accelsim::report {
 // stats.json: per layer and in total, every figure with its unit in `units` (see
 // docs/outputs.md). Deterministic: no host timings in it.
 nlohmann::json stats_json(const run::Workload& workload, const run::RunResult& result);
-// The same, with its "effective_config" (effective_config_json(workload.params)) from
-// `effective_config`, called once, last: so that it can be worked out on another thread meanwhile.
-nlohmann::json stats_json(const run::Workload& workload, const run::RunResult& result,
-                          const std::function<nlohmann::json()>& effective_config);
 
 // host.json: what the run cost the host (wall time, and the SystemC events of
 // run::HostEventCounts in total, per image and per compute tile), kept out of stats.json
