@@ -1,5 +1,6 @@
 #include "sim/report/effective_config.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -252,6 +253,9 @@ std::string effective_yaml(const std::vector<config::ParamDoc>& params, const st
 
 std::vector<std::string> overridden_keys(const std::vector<config::ParamDoc>& params) {
   std::vector<std::string> out;
+  // Most runs have no --set: then there is nothing to find, and no need to work out which entry
+  // of each key is in effect (effective_params: a hash map of every key, a third of this file's cost).
+  if (std::none_of(params.begin(), params.end(), is_override)) return out;
   for (const config::ParamDoc* doc : effective_params(params))
     if (is_override(*doc)) out.push_back(doc->path + "=" + doc->value);
   return out;
