@@ -203,11 +203,13 @@ json effective_config_json(const std::vector<config::ParamDoc>& params) {
   json out = json::array();
   out.get_ref<json::array_t&>().reserve(docs.size());
   for (const config::ParamDoc* doc : docs) {
-    json& entry = out.emplace_back(json::object());
-    entry["key"] = doc->path;
-    entry["value"] = typed_value(*doc);
-    entry["source"] = doc->source;
-    if (doc->is_file) entry["file"] = true;  // a path relative to the run's working folder
+    // Members inserted in the map's (alphabetical) order, each at the end: no search per member.
+    json::object_t entry;
+    if (doc->is_file) entry.emplace_hint(entry.end(), "file", true);  // a path relative to the run's working folder
+    entry.emplace_hint(entry.end(), "key", doc->path);
+    entry.emplace_hint(entry.end(), "source", doc->source);
+    entry.emplace_hint(entry.end(), "value", typed_value(*doc));
+    out.emplace_back(std::move(entry));
   }
   return out;
 }
