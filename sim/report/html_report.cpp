@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <stdexcept>
 
+#include "sim/report/number_text.h"
 #include "sim/report/svg_chart.h"
 #include "sim/report/timeline_chart.h"
 #include "sim/version.h"
@@ -53,7 +56,9 @@ const EnergyComponent kEnergy[] = {{"PE array", "energy_pe_array_pj", "#4e79a7"}
                                    {"requantization unit", "energy_requant_unit_pj", "#59a14f"},
                                    {"pooling unit", "energy_pooling_unit_pj", "#9c755f"}};
 
-double number(const json& object, const char* key) {
+// A string_view key is compared without strlen at every step of the map's search (the objects
+// have about seventy members; the report looks up about a thousand figures).
+double number(const json& object, std::string_view key) {
   const auto it = object.find(key);
   return it != object.end() && it->is_number() ? it->get<double>() : 0.0;
 }
@@ -73,10 +78,14 @@ std::string lighter(const std::string& color, double amount) {
   return fmt::format("#{:02x}{:02x}{:02x}", channel(0), channel(2), channel(4));
 }
 
+// `value` with `decimals` digits after the point ("{:.Nf}"), without a format string: the
+// sections write a few hundred figures per run.
+std::string fixed(double value, int decimals) { return std::string(FixedText(value, decimals).view()); }
+
 std::string bytes_text(double bytes) {
-  if (bytes >= 1e6) return fmt::format("{:.2f} MB", bytes / 1e6);
-  if (bytes >= 1e3) return fmt::format("{:.1f} kB", bytes / 1e3);
-  return fmt::format("{:.0f} B", bytes);
+  if (bytes >= 1e6) return fixed(bytes / 1e6, 2) + " MB";
+  if (bytes >= 1e3) return fixed(bytes / 1e3, 1) + " kB";
+  return fixed(bytes, 0) + " B";
 }
 
 class Page {
@@ -175,30 +184,29 @@ std::string cycles_section(const json& stats) {
     const std::string name = layer.value("name", "?");
     const double cycles = number(layer, "cycles");
     svg::BarGroup group{name, {}};
-    group.bars.push_back({grouped_number(cycles),
-                          {{cycles, kLayerCyclesColor,
-                            fmt::format("{}: {} cycles attributed to the layer", name, grouped_number(cycles))}}});
+    group.bars.push_back(
+        {grouped_number(cycles),
+         {{cycles, kLayerCyclesColor, name + ": " + grouped_number(cycles) + " cycles attributed to the layer"}}});
     if (is_pooling(layer)) {
       const double busy = number(layer, "pool_busy_cycles");
-      group.bars.push_back(
-          {"pooling unit: " + grouped_number(busy) + " busy",
-           {{busy, kBusyColor, fmt::format("{}: pooling unit busy {} cycles", name, grouped_number(busy))}}});
+      group.bars.push_back({"pooling unit: " + grouped_number(busy) + " busy",
+                            {{busy, kBusyColor, name + ": pooling unit busy " + grouped_number(busy) + " cycles"}}});
     } else if (layer.value("type", "") == "add") {  // executed by the requantization unit, not the array
       const double busy = number(layer, "requant_busy_cycles");
       group.bars.push_back(
           {"requantization unit: " + grouped_number(busy) + " busy",
-           {{busy, kBusyColor, fmt::format("{}: requantization unit busy {} cycles", name, grouped_number(busy))}}});
+           {{busy, kBusyColor, name + ": requantization unit busy " + grouped_number(busy) + " cycles"}}});
     } else {
       const double busy = number(layer, "compute_cycles"), stalled = number(layer, "pe_stall_cycles");
       group.bars.push_back(
-          {fmt::format("PE array: {} busy + {} stalled", grouped_number(busy), grouped_number(stalled)),
-           {{busy, kBusyColor, fmt::format("{}: PE array computing {} cycles", name, grouped_number(busy))},
-            {stalled, kStalledColor, fmt::format("{}: PE array stalled {} cycles", name, grouped_number(stalled))}}});
+          {"PE array: " + grouped_number(busy) + " busy + " + grouped_number(stalled) + " stalled",
+           {{busy, kBusyColor, name + ": PE array computing " + grouped_number(busy) + " cycles"},
+            {stalled, kStalledColor, name + ": PE array stalled " + grouped_number(stalled) + " cycles"}}});
     }
     const double dma = number(layer, "dma_busy_cycles");
     if (dma > 0)
       group.bars.push_back({"DMA: " + grouped_number(dma) + " busy",
-                            {{dma, kDmaColor, fmt::format("{}: DMA busy {} cycles", name, grouped_number(dma))}}});
+                            {{dma, kDmaColor, name + ": DMA busy " + grouped_number(dma) + " cycles"}}});
     chart.groups.push_back(std::move(group));
   }
   return note(
@@ -227,10 +235,10 @@ std::string utilization_section(const json& stats) {
     const double overall = 100 * number(group, "utilization"), computing = 100 * number(group, "compute_utilization");
     chart.groups.push_back(
         {name,
-         {{fmt::format("{:.1f}%", overall),
-           {{overall, kUtilizationColor, fmt::format("{}: {:.1f}% over its cycles", name, overall)}}},
-          {fmt::format("{:.1f}%", computing),
-           {{computing, kComputeUtilizationColor, fmt::format("{}: {:.1f}% while computing", name, computing)}}}}});
+         {{fixed(overall, 1) + "%",
+           {{overall, kUtilizationColor, name + ": " + fixed(overall, 1) + "% over its cycles"}}},
+          {fixed(computing, 1) + "%",
+           {{computing, kComputeUtilizationColor, name + ": " + fixed(computing, 1) + "% while computing"}}}}});
   };
   for (const auto& layer : stats.at("layers"))
     if (number(layer, "macs") > 0) add(layer.value("name", "?"), layer);
@@ -247,15 +255,17 @@ std::string traffic_section(const json& stats) {
   svg::BarChart chart;
   chart.aria_label = "bytes moved per memory level and layer";
   chart.value_label = "bytes (reads, then writes in the lighter shade)";
+  std::string write_colors[std::size(kMemories)];  // the same for every layer: worked out once
+  for (std::size_t m = 0; m < std::size(kMemories); ++m) write_colors[m] = lighter(kMemories[m].color, 0.55);
   auto add = [&](const std::string& name, const json& group) {
     svg::BarGroup bars{name, {}};
-    for (const auto& memory : kMemories) {
+    for (std::size_t m = 0; m < std::size(kMemories); ++m) {
+      const Memory& memory = kMemories[m];
       const double read = number(group, memory.read_key), write = number(group, memory.write_key);
       bars.bars.push_back(
           {bytes_text(read + write),
-           {{read, memory.color, fmt::format("{}: {} read {} bytes", name, memory.label, grouped_number(read))},
-            {write, lighter(memory.color, 0.55),
-             fmt::format("{}: {} written {} bytes", name, memory.label, grouped_number(write))}}});
+           {{read, memory.color, name + ": " + memory.label + " read " + grouped_number(read) + " bytes"},
+            {write, write_colors[m], name + ": " + memory.label + " written " + grouped_number(write) + " bytes"}}});
     }
     chart.groups.push_back(std::move(bars));
   };
@@ -284,10 +294,10 @@ std::string energy_section(const json& stats) {
   chart.value_label = "nJ";
   for (const auto& layer : stats.at("layers")) {
     const std::string name = layer.value("name", "?");
-    svg::Bar bar{fmt::format("{:.1f} nJ", number(layer, "energy_pj") / 1000), {}};
+    svg::Bar bar{fixed(number(layer, "energy_pj") / 1000, 1) + " nJ", {}};
     for (const auto& component : kEnergy) {
       const double nj = number(layer, component.key) / 1000;
-      bar.segments.push_back({nj, component.color, fmt::format("{}: {} {:.2f} nJ", name, component.label, nj)});
+      bar.segments.push_back({nj, component.color, name + ": " + component.label + " " + fixed(nj, 2) + " nJ"});
     }
     chart.groups.push_back({name, {bar}});
   }
@@ -473,47 +483,80 @@ std::string mapping_section(const json& stats) {
          table + "</table></div>\n";
 }
 
+// A member of an effective_config entry that is text ("key", "source"): "" when absent; a
+// json::type_error when it is not text, as json::value() threw.
+std::string_view text_member(const json& entry, std::string_view name) {
+  const auto it = entry.find(name);
+  if (it == entry.end()) return {};
+  return it->get_ref<const std::string&>();
+}
+
+// A configured value as the config table shows it, escaped: text as it is, anything else as
+// json::dump() writes it (integers and booleans written here, the rest by dump()).
+void append_value_text(std::string& out, const json& value) {
+  switch (value.type()) {
+    case json::value_t::string:
+      return svg::append_escaped(out, value.get_ref<const std::string&>());
+    case json::value_t::number_integer:
+      return append_integer(out, value.get<json::number_integer_t>());
+    case json::value_t::number_unsigned:
+      return append(out, fmt::format_int(value.get<json::number_unsigned_t>()).str());
+    case json::value_t::boolean:
+      return append(out, value.get<bool>() ? "true" : "false");
+    default:
+      return svg::append_escaped(out, value.dump());
+  }
+}
+
 // Every key the run read, defaults included, and where its value came from: stats.json's
 // "effective_config" (effective.yaml in the output folder repeats the run).
 std::string config_section(const json& stats) {
   const auto entries = stats.find("effective_config");
   if (entries == stats.end() || !entries->is_array()) return note("Not recorded.");
   const auto layers = stats.find("layers");
-  // One row per key, formatted straight into the table (a run has a few hundred keys).
-  fmt::memory_buffer table;
-  const auto to = fmt::appender(table);
-  fmt::format_to(to,
-                 "<div class=\"scroll\"><table class=\"config\">\n<tr><th>key</th><th>value</th><th>from</th></tr>\n");
+  // One row per key, appended straight onto the table (a run has a few hundred keys).
+  std::string table =
+      "<div class=\"scroll\"><table class=\"config\">\n<tr><th>key</th><th>value</th><th>from</th></tr>\n";
+  table.reserve(table.size() + 128 * entries->size());
   int overridden = 0, defaulted = 0;
   const std::string_view prefix = "network.layers[";
+  std::string renamed;
   for (const auto& entry : *entries) {
-    const std::string source = entry.value("source", "");
-    const bool set = source.rfind("--set ", 0) == 0;
+    const std::string_view source = text_member(entry, "source");
+    const bool set = source.substr(0, 6) == "--set ";
     overridden += set ? 1 : 0;
     defaulted += source == "default" ? 1 : 0;
     const json& value = entry["value"];
     // network.layers[2].requant.divisor -> network.layers[conv3].requant.divisor, as --set takes it.
-    std::string key = entry.value("key", "");
-    if (key.rfind(prefix, 0) == 0 && layers != stats.end()) {
+    std::string_view key = text_member(entry, "key");
+    if (key.substr(0, prefix.size()) == prefix && layers != stats.end()) {
       const std::size_t close = key.find(']', prefix.size());
-      const std::string index = key.substr(prefix.size(), close - prefix.size());
-      if (close != std::string::npos && !index.empty() && index.find_first_not_of("0123456789") == std::string::npos &&
-          std::stoul(index) < layers->size())
-        key = std::string(prefix) + (*layers)[std::stoul(index)].value("name", index) + key.substr(close);
+      const std::string_view index = key.substr(prefix.size(), close - prefix.size());
+      std::size_t layer = 0;
+      const auto [end, error] = std::from_chars(index.data(), index.data() + index.size(), layer);
+      if (close != std::string_view::npos && !index.empty() && error == std::errc() &&
+          end == index.data() + index.size() && index.find_first_not_of("0123456789") == std::string_view::npos &&
+          layer < layers->size()) {
+        renamed.assign(prefix);
+        renamed += (*layers)[layer].value("name", std::string(index));
+        renamed += key.substr(close);
+        key = renamed;
+      }
     }
-    fmt::format_to(to, "<tr{}><td>{}</td><td>", set ? " class=\"total\"" : "", svg::Escaped{key});
-    if (value.is_string())
-      fmt::format_to(to, "{}", svg::Escaped{value.get_ref<const std::string&>()});
-    else
-      fmt::format_to(to, "{}", svg::Escaped{value.dump()});
-    fmt::format_to(to, "</td><td>{}</td></tr>\n", svg::Escaped{source});
+    table += set ? "<tr class=\"total\"><td>" : "<tr><td>";
+    svg::append_escaped(table, key);
+    table += "</td><td>";
+    append_value_text(table, value);
+    table += "</td><td>";
+    svg::append_escaped(table, source);
+    table += "</td></tr>\n";
   }
-  fmt::format_to(to, "</table></div>\n");
+  table += "</table></div>\n";
   return note(fmt::format("{} keys: {} from --set (bold), {} defaults, the rest from the config files. "
                           "effective.yaml beside stats.json holds them all: accelsim --config effective.yaml "
                           "repeats this run.",
                           entries->size(), overridden, defaulted)) +
-         fmt::to_string(table);
+         table;
 }
 
 std::string timeline_section(const trace::Timeline* timeline) {
@@ -569,41 +612,45 @@ std::string render_report(const ReportInputs& inputs) {
   }
   for (const auto& section : inputs.sections) page.add(section.id, section.title, section.html);
 
-  return fill_placeholders(
-      kReportTemplate,
-      {{"title", escape(inputs.title)},
-       {"heading", escape(inputs.title)},
-       {"subtitle", escape(inputs.subtitle)},
-       {"nav", page.nav()},
-       {"sections", page.sections()},
-       {"footer",
-        escape(fmt::format("Generated by accelsim {}. Self-contained: no scripts, nothing loaded from elsewhere.",
-                           kVersion))}});
+  // The values are views: the sections (most of the page) are copied once, into the page.
+  const std::string title = escape(inputs.title);
+  const std::string subtitle = escape(inputs.subtitle);
+  const std::string footer = escape(
+      fmt::format("Generated by accelsim {}. Self-contained: no scripts, nothing loaded from elsewhere.", kVersion));
+  return fill_placeholders(kReportTemplate, {{"title", title},
+                                             {"heading", title},
+                                             {"subtitle", subtitle},
+                                             {"nav", page.nav()},
+                                             {"sections", page.sections()},
+                                             {"footer", footer}});
 }
 
-std::string fill_placeholders(const std::string& page, const std::vector<std::pair<std::string, std::string>>& values) {
+std::string fill_placeholders(std::string_view page,
+                              const std::vector<std::pair<std::string_view, std::string_view>>& values) {
   std::size_t size = page.size();
   for (const auto& [name, value] : values) size += value.size();
   std::string out;
   out.reserve(size);
   std::vector<int> uses(values.size(), 0);
   std::size_t copied = 0;  // page[0, copied) is in `out`
-  for (auto open = page.find("{{"); open != std::string::npos; open = page.find("{{", copied)) {
+  for (auto open = page.find("{{"); open != std::string_view::npos; open = page.find("{{", copied)) {
     const auto close = page.find("}}", open + 2);
-    const std::string name = close == std::string::npos ? std::string() : page.substr(open + 2, close - open - 2);
+    const std::string_view name =
+        close == std::string_view::npos ? std::string_view() : page.substr(open + 2, close - open - 2);
     const auto value =
         std::find_if(values.begin(), values.end(), [&](const auto& entry) { return entry.first == name; });
     if (value == values.end())
-      throw std::logic_error("report template: unknown placeholder at \"" + page.substr(open, 40) + "\"");
+      throw std::logic_error("report template: unknown placeholder at \"" + std::string(page.substr(open, 40)) + "\"");
     if (++uses[static_cast<std::size_t>(value - values.begin())] > 1)
-      throw std::logic_error("report template: {{" + name + "}} must appear exactly once");
+      throw std::logic_error("report template: {{" + std::string(name) + "}} must appear exactly once");
     out.append(page, copied, open - copied);
     out += value->second;
     copied = close + 2;
   }
-  out.append(page, copied, std::string::npos);
+  out.append(page, copied, std::string_view::npos);
   for (std::size_t i = 0; i < values.size(); ++i)
-    if (uses[i] != 1) throw std::logic_error("report template: {{" + values[i].first + "}} must appear exactly once");
+    if (uses[i] != 1)
+      throw std::logic_error("report template: {{" + std::string(values[i].first) + "}} must appear exactly once");
   return out;
 }
 

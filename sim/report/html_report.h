@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -41,7 +42,8 @@ std::string render_report(const ReportInputs& inputs);
 // contains "{{footer}}" or stray braces comes out unchanged. Every name must occur exactly
 // once in `page`, and `page` must hold no other "{{"; otherwise std::logic_error (the
 // template and its caller disagree).
-std::string fill_placeholders(const std::string& page, const std::vector<std::pair<std::string, std::string>>& values);
+std::string fill_placeholders(std::string_view page,
+                              const std::vector<std::pair<std::string_view, std::string_view>>& values);
 
 // The inputs for the report of one simulation: its stats.json and, if recorded, its timeline.
 ReportInputs run_report_inputs(const run::Workload& workload, const nlohmann::json& stats,

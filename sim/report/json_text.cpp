@@ -13,9 +13,9 @@ namespace {
 
 using nlohmann::json;
 
-void put(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
+void put(std::string& out, std::string_view text) { out.append(text.data(), text.size()); }
 
-void put_indent(fmt::memory_buffer& out, unsigned indent) {
+void put_indent(std::string& out, unsigned indent) {
   static constexpr std::string_view kSpaces = "                                                                ";
   for (; indent > kSpaces.size(); indent -= static_cast<unsigned>(kSpaces.size())) put(out, kSpaces);
   put(out, kSpaces.substr(0, indent));
@@ -35,7 +35,7 @@ constexpr std::array<CharClass, 256> kCharClasses = [] {
 // A JSON string with dump's escapes: the two-character ones for ", \, \b, \f, \n, \r, \t, and
 // \u00xx (lower-case hex) for the other control characters; everything else as it is. A string
 // with a byte outside ASCII is checked and written by nlohmann instead, as before.
-void put_string(fmt::memory_buffer& out, const std::string& text) {
+void put_string(std::string& out, const std::string& text) {
   const std::size_t start = out.size();
   out.push_back('"');
   std::size_t copied = 0;  // text[0, copied) is written
@@ -72,15 +72,18 @@ void put_string(fmt::memory_buffer& out, const std::string& text) {
       case '\t':
         put(out, "\\t");
         break;
-      default:
-        fmt::format_to(fmt::appender(out), "\\u{:04x}", static_cast<unsigned>(c));
+      default: {  // "\\u{:04x}": a control character, 0x00-0x1f
+        static constexpr char kHex[] = "0123456789abcdef";
+        const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+        put(out, std::string_view(escape, sizeof escape));
+      }
     }
   }
   put(out, std::string_view(text).substr(copied));
   out.push_back('"');
 }
 
-void put_value(fmt::memory_buffer& out, const json& value, unsigned indent) {
+void put_value(std::string& out, const json& value, unsigned indent) {
   constexpr unsigned kStep = 2;
   switch (value.type()) {
     case json::value_t::object: {
@@ -148,9 +151,11 @@ void put_value(fmt::memory_buffer& out, const json& value, unsigned indent) {
 }  // namespace
 
 std::string json_text(const nlohmann::json& value) {
-  fmt::memory_buffer out;
+  // Appended straight into the result, grown geometrically; a run's stats.json is about 40 kB.
+  std::string out;
+  out.reserve(64 * 1024);
   put_value(out, value, 0);
-  return fmt::to_string(out);
+  return out;
 }
 
 }  // namespace accelsim::report

@@ -1,5 +1,6 @@
 #include "sim/report/run_report.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <iterator>
@@ -218,16 +219,16 @@ std::string layers_csv(const run::Workload& workload, const run::RunResult& resu
   auto row = [&](const std::string& id, const std::string& name, const std::string& type, const stats::StatGroup& g,
                  bool exact) {
     const double util = g.formula("utilization") * 100.0, compute_util = g.formula("compute_utilization") * 100.0;
-    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{:.4f},{:.4f},{},{},{},{},{},{},{},{},{},{:.3f},{}",
-                   id, name, type, g.value("macs"), g.value("cycles"), g.value("compute_cycles"),
-                   g.value("pe_stall_cycles"), util, compute_util, g.value("activation_sram_read_bytes"),
-                   g.value("weight_sram_read_bytes"), g.value("activation_sram_write_bytes"),
-                   g.value("accumulator_read_bytes"), g.value("accumulator_write_bytes"),
-                   g.value("dram_input_read_bytes"), g.value("dram_weight_read_bytes"), g.value("dram_write_bytes"),
-                   g.value("requant_ops"), stats::energy_pj(g), exact_word(result, exact, "true", "false"));
+    fmt::format_to(
+        std::back_inserter(out), FMT_COMPILE("{},{},{},{},{},{},{},{:.4f},{:.4f},{},{},{},{},{},{},{},{},{},{:.3f},{}"),
+        id, name, type, g.value("macs"), g.value("cycles"), g.value("compute_cycles"), g.value("pe_stall_cycles"), util,
+        compute_util, g.value("activation_sram_read_bytes"), g.value("weight_sram_read_bytes"),
+        g.value("activation_sram_write_bytes"), g.value("accumulator_read_bytes"), g.value("accumulator_write_bytes"),
+        g.value("dram_input_read_bytes"), g.value("dram_weight_read_bytes"), g.value("dram_write_bytes"),
+        g.value("requant_ops"), stats::energy_pj(g), exact_word(result, exact, "true", "false"));
     if (detailed_dram)
-      fmt::format_to(std::back_inserter(out), ",{:.4f},{:.3f},{:.3f},{:.3f}", g.formula("dram_row_hit_rate"),
-                     g.formula("energy_dram_pj"), g.formula("dram_energy_pj_per_byte"),
+      fmt::format_to(std::back_inserter(out), FMT_COMPILE(",{:.4f},{:.3f},{:.3f},{:.3f}"),
+                     g.formula("dram_row_hit_rate"), g.formula("energy_dram_pj"), g.formula("dram_energy_pj_per_byte"),
                      g.formula("dram_bandwidth_gb_per_s"));
     out += '\n';
   };

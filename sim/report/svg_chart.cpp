@@ -1,10 +1,13 @@
 #include "sim/report/svg_chart.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "sim/report/number_text.h"
 
 namespace accelsim::report::svg {
 
@@ -91,26 +94,55 @@ Axis make_axis(std::vector<double> values, bool log) {
 using Text = fmt::memory_buffer;
 
 void put(Text& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
+// A coordinate, as "{:.1f}" writes it.
+void put_coordinate(Text& out, double value) { append_fixed(out, value, 1); }
+// `text` escaped (escape()'s entities), in runs between the characters it replaces.
+void put_escaped(Text& out, std::string_view text) {
+  std::size_t copied = 0;  // text[0, copied) is written
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (const char* entity = text[i] > '>' ? nullptr : entity_for(text[i])) {
+      put(out, text.substr(copied, i - copied));
+      put(out, entity);
+      copied = i + 1;
+    }
+  put(out, text.substr(copied));
+}
 
 void svg_open(Text& out, int width, int height, std::string_view aria_label) {
   fmt::format_to(
       fmt::appender(out),
-      "<svg class=\"chart\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" aria-label=\"{2}\" "
-      "{3}>\n",
+      FMT_COMPILE(
+          "<svg class=\"chart\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" role=\"img\" aria-label=\"{2}\" "
+          "{3}>\n"),
       width, height, Escaped{aria_label}, kFont);
 }
 
 void frame(Text& out, double x, double y, double width, double height) {
-  fmt::format_to(fmt::appender(out),
-                 "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" stroke=\"{}\" "
-                 "stroke-width=\"1\" shape-rendering=\"crispEdges\"/>\n",
-                 std::floor(x) + 0.5, std::floor(y) + 0.5, std::round(width), std::round(height), kFrameColor);
+  fmt::format_to(
+      fmt::appender(out),
+      FMT_COMPILE("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" stroke=\"{}\" "
+                  "stroke-width=\"1\" shape-rendering=\"crispEdges\"/>\n"),
+      std::floor(x) + 0.5, std::floor(y) + 0.5, std::round(width), std::round(height), kFrameColor);
 }
 
 void text(Text& out, double x, double y, std::string_view content, const char* anchor = "start",
           std::string_view extra = "") {
-  fmt::format_to(fmt::appender(out), "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"{}\" fill=\"{}\"{}{}>{}</text>\n",
-                 x, y, anchor, kTextColor, extra.empty() ? "" : " ", extra, Escaped{content});
+  put(out, "<text x=\"");
+  put_coordinate(out, x);
+  put(out, "\" y=\"");
+  put_coordinate(out, y);
+  put(out, "\" text-anchor=\"");
+  put(out, anchor);
+  put(out, "\" fill=\"");
+  put(out, kTextColor);
+  put(out, "\"");
+  if (!extra.empty()) {
+    out.push_back(' ');
+    put(out, extra);
+  }
+  out.push_back('>');
+  put_escaped(out, content);
+  put(out, "</text>\n");
 }
 
 // Closes an element whose opening tag `out` ends with (unterminated), with `tooltip` as its
@@ -118,8 +150,13 @@ void text(Text& out, double x, double y, std::string_view content, const char* a
 void close_titled(Text& out, const char* tag, std::string_view tooltip) {
   if (tooltip.empty())
     put(out, "/>\n");
-  else
-    fmt::format_to(fmt::appender(out), "><title>{}</title></{}>\n", Escaped{tooltip}, tag);
+  else {
+    put(out, "><title>");
+    put_escaped(out, tooltip);
+    put(out, "</title></");
+    put(out, tag);
+    put(out, ">\n");
+  }
 }
 
 // The width of `content` in pixels at the charts' 12-pixel system font, estimated from its
@@ -206,13 +243,12 @@ std::string short_number(double value) {
   if (magnitude == 0) return "0";
   if (magnitude < 0.01) return fmt::format("{:.1e}", value);
   const int decimals = std::abs(scaled) >= 100 ? 0 : std::abs(scaled) >= 10 ? 1 : 2;
-  return trim_zeros(fmt::format("{:.{}f}", scaled, decimals)) + suffixes[index];
+  return trim_zeros(std::string(FixedText(scaled, decimals).view())) + suffixes[index];
 }
 
 std::string grouped_number(double value, int decimals) {
-  fmt::memory_buffer digits;
-  fmt::format_to(fmt::appender(digits), "{:.{}f}", std::abs(value), decimals);
-  const std::string_view text(digits.data(), digits.size());
+  const FixedText digits(std::abs(value), decimals);  // "{:.{}f}"
+  const std::string_view text = digits.view();
   const std::size_t whole = std::min(text.find('.'), text.size());
   // A minus sign only when the rounded figure is not zero ("-0" never; "-inf" yes).
   const bool negative = value < 0 && text.find_first_not_of("0.") != std::string_view::npos;
@@ -279,13 +315,13 @@ std::string horizontal_bar_chart(const BarChart& chart) {
   Text out;
   const auto to = fmt::appender(out);
   svg_open(out, chart.width, height, chart.aria_label);
-  fmt::format_to(to, "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{:.1f}\" fill=\"#ffffff\"/>\n", kLeft, kTop,
-                 plot_width, plot_height);
+  fmt::format_to(to, FMT_COMPILE("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{:.1f}\" fill=\"#ffffff\"/>\n"), kLeft,
+                 kTop, plot_width, plot_height);
   for (double tick : ticks) {
     const double x = std::floor(kLeft + tick * scale) + 0.5;
     fmt::format_to(to,
-                   "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" "
-                   "shape-rendering=\"crispEdges\"/>\n",
+                   FMT_COMPILE("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" stroke=\"{3}\" "
+                               "shape-rendering=\"crispEdges\"/>\n"),
                    x, kTop, kTop + plot_height, kGridColor);
     text(out, x, kTop + plot_height + 16, short_number(tick), "middle");
     if (tall) text(out, x, kTop - 8, short_number(tick), "middle");
@@ -299,8 +335,17 @@ std::string horizontal_bar_chart(const BarChart& chart) {
       for (const auto& segment : bar.segments) {
         if (!(segment.value > 0)) continue;
         const double width = std::max(1.0, segment.value * scale);
-        fmt::format_to(to, "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\"", x, y, width,
-                       kBarHeight, segment.color);
+        // fmt's "{}" of kBarHeight (14.0) is "14".
+        static_assert(kBarHeight == 14);
+        put(out, "<rect x=\"");
+        put_coordinate(out, x);
+        put(out, "\" y=\"");
+        put_coordinate(out, y);
+        put(out, "\" width=\"");
+        put_coordinate(out, width);
+        put(out, "\" height=\"14\" fill=\"");
+        put(out, segment.color);
+        out.push_back('"');
         close_titled(out, "rect", segment.tooltip);
         x += width;
       }
@@ -339,35 +384,46 @@ std::string scatter_chart(const ScatterChart& chart) {
   Text out;
   const auto to = fmt::appender(out);
   svg_open(out, chart.width, chart.height, chart.aria_label);
-  fmt::format_to(to, "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n", kLeft, kTop, plot_width,
-                 plot_height);
+  fmt::format_to(to, FMT_COMPILE("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>\n"), kLeft,
+                 kTop, plot_width, plot_height);
   for (double tick : x_axis.ticks) {
     const double x = std::floor(kLeft + to_x(tick)) + 0.5;
     fmt::format_to(to,
-                   "<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"{3}\" "
-                   "shape-rendering=\"crispEdges\"/>\n",
+                   FMT_COMPILE("<line x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke=\"{3}\" "
+                               "shape-rendering=\"crispEdges\"/>\n"),
                    x, kTop, kTop + plot_height, kGridColor);
     text(out, x, kTop + plot_height + 16, short_number(tick), "middle");
   }
   for (double tick : y_axis.ticks) {
     const double y = std::floor(kTop + to_y(tick)) + 0.5;
     fmt::format_to(to,
-                   "<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"{3}\" "
-                   "shape-rendering=\"crispEdges\"/>\n",
+                   FMT_COMPILE("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{2}\" y2=\"{1:.1f}\" stroke=\"{3}\" "
+                               "shape-rendering=\"crispEdges\"/>\n"),
                    kLeft, y, kLeft + plot_width, kGridColor);
     text(out, kLeft - 6, y + 4, short_number(tick), "end");
   }
   // A nested <svg> clips what it holds to the plot area.
-  fmt::format_to(to, "<svg x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">\n", kLeft, kTop, plot_width, plot_height);
+  fmt::format_to(to, FMT_COMPILE("<svg x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">\n"), kLeft, kTop, plot_width,
+                 plot_height);
   for (const auto& line : chart.lines) {
     put(out, "<polyline points=\"");
-    for (const auto& [x, y] : line.points) fmt::format_to(to, "{:.1f},{:.1f} ", to_x(x), to_y(y));
-    fmt::format_to(to, "\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"", line.color);
+    for (const auto& [x, y] : line.points) {
+      put_coordinate(out, to_x(x));
+      out.push_back(',');
+      put_coordinate(out, to_y(y));
+      out.push_back(' ');
+    }
+    fmt::format_to(to, FMT_COMPILE("\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\""), line.color);
     close_titled(out, "polyline", line.tooltip);
   }
   for (const auto& point : chart.points) {
-    fmt::format_to(to, "<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"6\" fill=\"{}\" stroke=\"{}\" stroke-width=\"2\"",
-                   to_x(point.x), to_y(point.y), point.color, "#ffffff");
+    put(out, "<circle cx=\"");
+    put_coordinate(out, to_x(point.x));
+    put(out, "\" cy=\"");
+    put_coordinate(out, to_y(point.y));
+    put(out, "\" r=\"6\" fill=\"");
+    put(out, point.color);
+    put(out, "\" stroke=\"#ffffff\" stroke-width=\"2\"");
     close_titled(out, "circle", point.tooltip);
   }
   put(out, "</svg>\n");
@@ -390,7 +446,7 @@ std::string legend(const std::vector<std::pair<std::string, std::string>>& label
   Text out;
   put(out, "<div class=\"legend\">");
   for (const auto& [label, color] : label_and_color)
-    fmt::format_to(fmt::appender(out), "<span><i style=\"background:{}\"></i>{}</span>", Escaped{color},
+    fmt::format_to(fmt::appender(out), FMT_COMPILE("<span><i style=\"background:{}\"></i>{}</span>"), Escaped{color},
                    Escaped{label});
   put(out, "</div>\n");
   return fmt::to_string(out);
