@@ -184,7 +184,7 @@ bool MemoryTarget::serve_bursts_at_once(tlm::tlm_generic_payload& payload, Burst
     bursts.delivered = delivered;
   }
   port_.book_free(pieces_, total_cycles);
-  ++transfers_at_once_;
+  ++transactions_at_once_;
   if (move_bytes_ && run_bytes != 0) {
     uint8_t* data = payload.get_data_ptr();
     for (uint64_t run = 0; run < runs; ++run, data += run_bytes) {
@@ -220,22 +220,28 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::
   const uint64_t now = clock_.now();
   const uint64_t start = now + clock_.to_cycles(delay);
   port_.forget_before(now);
-  BandwidthPort::Reservation whole{};
   uint8_t* data = payload.get_data_ptr();
-  for (uint64_t run = 0; run < runs; ++run, data += length) {
-    const uint64_t run_address = address + run * stride;
-    if (move_bytes_ && payload.is_read() && length)
-      std::memcpy(data, storage() + run_address, length);
-    else if (move_bytes_ && write && length)
-      std::memcpy(storage() + run_address, data, length);
-    const BandwidthPort::Reservation reserved = serve(start, run_address, length, write, layer);
-    if (run == 0) {
-      whole = reserved;
-    } else {
-      whole.begin = std::min(whole.begin, reserved.begin);
-      whole.end = std::max(whole.end, reserved.end);
-      whole.delivered = std::max(whole.delivered, reserved.delivered);
-      whole.first_delivered = std::min(whole.first_delivered, reserved.first_delivered);
+  if (move_bytes_ && length) {
+    for (uint64_t run = 0; run < runs; ++run, data += length) {
+      uint8_t* stored = storage() + address + run * stride;
+      if (payload.is_read())
+        std::memcpy(data, stored, length);
+      else if (write)
+        std::memcpy(stored, data, length);
+    }
+  }
+  BandwidthPort::Reservation whole{};
+  if (!book_runs_at_once(start, runs, length, whole)) {
+    for (uint64_t run = 0; run < runs; ++run) {
+      const BandwidthPort::Reservation reserved = serve(start, address + run * stride, length, write, layer);
+      if (run == 0) {
+        whole = reserved;
+      } else {
+        whole.begin = std::min(whole.begin, reserved.begin);
+        whole.end = std::max(whole.end, reserved.end);
+        whole.delivered = std::max(whole.delivered, reserved.delivered);
+        whole.first_delivered = std::min(whole.first_delivered, reserved.first_delivered);
+      }
     }
   }
   if (auto* timing = payload.get_extension<PortTiming>()) {
@@ -246,6 +252,27 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::
   }
   delay = clock_.cycles((runs ? whole.delivered : start) - now);
   payload.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// The runs of a StridedAccess, in closed form, where nothing else holds the port in the cycles
+// they take: each of c = ceil(length / bytes per cycle) cycles, all requested at `start`. Run 0
+// holds [start, start + c); run i finds the runs before it holding every cycle from start to
+// start + i c and reserve() books it right after them: [start + i c, start + (i + 1) c), first
+// delivered at start + i c + L, last at start + (i + 1) c + L (L the latency). Together:
+// [start, start + runs c), first bytes at start + L, last at start + runs c + L, one booking.
+// As serve_bursts_at_once, only for more than one run, unobserved, on the flat port; false,
+// having booked nothing, when the span is not free.
+bool MemoryTarget::book_runs_at_once(uint64_t start, uint64_t runs, uint64_t length,
+                                     BandwidthPort::Reservation& whole) {
+  if (runs < 2 || observer_ || !books_on_flat_port()) return false;
+  const uint64_t cycles = runs * port_.transfer_cycles(length);
+  if (!port_.free_during(start, start + cycles)) return false;
+  pieces_.clear();
+  if (cycles != 0) pieces_.push_back({start, start + cycles});
+  port_.book_free(pieces_, cycles);
+  whole = {start, start + cycles, start + cycles + port_.latency(), start + port_.latency()};
+  ++transactions_at_once_;
+  return true;
 }
 
 BandwidthPort::Reservation MemoryTarget::book(uint64_t start, uint64_t, uint64_t bytes, bool, int32_t,

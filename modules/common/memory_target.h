@@ -73,9 +73,9 @@ class MemoryTarget : public sc_core::sc_module {
   void backdoor_write(uint64_t address, const uint8_t* data, uint64_t length);
   void backdoor_read(uint64_t address, uint8_t* data, uint64_t length) const;
 
-  // Transactions in bursts (BurstTransfer) booked in one step rather than burst by burst (see
-  // serve_bursts_at_once): for tests and measurements.
-  uint64_t transfers_booked_at_once() const { return transfers_at_once_; }
+  // Transactions in bursts (BurstTransfer) and in runs (StridedAccess) booked in one step rather
+  // than burst by burst or run by run (see serve_bursts_at_once, book_runs_at_once): for tests.
+  uint64_t transactions_booked_at_once() const { return transactions_at_once_; }
 
  protected:
   // Times one access of `bytes` at `address` requested at cycle `start`, for `layer` (-1: none):
@@ -94,6 +94,10 @@ class MemoryTarget : public sc_core::sc_module {
   void b_transport(int initiator, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
   // b_transport of a transfer's side in bursts (BurstTransfer).
   void serve_bursts(tlm::tlm_generic_payload& payload, BurstTransfer& bursts, sc_core::sc_time& delay);
+  // Books a StridedAccess's `runs` runs of `length` bytes requested at `start` in one step when
+  // nothing else holds the port in the cycles they take, into `whole` (their span): false,
+  // having booked nothing, when it cannot.
+  bool book_runs_at_once(uint64_t start, uint64_t runs, uint64_t length, BandwidthPort::Reservation& whole);
   // Books all of them in one step when nothing else holds the port in the cycles they take, with
   // the same cycles as one by one: returns false, having booked nothing, when it cannot.
   bool serve_bursts_at_once(tlm::tlm_generic_payload& payload, BurstTransfer& bursts, uint64_t request, uint64_t runs,
@@ -120,8 +124,8 @@ class MemoryTarget : public sc_core::sc_module {
   MemoryAccessObserver* observer_ = nullptr;
   bool move_bytes_ = true;
   MemoryAccess access_;                       // what the observer is shown, reused
-  std::vector<BandwidthPort::Piece> pieces_;  // serve_bursts_at_once's bookings, reused
-  uint64_t transfers_at_once_ = 0;
+  std::vector<BandwidthPort::Piece> pieces_;  // the bookings made at once, reused
+  uint64_t transactions_at_once_ = 0;
 };
 
 }  // namespace accelsim::modules

@@ -427,6 +427,8 @@ struct TwinProbe : sc_core::sc_module {
   bool ok[kTransfers] = {};
   uint64_t done[kTransfers] = {};    // the answer's delay, in cycles
   std::vector<uint64_t> plain_done;  // the plain reads' delays
+  PortTiming strided_timing[2];
+  uint64_t strided_done[2] = {};
 
   SC_HAS_PROCESS(TwinProbe);
   TwinProbe(sc_core::sc_module_name name, const Clock& c) : sc_module(name), clock_(c) { SC_THREAD(run); }
@@ -478,6 +480,17 @@ struct TwinProbe : sc_core::sc_module {
       plain(122, 16);
       transfer(7, tlm::TLM_READ_COMMAND, 0, 16, 1, 0, 16, {}, 120);
       plain(118, 8);
+      auto strided = [&](int i, uint64_t at, uint64_t address, uint64_t length, uint64_t runs) {
+        sc_core::sc_time delay = clock_.cycles(at);
+        t.access(port, tlm::TLM_READ_COMMAND, address, data.data(), length, 0, delay, &strided_timing[i], runs, 100);
+        strided_done[i] = clock_.to_cycles(delay);
+      };
+      // Strided reads (StridedAccess, runs 100 bytes apart, all requested at once). 8: three
+      // runs of 12 bytes from 200 for 140. 9: another unit's 8 bytes for 152, then two runs of
+      // 16 bytes for 150.
+      strided(0, 140, 200, 12, 3);
+      plain(152, 8);
+      strided(1, 150, 200, 16, 2);
     }
     sc_core::wait(never_);  // park (see Reader)
   }
@@ -519,7 +532,13 @@ TEST(MemoryTiming, BurstsBookedAtOnceTakeTheCyclesOfBurstByBurst) {
   // 7: others hold [118, 120) and [122, 124). Chained 16 bytes from 120: [120, 122), first
   //    delivered 122, delivered 124; [120, 122) is free: at once, merged with both into
   //    [118, 124). Then 8 bytes for 118: [124, 125), delivered 127.
-  // At once: transfers 0, 1, 6 and 7 (4) in the memory nobody observes; none in the other.
+  // 8: three runs of 12 bytes (2 cycles each) for 140 on a free port: [140, 142), [142, 144),
+  //    [144, 146) (each after those before): the whole [140, 146), first delivered 142, last
+  //    148. At once.
+  // 9: the other unit holds [152, 153), delivered 155. Two runs of 16 bytes for 150: [150, 152),
+  //    then held to 153: [153, 155); the whole [150, 155), first delivered 152, last 157. [150,
+  //    154) is not free: one by one.
+  // At once: 0, 1, 6, 7 and 8 (5) in the memory nobody observes; none in the other.
   static const Clock clock(1000);
   hardware::SramConfig config = sram_of(1, 8, 2);
   auto& observed = *new Sram("observed", clock, testing::one_layer_stats(), config,
@@ -554,11 +573,17 @@ TEST(MemoryTiming, BurstsBookedAtOnceTakeTheCyclesOfBurstByBurst) {
       EXPECT_EQ(probe->done[i], delivered[i]);
     }
     EXPECT_EQ(probe->bursts[5].refused_address, 4094u);
-    EXPECT_EQ(probe->plain_done, (V{48, 55, 103, 113, 106, 111, 122, 126, 127}));
+    EXPECT_EQ(probe->plain_done, (V{48, 55, 103, 113, 106, 111, 122, 126, 127, 155}));
+    const uint64_t timing[2][4] = {{140, 146, 148, 142}, {150, 155, 157, 152}};
+    for (int i = 0; i < 2; ++i) {
+      const PortTiming& got = probe->strided_timing[i];
+      EXPECT_EQ((V{got.begin, got.end, got.delivered, got.first_delivered}), (V(timing[i], timing[i] + 4))) << i;
+      EXPECT_EQ(probe->strided_done[i], timing[i][2]) << i;
+    }
   }
-  EXPECT_EQ(observed.transfers_booked_at_once(), 0u);
-  EXPECT_EQ(plain.transfers_booked_at_once(), 4u);
-  EXPECT_EQ(count.accesses, 4u + 3 + 3 + 2 + 2 + 1 + 2 + 1 + 9);
+  EXPECT_EQ(observed.transactions_booked_at_once(), 0u);
+  EXPECT_EQ(plain.transactions_booked_at_once(), 5u);
+  EXPECT_EQ(count.accesses, 4u + 3 + 3 + 2 + 2 + 1 + 2 + 1 + 10 + 3 + 2);
   // The bytes moved alike: transfer 0 read 1..20 and 101..120, which transfer 1 wrote at 1000.
   for (MemoryTarget* memory : {static_cast<MemoryTarget*>(&observed), static_cast<MemoryTarget*>(&plain)}) {
     std::vector<uint8_t> written(40);
