@@ -145,40 +145,50 @@ bool MemoryTarget::serve_bursts_at_once(tlm::tlm_generic_payload& payload, Burst
   const uint64_t latency = port_.latency();
   pieces_.clear();
   uint64_t total_cycles = 0;
+  const uint64_t count = runs * per_run;
+  bursts.first_delivered.resize(count);
+  uint64_t* first = bursts.first_delivered.data();
   if (bursts.chained) {
     total_cycles = runs * (full * full_cycles + tail_cycles);
     if (!port_.free_during(request, request + total_cycles)) return false;
+    bursts.requested.resize(count);
+    uint64_t* requested = bursts.requested.data();
     uint64_t begin = request;
     for (uint64_t run = 0; run < runs; ++run) {
-      for (uint64_t k = 0; k < per_run; ++k) {
-        bursts.requested.push_back(begin);
-        bursts.first_delivered.push_back(begin + latency);
-        begin += k < full ? full_cycles : tail_cycles;
+      for (uint64_t k = 0; k < full; ++k, begin += full_cycles) {
+        *requested++ = begin;
+        *first++ = begin + latency;
+      }
+      if (per_run > full) {  // the run's last, shorter burst (or its one empty burst)
+        *requested++ = begin;
+        *first++ = begin + latency;
+        begin += tail_cycles;
       }
     }
     if (total_cycles != 0) pieces_.push_back({request, request + total_cycles});
     bursts.delivered = request + total_cycles + latency;
   } else {
-    uint64_t delivered = request, previous = 0;
+    // `end`: the end of the latest non-empty burst (0 before the first: max(t, 0) = t).
+    uint64_t delivered = request, previous = 0, end = 0;
     const uint64_t* requested = bursts.requested.data();
-    for (uint64_t run = 0, k_all = 0; run < runs; ++run) {
-      for (uint64_t k = 0; k < per_run; ++k, ++k_all) {
-        const uint64_t at = requested[k_all];
-        if (at < previous) return false;
-        previous = at;
-        const uint64_t cycles = k < full ? full_cycles : tail_cycles;
-        uint64_t begin = at;
-        if (cycles != 0) {
-          if (!pieces_.empty()) begin = std::max(at, pieces_.back().end);
-          if (!pieces_.empty() && pieces_.back().end == begin)
-            pieces_.back().end = begin + cycles;
-          else
-            pieces_.push_back({begin, begin + cycles});
-        }
-        bursts.first_delivered.push_back(begin + latency);
-        delivered = std::max(delivered, begin + cycles + latency);
-        total_cycles += cycles;
+    for (uint64_t i = 0, k = 0; i < count; ++i) {
+      const uint64_t at = requested[i];
+      if (at < previous) return false;
+      previous = at;
+      const uint64_t cycles = k < full ? full_cycles : tail_cycles;
+      if (++k == per_run) k = 0;
+      uint64_t begin = at;
+      if (cycles != 0) {
+        begin = std::max(at, end);
+        if (begin == end && !pieces_.empty())
+          pieces_.back().end = begin + cycles;
+        else
+          pieces_.push_back({begin, begin + cycles});
+        end = begin + cycles;
       }
+      first[i] = begin + latency;
+      delivered = std::max(delivered, begin + cycles + latency);
+      total_cycles += cycles;
     }
     if (!pieces_.empty() && !port_.free_during(pieces_.front().begin, pieces_.back().end)) return false;
     bursts.delivered = delivered;
