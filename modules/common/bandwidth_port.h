@@ -38,7 +38,12 @@ class BandwidthPort {
   // gaps between another unit's bursts instead of waiting for all of them.
   // With `pieces`, also says which cycles it got (for traces).
   Reservation reserve(uint64_t start, uint64_t bytes, std::vector<Piece>* pieces = nullptr) {
-    uint64_t left = transfer_cycles(bytes);
+    return reserve_cycles(start, transfer_cycles(bytes), pieces);
+  }
+
+  // reserve() of a request that needs `cycles` port cycles.
+  Reservation reserve_cycles(uint64_t start, uint64_t cycles, std::vector<Piece>* pieces = nullptr) {
+    uint64_t left = cycles;
     busy_cycles_ += left;
     if (left == 0) return {start, start, start + latency_, start + latency_};
     uint64_t cursor = start;

@@ -264,23 +264,21 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::
   payload.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-// The runs of a StridedAccess, in closed form, where nothing else holds the port in the cycles
-// they take: each of c = ceil(length / bytes per cycle) cycles, all requested at `start`. Run 0
-// holds [start, start + c); run i finds the runs before it holding every cycle from start to
-// start + i c and reserve() books it right after them: [start + i c, start + (i + 1) c), first
-// delivered at start + i c + L, last at start + (i + 1) c + L (L the latency). Together:
-// [start, start + runs c), first bytes at start + L, last at start + runs c + L, one booking.
-// As serve_bursts_at_once, only for more than one run, unobserved, on the flat port; false,
-// having booked nothing, when the span is not free.
+// The runs of a StridedAccess in one booking. All are requested at `start`, each needing c =
+// ceil(length / bytes per cycle) port cycles. reserve() gives a request the first free cycles
+// from its start on, so run 0 takes the first c free cycles from `start`, and run i, whose
+// cursor passes the cycles the runs before it took (all of the first i c free ones: every
+// cycle from start to where run i - 1 ended is booked), the next c. Together they hold the
+// first runs c free cycles from `start`, exactly what one request of runs c cycles takes, and
+// the port's bookings end up the same (bookings that touch are merged either way). The whole's
+// begin is run 0's (its first cycle), its end the last run's, first delivered begin + L and
+// last end + L (L the latency), as the min and max over the runs. On a free port: [start,
+// start + runs c). As serve_bursts_at_once, only for more than one run, unobserved, on the flat
+// port.
 bool MemoryTarget::book_runs_at_once(uint64_t start, uint64_t runs, uint64_t length,
                                      BandwidthPort::Reservation& whole) {
   if (runs < 2 || observer_ || !books_on_flat_port()) return false;
-  const uint64_t cycles = runs * port_.transfer_cycles(length);
-  if (!port_.free_during(start, start + cycles)) return false;
-  pieces_.clear();
-  if (cycles != 0) pieces_.push_back({start, start + cycles});
-  port_.book_free(pieces_, cycles);
-  whole = {start, start + cycles, start + cycles + port_.latency(), start + port_.latency()};
+  whole = port_.reserve_cycles(start, runs * port_.transfer_cycles(length));
   ++transactions_at_once_;
   return true;
 }

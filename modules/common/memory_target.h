@@ -94,9 +94,9 @@ class MemoryTarget : public sc_core::sc_module {
   void b_transport(int initiator, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
   // b_transport of a transfer's side in bursts (BurstTransfer).
   void serve_bursts(tlm::tlm_generic_payload& payload, BurstTransfer& bursts, sc_core::sc_time& delay);
-  // Books a StridedAccess's `runs` runs of `length` bytes requested at `start` in one step when
-  // nothing else holds the port in the cycles they take, into `whole` (their span): false,
-  // having booked nothing, when it cannot.
+  // Books a StridedAccess's `runs` runs of `length` bytes requested at `start` in one step, into
+  // `whole` (their span): false, having booked nothing, when it cannot (observed, one run, the
+  // detailed DRAM).
   bool book_runs_at_once(uint64_t start, uint64_t runs, uint64_t length, BandwidthPort::Reservation& whole);
   // Books all of them in one step when nothing else holds the port in the cycles they take, with
   // the same cycles as one by one: returns false, having booked nothing, when it cannot.

@@ -427,8 +427,8 @@ struct TwinProbe : sc_core::sc_module {
   bool ok[kTransfers] = {};
   uint64_t done[kTransfers] = {};    // the answer's delay, in cycles
   std::vector<uint64_t> plain_done;  // the plain reads' delays
-  PortTiming strided_timing[2];
-  uint64_t strided_done[2] = {};
+  PortTiming strided_timing[3];
+  uint64_t strided_done[3] = {};
 
   SC_HAS_PROCESS(TwinProbe);
   TwinProbe(sc_core::sc_module_name name, const Clock& c) : sc_module(name), clock_(c) { SC_THREAD(run); }
@@ -491,6 +491,11 @@ struct TwinProbe : sc_core::sc_module {
       strided(0, 140, 200, 12, 3);
       plain(152, 8);
       strided(1, 150, 200, 16, 2);
+      // 10: others' 8 bytes for 162 and for 165, three runs of 12 bytes for 160, 8 bytes for 160.
+      plain(162, 8);
+      plain(165, 8);
+      strided(2, 160, 200, 12, 3);
+      plain(160, 8);
     }
     sc_core::wait(never_);  // park (see Reader)
   }
@@ -536,9 +541,14 @@ TEST(MemoryTiming, BurstsBookedAtOnceTakeTheCyclesOfBurstByBurst) {
   //    [144, 146) (each after those before): the whole [140, 146), first delivered 142, last
   //    148. At once.
   // 9: the other unit holds [152, 153), delivered 155. Two runs of 16 bytes for 150: [150, 152),
-  //    then held to 153: [153, 155); the whole [150, 155), first delivered 152, last 157. [150,
-  //    154) is not free: one by one.
-  // At once: 0, 1, 6, 7 and 8 (5) in the memory nobody observes; none in the other.
+  //    then held to 153: [153, 155); the whole [150, 155), first delivered 152, last 157. At
+  //    once too: the runs take the first 4 free cycles from 150, as one request of 4 cycles.
+  // 10: others hold [162, 163) (delivered 165) and [165, 166) (168). Three runs of 12 bytes
+  //    (2 cycles) for 160: [160, 162); from 160 the port is held to 163: [163, 165); held to 166:
+  //    [166, 168). The whole [160, 168), first delivered 162, last 170. At once (the first 6
+  //    free cycles from 160). Then 8 bytes for 160: the port is held [160, 168): [168, 169),
+  //    delivered 171.
+  // At once: 0, 1, 6, 7, 8, 9 and 10 (7) in the memory nobody observes; none in the other.
   static const Clock clock(1000);
   hardware::SramConfig config = sram_of(1, 8, 2);
   auto& observed = *new Sram("observed", clock, testing::one_layer_stats(), config,
@@ -573,17 +583,17 @@ TEST(MemoryTiming, BurstsBookedAtOnceTakeTheCyclesOfBurstByBurst) {
       EXPECT_EQ(probe->done[i], delivered[i]);
     }
     EXPECT_EQ(probe->bursts[5].refused_address, 4094u);
-    EXPECT_EQ(probe->plain_done, (V{48, 55, 103, 113, 106, 111, 122, 126, 127, 155}));
-    const uint64_t timing[2][4] = {{140, 146, 148, 142}, {150, 155, 157, 152}};
-    for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(probe->plain_done, (V{48, 55, 103, 113, 106, 111, 122, 126, 127, 155, 165, 168, 171}));
+    const uint64_t timing[3][4] = {{140, 146, 148, 142}, {150, 155, 157, 152}, {160, 168, 170, 162}};
+    for (int i = 0; i < 3; ++i) {
       const PortTiming& got = probe->strided_timing[i];
       EXPECT_EQ((V{got.begin, got.end, got.delivered, got.first_delivered}), (V(timing[i], timing[i] + 4))) << i;
       EXPECT_EQ(probe->strided_done[i], timing[i][2]) << i;
     }
   }
   EXPECT_EQ(observed.transactions_booked_at_once(), 0u);
-  EXPECT_EQ(plain.transactions_booked_at_once(), 5u);
-  EXPECT_EQ(count.accesses, 4u + 3 + 3 + 2 + 2 + 1 + 2 + 1 + 10 + 3 + 2);
+  EXPECT_EQ(plain.transactions_booked_at_once(), 7u);
+  EXPECT_EQ(count.accesses, 4u + 3 + 3 + 2 + 2 + 1 + 2 + 1 + 13 + 3 + 2 + 3);
   // The bytes moved alike: transfer 0 read 1..20 and 101..120, which transfer 1 wrote at 1000.
   for (MemoryTarget* memory : {static_cast<MemoryTarget*>(&observed), static_cast<MemoryTarget*>(&plain)}) {
     std::vector<uint8_t> written(40);
