@@ -127,7 +127,7 @@ void MemoryTarget::serve_bursts(tlm::tlm_generic_payload& payload, BurstTransfer
 //   of the latest non-empty burst before it (none: t_k), since the earlier bursts hold every cycle
 //   from t_k to e (those from t_j to e for each j < k, by induction), and reserve() goes on
 //   after the booking that holds t_k; it ends at b_k + c_k, and the transfer is delivered at
-//   max(t_0 (the transaction's time), max_k b_k + c_k + L).
+//   the latest of the transaction's time and every b_k + c_k + L.
 // The span is checked free of other bookings (free_during) before anything is booked; otherwise,
 // or with an observer (which sees every burst), a memory whose book() is not the flat port's, a
 // burst outside the memory or fewer requested cycles than bursts, the loop books them one by one.
