@@ -4,6 +4,9 @@
 // memory of a 2,000-image LeNet batch and of ResNet-50. The figures are host times: nothing checks
 // them; regenerate after a build with
 //   build/bench/cost_growth_table [OUTPUT.md]   (default: docs/performance.md of the source tree)
+// For a part of it (to follow one network while working on it, or to set two binaries side by
+// side), `--networks resnet18,...` runs only those (and LeNet, whose runs are the floor), without
+// the memory runs, and `--accelsim BINARY` times another accelsim binary.
 #include <fmt/format.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
@@ -114,8 +117,10 @@ double number(const json& group, const char* key) {
   return group.contains(key) && group[key].is_number() ? group[key].get<double>() : 0.0;
 }
 
+std::string accelsim_binary = ACCELSIM_BINARY;  // --accelsim
+
 Run run_accelsim(const std::string& config, const std::vector<std::string>& sets, int images, const fs::path& out) {
-  std::vector<std::string> command = {ACCELSIM_BINARY, "--config",  std::string(ACCELSIM_SOURCE_DIR) + "/" + config,
+  std::vector<std::string> command = {accelsim_binary, "--config",  std::string(ACCELSIM_SOURCE_DIR) + "/" + config,
                                       "--quiet",       "--images",  std::to_string(images),
                                       "--out",         out.string()};
   for (const auto& set : sets) command.insert(command.end(), {"--set", set});
@@ -155,11 +160,47 @@ double spread(const std::vector<double>& values) {
 }  // namespace
 
 int main(int argc, char** argv) try {
-  if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-    std::fprintf(stderr, "usage: cost_growth_table [OUTPUT.md]   (default: docs/performance.md of the source tree)\n");
-    return argc == 2 && (std::string(argv[1]) == "-h" || std::string(argv[1]) == "--help") ? 0 : 2;
+  const char* usage =
+      "usage: cost_growth_table [--networks NAME,...] [--accelsim BINARY] [OUTPUT.md]   (default: "
+      "docs/performance.md of the source tree)\n";
+  std::vector<std::string> only;  // --networks: these and LeNet, no memory runs
+  fs::path output = fs::path(ACCELSIM_SOURCE_DIR) / "docs/performance.md";
+  bool output_given = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(usage, stdout);
+      return 0;
+    }
+    if ((arg == "--networks" || arg == "--accelsim") && i + 1 < argc) {
+      const std::string value = argv[++i];
+      if (arg == "--accelsim") {
+        accelsim_binary = value;
+        continue;
+      }
+      for (std::size_t begin = 0; begin <= value.size();) {
+        const std::size_t end = std::min(value.find(',', begin), value.size());
+        const std::string name = value.substr(begin, end - begin);
+        if (std::none_of(kNetworks.begin(), kNetworks.end(), [&](const Network& n) { return n.name == name; })) {
+          std::fprintf(stderr, "cost_growth_table: --networks: no network '%s'\n", name.c_str());
+          return 2;
+        }
+        only.push_back(name);
+        begin = end + 1;
+      }
+      continue;
+    }
+    if (arg[0] == '-' || output_given) {
+      std::fputs(usage, stderr);
+      return 2;
+    }
+    output = arg;
+    output_given = true;
   }
-  const fs::path output = argc == 2 ? fs::path(argv[1]) : fs::path(ACCELSIM_SOURCE_DIR) / "docs/performance.md";
+  auto wanted = [&only](const Network& network) {
+    return only.empty() || &network == &kNetworks.front() ||
+           std::find(only.begin(), only.end(), network.name) != only.end();
+  };
   const fs::path scratch = fs::temp_directory_path() / ("accelsim-cost-growth-" + std::to_string(getpid()));
 
   std::string md = std::string(kBegin) +
@@ -196,6 +237,7 @@ int main(int argc, char** argv) try {
   std::vector<Row> rows;
   int runs = 0;
   for (const auto& network : kNetworks) {
+    if (!wanted(network)) continue;
     for (const bool values : {false, true}) {
       const std::string mode = values ? "values" : "timing-only";
       for (int array : kArrays) {
@@ -247,6 +289,7 @@ int main(int argc, char** argv) try {
       "|\n";
   md += "|---|---:|---:|---:|---:|---:|---:|\n";
   for (std::size_t n = 1; n < kNetworks.size(); ++n) {  // LeNet's runs are the floor itself
+    if (!wanted(kNetworks[n])) continue;
     const std::string timing = kNetworks[n].name + " timing-only", values = kNetworks[n].name + " values";
     md += fmt::format("| {} | {:.1f}x | {:.1f}x | {:.1f}x | {:.1f}x | {:.1f}x | {:.1f}x |\n", kNetworks[n].name,
                       spread(per_tile[timing]), spread(per_mac[timing]), spread(per_transaction[timing]),
@@ -273,7 +316,7 @@ int main(int argc, char** argv) try {
   };
   md += "\nPeak resident memory (the goal for the LeNet batch: under 100 MB):\n\n";
   md += "| run | images | CPU s | wall s | peak RSS MB |\n|---|---:|---:|---:|---:|\n";
-  for (const auto& memory : memory_runs) {
+  for (const auto& memory : only.empty() ? memory_runs : std::vector<MemoryRun>{}) {
     const Run run = run_accelsim(memory.config, memory.sets, memory.images, scratch / "memory");
     md += fmt::format("| {} | {} | {:.3f} | {:.3f} | {} |\n", memory.label, grouped(memory.images),
                       run.host.cpu_seconds, run.host.seconds, megabytes(run.host.peak_rss_bytes));

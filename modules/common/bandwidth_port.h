@@ -38,7 +38,12 @@ class BandwidthPort {
   // gaps between another unit's bursts instead of waiting for all of them.
   // With `pieces`, also says which cycles it got (for traces).
   Reservation reserve(uint64_t start, uint64_t bytes, std::vector<Piece>* pieces = nullptr) {
-    uint64_t left = transfer_cycles(bytes);
+    return reserve_cycles(start, transfer_cycles(bytes), pieces);
+  }
+
+  // reserve() of a request that needs `cycles` port cycles.
+  Reservation reserve_cycles(uint64_t start, uint64_t cycles, std::vector<Piece>* pieces = nullptr) {
+    uint64_t left = cycles;
     busy_cycles_ += left;
     if (left == 0) return {start, start, start + latency_, start + latency_};
     uint64_t cursor = start;
@@ -71,11 +76,41 @@ class BandwidthPort {
     return {begin, end, end + latency_, begin + latency_};
   }
 
+  // Whether no booking holds any cycle of [begin, end).
+  bool free_during(uint64_t begin, uint64_t end) const {
+    if (begin >= end) return true;
+    const Piece* first =
+        std::partition_point(busy_.begin(), busy_.end(), [begin](const Piece& b) { return b.end <= begin; });
+    return first == busy_.end() || first->begin >= end;
+  }
+
+  // Books `pieces` at once: disjoint, non-empty and in order, in cycles free_during() found free,
+  // as reserve() would have booked them one by one (merged with the bookings they touch), and
+  // counts `cycles` (theirs and those of any empty requests among them) as busy.
+  void book_free(const std::vector<Piece>& pieces, uint64_t cycles) {
+    busy_cycles_ += cycles;
+    if (pieces.empty()) return;
+    const auto next = static_cast<std::size_t>(
+        std::partition_point(busy_.begin(), busy_.end(),
+                             [begin = pieces.front().begin](const Piece& b) { return b.end <= begin; }) -
+        busy_.begin());
+    if (pieces.size() == 1) {
+      book(next, pieces.front().begin, pieces.front().end);
+    } else {  // the first may join the booking before them, the last the one after
+      std::size_t from = 0, to = pieces.size();
+      if (next != 0 && busy_[next - 1].end == pieces.front().begin) busy_[next - 1].end = pieces[from++].end;
+      if (next != busy_.size() && busy_[next].begin == pieces.back().end) busy_[next].begin = pieces[--to].begin;
+      busy_.insert(next, pieces.data() + from, pieces.data() + to);
+    }
+    free_at_ = std::max(free_at_, pieces.back().end);
+  }
+
   // Drops bookings that end at or before `cycle`: no request can be made for an earlier cycle
   // than the simulated present, so they can no longer matter.
   void forget_before(uint64_t cycle) { busy_.drop_front_while_ending_by(cycle); }
 
   uint64_t transfer_cycles(uint64_t bytes) const { return (bytes + bytes_per_cycle_ - 1) / bytes_per_cycle_; }
+  uint64_t latency() const { return latency_; }
   uint64_t busy_cycles() const { return busy_cycles_; }
   uint64_t free_at() const { return free_at_; }  // the end of the latest booking
 
@@ -126,6 +161,10 @@ class BandwidthPort {
       } else {
         store_.insert(store_.begin() + static_cast<std::ptrdiff_t>(head_ + i), piece);
       }
+    }
+
+    void insert(std::size_t i, const Piece* first, const Piece* last) {
+      store_.insert(store_.begin() + static_cast<std::ptrdiff_t>(head_ + i), first, last);
     }
 
     void erase(std::size_t i) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 #include <stdexcept>
 
 namespace accelsim::modules {
@@ -16,14 +17,24 @@ MemoryTarget::MemoryTarget(sc_core::sc_module_name name, const Clock& clock, sta
       read_bytes_(stats.add_counter(names.read, "bytes", names.read_description)),
       write_bytes_(stats.add_counter(names.write, "bytes", names.write_description)),
       clock_(clock),
-      storage_(storage_bytes),
+      storage_bytes_(storage_bytes),
       port_(bytes_per_cycle, latency_cycles) {
   socket.register_b_transport(this, &MemoryTarget::b_transport);
   socket.register_transport_dbg(this, &MemoryTarget::transport_dbg);
 }
 
 bool MemoryTarget::in_range(uint64_t address, uint64_t length) const {
-  return address <= storage_.size() && length <= storage_.size() - address;
+  return address <= storage_bytes_ && length <= storage_bytes_ - address;
+}
+
+uint8_t* MemoryTarget::storage() {
+  if (!storage_) {
+    // calloc: fresh pages from the system come zeroed without being written, and stay unmapped
+    // until touched.
+    storage_.reset(static_cast<uint8_t*>(std::calloc(std::max<uint64_t>(storage_bytes_, 1), 1)));
+    if (!storage_) throw std::bad_alloc();
+  }
+  return storage_.get();
 }
 
 BandwidthPort::Reservation MemoryTarget::serve(uint64_t start, uint64_t address, uint64_t bytes, bool write,
@@ -54,45 +65,147 @@ void MemoryTarget::serve_bursts(tlm::tlm_generic_payload& payload, BurstTransfer
   uint64_t request = now + clock_.to_cycles(delay);
   port_.forget_before(now);
   if (bursts.chained) bursts.requested.clear();
-  const uint64_t count = bursts.chained ? UINT64_MAX : bursts.requested.size();
   bursts.first_delivered.clear();
   bursts.delivered = request;
-  uint64_t served = 0, moved = 0;
+  uint64_t moved = 0;
   bool refused = false;
   uint8_t* data = payload.get_data_ptr();
-  for (uint64_t run = 0; run < runs && served < count && !refused; ++run) {
-    const uint64_t run_address = address + run * bursts.run_stride;
-    uint64_t offset = 0;
-    do {  // an empty run is one empty burst, as an empty access would be
-      const uint64_t bytes = std::min(bursts.burst_bytes, run_bytes - offset);
-      const uint64_t at = run_address + offset;
-      if (!in_range(at, bytes)) {
-        bursts.refused_address = at;
-        bursts.refused_bytes = bytes;
-        refused = true;
-        break;
-      }
-      if (bursts.chained)
-        bursts.requested.push_back(request);
-      else
-        request = bursts.requested[served];
-      uint8_t* bytes_data = data + run * run_bytes + offset;
-      if (move_bytes_ && payload.is_read())
-        std::memcpy(bytes_data, storage_.data() + at, bytes);
-      else if (move_bytes_ && write)
-        std::memcpy(storage_.data() + at, bytes_data, bytes);
-      const BandwidthPort::Reservation reserved = serve(request, at, bytes, write, layer);
-      bursts.first_delivered.push_back(reserved.first_delivered);
-      bursts.delivered = std::max(bursts.delivered, reserved.delivered);
-      request = reserved.end;  // the next chained burst's request
-      moved += bytes;
-      offset += bytes;
-      ++served;
-    } while (offset < run_bytes && served < count);
+  if (serve_bursts_at_once(payload, bursts, request, runs, run_bytes)) {
+    moved = runs * run_bytes;
+  } else {
+    if (bursts.chained) bursts.requested.clear();
+    bursts.first_delivered.clear();
+    const uint64_t count = bursts.chained ? UINT64_MAX : bursts.requested.size();
+    uint64_t served = 0;
+    for (uint64_t run = 0; run < runs && served < count && !refused; ++run) {
+      const uint64_t run_address = address + run * bursts.run_stride;
+      uint64_t offset = 0;
+      do {  // an empty run is one empty burst, as an empty access would be
+        const uint64_t bytes = std::min(bursts.burst_bytes, run_bytes - offset);
+        const uint64_t at = run_address + offset;
+        if (!in_range(at, bytes)) {
+          bursts.refused_address = at;
+          bursts.refused_bytes = bytes;
+          refused = true;
+          break;
+        }
+        if (bursts.chained)
+          bursts.requested.push_back(request);
+        else
+          request = bursts.requested[served];
+        uint8_t* bytes_data = data + run * run_bytes + offset;
+        if (move_bytes_ && payload.is_read() && bytes)
+          std::memcpy(bytes_data, storage() + at, bytes);
+        else if (move_bytes_ && write && bytes)
+          std::memcpy(storage() + at, bytes_data, bytes);
+        const BandwidthPort::Reservation reserved = serve(request, at, bytes, write, layer);
+        bursts.first_delivered.push_back(reserved.first_delivered);
+        bursts.delivered = std::max(bursts.delivered, reserved.delivered);
+        request = reserved.end;  // the next chained burst's request
+        moved += bytes;
+        offset += bytes;
+        ++served;
+      } while (offset < run_bytes && served < count);
+    }
   }
   if (layer >= 0) (write ? write_bytes_ : read_bytes_)[static_cast<std::size_t>(layer)] += static_cast<int64_t>(moved);
   delay = clock_.cycles(bursts.delivered - now);
   payload.set_response_status(refused ? tlm::TLM_ADDRESS_ERROR_RESPONSE : tlm::TLM_OK_RESPONSE);
+}
+
+// The loop above, in closed form, where nothing else holds the port in the cycles the bursts take.
+// Each run is `full` bursts of B = burst_bytes and, when B does not divide it, one of `tail` bytes
+// (an empty run: one empty burst); a burst of b bytes holds the port c(b) = ceil(b / bytes per
+// cycle) cycles. BandwidthPort::reserve() books a request made at cycle t, on a port free from t
+// for as long as it needs, as [t, t + c) (an empty one as [t, t)), first delivered at t + L and
+// last at t + c + L (L the latency); so, with no other booking in the span:
+// - chained: burst k is requested as burst k - 1 leaves the port, t_0 = the transaction's
+//   time, t_k = t_{k-1} + c_{k-1}: burst k holds [t_k, t_k + c_k), the bursts hold the port
+//   back to back over [t_0, t_0 + T) with T = runs * (full * c(B) + c(tail)), one booking, and
+//   the transfer is delivered at t_0 + T + L;
+// - at requested cycles t_k that do not decrease: burst k begins at b_k = max(t_k, e), e the end
+//   of the latest non-empty burst before it (none: t_k), since the earlier bursts hold every cycle
+//   from t_k to e (those from t_j to e for each j < k, by induction), and reserve() goes on
+//   after the booking that holds t_k; it ends at b_k + c_k, and the transfer is delivered at
+//   the latest of the transaction's time and every b_k + c_k + L.
+// The span is checked free of other bookings (free_during) before anything is booked; otherwise,
+// or with an observer (which sees every burst), a memory whose book() is not the flat port's, a
+// burst outside the memory or fewer requested cycles than bursts, the loop books them one by one.
+bool MemoryTarget::serve_bursts_at_once(tlm::tlm_generic_payload& payload, BurstTransfer& bursts, uint64_t request,
+                                        uint64_t runs, uint64_t run_bytes) {
+  const uint64_t burst = bursts.burst_bytes;
+  if (observer_ || !books_on_flat_port() || burst == 0) return false;
+  const uint64_t full = run_bytes / burst, tail = run_bytes % burst;
+  const uint64_t per_run = run_bytes == 0 ? 1 : full + (tail != 0 ? 1 : 0);
+  if (!bursts.chained && bursts.requested.size() != runs * per_run) return false;
+  const uint64_t address = payload.get_address();
+  for (uint64_t run = 0; run < runs; ++run)  // a run's bursts are all in range when the run is
+    if (!in_range(address + run * bursts.run_stride, run_bytes)) return false;
+  const uint64_t full_cycles = port_.transfer_cycles(burst), tail_cycles = port_.transfer_cycles(tail);
+  const uint64_t latency = port_.latency();
+  pieces_.clear();
+  uint64_t total_cycles = 0;
+  const uint64_t count = runs * per_run;
+  bursts.first_delivered.resize(count);
+  uint64_t* first = bursts.first_delivered.data();
+  if (bursts.chained) {
+    total_cycles = runs * (full * full_cycles + tail_cycles);
+    if (!port_.free_during(request, request + total_cycles)) return false;
+    bursts.requested.resize(count);
+    uint64_t* requested = bursts.requested.data();
+    uint64_t begin = request;
+    for (uint64_t run = 0; run < runs; ++run) {
+      for (uint64_t k = 0; k < full; ++k, begin += full_cycles) {
+        *requested++ = begin;
+        *first++ = begin + latency;
+      }
+      if (per_run > full) {  // the run's last, shorter burst (or its one empty burst)
+        *requested++ = begin;
+        *first++ = begin + latency;
+        begin += tail_cycles;
+      }
+    }
+    if (total_cycles != 0) pieces_.push_back({request, request + total_cycles});
+    bursts.delivered = request + total_cycles + latency;
+  } else {
+    // `end`: the end of the latest non-empty burst (0 before the first: max(t, 0) = t).
+    uint64_t delivered = request, previous = 0, end = 0;
+    const uint64_t* requested = bursts.requested.data();
+    for (uint64_t i = 0, k = 0; i < count; ++i) {
+      const uint64_t at = requested[i];
+      if (at < previous) return false;
+      previous = at;
+      const uint64_t cycles = k < full ? full_cycles : tail_cycles;
+      if (++k == per_run) k = 0;
+      uint64_t begin = at;
+      if (cycles != 0) {
+        begin = std::max(at, end);
+        if (begin == end && !pieces_.empty())
+          pieces_.back().end = begin + cycles;
+        else
+          pieces_.push_back({begin, begin + cycles});
+        end = begin + cycles;
+      }
+      first[i] = begin + latency;
+      delivered = std::max(delivered, begin + cycles + latency);
+      total_cycles += cycles;
+    }
+    if (!pieces_.empty() && !port_.free_during(pieces_.front().begin, pieces_.back().end)) return false;
+    bursts.delivered = delivered;
+  }
+  port_.book_free(pieces_, total_cycles);
+  ++transactions_at_once_;
+  if (move_bytes_ && run_bytes != 0) {
+    uint8_t* data = payload.get_data_ptr();
+    for (uint64_t run = 0; run < runs; ++run, data += run_bytes) {
+      uint8_t* stored = storage() + address + run * bursts.run_stride;
+      if (payload.is_read())
+        std::memcpy(data, stored, run_bytes);
+      else if (payload.is_write())
+        std::memcpy(stored, data, run_bytes);
+    }
+  }
+  return true;
 }
 
 void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
@@ -117,22 +230,28 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::
   const uint64_t now = clock_.now();
   const uint64_t start = now + clock_.to_cycles(delay);
   port_.forget_before(now);
-  BandwidthPort::Reservation whole{};
   uint8_t* data = payload.get_data_ptr();
-  for (uint64_t run = 0; run < runs; ++run, data += length) {
-    const uint64_t run_address = address + run * stride;
-    if (move_bytes_ && payload.is_read())
-      std::memcpy(data, storage_.data() + run_address, length);
-    else if (move_bytes_ && write)
-      std::memcpy(storage_.data() + run_address, data, length);
-    const BandwidthPort::Reservation reserved = serve(start, run_address, length, write, layer);
-    if (run == 0) {
-      whole = reserved;
-    } else {
-      whole.begin = std::min(whole.begin, reserved.begin);
-      whole.end = std::max(whole.end, reserved.end);
-      whole.delivered = std::max(whole.delivered, reserved.delivered);
-      whole.first_delivered = std::min(whole.first_delivered, reserved.first_delivered);
+  if (move_bytes_ && length) {
+    for (uint64_t run = 0; run < runs; ++run, data += length) {
+      uint8_t* stored = storage() + address + run * stride;
+      if (payload.is_read())
+        std::memcpy(data, stored, length);
+      else if (write)
+        std::memcpy(stored, data, length);
+    }
+  }
+  BandwidthPort::Reservation whole{};
+  if (!book_runs_at_once(start, runs, length, whole)) {
+    for (uint64_t run = 0; run < runs; ++run) {
+      const BandwidthPort::Reservation reserved = serve(start, address + run * stride, length, write, layer);
+      if (run == 0) {
+        whole = reserved;
+      } else {
+        whole.begin = std::min(whole.begin, reserved.begin);
+        whole.end = std::max(whole.end, reserved.end);
+        whole.delivered = std::max(whole.delivered, reserved.delivered);
+        whole.first_delivered = std::min(whole.first_delivered, reserved.first_delivered);
+      }
     }
   }
   if (auto* timing = payload.get_extension<PortTiming>()) {
@@ -145,6 +264,25 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::
   payload.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+// The runs of a StridedAccess in one booking. All are requested at `start`, each needing c =
+// ceil(length / bytes per cycle) port cycles. reserve() gives a request the first free cycles
+// from its start on, so run 0 takes the first c free cycles from `start`, and run i, whose
+// cursor passes the cycles the runs before it took (all of the first i c free ones: every
+// cycle from start to where run i - 1 ended is booked), the next c. Together they hold the
+// first runs c free cycles from `start`, exactly what one request of runs c cycles takes, and
+// the port's bookings end up the same (bookings that touch are merged either way). The whole's
+// begin is run 0's (its first cycle), its end the last run's, first delivered begin + L and
+// last end + L (L the latency), as the min and max over the runs. On a free port: [start,
+// start + runs c). As serve_bursts_at_once, only for more than one run, unobserved, on the flat
+// port.
+bool MemoryTarget::book_runs_at_once(uint64_t start, uint64_t runs, uint64_t length,
+                                     BandwidthPort::Reservation& whole) {
+  if (runs < 2 || observer_ || !books_on_flat_port()) return false;
+  whole = port_.reserve_cycles(start, runs * port_.transfer_cycles(length));
+  ++transactions_at_once_;
+  return true;
+}
+
 BandwidthPort::Reservation MemoryTarget::book(uint64_t start, uint64_t, uint64_t bytes, bool, int32_t,
                                               std::vector<BandwidthPort::Piece>* pieces) {
   return port_.reserve(start, bytes, pieces);
@@ -155,20 +293,24 @@ unsigned int MemoryTarget::transport_dbg(int, tlm::tlm_generic_payload& payload)
   const uint64_t length = payload.get_data_length();
   if (!in_range(address, length)) return 0;
   if (payload.is_read())
-    std::memcpy(payload.get_data_ptr(), storage_.data() + address, length);
+    backdoor_read(address, payload.get_data_ptr(), length);
   else if (payload.is_write())
-    std::memcpy(storage_.data() + address, payload.get_data_ptr(), length);
+    backdoor_write(address, payload.get_data_ptr(), length);
   return static_cast<unsigned int>(length);
 }
 
 void MemoryTarget::backdoor_write(uint64_t address, const uint8_t* data, uint64_t length) {
   if (!in_range(address, length)) throw std::out_of_range(std::string(name()) + ": backdoor write outside the memory");
-  std::memcpy(storage_.data() + address, data, length);
+  if (length) std::memcpy(storage() + address, data, length);
 }
 
 void MemoryTarget::backdoor_read(uint64_t address, uint8_t* data, uint64_t length) const {
   if (!in_range(address, length)) throw std::out_of_range(std::string(name()) + ": backdoor read outside the memory");
-  std::memcpy(data, storage_.data() + address, length);
+  if (length == 0) return;
+  if (stored())
+    std::memcpy(data, stored() + address, length);
+  else
+    std::memset(data, 0, length);  // nothing stored yet: the zeros the store would hold
 }
 
 }  // namespace accelsim::modules

@@ -5,6 +5,8 @@
 #include <tlm>
 
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -71,6 +73,10 @@ class MemoryTarget : public sc_core::sc_module {
   void backdoor_write(uint64_t address, const uint8_t* data, uint64_t length);
   void backdoor_read(uint64_t address, uint8_t* data, uint64_t length) const;
 
+  // Transactions in bursts (BurstTransfer) and in runs (StridedAccess) booked in one step rather
+  // than burst by burst or run by run (see serve_bursts_at_once, book_runs_at_once): for tests.
+  uint64_t transactions_booked_at_once() const { return transactions_at_once_; }
+
  protected:
   // Times one access of `bytes` at `address` requested at cycle `start`, for `layer` (-1: none):
   // the cycles it holds the port and when its first and last bytes are delivered. The flat port
@@ -78,6 +84,8 @@ class MemoryTarget : public sc_core::sc_module {
   // cycles it got (for traces).
   virtual BandwidthPort::Reservation book(uint64_t start, uint64_t address, uint64_t bytes, bool write, int32_t layer,
                                           std::vector<BandwidthPort::Piece>* pieces);
+  // Whether book() is the flat port's, which serve_bursts_at_once() computes in closed form.
+  virtual bool books_on_flat_port() const { return true; }
 
   stats::LayerCounter read_bytes_;
   stats::LayerCounter write_bytes_;
@@ -86,17 +94,38 @@ class MemoryTarget : public sc_core::sc_module {
   void b_transport(int initiator, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
   // b_transport of a transfer's side in bursts (BurstTransfer).
   void serve_bursts(tlm::tlm_generic_payload& payload, BurstTransfer& bursts, sc_core::sc_time& delay);
+  // Books a StridedAccess's `runs` runs of `length` bytes requested at `start` in one step, into
+  // `whole` (their span): false, having booked nothing, when it cannot (observed, one run, the
+  // detailed DRAM).
+  bool book_runs_at_once(uint64_t start, uint64_t runs, uint64_t length, BandwidthPort::Reservation& whole);
+  // Books all of them in one step when nothing else holds the port in the cycles they take, with
+  // the same cycles as one by one: returns false, having booked nothing, when it cannot.
+  bool serve_bursts_at_once(tlm::tlm_generic_payload& payload, BurstTransfer& bursts, uint64_t request, uint64_t runs,
+                            uint64_t run_bytes);
   // Books one access requested at cycle `start` and shows it to the observer.
   BandwidthPort::Reservation serve(uint64_t start, uint64_t address, uint64_t bytes, bool write, int32_t layer);
   unsigned int transport_dbg(int initiator, tlm::tlm_generic_payload& payload);
   bool in_range(uint64_t address, uint64_t length) const;
 
+  // The backing store, zeroed, allocated on first use: a timing-only run, whose memories move no
+  // bytes, never pays for zeroing megabytes it would never read.
+  uint8_t* storage();
+  // The backing store, or null while nothing has been stored (every byte reads as zero).
+  const uint8_t* stored() const { return storage_.get(); }
+
+  struct FreeStorage {
+    void operator()(uint8_t* bytes) const { std::free(bytes); }
+  };
+
   const Clock& clock_;
-  std::vector<uint8_t> storage_;  // the used part of the address space
+  uint64_t storage_bytes_;                         // the used part of the address space
+  std::unique_ptr<uint8_t, FreeStorage> storage_;  // calloc'ed by storage()
   BandwidthPort port_;
   MemoryAccessObserver* observer_ = nullptr;
   bool move_bytes_ = true;
-  MemoryAccess access_;  // what the observer is shown, reused
+  MemoryAccess access_;                       // what the observer is shown, reused
+  std::vector<BandwidthPort::Piece> pieces_;  // the bookings made at once, reused
+  uint64_t transactions_at_once_ = 0;
 };
 
 }  // namespace accelsim::modules

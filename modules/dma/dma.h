@@ -2,7 +2,8 @@
 
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include <vector>
+#include <cstdint>
+#include <memory>
 
 #include "modules/controller/execution_unit.h"
 
@@ -40,7 +41,11 @@ class Dma : public ExecutionUnit {
   stats::LayerCounter dram_weight_read_bytes_;
   stats::LayerCounter dram_input_read_bytes_;
   stats::LayerCounter busy_cycles_;
-  std::vector<uint8_t> buffer_;
+  // The bytes in flight, grown as transfers need them and never zeroed: a transfer's writes take
+  // only what its reads filled in, and a timing-only run's memories touch neither (a vector's
+  // zeroing was most of the DMA's host time there).
+  std::unique_ptr<uint8_t[]> buffer_;
+  uint64_t buffer_bytes_ = 0;
   bool burst_by_burst_ = false;
   BurstTransfer reads_, writes_;  // reused: their vectors keep their capacity
 };

@@ -55,6 +55,9 @@ class Dram : public MemoryTarget {
 
   BandwidthPort::Reservation book(uint64_t start, uint64_t address, uint64_t bytes, bool write, int32_t layer,
                                   std::vector<BandwidthPort::Piece>* pieces) override;
+  // The simple model books the flat port; the detailed one asks the DRAM's scheduler, request by
+  // request, and a request recorder writes a line per burst.
+  bool books_on_flat_port() const override { return !detailed_ && !requests_out_; }
   void register_simple_energy(stats::RunStats& stats) const;
   void register_detailed_stats(stats::RunStats& stats, double cycle_ns);
   void record(uint64_t first, uint64_t end, bool write, uint64_t dram_cycle);

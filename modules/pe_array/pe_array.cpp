@@ -77,7 +77,7 @@ void PeArray::execute(const Dispatched& d) {
   }
 
   // Input rows into the line buffer, one run of rows per channel.
-  std::vector<uint8_t> line_buffer = std::move(input_.bytes);  // kept from tile to tile, not reallocated
+  HostBuffer<uint8_t> line_buffer = std::move(input_.bytes);  // kept from tile to tile, not reallocated
   input_ = input_slice_shape(geometry, tile);
   input_.bytes = std::move(line_buffer);
   const int64_t rows = input_.row_end - input_.row_begin;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/isa/tile_program.h"
+#include "modules/common/host_buffer.h"
 #include "modules/common/layer_geometry.h"
 
 namespace accelsim::modules {
@@ -18,7 +19,7 @@ struct InputSlice {
   int64_t channel_begin = 0, channel_end = 0;
   int64_t row_begin = 0, row_end = 0;
   int64_t width = 0;
-  std::vector<uint8_t> bytes;
+  HostBuffer<uint8_t> bytes;  // filled by the read of every tile that looks at it
 };
 
 // Which part of the input feature map a Compute instruction reads.
@@ -61,7 +62,7 @@ class TileDatapath {
   // those of the previous tile, the conversion would write exactly what is already there.
   std::vector<uint8_t> w_source_;
   int32_t w_zero_point_ = 0;
-  std::vector<uint8_t> frame_source_;
+  HostBuffer<uint8_t> frame_source_;
   std::array<int64_t, 9> frame_layout_{};
   bool frame_valid_ = false;
   // A run of consecutive k on one input row: a[m][k .. k + length) reads the frame from the

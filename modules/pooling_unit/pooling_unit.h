@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/hardware/hardware_config.h"
+#include "modules/common/host_buffer.h"
 #include "modules/common/layer_geometry.h"
 #include "modules/controller/execution_unit.h"
 
@@ -25,8 +26,8 @@ class PoolingUnit : public ExecutionUnit {
 
   hardware::PoolingUnitConfig config_;
   const std::vector<LayerGeometry>& layers_;
-  std::vector<uint8_t> input_, output_;
-  std::vector<uint8_t> band_;  // a streamed band as read, before it is placed in input_
+  HostBuffer<uint8_t> input_, output_;
+  HostBuffer<uint8_t> band_;  // a streamed band as read, before it is placed in input_
   stats::LayerCounter comparisons_;
   stats::LayerCounter busy_cycles_;
 };

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/hardware/hardware_config.h"
+#include "modules/common/host_buffer.h"
 #include "modules/common/layer_geometry.h"
 #include "modules/controller/execution_unit.h"
 #include "modules/requant_unit/requant_datapath.h"
@@ -35,9 +36,9 @@ class RequantUnit : public ExecutionUnit {
   const std::vector<LayerGeometry>& layers_;
   std::vector<RequantDatapath> datapaths_;  // per layer
   std::vector<AddDatapath> add_datapaths_;  // per layer (used by add layers)
-  std::vector<uint8_t> operand_a_, operand_b_;
-  std::vector<int32_t> accumulators_;
-  std::vector<uint8_t> outputs_;
+  HostBuffer<uint8_t> operand_a_, operand_b_;
+  HostBuffer<int32_t> accumulators_;
+  HostBuffer<uint8_t> outputs_;
   stats::LayerCounter ops_;
   stats::LayerCounter busy_cycles_;
   stats::LayerCounter multiplier_reads_;

@@ -415,5 +415,197 @@ TEST(MemoryTiming, ATransferInBurstsIsBookedInOneTransactionAsBurstByBurst) {
   sram.observe(nullptr);
 }
 
+// The same transactions, all made at cycle 0 (their cycles annotated), for two identical
+// memories: one observed, which books every burst one by one, one not, which books a transfer
+// in bursts at once wherever nothing else holds the port in the cycles it takes. Memory of 8
+// bytes per cycle, latency 2, 4096 bytes.
+struct TwinProbe : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<TwinProbe> port{"port"};
+  std::vector<uint8_t> data = std::vector<uint8_t>(40);
+  static constexpr int kTransfers = 8;
+  BurstTransfer bursts[kTransfers];
+  bool ok[kTransfers] = {};
+  uint64_t done[kTransfers] = {};    // the answer's delay, in cycles
+  std::vector<uint64_t> plain_done;  // the plain reads' delays
+  PortTiming strided_timing[3];
+  uint64_t strided_done[3] = {};
+
+  SC_HAS_PROCESS(TwinProbe);
+  TwinProbe(sc_core::sc_module_name name, const Clock& c) : sc_module(name), clock_(c) { SC_THREAD(run); }
+
+  void run() {
+    {  // locals end before the park (see OutOfRangeProbe)
+      Transaction t;
+      auto plain = [&](uint64_t at, uint64_t bytes) {
+        sc_core::sc_time delay = clock_.cycles(at);
+        t.access(port, tlm::TLM_READ_COMMAND, 3500, data.data(), bytes, 0, delay);
+        plain_done.push_back(clock_.to_cycles(delay));
+      };
+      auto transfer = [&](int i, tlm::tlm_command command, uint64_t address, uint64_t bytes, uint64_t runs,
+                          uint64_t stride, uint64_t burst, std::vector<uint64_t> requested, uint64_t chained_at) {
+        BurstTransfer& b = bursts[i];
+        b.runs = runs;
+        b.run_stride = stride;
+        b.burst_bytes = burst;
+        b.chained = requested.empty();
+        b.requested = std::move(requested);
+        sc_core::sc_time delay = clock_.cycles(chained_at);
+        ok[i] = t.access_bursts(port, command, address, data.data(), bytes, 0, b, delay);
+        done[i] = clock_.to_cycles(delay);
+      };
+      // 0: chained read, two runs of 20 bytes (0 and 100) in bursts of 16, from cycle 0.
+      transfer(0, tlm::TLM_READ_COMMAND, 0, 40, 2, 100, 16, {}, 0);
+      // 1: write of 40 bytes at 1000 in bursts of 16, requested at 20, 21 and 30.
+      transfer(1, tlm::TLM_WRITE_COMMAND, 1000, 40, 1, 0, 16, {20, 21, 30}, 0);
+      // 2: another unit's 16 bytes for cycle 44, then a chained read of 40 bytes from cycle 40.
+      plain(44, 16);
+      transfer(2, tlm::TLM_READ_COMMAND, 0, 40, 1, 0, 16, {}, 40);
+      // 3: another unit's 8 bytes for 52, then a write of 32 bytes in bursts of 16 requested at 50, 50.
+      plain(52, 8);
+      transfer(3, tlm::TLM_WRITE_COMMAND, 2000, 32, 1, 0, 16, {50, 50}, 0);
+      // 4: a write of 16 bytes in bursts of 8 requested at 70 and then 65 (earlier).
+      transfer(4, tlm::TLM_WRITE_COMMAND, 3000, 16, 1, 0, 8, {70, 65}, 0);
+      // 5: a write of 8 bytes at 4090 in bursts of 4 at 80, 80: the second burst is outside.
+      transfer(5, tlm::TLM_WRITE_COMMAND, 4090, 8, 1, 0, 4, {80, 80}, 0);
+      // 6: others' 8 bytes for 100 and for 110; a write of 16 bytes in bursts of 8 at 101 and 105;
+      // then reads of 16 bytes for 100 and of 32 bytes for 104.
+      plain(100, 8);
+      plain(110, 8);
+      transfer(6, tlm::TLM_WRITE_COMMAND, 3000, 16, 1, 0, 8, {101, 105}, 0);
+      plain(100, 16);
+      plain(104, 32);
+      // 7: others' 16 bytes for 118 and 16 for 122; a chained read of 16 bytes from 120; then 8
+      // bytes for 118.
+      plain(118, 16);
+      plain(122, 16);
+      transfer(7, tlm::TLM_READ_COMMAND, 0, 16, 1, 0, 16, {}, 120);
+      plain(118, 8);
+      auto strided = [&](int i, uint64_t at, uint64_t address, uint64_t length, uint64_t runs) {
+        sc_core::sc_time delay = clock_.cycles(at);
+        t.access(port, tlm::TLM_READ_COMMAND, address, data.data(), length, 0, delay, &strided_timing[i], runs, 100);
+        strided_done[i] = clock_.to_cycles(delay);
+      };
+      // Strided reads (StridedAccess, runs 100 bytes apart, all requested at once). 8: three
+      // runs of 12 bytes from 200 for 140. 9: another unit's 8 bytes for 152, then two runs of
+      // 16 bytes for 150.
+      strided(0, 140, 200, 12, 3);
+      plain(152, 8);
+      strided(1, 150, 200, 16, 2);
+      // 10: others' 8 bytes for 162 and for 165, three runs of 12 bytes for 160, 8 bytes for 160.
+      plain(162, 8);
+      plain(165, 8);
+      strided(2, 160, 200, 12, 3);
+      plain(160, 8);
+    }
+    sc_core::wait(never_);  // park (see Reader)
+  }
+
+ private:
+  const Clock& clock_;
+  sc_core::sc_event never_;
+};
+
+struct CountAccesses : MemoryAccessObserver {
+  uint64_t accesses = 0;
+  void accessed(const MemoryTarget&, const MemoryAccess&) override { ++accesses; }
+};
+
+TEST(MemoryTiming, BurstsBookedAtOnceTakeTheCyclesOfBurstByBurst) {
+  // c(b) = ceil(b / 8) port cycles; a request at t on a free port holds [t, t + c), first
+  // delivered at t + 2, last at t + c + 2.
+  // 0: bursts 16, 4, 16, 4 (2, 1, 2, 1 cycles), chained from 0 on a free port: requested 0, 2,
+  //    3, 5 (each as the previous leaves), first delivered 2, 4, 5, 7; the port is held [0, 6);
+  //    delivered 6 + 2 = 8. At once.
+  // 1: 16, 16, 8 bytes (2, 2, 1 cycles) at 20, 21, 30: [20, 22); at 21 the first still holds the
+  //    port: [22, 24); [30, 31). First delivered 22, 24, 32; delivered 33. [20, 31) is free: at once.
+  // The others' plain reads (c cycles from their request): [44, 46) delivered 48, [52, 53) 55,
+  // [100, 101) 103, [110, 111) 113, then the two of 6 and [118, 120) 122, [122, 124) 126, 127.
+  // 2: the other unit holds [44, 46). Chained from 40: 16 bytes [40, 42), 16 [42, 44), 8 bytes
+  //    requested at 44 wait for 46: [46, 47). Requested 40, 42, 44; first delivered 42, 44, 48;
+  //    delivered 49. [40, 45) is not free: one by one.
+  // 3: the other unit holds [52, 53). 16 bytes at 50: [50, 52); 16 at 50: the port is held to 53:
+  //    [53, 55). First delivered 52, 55; delivered 57 (at once it would have been [52, 54): not
+  //    free, one by one).
+  // 4: 8 bytes at 70: [70, 71), then 8 at 65: [65, 66). First delivered 72, 67; delivered 73.
+  //    Requests that go back in time: one by one.
+  // 5: 4 bytes at 4090 at 80: [80, 81), first delivered 82; the burst at 4094 is refused; the
+  //    answer's delay is the first's delivery, 83. One by one (a burst outside).
+  // 6: others hold [100, 101) and [110, 111). 8 bytes at 101: [101, 102); 8 at 105: [105, 106).
+  //    First delivered 103, 107; delivered 108. [101, 106) is free: at once, the first piece
+  //    merged with [100, 101). Then 16 bytes for 100: held to 102, [102, 104), delivered 106;
+  //    32 bytes (4 cycles) for 104: [104, 105), then [106, 109), delivered 111.
+  // 7: others hold [118, 120) and [122, 124). Chained 16 bytes from 120: [120, 122), first
+  //    delivered 122, delivered 124; [120, 122) is free: at once, merged with both into
+  //    [118, 124). Then 8 bytes for 118: [124, 125), delivered 127.
+  // 8: three runs of 12 bytes (2 cycles each) for 140 on a free port: [140, 142), [142, 144),
+  //    [144, 146) (each after those before): the whole [140, 146), first delivered 142, last
+  //    148. At once.
+  // 9: the other unit holds [152, 153), delivered 155. Two runs of 16 bytes for 150: [150, 152),
+  //    then held to 153: [153, 155); the whole [150, 155), first delivered 152, last 157. At
+  //    once too: the runs take the first 4 free cycles from 150, as one request of 4 cycles.
+  // 10: others hold [162, 163) (delivered 165) and [165, 166) (168). Three runs of 12 bytes
+  //    (2 cycles) for 160: [160, 162); from 160 the port is held to 163: [163, 165); held to 166:
+  //    [166, 168). The whole [160, 168), first delivered 162, last 170. At once (the first 6
+  //    free cycles from 160). Then 8 bytes for 160: the port is held [160, 168): [168, 169),
+  //    delivered 171.
+  // At once: 0, 1, 6, 7, 8, 9 and 10 (7) in the memory nobody observes; none in the other.
+  static const Clock clock(1000);
+  hardware::SramConfig config = sram_of(1, 8, 2);
+  auto& observed = *new Sram("observed", clock, testing::one_layer_stats(), config,
+                             {"observed_read_bytes", "bytes read", "observed_write_bytes", "bytes written"},
+                             "energy_observed_pj", "observed");
+  auto& plain =
+      *new Sram("plain", clock, testing::one_layer_stats(), config,
+                {"plain_read_bytes", "bytes read", "plain_write_bytes", "bytes written"}, "energy_plain_pj", "plain");
+  CountAccesses count;
+  observed.observe(&count);
+  std::vector<uint8_t> stored(120);
+  for (std::size_t i = 0; i < stored.size(); ++i) stored[i] = static_cast<uint8_t>(i + 1);
+  observed.backdoor_write(0, stored.data(), stored.size());
+  plain.backdoor_write(0, stored.data(), stored.size());
+  auto& by_burst = *new TwinProbe("by_burst", clock);
+  auto& at_once = *new TwinProbe("at_once", clock);
+  by_burst.port.bind(observed.socket);
+  at_once.port.bind(plain.socket);
+  sc_core::sc_start();
+
+  using V = std::vector<uint64_t>;
+  const V requested[] = {{0, 2, 3, 5}, {20, 21, 30}, {40, 42, 44}, {50, 50}, {70, 65}, {80, 80}, {101, 105}, {120}};
+  const V first[] = {{2, 4, 5, 7}, {22, 24, 32}, {42, 44, 48}, {52, 55}, {72, 67}, {82}, {103, 107}, {122}};
+  const uint64_t delivered[] = {8, 33, 49, 57, 73, 83, 108, 124};
+  for (TwinProbe* probe : {&by_burst, &at_once}) {
+    for (int i = 0; i < TwinProbe::kTransfers; ++i) {
+      SCOPED_TRACE(std::string(probe->name()) + ", transfer " + std::to_string(i));
+      EXPECT_EQ(probe->ok[i], i != 5);
+      EXPECT_EQ(probe->bursts[i].requested, requested[i]);
+      EXPECT_EQ(probe->bursts[i].first_delivered, first[i]);
+      EXPECT_EQ(probe->bursts[i].delivered, delivered[i]);
+      EXPECT_EQ(probe->done[i], delivered[i]);
+    }
+    EXPECT_EQ(probe->bursts[5].refused_address, 4094u);
+    EXPECT_EQ(probe->plain_done, (V{48, 55, 103, 113, 106, 111, 122, 126, 127, 155, 165, 168, 171}));
+    const uint64_t timing[3][4] = {{140, 146, 148, 142}, {150, 155, 157, 152}, {160, 168, 170, 162}};
+    for (int i = 0; i < 3; ++i) {
+      const PortTiming& got = probe->strided_timing[i];
+      EXPECT_EQ((V{got.begin, got.end, got.delivered, got.first_delivered}), (V(timing[i], timing[i] + 4))) << i;
+      EXPECT_EQ(probe->strided_done[i], timing[i][2]) << i;
+    }
+  }
+  EXPECT_EQ(observed.transactions_booked_at_once(), 0u);
+  EXPECT_EQ(plain.transactions_booked_at_once(), 7u);
+  EXPECT_EQ(count.accesses, 4u + 3 + 3 + 2 + 2 + 1 + 2 + 1 + 13 + 3 + 2 + 3);
+  // The bytes moved alike: transfer 0 read 1..20 and 101..120, which transfer 1 wrote at 1000.
+  for (MemoryTarget* memory : {static_cast<MemoryTarget*>(&observed), static_cast<MemoryTarget*>(&plain)}) {
+    std::vector<uint8_t> written(40);
+    memory->backdoor_read(1000, written.data(), written.size());
+    for (std::size_t i = 0; i < 40; ++i)
+      EXPECT_EQ(written[i], i < 20 ? i + 1 : 81 + i) << memory->name() << " byte " << i;
+  }
+  EXPECT_EQ(testing::one_layer_stats().layers[0]->value("observed_read_bytes"),
+            testing::one_layer_stats().layers[0]->value("plain_read_bytes"));
+  EXPECT_EQ(testing::one_layer_stats().layers[0]->value("plain_write_bytes"), 40 + 32 + 16 + 4 + 16);
+  observed.observe(nullptr);
+}
+
 }  // namespace
 }  // namespace accelsim::modules
