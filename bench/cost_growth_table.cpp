@@ -346,6 +346,7 @@ int main(int argc, char** argv) try {
   for (const auto& network : kNetworks)
     for (const char* mode : {" timing-only", " values"}) {
       const std::string key = network.name + mode;
+      if (tiles[key].empty()) continue;  // not among --networks
       const LineFit fit = fit_line(tiles[key], cpu[key]);
       md += fmt::format("| {} | {} | {:.1f}x | {:.2f}x | {:.1f} | {:.1f} | {:.1f} % |\n", network.name, mode + 1,
                         tiles[key].front() / tiles[key].back(), cpu[key].front() / cpu[key].back(), fit.intercept * 1e3,
