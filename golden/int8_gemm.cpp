@@ -116,6 +116,21 @@ void multiply_scalar(const int16_t* a, int64_t rows, const PackedWeights& w, int
   }
 }
 
+// Writes W's rows, each element through `operand`, into `packed`'s panels (see pack_weights).
+template <typename Operand>
+void pack_rows(const int8_t* weights, int64_t n, int64_t k, PackedWeights& packed, Operand operand) {
+  for (int64_t o = 0; o < n; ++o) {
+    const int8_t* row = weights + o * k;
+    int16_t* out = packed.data.data() + (o / kPanel) * packed.kp * kPanel + (o % kPanel) * 2;
+    int64_t i = 0;
+    for (; i + 1 < k; i += 2, out += 2 * kPanel) {
+      out[0] = operand(row[i]);
+      out[1] = operand(row[i + 1]);
+    }
+    if (i < k) out[0] = operand(row[i]);  // an odd K: its pair's second operand stays the zero padding
+  }
+}
+
 }  // namespace
 
 bool avx2_available() {
@@ -129,16 +144,30 @@ PackedWeights pack_weights(const int8_t* weights, int64_t n, int64_t k, int32_t 
   packed.k = k;
   packed.kp = padded_depth(k);
   packed.panels = (n + kPanel - 1) / kPanel;
-  packed.fits = fits_depth(k);
   packed.data.assign(static_cast<std::size_t>(packed.panels * packed.kp * kPanel), 0);
-  for (int64_t o = 0; o < n; ++o)
-    for (int64_t i = 0; i < k; ++i) {
-      const int32_t value = int32_t{weights[o * k + i]} - zero_point;
-      if (!operand_fits(value)) packed.fits = false;
-      packed.data[static_cast<std::size_t>((o / kPanel) * packed.kp * kPanel + (i / 2) * 2 * kPanel + (o % kPanel) * 2 +
-                                           (i % 2))] =
-          static_cast<int16_t>(std::clamp(value, -kMaxOperand, kMaxOperand));
+  // Every operand fits when the extremes do: one pass over the int8 values (vectorised), not a test per element.
+  const std::size_t count = static_cast<std::size_t>(n * k);
+  int32_t lowest = 0, highest = 0;
+  if (count > 0) {
+    int8_t low = weights[0], high = weights[0];
+    for (std::size_t i = 1; i < count; ++i) {
+      low = std::min(low, weights[i]);
+      high = std::max(high, weights[i]);
     }
+    lowest = low;
+    highest = high;
+  }
+  packed.fits =
+      fits_depth(k) && operand_fits(int64_t{lowest} - zero_point) && operand_fits(int64_t{highest} - zero_point);
+  // Row o goes to panel o / 8, lane o % 8: element i at [i / 2][lane][i % 2], written a pair at a
+  // time from the row read in order. Clamped only when some operand does not fit (then the GEMM
+  // refuses these weights; the values are kept defined all the same).
+  if (packed.fits)
+    pack_rows(weights, n, k, packed, [zero_point](int8_t weight) { return static_cast<int16_t>(weight - zero_point); });
+  else
+    pack_rows(weights, n, k, packed, [zero_point](int8_t weight) {
+      return static_cast<int16_t>(std::clamp(int32_t{weight} - zero_point, -kMaxOperand, kMaxOperand));
+    });
   return packed;
 }
 

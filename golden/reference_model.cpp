@@ -94,11 +94,12 @@ ReferenceModel::ReferenceModel(const model::Network& network, MacPath path) : ne
     // conv2d multiplies by it only when its input has k / taps channels (else the plain loops run).
     const int64_t channels = k / taps;
     std::vector<int8_t> reordered(static_cast<std::size_t>(n * k));
-    for (int64_t o = 0; o < n; ++o)
+    const int8_t* from = layer.weights.data();  // read in order: [o][c][t]
+    for (int64_t o = 0; o < n; ++o) {
+      int8_t* row = reordered.data() + o * k;  // written [t][c]
       for (int64_t c = 0; c < channels; ++c)
-        for (int64_t t = 0; t < taps; ++t)
-          reordered[static_cast<std::size_t>((o * taps + t) * channels + c)] =
-              layer.weights[static_cast<std::size_t>((o * channels + c) * taps + t)];
+        for (int64_t t = 0; t < taps; ++t) row[t * channels + c] = *from++;
+    }
     packed_[i] = gemm::pack_weights(reordered.data(), n, k, layer.weight_zero_point);
   }
 }

@@ -97,6 +97,15 @@ TEST(Int8Gemm, OperandsOutsideTheExactRangeAreRefused) {
   EXPECT_TRUE(gemm::pack_weights(w.data(), 2, 5, 127).fits);
   const std::vector<int8_t> deep(static_cast<std::size_t>(gemm::kMaxExactDepth + 1), 1);
   EXPECT_FALSE(gemm::pack_weights(deep.data(), 1, gemm::kMaxExactDepth + 1, 0).fits);
+  // Decided by the extremes wherever they sit: one weight of 127 among zeros, 127 - (-129) = 256;
+  // one of -128, -128 - 128 = -256; each a step inside the range fits.
+  std::vector<int8_t> one_high(24, 0), one_low(24, 0);
+  one_high[13] = 127;
+  one_low[17] = -128;
+  EXPECT_FALSE(gemm::pack_weights(one_high.data(), 3, 8, -129).fits);
+  EXPECT_TRUE(gemm::pack_weights(one_high.data(), 3, 8, -128).fits);
+  EXPECT_FALSE(gemm::pack_weights(one_low.data(), 3, 8, 128).fits);
+  EXPECT_TRUE(gemm::pack_weights(one_low.data(), 3, 8, 127).fits);
 }
 
 // A one-layer network whose requantization passes the int32 accumulator through unchanged, so
