@@ -55,7 +55,7 @@ LoadedConfig load_config(const std::filesystem::path& config_file, const std::ve
   loaded.network = model::load_network(root.section("network"), tensors);
   loaded.hardware = hardware::load_hardware(root.section("hardware"), hardware_choices());
   root.finish();
-  loaded.params = root.docs();
+  loaded.params = root.take_docs();
   return loaded;
 }
 
