@@ -498,18 +498,33 @@ Tensor ReferenceModel::maxpool(const Layer& layer, const Tensor& input) const {
   const auto& in = input.shape;
   const auto& out = layer.output;
   Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
+  // The window's largest element: the padding is skipped (never a candidate). A window wholly
+  // inside the input reads its rows directly, with no bounds test (not on the plain path, which
+  // keeps the definition's loop for every window).
+  const auto window_max = [&](int64_t c, int64_t oy, int64_t ox) {
+    const int64_t iy0 = oy * layer.stride_h - layer.pad_h, ix0 = ox * layer.stride_w - layer.pad_w;
+    const int32_t* plane = input.values.data() + c * in.height * in.width;
+    int32_t best = std::numeric_limits<int32_t>::min();
+    if (path_ != MacPath::Plain && iy0 >= 0 && ix0 >= 0 && iy0 + layer.kernel_h <= in.height &&
+        ix0 + layer.kernel_w <= in.width) {
+      for (int64_t ky = 0; ky < layer.kernel_h; ++ky) {
+        const int32_t* row = plane + (iy0 + ky) * in.width + ix0;
+        for (int64_t kx = 0; kx < layer.kernel_w; ++kx) best = std::max(best, row[kx]);
+      }
+      return best;
+    }
+    for (int64_t ky = 0; ky < layer.kernel_h; ++ky)
+      for (int64_t kx = 0; kx < layer.kernel_w; ++kx) {
+        const int64_t iy = iy0 + ky, ix = ix0 + kx;
+        if (iy < 0 || iy >= in.height || ix < 0 || ix >= in.width) continue;
+        best = std::max(best, plane[iy * in.width + ix]);
+      }
+    return best;
+  };
+  int32_t* output = result.values.data();
   for (int64_t c = 0; c < out.channels; ++c)
     for (int64_t oy = 0; oy < out.height; ++oy)
-      for (int64_t ox = 0; ox < out.width; ++ox) {
-        int32_t best = std::numeric_limits<int32_t>::min();
-        for (int64_t ky = 0; ky < layer.kernel_h; ++ky)
-          for (int64_t kx = 0; kx < layer.kernel_w; ++kx) {
-            const int64_t iy = oy * layer.stride_h - layer.pad_h + ky, ix = ox * layer.stride_w - layer.pad_w + kx;
-            if (iy < 0 || iy >= in.height || ix < 0 || ix >= in.width) continue;
-            best = std::max(best, input.values[static_cast<std::size_t>((c * in.height + iy) * in.width + ix)]);
-          }
-        result.values[static_cast<std::size_t>((c * out.height + oy) * out.width + ox)] = best;
-      }
+      for (int64_t ox = 0; ox < out.width; ++ox) *output++ = window_max(c, oy, ox);
   return result;
 }
 
