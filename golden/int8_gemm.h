@@ -40,10 +40,20 @@ struct PackedWeights {
   std::vector<int16_t> data;
 };
 PackedWeights pack_weights(const int8_t* weights, int64_t n, int64_t k, int32_t zero_point);
+// Whether W[N][K] minus its zero point fits the exact GEMM: every operand in [-255, 255] (decided by
+// the extremes) and K <= kMaxExactDepth.
+bool weights_fit(const int8_t* weights, int64_t n, int64_t k, int32_t zero_point);
 
 // c[m][n] = sum over k of a[m][k] * W[n][k], for m < rows. `a` holds `rows` rows of w.kp int16
 // (zero point removed, the padding column zero); c is rows x w.n, row-major. Requires w.fits and
 // every a in [-255, 255] (not checked here).
 void multiply(const int16_t* a, int64_t rows, const PackedWeights& w, int32_t* c, Path path = Path::Auto);
+
+// One row: c[o] = sum over j of a[j] * (w[o][j] - zero_point), o < n, from the int8 weights as they
+// are (row-major W[N][K]): for a layer that multiplies a single row per image, where packing would
+// cost more than the product. `a` holds k int16 (zero point removed). Requires weights_fit and every
+// a in [-255, 255] (not checked here).
+void multiply_row(const int16_t* a, const int8_t* w, int64_t n, int64_t k, int32_t zero_point, int32_t* c,
+                  Path path = Path::Auto);
 
 }  // namespace accelsim::golden::gemm

@@ -65,6 +65,8 @@ ReferenceModel::ReferenceModel(const model::Network& network, MacPath path) : ne
   packed_.resize(network.layers.size());
   tables_.resize(network.layers.size());
   depthwise_weights_.resize(network.layers.size());
+  one_row_.resize(network.layers.size(), 0);
+  one_row_fits_.resize(network.layers.size(), 0);
   if (path_ == MacPath::Plain) return;  // straight from the definitions: requantize() on every accumulator
   for (std::size_t i = 0; i < network.layers.size(); ++i)
     if (network.layers[i].has_weights() || network.layers[i].type == LayerType::Add)
@@ -85,6 +87,14 @@ ReferenceModel::ReferenceModel(const model::Network& network, MacPath path) : ne
     if (!layer.has_weights() || layer.groups != 1) continue;  // other grouped convolutions take the plain loops
     const int64_t n = layer.output.channels, k = static_cast<int64_t>(layer.weights.size()) / std::max<int64_t>(n, 1);
     const int64_t taps = layer.kernel_h * layer.kernel_w;
+    const bool whole_input_window = layer.type == LayerType::Conv2d && layer.output.height == 1 &&
+                                    layer.output.width == 1 && layer.pad_h == 0 && layer.pad_w == 0 &&
+                                    layer.kernel_h == layer.input.height && layer.kernel_w == layer.input.width;
+    if (layer.type == LayerType::Linear || whole_input_window) {
+      one_row_[i] = 1;
+      one_row_fits_[i] = gemm::weights_fit(layer.weights.data(), n, k, layer.weight_zero_point);
+      continue;
+    }
     if (layer.type != LayerType::Conv2d || taps < 1 || k % taps != 0) {
       packed_[i] = gemm::pack_weights(layer.weights.data(), n, k, layer.weight_zero_point);
       continue;
@@ -94,11 +104,12 @@ ReferenceModel::ReferenceModel(const model::Network& network, MacPath path) : ne
     // conv2d multiplies by it only when its input has k / taps channels (else the plain loops run).
     const int64_t channels = k / taps;
     std::vector<int8_t> reordered(static_cast<std::size_t>(n * k));
-    for (int64_t o = 0; o < n; ++o)
+    const int8_t* from = layer.weights.data();  // read in order: [o][c][t]
+    for (int64_t o = 0; o < n; ++o) {
+      int8_t* row = reordered.data() + o * k;  // written [t][c]
       for (int64_t c = 0; c < channels; ++c)
-        for (int64_t t = 0; t < taps; ++t)
-          reordered[static_cast<std::size_t>((o * taps + t) * channels + c)] =
-              layer.weights[static_cast<std::size_t>((o * channels + c) * taps + t)];
+        for (int64_t t = 0; t < taps; ++t) row[t * channels + c] = *from++;
+    }
     packed_[i] = gemm::pack_weights(reordered.data(), n, k, layer.weight_zero_point);
   }
 }
@@ -205,7 +216,7 @@ int32_t ReferenceModel::finish_accumulator(const Layer& layer, int64_t index, in
 }
 
 std::optional<gemm::Path> ReferenceModel::gemm_path(std::size_t index, const Tensor& input) const {
-  if (path_ == MacPath::Plain || !packed_[index].fits) return std::nullopt;
+  if (path_ == MacPath::Plain || !(one_row_[index] ? one_row_fits_[index] : packed_[index].fits)) return std::nullopt;
   const int32_t zero_point = network_.layers[index].input_zero_point;
   if (!operands_fit(input.values, zero_point)) return std::nullopt;
   switch (path_) {
@@ -243,9 +254,38 @@ inline void copy_run(const int16_t* src, int64_t n, int16_t* dst) {
 // position is a real zero. The input is first laid out channels-last ([H][W][C], int16, zero
 // point removed), so that each kernel row of a window is one contiguous run of kernel_w * C
 // values; a 1x1 convolution with stride 1 and no padding multiplies that layout directly.
+std::optional<Tensor> ReferenceModel::one_row(std::size_t index, const Tensor& input,
+                                              std::optional<AccumulatorOverflow>& overflow) const {
+  const Layer& layer = network_.layers[index];
+  const int64_t n = layer.output.channels, k = input.shape.elements();
+  if (!one_row_fits_[index] || n * k != static_cast<int64_t>(layer.weights.size()) ||
+      k != static_cast<int64_t>(input.values.size()))
+    return std::nullopt;
+  const std::optional<gemm::Path> path = gemm_path(index, input);
+  if (!path) return std::nullopt;
+  // The row: the input in [C, H, W] order, that of the weights (a convolution's one window covers it whole).
+  lowered.resize(static_cast<std::size_t>(k));
+  for (int64_t i = 0; i < k; ++i)
+    lowered[static_cast<std::size_t>(i)] =
+        static_cast<int16_t>(input.values[static_cast<std::size_t>(i)] - layer.input_zero_point);
+  sums.resize(static_cast<std::size_t>(n));
+  gemm::multiply_row(lowered.data(), layer.weights.data(), n, k, layer.weight_zero_point, sums.data(), *path);
+  Tensor result{layer.output, std::vector<int32_t>(static_cast<std::size_t>(n))};
+  for (int64_t o = 0; o < n; ++o) {  // element o is channel o's only one
+    const int64_t bias = layer.bias.empty() ? 0 : layer.bias[static_cast<std::size_t>(o)];
+    result.values[static_cast<std::size_t>(o)] =
+        finish_accumulator(layer, o, bias + sums[static_cast<std::size_t>(o)], overflow, table_of(index, o));
+  }
+  return result;
+}
+
 Tensor ReferenceModel::conv2d(std::size_t index, const Tensor& input,
                               std::optional<AccumulatorOverflow>& overflow) const {
   const Layer& layer = network_.layers[index];
+  if (one_row_[index]) {
+    std::optional<Tensor> result = one_row(index, input, overflow);
+    return result ? std::move(*result) : conv2d_plain(index, input, overflow);
+  }
   const std::optional<gemm::Path> path = gemm_path(index, input);
   const gemm::PackedWeights& w = packed_[index];
   const auto& in = input.shape;
@@ -336,6 +376,10 @@ Tensor ReferenceModel::conv2d(std::size_t index, const Tensor& input,
 Tensor ReferenceModel::linear(std::size_t index, const Tensor& input,
                               std::optional<AccumulatorOverflow>& overflow) const {
   const Layer& layer = network_.layers[index];
+  if (one_row_[index]) {
+    std::optional<Tensor> result = one_row(index, input, overflow);
+    return result ? std::move(*result) : linear_plain(index, input, overflow);
+  }
   const std::optional<gemm::Path> path = gemm_path(index, input);
   const gemm::PackedWeights& w = packed_[index];
   if (!path || w.k != input.shape.elements()) return linear_plain(index, input, overflow);
@@ -454,18 +498,33 @@ Tensor ReferenceModel::maxpool(const Layer& layer, const Tensor& input) const {
   const auto& in = input.shape;
   const auto& out = layer.output;
   Tensor result{out, std::vector<int32_t>(static_cast<std::size_t>(out.elements()))};
+  // The window's largest element: the padding is skipped (never a candidate). A window wholly
+  // inside the input reads its rows directly, with no bounds test (not on the plain path, which
+  // keeps the definition's loop for every window).
+  const auto window_max = [&](int64_t c, int64_t oy, int64_t ox) {
+    const int64_t iy0 = oy * layer.stride_h - layer.pad_h, ix0 = ox * layer.stride_w - layer.pad_w;
+    const int32_t* plane = input.values.data() + c * in.height * in.width;
+    int32_t best = std::numeric_limits<int32_t>::min();
+    if (path_ != MacPath::Plain && iy0 >= 0 && ix0 >= 0 && iy0 + layer.kernel_h <= in.height &&
+        ix0 + layer.kernel_w <= in.width) {
+      for (int64_t ky = 0; ky < layer.kernel_h; ++ky) {
+        const int32_t* row = plane + (iy0 + ky) * in.width + ix0;
+        for (int64_t kx = 0; kx < layer.kernel_w; ++kx) best = std::max(best, row[kx]);
+      }
+      return best;
+    }
+    for (int64_t ky = 0; ky < layer.kernel_h; ++ky)
+      for (int64_t kx = 0; kx < layer.kernel_w; ++kx) {
+        const int64_t iy = iy0 + ky, ix = ix0 + kx;
+        if (iy < 0 || iy >= in.height || ix < 0 || ix >= in.width) continue;
+        best = std::max(best, plane[iy * in.width + ix]);
+      }
+    return best;
+  };
+  int32_t* output = result.values.data();
   for (int64_t c = 0; c < out.channels; ++c)
     for (int64_t oy = 0; oy < out.height; ++oy)
-      for (int64_t ox = 0; ox < out.width; ++ox) {
-        int32_t best = std::numeric_limits<int32_t>::min();
-        for (int64_t ky = 0; ky < layer.kernel_h; ++ky)
-          for (int64_t kx = 0; kx < layer.kernel_w; ++kx) {
-            const int64_t iy = oy * layer.stride_h - layer.pad_h + ky, ix = ox * layer.stride_w - layer.pad_w + kx;
-            if (iy < 0 || iy >= in.height || ix < 0 || ix >= in.width) continue;
-            best = std::max(best, input.values[static_cast<std::size_t>((c * in.height + iy) * in.width + ix)]);
-          }
-        result.values[static_cast<std::size_t>((c * out.height + oy) * out.width + ox)] = best;
-      }
+      for (int64_t ox = 0; ox < out.width; ++ox) *output++ = window_max(c, oy, ox);
   return result;
 }
 

@@ -40,7 +40,7 @@ class ReferenceModel {
     Plain,   // int64 loops straight from the definitions
   };
 
-  // Packs every layer's weights for the GEMM once, here (not per image).
+  // Packs the GEMM's weights of every layer of more than one row per image once, here (not per image).
   explicit ReferenceModel(const model::Network& network, MacPath path = MacPath::Auto);
 
   // Every layer's output for one image, given its input activations. Throws
@@ -65,6 +65,9 @@ class ReferenceModel {
   // The GEMM's path for this layer and input, or nullopt when it must use the plain loops
   // (operands outside [-255, 255] or K beyond gemm::kMaxExactDepth).
   std::optional<gemm::Path> gemm_path(std::size_t index, const Tensor& input) const;
+  // A layer of one row per image (one_row_) by gemm::multiply_row, or nullopt when it must take the plain loops.
+  std::optional<Tensor> one_row(std::size_t index, const Tensor& input,
+                                std::optional<AccumulatorOverflow>& overflow) const;
   Tensor maxpool(const model::Layer& layer, const Tensor& input) const;
   Tensor avgpool(const model::Layer& layer, const Tensor& input) const;  // avgpool and global_avgpool
   Tensor add(std::size_t index, const Tensor& a, const Tensor& b) const;
@@ -77,7 +80,11 @@ class ReferenceModel {
 
   const model::Network& network_;
   MacPath path_;
-  std::vector<gemm::PackedWeights> packed_;  // per layer; empty for layers without weights
+  std::vector<gemm::PackedWeights> packed_;  // per layer; empty for layers without weights or with one row
+  // Per layer: its GEMM has a single row per image (a linear layer, or a convolution whose one window
+  // is its whole unpadded input), multiplied from the int8 weights as they are (gemm::multiply_row:
+  // packing them would cost more than the product); and whether those weights fit the exact GEMM.
+  std::vector<char> one_row_, one_row_fits_;
   // Per depthwise layer: its weights minus their zero point, [out][kh * kw]; else empty.
   std::vector<std::vector<int32_t>> depthwise_weights_;
   // Per layer: no table, one for every channel (one multiplier) or one per output channel.

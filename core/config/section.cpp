@@ -15,8 +15,9 @@ std::string node_text(const YamlNode& node) {
   return "nothing";
 }
 
-Section::Section(const ConfigTree& tree, YamlNode node, std::string path, std::shared_ptr<std::vector<ParamDoc>> docs)
-    : tree_(tree), node_(node), path_(std::move(path)), docs_(std::move(docs)) {
+Section::Section(const ConfigTree& tree, YamlNode node, std::string path, std::shared_ptr<std::vector<ParamDoc>> docs,
+                 std::shared_ptr<ShownPaths> shown_paths)
+    : tree_(tree), node_(node), path_(std::move(path)), docs_(std::move(docs)), shown_paths_(std::move(shown_paths)) {
   if (!node_.is_map()) {
     const std::string got = node_.is_null() ? std::string("nothing") : node_text(node_);
     throw ConfigurationError(tree_.locate(path_, node_), path_, "expected a map of keys, got " + got);
@@ -65,13 +66,13 @@ YamlNode Section::take(const std::string& key) {
 Section Section::section(const std::string& key) {
   const YamlNode child = take(key);
   if (!child) fail(key, "missing required section");
-  return Section(tree_, child, key_path(key), docs_);
+  return Section(tree_, child, key_path(key), docs_, shown_paths_);
 }
 
 std::optional<Section> Section::optional_section(const std::string& key) {
   const YamlNode child = take(key);
   if (!child) return std::nullopt;
-  return Section(tree_, child, key_path(key), docs_);
+  return Section(tree_, child, key_path(key), docs_, shown_paths_);
 }
 
 std::vector<Section> Section::list(const std::string& key) {
@@ -80,7 +81,7 @@ std::vector<Section> Section::list(const std::string& key) {
   if (!child.is_sequence() || child.size() == 0) fail(key, "expected a non-empty list, got " + node_text(child));
   std::vector<Section> sections;
   for (std::size_t i = 0; i < child.size(); ++i)
-    sections.emplace_back(tree_, child[i], join_index(key_path(key), i), docs_);
+    sections.emplace_back(tree_, child[i], join_index(key_path(key), i), docs_, shown_paths_);
   return sections;
 }
 
@@ -104,9 +105,7 @@ std::optional<std::filesystem::path> Section::optional_file(const std::string& k
   // Recorded resolved, so that the effective configuration names the file wherever it is read.
   ParamDoc& doc = docs_->back();
   doc.is_file = true;
-  std::error_code ec;
-  const std::filesystem::path shown = std::filesystem::proximate(path, ec);
-  doc.value = ec ? path.string() : shown.string();
+  doc.value = shown_paths_->shown(path);  // std::filesystem::proximate's, the folders resolved once
   return path;
 }
 

@@ -13,6 +13,7 @@
 #include "core/config/config_tree.h"
 #include "core/config/configuration_error.h"
 #include "core/config/enum_names.h"
+#include "core/config/shown_path.h"
 
 namespace accelsim::config {
 
@@ -84,8 +85,10 @@ class Param {
 // finish() as unknown, with a "did you mean" suggestion.
 class Section {
  public:
+  // A root section (no `docs`, no `shown_paths`) starts its own; its sections share them.
   Section(const ConfigTree& tree, YamlNode node, std::string path,
-          std::shared_ptr<std::vector<ParamDoc>> docs = std::make_shared<std::vector<ParamDoc>>());
+          std::shared_ptr<std::vector<ParamDoc>> docs = std::make_shared<std::vector<ParamDoc>>(),
+          std::shared_ptr<ShownPaths> shown_paths = std::make_shared<ShownPaths>());
 
   template <typename T>
   Param<T> param(const std::string& key) {
@@ -114,6 +117,8 @@ class Section {
   const std::string& path() const { return path_; }
   std::string key_path(const std::string& key) const { return join_key(path_, key); }
   const std::vector<ParamDoc>& docs() const { return *docs_; }
+  // Every key read, moved out: for the loader that has finished with this tree of sections.
+  std::vector<ParamDoc> take_docs() { return std::move(*docs_); }
 
   // Used by Param: marks the key as read and returns its node (undefined if absent or null).
   YamlNode take(const std::string& key);
@@ -130,6 +135,7 @@ class Section {
   std::string path_;
   std::set<std::string> read_keys_;
   std::shared_ptr<std::vector<ParamDoc>> docs_;
+  std::shared_ptr<ShownPaths> shown_paths_;  // how the file paths read are recorded
 };
 
 // The closest of `candidates` to `word` by edit distance, ignoring case, if it is close enough

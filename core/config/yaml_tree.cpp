@@ -2,6 +2,8 @@
 
 #include <yaml.h>
 
+#include <charconv>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -135,7 +137,42 @@ void YamlNode::set_flow(bool flow) {
   data_->flow = flow;
 }
 
+namespace {
+
+// [+-]? digits [. digits] [(e|E) [+-]? digits], at least one mantissa digit: text the stream below
+// reads whole, by strtod, as std::from_chars reads it (both correctly rounded).
+bool plain_decimal(const std::string& text) {
+  std::size_t i = 0, n = text.size(), digits = 0;
+  const auto is_digit = [&](std::size_t at) { return at < n && text[at] >= '0' && text[at] <= '9'; };
+  if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
+  for (; is_digit(i); ++i) ++digits;
+  if (i < n && text[i] == '.')
+    for (++i; is_digit(i); ++i) ++digits;
+  if (digits == 0) return false;
+  if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
+    if (!is_digit(i)) return false;
+    while (is_digit(i)) ++i;
+  }
+  return i == n;
+}
+
+}  // namespace
+
 bool read_yaml_number(const std::string& text, double& value) {
+  // The common case without a std::stringstream (thousands of instructions each); anything else,
+  // and any text from_chars does not read whole to a finite value (overflow, underflow), as before.
+  if (plain_decimal(text)) {
+    const char* first = text.data() + (text[0] == '+' ? 1 : 0);
+    const char* last = text.data() + text.size();
+    double parsed = 0;
+    const std::from_chars_result read = std::from_chars(first, last, parsed);
+    if (read.ec == std::errc() && read.ptr == last && std::isfinite(parsed)) {
+      value = parsed;
+      return true;
+    }
+  }
   std::stringstream stream(text);
   stream.unsetf(std::ios::dec);
   if ((stream >> std::noskipws >> value) && (stream >> std::ws).eof()) return true;

@@ -8,6 +8,7 @@
 #include "core/log/log.h"
 #include "core/model/random_values.h"
 #include "core/npy/npy_array.h"
+#include "core/npy/tensor_source.h"
 
 namespace accelsim::model {
 
@@ -51,12 +52,12 @@ RequantSpec timing_only_requant(DType dtype) {
   return spec;
 }
 
-npy::NpyArray load_tensor(Section& section, const std::string& key, const std::string& description, npy::Dtype dtype,
-                          const std::vector<int64_t>& shape) {
+npy::NpyArray load_tensor(npy::TensorSource& tensors, Section& section, const std::string& key,
+                          const std::string& description, npy::Dtype dtype, const std::vector<int64_t>& shape) {
   const std::filesystem::path file = section.file(key, description);
   npy::NpyArray array;
   try {
-    array = npy::read_npy(file);
+    array = tensors.read(file);
   } catch (const npy::NpyError& e) {
     section.fail(key, e.what());
   }
@@ -70,9 +71,9 @@ npy::NpyArray load_tensor(Section& section, const std::string& key, const std::s
 
 // A tensor file's elements as T, whose dtype they must have.
 template <typename T>
-std::vector<T> load_values(Section& section, const std::string& key, const std::string& description, npy::Dtype dtype,
-                           const std::vector<int64_t>& shape) {
-  return load_tensor(section, key, description, dtype, shape).values_as<T>(dtype, key);
+std::vector<T> load_values(npy::TensorSource& tensors, Section& section, const std::string& key,
+                           const std::string& description, npy::Dtype dtype, const std::vector<int64_t>& shape) {
+  return load_tensor(tensors, section, key, description, dtype, shape).values_as<T>(dtype, key);
 }
 
 // `kernel: 5` or `kernel: [5, 3]` -> {h, w}.
@@ -234,8 +235,8 @@ bool parse_layer_without_files(Section& section, Layer& layer, ValueSource value
 }
 
 // Returns whether the requantization was left to the default (values: random or none).
-bool parse_weighted_layer(Section& section, Layer& layer, const Shape& input, int32_t input_zero_point, DType dtype,
-                          ValueSource values, IgnoredKeys& ignored) {
+bool parse_weighted_layer(npy::TensorSource& tensors, Section& section, Layer& layer, const Shape& input,
+                          int32_t input_zero_point, DType dtype, ValueSource values, IgnoredKeys& ignored) {
   const bool reads_files = values == ValueSource::File;
   const DTypeRange range = range_of(dtype);
   if (layer.type == LayerType::Conv2d) {
@@ -261,19 +262,20 @@ bool parse_weighted_layer(Section& section, Layer& layer, const Shape& input, in
                          (padded_w - layer.kernel_w) / layer.stride_w + 1, false};
     if (reads_files)
       layer.weights =
-          load_values<int8_t>(section, "weights", "int8 weights, [out, in / groups, kh, kw]", npy::Dtype::Int8,
+          load_values<int8_t>(tensors, section, "weights", "int8 weights, [out, in / groups, kh, kw]", npy::Dtype::Int8,
                               {out_channels, input.channels / layer.groups, layer.kernel_h, layer.kernel_w});
   } else {
     const int64_t out_features =
         section.param<int64_t>("out_features").desc("output features").min(1).max(1 << 20).required();
     layer.output = Shape{out_features, 1, 1, true};
     if (reads_files)
-      layer.weights = load_values<int8_t>(section, "weights", "int8 weights, [out, in]", npy::Dtype::Int8,
+      layer.weights = load_values<int8_t>(tensors, section, "weights", "int8 weights, [out, in]", npy::Dtype::Int8,
                                           {out_features, input.elements()});
   }
   if (!reads_files) return parse_layer_without_files(section, layer, values, dtype, ignored);
   if (section.has("bias")) {
-    layer.bias = load_values<int32_t>(section, "bias", "int32 bias", npy::Dtype::Int32, {layer.output.channels});
+    layer.bias =
+        load_values<int32_t>(tensors, section, "bias", "int32 bias", npy::Dtype::Int32, {layer.output.channels});
   } else {
     section.take("bias");
   }
@@ -441,7 +443,8 @@ void parse_add(Section& section, Layer& layer, const std::array<int32_t, 2>& pro
   requant.finish();
 }
 
-InputSpec parse_input(Section section, DType dtype, ValueSource values, IgnoredKeys& ignored) {
+InputSpec parse_input(npy::TensorSource& tensors, Section section, DType dtype, ValueSource values,
+                      IgnoredKeys& ignored) {
   InputSpec input;
   const auto shape =
       section.param<std::vector<int64_t>>("shape").desc("[C, H, W] after padding").min(1).max(1 << 16).required();
@@ -460,7 +463,7 @@ InputSpec parse_input(Section section, DType dtype, ValueSource values, IgnoredK
   const DTypeRange range = range_of(dtype);
   input.zero_point = zero_point_param(section, "zero_point", "zero point of the input activations", range);
   const npy::Dtype table_dtype = dtype == DType::Int8 ? npy::Dtype::Int8 : npy::Dtype::UInt8;
-  const auto table = load_tensor(section, "pixel_table", "activation value of each pixel", table_dtype, {256});
+  const auto table = load_tensor(tensors, section, "pixel_table", "activation value of each pixel", table_dtype, {256});
   for (int p = 0; p < 256; ++p)
     input.pixel_table[p] = dtype == DType::Int8 ? static_cast<int8_t>(table.bytes[p]) : table.bytes[p];
   section.finish();
@@ -516,6 +519,11 @@ std::vector<int32_t> parse_inputs(Section& section, const Layer& layer, std::siz
 }  // namespace
 
 Network load_network(Section section) {
+  npy::TensorFiles files;
+  return load_network(std::move(section), files);
+}
+
+Network load_network(Section section, npy::TensorSource& tensors) {
   Network network;
   network.name = section.param<std::string>("name").desc("label for reports").required();
   network.activation_dtype = section.choose("activation_dtype", "how activation bytes are read", dtype_names());
@@ -530,7 +538,7 @@ Network load_network(Section section) {
                                            .max(9007199254740992.0)  // 2^53: exact in YAML readers that use doubles
                                            .default_val(1));
   IgnoredKeys ignored;
-  network.input = parse_input(section.section("input"), network.activation_dtype, network.values, ignored);
+  network.input = parse_input(tensors, section.section("input"), network.activation_dtype, network.values, ignored);
 
   // Every name first, so that `inputs` can tell a later layer from one that does not exist.
   std::vector<Section> sections = section.list("layers");
@@ -572,7 +580,7 @@ Network load_network(Section section) {
                                      current.to_string() + " of '" + name_or_input(layer.inputs[0]) + "'");
     int32_t output_zero_point = zero_point;
     if (layer.has_weights()) {
-      requant_defaulted.push_back(parse_weighted_layer(layer_section, layer, current, zero_point,
+      requant_defaulted.push_back(parse_weighted_layer(tensors, layer_section, layer, current, zero_point,
                                                        network.activation_dtype, network.values, ignored));
       output_zero_point = layer.requant.output_zero_point;
     } else if (layer.type == LayerType::MaxPool || layer.type == LayerType::AvgPool) {
@@ -627,11 +635,16 @@ Network load_network(Section section) {
 }
 
 Dataset load_dataset(const InputSpec& input, config::Section& section, int64_t max_images) {
+  npy::TensorFiles files;
+  return load_dataset(input, section, max_images, files);
+}
+
+Dataset load_dataset(const InputSpec& input, config::Section& section, int64_t max_images, npy::TensorSource& tensors) {
   Dataset dataset;
   npy::NpyArray images, labels;
   int64_t file_images = 0;
   try {
-    images = npy::read_npy_rows(input.images, max_images, file_images);
+    images = tensors.read_rows(input.images, max_images, file_images);
   } catch (const npy::NpyError& e) {
     section.fail("images", e.what());
   }
@@ -662,7 +675,7 @@ Dataset load_dataset(const InputSpec& input, config::Section& section, int64_t m
   dataset.pixels = std::move(images.bytes);
   if (input.labels.empty()) return dataset;
   try {
-    labels = npy::read_npy(input.labels);
+    labels = tensors.read(input.labels);
   } catch (const npy::NpyError& e) {
     section.fail("labels", e.what());
   }

@@ -7,12 +7,15 @@
 
 #include "core/config/section.h"
 #include "core/model/network.h"
+#include "core/npy/tensor_source.h"
 
 namespace accelsim::model {
 
 // Reads `network:` (see docs/config.md), loads and checks every tensor file it names, and
 // checks that consecutive layers fit together. Throws config::ConfigurationError.
+// The tensors are read from `tensors` (the files themselves when not given).
 Network load_network(config::Section network);
+Network load_network(config::Section network, npy::TensorSource& tensors);
 
 // The held-out images and their labels.
 struct Dataset {
@@ -37,6 +40,8 @@ struct Dataset {
 // label is read and checked.
 Dataset load_dataset(const InputSpec& input, config::Section& input_section,
                      int64_t max_images = std::numeric_limits<int64_t>::max());
+Dataset load_dataset(const InputSpec& input, config::Section& input_section, int64_t max_images,
+                     npy::TensorSource& tensors);
 
 // The input activations of one image: each channel's pixels padded with background (0) and mapped
 // through the pixel table, in [C, H, W] order.

@@ -6,9 +6,6 @@
 #include <cctype>
 #include <fstream>
 #include <limits>
-#include <map>
-#include <mutex>
-#include <optional>
 #include <sstream>
 
 namespace accelsim::npy {
@@ -254,55 +251,7 @@ std::ifstream open_sized(const std::filesystem::path& file, std::size_t& size) {
   return in;
 }
 
-// The arrays keep_for_reading holds, by absolute, normalised path.
-class KeptArrays {
- public:
-  void keep(const std::filesystem::path& file, NpyArray array, const void* borrowed_data) {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    arrays_[key(file)] = Kept{std::move(array), static_cast<const uint8_t*>(borrowed_data)};
-  }
-  std::optional<NpyArray> take(const std::filesystem::path& file) {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    if (arrays_.empty()) return std::nullopt;  // every run but --model's: no path to resolve
-    const auto found = arrays_.find(key(file));
-    if (found == arrays_.end()) return std::nullopt;
-    NpyArray array = std::move(found->second.array);
-    if (const uint8_t* data = found->second.borrowed_data)
-      array.bytes.assign(data, data + array.element_count() * dtype_size(array.dtype));
-    arrays_.erase(found);
-    return array;
-  }
-  void forget() {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    arrays_.clear();
-  }
-
- private:
-  static std::filesystem::path key(const std::filesystem::path& file) {
-    std::error_code ec;
-    const std::filesystem::path absolute = std::filesystem::absolute(file, ec);
-    return (ec ? file : absolute).lexically_normal();
-  }
-  struct Kept {
-    NpyArray array;
-    const uint8_t* borrowed_data = nullptr;  // the array's bytes when not in it
-  };
-  std::mutex mutex_;
-  std::map<std::filesystem::path, Kept> arrays_;
-};
-
-KeptArrays& kept_arrays() {
-  static KeptArrays arrays;
-  return arrays;
-}
-
 }  // namespace
-
-void keep_for_reading(const std::filesystem::path& file, NpyArray array, const void* borrowed_data) {
-  kept_arrays().keep(file, std::move(array), borrowed_data);
-}
-
-void forget_kept_arrays() { kept_arrays().forget(); }
 
 NpyArray read_npy(const std::filesystem::path& file) {
   int64_t rows = 0;  // every row: the data read once, straight into the array's bytes
@@ -310,14 +259,6 @@ NpyArray read_npy(const std::filesystem::path& file) {
 }
 
 NpyArray read_npy_rows(const std::filesystem::path& file, int64_t max_rows, int64_t& file_rows) {
-  if (std::optional<NpyArray> kept = kept_arrays().take(file)) {
-    file_rows = kept->shape.empty() ? 1 : kept->shape[0];
-    if (!kept->shape.empty() && max_rows < kept->shape[0]) {
-      kept->shape[0] = std::max<int64_t>(max_rows, 0);
-      kept->bytes.resize(kept->element_count() * dtype_size(kept->dtype));
-    }
-    return std::move(*kept);
-  }
   std::size_t size = 0;
   std::ifstream in = open_sized(file, size);
   // The preamble, then the whole header it announces (checked as read_npy checks it).

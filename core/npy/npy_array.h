@@ -50,15 +50,6 @@ std::string encode_npy(Dtype dtype, const std::vector<int64_t>& shape, const voi
 // Writes a .npy file whole or not at all (temporary file, rename); NpyError on failure.
 void write_npy(const std::filesystem::path& file, Dtype dtype, const std::vector<int64_t>& shape, const void* data);
 
-// An array this process has just written to `file` and reads back at once (`accelsim --model`
-// runs the config its import wrote): the next read_npy or read_npy_rows of `file` (the same path,
-// relative or absolute) takes it from memory, once, instead of reading and decoding the file again.
-// `array` must be exactly what the file holds. With `borrowed_data`, its bytes are not in `array`
-// but there (copied only if the file is read), valid until then or until forget_kept_arrays().
-void keep_for_reading(const std::filesystem::path& file, NpyArray array, const void* borrowed_data = nullptr);
-// Drops every array kept and not read (a run that read no values, say), borrowed ones included.
-void forget_kept_arrays();
-
 template <typename T>
 std::vector<T> NpyArray::values_as(Dtype expected, const std::string& name) const {
   if (dtype != expected)

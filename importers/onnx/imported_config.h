@@ -21,7 +21,7 @@ npy::NpyArray images_from_input(const ImportedModel& model, const npy::NpyArray&
 npy::NpyArray output_from_logits(const ImportedModel& model, const std::vector<int32_t>& logits);
 
 // A tensor file write_config wrote, with its array: for a caller that loads the config at once
-// (npy::keep_for_reading) rather than reading the files back. A layer's weights and bias are not
+// (from an npy::TensorsInMemory) rather than reading the files back. A layer's weights and bias are not
 // copied: `array` has their dtype and shape, `data` points at them in the ImportedModel written
 // (valid while it is). Every other tensor (pixel table, images) is whole in `array`.
 struct WrittenTensor {

@@ -15,6 +15,7 @@
 #include "core/io/atomic_file.h"
 #include "core/log/log.h"
 #include "core/npy/npy_array.h"
+#include "core/npy/tensor_source.h"
 #include "mapper/mapper.h"
 #include "sim/cli/export_command.h"
 #include "sim/cli/onnx_importer.h"
@@ -241,6 +242,9 @@ int run_cli(int argc, char** argv) {
 
   // --model: the ONNX model becomes a config in OUT/model/ (what `accelsim import` writes), run as any config.
   std::optional<onnx_import::ImportedModel> imported;
+  // The tensors the import writes, read by the loading from memory (the layers' from `imported`, which
+  // outlives this) rather than back from OUT/model/; every other file from disk.
+  npy::TensorsInMemory tensors;
   const cli::OnnxImporter* importer = nullptr;
   if (!options.model.empty()) {
     importer = loaded_onnx_importer();
@@ -251,9 +255,7 @@ int run_cli(int argc, char** argv) {
       options.config = importer->import_model_to(options.model, options.out / "model",
                                                  options.config.empty() ? importer->default_hardware() : options.config,
                                                  options.images_file, options.arithmetic, *imported, &written);
-      // The run reads the tensors the import has just written from memory (the layers' from `imported`,
-      // which outlives the loading), not back from OUT/model/.
-      for (auto& tensor : written) npy::keep_for_reading(tensor.file, std::move(tensor.array), tensor.data);
+      for (auto& tensor : written) tensors.add(tensor.file, std::move(tensor.array), tensor.data);
       if (!options.quiet) std::puts(importer->arithmetic_note(options.model, *imported).c_str());
     } catch (const onnx_import::ImportError& e) {
       return fail(kBadInput, e.what());
@@ -270,12 +272,10 @@ int run_cli(int argc, char** argv) {
     // Only the images this run simulates are read: all those of an --images FILE.npy, else --images (default 1).
     const int64_t images_to_read =
         options.images_file.empty() ? std::max<int64_t>(options.images, 0) : std::numeric_limits<int64_t>::max();
-    workload = run::load_workload(options.config, options.overrides, images_to_read);
+    workload = run::load_workload(options.config, options.overrides, images_to_read, tensors);
   } catch (const config::ConfigurationError& e) {
-    npy::forget_kept_arrays();
     return fail(kBadInput, e.what());
   }
-  npy::forget_kept_arrays();  // what the import kept and the loading did not read (a timing-only run's)
   {
     const auto& network = workload->network;
     const auto& hw = workload->hardware;

@@ -41,22 +41,35 @@ config::ConfigTree read_config_tree(const std::filesystem::path& config_file, st
 }  // namespace
 
 LoadedConfig load_config(const std::filesystem::path& config_file, const std::vector<std::string>& overrides) {
+  npy::TensorFiles files;
+  return load_config(config_file, overrides, files);
+}
+
+LoadedConfig load_config(const std::filesystem::path& config_file, const std::vector<std::string>& overrides,
+                         npy::TensorSource& tensors) {
   std::optional<int64_t> recorded_images;
   config::ConfigTree tree = read_config_tree(config_file, recorded_images);
   LoadedConfig loaded{config_file, std::move(tree), {}, {}, {}, recorded_images};
   for (const auto& assignment : overrides) loaded.tree.apply_override(assignment);
   config::Section root(loaded.tree, loaded.tree.root(), "");
-  loaded.network = model::load_network(root.section("network"));
+  loaded.network = model::load_network(root.section("network"), tensors);
   loaded.hardware = hardware::load_hardware(root.section("hardware"), hardware_choices());
   root.finish();
-  loaded.params = root.docs();
+  loaded.params = root.take_docs();
   return loaded;
 }
 
 std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file,
                                         const std::vector<std::string>& overrides, int64_t max_images) {
+  npy::TensorFiles files;
+  return load_workload(config_file, overrides, max_images, files);
+}
+
+std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file,
+                                        const std::vector<std::string>& overrides, int64_t max_images,
+                                        npy::TensorSource& tensors) {
   auto workload = std::make_unique<Workload>();
-  static_cast<LoadedConfig&>(*workload) = load_config(config_file, overrides);
+  static_cast<LoadedConfig&>(*workload) = load_config(config_file, overrides, tensors);
 
   if (workload->network.values != model::ValueSource::File) {
     workload->dataset.count = std::numeric_limits<int64_t>::max();  // generated (random) or none at all
@@ -64,7 +77,7 @@ std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file
   }
   config::Section input(workload->tree, workload->tree.root()["network"]["input"], "network.input");
   if (workload->recorded_images) max_images = std::numeric_limits<int64_t>::max();
-  workload->dataset = model::load_dataset(workload->network.input, input, max_images);
+  workload->dataset = model::load_dataset(workload->network.input, input, max_images, tensors);
   const int64_t classes = workload->network.layers.back().output.elements();
   for (int64_t i = 0; i < static_cast<int64_t>(workload->dataset.labels.size()); ++i)
     if (workload->dataset.labels[static_cast<std::size_t>(i)] >= classes)

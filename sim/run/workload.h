@@ -12,6 +12,7 @@
 #include "core/hardware/hardware_config.h"
 #include "core/model/network.h"
 #include "core/model/network_loader.h"
+#include "core/npy/tensor_source.h"
 
 namespace accelsim::run {
 
@@ -26,7 +27,10 @@ struct LoadedConfig {
   std::vector<config::ParamDoc> params;    // every key read, for --list-params
   std::optional<int64_t> recorded_images;  // a stats.json config: the images its run simulated
 };
+// Its tensors are read from `tensors` (the files themselves when not given).
 LoadedConfig load_config(const std::filesystem::path& config_file, const std::vector<std::string>& overrides);
+LoadedConfig load_config(const std::filesystem::path& config_file, const std::vector<std::string>& overrides,
+                         npy::TensorSource& tensors);
 
 // The choices the hardware loader is given from the modules: the PE array timing models.
 hardware::HardwareChoices hardware_choices();
@@ -43,8 +47,12 @@ struct Workload : LoadedConfig {
 };
 // `max_images`: the most images the caller will simulate; only those are read from the images
 // file (all of them for a stats.json config, whose run's image count the caller learns from it).
+// Its tensors are read from `tensors` (the files themselves when not given).
 std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file,
                                         const std::vector<std::string>& overrides,
                                         int64_t max_images = std::numeric_limits<int64_t>::max());
+std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file,
+                                        const std::vector<std::string>& overrides, int64_t max_images,
+                                        npy::TensorSource& tensors);
 
 }  // namespace accelsim::run

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <sstream>
+
 #include <cmath>
 
 #include "core/config/config_tree.h"
@@ -130,6 +133,65 @@ TEST(YamlTree, NumbersReadAsYamlCppReadThem) {
     EXPECT_FALSE(read_yaml_number(text, value)) << text;
   EXPECT_EQ(parse_yaml("[16]")[0].as<int>(), 16);
   EXPECT_THROW(parse_yaml("[x]")[0].as<int>(), std::invalid_argument);
+}
+
+// Plain decimals skip the std::stringstream: every text below reads as the stream reads it (yaml-cpp's
+// as<double>: noskipws, then only whitespace left), to the same bits, or is refused as it refuses it.
+TEST(YamlTree, NumbersReadWithoutTheStreamAsTheStreamReadsThem) {
+  const auto streamed = [](const std::string& text, double& value) {
+    std::stringstream stream(text);
+    stream.unsetf(std::ios::dec);
+    return (stream >> std::noskipws >> value) && (stream >> std::ws).eof();
+  };
+  for (const char* text : {"0",
+                           "-0",
+                           "+0",
+                           "1",
+                           "+3",
+                           "-7",
+                           "42",
+                           "0.1",
+                           "0.3",
+                           "1.",
+                           "-1.",
+                           ".5",
+                           "-.5",
+                           "+.5",
+                           "1.5e3",
+                           "1.5E-3",
+                           "2e+2",
+                           "1e308",
+                           "1.7976931348623157e308",
+                           "1.7976931348623159e308",
+                           "4.9e-324",
+                           "2.2250738585072014e-308",
+                           "1e-320",
+                           "0.0024161175824701786",
+                           "0.018929423764348030",
+                           "123456789012345678901234567890",
+                           "007",
+                           "1e0400",
+                           "1e-999",
+                           "1.0e",
+                           "1e+",
+                           "e5",
+                           ".",
+                           "-",
+                           "+",
+                           "1..2",
+                           "1e5.5",
+                           "--1",
+                           "+-1",
+                           "1 ",
+                           "0x1p3"}) {
+    double fast = -1, stream = -1;
+    const bool read = read_yaml_number(text, fast);
+    const bool expected = streamed(text, stream);
+    EXPECT_EQ(read, expected) << text;
+    if (read && expected) {
+      EXPECT_EQ(std::memcmp(&fast, &stream, sizeof fast), 0) << text << ": " << fast << " vs " << stream;
+    }
+  }
 }
 
 TEST(YamlTree, ScalarsAreQuotedOnlyWhereThePlainTextWouldReadBackOtherwise) {

@@ -272,6 +272,35 @@ TEST(GoldenPooling, MaxPaddingNeverWins) {
             (std::vector<int32_t>{-5, -5, -6, -5, -5, -6, -7, -7, -128}));
 }
 
+// Windows wholly inside the input skip the bounds tests (all paths but the plain one): the same
+// maxima as the plain path's loop, with padding, strides, windows past the edge and negative values.
+TEST(GoldenPooling, MaxWindowsInsideTheInputAgreeWithThePlainLoop) {
+  struct Case {
+    int64_t channels, height, width, kernel, stride, pad;
+  };
+  uint32_t state = 5;
+  for (const Case& c : {Case{6, 28, 28, 2, 2, 0}, Case{3, 7, 9, 3, 2, 1}, Case{2, 5, 5, 3, 1, 1},
+                        Case{4, 8, 6, 2, 3, 0}, Case{1, 4, 4, 4, 1, 2}}) {
+    const Shape in{c.channels, c.height, c.width, false};
+    const Shape out{c.channels, (c.height + 2 * c.pad - c.kernel) / c.stride + 1,
+                    (c.width + 2 * c.pad - c.kernel) / c.stride + 1, false};
+    Network network;
+    network.input.shape = in;
+    Layer layer = pool(LayerType::MaxPool, c.kernel, c.stride, c.pad, Rounding::Floor);
+    layer.name = "max";
+    layer.inputs = {model::kNetworkInput};
+    layer.input = in;
+    layer.output = out;
+    network.layers = {layer};
+    std::vector<int32_t> input(static_cast<std::size_t>(in.elements()));
+    for (auto& v : input) v = static_cast<int32_t>((state = state * 1664525u + 1013904223u) >> 24) - 200;  // -200..55
+    const auto plain = ReferenceModel(network, ReferenceModel::MacPath::Plain).run(input);
+    const auto fast = ReferenceModel(network, ReferenceModel::MacPath::Auto).run(input);
+    EXPECT_EQ(fast.at(0).values, plain.at(0).values) << c.kernel << "/" << c.stride << "/" << c.pad;
+    EXPECT_EQ(fast.at(0).values.size(), static_cast<std::size_t>(out.elements()));
+  }
+}
+
 Layer conv_shift0(int64_t groups, std::vector<int8_t> weights) {
   Layer layer;
   layer.type = LayerType::Conv2d;

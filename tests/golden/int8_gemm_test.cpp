@@ -97,6 +97,61 @@ TEST(Int8Gemm, OperandsOutsideTheExactRangeAreRefused) {
   EXPECT_TRUE(gemm::pack_weights(w.data(), 2, 5, 127).fits);
   const std::vector<int8_t> deep(static_cast<std::size_t>(gemm::kMaxExactDepth + 1), 1);
   EXPECT_FALSE(gemm::pack_weights(deep.data(), 1, gemm::kMaxExactDepth + 1, 0).fits);
+  // Decided by the extremes wherever they sit: one weight of 127 among zeros, 127 - (-129) = 256;
+  // one of -128, -128 - 128 = -256; each a step inside the range fits.
+  std::vector<int8_t> one_high(24, 0), one_low(24, 0);
+  one_high[13] = 127;
+  one_low[17] = -128;
+  EXPECT_FALSE(gemm::pack_weights(one_high.data(), 3, 8, -129).fits);
+  EXPECT_TRUE(gemm::pack_weights(one_high.data(), 3, 8, -128).fits);
+  EXPECT_FALSE(gemm::pack_weights(one_low.data(), 3, 8, 128).fits);
+  EXPECT_TRUE(gemm::pack_weights(one_low.data(), 3, 8, 127).fits);
+}
+
+// One row by the unpacked int8 weights (gemm::multiply_row) against the plain int64 loops: tails of
+// K % 16, output counts around the 4 done together, zero points on both sides.
+TEST(Int8Gemm, OneRowByUnpackedWeightsMatchesThePlainLoop) {
+  std::mt19937 rng(21);
+  std::uniform_int_distribution<int> u8(0, 255), s8(-128, 127), zp(-128, 127);
+  for (int64_t k : {1, 2, 15, 16, 17, 31, 33, 150, 401})
+    for (int64_t n : {1, 3, 4, 5, 8, 9, 120}) {
+      std::vector<int32_t> a(static_cast<std::size_t>(k));
+      std::vector<int8_t> w(static_cast<std::size_t>(n * k));
+      for (auto& v : a) v = u8(rng);
+      for (auto& v : w) v = static_cast<int8_t>(s8(rng));
+      a[0] = 255;
+      w[0] = -128;
+      w.back() = 127;
+      const int32_t za = u8(rng), zw = zp(rng);
+      ASSERT_TRUE(gemm::weights_fit(w.data(), n, k, zw));
+      std::vector<int16_t> row(static_cast<std::size_t>(k));
+      for (int64_t j = 0; j < k; ++j) row[j] = static_cast<int16_t>(a[j] - za);
+      const std::vector<int64_t> expected = plain_gemm(a, za, w, zw, 1, k, n);
+      for (gemm::Path path : forced_paths()) {
+        std::vector<int32_t> c(static_cast<std::size_t>(n), -1);
+        gemm::multiply_row(row.data(), w.data(), n, k, zw, c.data(), path);
+        for (int64_t o = 0; o < n; ++o) ASSERT_EQ(c[o], expected[o]) << "k=" << k << " n=" << n << " output " << o;
+      }
+    }
+}
+
+// The largest sums of either sign at the exact depth limit: every term 255 * 255 or 255 * -255,
+// |sum| = 33025 * 65025 = 2,147,450,625 <= 2^31 - 1. The zero point's share (127 * sum a = 127 *
+// 33025 * 255, beyond int32) is subtracted in int64.
+TEST(Int8Gemm, OneRowExtremesAtTheExactDepthLimit) {
+  const int64_t k = gemm::kMaxExactDepth;
+  const std::vector<int16_t> row(static_cast<std::size_t>(k), 255);
+  std::vector<int8_t> w(static_cast<std::size_t>(2 * k), -128);            // -128 - 127 = -255
+  std::fill(w.begin() + k, w.end(), int8_t{127});                          // 127 - 127 = 0
+  std::vector<int8_t> positive(static_cast<std::size_t>(k), int8_t{127});  // 127 - (-128) = 255
+  for (gemm::Path path : forced_paths()) {
+    std::vector<int32_t> c(2, -1);
+    gemm::multiply_row(row.data(), w.data(), 2, k, 127, c.data(), path);
+    EXPECT_EQ(c[0], -int64_t{255} * 255 * k);
+    EXPECT_EQ(c[1], 0);
+    gemm::multiply_row(row.data(), positive.data(), 1, k, -128, c.data(), path);
+    EXPECT_EQ(c[0], int64_t{255} * 255 * k);
+  }
 }
 
 // A one-layer network whose requantization passes the int32 accumulator through unchanged, so
@@ -201,6 +256,62 @@ TEST(Int8Gemm, LinearAndOutOfRangeInputsMatchThePlainLoop) {
   expect_model_paths_agree(network, input);
   input[5] = 200;  // 200 + 128 > 255: outside the GEMM's exact range, the plain loops take over
   expect_model_paths_agree(network, input);
+}
+
+// A convolution whose one window is its whole unpadded input ([16, 5, 5] by 5x5 kernels: LeNet's
+// third layer) and a linear layer multiply one row per image from the unpacked weights. Requantized
+// by 1/2 with half-to-even rounding (odd accumulators are ties) into [-128, 127] (saturated), with
+// negative accumulators: the same outputs as the plain loops, and under the saturating overflow
+// policy an accumulator beyond int32 (the bias near INT32_MAX) is clamped the same way.
+TEST(Int8Gemm, OneRowLayersMatchThePlainLoopWithTiesSaturationAndNegativeSums) {
+  std::mt19937 rng(8);
+  std::uniform_int_distribution<int> u8(0, 255);
+  struct Case {
+    model::LayerType type;
+    model::Shape in, out;
+    int64_t kernel;
+  };
+  for (const Case& c : {Case{model::LayerType::Conv2d, {16, 5, 5, false}, {120, 1, 1, false}, 5},
+                        Case{model::LayerType::Conv2d, {3, 4, 4, false}, {5, 1, 1, false}, 4},
+                        Case{model::LayerType::Linear, {120, 1, 1, true}, {84, 1, 1, true}, 1},
+                        Case{model::LayerType::Linear, {17, 1, 1, true}, {3, 1, 1, true}, 1}}) {
+    for (bool requantized : {false, true}) {
+      auto network = one_layer(c.type, c.in, c.out, c.kernel, 1, 0, 128, 5, 13);
+      model::Layer& layer = network.layers[0];
+      if (requantized) {
+        layer.requant.mode = model::RequantMode::Multiply;
+        layer.requant.precision = model::Precision::Float32;
+        layer.requant.multiplier = 0.5;
+        layer.requant.rounding = model::Rounding::HalfEven;
+        layer.requant.clamp_min = -128;
+        layer.requant.clamp_max = 127;
+        for (auto& b : layer.bias) b = b % 200;  // outputs near the clamp on both sides
+      }
+      const int64_t k = c.in.elements();
+      std::vector<int32_t> input(static_cast<std::size_t>(k));
+      for (auto& v : input) v = requantized ? u8(rng) : 200;
+      input[0] = 255;
+      input[1] = 0;
+      if (!requantized) {
+        // Output 1: weights 127 - 5 = 122 against 72 (200 - 128) but for 127 and -128: a sum of
+        // 122 * (72 * (K - 2) - 1) > 5 on top of a bias of INT32_MAX - 5: beyond int32, saturated.
+        std::fill(layer.weights.begin() + k, layer.weights.begin() + 2 * k, int8_t{127});
+        layer.bias[1] = std::numeric_limits<int32_t>::max() - 5;
+      }
+      expect_model_paths_agree(network, input);
+      const auto outputs = ReferenceModel(network, ReferenceModel::MacPath::Auto).run(input);
+      const auto& values = outputs.back().values;
+      EXPECT_TRUE(std::any_of(values.begin(), values.end(), [](int32_t v) { return v < 0; }));
+      if (requantized) {
+        EXPECT_TRUE(std::any_of(values.begin(), values.end(), [](int32_t v) { return v == -128 || v == 127; }));
+      } else {
+        EXPECT_EQ(values[1], std::numeric_limits<int32_t>::max());
+      }
+      std::vector<int32_t> outside = input;
+      outside[2] = 400;  // 400 - 128 > 255: outside the exact range, the plain loops take over
+      expect_model_paths_agree(network, outside);
+    }
+  }
 }
 
 }  // namespace

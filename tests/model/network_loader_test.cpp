@@ -231,6 +231,39 @@ TEST_F(NetworkLoader, DatasetReadsOnlyTheImagesAskedFor) {
   EXPECT_THROW(two.image(2), std::out_of_range);  // never another image's pixels
 }
 
+// The tensors come from the source the loading is given: here the conv's weights and the images
+// from memory (other values than their files'), every other tensor from its file.
+TEST_F(NetworkLoader, TensorsAreReadFromTheSourceGiven) {
+  const auto file = tiny_.write_config(TinyNetwork::yaml());
+  const ConfigTree tree = ConfigTree::load(file);
+  Section root(tree, tree.root(), "");
+  const Network from_files = load_network(root.section("network"));
+  npy::TensorsInMemory tensors;
+  npy::NpyArray weights;
+  weights.dtype = npy::Dtype::Int8;
+  weights.shape = {3, 1, 3, 3};
+  weights.bytes.assign(27, 0);
+  weights.bytes[5] = 0xf9;  // -7
+  tensors.add(dir_.path() / "tiny/conv.weights.npy", weights);
+  npy::NpyArray images;
+  images.dtype = npy::Dtype::UInt8;
+  images.shape = {5, 6, 6};
+  images.bytes.assign(5 * 36, 200);
+  tensors.add(dir_.path() / "tiny/images.npy", images);
+  Section root_again(tree, tree.root(), "");
+  const Network network = load_network(root_again.section("network"), tensors);
+  std::vector<int8_t> expected(27, 0);
+  expected[5] = -7;
+  EXPECT_EQ(network.layers[0].weights, expected);
+  EXPECT_EQ(network.layers[2].weights, from_files.layers[2].weights);  // not added: the file's
+  Section input(tree, tree.root()["network"]["input"], "network.input");
+  const Dataset dataset = load_dataset(network.input, input, 2, tensors);
+  EXPECT_EQ(dataset.count, 5);
+  EXPECT_EQ(dataset.loaded, 2);
+  EXPECT_EQ(dataset.pixels, std::vector<uint8_t>(2 * 36, 200));
+  EXPECT_EQ(dataset.labels, load_dataset(from_files.input, input).labels);
+}
+
 TEST_F(NetworkLoader, PerChannelMultipliersOnePerOutputChannel) {
   const std::string per_channel =
       "        mode: multiply\n        precision: float32\n"

@@ -153,42 +153,5 @@ TEST(Npy, ReadingRowsChecksTheWholeFileAsReadingItAllDoes) {
   }
 }
 
-TEST(Npy, AnArrayKeptForReadingIsReadOnceFromMemory) {
-  testing::TempDir dir;
-  const std::vector<int16_t> on_disk = {1, 2, 3, 4, 5, 6};
-  write_npy(dir.path() / "kept.npy", Dtype::Int16, {3, 2}, on_disk.data());
-  // Kept with other values than the file's (which keep_for_reading's contract forbids), to tell
-  // where each read comes from; named by another spelling of the same path.
-  const std::vector<int16_t> in_memory = {10, 20, 30, 40, 50, 60};
-  NpyArray kept;
-  kept.dtype = Dtype::Int16;
-  kept.shape = {3, 2};
-  kept.bytes.resize(12);
-  std::memcpy(kept.bytes.data(), in_memory.data(), 12);
-  keep_for_reading(dir.path() / "sub" / ".." / "kept.npy", kept);
-  // The first read, by a relative path, gets the kept array (two of its three rows).
-  const std::filesystem::path relative = (dir.path() / "kept.npy").lexically_relative(std::filesystem::current_path());
-  int64_t file_rows = 0;
-  const NpyArray first = read_npy_rows(relative, 2, file_rows);
-  EXPECT_EQ(file_rows, 3);
-  EXPECT_EQ(first.shape, (std::vector<int64_t>{2, 2}));
-  EXPECT_EQ(first.values_as<int16_t>(Dtype::Int16, "t"), (std::vector<int16_t>{10, 20, 30, 40}));
-  // It was taken: the next read is the file's.
-  EXPECT_EQ(read_npy(dir.path() / "kept.npy").values_as<int16_t>(Dtype::Int16, "t"), on_disk);
-  // Another file is never served from what was kept for this one.
-  keep_for_reading(dir.path() / "kept.npy", kept);
-  write_npy(dir.path() / "other.npy", Dtype::Int16, {3, 2}, on_disk.data());
-  EXPECT_EQ(read_npy(dir.path() / "other.npy").values_as<int16_t>(Dtype::Int16, "t"), on_disk);
-  EXPECT_EQ(read_npy(dir.path() / "kept.npy").values_as<int16_t>(Dtype::Int16, "t"), in_memory);
-  // Borrowed: the bytes stay where they are until read (or forgotten).
-  NpyArray shape_only = kept;
-  shape_only.bytes.clear();
-  keep_for_reading(dir.path() / "kept.npy", shape_only, in_memory.data());
-  EXPECT_EQ(read_npy(dir.path() / "kept.npy").values_as<int16_t>(Dtype::Int16, "t"), in_memory);
-  keep_for_reading(dir.path() / "kept.npy", shape_only, in_memory.data());
-  forget_kept_arrays();
-  EXPECT_EQ(read_npy(dir.path() / "kept.npy").values_as<int16_t>(Dtype::Int16, "t"), on_disk);
-}
-
 }  // namespace
 }  // namespace accelsim::npy
