@@ -1,5 +1,10 @@
 #include "core/io/atomic_file.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <fstream>
 #include <random>
 #include <system_error>
@@ -11,6 +16,25 @@ namespace fs = std::filesystem;
 fs::path temporary_name_for(const fs::path& destination) {
   std::random_device entropy;
   return destination.parent_path() / ("." + destination.filename().string() + ".tmp" + std::to_string(entropy()));
+}
+
+// Two steps where a regular file is there already: exchange the two names (renameat2's
+// RENAME_EXCHANGE, atomic like rename), then remove the old file under the temporary's name.
+// A plain rename over an existing file makes ext4 (auto_da_alloc) start writing the new file's
+// data back before the rename returns: 0.2-3 ms per file on this machine, and a design point run
+// again into the same folder replaces six of them. The exchange is not a replacing rename, so
+// nothing is flushed, and readers still see the old file or the whole new one. (Neither path
+// syncs: after a power cut, the new file's data may be lost either way.) Anything else there (a
+// folder, a link) or a filesystem without the exchange gets the plain rename, as before.
+void move_into_place(const fs::path& temporary, const fs::path& destination, std::error_code& ec) {
+  ec.clear();
+  struct stat existing {};
+  if (::lstat(destination.c_str(), &existing) == 0 && S_ISREG(existing.st_mode) &&
+      ::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, destination.c_str(), RENAME_EXCHANGE) == 0) {
+    ::unlink(temporary.c_str());  // the new file is in place; a failure here leaves the old one as a .tmp file
+    return;
+  }
+  fs::rename(temporary, destination, ec);
 }
 
 void write_file_atomically(const fs::path& file, const std::string& content) {
@@ -33,7 +57,7 @@ void write_file_atomically(const fs::path& file, std::initializer_list<std::stri
     }
   }
   std::error_code ec;
-  fs::rename(temporary, file, ec);
+  move_into_place(temporary, file, ec);
   if (ec) {
     std::error_code ignored;
     fs::remove(temporary, ignored);

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace accelsim::report {
 
@@ -17,6 +18,11 @@ class OutputError : public std::runtime_error {
 // A fresh temporary name beside `destination` (".NAME.tmpNNNN"): what write_file_atomically
 // writes first, and what writers that stream a file (the VCD) use before renaming it.
 std::filesystem::path temporary_name_for(const std::filesystem::path& destination);
+
+// Renames `temporary` to `destination`, replacing a file there in one step (readers see one or
+// the other), without the forced write-back a replacing rename costs on ext4.
+void move_into_place(const std::filesystem::path& temporary, const std::filesystem::path& destination,
+                     std::error_code& ec);
 
 // Writes `content` to a temporary file beside `file` and renames it into place: readers see
 // the old file or the whole new one, never a part.

@@ -41,7 +41,7 @@ void PendingFile::discard() noexcept {
 void PendingFile::commit() {
   if (committed_) throw report::OutputError(destination_.string() + ": already written");
   std::error_code ec;
-  fs::rename(temporary_, destination_, ec);
+  report::move_into_place(temporary_, destination_, ec);
   if (ec) {
     discard();
     throw report::OutputError(destination_.string() + ": cannot be written (" + ec.message() + ")");
