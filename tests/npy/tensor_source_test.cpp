@@ -14,7 +14,7 @@ NpyArray int16_array(const std::vector<int64_t>& shape, const std::vector<int16_
   array.dtype = Dtype::Int16;
   array.shape = shape;
   array.bytes.resize(values.size() * 2);
-  std::memcpy(array.bytes.data(), values.data(), array.bytes.size());
+  if (!values.empty()) std::memcpy(array.bytes.data(), values.data(), array.bytes.size());  // no null to memcpy
   return array;
 }
 
