@@ -64,8 +64,10 @@ void MemoryTarget::serve_bursts(tlm::tlm_generic_payload& payload, BurstTransfer
   const uint64_t now = clock_.now();
   uint64_t request = now + clock_.to_cycles(delay);
   port_.forget_before(now);
-  if (bursts.chained) bursts.requested.clear();
-  bursts.first_delivered.clear();
+  // The per-burst lists are not cleared here: serve_bursts_at_once sizes and fills them whole, and
+  // resizing lists kept from the previous transfer zeroes only what they grow by (clearing first
+  // zeroed every entry of every transfer: 30 M of VGG-16's 294 M instructions on 256x256). The
+  // burst-by-burst loop clears them itself.
   bursts.delivered = request;
   uint64_t moved = 0;
   bool refused = false;
