@@ -66,7 +66,6 @@ ReferenceModel::ReferenceModel(const model::Network& network, MacPath path) : ne
   tables_.resize(network.layers.size());
   depthwise_weights_.resize(network.layers.size());
   one_row_.resize(network.layers.size(), 0);
-  one_row_fits_.resize(network.layers.size(), 0);
   if (path_ == MacPath::Plain) return;  // straight from the definitions: requantize() on every accumulator
   for (std::size_t i = 0; i < network.layers.size(); ++i)
     if (network.layers[i].has_weights() || network.layers[i].type == LayerType::Add)
@@ -92,7 +91,7 @@ ReferenceModel::ReferenceModel(const model::Network& network, MacPath path) : ne
                                     layer.kernel_h == layer.input.height && layer.kernel_w == layer.input.width;
     if (layer.type == LayerType::Linear || whole_input_window) {
       one_row_[i] = 1;
-      one_row_fits_[i] = gemm::weights_fit(layer.weights.data(), n, k, layer.weight_zero_point);
+      packed_[i].fits = gemm::weights_fit(layer.weights.data(), n, k, layer.weight_zero_point);  // nothing packed
       continue;
     }
     if (layer.type != LayerType::Conv2d || taps < 1 || k % taps != 0) {
@@ -216,7 +215,7 @@ int32_t ReferenceModel::finish_accumulator(const Layer& layer, int64_t index, in
 }
 
 std::optional<gemm::Path> ReferenceModel::gemm_path(std::size_t index, const Tensor& input) const {
-  if (path_ == MacPath::Plain || !(one_row_[index] ? one_row_fits_[index] : packed_[index].fits)) return std::nullopt;
+  if (path_ == MacPath::Plain || !packed_[index].fits) return std::nullopt;
   const int32_t zero_point = network_.layers[index].input_zero_point;
   if (!operands_fit(input.values, zero_point)) return std::nullopt;
   switch (path_) {
@@ -249,17 +248,11 @@ inline void copy_run(const int16_t* src, int64_t n, int16_t* dst) {
 }
 }  // namespace
 
-// A convolution as one GEMM: row m of the lowered input holds output pixel m's receptive field
-// in the packed weights' order (kernel row, kernel column, channel), zero point removed; a padded
-// position is a real zero. The input is first laid out channels-last ([H][W][C], int16, zero
-// point removed), so that each kernel row of a window is one contiguous run of kernel_w * C
-// values; a 1x1 convolution with stride 1 and no padding multiplies that layout directly.
 std::optional<Tensor> ReferenceModel::one_row(std::size_t index, const Tensor& input,
                                               std::optional<AccumulatorOverflow>& overflow) const {
   const Layer& layer = network_.layers[index];
   const int64_t n = layer.output.channels, k = input.shape.elements();
-  if (!one_row_fits_[index] || n * k != static_cast<int64_t>(layer.weights.size()) ||
-      k != static_cast<int64_t>(input.values.size()))
+  if (n * k != static_cast<int64_t>(layer.weights.size()) || k != static_cast<int64_t>(input.values.size()))
     return std::nullopt;
   const std::optional<gemm::Path> path = gemm_path(index, input);
   if (!path) return std::nullopt;
@@ -279,6 +272,11 @@ std::optional<Tensor> ReferenceModel::one_row(std::size_t index, const Tensor& i
   return result;
 }
 
+// A convolution as one GEMM: row m of the lowered input holds output pixel m's receptive field
+// in the packed weights' order (kernel row, kernel column, channel), zero point removed; a padded
+// position is a real zero. The input is first laid out channels-last ([H][W][C], int16, zero
+// point removed), so that each kernel row of a window is one contiguous run of kernel_w * C
+// values; a 1x1 convolution with stride 1 and no padding multiplies that layout directly.
 Tensor ReferenceModel::conv2d(std::size_t index, const Tensor& input,
                               std::optional<AccumulatorOverflow>& overflow) const {
   const Layer& layer = network_.layers[index];

@@ -80,11 +80,12 @@ class ReferenceModel {
 
   const model::Network& network_;
   MacPath path_;
-  std::vector<gemm::PackedWeights> packed_;  // per layer; empty for layers without weights or with one row
+  // Per layer; empty for layers without weights, and for a one-row layer only `fits` is set.
+  std::vector<gemm::PackedWeights> packed_;
   // Per layer: its GEMM has a single row per image (a linear layer, or a convolution whose one window
   // is its whole unpadded input), multiplied from the int8 weights as they are (gemm::multiply_row:
-  // packing them would cost more than the product); and whether those weights fit the exact GEMM.
-  std::vector<char> one_row_, one_row_fits_;
+  // packing them would cost more than the product).
+  std::vector<char> one_row_;
   // Per depthwise layer: its weights minus their zero point, [out][kh * kw]; else empty.
   std::vector<std::vector<int32_t>> depthwise_weights_;
   // Per layer: no table, one for every channel (one multiplier) or one per output channel.

@@ -518,11 +518,6 @@ std::vector<int32_t> parse_inputs(Section& section, const Layer& layer, std::siz
 
 }  // namespace
 
-Network load_network(Section section) {
-  npy::TensorFiles files;
-  return load_network(std::move(section), files);
-}
-
 Network load_network(Section section, npy::TensorSource& tensors) {
   Network network;
   network.name = section.param<std::string>("name").desc("label for reports").required();
@@ -632,11 +627,6 @@ Network load_network(Section section, npy::TensorSource& tensors) {
     }
   }
   return network;
-}
-
-Dataset load_dataset(const InputSpec& input, config::Section& section, int64_t max_images) {
-  npy::TensorFiles files;
-  return load_dataset(input, section, max_images, files);
 }
 
 Dataset load_dataset(const InputSpec& input, config::Section& section, int64_t max_images, npy::TensorSource& tensors) {

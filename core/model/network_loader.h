@@ -14,8 +14,7 @@ namespace accelsim::model {
 // Reads `network:` (see docs/config.md), loads and checks every tensor file it names, and
 // checks that consecutive layers fit together. Throws config::ConfigurationError.
 // The tensors are read from `tensors` (the files themselves when not given).
-Network load_network(config::Section network);
-Network load_network(config::Section network, npy::TensorSource& tensors);
+Network load_network(config::Section network, npy::TensorSource& tensors = npy::tensor_files());
 
 // The held-out images and their labels.
 struct Dataset {
@@ -39,9 +38,8 @@ struct Dataset {
 // needs one of the 2,000 held-out digits); the whole file is checked all the same, and every
 // label is read and checked.
 Dataset load_dataset(const InputSpec& input, config::Section& input_section,
-                     int64_t max_images = std::numeric_limits<int64_t>::max());
-Dataset load_dataset(const InputSpec& input, config::Section& input_section, int64_t max_images,
-                     npy::TensorSource& tensors);
+                     int64_t max_images = std::numeric_limits<int64_t>::max(),
+                     npy::TensorSource& tensors = npy::tensor_files());
 
 // The input activations of one image: each channel's pixels padded with background (0) and mapped
 // through the pixel table, in [C, H, W] order.

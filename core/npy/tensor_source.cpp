@@ -14,6 +14,11 @@ std::filesystem::path absolute_key(const std::filesystem::path& file) {
 
 }  // namespace
 
+TensorSource& tensor_files() {
+  static TensorFiles files;
+  return files;
+}
+
 void TensorsInMemory::add(const std::filesystem::path& file, NpyArray array, const void* borrowed_data) {
   arrays_[absolute_key(file)] = Held{std::move(array), static_cast<const uint8_t*>(borrowed_data)};
 }

@@ -32,6 +32,9 @@ class TensorFiles final : public TensorSource {
   }
 };
 
+// A TensorFiles for callers that read no tensor from memory (it holds no state).
+TensorSource& tensor_files();
+
 // Arrays this process has just written to their files, served from memory (`accelsim --model`
 // runs the config its import wrote without reading and decoding it back); any other file is read.
 class TensorsInMemory final : public TensorSource {

@@ -27,6 +27,19 @@ bool MemoryTarget::in_range(uint64_t address, uint64_t length) const {
   return address <= storage_bytes_ && length <= storage_bytes_ - address;
 }
 
+void MemoryTarget::move_runs(tlm::tlm_generic_payload& payload, uint64_t address, uint64_t stride, uint64_t runs,
+                             uint64_t run_bytes) {
+  if (!move_bytes_ || run_bytes == 0) return;
+  uint8_t* data = payload.get_data_ptr();
+  for (uint64_t run = 0; run < runs; ++run, data += run_bytes) {
+    uint8_t* stored = storage() + address + run * stride;
+    if (payload.is_read())
+      std::memcpy(data, stored, run_bytes);
+    else if (payload.is_write())
+      std::memcpy(stored, data, run_bytes);
+  }
+}
+
 uint8_t* MemoryTarget::storage() {
   if (!storage_) {
     // calloc: fresh pages from the system come zeroed without being written, and stay unmapped
@@ -197,16 +210,7 @@ bool MemoryTarget::serve_bursts_at_once(tlm::tlm_generic_payload& payload, Burst
   }
   port_.book_free(pieces_, total_cycles);
   ++transactions_at_once_;
-  if (move_bytes_ && run_bytes != 0) {
-    uint8_t* data = payload.get_data_ptr();
-    for (uint64_t run = 0; run < runs; ++run, data += run_bytes) {
-      uint8_t* stored = storage() + address + run * bursts.run_stride;
-      if (payload.is_read())
-        std::memcpy(data, stored, run_bytes);
-      else if (payload.is_write())
-        std::memcpy(stored, data, run_bytes);
-    }
-  }
+  move_runs(payload, address, bursts.run_stride, runs, run_bytes);
   return true;
 }
 
@@ -232,16 +236,7 @@ void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::
   const uint64_t now = clock_.now();
   const uint64_t start = now + clock_.to_cycles(delay);
   port_.forget_before(now);
-  uint8_t* data = payload.get_data_ptr();
-  if (move_bytes_ && length) {
-    for (uint64_t run = 0; run < runs; ++run, data += length) {
-      uint8_t* stored = storage() + address + run * stride;
-      if (payload.is_read())
-        std::memcpy(data, stored, length);
-      else if (write)
-        std::memcpy(stored, data, length);
-    }
-  }
+  move_runs(payload, address, stride, runs, length);
   BandwidthPort::Reservation whole{};
   if (!book_runs_at_once(start, runs, length, whole)) {
     for (uint64_t run = 0; run < runs; ++run) {

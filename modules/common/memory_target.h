@@ -107,6 +107,10 @@ class MemoryTarget : public sc_core::sc_module {
   unsigned int transport_dbg(int initiator, tlm::tlm_generic_payload& payload);
   bool in_range(uint64_t address, uint64_t length) const;
 
+  // Copies `runs` runs of `run_bytes` (at `address`, `stride` apart) between the payload and the
+  // backing store, in the payload's direction; nothing when this memory moves no bytes.
+  void move_runs(tlm::tlm_generic_payload& payload, uint64_t address, uint64_t stride, uint64_t runs,
+                 uint64_t run_bytes);
   // The backing store, zeroed, allocated on first use: a timing-only run, whose memories move no
   // bytes, never pays for zeroing megabytes it would never read.
   uint8_t* storage();

@@ -51,12 +51,12 @@ uint64_t Dma::transfer(const isa::Instruction& in, uint64_t source, uint64_t tar
   reads_.burst_bytes = writes_.burst_bytes = burst_bytes_;
   reads_.chained = true;
   writes_.chained = false;
-  const bool read = access_bursts(port_for(in.source), tlm::TLM_READ_COMMAND, source, buffer_.get(), bytes, reads_);
+  const bool read = access_bursts(port_for(in.source), tlm::TLM_READ_COMMAND, source, buffer_.data(), bytes, reads_);
   // Each write is requested as its burst's first bytes arrive; after a refused read, only the
   // bursts read before it are written, as burst by burst.
   writes_.requested = reads_.first_delivered;
   const bool written =
-      access_bursts(port_for(in.target), tlm::TLM_WRITE_COMMAND, target, buffer_.get(), bytes, writes_);
+      access_bursts(port_for(in.target), tlm::TLM_WRITE_COMMAND, target, buffer_.data(), bytes, writes_);
   if (!written)
     refused(port_for(in.target).name(), tlm::TLM_WRITE_COMMAND, writes_.refused_bytes, writes_.refused_address);
   if (!read) refused(port_for(in.source).name(), tlm::TLM_READ_COMMAND, reads_.refused_bytes, reads_.refused_address);
@@ -74,7 +74,7 @@ uint64_t Dma::transfer_burst_by_burst(const isa::Instruction& in, uint64_t sourc
   for (uint64_t chunk = 0; chunk < chunks; ++chunk) {
     const uint64_t chunk_source = source + chunk * in.source_chunk_stride;
     const uint64_t chunk_target = target + chunk * in.target_chunk_stride;
-    uint8_t* data = buffer_.get() + chunk * chunk_bytes;
+    uint8_t* data = buffer_.data() + chunk * chunk_bytes;
     uint64_t offset = 0;
     do {
       const uint64_t bytes = std::min(burst_bytes_, chunk_bytes - offset);
@@ -97,10 +97,7 @@ void Dma::execute(const Dispatched& d) {
   const uint64_t image = d.image < 0 ? 0 : static_cast<uint64_t>(d.image);
   const uint64_t source = in.source_address + in.source_image_stride * image;
   const uint64_t target = in.target_address + in.target_image_stride * image;
-  if (in.bytes > buffer_bytes_) {
-    buffer_.reset(new uint8_t[in.bytes]);  // default-initialized: not zeroed
-    buffer_bytes_ = in.bytes;
-  }
+  buffer_.resize(in.bytes);  // grown without zeroing
 
   const uint64_t chunks = std::max<uint64_t>(1, in.chunks);
   const uint64_t done = in.source != in.target && !burst_by_burst_

@@ -3,8 +3,8 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstdint>
-#include <memory>
 
+#include "modules/common/host_buffer.h"
 #include "modules/controller/execution_unit.h"
 
 namespace accelsim::modules {
@@ -44,8 +44,7 @@ class Dma : public ExecutionUnit {
   // The bytes in flight, grown as transfers need them and never zeroed: a transfer's writes take
   // only what its reads filled in, and a timing-only run's memories touch neither (a vector's
   // zeroing was most of the DMA's host time there).
-  std::unique_ptr<uint8_t[]> buffer_;
-  uint64_t buffer_bytes_ = 0;
+  HostBuffer<uint8_t> buffer_;
   bool burst_by_burst_ = false;
   BurstTransfer reads_, writes_;  // reused: their vectors keep their capacity
 };

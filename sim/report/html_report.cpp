@@ -534,8 +534,8 @@ std::string config_section(const json& stats) {
       const std::string_view index = key.substr(prefix.size(), close - prefix.size());
       std::size_t layer = 0;
       const auto [end, error] = std::from_chars(index.data(), index.data() + index.size(), layer);
-      if (close != std::string_view::npos && !index.empty() && error == std::errc() &&
-          end == index.data() + index.size() && index.find_first_not_of("0123456789") == std::string_view::npos &&
+      // from_chars reads an unsigned number whole only from digits: no sign, no space.
+      if (close != std::string_view::npos && error == std::errc() && end == index.data() + index.size() &&
           layer < layers->size()) {
         renamed.assign(prefix);
         renamed += (*layers)[layer].value("name", std::string(index));

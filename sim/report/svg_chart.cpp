@@ -96,17 +96,20 @@ using Text = fmt::memory_buffer;
 void put(Text& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
 // A coordinate, as "{:.1f}" writes it.
 void put_coordinate(Text& out, double value) { append_fixed(out, value, 1); }
-// `text` escaped (escape()'s entities), in runs between the characters it replaces.
-void put_escaped(Text& out, std::string_view text) {
+// `text` escaped (escape()'s entities), in runs between the characters it replaces, onto a
+// std::string or fmt's buffer.
+template <typename Buffer>
+void append_escaped_to(Buffer& out, std::string_view text) {
   std::size_t copied = 0;  // text[0, copied) is written
   for (std::size_t i = 0; i < text.size(); ++i)
     if (const char* entity = text[i] > '>' ? nullptr : entity_for(text[i])) {
-      put(out, text.substr(copied, i - copied));
-      put(out, entity);
+      append(out, text.substr(copied, i - copied));
+      append(out, entity);
       copied = i + 1;
     }
-  put(out, text.substr(copied));
+  append(out, text.substr(copied));
 }
+void put_escaped(Text& out, std::string_view text) { append_escaped_to(out, text); }
 
 void svg_open(Text& out, int width, int height, std::string_view aria_label) {
   fmt::format_to(
@@ -212,16 +215,7 @@ void point_labels(Text& out, const std::vector<Point>& points, double left, doub
 
 }  // namespace
 
-void append_escaped(std::string& out, std::string_view text) {
-  std::size_t copied = 0;  // text[0, copied) is in `out`
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (const char* entity = text[i] > '>' ? nullptr : entity_for(text[i])) {
-      out.append(text, copied, i - copied);
-      out += entity;
-      copied = i + 1;
-    }
-  out.append(text, copied);
-}
+void append_escaped(std::string& out, std::string_view text) { append_escaped_to(out, text); }
 
 std::string escape(std::string_view text) {
   std::string out;

@@ -40,11 +40,6 @@ config::ConfigTree read_config_tree(const std::filesystem::path& config_file, st
 
 }  // namespace
 
-LoadedConfig load_config(const std::filesystem::path& config_file, const std::vector<std::string>& overrides) {
-  npy::TensorFiles files;
-  return load_config(config_file, overrides, files);
-}
-
 LoadedConfig load_config(const std::filesystem::path& config_file, const std::vector<std::string>& overrides,
                          npy::TensorSource& tensors) {
   std::optional<int64_t> recorded_images;
@@ -57,12 +52,6 @@ LoadedConfig load_config(const std::filesystem::path& config_file, const std::ve
   root.finish();
   loaded.params = root.take_docs();
   return loaded;
-}
-
-std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file,
-                                        const std::vector<std::string>& overrides, int64_t max_images) {
-  npy::TensorFiles files;
-  return load_workload(config_file, overrides, max_images, files);
 }
 
 std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file,

@@ -28,9 +28,8 @@ struct LoadedConfig {
   std::optional<int64_t> recorded_images;  // a stats.json config: the images its run simulated
 };
 // Its tensors are read from `tensors` (the files themselves when not given).
-LoadedConfig load_config(const std::filesystem::path& config_file, const std::vector<std::string>& overrides);
 LoadedConfig load_config(const std::filesystem::path& config_file, const std::vector<std::string>& overrides,
-                         npy::TensorSource& tensors);
+                         npy::TensorSource& tensors = npy::tensor_files());
 
 // The choices the hardware loader is given from the modules: the PE array timing models.
 hardware::HardwareChoices hardware_choices();
@@ -50,9 +49,7 @@ struct Workload : LoadedConfig {
 // Its tensors are read from `tensors` (the files themselves when not given).
 std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file,
                                         const std::vector<std::string>& overrides,
-                                        int64_t max_images = std::numeric_limits<int64_t>::max());
-std::unique_ptr<Workload> load_workload(const std::filesystem::path& config_file,
-                                        const std::vector<std::string>& overrides, int64_t max_images,
-                                        npy::TensorSource& tensors);
+                                        int64_t max_images = std::numeric_limits<int64_t>::max(),
+                                        npy::TensorSource& tensors = npy::tensor_files());
 
 }  // namespace accelsim::run
