@@ -22,10 +22,19 @@ struct ChildResult {
   double peak_rss_bytes = 0;  // getrusage's ru_maxrss of the child
 };
 
+// Whether a child's standard output and error go where ours go or to /dev/null (a chatty
+// reference simulator timed beside accelsim must not be timed writing to a terminal).
+enum class ChildOutput { inherit, discard };
+
 // Starts a command without a shell; the caller waits for the returned pid.
-inline pid_t spawn_child(const std::vector<std::string>& command) {
+inline pid_t spawn_child(const std::vector<std::string>& command, ChildOutput output = ChildOutput::inherit) {
   const pid_t child = fork();
   if (child == 0) {
+    if (output == ChildOutput::discard) {
+      const int null = open("/dev/null", O_WRONLY);
+      dup2(null, STDOUT_FILENO);
+      dup2(null, STDERR_FILENO);
+    }
     std::vector<char*> argv;
     std::vector<std::string> copies = command;
     for (auto& part : copies) argv.push_back(part.data());
@@ -36,9 +45,9 @@ inline pid_t spawn_child(const std::vector<std::string>& command) {
   return child;
 }
 
-inline ChildResult run_child(const std::vector<std::string>& command) {
+inline ChildResult run_child(const std::vector<std::string>& command, ChildOutput output = ChildOutput::inherit) {
   const auto start = std::chrono::steady_clock::now();
-  const pid_t child = spawn_child(command);
+  const pid_t child = spawn_child(command, output);
   int status = 0;
   struct rusage usage {};
   wait4(child, &status, 0, &usage);
