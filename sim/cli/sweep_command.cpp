@@ -1,7 +1,6 @@
 #include "sim/cli/sweep_command.h"
 
 #include <fmt/format.h>
-#include <sched.h>
 #include <unistd.h>
 #include <boost/program_options.hpp>
 
@@ -13,6 +12,7 @@
 
 #include "core/config/configuration_error.h"
 #include "core/io/atomic_file.h"
+#include "sim/cli/available_cores.h"
 #include "sim/cli/command_line.h"
 #include "sim/cli/progress_bar.h"
 #include "sim/run/workload.h"
@@ -47,12 +47,6 @@ struct SweepOptions {
   bool quiet = false;
   bool help = false;
 };
-
-int available_cores() {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
-  return static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
-}
 
 po::options_description describe(SweepOptions& o) {
   po::options_description options("Options");

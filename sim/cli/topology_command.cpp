@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <optional>
 
 #include "core/config/config_tree.h"
@@ -19,6 +20,7 @@
 #include "core/scalesim/scalesim_equations.h"
 #include "core/scalesim/scalesim_reports.h"
 #include "core/scalesim/user_bandwidth.h"
+#include "sim/cli/available_cores.h"
 #include "sim/report/timing_difference.h"
 #include "sim/report/topology_report.h"
 #include "sim/version.h"
@@ -45,23 +47,51 @@ scalesim::Dataflow dataflow_named(const std::string& name) {
   return scalesim::Dataflow::WeightStationary;
 }
 
-// Runs `arguments` in a child process (its console summary discarded, its messages kept);
-// returns its exit code, kSimulationFailed when it died.
-int run_in_child(const RunCommand& run_layer, const std::vector<std::string>& arguments) {
+constexpr int kNotRun = -1;
+
+// Runs each argument list in a child process of its own (its console summary discarded, its
+// messages kept), up to `jobs` at once: the rows of a topology are independent runs. Returns
+// each run's exit code, in order: kSimulationFailed when it died, kNotRun when it was not
+// started because an earlier one had failed (runs start in order, so every run before the
+// first failure has run).
+std::vector<int> run_in_children(const RunCommand& run_layer, const std::vector<std::vector<std::string>>& runs,
+                                 int jobs) {
+  std::vector<int> codes(runs.size(), kNotRun);
+  std::map<pid_t, std::size_t> running;
+  std::size_t next = 0;
+  bool failed = false;
   std::fflush(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) return kSimulationFailed;
-  if (pid == 0) {
-    const int null_fd = open("/dev/null", O_WRONLY);
-    if (null_fd >= 0) dup2(null_fd, STDOUT_FILENO);
-    const int code = run_layer(arguments);
-    std::fflush(nullptr);
-    _exit(code);
+  while (true) {
+    while (!failed && next < runs.size() && running.size() < static_cast<std::size_t>(jobs)) {
+      const pid_t pid = fork();
+      if (pid < 0) {
+        codes[next++] = kSimulationFailed;
+        failed = true;
+      } else if (pid == 0) {
+        const int null_fd = open("/dev/null", O_WRONLY);
+        if (null_fd >= 0) dup2(null_fd, STDOUT_FILENO);
+        const int code = run_layer(runs[next]);
+        std::fflush(nullptr);
+        _exit(code);
+      } else {
+        running.emplace(pid, next++);
+      }
+    }
+    if (running.empty()) return codes;
+    int status = 0;
+    const pid_t done = waitpid(-1, &status, 0);
+    if (done < 0) {
+      if (errno == EINTR) continue;
+      for (const auto& [pid, index] : running) codes[index] = kSimulationFailed;  // lost track of them
+      return codes;
+    }
+    const auto finished = running.find(done);
+    if (finished == running.end()) continue;
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : kSimulationFailed;
+    codes[finished->second] = code;
+    failed = failed || code != 0;
+    running.erase(finished);
   }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return kSimulationFailed;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : kSimulationFailed;
 }
 
 json read_json(const fs::path& file) {
@@ -152,9 +182,15 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
     return kBadInput;
   }
 
-  std::vector<json> layer_entries;
-  std::vector<scalesim::ReportRow> rows;
-  int64_t scalesim_cycles = 0, compute_cycles = 0, run_cycles = 0, own_cycles = 0, macs = 0;
+  // Each row's config and command line first, then the rows' runs side by side.
+  struct LayerRun {
+    std::string where, folder;
+    fs::path out;
+    std::vector<std::string> arguments;
+    json stats;
+    std::optional<std::size_t> fast_run;  // under timing: scalesim, its extra run with timing: fast
+  };
+  std::vector<LayerRun> layer_runs;
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const scalesim::TopologyLayer& layer = layers[i];
     const std::string where = fmt::format("{}:{}: layer {}", topology.file, layer.line, layer.name);
@@ -193,23 +229,50 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
         options.log_level, "--watchdog-cycles", std::to_string(options.watchdog_cycles)};
     if (options.quiet) arguments.push_back("--quiet");
     for (const auto& assignment : options.overrides) arguments.insert(arguments.end(), {"--set", assignment});
-    const int code = run_in_child(run_layer, arguments);
-    if (code != 0) {
-      log::write(log::Level::Error, fmt::format("{}: its run failed with exit code {} (its config: {})", where, code,
-                                                layer_config.string()));
-      return code == kBadInput ? kBadInput : kSimulationFailed;
-    }
+    layer_runs.push_back({where, folder, layer_out, std::move(arguments), {}, std::nullopt});
+  }
 
-    json stats;
+  const int jobs = available_cores();
+  std::vector<std::vector<std::string>> commands;
+  for (const auto& run : layer_runs) commands.push_back(run.arguments);
+  const std::vector<int> codes = run_in_children(run_layer, commands, jobs);
+  std::vector<std::vector<std::string>> fast_commands;
+  for (std::size_t i = 0; i < layer_runs.size(); ++i) {
+    LayerRun& run = layer_runs[i];
+    if (codes[i] != 0) {
+      log::write(log::Level::Error, fmt::format("{}: its run failed with exit code {} (its config: {})", run.where,
+                                                codes[i], (run.out / "config.yaml").string()));
+      return codes[i] == kBadInput ? kBadInput : kSimulationFailed;
+    }
     try {
-      stats = read_json(layer_out / "stats.json");
+      run.stats = read_json(run.out / "stats.json");
     } catch (const std::exception& e) {
-      log::write(log::Level::Error, fmt::format("{}: reading its stats.json: {}", where, e.what()));
+      log::write(log::Level::Error, fmt::format("{}: reading its stats.json: {}", run.where, e.what()));
       return kSimulationFailed;
     }
+    if (run.stats.at("hardware").at("pe_array").at("timing").get<std::string>() == "scalesim") {
+      // accelsim's own array model too, for report.html's side by side
+      std::vector<std::string> fast = run.arguments;
+      fast[4] = (run.out / "fast").string();
+      fast.insert(fast.end(), {"--set", "hardware.pe_array.timing=fast"});
+      run.fast_run = fast_commands.size();
+      fast_commands.push_back(std::move(fast));
+    }
+  }
+  const std::vector<int> fast_codes = run_in_children(run_layer, fast_commands, jobs);
+
+  std::vector<json> layer_entries;
+  std::vector<scalesim::ReportRow> rows;
+  int64_t scalesim_cycles = 0, compute_cycles = 0, run_cycles = 0, own_cycles = 0, macs = 0;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const scalesim::TopologyLayer& layer = layers[i];
+    const std::string& where = layer_runs[i].where;
+    const std::string& folder = layer_runs[i].folder;
+    const fs::path& layer_out = layer_runs[i].out;
+    const json& stats = layer_runs[i].stats;
     const json& pe = stats.at("hardware").at("pe_array");
     const int64_t R = pe.at("rows").get<int64_t>(), C = pe.at("cols").get<int64_t>();
-    const bool scalesim_timing = pe.at("timing").get<std::string>() == "scalesim";
+    const bool scalesim_timing = layer_runs[i].fast_run.has_value();
     const scalesim::ScaleSimLayerFigures f =
         scalesim::scalesim_layer_figures(layer, R, C, dataflow_named(pe.at("dataflow").get<std::string>()));
     // InterfaceBandwidth USER: SCALE-Sim's stalls while its SRAMs refill at Bandwidth words per
@@ -234,11 +297,9 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
     const json& conv = stats.at("layers").at(0);
     const json& run = stats.at("total");
     json own;
-    if (scalesim_timing) {  // accelsim's own array model too, for report.html's side by side
+    if (scalesim_timing) {
       const fs::path fast_out = layer_out / "fast";
-      arguments[4] = fast_out.string();
-      arguments.insert(arguments.end(), {"--set", "hardware.pe_array.timing=fast"});
-      const int fast_code = run_in_child(run_layer, arguments);
+      const int fast_code = fast_codes[*layer_runs[i].fast_run];
       json fast_stats;
       try {
         if (fast_code != 0) throw std::runtime_error(fmt::format("exit code {}", fast_code));

@@ -210,5 +210,20 @@ TEST(TopologyCli, BadInputEndsWithExitTwoNamingTheFile) {
   EXPECT_TRUE(contains(result.output, "--scalesim-config needs --topology")) << result.output;
 }
 
+// The rows run side by side (one child per core): a failing row is still reported as the first
+// failing row of the file, whatever finished first, and exit code 2 (its input cannot run).
+TEST(TopologyCli, TheFirstFailingRowIsTheOneReported) {
+  TempDir dir;
+  // Big does not fit edge-small's activation SRAM (as in the test above); Small does.
+  const auto csv = dir.write("rows.csv",
+                             "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num "
+                             "Filter, Strides,\nSmall1, 8, 8, 3, 3, 1, 4, 1,\nBig2, 16, 2048, 3, 3, 8, 8, 1,\n"
+                             "Small3, 8, 8, 3, 3, 1, 4, 1,\nBig4, 16, 2048, 3, 3, 8, 8, 1,\n");
+  const auto result = run_accelsim({"--topology", csv.string(), "--out", (dir.path() / "out").string()});
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  EXPECT_TRUE(contains(result.output, "rows.csv:3: layer Big2: its run failed with exit code 2")) << result.output;
+  EXPECT_FALSE(contains(result.output, "layer Big4: its run failed")) << result.output;
+}
+
 }  // namespace
 }  // namespace accelsim::testing
