@@ -201,6 +201,9 @@ def parse_arguments():
     parser.add_argument("--onnx", help="output .onnx")
     parser.add_argument("--images-out", help="output float32 inputs .npy")
     parser.add_argument("--reference", help="output .npy: PyTorch's quantized output on the inputs (uint8 int_repr)")
+    parser.add_argument("--input-tie-images", type=int, default=0,
+                        help="with --model: crafted inputs after --images ones, every value one that PyTorch's and "
+                             "ONNX's input quantization put on different levels (see torchvision_export.py)")
     parser.add_argument("--exporter-bias", action="store_true",
                         help="keep torch.onnx.export's truncated int32 biases (see torchvision_export.py)")
     args = parser.parse_args()
@@ -214,7 +217,8 @@ def main():
     if args.model:
         import torchvision_export
         torchvision_export.export(args.model, args.size, args.calibration_batches, args.seed, args.images,
-                                  args.onnx, args.images_out, args.reference, args.exporter_bias, args.input_shape)
+                                  args.onnx, args.images_out, args.reference, args.exporter_bias, args.input_shape,
+                                  args.input_tie_images)
         return
     torch.set_num_threads(1)
     train_images, _ = mnist_data.training_set()

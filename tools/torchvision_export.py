@@ -27,6 +27,11 @@ S_w * S_in); up to 1 apart, which changes outputs. Unless --exporter-bias, the b
 the written model are replaced by the ones PyTorch itself computes with (the function PyTorch
 calls, on the module's float bias), so that the ONNX model is the model PyTorch runs.
 
+With --input-tie-images K, K crafted inputs follow the seeded ones: each value drawn (seeded)
+from the float32 inputs that PyTorch's quantization (x * float32(1 / S)) and ONNX's QuantizeLinear
+(x / S) put on different levels, for the model's input scale S, so that an `onnxruntime`
+arithmetic run differs from PyTorch's on them whatever the machine made of the random ones.
+
 Writes --onnx, --images (float32 [N, C, H, W], seeded random inputs) and --reference (uint8
 or int8 [N, ...]: PyTorch's own quantized output on them, engine qnnpack, one thread: the
 stored integers of the last layer, recovered exactly from the float output with the scale and
@@ -201,6 +206,46 @@ def output_quantization(onnx_path):
     return np.float32(constants.value(last.input[1])), constants.value(last.input[2])[()]
 
 
+def input_quantization(onnx_path):
+    """(scale, zero point as a numpy scalar of its type) of the QuantizeLinear that quantizes the graph's input."""
+    import onnx
+    graph = onnx.load(onnx_path).graph
+    constants = GraphConstants(graph)
+    quantize = [node for node in graph.node
+                if node.op_type == "QuantizeLinear" and node.input[0] == graph.input[0].name]
+    if len(quantize) != 1:
+        raise SystemExit(f"{onnx_path}: the input is not quantized by one QuantizeLinear: no input ties to craft")
+    return np.float32(constants.value(quantize[0].input[1])), constants.value(quantize[0].input[2])[()]
+
+
+def input_quantization_ties(scale, zero_point):
+    """float32 inputs that PyTorch's quantize_per_tensor and ONNX's QuantizeLinear put on different levels.
+
+    PyTorch computes x * float32(1 / S), ONNX x / S (ONNX Runtime in float32, both rounded half to
+    even): they part only within a few float32 steps of a midpoint between two levels, and there
+    only for some x. The candidates are the float32s nearest each midpoint; PyTorch's own
+    quantize_per_tensor decides which of them part. None do when 1 / S is exact (a power of two).
+    """
+    info = np.iinfo(zero_point.dtype)
+    midpoints = (np.arange(info.min, info.max, dtype=np.float64) - int(zero_point) + 0.5) * np.float64(scale)
+    candidates = [midpoints.astype(np.float32)]
+    for direction in (np.float32(np.inf), np.float32(-np.inf)):
+        step = candidates[0]
+        for _ in range(8):
+            step = np.nextafter(step, direction)
+            candidates.append(step)
+    x = np.unique(np.concatenate(candidates))
+    onnx_levels = np.clip(np.rint(x / scale) + int(zero_point), info.min, info.max).astype(np.int64)
+    torch_type = torch.quint8 if zero_point.dtype == np.uint8 else torch.qint8
+    torch_levels = torch.quantize_per_tensor(torch.from_numpy(x), float(scale), int(zero_point),
+                                             torch_type).int_repr().numpy().astype(np.int64)
+    ties = x[onnx_levels != torch_levels]
+    if ties.size == 0:
+        raise SystemExit(f"input scale {float(scale)!r}: no input where PyTorch's quantization and ONNX's part "
+                         "(1 / S is exact): no input ties to craft")
+    return ties
+
+
 def stored_integers(output, scale, zero_point):
     """The quantized values whose dequantization is `output`, checked bit for bit."""
     info = np.iinfo(zero_point.dtype)
@@ -213,7 +258,7 @@ def stored_integers(output, scale, zero_point):
 
 
 def export(name, size, calibration_batches, seed, count, onnx_path, images_path, reference_path, exporter_bias=False,
-           input_shape=None):
+           input_shape=None, input_tie_images=0):
     model, generator, shape = quantized(name, size, calibration_batches, seed, input_shape)
     images = torch.randn(count, *shape, generator=generator)
     with torch.no_grad():
@@ -227,10 +272,20 @@ def export(name, size, calibration_batches, seed, count, onnx_path, images_path,
         layers, changed = replace_biases(model, onnx_path)
         print(f"{onnx_path}: PyTorch's own int32 biases written into {layers} layers "
               f"({changed} values differ from the exporter's truncated ones)")
+    if input_tie_images:
+        # After the seeded images, so that those stay what they are without this option.
+        ties = input_quantization_ties(*input_quantization(onnx_path))
+        picks = torch.randint(len(ties), (input_tie_images, *shape), generator=generator).numpy()
+        crafted = torch.from_numpy(ties[picks])
+        with torch.no_grad():
+            crafted_output = model(crafted)
+        images, output = torch.cat([images, crafted]), torch.cat([output, crafted_output])
+        print(f"{input_tie_images} input-tie images appended: every value one of the {len(ties)} inputs that "
+              "PyTorch's quantization and ONNX's QuantizeLinear put on different levels")
     scale, zero_point = output_quantization(onnx_path)
     reference = stored_integers(output.numpy(), scale, zero_point)
     np.save(images_path, images.numpy().astype(np.float32))
     np.save(reference_path, reference)
-    print(f"wrote {onnx_path}, {images_path} ({count} images {'x'.join(map(str, shape))}), {reference_path} "
+    print(f"wrote {onnx_path}, {images_path} ({len(images)} images {'x'.join(map(str, shape))}), {reference_path} "
           f"({reference.dtype}, scale {float(scale)!r}, zero point {int(zero_point)}; "
           f"{len(np.unique(reference))} distinct output values)")
