@@ -105,6 +105,102 @@ class BandwidthPort {
     free_at_ = std::max(free_at_, pieces.back().end);
   }
 
+  // Books a sequence of requests, one reserve_cycles() after another, in one sweep over the
+  // bookings (a DMA transfer's bursts on a port others hold cycles of): each call gives exactly
+  // what reserve_cycles() would have, the port's busy cycles and bookings end up the same, but
+  // the bookings are searched once, the sweep goes on from where the previous request left it,
+  // and the new pieces join them in one merge (commit()) instead of one vector insert each.
+  // Requests must come for cycles that do not decrease (a chained one is made for the previous
+  // one's end), and nothing else may book the port between the first and commit(); without
+  // commit(), nothing is booked.
+  //
+  // Why one sweep suffices. Request k, made for t_k and needing c_k > 0 cycles, takes the
+  // earliest free cycles from t_k on, up to its end e_k: every cycle of [t_k, e_k) is busy
+  // afterwards. For request k + 1, t_{k+1} >= t_k, so [t_{k+1}, e_k) is busy too and its first
+  // free cycle is that from max(t_{k+1}, e) on, e the end of the latest non-empty request before
+  // it (by induction over the non-empty requests, each of which ends at or after the one before;
+  // none: e = 0). Every piece the earlier requests took lies before e, so from max(t_{k+1}, e)
+  // only the earlier bookings are in the way: the cursor over them never goes back, and the new
+  // pieces, disjoint, in order and after the bookings the sweep started at, merge in afterwards.
+  // An empty request is [t_k, t_k) (first delivered and delivered t_k + L), as reserve_cycles'.
+  class InOrder {
+   public:
+    explicit InOrder(BandwidthPort& port) : port_(port) { port_.added_.clear(); }
+
+    Reservation reserve_cycles(uint64_t start, uint64_t cycles) {
+      const uint64_t latency = port_.latency_;
+      cycles_ += cycles;
+      if (cycles == 0) return {start, start, start + latency, start + latency};
+      Pieces& busy = port_.busy_;
+      const std::size_t count = busy.size();
+      uint64_t cursor = std::max(start, end_);
+      if (!started_) {  // the first booking that ends after the cursor
+        next_ = static_cast<std::size_t>(
+            std::partition_point(busy.begin(), busy.end(), [cursor](const Piece& b) { return b.end <= cursor; }) -
+            busy.begin());
+        first_ = next_;
+        started_ = true;
+      }
+      while (next_ < count && busy[next_].end <= cursor) ++next_;
+      uint64_t left = cycles, begin = 0;
+      std::vector<Piece>& added = port_.added_;
+      for (bool first = true;; first = false) {
+        while (next_ < count && busy[next_].begin <= cursor) cursor = busy[next_++].end;  // held: skip it
+        const uint64_t gap_end = next_ == count ? UINT64_MAX : busy[next_].begin;
+        const uint64_t piece = std::min(left, gap_end - cursor);
+        if (first) begin = cursor;
+        if (!added.empty() && added.back().end == cursor)
+          added.back().end = cursor + piece;
+        else
+          added.push_back({cursor, cursor + piece});
+        cursor += piece;
+        left -= piece;
+        if (left == 0) break;
+      }
+      end_ = cursor;
+      return {begin, cursor, cursor + latency, begin + latency};
+    }
+
+    // Books what the requests took: the new pieces merged with the bookings around them as
+    // reserve_cycles() merges each (a new piece joins any booking it touches; two earlier
+    // bookings that touch stay apart).
+    void commit() {
+      port_.busy_cycles_ += cycles_;
+      const std::vector<Piece>& added = port_.added_;
+      if (added.empty()) return;
+      Pieces& busy = port_.busy_;
+      // Only the booking before the first passed one and the one after the last passed can touch.
+      const std::size_t from = first_ > 0 ? first_ - 1 : 0, to = std::min(next_ + 1, busy.size());
+      std::vector<Piece>& merged = port_.merged_;
+      merged.clear();
+      bool ends_new = false;  // whether merged.back() ends with a new piece
+      auto append = [&](const Piece& piece, bool is_new) {
+        if (!merged.empty() && merged.back().end == piece.begin && (is_new || ends_new))
+          merged.back().end = piece.end;
+        else
+          merged.push_back(piece);
+        ends_new = is_new;
+      };
+      std::size_t old = from, fresh = 0;
+      while (old < to || fresh < added.size()) {
+        if (fresh == added.size() || (old < to && busy[old].begin < added[fresh].begin))
+          append(busy[old++], false);
+        else
+          append(added[fresh++], true);
+      }
+      busy.replace(from, to, merged.data(), merged.data() + merged.size());
+      port_.free_at_ = std::max(port_.free_at_, added.back().end);
+    }
+
+   private:
+    BandwidthPort& port_;
+    bool started_ = false;
+    std::size_t first_ = 0;  // the first booking ending after the first non-empty request's cursor
+    std::size_t next_ = 0;   // the first booking ending after the cursor
+    uint64_t end_ = 0;       // the end of the latest non-empty request
+    uint64_t cycles_ = 0;
+  };
+
   // Drops bookings that end at or before `cycle`: no request can be made for an earlier cycle
   // than the simulated present, so they can no longer matter.
   void forget_before(uint64_t cycle) { busy_.drop_front_while_ending_by(cycle); }
@@ -167,6 +263,19 @@ class BandwidthPort {
       store_.insert(store_.begin() + static_cast<std::ptrdiff_t>(head_ + i), first, last);
     }
 
+    // Replaces entries [from, to) with [first, last).
+    void replace(std::size_t from, std::size_t to, const Piece* first, const Piece* last) {
+      const auto at = store_.begin() + static_cast<std::ptrdiff_t>(head_ + from);
+      const auto old_count = static_cast<std::ptrdiff_t>(to - from), new_count = last - first;
+      if (new_count >= old_count) {
+        std::copy(first, first + old_count, at);
+        store_.insert(at + old_count, first + old_count, last);
+      } else {
+        std::copy(first, last, at);
+        store_.erase(at + new_count, at + old_count);
+      }
+    }
+
     void erase(std::size_t i) {
       if (i < size() / 2) {  // shift the i entries before it one to the back
         std::move_backward(store_.begin() + static_cast<std::ptrdiff_t>(head_),
@@ -199,6 +308,8 @@ class BandwidthPort {
   Pieces busy_;
   uint64_t free_at_ = 0;
   uint64_t busy_cycles_ = 0;
+  std::vector<Piece> added_;   // an InOrder's new pieces, reused
+  std::vector<Piece> merged_;  // an InOrder's merge, reused
 };
 
 }  // namespace accelsim::modules

@@ -143,9 +143,10 @@ void MemoryTarget::serve_bursts(tlm::tlm_generic_payload& payload, BurstTransfer
 //   from t_k to e (those from t_j to e for each j < k, by induction), and reserve() goes on
 //   after the booking that holds t_k; it ends at b_k + c_k, and the transfer is delivered at
 //   the latest of the transaction's time and every b_k + c_k + L.
-// The span is checked free of other bookings (free_during) before anything is booked; otherwise,
-// or with an observer (which sees every burst), a memory whose book() is not the flat port's, a
-// burst outside the memory or fewer requested cycles than bursts, the loop books them one by one.
+// The span is checked free of other bookings (free_during) before anything is booked; where it is
+// not, sweep_bursts books the bursts in one sweep over those bookings. With an observer (which sees
+// every burst), a memory whose book() is not the flat port's, a burst outside the memory, fewer
+// requested cycles than bursts or requests that go back in time, the loop books them one by one.
 bool MemoryTarget::serve_bursts_at_once(tlm::tlm_generic_payload& payload, BurstTransfer& bursts, uint64_t request,
                                         uint64_t runs, uint64_t run_bytes) {
   const uint64_t burst = bursts.burst_bytes;
@@ -165,7 +166,11 @@ bool MemoryTarget::serve_bursts_at_once(tlm::tlm_generic_payload& payload, Burst
   uint64_t* first = bursts.first_delivered.data();
   if (bursts.chained) {
     total_cycles = runs * (full * full_cycles + tail_cycles);
-    if (!port_.free_during(request, request + total_cycles)) return false;
+    if (!port_.free_during(request, request + total_cycles)) {
+      sweep_bursts(bursts, request, count, per_run, full, full_cycles, tail_cycles);
+      move_runs(payload, address, bursts.run_stride, runs, run_bytes);
+      return true;
+    }
     bursts.requested.resize(count);
     uint64_t* requested = bursts.requested.data();
     uint64_t begin = request;
@@ -205,13 +210,46 @@ bool MemoryTarget::serve_bursts_at_once(tlm::tlm_generic_payload& payload, Burst
       delivered = std::max(delivered, begin + cycles + latency);
       total_cycles += cycles;
     }
-    if (!pieces_.empty() && !port_.free_during(pieces_.front().begin, pieces_.back().end)) return false;
+    if (!pieces_.empty() && !port_.free_during(pieces_.front().begin, pieces_.back().end)) {
+      sweep_bursts(bursts, request, count, per_run, full, full_cycles, tail_cycles);
+      move_runs(payload, address, bursts.run_stride, runs, run_bytes);
+      return true;
+    }
     bursts.delivered = delivered;
   }
   port_.book_free(pieces_, total_cycles);
   ++transactions_at_once_;
   move_runs(payload, address, bursts.run_stride, runs, run_bytes);
   return true;
+}
+
+// The loop in serve_bursts where other bookings hold some of the transfer's cycles, in one sweep
+// over them (BandwidthPort::InOrder, whose comment says why that books what the loop would): the
+// requests do not decrease (chained: t_k = e_{k-1}, the end of the burst before; otherwise checked
+// by serve_bursts_at_once), a run's first `full` bursts of `per_run` need `full_cycles` each and a
+// shorter last one (or a run's one empty burst) `tail_cycles`, and the transfer is delivered at the latest of `request`
+// and every burst's delivery.
+void MemoryTarget::sweep_bursts(BurstTransfer& bursts, uint64_t request, uint64_t count, uint64_t per_run,
+                                uint64_t full, uint64_t full_cycles, uint64_t tail_cycles) {
+  BandwidthPort::InOrder in_order(port_);
+  if (bursts.chained) bursts.requested.resize(count);
+  uint64_t* requested = bursts.requested.data();
+  uint64_t* first = bursts.first_delivered.data();
+  uint64_t delivered = request;
+  for (uint64_t i = 0, k = 0; i < count; ++i) {
+    if (bursts.chained)
+      requested[i] = request;
+    else
+      request = requested[i];
+    const BandwidthPort::Reservation reserved = in_order.reserve_cycles(request, k < full ? full_cycles : tail_cycles);
+    if (++k == per_run) k = 0;
+    first[i] = reserved.first_delivered;
+    delivered = std::max(delivered, reserved.delivered);
+    request = reserved.end;
+  }
+  in_order.commit();
+  bursts.delivered = delivered;
+  ++transactions_swept_;
 }
 
 void MemoryTarget::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {

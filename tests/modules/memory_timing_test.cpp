@@ -4,6 +4,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -171,6 +172,70 @@ TEST(MemoryTiming, BookingsNearThePresentInterleaveWithManyAhead) {
   EXPECT_EQ(port.reserve(0, 8).end, 1u);
   EXPECT_EQ(port.busy_cycles(), 10u + 2u + 6u + 1u + 10u + 1u);
   EXPECT_EQ(port.free_at(), 101u);
+}
+
+// Books the same random requests on two copies of a port with random bookings: one by one with
+// reserve_cycles() and in one sweep with InOrder. Every request must get the same Reservation,
+// and the ports must then agree on their busy cycles, on every cycle's being free and, after
+// forgetting up to a random cycle (which sees how the bookings are cut into entries), on what
+// later requests get.
+TEST(MemoryTiming, RequestsBookedInOneSweepGetWhatOneByOneGets) {
+  std::mt19937 random(20261202);
+  auto below = [&random](uint64_t n) { return static_cast<uint64_t>(random() % n); };
+  using V = std::vector<uint64_t>;
+  auto fields = [](const BandwidthPort::Reservation& r) { return V{r.begin, r.end, r.first_delivered, r.delivered}; };
+  uint64_t requests_swept = 0, split_requests = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    BandwidthPort one_by_one(8, below(4));
+    // Others' bookings: pieces of 1 to 5 cycles with gaps of 0 to 5 (0: they touch), booked in a
+    // random order so that later ones fill gaps and merge, some forgotten (room at the front).
+    V starts;
+    uint64_t at = below(4);
+    for (uint64_t n = below(16); n > 0; --n) {
+      at += below(6);
+      starts.push_back(at);
+      at += 1 + below(5);
+    }
+    std::shuffle(starts.begin(), starts.end(), random);
+    for (const uint64_t start : starts) one_by_one.reserve_cycles(start, 1 + below(5));
+    if (below(3) == 0) one_by_one.forget_before(below(at + 1));
+    const uint64_t span = one_by_one.free_at() + 8;
+    BandwidthPort swept = one_by_one;
+    // The requests: chained (each made for the previous one's end) or made for cycles that do not
+    // decrease from anywhere before, inside or after the bookings; 0 to 4 cycles, now and then 20.
+    const bool chained = below(2) == 0;
+    uint64_t request = below(span);
+    BandwidthPort::InOrder in_order(swept);
+    for (uint64_t n = below(12); n > 0; --n) {
+      const uint64_t cycles = below(8) == 0 ? 20 : below(5);
+      const BandwidthPort::Reservation expected = one_by_one.reserve_cycles(request, cycles);
+      const BandwidthPort::Reservation got = in_order.reserve_cycles(request, cycles);
+      ASSERT_EQ(fields(got), fields(expected)) << "request for " << request << " of " << cycles << " cycles";
+      ++requests_swept;
+      if (expected.end - expected.begin > cycles) ++split_requests;
+      request = chained ? expected.end : request + below(6);
+    }
+    in_order.commit();
+    ASSERT_EQ(swept.busy_cycles(), one_by_one.busy_cycles());
+    ASSERT_EQ(swept.free_at(), one_by_one.free_at());
+    const uint64_t end = one_by_one.free_at() + 4;
+    for (uint64_t cycle = 0; cycle < end; ++cycle)
+      ASSERT_EQ(swept.free_during(cycle, cycle + 1), one_by_one.free_during(cycle, cycle + 1)) << "cycle " << cycle;
+    const uint64_t forgotten = below(end);
+    swept.forget_before(forgotten);
+    one_by_one.forget_before(forgotten);
+    for (int probe = 0; probe < 3; ++probe) {
+      const uint64_t start = below(end), cycles = below(6);
+      std::vector<BandwidthPort::Piece> expected_pieces, got_pieces;
+      const BandwidthPort::Reservation expected = one_by_one.reserve_cycles(start, cycles, &expected_pieces);
+      ASSERT_EQ(fields(swept.reserve_cycles(start, cycles, &got_pieces)), fields(expected)) << "probe " << probe;
+      ASSERT_EQ(got_pieces.size(), expected_pieces.size()) << "probe " << probe;
+    }
+  }
+  // The cases the sweep is for came up: many requests, and many of them held up by others' bookings.
+  EXPECT_GT(requests_swept, 10000u);
+  EXPECT_GT(split_requests, 1000u);
 }
 
 // At cycle 5, tries a read and a write of 16 bytes at address 4090 of a 4096-byte memory, then
@@ -548,7 +613,8 @@ TEST(MemoryTiming, BurstsBookedAtOnceTakeTheCyclesOfBurstByBurst) {
   //    [166, 168). The whole [160, 168), first delivered 162, last 170. At once (the first 6
   //    free cycles from 160). Then 8 bytes for 160: the port is held [160, 168): [168, 169),
   //    delivered 171.
-  // At once: 0, 1, 6, 7, 8, 9 and 10 (7) in the memory nobody observes; none in the other.
+  // At once: 0, 1, 6, 7, 8, 9 and 10 (7) in the memory nobody observes, 2 and 3 in one sweep; none
+  // in the other.
   static const Clock clock(1000);
   hardware::SramConfig config = sram_of(1, 8, 2);
   auto& observed = *new Sram("observed", clock, testing::one_layer_stats(), config,
@@ -593,6 +659,8 @@ TEST(MemoryTiming, BurstsBookedAtOnceTakeTheCyclesOfBurstByBurst) {
   }
   EXPECT_EQ(observed.transactions_booked_at_once(), 0u);
   EXPECT_EQ(plain.transactions_booked_at_once(), 7u);
+  EXPECT_EQ(observed.transactions_swept(), 0u);
+  EXPECT_EQ(plain.transactions_swept(), 2u);  // 2 and 3
   EXPECT_EQ(count.accesses, 4u + 3 + 3 + 2 + 2 + 1 + 2 + 1 + 13 + 3 + 2 + 3);
   // The bytes moved alike: transfer 0 read 1..20 and 101..120, which transfer 1 wrote at 1000.
   for (MemoryTarget* memory : {static_cast<MemoryTarget*>(&observed), static_cast<MemoryTarget*>(&plain)}) {
@@ -604,6 +672,117 @@ TEST(MemoryTiming, BurstsBookedAtOnceTakeTheCyclesOfBurstByBurst) {
   EXPECT_EQ(testing::one_layer_stats().layers[0]->value("observed_read_bytes"),
             testing::one_layer_stats().layers[0]->value("plain_read_bytes"));
   EXPECT_EQ(testing::one_layer_stats().layers[0]->value("plain_write_bytes"), 40 + 32 + 16 + 4 + 16);
+  observed.observe(nullptr);
+}
+
+// Others' reads, then a chained read and a write in bursts whose cycles they hold some of, then
+// more reads, all made at cycle 0 (their cycles annotated). Memory of 8 bytes per cycle, latency 2.
+struct SweepProbe : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<SweepProbe> port{"port"};
+  std::vector<uint8_t> data = std::vector<uint8_t>(48);
+  BurstTransfer read, write;
+  uint64_t read_done = 0, write_done = 0;
+  std::vector<uint64_t> plain_done;  // the plain reads' delays
+
+  SC_HAS_PROCESS(SweepProbe);
+  SweepProbe(sc_core::sc_module_name name, const Clock& c) : sc_module(name), clock_(c) { SC_THREAD(run); }
+
+  void run() {
+    {  // locals end before the park (see OutOfRangeProbe)
+      Transaction t;
+      std::vector<uint8_t> other(24);
+      auto plain = [&](uint64_t at, uint64_t bytes) {
+        sc_core::sc_time delay = clock_.cycles(at);
+        t.access(port, tlm::TLM_READ_COMMAND, 3500, other.data(), bytes, 0, delay);
+        plain_done.push_back(clock_.to_cycles(delay));
+      };
+      plain(3, 16);
+      plain(7, 8);
+      plain(9, 24);
+      read.runs = 2;  // two runs of 20 bytes, at 0 and 100, in bursts of 16, chained from 2
+      read.run_stride = 100;
+      read.burst_bytes = 16;
+      read.chained = true;
+      sc_core::sc_time delay = clock_.cycles(2);
+      t.access_bursts(port, tlm::TLM_READ_COMMAND, 0, data.data(), 40, 0, read, delay);
+      read_done = clock_.to_cycles(delay);
+      write.burst_bytes = 16;  // 48 bytes at 1000 in bursts of 16 requested at 1, 1 and 20
+      write.requested = {1, 1, 20};
+      delay = sc_core::SC_ZERO_TIME;
+      t.access_bursts(port, tlm::TLM_WRITE_COMMAND, 1000, data.data(), 48, 0, write, delay);
+      write_done = clock_.to_cycles(delay);
+      plain(0, 8);
+      plain(16, 24);
+      plain(18, 16);
+    }
+    sc_core::wait(never_);  // park (see Reader)
+  }
+
+ private:
+  const Clock& clock_;
+  sc_core::sc_event never_;
+};
+
+TEST(MemoryTiming, BurstsAroundOthersBookingsAreBookedInOneSweepAsBurstByBurst) {
+  // c(b) = ceil(b / 8) port cycles, first delivered at begin + 2, last at end + 2.
+  // Others hold [3, 5) (16 bytes for 3, delivered 7), [7, 8) (8 for 7, 10), [9, 12) (24 for 9, 14).
+  // The chained read's bursts are 16, 4, 16, 4 bytes (2, 1, 2, 1 cycles), the first for 2:
+  //   0: requested 2: [2, 3) and, after [3, 5), [5, 6): first delivered 4, delivered 8
+  //   1: requested 6: [6, 7): first 8, delivered 9
+  //   2: requested 7: held to 8: [8, 9) and, after [9, 12), [12, 13): first 10, delivered 15
+  //   3: requested 13: [13, 14): first 15, delivered 16
+  // delivered 16. The port is now held [2, 14). The write's bursts, 2 cycles each:
+  //   0: requested 1: [1, 2) and [14, 15): first 3, delivered 17
+  //   1: requested 1: every cycle from 1 to 15 is held: [15, 17): first 17, delivered 19
+  //   2: requested 20: [20, 22): first 22, delivered 24
+  // delivered 24. Then 8 bytes for 0: [0, 1), delivered 3; 24 bytes for 16: held to 17: [17, 20),
+  // delivered 22; 16 bytes for 18: held to 22: [22, 24), delivered 26.
+  // Neither transfer's span is free ([2, 8), then [1, 22)): the memory nobody observes books each
+  // in one sweep, the observed one burst by burst; both give the cycles above.
+  static const Clock clock(1000);
+  hardware::SramConfig config = sram_of(1, 8, 2);
+  auto& observed = *new Sram("observed", clock, testing::one_layer_stats(), config,
+                             {"observed_read_bytes", "bytes read", "observed_write_bytes", "bytes written"},
+                             "energy_observed_pj", "observed");
+  auto& plain =
+      *new Sram("plain", clock, testing::one_layer_stats(), config,
+                {"plain_read_bytes", "bytes read", "plain_write_bytes", "bytes written"}, "energy_plain_pj", "plain");
+  CountAccesses count;
+  observed.observe(&count);
+  std::vector<uint8_t> stored(120);
+  for (std::size_t i = 0; i < stored.size(); ++i) stored[i] = static_cast<uint8_t>(i + 1);
+  observed.backdoor_write(0, stored.data(), stored.size());
+  plain.backdoor_write(0, stored.data(), stored.size());
+  auto& by_burst = *new SweepProbe("by_burst", clock);
+  auto& swept = *new SweepProbe("swept", clock);
+  by_burst.port.bind(observed.socket);
+  swept.port.bind(plain.socket);
+  sc_core::sc_start();
+
+  using V = std::vector<uint64_t>;
+  for (SweepProbe* probe : {&by_burst, &swept}) {
+    SCOPED_TRACE(probe->name());
+    EXPECT_EQ(probe->read.requested, (V{2, 6, 7, 13}));
+    EXPECT_EQ(probe->read.first_delivered, (V{4, 8, 10, 15}));
+    EXPECT_EQ(probe->read.delivered, 16u);
+    EXPECT_EQ(probe->read_done, 16u);
+    EXPECT_EQ(probe->write.requested, (V{1, 1, 20}));
+    EXPECT_EQ(probe->write.first_delivered, (V{3, 17, 22}));
+    EXPECT_EQ(probe->write.delivered, 24u);
+    EXPECT_EQ(probe->write_done, 24u);
+    EXPECT_EQ(probe->plain_done, (V{7, 10, 14, 3, 22, 26}));
+  }
+  EXPECT_EQ(plain.transactions_swept(), 2u);
+  EXPECT_EQ(plain.transactions_booked_at_once(), 0u);
+  EXPECT_EQ(observed.transactions_swept(), 0u);
+  EXPECT_EQ(count.accesses, 3u + 4 + 3 + 3);
+  // The bytes moved alike: the read got 1..20 and 101..120, which the write stored at 1000.
+  for (MemoryTarget* memory : {static_cast<MemoryTarget*>(&observed), static_cast<MemoryTarget*>(&plain)}) {
+    std::vector<uint8_t> written(40);
+    memory->backdoor_read(1000, written.data(), written.size());
+    for (std::size_t i = 0; i < 40; ++i)
+      EXPECT_EQ(written[i], i < 20 ? i + 1 : 81 + i) << memory->name() << " byte " << i;
+  }
   observed.observe(nullptr);
 }
 
