@@ -107,21 +107,22 @@ class BandwidthPort {
 
   // Books a sequence of requests, one reserve_cycles() after another, in one sweep over the
   // bookings (a DMA transfer's bursts on a port others hold cycles of): each call gives exactly
-  // what reserve_cycles() would have, the port's busy cycles and bookings end up the same, but
-  // the bookings are searched once, the sweep goes on from where the previous request left it,
-  // and the new pieces join them in one merge (commit()) instead of one vector insert each.
-  // Requests must come for cycles that do not decrease (a chained one is made for the previous
-  // one's end), and nothing else may book the port between the first and commit(); without
+  // what reserve_cycles() would have, and the port's busy cycles and bookings end up the same,
+  // but the bookings are searched once, each request goes on from where the one before left the
+  // sweep, and the new pieces join the bookings in one merge (commit()) instead of one vector
+  // insert each. Requests must come for cycles that do not decrease (a chained one is made for
+  // the previous one's end), and nothing else may book the port until commit(); without
   // commit(), nothing is booked.
   //
-  // Why one sweep suffices. Request k, made for t_k and needing c_k > 0 cycles, takes the
-  // earliest free cycles from t_k on, up to its end e_k: every cycle of [t_k, e_k) is busy
-  // afterwards. For request k + 1, t_{k+1} >= t_k, so [t_{k+1}, e_k) is busy too and its first
-  // free cycle is that from max(t_{k+1}, e) on, e the end of the latest non-empty request before
-  // it (by induction over the non-empty requests, each of which ends at or after the one before;
-  // none: e = 0). Every piece the earlier requests took lies before e, so from max(t_{k+1}, e)
-  // only the earlier bookings are in the way: the cursor over them never goes back, and the new
-  // pieces, disjoint, in order and after the bookings the sweep started at, merge in afterwards.
+  // Why one sweep books what one reserve_cycles() after another would. Request k, made for t_k
+  // and needing c_k > 0 cycles, takes the first c_k free cycles from t_k on and ends at e_k, so
+  // afterwards every cycle of [t_k, e_k) is busy. Request k + 1 is made for t_{k+1} >= t_k, so
+  // [t_{k+1}, e_k) is busy too, and its first cycle is the first free one from
+  //   s_{k+1} = max(t_{k+1}, e),  e the end of the latest non-empty request before it (none: 0),
+  // (by induction over the non-empty requests: the ends do not decrease, and neither does s).
+  // The requests' own pieces all lie before e <= s_{k+1}, so from s_{k+1} on only the earlier
+  // bookings are in the way, and since s does not decrease the sweep over them never goes back:
+  // O(requests + bookings passed). The new pieces come disjoint and in order, ready to merge.
   // An empty request is [t_k, t_k) (first delivered and delivered t_k + L), as reserve_cycles'.
   class InOrder {
    public:
@@ -138,17 +139,19 @@ class BandwidthPort {
         next_ = static_cast<std::size_t>(
             std::partition_point(busy.begin(), busy.end(), [cursor](const Piece& b) { return b.end <= cursor; }) -
             busy.begin());
-        first_ = next_;
+        first_passed_ = next_;
         started_ = true;
       }
-      while (next_ < count && busy[next_].end <= cursor) ++next_;
-      uint64_t left = cycles, begin = 0;
+      // Past the bookings that begin by the cursor: those it has passed and the one holding it.
+      auto skip_booked = [&] {
+        while (next_ < count && busy[next_].begin <= cursor) cursor = std::max(cursor, busy[next_++].end);
+      };
+      skip_booked();
+      const uint64_t begin = cursor;
       std::vector<Piece>& added = port_.added_;
-      for (bool first = true;; first = false) {
-        while (next_ < count && busy[next_].begin <= cursor) cursor = busy[next_++].end;  // held: skip it
+      for (uint64_t left = cycles;;) {  // fill the gap before booking next_, then the next gap
         const uint64_t gap_end = next_ == count ? UINT64_MAX : busy[next_].begin;
         const uint64_t piece = std::min(left, gap_end - cursor);
-        if (first) begin = cursor;
         if (!added.empty() && added.back().end == cursor)
           added.back().end = cursor + piece;
         else
@@ -156,6 +159,7 @@ class BandwidthPort {
         cursor += piece;
         left -= piece;
         if (left == 0) break;
+        skip_booked();
       }
       end_ = cursor;
       return {begin, cursor, cursor + latency, begin + latency};
@@ -169,8 +173,8 @@ class BandwidthPort {
       const std::vector<Piece>& added = port_.added_;
       if (added.empty()) return;
       Pieces& busy = port_.busy_;
-      // Only the booking before the first passed one and the one after the last passed can touch.
-      const std::size_t from = first_ > 0 ? first_ - 1 : 0, to = std::min(next_ + 1, busy.size());
+      // Only the booking before the first one passed and the one after the last can touch them.
+      const std::size_t from = first_passed_ > 0 ? first_passed_ - 1 : 0, to = std::min(next_ + 1, busy.size());
       std::vector<Piece>& merged = port_.merged_;
       merged.clear();
       bool ends_new = false;  // whether merged.back() ends with a new piece
@@ -195,9 +199,9 @@ class BandwidthPort {
    private:
     BandwidthPort& port_;
     bool started_ = false;
-    std::size_t first_ = 0;  // the first booking ending after the first non-empty request's cursor
-    std::size_t next_ = 0;   // the first booking ending after the cursor
-    uint64_t end_ = 0;       // the end of the latest non-empty request
+    std::size_t first_passed_ = 0;  // the first booking ending after the first non-empty request's start
+    std::size_t next_ = 0;          // the first booking the sweep has not passed
+    uint64_t end_ = 0;              // the end of the latest non-empty request
     uint64_t cycles_ = 0;
   };
 

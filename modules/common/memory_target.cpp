@@ -226,9 +226,9 @@ bool MemoryTarget::serve_bursts_at_once(tlm::tlm_generic_payload& payload, Burst
 // The loop in serve_bursts where other bookings hold some of the transfer's cycles, in one sweep
 // over them (BandwidthPort::InOrder, whose comment says why that books what the loop would): the
 // requests do not decrease (chained: t_k = e_{k-1}, the end of the burst before; otherwise checked
-// by serve_bursts_at_once), a run's first `full` bursts of `per_run` need `full_cycles` each and a
-// shorter last one (or a run's one empty burst) `tail_cycles`, and the transfer is delivered at the latest of `request`
-// and every burst's delivery.
+// by serve_bursts_at_once), a run's first `full` bursts of `per_run` need `full_cycles` each and
+// a shorter last one (or a run's one empty burst) `tail_cycles`, and the transfer is delivered at
+// the latest of `request` and every burst's delivery.
 void MemoryTarget::sweep_bursts(BurstTransfer& bursts, uint64_t request, uint64_t count, uint64_t per_run,
                                 uint64_t full, uint64_t full_cycles, uint64_t tail_cycles) {
   BandwidthPort::InOrder in_order(port_);
