@@ -213,6 +213,8 @@ class BandwidthPort {
   uint64_t latency() const { return latency_; }
   uint64_t busy_cycles() const { return busy_cycles_; }
   uint64_t free_at() const { return free_at_; }  // the end of the latest booking
+  // The bookings still ahead, in order, as they are cut into entries (for tests).
+  std::vector<Piece> bookings() const { return {busy_.begin(), busy_.end()}; }
 
  private:
   // Adds [begin, end), which lies in the gap before booking `next` (or after the last one),

@@ -174,11 +174,62 @@ TEST(MemoryTiming, BookingsNearThePresentInterleaveWithManyAhead) {
   EXPECT_EQ(port.free_at(), 101u);
 }
 
-// Books the same random requests on two copies of a port with random bookings: one by one with
-// reserve_cycles() and in one sweep with InOrder. Every request must get the same Reservation,
-// and the ports must then agree on their busy cycles, on every cycle's being free and, after
-// forgetting up to a random cycle (which sees how the bookings are cut into entries), on what
-// later requests get.
+// A port as a plain list of bookings, as BandwidthPort booked before its sweep, written out
+// gap by gap for the test: a request takes the first free cycles from its start on, each piece
+// joining the bookings it touches (two bookings that touch otherwise stay apart).
+struct ListPort {
+  std::vector<BandwidthPort::Piece> busy;
+  uint64_t latency = 0;
+  uint64_t busy_cycles = 0;
+
+  BandwidthPort::Reservation reserve(uint64_t start, uint64_t cycles) {
+    busy_cycles += cycles;
+    if (cycles == 0) return {start, start, start + latency, start + latency};
+    uint64_t cursor = start, left = cycles, begin = UINT64_MAX;
+    while (left > 0) {
+      std::size_t i = 0;  // the first booking that ends after the cursor
+      while (i < busy.size() && busy[i].end <= cursor) ++i;
+      if (i < busy.size() && busy[i].begin <= cursor) {  // held: go on after it
+        cursor = busy[i].end;
+        continue;
+      }
+      const uint64_t gap_end = i < busy.size() ? busy[i].begin : UINT64_MAX;
+      const uint64_t end = cursor + std::min(left, gap_end - cursor);
+      if (begin == UINT64_MAX) begin = cursor;
+      const bool joins_previous = i > 0 && busy[i - 1].end == cursor;
+      const bool joins_next = i < busy.size() && busy[i].begin == end;
+      if (joins_previous && joins_next) {
+        busy[i - 1].end = busy[i].end;
+        busy.erase(busy.begin() + static_cast<std::ptrdiff_t>(i));
+      } else if (joins_previous) {
+        busy[i - 1].end = end;
+      } else if (joins_next) {
+        busy[i].begin = cursor;
+      } else {
+        busy.insert(busy.begin() + static_cast<std::ptrdiff_t>(i), {cursor, end});
+      }
+      left -= end - cursor;
+      cursor = end;
+    }
+    return {begin, cursor, cursor + latency, begin + latency};
+  }
+
+  void forget_before(uint64_t cycle) {
+    while (!busy.empty() && busy.front().end <= cycle) busy.erase(busy.begin());
+  }
+};
+
+std::vector<std::pair<uint64_t, uint64_t>> entries(const std::vector<BandwidthPort::Piece>& pieces) {
+  std::vector<std::pair<uint64_t, uint64_t>> out;
+  for (const auto& piece : pieces) out.emplace_back(piece.begin, piece.end);
+  return out;
+}
+
+// Books the same random requests on a port with random bookings three ways: in one sweep
+// (InOrder), with reserve_cycles() one at a time, and on the plain list above. Every request
+// must get the same Reservation from all three, and the ports must then hold the same bookings,
+// cut into the same entries, the same busy cycles, and, after forgetting up to a random cycle,
+// give later requests the same cycles.
 TEST(MemoryTiming, RequestsBookedInOneSweepGetWhatOneByOneGets) {
   std::mt19937 random(20261202);
   auto below = [&random](uint64_t n) { return static_cast<uint64_t>(random() % n); };
@@ -187,7 +238,10 @@ TEST(MemoryTiming, RequestsBookedInOneSweepGetWhatOneByOneGets) {
   uint64_t requests_swept = 0, split_requests = 0;
   for (int trial = 0; trial < 3000; ++trial) {
     SCOPED_TRACE("trial " + std::to_string(trial));
-    BandwidthPort one_by_one(8, below(4));
+    const uint64_t latency = below(4);
+    BandwidthPort one_by_one(8, latency);
+    ListPort list;
+    list.latency = latency;
     // Others' bookings: pieces of 1 to 5 cycles with gaps of 0 to 5 (0: they touch), booked in a
     // random order so that later ones fill gaps and merge, some forgotten (room at the front).
     V starts;
@@ -198,39 +252,52 @@ TEST(MemoryTiming, RequestsBookedInOneSweepGetWhatOneByOneGets) {
       at += 1 + below(5);
     }
     std::shuffle(starts.begin(), starts.end(), random);
-    for (const uint64_t start : starts) one_by_one.reserve_cycles(start, 1 + below(5));
-    if (below(3) == 0) one_by_one.forget_before(below(at + 1));
-    const uint64_t span = one_by_one.free_at() + 8;
+    for (const uint64_t start : starts) {
+      const uint64_t cycles = 1 + below(5);
+      ASSERT_EQ(fields(one_by_one.reserve_cycles(start, cycles)), fields(list.reserve(start, cycles)));
+    }
+    uint64_t present = 0;  // no request is made for an earlier cycle than the present
+    if (below(3) == 0) {
+      present = below(at + 1);
+      one_by_one.forget_before(present);
+      list.forget_before(present);
+    }
+    ASSERT_EQ(entries(one_by_one.bookings()), entries(list.busy));
     BandwidthPort swept = one_by_one;
     // The requests: chained (each made for the previous one's end) or made for cycles that do not
     // decrease from anywhere before, inside or after the bookings; 0 to 4 cycles, now and then 20.
     const bool chained = below(2) == 0;
-    uint64_t request = below(span);
+    uint64_t request = present + below(one_by_one.free_at() + 8);
     BandwidthPort::InOrder in_order(swept);
     for (uint64_t n = below(12); n > 0; --n) {
       const uint64_t cycles = below(8) == 0 ? 20 : below(5);
-      const BandwidthPort::Reservation expected = one_by_one.reserve_cycles(request, cycles);
-      const BandwidthPort::Reservation got = in_order.reserve_cycles(request, cycles);
-      ASSERT_EQ(fields(got), fields(expected)) << "request for " << request << " of " << cycles << " cycles";
+      const BandwidthPort::Reservation expected = list.reserve(request, cycles);
+      ASSERT_EQ(fields(in_order.reserve_cycles(request, cycles)), fields(expected))
+          << "request for " << request << " of " << cycles << " cycles";
+      ASSERT_EQ(fields(one_by_one.reserve_cycles(request, cycles)), fields(expected));
       ++requests_swept;
       if (expected.end - expected.begin > cycles) ++split_requests;
       request = chained ? expected.end : request + below(6);
     }
     in_order.commit();
+    ASSERT_EQ(entries(swept.bookings()), entries(list.busy));
+    ASSERT_EQ(entries(one_by_one.bookings()), entries(list.busy));
     ASSERT_EQ(swept.busy_cycles(), one_by_one.busy_cycles());
     ASSERT_EQ(swept.free_at(), one_by_one.free_at());
     const uint64_t end = one_by_one.free_at() + 4;
-    for (uint64_t cycle = 0; cycle < end; ++cycle)
-      ASSERT_EQ(swept.free_during(cycle, cycle + 1), one_by_one.free_during(cycle, cycle + 1)) << "cycle " << cycle;
     const uint64_t forgotten = below(end);
     swept.forget_before(forgotten);
-    one_by_one.forget_before(forgotten);
+    list.forget_before(forgotten);
     for (int probe = 0; probe < 3; ++probe) {
       const uint64_t start = below(end), cycles = below(6);
-      std::vector<BandwidthPort::Piece> expected_pieces, got_pieces;
-      const BandwidthPort::Reservation expected = one_by_one.reserve_cycles(start, cycles, &expected_pieces);
+      std::vector<BandwidthPort::Piece> got_pieces;
+      const BandwidthPort::Reservation expected = list.reserve(start, cycles);
       ASSERT_EQ(fields(swept.reserve_cycles(start, cycles, &got_pieces)), fields(expected)) << "probe " << probe;
-      ASSERT_EQ(got_pieces.size(), expected_pieces.size()) << "probe " << probe;
+      ASSERT_EQ(entries(swept.bookings()), entries(list.busy)) << "probe " << probe;
+      if (cycles == 0) continue;
+      ASSERT_FALSE(got_pieces.empty());
+      EXPECT_EQ(got_pieces.front().begin, expected.begin);
+      EXPECT_EQ(got_pieces.back().end, expected.end);
     }
   }
   // The cases the sweep is for came up: many requests, and many of them held up by others' bookings.
