@@ -126,41 +126,40 @@ class BandwidthPort {
   // An empty request is [t_k, t_k) (first delivered and delivered t_k + L), as reserve_cycles'.
   class InOrder {
    public:
-    explicit InOrder(BandwidthPort& port) : port_(port) { port_.added_.clear(); }
+    explicit InOrder(BandwidthPort& port)
+        : port_(port), out_begin_(port.added_.data()), out_(out_begin_), out_end_(out_begin_ + port.added_.size()) {}
 
     Reservation reserve_cycles(uint64_t start, uint64_t cycles) {
       const uint64_t latency = port_.latency_;
       cycles_ += cycles;
       if (cycles == 0) return {start, start, start + latency, start + latency};
-      Pieces& busy = port_.busy_;
-      const std::size_t count = busy.size();
       uint64_t cursor = std::max(start, end_);
-      if (!started_) {  // the first booking that ends after the cursor
-        next_ = static_cast<std::size_t>(
-            std::partition_point(busy.begin(), busy.end(), [cursor](const Piece& b) { return b.end <= cursor; }) -
-            busy.begin());
-        first_passed_ = next_;
-        started_ = true;
-      }
+      if (!started_) start_at(cursor);
+      // In locals, kept in registers while pieces are written.
+      const Piece* next = next_;
+      const Piece* const last = last_;
+      Piece* out = out_;
       // Past the bookings that begin by the cursor: those it has passed and the one holding it.
       auto skip_booked = [&] {
-        while (next_ < count && busy[next_].begin <= cursor) cursor = std::max(cursor, busy[next_++].end);
+        while (next != last && next->begin <= cursor) cursor = std::max(cursor, (next++)->end);
       };
       skip_booked();
       const uint64_t begin = cursor;
-      std::vector<Piece>& added = port_.added_;
-      for (uint64_t left = cycles;;) {  // fill the gap before booking next_, then the next gap
-        const uint64_t gap_end = next_ == count ? UINT64_MAX : busy[next_].begin;
-        const uint64_t piece = std::min(left, gap_end - cursor);
-        if (!added.empty() && added.back().end == cursor)
-          added.back().end = cursor + piece;
-        else
-          added.push_back({cursor, cursor + piece});
+      for (uint64_t left = cycles;;) {  // fill the gap before booking `next`, then the next gap
+        const uint64_t piece = std::min(left, (next == last ? UINT64_MAX : next->begin) - cursor);
+        if (out != out_begin_ && out[-1].end == cursor) {
+          out[-1].end = cursor + piece;
+        } else {
+          if (out == out_end_) out = grow(out);
+          *out++ = {cursor, cursor + piece};
+        }
         cursor += piece;
         left -= piece;
         if (left == 0) break;
         skip_booked();
       }
+      next_ = next;
+      out_ = out;
       end_ = cursor;
       return {begin, cursor, cursor + latency, begin + latency};
     }
@@ -170,11 +169,12 @@ class BandwidthPort {
     // bookings that touch stay apart).
     void commit() {
       port_.busy_cycles_ += cycles_;
-      const std::vector<Piece>& added = port_.added_;
-      if (added.empty()) return;
+      if (out_ == out_begin_) return;
       Pieces& busy = port_.busy_;
       // Only the booking before the first one passed and the one after the last can touch them.
-      const std::size_t from = first_passed_ > 0 ? first_passed_ - 1 : 0, to = std::min(next_ + 1, busy.size());
+      const auto first = static_cast<std::size_t>(first_passed_ - busy.begin());
+      const std::size_t from = first > 0 ? first - 1 : 0;
+      const std::size_t to = std::min(static_cast<std::size_t>(next_ - busy.begin()) + 1, busy.size());
       std::vector<Piece>& merged = port_.merged_;
       merged.clear();
       bool ends_new = false;  // whether merged.back() ends with a new piece
@@ -185,23 +185,47 @@ class BandwidthPort {
           merged.push_back(piece);
         ends_new = is_new;
       };
-      std::size_t old = from, fresh = 0;
-      while (old < to || fresh < added.size()) {
-        if (fresh == added.size() || (old < to && busy[old].begin < added[fresh].begin))
+      std::size_t old = from;
+      const Piece* fresh = out_begin_;
+      while (old < to || fresh != out_) {
+        if (fresh == out_ || (old < to && busy[old].begin < fresh->begin))
           append(busy[old++], false);
         else
-          append(added[fresh++], true);
+          append(*fresh++, true);
       }
       busy.replace(from, to, merged.data(), merged.data() + merged.size());
-      port_.free_at_ = std::max(port_.free_at_, added.back().end);
+      port_.free_at_ = std::max(port_.free_at_, out_[-1].end);
     }
 
    private:
+    void start_at(uint64_t cursor) {  // from the first booking that ends after the cursor
+      const Pieces& busy = port_.busy_;
+      next_ = first_passed_ =
+          std::partition_point(busy.begin(), busy.end(), [cursor](const Piece& b) { return b.end <= cursor; });
+      last_ = busy.end();
+      started_ = true;
+    }
+
+    // Room for more pieces (the port's buffer, kept from sweep to sweep); `out` is one past the
+    // last written, and so is the pointer returned.
+    Piece* grow(Piece* out) {
+      std::vector<Piece>& added = port_.added_;
+      const auto written = out - out_begin_;
+      added.resize(std::max<std::size_t>(64, 2 * added.size()));
+      out_begin_ = added.data();
+      out_end_ = out_begin_ + added.size();
+      return out_begin_ + written;
+    }
+
     BandwidthPort& port_;
     bool started_ = false;
-    std::size_t first_passed_ = 0;  // the first booking ending after the first non-empty request's start
-    std::size_t next_ = 0;          // the first booking the sweep has not passed
-    uint64_t end_ = 0;              // the end of the latest non-empty request
+    const Piece* first_passed_ = nullptr;  // the first booking ending after the first request's start
+    const Piece* next_ = nullptr;          // the first booking the sweep has not passed
+    const Piece* last_ = nullptr;          // the end of the bookings
+    Piece* out_begin_;                     // the new pieces, in the port's buffer
+    Piece* out_;
+    Piece* out_end_;
+    uint64_t end_ = 0;  // the end of the latest non-empty request
     uint64_t cycles_ = 0;
   };
 
@@ -314,7 +338,7 @@ class BandwidthPort {
   Pieces busy_;
   uint64_t free_at_ = 0;
   uint64_t busy_cycles_ = 0;
-  std::vector<Piece> added_;   // an InOrder's new pieces, reused
+  std::vector<Piece> added_;   // room for an InOrder's new pieces, reused
   std::vector<Piece> merged_;  // an InOrder's merge, reused
 };
 
