@@ -84,25 +84,26 @@ class BandwidthPort {
     return first == busy_.end() || first->begin >= end;
   }
 
-  // Books `pieces` at once: disjoint, non-empty and in order, in cycles free_during() found free,
-  // as reserve() would have booked them one by one (merged with the bookings they touch), and
-  // counts `cycles` (theirs and those of any empty requests among them) as busy.
-  void book_free(const std::vector<Piece>& pieces, uint64_t cycles) {
+  // Books the pieces [first, last) at once: non-empty, in order, none touching the next, and in
+  // one gap between bookings (free_during() their span), as reserve() would have booked them one
+  // by one (merged with the bookings they touch), and counts `cycles` (theirs and those of any
+  // empty requests among them) as busy.
+  void book_free(const Piece* first, const Piece* last, uint64_t cycles) {
     busy_cycles_ += cycles;
-    if (pieces.empty()) return;
+    if (first == last) return;
     const auto next = static_cast<std::size_t>(
         std::partition_point(busy_.begin(), busy_.end(),
-                             [begin = pieces.front().begin](const Piece& b) { return b.end <= begin; }) -
+                             [begin = first->begin](const Piece& b) { return b.end <= begin; }) -
         busy_.begin());
-    if (pieces.size() == 1) {
-      book(next, pieces.front().begin, pieces.front().end);
+    const Piece back = last[-1];
+    if (last - first == 1) {
+      book(next, first->begin, first->end);
     } else {  // the first may join the booking before them, the last the one after
-      std::size_t from = 0, to = pieces.size();
-      if (next != 0 && busy_[next - 1].end == pieces.front().begin) busy_[next - 1].end = pieces[from++].end;
-      if (next != busy_.size() && busy_[next].begin == pieces.back().end) busy_[next].begin = pieces[--to].begin;
-      busy_.insert(next, pieces.data() + from, pieces.data() + to);
+      if (next != 0 && busy_[next - 1].end == first->begin) busy_[next - 1].end = (first++)->end;
+      if (next != busy_.size() && busy_[next].begin == back.end) busy_[next].begin = (--last)->begin;
+      busy_.insert(next, first, last);
     }
-    free_at_ = std::max(free_at_, pieces.back().end);
+    free_at_ = std::max(free_at_, back.end);
   }
 
   // Books a sequence of requests, one reserve_cycles() after another, in one sweep over the
@@ -168,21 +169,26 @@ class BandwidthPort {
     // reserve_cycles() merges each (a new piece joins any booking it touches; two earlier
     // bookings that touch stay apart).
     void commit() {
+      if (next_ == first_passed_) {  // none passed: all in one gap, which book_free() fills
+        port_.book_free(out_begin_, out_, cycles_);
+        return;
+      }
       port_.busy_cycles_ += cycles_;
-      if (out_ == out_begin_) return;
       Pieces& busy = port_.busy_;
       // Only the booking before the first one passed and the one after the last can touch them.
       const auto first = static_cast<std::size_t>(first_passed_ - busy.begin());
       const std::size_t from = first > 0 ? first - 1 : 0;
       const std::size_t to = std::min(static_cast<std::size_t>(next_ - busy.begin()) + 1, busy.size());
       std::vector<Piece>& merged = port_.merged_;
-      merged.clear();
-      bool ends_new = false;  // whether merged.back() ends with a new piece
+      merged.resize(std::max(merged.size(), to - from + static_cast<std::size_t>(out_ - out_begin_)));
+      Piece* const merged_begin = merged.data();
+      Piece* merged_end = merged_begin;
+      bool ends_new = false;  // whether the last merged piece ends with a new one
       auto append = [&](const Piece& piece, bool is_new) {
-        if (!merged.empty() && merged.back().end == piece.begin && (is_new || ends_new))
-          merged.back().end = piece.end;
+        if (merged_end != merged_begin && merged_end[-1].end == piece.begin && (is_new || ends_new))
+          merged_end[-1].end = piece.end;
         else
-          merged.push_back(piece);
+          *merged_end++ = piece;
         ends_new = is_new;
       };
       std::size_t old = from;
@@ -193,9 +199,13 @@ class BandwidthPort {
         else
           append(*fresh++, true);
       }
-      busy.replace(from, to, merged.data(), merged.data() + merged.size());
+      busy.replace(from, to, merged_begin, merged_end);
       port_.free_at_ = std::max(port_.free_at_, out_[-1].end);
     }
+
+    // The bookings the requests so far have passed: those that hold any cycle from the first
+    // non-empty request's start to the latest one's end.
+    std::size_t bookings_passed() const { return static_cast<std::size_t>(next_ - first_passed_); }
 
    private:
     void start_at(uint64_t cursor) {  // from the first booking that ends after the cursor
