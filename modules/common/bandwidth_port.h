@@ -107,7 +107,7 @@ class BandwidthPort {
   }
 
   // Books a sequence of requests, one reserve_cycles() after another, in one sweep over the
-  // bookings (a DMA transfer's bursts on a port others hold cycles of): each call gives exactly
+  // bookings (a DMA transfer's bursts): each call gives exactly
   // what reserve_cycles() would have, and the port's busy cycles and bookings end up the same,
   // but the bookings are searched once, each request goes on from where the one before left the
   // sweep, and the new pieces join the bookings in one merge (commit()) instead of one vector

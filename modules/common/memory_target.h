@@ -102,8 +102,8 @@ class MemoryTarget : public sc_core::sc_module {
   // `whole` (their span): false, having booked nothing, when it cannot (observed, one run, the
   // detailed DRAM).
   bool book_runs_at_once(uint64_t start, uint64_t runs, uint64_t length, BandwidthPort::Reservation& whole);
-  // Books all of them in one step when nothing else holds the port in the cycles they take, in one
-  // sweep over the bookings otherwise, with the same cycles as one by one: returns false, having
+  // Books all of them in one step, with the same cycles as one by one: chained on a span nothing
+  // else holds in closed form, otherwise in one sweep over the bookings. Returns false, having
   // booked nothing, when it cannot.
   bool serve_bursts_at_once(tlm::tlm_generic_payload& payload, BurstTransfer& bursts, uint64_t request, uint64_t runs,
                             uint64_t run_bytes);

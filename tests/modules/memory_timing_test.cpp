@@ -235,7 +235,7 @@ TEST(MemoryTiming, RequestsBookedInOneSweepGetWhatOneByOneGets) {
   auto below = [&random](uint64_t n) { return static_cast<uint64_t>(random() % n); };
   using V = std::vector<uint64_t>;
   auto fields = [](const BandwidthPort::Reservation& r) { return V{r.begin, r.end, r.first_delivered, r.delivered}; };
-  uint64_t requests_swept = 0, split_requests = 0;
+  uint64_t requests_swept = 0, split_requests = 0, long_sweeps = 0;
   for (int trial = 0; trial < 3000; ++trial) {
     SCOPED_TRACE("trial " + std::to_string(trial));
     const uint64_t latency = below(4);
@@ -264,12 +264,16 @@ TEST(MemoryTiming, RequestsBookedInOneSweepGetWhatOneByOneGets) {
     }
     ASSERT_EQ(entries(one_by_one.bookings()), entries(list.busy));
     BandwidthPort swept = one_by_one;
+    const std::size_t one_by_one_entries_before = one_by_one.bookings().size();
     // The requests: chained (each made for the previous one's end) or made for cycles that do not
     // decrease from anywhere before, inside or after the bookings; 0 to 4 cycles, now and then 20.
     const bool chained = below(2) == 0;
     uint64_t request = present + below(one_by_one.free_at() + 8);
     BandwidthPort::InOrder in_order(swept);
-    for (uint64_t n = below(12); n > 0; --n) {
+    // Now and then a long sequence, its requests further apart: more pieces than the sweep's
+    // first buffer holds (64).
+    const bool long_sequence = below(4) == 0;
+    for (uint64_t n = long_sequence ? 100 + below(100) : below(12); n > 0; --n) {
       const uint64_t cycles = below(8) == 0 ? 20 : below(5);
       const BandwidthPort::Reservation expected = list.reserve(request, cycles);
       ASSERT_EQ(fields(in_order.reserve_cycles(request, cycles)), fields(expected))
@@ -277,9 +281,10 @@ TEST(MemoryTiming, RequestsBookedInOneSweepGetWhatOneByOneGets) {
       ASSERT_EQ(fields(one_by_one.reserve_cycles(request, cycles)), fields(expected));
       ++requests_swept;
       if (expected.end - expected.begin > cycles) ++split_requests;
-      request = chained ? expected.end : request + below(6);
+      request = chained ? expected.end : request + below(long_sequence ? 24 : 6);
     }
     in_order.commit();
+    if (swept.bookings().size() > one_by_one_entries_before + 64) ++long_sweeps;
     ASSERT_EQ(entries(swept.bookings()), entries(list.busy));
     ASSERT_EQ(entries(one_by_one.bookings()), entries(list.busy));
     ASSERT_EQ(swept.busy_cycles(), one_by_one.busy_cycles());
@@ -300,9 +305,11 @@ TEST(MemoryTiming, RequestsBookedInOneSweepGetWhatOneByOneGets) {
       EXPECT_EQ(got_pieces.back().end, expected.end);
     }
   }
-  // The cases the sweep is for came up: many requests, and many of them held up by others' bookings.
+  // The cases the sweep is for came up: many requests, many of them held up by others' bookings,
+  // and sweeps that outgrew the first buffer.
   EXPECT_GT(requests_swept, 10000u);
   EXPECT_GT(split_requests, 1000u);
+  EXPECT_GT(long_sweeps, 100u);
 }
 
 // At cycle 5, tries a read and a write of 16 bytes at address 4090 of a 4096-byte memory, then
