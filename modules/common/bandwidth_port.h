@@ -84,26 +84,160 @@ class BandwidthPort {
     return first == busy_.end() || first->begin >= end;
   }
 
-  // Books `pieces` at once: disjoint, non-empty and in order, in cycles free_during() found free,
-  // as reserve() would have booked them one by one (merged with the bookings they touch), and
-  // counts `cycles` (theirs and those of any empty requests among them) as busy.
-  void book_free(const std::vector<Piece>& pieces, uint64_t cycles) {
+  // Books the pieces [first, last) at once: non-empty, in order, none touching the next, and in
+  // one gap between bookings (free_during() their span), as reserve() would have booked them one
+  // by one (merged with the bookings they touch), and counts `cycles` (theirs and those of any
+  // empty requests among them) as busy.
+  void book_free(const Piece* first, const Piece* last, uint64_t cycles) {
     busy_cycles_ += cycles;
-    if (pieces.empty()) return;
+    if (first == last) return;
     const auto next = static_cast<std::size_t>(
         std::partition_point(busy_.begin(), busy_.end(),
-                             [begin = pieces.front().begin](const Piece& b) { return b.end <= begin; }) -
+                             [begin = first->begin](const Piece& b) { return b.end <= begin; }) -
         busy_.begin());
-    if (pieces.size() == 1) {
-      book(next, pieces.front().begin, pieces.front().end);
+    const Piece back = last[-1];
+    if (last - first == 1) {
+      book(next, first->begin, first->end);
     } else {  // the first may join the booking before them, the last the one after
-      std::size_t from = 0, to = pieces.size();
-      if (next != 0 && busy_[next - 1].end == pieces.front().begin) busy_[next - 1].end = pieces[from++].end;
-      if (next != busy_.size() && busy_[next].begin == pieces.back().end) busy_[next].begin = pieces[--to].begin;
-      busy_.insert(next, pieces.data() + from, pieces.data() + to);
+      if (next != 0 && busy_[next - 1].end == first->begin) busy_[next - 1].end = (first++)->end;
+      if (next != busy_.size() && busy_[next].begin == back.end) busy_[next].begin = (--last)->begin;
+      busy_.insert(next, first, last);
     }
-    free_at_ = std::max(free_at_, pieces.back().end);
+    free_at_ = std::max(free_at_, back.end);
   }
+
+  // Books a sequence of requests, one reserve_cycles() after another, in one sweep over the
+  // bookings (a DMA transfer's bursts): each call gives exactly
+  // what reserve_cycles() would have, and the port's busy cycles and bookings end up the same,
+  // but the bookings are searched once, each request goes on from where the one before left the
+  // sweep, and the new pieces join the bookings in one merge (commit()) instead of one vector
+  // insert each. Requests must come for cycles that do not decrease (a chained one is made for
+  // the previous one's end), and nothing else may book the port until commit(); without
+  // commit(), nothing is booked.
+  //
+  // Why one sweep books what one reserve_cycles() after another would. Request k, made for t_k
+  // and needing c_k > 0 cycles, takes the first c_k free cycles from t_k on and ends at e_k, so
+  // afterwards every cycle of [t_k, e_k) is busy. Request k + 1 is made for t_{k+1} >= t_k, so
+  // [t_{k+1}, e_k) is busy too, and its first cycle is the first free one from
+  //   s_{k+1} = max(t_{k+1}, e),  e the end of the latest non-empty request before it (none: 0),
+  // (by induction over the non-empty requests: the ends do not decrease, and neither does s).
+  // The requests' own pieces all lie before e <= s_{k+1}, so from s_{k+1} on only the earlier
+  // bookings are in the way, and since s does not decrease the sweep over them never goes back:
+  // O(requests + bookings passed). The new pieces come disjoint and in order, ready to merge.
+  // An empty request is [t_k, t_k) (first delivered and delivered t_k + L), as reserve_cycles'.
+  class InOrder {
+   public:
+    explicit InOrder(BandwidthPort& port)
+        : port_(port), out_begin_(port.added_.data()), out_(out_begin_), out_end_(out_begin_ + port.added_.size()) {}
+
+    Reservation reserve_cycles(uint64_t start, uint64_t cycles) {
+      const uint64_t latency = port_.latency_;
+      cycles_ += cycles;
+      if (cycles == 0) return {start, start, start + latency, start + latency};
+      uint64_t cursor = std::max(start, end_);
+      if (!started_) start_at(cursor);
+      // In locals, kept in registers while pieces are written.
+      const Piece* next = next_;
+      const Piece* const last = last_;
+      Piece* out = out_;
+      // Past the bookings that begin by the cursor: those it has passed and the one holding it.
+      auto skip_booked = [&] {
+        while (next != last && next->begin <= cursor) cursor = std::max(cursor, (next++)->end);
+      };
+      skip_booked();
+      const uint64_t begin = cursor;
+      for (uint64_t left = cycles;;) {  // fill the gap before booking `next`, then the next gap
+        const uint64_t piece = std::min(left, (next == last ? UINT64_MAX : next->begin) - cursor);
+        if (out != out_begin_ && out[-1].end == cursor) {
+          out[-1].end = cursor + piece;
+        } else {
+          if (out == out_end_) out = grow(out);
+          *out++ = {cursor, cursor + piece};
+        }
+        cursor += piece;
+        left -= piece;
+        if (left == 0) break;
+        skip_booked();
+      }
+      next_ = next;
+      out_ = out;
+      end_ = cursor;
+      return {begin, cursor, cursor + latency, begin + latency};
+    }
+
+    // Books what the requests took: the new pieces merged with the bookings around them as
+    // reserve_cycles() merges each (a new piece joins any booking it touches; two earlier
+    // bookings that touch stay apart).
+    void commit() {
+      if (next_ == first_passed_) {  // none passed: all in one gap, which book_free() fills
+        port_.book_free(out_begin_, out_, cycles_);
+        return;
+      }
+      port_.busy_cycles_ += cycles_;
+      Pieces& busy = port_.busy_;
+      // Only the booking before the first one passed and the one after the last can touch them.
+      const auto first = static_cast<std::size_t>(first_passed_ - busy.begin());
+      const std::size_t from = first > 0 ? first - 1 : 0;
+      const std::size_t to = std::min(static_cast<std::size_t>(next_ - busy.begin()) + 1, busy.size());
+      std::vector<Piece>& merged = port_.merged_;
+      merged.resize(std::max(merged.size(), to - from + static_cast<std::size_t>(out_ - out_begin_)));
+      Piece* const merged_begin = merged.data();
+      Piece* merged_end = merged_begin;
+      bool ends_new = false;  // whether the last merged piece ends with a new one
+      auto append = [&](const Piece& piece, bool is_new) {
+        if (merged_end != merged_begin && merged_end[-1].end == piece.begin && (is_new || ends_new))
+          merged_end[-1].end = piece.end;
+        else
+          *merged_end++ = piece;
+        ends_new = is_new;
+      };
+      std::size_t old = from;
+      const Piece* fresh = out_begin_;
+      while (old < to || fresh != out_) {
+        if (fresh == out_ || (old < to && busy[old].begin < fresh->begin))
+          append(busy[old++], false);
+        else
+          append(*fresh++, true);
+      }
+      busy.replace(from, to, merged_begin, merged_end);
+      port_.free_at_ = std::max(port_.free_at_, out_[-1].end);
+    }
+
+    // The bookings the requests so far have passed: those that hold any cycle from the first
+    // non-empty request's start to the latest one's end.
+    std::size_t bookings_passed() const { return static_cast<std::size_t>(next_ - first_passed_); }
+
+   private:
+    void start_at(uint64_t cursor) {  // from the first booking that ends after the cursor
+      const Pieces& busy = port_.busy_;
+      next_ = first_passed_ =
+          std::partition_point(busy.begin(), busy.end(), [cursor](const Piece& b) { return b.end <= cursor; });
+      last_ = busy.end();
+      started_ = true;
+    }
+
+    // Room for more pieces (the port's buffer, kept from sweep to sweep); `out` is one past the
+    // last written, and so is the pointer returned.
+    Piece* grow(Piece* out) {
+      std::vector<Piece>& added = port_.added_;
+      const auto written = out - out_begin_;
+      added.resize(std::max<std::size_t>(64, 2 * added.size()));
+      out_begin_ = added.data();
+      out_end_ = out_begin_ + added.size();
+      return out_begin_ + written;
+    }
+
+    BandwidthPort& port_;
+    bool started_ = false;
+    const Piece* first_passed_ = nullptr;  // the first booking ending after the first request's start
+    const Piece* next_ = nullptr;          // the first booking the sweep has not passed
+    const Piece* last_ = nullptr;          // the end of the bookings
+    Piece* out_begin_;                     // the new pieces, in the port's buffer
+    Piece* out_;
+    Piece* out_end_;
+    uint64_t end_ = 0;  // the end of the latest non-empty request
+    uint64_t cycles_ = 0;
+  };
 
   // Drops bookings that end at or before `cycle`: no request can be made for an earlier cycle
   // than the simulated present, so they can no longer matter.
@@ -113,6 +247,8 @@ class BandwidthPort {
   uint64_t latency() const { return latency_; }
   uint64_t busy_cycles() const { return busy_cycles_; }
   uint64_t free_at() const { return free_at_; }  // the end of the latest booking
+  // The bookings still ahead, in order, as they are cut into entries (for tests).
+  std::vector<Piece> bookings() const { return {busy_.begin(), busy_.end()}; }
 
  private:
   // Adds [begin, end), which lies in the gap before booking `next` (or after the last one),
@@ -167,6 +303,19 @@ class BandwidthPort {
       store_.insert(store_.begin() + static_cast<std::ptrdiff_t>(head_ + i), first, last);
     }
 
+    // Replaces entries [from, to) with [first, last).
+    void replace(std::size_t from, std::size_t to, const Piece* first, const Piece* last) {
+      const auto at = store_.begin() + static_cast<std::ptrdiff_t>(head_ + from);
+      const auto old_count = static_cast<std::ptrdiff_t>(to - from), new_count = last - first;
+      if (new_count >= old_count) {
+        std::copy(first, first + old_count, at);
+        store_.insert(at + old_count, first + old_count, last);
+      } else {
+        std::copy(first, last, at);
+        store_.erase(at + new_count, at + old_count);
+      }
+    }
+
     void erase(std::size_t i) {
       if (i < size() / 2) {  // shift the i entries before it one to the back
         std::move_backward(store_.begin() + static_cast<std::ptrdiff_t>(head_),
@@ -199,6 +348,8 @@ class BandwidthPort {
   Pieces busy_;
   uint64_t free_at_ = 0;
   uint64_t busy_cycles_ = 0;
+  std::vector<Piece> added_;   // room for an InOrder's new pieces, reused
+  std::vector<Piece> merged_;  // an InOrder's merge, reused
 };
 
 }  // namespace accelsim::modules

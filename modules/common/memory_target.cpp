@@ -128,24 +128,19 @@ void MemoryTarget::serve_bursts(tlm::tlm_generic_payload& payload, BurstTransfer
   payload.set_response_status(refused ? tlm::TLM_ADDRESS_ERROR_RESPONSE : tlm::TLM_OK_RESPONSE);
 }
 
-// The loop above, in closed form, where nothing else holds the port in the cycles the bursts take.
-// Each run is `full` bursts of B = burst_bytes and, when B does not divide it, one of `tail` bytes
-// (an empty run: one empty burst); a burst of b bytes holds the port c(b) = ceil(b / bytes per
-// cycle) cycles. BandwidthPort::reserve() books a request made at cycle t, on a port free from t
-// for as long as it needs, as [t, t + c) (an empty one as [t, t)), first delivered at t + L and
-// last at t + c + L (L the latency); so, with no other booking in the span:
-// - chained: burst k is requested as burst k - 1 leaves the port, t_0 = the transaction's
-//   time, t_k = t_{k-1} + c_{k-1}: burst k holds [t_k, t_k + c_k), the bursts hold the port
-//   back to back over [t_0, t_0 + T) with T = runs * (full * c(B) + c(tail)), one booking, and
-//   the transfer is delivered at t_0 + T + L;
-// - at requested cycles t_k that do not decrease: burst k begins at b_k = max(t_k, e), e the end
-//   of the latest non-empty burst before it (none: t_k), since the earlier bursts hold every cycle
-//   from t_k to e (those from t_j to e for each j < k, by induction), and reserve() goes on
-//   after the booking that holds t_k; it ends at b_k + c_k, and the transfer is delivered at
-//   the latest of the transaction's time and every b_k + c_k + L.
-// The span is checked free of other bookings (free_during) before anything is booked; otherwise,
-// or with an observer (which sees every burst), a memory whose book() is not the flat port's, a
-// burst outside the memory or fewer requested cycles than bursts, the loop books them one by one.
+// The loop above in one step. Each run is `full` bursts of B = burst_bytes and, when B does not
+// divide it, one of `tail` bytes (an empty run: one empty burst); a burst of b bytes holds the
+// port c(b) = ceil(b / bytes per cycle) cycles. BandwidthPort::reserve() books a request made at
+// cycle t, on a port free from t for as long as it needs, as [t, t + c) (an empty one as [t, t)),
+// first delivered at t + L and last at t + c + L (L the latency). So, chained, with no other
+// booking in the span: burst k is requested as burst k - 1 leaves the port, t_0 = the
+// transaction's time, t_k = t_{k-1} + c_{k-1}: burst k holds [t_k, t_k + c_k), the bursts hold
+// the port back to back over [t_0, t_0 + T) with T = runs * (full * c(B) + c(tail)), one
+// booking, and the transfer is delivered at t_0 + T + L. Where others hold some of those cycles,
+// and for requests made at given cycles, sweep_bursts books them in one sweep over the bookings.
+// With an observer (which sees every burst), a memory whose book() is not the flat port's, a burst
+// outside the memory, fewer requested cycles than bursts or requests that go back in time, the
+// loop books them one by one.
 bool MemoryTarget::serve_bursts_at_once(tlm::tlm_generic_payload& payload, BurstTransfer& bursts, uint64_t request,
                                         uint64_t runs, uint64_t run_bytes) {
   const uint64_t burst = bursts.burst_bytes;
@@ -157,17 +152,14 @@ bool MemoryTarget::serve_bursts_at_once(tlm::tlm_generic_payload& payload, Burst
   for (uint64_t run = 0; run < runs; ++run)  // a run's bursts are all in range when the run is
     if (!in_range(address + run * bursts.run_stride, run_bytes)) return false;
   const uint64_t full_cycles = port_.transfer_cycles(burst), tail_cycles = port_.transfer_cycles(tail);
-  const uint64_t latency = port_.latency();
-  pieces_.clear();
-  uint64_t total_cycles = 0;
   const uint64_t count = runs * per_run;
   bursts.first_delivered.resize(count);
-  uint64_t* first = bursts.first_delivered.data();
-  if (bursts.chained) {
-    total_cycles = runs * (full * full_cycles + tail_cycles);
-    if (!port_.free_during(request, request + total_cycles)) return false;
+  const uint64_t total_cycles = runs * (full * full_cycles + tail_cycles);
+  if (bursts.chained && port_.free_during(request, request + total_cycles)) {
+    const uint64_t latency = port_.latency();
     bursts.requested.resize(count);
     uint64_t* requested = bursts.requested.data();
+    uint64_t* first = bursts.first_delivered.data();
     uint64_t begin = request;
     for (uint64_t run = 0; run < runs; ++run) {
       for (uint64_t k = 0; k < full; ++k, begin += full_cycles) {
@@ -180,37 +172,49 @@ bool MemoryTarget::serve_bursts_at_once(tlm::tlm_generic_payload& payload, Burst
         begin += tail_cycles;
       }
     }
-    if (total_cycles != 0) pieces_.push_back({request, request + total_cycles});
+    const BandwidthPort::Piece whole{request, request + total_cycles};
+    port_.book_free(&whole, &whole + (total_cycles != 0 ? 1 : 0), total_cycles);
     bursts.delivered = request + total_cycles + latency;
-  } else {
-    // `end`: the end of the latest non-empty burst (0 before the first: max(t, 0) = t).
-    uint64_t delivered = request, previous = 0, end = 0;
-    const uint64_t* requested = bursts.requested.data();
-    for (uint64_t i = 0, k = 0; i < count; ++i) {
-      const uint64_t at = requested[i];
-      if (at < previous) return false;
-      previous = at;
-      const uint64_t cycles = k < full ? full_cycles : tail_cycles;
-      if (++k == per_run) k = 0;
-      uint64_t begin = at;
-      if (cycles != 0) {
-        begin = std::max(at, end);
-        if (begin == end && !pieces_.empty())
-          pieces_.back().end = begin + cycles;
-        else
-          pieces_.push_back({begin, begin + cycles});
-        end = begin + cycles;
-      }
-      first[i] = begin + latency;
-      delivered = std::max(delivered, begin + cycles + latency);
-      total_cycles += cycles;
-    }
-    if (!pieces_.empty() && !port_.free_during(pieces_.front().begin, pieces_.back().end)) return false;
-    bursts.delivered = delivered;
+    ++transactions_at_once_;
+  } else if (!sweep_bursts(bursts, request, count, per_run, full, full_cycles, tail_cycles)) {
+    return false;
   }
-  port_.book_free(pieces_, total_cycles);
-  ++transactions_at_once_;
   move_runs(payload, address, bursts.run_stride, runs, run_bytes);
+  return true;
+}
+
+// The loop in serve_bursts in one sweep over the port's bookings (BandwidthPort::InOrder, whose
+// comment says why that books what the loop would, given requests that do not decrease; chained,
+// t_k = e_{k-1}, the end of the burst before, they do not): a run's first `full` bursts of
+// `per_run` need `full_cycles` each and a shorter last one (or a run's one empty burst)
+// `tail_cycles`, and the transfer is delivered at the latest of `request` and every burst's
+// delivery. Returns false, having booked nothing, at a request for an earlier cycle than the one
+// before. A sweep that passed no booking took only free cycles: the transfer was booked at once,
+// in the closed form's sense (free_during its span), otherwise it was swept.
+bool MemoryTarget::sweep_bursts(BurstTransfer& bursts, uint64_t request, uint64_t count, uint64_t per_run,
+                                uint64_t full, uint64_t full_cycles, uint64_t tail_cycles) {
+  BandwidthPort::InOrder in_order(port_);
+  if (bursts.chained) bursts.requested.resize(count);
+  uint64_t* requested = bursts.requested.data();
+  uint64_t* first = bursts.first_delivered.data();
+  uint64_t delivered = request, previous = 0;
+  for (uint64_t i = 0, k = 0; i < count; ++i) {
+    if (bursts.chained) {
+      requested[i] = request;
+    } else {
+      request = requested[i];
+      if (request < previous) return false;
+      previous = request;
+    }
+    const BandwidthPort::Reservation reserved = in_order.reserve_cycles(request, k < full ? full_cycles : tail_cycles);
+    if (++k == per_run) k = 0;
+    first[i] = reserved.first_delivered;
+    delivered = std::max(delivered, reserved.delivered);
+    request = reserved.end;
+  }
+  in_order.commit();
+  bursts.delivered = delivered;
+  ++(in_order.bookings_passed() == 0 ? transactions_at_once_ : transactions_swept_);
   return true;
 }
 

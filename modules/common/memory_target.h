@@ -74,8 +74,12 @@ class MemoryTarget : public sc_core::sc_module {
   void backdoor_read(uint64_t address, uint8_t* data, uint64_t length) const;
 
   // Transactions in bursts (BurstTransfer) and in runs (StridedAccess) booked in one step rather
-  // than burst by burst or run by run (see serve_bursts_at_once, book_runs_at_once): for tests.
+  // than burst by burst or run by run, in cycles no other booking held (see serve_bursts_at_once,
+  // sweep_bursts, book_runs_at_once): for tests.
   uint64_t transactions_booked_at_once() const { return transactions_at_once_; }
+  // Transfers in bursts whose cycles others' bookings held some of, booked in one sweep over them
+  // instead of burst by burst (see sweep_bursts): for tests.
+  uint64_t transactions_swept() const { return transactions_swept_; }
 
  protected:
   // Times one access of `bytes` at `address` requested at cycle `start`, for `layer` (-1: none):
@@ -98,10 +102,15 @@ class MemoryTarget : public sc_core::sc_module {
   // `whole` (their span): false, having booked nothing, when it cannot (observed, one run, the
   // detailed DRAM).
   bool book_runs_at_once(uint64_t start, uint64_t runs, uint64_t length, BandwidthPort::Reservation& whole);
-  // Books all of them in one step when nothing else holds the port in the cycles they take, with
-  // the same cycles as one by one: returns false, having booked nothing, when it cannot.
+  // Books all of them in one step, with the same cycles as one by one: chained on a span nothing
+  // else holds in closed form, otherwise in one sweep over the bookings. Returns false, having
+  // booked nothing, when it cannot.
   bool serve_bursts_at_once(tlm::tlm_generic_payload& payload, BurstTransfer& bursts, uint64_t request, uint64_t runs,
                             uint64_t run_bytes);
+  // serve_bursts_at_once's bursts in one sweep over the port's bookings: false, having booked
+  // nothing, when a request goes back in time.
+  bool sweep_bursts(BurstTransfer& bursts, uint64_t request, uint64_t count, uint64_t per_run, uint64_t full,
+                    uint64_t full_cycles, uint64_t tail_cycles);
   // Books one access requested at cycle `start` and shows it to the observer.
   BandwidthPort::Reservation serve(uint64_t start, uint64_t address, uint64_t bytes, bool write, int32_t layer);
   unsigned int transport_dbg(int initiator, tlm::tlm_generic_payload& payload);
@@ -127,9 +136,9 @@ class MemoryTarget : public sc_core::sc_module {
   BandwidthPort port_;
   MemoryAccessObserver* observer_ = nullptr;
   bool move_bytes_ = true;
-  MemoryAccess access_;                       // what the observer is shown, reused
-  std::vector<BandwidthPort::Piece> pieces_;  // the bookings made at once, reused
+  MemoryAccess access_;  // what the observer is shown, reused
   uint64_t transactions_at_once_ = 0;
+  uint64_t transactions_swept_ = 0;
 };
 
 }  // namespace accelsim::modules

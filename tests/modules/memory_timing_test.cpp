@@ -4,6 +4,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -171,6 +172,144 @@ TEST(MemoryTiming, BookingsNearThePresentInterleaveWithManyAhead) {
   EXPECT_EQ(port.reserve(0, 8).end, 1u);
   EXPECT_EQ(port.busy_cycles(), 10u + 2u + 6u + 1u + 10u + 1u);
   EXPECT_EQ(port.free_at(), 101u);
+}
+
+// A port as a plain list of bookings, as BandwidthPort booked before its sweep, written out
+// gap by gap for the test: a request takes the first free cycles from its start on, each piece
+// joining the bookings it touches (two bookings that touch otherwise stay apart).
+struct ListPort {
+  std::vector<BandwidthPort::Piece> busy;
+  uint64_t latency = 0;
+  uint64_t busy_cycles = 0;
+
+  BandwidthPort::Reservation reserve(uint64_t start, uint64_t cycles) {
+    busy_cycles += cycles;
+    if (cycles == 0) return {start, start, start + latency, start + latency};
+    uint64_t cursor = start, left = cycles, begin = UINT64_MAX;
+    while (left > 0) {
+      std::size_t i = 0;  // the first booking that ends after the cursor
+      while (i < busy.size() && busy[i].end <= cursor) ++i;
+      if (i < busy.size() && busy[i].begin <= cursor) {  // held: go on after it
+        cursor = busy[i].end;
+        continue;
+      }
+      const uint64_t gap_end = i < busy.size() ? busy[i].begin : UINT64_MAX;
+      const uint64_t end = cursor + std::min(left, gap_end - cursor);
+      if (begin == UINT64_MAX) begin = cursor;
+      const bool joins_previous = i > 0 && busy[i - 1].end == cursor;
+      const bool joins_next = i < busy.size() && busy[i].begin == end;
+      if (joins_previous && joins_next) {
+        busy[i - 1].end = busy[i].end;
+        busy.erase(busy.begin() + static_cast<std::ptrdiff_t>(i));
+      } else if (joins_previous) {
+        busy[i - 1].end = end;
+      } else if (joins_next) {
+        busy[i].begin = cursor;
+      } else {
+        busy.insert(busy.begin() + static_cast<std::ptrdiff_t>(i), {cursor, end});
+      }
+      left -= end - cursor;
+      cursor = end;
+    }
+    return {begin, cursor, cursor + latency, begin + latency};
+  }
+
+  void forget_before(uint64_t cycle) {
+    while (!busy.empty() && busy.front().end <= cycle) busy.erase(busy.begin());
+  }
+};
+
+std::vector<std::pair<uint64_t, uint64_t>> entries(const std::vector<BandwidthPort::Piece>& pieces) {
+  std::vector<std::pair<uint64_t, uint64_t>> out;
+  for (const auto& piece : pieces) out.emplace_back(piece.begin, piece.end);
+  return out;
+}
+
+// Books the same random requests on a port with random bookings three ways: in one sweep
+// (InOrder), with reserve_cycles() one at a time, and on the plain list above. Every request
+// must get the same Reservation from all three, and the ports must then hold the same bookings,
+// cut into the same entries, the same busy cycles, and, after forgetting up to a random cycle,
+// give later requests the same cycles.
+TEST(MemoryTiming, RequestsBookedInOneSweepGetWhatOneByOneGets) {
+  std::mt19937 random(20261202);
+  auto below = [&random](uint64_t n) { return static_cast<uint64_t>(random() % n); };
+  using V = std::vector<uint64_t>;
+  auto fields = [](const BandwidthPort::Reservation& r) { return V{r.begin, r.end, r.first_delivered, r.delivered}; };
+  uint64_t requests_swept = 0, split_requests = 0, long_sweeps = 0;
+  for (int trial = 0; trial < 3000; ++trial) {
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    const uint64_t latency = below(4);
+    BandwidthPort one_by_one(8, latency);
+    ListPort list;
+    list.latency = latency;
+    // Others' bookings: pieces of 1 to 5 cycles with gaps of 0 to 5 (0: they touch), booked in a
+    // random order so that later ones fill gaps and merge, some forgotten (room at the front).
+    V starts;
+    uint64_t at = below(4);
+    for (uint64_t n = below(16); n > 0; --n) {
+      at += below(6);
+      starts.push_back(at);
+      at += 1 + below(5);
+    }
+    std::shuffle(starts.begin(), starts.end(), random);
+    for (const uint64_t start : starts) {
+      const uint64_t cycles = 1 + below(5);
+      ASSERT_EQ(fields(one_by_one.reserve_cycles(start, cycles)), fields(list.reserve(start, cycles)));
+    }
+    uint64_t present = 0;  // no request is made for an earlier cycle than the present
+    if (below(3) == 0) {
+      present = below(at + 1);
+      one_by_one.forget_before(present);
+      list.forget_before(present);
+    }
+    ASSERT_EQ(entries(one_by_one.bookings()), entries(list.busy));
+    BandwidthPort swept = one_by_one;
+    const std::size_t one_by_one_entries_before = one_by_one.bookings().size();
+    // The requests: chained (each made for the previous one's end) or made for cycles that do not
+    // decrease from anywhere before, inside or after the bookings; 0 to 4 cycles, now and then 20.
+    const bool chained = below(2) == 0;
+    uint64_t request = present + below(one_by_one.free_at() + 8);
+    BandwidthPort::InOrder in_order(swept);
+    // Now and then a long sequence, its requests further apart: more pieces than the sweep's
+    // first buffer holds (64).
+    const bool long_sequence = below(4) == 0;
+    for (uint64_t n = long_sequence ? 100 + below(100) : below(12); n > 0; --n) {
+      const uint64_t cycles = below(8) == 0 ? 20 : below(5);
+      const BandwidthPort::Reservation expected = list.reserve(request, cycles);
+      ASSERT_EQ(fields(in_order.reserve_cycles(request, cycles)), fields(expected))
+          << "request for " << request << " of " << cycles << " cycles";
+      ASSERT_EQ(fields(one_by_one.reserve_cycles(request, cycles)), fields(expected));
+      ++requests_swept;
+      if (expected.end - expected.begin > cycles) ++split_requests;
+      request = chained ? expected.end : request + below(long_sequence ? 24 : 6);
+    }
+    in_order.commit();
+    if (swept.bookings().size() > one_by_one_entries_before + 64) ++long_sweeps;
+    ASSERT_EQ(entries(swept.bookings()), entries(list.busy));
+    ASSERT_EQ(entries(one_by_one.bookings()), entries(list.busy));
+    ASSERT_EQ(swept.busy_cycles(), one_by_one.busy_cycles());
+    ASSERT_EQ(swept.free_at(), one_by_one.free_at());
+    const uint64_t end = one_by_one.free_at() + 4;
+    const uint64_t forgotten = below(end);
+    swept.forget_before(forgotten);
+    list.forget_before(forgotten);
+    for (int probe = 0; probe < 3; ++probe) {
+      const uint64_t start = below(end), cycles = below(6);
+      std::vector<BandwidthPort::Piece> got_pieces;
+      const BandwidthPort::Reservation expected = list.reserve(start, cycles);
+      ASSERT_EQ(fields(swept.reserve_cycles(start, cycles, &got_pieces)), fields(expected)) << "probe " << probe;
+      ASSERT_EQ(entries(swept.bookings()), entries(list.busy)) << "probe " << probe;
+      if (cycles == 0) continue;
+      ASSERT_FALSE(got_pieces.empty());
+      EXPECT_EQ(got_pieces.front().begin, expected.begin);
+      EXPECT_EQ(got_pieces.back().end, expected.end);
+    }
+  }
+  // The cases the sweep is for came up: many requests, many of them held up by others' bookings,
+  // and sweeps that outgrew the first buffer.
+  EXPECT_GT(requests_swept, 10000u);
+  EXPECT_GT(split_requests, 1000u);
+  EXPECT_GT(long_sweeps, 100u);
 }
 
 // At cycle 5, tries a read and a write of 16 bytes at address 4090 of a 4096-byte memory, then
@@ -548,7 +687,8 @@ TEST(MemoryTiming, BurstsBookedAtOnceTakeTheCyclesOfBurstByBurst) {
   //    [166, 168). The whole [160, 168), first delivered 162, last 170. At once (the first 6
   //    free cycles from 160). Then 8 bytes for 160: the port is held [160, 168): [168, 169),
   //    delivered 171.
-  // At once: 0, 1, 6, 7, 8, 9 and 10 (7) in the memory nobody observes; none in the other.
+  // At once: 0, 1, 6, 7, 8, 9 and 10 (7) in the memory nobody observes, 2 and 3 in one sweep; none
+  // in the other.
   static const Clock clock(1000);
   hardware::SramConfig config = sram_of(1, 8, 2);
   auto& observed = *new Sram("observed", clock, testing::one_layer_stats(), config,
@@ -593,6 +733,8 @@ TEST(MemoryTiming, BurstsBookedAtOnceTakeTheCyclesOfBurstByBurst) {
   }
   EXPECT_EQ(observed.transactions_booked_at_once(), 0u);
   EXPECT_EQ(plain.transactions_booked_at_once(), 7u);
+  EXPECT_EQ(observed.transactions_swept(), 0u);
+  EXPECT_EQ(plain.transactions_swept(), 2u);  // 2 and 3
   EXPECT_EQ(count.accesses, 4u + 3 + 3 + 2 + 2 + 1 + 2 + 1 + 13 + 3 + 2 + 3);
   // The bytes moved alike: transfer 0 read 1..20 and 101..120, which transfer 1 wrote at 1000.
   for (MemoryTarget* memory : {static_cast<MemoryTarget*>(&observed), static_cast<MemoryTarget*>(&plain)}) {
@@ -604,6 +746,117 @@ TEST(MemoryTiming, BurstsBookedAtOnceTakeTheCyclesOfBurstByBurst) {
   EXPECT_EQ(testing::one_layer_stats().layers[0]->value("observed_read_bytes"),
             testing::one_layer_stats().layers[0]->value("plain_read_bytes"));
   EXPECT_EQ(testing::one_layer_stats().layers[0]->value("plain_write_bytes"), 40 + 32 + 16 + 4 + 16);
+  observed.observe(nullptr);
+}
+
+// Others' reads, then a chained read and a write in bursts whose cycles they hold some of, then
+// more reads, all made at cycle 0 (their cycles annotated). Memory of 8 bytes per cycle, latency 2.
+struct SweepProbe : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<SweepProbe> port{"port"};
+  std::vector<uint8_t> data = std::vector<uint8_t>(48);
+  BurstTransfer read, write;
+  uint64_t read_done = 0, write_done = 0;
+  std::vector<uint64_t> plain_done;  // the plain reads' delays
+
+  SC_HAS_PROCESS(SweepProbe);
+  SweepProbe(sc_core::sc_module_name name, const Clock& c) : sc_module(name), clock_(c) { SC_THREAD(run); }
+
+  void run() {
+    {  // locals end before the park (see OutOfRangeProbe)
+      Transaction t;
+      std::vector<uint8_t> other(24);
+      auto plain = [&](uint64_t at, uint64_t bytes) {
+        sc_core::sc_time delay = clock_.cycles(at);
+        t.access(port, tlm::TLM_READ_COMMAND, 3500, other.data(), bytes, 0, delay);
+        plain_done.push_back(clock_.to_cycles(delay));
+      };
+      plain(3, 16);
+      plain(7, 8);
+      plain(9, 24);
+      read.runs = 2;  // two runs of 20 bytes, at 0 and 100, in bursts of 16, chained from 2
+      read.run_stride = 100;
+      read.burst_bytes = 16;
+      read.chained = true;
+      sc_core::sc_time delay = clock_.cycles(2);
+      t.access_bursts(port, tlm::TLM_READ_COMMAND, 0, data.data(), 40, 0, read, delay);
+      read_done = clock_.to_cycles(delay);
+      write.burst_bytes = 16;  // 48 bytes at 1000 in bursts of 16 requested at 1, 1 and 20
+      write.requested = {1, 1, 20};
+      delay = sc_core::SC_ZERO_TIME;
+      t.access_bursts(port, tlm::TLM_WRITE_COMMAND, 1000, data.data(), 48, 0, write, delay);
+      write_done = clock_.to_cycles(delay);
+      plain(0, 8);
+      plain(16, 24);
+      plain(18, 16);
+    }
+    sc_core::wait(never_);  // park (see Reader)
+  }
+
+ private:
+  const Clock& clock_;
+  sc_core::sc_event never_;
+};
+
+TEST(MemoryTiming, BurstsAroundOthersBookingsAreBookedInOneSweepAsBurstByBurst) {
+  // c(b) = ceil(b / 8) port cycles, first delivered at begin + 2, last at end + 2.
+  // Others hold [3, 5) (16 bytes for 3, delivered 7), [7, 8) (8 for 7, 10), [9, 12) (24 for 9, 14).
+  // The chained read's bursts are 16, 4, 16, 4 bytes (2, 1, 2, 1 cycles), the first for 2:
+  //   0: requested 2: [2, 3) and, after [3, 5), [5, 6): first delivered 4, delivered 8
+  //   1: requested 6: [6, 7): first 8, delivered 9
+  //   2: requested 7: held to 8: [8, 9) and, after [9, 12), [12, 13): first 10, delivered 15
+  //   3: requested 13: [13, 14): first 15, delivered 16
+  // delivered 16. The port is now held [2, 14). The write's bursts, 2 cycles each:
+  //   0: requested 1: [1, 2) and [14, 15): first 3, delivered 17
+  //   1: requested 1: every cycle from 1 to 15 is held: [15, 17): first 17, delivered 19
+  //   2: requested 20: [20, 22): first 22, delivered 24
+  // delivered 24. Then 8 bytes for 0: [0, 1), delivered 3; 24 bytes for 16: held to 17: [17, 20),
+  // delivered 22; 16 bytes for 18: held to 22: [22, 24), delivered 26.
+  // Neither transfer's span is free ([2, 8), then [1, 22)): the memory nobody observes books each
+  // in one sweep, the observed one burst by burst; both give the cycles above.
+  static const Clock clock(1000);
+  hardware::SramConfig config = sram_of(1, 8, 2);
+  auto& observed = *new Sram("observed", clock, testing::one_layer_stats(), config,
+                             {"observed_read_bytes", "bytes read", "observed_write_bytes", "bytes written"},
+                             "energy_observed_pj", "observed");
+  auto& plain =
+      *new Sram("plain", clock, testing::one_layer_stats(), config,
+                {"plain_read_bytes", "bytes read", "plain_write_bytes", "bytes written"}, "energy_plain_pj", "plain");
+  CountAccesses count;
+  observed.observe(&count);
+  std::vector<uint8_t> stored(120);
+  for (std::size_t i = 0; i < stored.size(); ++i) stored[i] = static_cast<uint8_t>(i + 1);
+  observed.backdoor_write(0, stored.data(), stored.size());
+  plain.backdoor_write(0, stored.data(), stored.size());
+  auto& by_burst = *new SweepProbe("by_burst", clock);
+  auto& swept = *new SweepProbe("swept", clock);
+  by_burst.port.bind(observed.socket);
+  swept.port.bind(plain.socket);
+  sc_core::sc_start();
+
+  using V = std::vector<uint64_t>;
+  for (SweepProbe* probe : {&by_burst, &swept}) {
+    SCOPED_TRACE(probe->name());
+    EXPECT_EQ(probe->read.requested, (V{2, 6, 7, 13}));
+    EXPECT_EQ(probe->read.first_delivered, (V{4, 8, 10, 15}));
+    EXPECT_EQ(probe->read.delivered, 16u);
+    EXPECT_EQ(probe->read_done, 16u);
+    EXPECT_EQ(probe->write.requested, (V{1, 1, 20}));
+    EXPECT_EQ(probe->write.first_delivered, (V{3, 17, 22}));
+    EXPECT_EQ(probe->write.delivered, 24u);
+    EXPECT_EQ(probe->write_done, 24u);
+    EXPECT_EQ(probe->plain_done, (V{7, 10, 14, 3, 22, 26}));
+  }
+  EXPECT_EQ(plain.transactions_swept(), 2u);
+  EXPECT_EQ(plain.transactions_booked_at_once(), 0u);
+  EXPECT_EQ(observed.transactions_swept(), 0u);
+  EXPECT_EQ(count.accesses, 3u + 4 + 3 + 3);
+  // The bytes moved alike: the read got 1..20 and 101..120, which the write stored at 1000.
+  for (MemoryTarget* memory : {static_cast<MemoryTarget*>(&observed), static_cast<MemoryTarget*>(&plain)}) {
+    std::vector<uint8_t> written(40);
+    memory->backdoor_read(1000, written.data(), written.size());
+    for (std::size_t i = 0; i < 40; ++i)
+      EXPECT_EQ(written[i], i < 20 ? i + 1 : 81 + i) << memory->name() << " byte " << i;
+  }
   observed.observe(nullptr);
 }
 
