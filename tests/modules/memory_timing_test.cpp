@@ -649,6 +649,29 @@ struct CountAccesses : MemoryAccessObserver {
   void accessed(const MemoryTarget&, const MemoryAccess&) override { ++accesses; }
 };
 
+// Two identical SRAMs (one bank, 8 bytes per cycle, 2 cycles of latency) holding bytes
+// 1, 2, ... 120: `observed` shows every access to `count`, so it books burst by burst; `plain`
+// takes the paths that book at once or in one sweep.
+struct TwinSrams {
+  Sram& observed;
+  Sram& plain;
+};
+TwinSrams twin_srams(const Clock& clock, CountAccesses& count) {
+  hardware::SramConfig config = sram_of(1, 8, 2);
+  auto& observed = *new Sram("observed", clock, testing::one_layer_stats(), config,
+                             {"observed_read_bytes", "bytes read", "observed_write_bytes", "bytes written"},
+                             "energy_observed_pj", "observed");
+  auto& plain =
+      *new Sram("plain", clock, testing::one_layer_stats(), config,
+                {"plain_read_bytes", "bytes read", "plain_write_bytes", "bytes written"}, "energy_plain_pj", "plain");
+  observed.observe(&count);
+  std::vector<uint8_t> stored(120);
+  for (std::size_t i = 0; i < stored.size(); ++i) stored[i] = static_cast<uint8_t>(i + 1);
+  observed.backdoor_write(0, stored.data(), stored.size());
+  plain.backdoor_write(0, stored.data(), stored.size());
+  return {observed, plain};
+}
+
 TEST(MemoryTiming, BurstsBookedAtOnceTakeTheCyclesOfBurstByBurst) {
   // c(b) = ceil(b / 8) port cycles; a request at t on a free port holds [t, t + c), first
   // delivered at t + 2, last at t + c + 2.
@@ -690,19 +713,8 @@ TEST(MemoryTiming, BurstsBookedAtOnceTakeTheCyclesOfBurstByBurst) {
   // At once: 0, 1, 6, 7, 8, 9 and 10 (7) in the memory nobody observes, 2 and 3 in one sweep; none
   // in the other.
   static const Clock clock(1000);
-  hardware::SramConfig config = sram_of(1, 8, 2);
-  auto& observed = *new Sram("observed", clock, testing::one_layer_stats(), config,
-                             {"observed_read_bytes", "bytes read", "observed_write_bytes", "bytes written"},
-                             "energy_observed_pj", "observed");
-  auto& plain =
-      *new Sram("plain", clock, testing::one_layer_stats(), config,
-                {"plain_read_bytes", "bytes read", "plain_write_bytes", "bytes written"}, "energy_plain_pj", "plain");
   CountAccesses count;
-  observed.observe(&count);
-  std::vector<uint8_t> stored(120);
-  for (std::size_t i = 0; i < stored.size(); ++i) stored[i] = static_cast<uint8_t>(i + 1);
-  observed.backdoor_write(0, stored.data(), stored.size());
-  plain.backdoor_write(0, stored.data(), stored.size());
+  auto [observed, plain] = twin_srams(clock, count);
   auto& by_burst = *new TwinProbe("by_burst", clock);
   auto& at_once = *new TwinProbe("at_once", clock);
   by_burst.port.bind(observed.socket);
@@ -814,19 +826,8 @@ TEST(MemoryTiming, BurstsAroundOthersBookingsAreBookedInOneSweepAsBurstByBurst) 
   // Neither transfer's span is free ([2, 8), then [1, 22)): the memory nobody observes books each
   // in one sweep, the observed one burst by burst; both give the cycles above.
   static const Clock clock(1000);
-  hardware::SramConfig config = sram_of(1, 8, 2);
-  auto& observed = *new Sram("observed", clock, testing::one_layer_stats(), config,
-                             {"observed_read_bytes", "bytes read", "observed_write_bytes", "bytes written"},
-                             "energy_observed_pj", "observed");
-  auto& plain =
-      *new Sram("plain", clock, testing::one_layer_stats(), config,
-                {"plain_read_bytes", "bytes read", "plain_write_bytes", "bytes written"}, "energy_plain_pj", "plain");
   CountAccesses count;
-  observed.observe(&count);
-  std::vector<uint8_t> stored(120);
-  for (std::size_t i = 0; i < stored.size(); ++i) stored[i] = static_cast<uint8_t>(i + 1);
-  observed.backdoor_write(0, stored.data(), stored.size());
-  plain.backdoor_write(0, stored.data(), stored.size());
+  auto [observed, plain] = twin_srams(clock, count);
   auto& by_burst = *new SweepProbe("by_burst", clock);
   auto& swept = *new SweepProbe("swept", clock);
   by_burst.port.bind(observed.socket);
