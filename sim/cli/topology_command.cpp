@@ -186,11 +186,11 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
   struct LayerRun {
     std::string where, folder;
     fs::path out;
-    std::vector<std::string> arguments;
     json stats;
     std::optional<std::size_t> fast_run;  // under timing: scalesim, its extra run with timing: fast
   };
   std::vector<LayerRun> layer_runs;
+  std::vector<std::vector<std::string>> commands;  // each row's run, in order
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const scalesim::TopologyLayer& layer = layers[i];
     const std::string where = fmt::format("{}:{}: layer {}", topology.file, layer.line, layer.name);
@@ -229,12 +229,11 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
         options.log_level, "--watchdog-cycles", std::to_string(options.watchdog_cycles)};
     if (options.quiet) arguments.push_back("--quiet");
     for (const auto& assignment : options.overrides) arguments.insert(arguments.end(), {"--set", assignment});
-    layer_runs.push_back({where, folder, layer_out, std::move(arguments), {}, std::nullopt});
+    layer_runs.push_back({where, folder, layer_out, {}, std::nullopt});
+    commands.push_back(std::move(arguments));
   }
 
   const int jobs = available_cores();
-  std::vector<std::vector<std::string>> commands;
-  for (const auto& run : layer_runs) commands.push_back(run.arguments);
   const std::vector<int> codes = run_in_children(run_layer, commands, jobs);
   std::vector<std::vector<std::string>> fast_commands;
   for (std::size_t i = 0; i < layer_runs.size(); ++i) {
@@ -252,7 +251,7 @@ int run_topology_command(const Options& options, const RunCommand& run_layer) {
     }
     if (run.stats.at("hardware").at("pe_array").at("timing").get<std::string>() == "scalesim") {
       // accelsim's own array model too, for report.html's side by side
-      std::vector<std::string> fast = run.arguments;
+      std::vector<std::string> fast = commands[i];
       fast[4] = (run.out / "fast").string();
       fast.insert(fast.end(), {"--set", "hardware.pe_array.timing=fast"});
       run.fast_run = fast_commands.size();
