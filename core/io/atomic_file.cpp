@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -13,9 +14,14 @@ namespace accelsim::report {
 
 namespace fs = std::filesystem;
 
+// Unique among this process's temporaries (the count) and among processes: the process id, taken
+// at each call (a forked child gets its own), and a random number drawn once per process (each
+// std::random_device costs about 15 us, a run names six or more files).
 fs::path temporary_name_for(const fs::path& destination) {
-  std::random_device entropy;
-  return destination.parent_path() / ("." + destination.filename().string() + ".tmp" + std::to_string(entropy()));
+  static const std::string drawn_once = std::to_string(std::random_device{}());
+  static std::atomic<unsigned long> count{0};
+  return destination.parent_path() / ("." + destination.filename().string() + ".tmp" + std::to_string(::getpid()) +
+                                      "-" + drawn_once + "-" + std::to_string(count++));
 }
 
 // Two steps where a regular file is there already: exchange the two names (renameat2's

@@ -3,10 +3,13 @@
 #include "core/io/atomic_file.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <string>
 
 #include "tests/support/temp_dir.h"
@@ -26,6 +29,36 @@ int entries_in(const fs::path& directory) {
   int count = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(directory)) ++count;
   return count;
+}
+
+// Temporary names never repeat: not within a process, and not between a process and a child it
+// forks (sweeps and --topology fork their runs), which inherits everything drawn before the fork.
+TEST(AtomicFile, TemporaryNamesDifferWithinAProcessAndAcrossAFork) {
+  const fs::path destination = "/nonexistent/stats.json";
+  std::set<std::string> names;
+  for (int i = 0; i < 1000; ++i) names.insert(temporary_name_for(destination).string());
+  EXPECT_EQ(names.size(), 1000U);
+
+  int pipe_ends[2];
+  ASSERT_EQ(::pipe(pipe_ends), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const std::string name = temporary_name_for(destination).string();
+    const bool written = ::write(pipe_ends[1], name.data(), name.size()) == static_cast<ssize_t>(name.size());
+    ::_exit(written ? 0 : 1);
+  }
+  ::close(pipe_ends[1]);
+  std::string from_child;
+  char buffer[256];
+  for (ssize_t got; (got = ::read(pipe_ends[0], buffer, sizeof buffer)) > 0;) from_child.append(buffer, got);
+  ::close(pipe_ends[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_FALSE(from_child.empty());
+  EXPECT_EQ(names.count(from_child), 0U) << from_child;
+  EXPECT_NE(from_child, temporary_name_for(destination).string());  // the parent's next name
 }
 
 TEST(AtomicFile, CreatesAFileWhereThereWasNone) {
