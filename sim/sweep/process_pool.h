@@ -44,7 +44,9 @@ struct ChildOutcome {
 // PR_SET_PDEATHSIG), so a runner killed outright leaves no simulator behind. The parent
 // sleeps in poll() until a child writes, ends or reaches its deadline, or a signal arrives.
 // A child that cannot be started for want of file descriptors, processes or memory while
-// others run is started again when one of them has ended.
+// others run is started again when one of them has ended. A child's end is reported once the
+// next command has been started in its place, so that the caller's work on a result overlaps
+// the next child's.
 class ProcessPool {
  public:
   using CommandFor = std::function<ChildCommand(std::size_t index)>;

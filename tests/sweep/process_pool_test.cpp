@@ -92,6 +92,26 @@ TEST(SweepProcessPool, RunsEveryCommandOnceWithAtMostNAtATimeInIndexOrder) {
   EXPECT_EQ(running, 0);
 }
 
+// What the caller does with a result (a sweep reads the point's files) runs while the next
+// child runs: a child's end is reported after the command in its slot has been started.
+TEST(SweepProcessPool, ReportsAnEndOnceTheNextChildHasStarted) {
+  const SignalWatch watch;
+  ProcessPool pool(1, watch);
+  std::vector<std::string> events;
+  const bool completed = pool.run(
+      3,
+      [&](std::size_t i) {
+        events.push_back("start " + std::to_string(i));
+        return shell("exit 0");
+      },
+      [&](std::size_t i, const ChildOutcome& outcome) {
+        EXPECT_EQ(outcome.end, ChildEnd::Exited);
+        events.push_back("end " + std::to_string(i));
+      });
+  EXPECT_TRUE(completed);
+  EXPECT_EQ(events, (std::vector<std::string>{"start 0", "start 1", "end 0", "start 2", "end 1", "end 2"}));
+}
+
 TEST(SweepProcessPool, ReportsExitCodesSignalsAndTheChildsStderr) {
   const auto outcomes = run_all({shell("echo 'first line' >&2; echo 'accelsim: error: bad' >&2; exit 7"),
                                  shell("kill -USR1 $$"), shell("exit 0")},
