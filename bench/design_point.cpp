@@ -3,18 +3,22 @@
 // same array and dataflow when a SCALE-Sim checkout is given. The commands alternate round by
 // round (the machine is shared and noisy) and each row reports the median and least wall time,
 // the median CPU time (user + system) and, with SCALE-Sim, the median of the per-round ratios.
-//   design_point_bench [ROUNDS=21] [--scalesim DIR [--python /usr/bin/python3]]
+//   design_point_bench [ROUNDS=21] [--scalesim DIR [--python /usr/bin/python3]] [--baseline ACCELSIM]
 // DIR is a SCALE-Sim v2 source tree (the folder holding scalesim/scale.py); it is run on the
 // topology and .cfg that `accelsim export-scalesim` writes for the 16x16 OS design point, and
 // its per-layer cycles must equal those of `accelsim --topology` on the same two files (else
-// the bench fails: the two would not be simulating the same thing).
+// the bench fails: the two would not be simulating the same thing). With --baseline, another
+// accelsim binary (an earlier build) runs the same start-up and 16x16 OS rows in the same rounds,
+// and each of its rows reports this build's wall time over the baseline's, round by round.
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -27,12 +31,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kUsage = "design_point_bench [ROUNDS=21] [--scalesim DIR [--python /usr/bin/python3]]";
+constexpr const char* kUsage =
+    "design_point_bench [ROUNDS=21] [--scalesim DIR [--python /usr/bin/python3]] [--baseline ACCELSIM]";
 
 struct Row {
   std::string label;
-  std::vector<std::string> command;
+  std::function<std::vector<std::string>(int round)> command;
   std::vector<double> wall_ms, cpu_ms;
+  std::size_t compared_with = SIZE_MAX;  // a baseline row: the index of this build's same row
 };
 
 double median(std::vector<double> values) {
@@ -68,11 +74,14 @@ int main(int argc, char** argv) try {
   const std::string accelsim = ACCELSIM_BINARY;
   int rounds = 21;
   fs::path scalesim_dir;
+  std::string baseline;
   std::string python = "/usr/bin/python3";
   for (int i = 1; i < argc; ++i) {
     const std::string argument = argv[i];
     if (argument == "--scalesim" && i + 1 < argc) {
       scalesim_dir = argv[++i];
+    } else if (argument == "--baseline" && i + 1 < argc) {
+      baseline = fs::absolute(argv[++i]).string();
     } else if (argument == "--python" && i + 1 < argc) {
       python = argv[++i];
     } else if (i == 1) {
@@ -89,10 +98,16 @@ int main(int argc, char** argv) try {
   const std::vector<std::string> array16_os = {"--set", "hardware.pe_array.rows=16",
                                                "--set", "hardware.pe_array.cols=16",
                                                "--set", "hardware.pe_array.dataflow=os"};
-  auto lenet = [&](const std::string& out, bool array16) {
-    std::vector<std::string> command = {accelsim, "--config", config, "--quiet", "--out", out};
+  auto lenet = [&](const std::string& binary, const std::string& out, bool array16) {
+    std::vector<std::string> command = {binary, "--config", config, "--quiet", "--out", out};
     if (array16) command.insert(command.end(), array16_os.begin(), array16_os.end());
     return command;
+  };
+  auto fixed = [](std::vector<std::string> command) { return [command](int) { return command; }; };
+  auto fresh = [&](const std::string& binary, const std::string& name, bool array16) {
+    return [&lenet, &scratch, binary, name, array16](int round) {
+      return lenet(binary, (scratch / (name + std::to_string(round))).string(), array16);
+    };
   };
 
   // The 16x16 OS design point in SCALE-Sim's terms: its convolutions and linears as a topology,
@@ -105,16 +120,25 @@ int main(int argc, char** argv) try {
   const std::string scalesim_config = (scratch / "exported/lenet.cfg").string();
 
   std::vector<Row> rows = {
-      {"accelsim --version (start-up only)", {accelsim, "--version"}, {}, {}},
-      {"LeNet 8x8 WS (lenet.yaml), fresh folder", {}, {}, {}},
-      {"LeNet 16x16 OS, fresh folder", {}, {}, {}},
-      {"LeNet 16x16 OS, same folder again", lenet((scratch / "same").string(), true), {}, {}},
+      {"accelsim --version (start-up only)", fixed({accelsim, "--version"}), {}, {}},
+      {"LeNet 8x8 WS (lenet.yaml), fresh folder", fresh(accelsim, "fresh8_", false), {}, {}},
+      {"LeNet 16x16 OS, fresh folder", fresh(accelsim, "fresh16_", true), {}, {}},
+      {"LeNet 16x16 OS, same folder again", fixed(lenet(accelsim, (scratch / "same").string(), true)), {}, {}},
       {"SCALE-Sim's files, accelsim --topology",
-       {accelsim, "--topology", topology, "--scalesim-config", scalesim_config, "--quiet", "--out",
-        (scratch / "topology").string()},
+       fixed({accelsim, "--topology", topology, "--scalesim-config", scalesim_config, "--quiet", "--out",
+              (scratch / "topology").string()}),
        {},
        {}},
   };
+  if (!baseline.empty()) {
+    rows.push_back({"baseline: --version", fixed({baseline, "--version"}), {}, {}, 0});
+    rows.push_back({"baseline: LeNet 16x16 OS, fresh folder", fresh(baseline, "baseline16_", true), {}, {}, 2});
+    rows.push_back({"baseline: LeNet 16x16 OS, same folder again",
+                    fixed(lenet(baseline, (scratch / "baseline_same").string(), true)),
+                    {},
+                    {},
+                    3});
+  }
   const bool with_scalesim = !scalesim_dir.empty();
   if (with_scalesim) {
     const fs::path script = scalesim_dir / "scalesim/scale.py";
@@ -122,16 +146,14 @@ int main(int argc, char** argv) try {
     setenv("PYTHONPATH", scalesim_dir.c_str(), 1);  // scale.py imports its own package
     rows.push_back(
         {"SCALE-Sim v2, same topology and .cfg",
-         {python, script.string(), "-t", topology, "-c", scalesim_config, "-p", (scratch / "scalesim").string()},
+         fixed({python, script.string(), "-t", topology, "-c", scalesim_config, "-p", (scratch / "scalesim").string()}),
          {},
          {}});
   }
 
   for (int round = 0; round < rounds; ++round) {
-    rows[1].command = lenet((scratch / ("fresh8_" + std::to_string(round))).string(), false);
-    rows[2].command = lenet((scratch / ("fresh16_" + std::to_string(round))).string(), true);
     for (auto& row : rows) {
-      const auto result = accelsim::bench::run_child(row.command, accelsim::bench::ChildOutput::discard);
+      const auto result = accelsim::bench::run_child(row.command(round), accelsim::bench::ChildOutput::discard);
       if (result.exit_code != 0)
         throw std::runtime_error(row.label + " exited with " + std::to_string(result.exit_code));
       row.wall_ms.push_back(result.seconds * 1e3);
@@ -148,6 +170,12 @@ int main(int argc, char** argv) try {
       std::vector<double> ratios;
       for (int round = 0; round < rounds; ++round) ratios.push_back(rows.back().wall_ms[round] / row.wall_ms[round]);
       fmt::print("   SCALE-Sim / this {:6.1f}x", median(ratios));
+    }
+    if (row.compared_with != SIZE_MAX) {
+      std::vector<double> ratios;
+      for (int round = 0; round < rounds; ++round)
+        ratios.push_back(rows[row.compared_with].wall_ms[round] / row.wall_ms[round]);
+      fmt::print("   this build / baseline {:5.3f}", median(ratios));
     }
     fmt::print("\n");
   }
