@@ -330,17 +330,22 @@ TEST(MemoryTiming, RequestsOnAGridBookedInClosedFormGetWhatOneByOneGets) {
     SCOPED_TRACE("trial " + std::to_string(trial));
     const uint64_t latency = below(4);
     BandwidthPort one_by_one(1 + below(16), latency);
+    ListPort list;  // one by one again, on the test's plain list
+    list.latency = latency;
     // Others' bookings, as in RequestsBookedInOneSweepGetWhatOneByOneGets, some forgotten.
     uint64_t at = below(4);
     for (uint64_t n = below(12); n > 0; --n) {
       at += below(8);
-      one_by_one.reserve_cycles(at, 1 + below(5));
+      const uint64_t cycles = 1 + below(5);
+      one_by_one.reserve_cycles(at, cycles);
+      list.reserve(at, cycles);
       at += 1 + below(5);
     }
     uint64_t present = 0;
     if (below(3) == 0) {
       present = below(at + 1);
       one_by_one.forget_before(present);
+      list.forget_before(present);
     }
     // The transfer: runs of run_bytes in bursts of `burst` bytes.
     const uint64_t runs = below(6) == 0 ? 20 + below(30) : 1 + below(5);
@@ -380,8 +385,9 @@ TEST(MemoryTiming, RequestsOnAGridBookedInClosedFormGetWhatOneByOneGets) {
     uint64_t expected_delivered = 0;
     for (uint64_t run = 0; run < runs; ++run)
       for (uint64_t k = 0; k < per_run; ++k) {
-        const BandwidthPort::Reservation r =
-            one_by_one.reserve_cycles(requests.at(run, k), k < full ? full_cycles : tail_cycles);
+        const uint64_t cycles = k < full ? full_cycles : tail_cycles;
+        const BandwidthPort::Reservation r = one_by_one.reserve_cycles(requests.at(run, k), cycles);
+        ASSERT_EQ(fields(r), fields(list.reserve(requests.at(run, k), cycles)));
         expected_first.push_back(r.first_delivered);
         expected_delivered = std::max(expected_delivered, r.delivered);
       }
@@ -391,7 +397,9 @@ TEST(MemoryTiming, RequestsOnAGridBookedInClosedFormGetWhatOneByOneGets) {
     ASSERT_EQ(got_first, expected_first);
     ASSERT_EQ(delivered, expected_delivered);
     ASSERT_EQ(entries(closed_form.bookings()), entries(one_by_one.bookings()));
+    ASSERT_EQ(entries(closed_form.bookings()), entries(list.busy));
     ASSERT_EQ(closed_form.busy_cycles(), one_by_one.busy_cycles());
+    ASSERT_EQ(closed_form.busy_cycles(), list.busy_cycles);
     ASSERT_EQ(closed_form.free_at(), one_by_one.free_at());
     const std::size_t added = one_by_one.bookings().size() - bookings_before.size();
     if (run_bytes == 0)
@@ -402,15 +410,21 @@ TEST(MemoryTiming, RequestsOnAGridBookedInClosedFormGetWhatOneByOneGets) {
       ++back_to_back;
     else if (run_bytes != 0 && added > 1)
       ++each_at_request;
+    // Later requests, short or long enough to fill many of the gaps between the bursts, with
+    // and without their pieces (which reserve_cycles fills gap by gap), against the list.
     const uint64_t end = one_by_one.free_at() + 4;
-    for (int probe = 0; probe < 3; ++probe) {
-      const uint64_t start = present + below(end), cycles = below(6);
-      std::vector<BandwidthPort::Piece> got_pieces, expected_pieces;
-      ASSERT_EQ(fields(closed_form.reserve_cycles(start, cycles, &got_pieces)),
-                fields(one_by_one.reserve_cycles(start, cycles, &expected_pieces)))
+    for (int probe = 0; probe < 4; ++probe) {
+      const uint64_t start = present + below(end), cycles = probe == 3 ? below(200) : below(6);
+      std::vector<BandwidthPort::Piece> got_pieces;
+      const BandwidthPort::Reservation expected = list.reserve(start, cycles);
+      ASSERT_EQ(fields(closed_form.reserve_cycles(start, cycles, probe % 2 ? &got_pieces : nullptr)), fields(expected))
           << "probe " << probe;
-      ASSERT_EQ(entries(got_pieces), entries(expected_pieces));
-      ASSERT_EQ(entries(closed_form.bookings()), entries(one_by_one.bookings())) << "probe " << probe;
+      ASSERT_EQ(entries(closed_form.bookings()), entries(list.busy)) << "probe " << probe;
+      ASSERT_EQ(closed_form.busy_cycles(), list.busy_cycles);
+      if (probe % 2 == 0 || cycles == 0) continue;
+      ASSERT_FALSE(got_pieces.empty());
+      EXPECT_EQ(got_pieces.front().begin, expected.begin);
+      EXPECT_EQ(got_pieces.back().end, expected.end);
     }
   }
   // Each way of booking came up, and so did refusals (a contended span, mixed bursts) and sweeps
