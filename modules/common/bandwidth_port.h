@@ -13,6 +13,36 @@ namespace accelsim::modules {
 // already made (timing is annotated, so bookings may lie in the future) uses the gaps they
 // leave, such as those between a DMA's bursts. This is how contention between units sharing an
 // SRAM or the DRAM shows up in their timing.
+// Cycles of requests on a grid, one per burst of a transfer in runs: burst j (0 <= j <
+// per_run) of run i (0 <= i < runs) at first + i * run_period + j * period. A transfer whose
+// bursts a free port books back to back has them so (see MemoryTarget::serve_bursts_at_once),
+// and a grid describes them in O(1) however many bursts there are.
+struct BurstGrid {
+  bool valid = false;  // false: no grid (the cycles are listed instead)
+  uint64_t first = 0;
+  uint64_t period = 0;
+  uint64_t run_period = 0;
+  uint64_t runs = 0;
+  uint64_t per_run = 0;
+
+  uint64_t count() const { return runs * per_run; }
+  uint64_t at(uint64_t run, uint64_t burst) const { return first + run * run_period + burst * period; }
+  uint64_t last() const { return at(runs - 1, per_run - 1); }
+  // The same grid `offset` cycles later.
+  BurstGrid shifted(uint64_t offset) const {
+    BurstGrid grid = *this;
+    grid.first += offset;
+    return grid;
+  }
+  // The cycles, one per burst, in order, into `cycles` (replacing what it held).
+  void expand(std::vector<uint64_t>& cycles) const {
+    cycles.resize(count());
+    uint64_t* out = cycles.data();
+    for (uint64_t run = 0; run < runs; ++run)
+      for (uint64_t burst = 0, at = first + run * run_period; burst < per_run; ++burst, at += period) *out++ = at;
+  }
+};
+
 class BandwidthPort {
  public:
   BandwidthPort(uint64_t bytes_per_cycle, uint64_t latency) : bytes_per_cycle_(bytes_per_cycle), latency_(latency) {}
@@ -41,10 +71,11 @@ class BandwidthPort {
     return reserve_cycles(start, transfer_cycles(bytes), pieces);
   }
 
-  // reserve() of a request that needs `cycles` port cycles.
+  // reserve() of a request that needs `cycles` port cycles. Without `pieces`, one that does not
+  // fit in the first gap from its start is booked by fill_gaps() (the same cycles, in one pass
+  // instead of one vector erase per gap); with them, the gaps are filled one by one below.
   Reservation reserve_cycles(uint64_t start, uint64_t cycles, std::vector<Piece>* pieces = nullptr) {
     uint64_t left = cycles;
-    busy_cycles_ += left;
     if (left == 0) return {start, start, start + latency_, start + latency_};
     uint64_t cursor = start;
     // The first booking that starts after `cursor`.
@@ -52,6 +83,9 @@ class BandwidthPort {
         std::upper_bound(busy_.begin(), busy_.end(), cursor, [](uint64_t at, const Piece& b) { return at < b.begin; }) -
         busy_.begin());
     if (next != 0 && busy_[next - 1].end > cursor) cursor = busy_[next - 1].end;
+    if (!pieces && next != busy_.size() && busy_[next].begin - cursor < left)
+      return reserve_across_gaps(start, cycles, next, cursor);
+    busy_cycles_ += left;
     uint64_t begin = 0, end = 0;
     bool first = true;
     while (true) {
@@ -239,6 +273,143 @@ class BandwidthPort {
     uint64_t cycles_ = 0;
   };
 
+  // Books requests made for the cycles of `requests` (a grid, see BurstGrid), one
+  // reserve_cycles() after another, in closed form: burst j of each run needs w_j = `full_cycles`
+  // for j < `full`, otherwise `tail_cycles` (a run's shorter last burst). Gives the grid of their
+  // first deliveries and the latest delivery, and books and counts exactly what the calls would
+  // have. Returns false, having booked nothing, when it cannot: the requests go back in time, a
+  // burst is empty among others that are not, the span they take is not free, or the bursts
+  // neither all fit between their requests nor all outlast them.
+  //
+  // Why. Request k (in order, run by run) is made for r_k and needs w_k > 0 cycles; the gap to the
+  // next request is r_{k+1} - r_k: `period` within a run, and g = run_period - (per_run - 1) *
+  // period from a run's last burst to the next run's first. On a port free over the span, request
+  // k takes [s_k, s_k + w_k) with s_k = max(r_k, e_{k-1}) (e the previous one's end; s_0 = r_0).
+  // - Each fits (w_k <= r_{k+1} - r_k for all k but the last): by induction e_{k-1} = r_{k-1} +
+  //   w_{k-1} <= r_k, so s_k = r_k: burst k holds [r_k, r_k + w_k), first delivered r_k + L (the
+  //   request grid plus the latency L), and the last burst, whose end is the latest (e_k <= r_{k+1}
+  //   <= e_{k+1}), is delivered at r_last + w_last + L. The pieces are booked as reserve_cycles()
+  //   books them, those that touch merged (a run's full bursts are one piece when w = period).
+  // - Each outlasts its gap (w_k >= r_{k+1} - r_k): e_{k-1} = r_0 + sum_{i<k} w_i >= r_0 +
+  //   sum_{i<k} (r_{i+1} - r_i) = r_k, so s_k = e_{k-1}: the bursts hold [r_0, r_0 + W) back to
+  //   back, W the sum of all w, one booking, burst j of run i first delivered at r_0 + L + i * (the
+  //   run's cycles) + j * full_cycles (a grid: the tail comes after the `full` full bursts), and
+  //   the last byte at r_0 + W + L.
+  // When every burst is empty (W = 0), each is [r_k, r_k) as reserve_cycles' and nothing is booked.
+  bool reserve_grid(const BurstGrid& requests, uint64_t full, uint64_t full_cycles, uint64_t tail_cycles,
+                    BurstGrid& first_delivered, uint64_t& delivered) {
+    const uint64_t runs = requests.runs, per_run = requests.per_run, period = requests.period;
+    if (runs == 0 || per_run == 0 || full > per_run || per_run - full > 1) return false;
+    if (requests.run_period < (per_run - 1) * period) return false;  // back in time
+    const uint64_t run_gap = requests.run_period - (per_run - 1) * period;
+    const bool has_tail = per_run > full;
+    const uint64_t run_cycles = full * full_cycles + (has_tail ? tail_cycles : 0);
+    const uint64_t total = runs * run_cycles;
+    const uint64_t last_cycles = has_tail ? tail_cycles : full_cycles;
+    if (total == 0) {
+      first_delivered = requests.shifted(latency_);
+      delivered = requests.last() + latency_;
+      return true;
+    }
+    if ((full > 0 && full_cycles == 0) || (has_tail && tail_cycles == 0)) return false;
+    // The bursts but a run's last are followed by a gap of `period`; the run's last (not the
+    // transfer's) by run_gap.
+    const bool inner = per_run > 1;  // a run has bursts before its last, all full
+    const bool between = runs > 1;
+    if ((!inner || full_cycles >= period) && (!between || last_cycles >= run_gap)) {  // back to back
+      const uint64_t begin = requests.first;
+      if (!free_during(begin, begin + total)) return false;
+      const Piece whole{begin, begin + total};
+      book_free(&whole, &whole + 1, total);
+      first_delivered = {true, begin + latency_, full_cycles, run_cycles, runs, per_run};
+      delivered = begin + total + latency_;
+      return true;
+    }
+    if ((inner && full_cycles > period) || (between && last_cycles > run_gap)) return false;
+    // Each at its request.
+    const uint64_t end = requests.last() + last_cycles;
+    if (!free_during(requests.first, end)) return false;
+    Piece* out = added_.data();
+    Piece* out_end = out + added_.size();
+    auto append = [&](uint64_t begin, uint64_t piece_end) {
+      if (out != added_.data() && out[-1].end == begin) {
+        out[-1].end = piece_end;
+        return;
+      }
+      if (out == out_end) {
+        const auto written = out - added_.data();
+        added_.resize(std::max<std::size_t>(64, 2 * added_.size()));
+        out = added_.data() + written;
+        out_end = added_.data() + added_.size();
+      }
+      *out++ = {begin, piece_end};
+    };
+    for (uint64_t run = 0; run < runs; ++run) {
+      const uint64_t base = requests.first + run * requests.run_period;
+      if (full_cycles == period) {  // the full bursts touch: one piece
+        if (full > 0) append(base, base + full * period);
+      } else {
+        for (uint64_t burst = 0; burst < full; ++burst)
+          append(base + burst * period, base + burst * period + full_cycles);
+      }
+      if (has_tail) append(base + full * period, base + full * period + tail_cycles);
+    }
+    book_free(added_.data(), out, total);
+    first_delivered = requests.shifted(latency_);
+    delivered = end + latency_;
+    return true;
+  }
+
+  // reserve_cycles' request from `start` that does not fit in the gap from `cursor` to booking
+  // `next`. Out of line: the short requests' path stays small enough for the compiler to inline
+  // book() into it (inlined here too, it cost VGG-16 4x4 9 M instructions in calls).
+#if defined(__GNUC__)
+  __attribute__((noinline))
+#endif
+  Reservation
+  reserve_across_gaps(uint64_t start, uint64_t cycles, std::size_t next, uint64_t cursor) {
+    Reservation reserved;
+    if (fill_gaps(next, cursor, cycles, reserved)) return reserved;
+    InOrder in_order(*this);  // two bookings that touch among those passed: they stay apart
+    reserved = in_order.reserve_cycles(start, cycles);
+    in_order.commit();
+    return reserved;
+  }
+
+  // A request of `cycles` from `cursor` (free: not inside a booking) that does not fit in the gap
+  // before booking `next`, booked in one pass: false, having booked nothing, when two of the
+  // bookings it passes touch. The loop in reserve_cycles fills the gaps one after another, the
+  // first from the cursor, each to its end, until one holds what is left: the gap before booking
+  // k, [e_{k-1}, b_k), is filled whole while its size is below what is left. A filled gap joins
+  // the bookings on both sides, and the last, partial piece the booking before it (it starts at
+  // its end) and the one after when it ends at its start; the first joins the booking before the
+  // cursor when that ends there. So when no passed gap is empty (bookings that touch stay apart,
+  // an empty gap gets no piece) all the passed bookings, the pieces and any booking they touch at
+  // either end become one booking [B, E); the request holds [cursor, E') (E' its last piece's end).
+  bool fill_gaps(std::size_t next, uint64_t cursor, uint64_t cycles, Reservation& reserved) {
+    const Piece* const bookings = busy_.begin();
+    const std::size_t size = busy_.size();
+    uint64_t at = cursor, left = cycles;
+    std::size_t k = next;
+    for (;;) {  // left > 0 and `at` is the end of the cursor's gap or of booking k - 1
+      const uint64_t gap_end = k == size ? UINT64_MAX : bookings[k].begin;
+      if (gap_end - at >= left) break;
+      if (gap_end == at) return false;  // bookings that touch
+      left -= gap_end - at;
+      at = bookings[k++].end;
+    }
+    const uint64_t end = at + left;
+    const bool joins_previous = next != 0 && bookings[next - 1].end == cursor;
+    const bool joins_next = k != size && bookings[k].begin == end;
+    const std::size_t from = joins_previous ? next - 1 : next, to = joins_next ? k + 1 : k;
+    const Piece whole{joins_previous ? bookings[next - 1].begin : cursor, joins_next ? bookings[k].end : end};
+    busy_.replace(from, to, &whole, &whole + 1);
+    busy_cycles_ += cycles;
+    free_at_ = std::max(free_at_, end);
+    reserved = {cursor, end, end + latency_, cursor + latency_};
+    return true;
+  }
+
   // Drops bookings that end at or before `cycle`: no request can be made for an earlier cycle
   // than the simulated present, so they can no longer matter.
   void forget_before(uint64_t cycle) { busy_.drop_front_while_ending_by(cycle); }
@@ -253,8 +424,13 @@ class BandwidthPort {
  private:
   // Adds [begin, end), which lies in the gap before booking `next` (or after the last one),
   // merged with the bookings it touches so that back-to-back bursts stay one entry; returns the
-  // merged booking's index.
-  std::size_t book(std::size_t next, uint64_t begin, uint64_t end) {
+  // merged booking's index. Always inlined: it is a few compares on reserve_cycles' path, where
+  // a call cost more than its work (reserve_cycles itself is inlined into the memories' callers).
+#if defined(__GNUC__)
+  __attribute__((always_inline))
+#endif
+  std::size_t
+  book(std::size_t next, uint64_t begin, uint64_t end) {
     const bool joins_previous = next != 0 && busy_[next - 1].end == begin;
     const bool joins_next = next != busy_.size() && busy_[next].begin == end;
     if (joins_previous && joins_next) {

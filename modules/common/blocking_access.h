@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "modules/common/bandwidth_port.h"
+
 namespace accelsim::modules {
 
 // The port cycles a memory gave one access, in absolute cycles: held the port from `begin`
@@ -52,13 +54,20 @@ struct StridedAccess : tlm::tlm_extension<StridedAccess> {
 // `chained` it serves requested.size() bursts. It answers with each burst's first delivery and
 // the latest delivery of all. On refusal, the bursts before the first one outside the memory
 // have been served, and `refused_address` and `refused_bytes` name that one.
+// Cycles as grids (BurstGrid) instead of lists, so that the host's cost need not grow with the
+// bursts: not chained, a valid `requested_grid` gives the requested cycles (`requested` is then
+// ignored); with `accepts_grids`, the memory may answer with a valid `first_delivered_grid` and,
+// chained, `requested_grid` instead of filling the lists in.
 struct BurstTransfer : tlm::tlm_extension<BurstTransfer> {
   uint64_t runs = 1;
   uint64_t run_stride = 0;
   uint64_t burst_bytes = 0;
   bool chained = false;
+  bool accepts_grids = false;
   std::vector<uint64_t> requested;        // absolute cycles, one per burst
   std::vector<uint64_t> first_delivered;  // absolute cycles, one per served burst
+  BurstGrid requested_grid;
+  BurstGrid first_delivered_grid;
   uint64_t delivered = 0;
   uint64_t refused_address = 0;
   uint64_t refused_bytes = 0;

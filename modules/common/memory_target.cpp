@@ -82,12 +82,15 @@ void MemoryTarget::serve_bursts(tlm::tlm_generic_payload& payload, BurstTransfer
   // zeroed every entry of every transfer: 30 M of VGG-16's 294 M instructions on 256x256). The
   // burst-by-burst loop clears them itself.
   bursts.delivered = request;
+  bursts.first_delivered_grid.valid = false;
+  if (bursts.chained) bursts.requested_grid.valid = false;
   uint64_t moved = 0;
   bool refused = false;
   uint8_t* data = payload.get_data_ptr();
   if (serve_bursts_at_once(payload, bursts, request, runs, run_bytes)) {
     moved = runs * run_bytes;
   } else {
+    list_requested(bursts);
     if (bursts.chained) bursts.requested.clear();
     bursts.first_delivered.clear();
     const uint64_t count = bursts.chained ? UINT64_MAX : bursts.requested.size();
@@ -136,7 +139,9 @@ void MemoryTarget::serve_bursts(tlm::tlm_generic_payload& payload, BurstTransfer
 // booking in the span: burst k is requested as burst k - 1 leaves the port, t_0 = the
 // transaction's time, t_k = t_{k-1} + c_{k-1}: burst k holds [t_k, t_k + c_k), the bursts hold
 // the port back to back over [t_0, t_0 + T) with T = runs * (full * c(B) + c(tail)), one
-// booking, and the transfer is delivered at t_0 + T + L. Where others hold some of those cycles,
+// booking, and the transfer is delivered at t_0 + T + L; the t_k form a grid (BurstGrid), which
+// an initiator that accepts grids gets instead of lists. Requests given as a grid are booked in
+// closed form where BandwidthPort::reserve_grid can. Where others hold some of those cycles,
 // and for requests made at given cycles, sweep_bursts books them in one sweep over the bookings.
 // With an observer (which sees every burst), a memory whose book() is not the flat port's, a burst
 // outside the memory, fewer requested cycles than bursts or requests that go back in time, the
@@ -147,40 +152,76 @@ bool MemoryTarget::serve_bursts_at_once(tlm::tlm_generic_payload& payload, Burst
   if (observer_ || !books_on_flat_port() || burst == 0) return false;
   const uint64_t full = run_bytes / burst, tail = run_bytes % burst;
   const uint64_t per_run = run_bytes == 0 ? 1 : full + (tail != 0 ? 1 : 0);
-  if (!bursts.chained && bursts.requested.size() != runs * per_run) return false;
+  BurstGrid& grid = bursts.requested_grid;
+  if (!bursts.chained && grid.valid && (grid.runs != runs || grid.per_run != per_run)) list_requested(bursts);
+  if (!bursts.chained && !grid.valid && bursts.requested.size() != runs * per_run) return false;
   const uint64_t address = payload.get_address();
   for (uint64_t run = 0; run < runs; ++run)  // a run's bursts are all in range when the run is
     if (!in_range(address + run * bursts.run_stride, run_bytes)) return false;
   const uint64_t full_cycles = port_.transfer_cycles(burst), tail_cycles = port_.transfer_cycles(tail);
   const uint64_t count = runs * per_run;
-  bursts.first_delivered.resize(count);
   const uint64_t total_cycles = runs * (full * full_cycles + tail_cycles);
+  const uint64_t latency = port_.latency();
   if (bursts.chained && port_.free_during(request, request + total_cycles)) {
-    const uint64_t latency = port_.latency();
-    bursts.requested.resize(count);
-    uint64_t* requested = bursts.requested.data();
-    uint64_t* first = bursts.first_delivered.data();
-    uint64_t begin = request;
-    for (uint64_t run = 0; run < runs; ++run) {
-      for (uint64_t k = 0; k < full; ++k, begin += full_cycles) {
-        *requested++ = begin;
-        *first++ = begin + latency;
-      }
-      if (per_run > full) {  // the run's last, shorter burst (or its one empty burst)
-        *requested++ = begin;
-        *first++ = begin + latency;
-        begin += tail_cycles;
+    if (bursts.accepts_grids) {
+      // Burst j of run i requested at request + i * (a run's cycles) + j * c(B) (a run's tail
+      // after its full bursts), in O(1) however many bursts.
+      grid = {true, request, full_cycles, full * full_cycles + tail_cycles, runs, per_run};
+      bursts.first_delivered_grid = grid.shifted(latency);
+    } else {
+      bursts.first_delivered.resize(count);
+      bursts.requested.resize(count);
+      uint64_t* requested = bursts.requested.data();
+      uint64_t* first = bursts.first_delivered.data();
+      uint64_t begin = request;
+      for (uint64_t run = 0; run < runs; ++run) {
+        for (uint64_t k = 0; k < full; ++k, begin += full_cycles) {
+          *requested++ = begin;
+          *first++ = begin + latency;
+        }
+        if (per_run > full) {  // the run's last, shorter burst (or its one empty burst)
+          *requested++ = begin;
+          *first++ = begin + latency;
+          begin += tail_cycles;
+        }
       }
     }
     const BandwidthPort::Piece whole{request, request + total_cycles};
     port_.book_free(&whole, &whole + (total_cycles != 0 ? 1 : 0), total_cycles);
     bursts.delivered = request + total_cycles + latency;
     ++transactions_at_once_;
-  } else if (!sweep_bursts(bursts, request, count, per_run, full, full_cycles, tail_cycles)) {
-    return false;
+  } else if (!bursts.chained && grid.valid && book_grid(bursts, full, full_cycles, tail_cycles)) {
+    bursts.delivered = std::max(request, bursts.delivered);
+    ++transactions_at_once_;
+  } else {
+    list_requested(bursts);
+    bursts.first_delivered.resize(count);
+    if (!sweep_bursts(bursts, request, count, per_run, full, full_cycles, tail_cycles)) return false;
   }
   move_runs(payload, address, bursts.run_stride, runs, run_bytes);
   return true;
+}
+
+// Requests given as a grid, booked in closed form by BandwidthPort::reserve_grid (whose comment
+// says why that books what one request after another would), their first deliveries answered as
+// a grid or, to an initiator that does not take grids, listed. False, having booked nothing, when
+// it cannot.
+bool MemoryTarget::book_grid(BurstTransfer& bursts, uint64_t full, uint64_t full_cycles, uint64_t tail_cycles) {
+  BurstGrid first;
+  uint64_t delivered = 0;
+  if (!port_.reserve_grid(bursts.requested_grid, full, full_cycles, tail_cycles, first, delivered)) return false;
+  if (bursts.accepts_grids)
+    bursts.first_delivered_grid = first;
+  else
+    first.expand(bursts.first_delivered);
+  bursts.delivered = delivered;
+  return true;
+}
+
+void MemoryTarget::list_requested(BurstTransfer& bursts) {
+  if (bursts.chained || !bursts.requested_grid.valid) return;
+  bursts.requested_grid.expand(bursts.requested);
+  bursts.requested_grid.valid = false;
 }
 
 // The loop in serve_bursts in one sweep over the port's bookings (BandwidthPort::InOrder, whose

@@ -111,6 +111,11 @@ class MemoryTarget : public sc_core::sc_module {
   // nothing, when a request goes back in time.
   bool sweep_bursts(BurstTransfer& bursts, uint64_t request, uint64_t count, uint64_t per_run, uint64_t full,
                     uint64_t full_cycles, uint64_t tail_cycles);
+  // serve_bursts_at_once's bursts requested on a grid (not chained), in closed form: false, having
+  // booked nothing, when it cannot.
+  bool book_grid(BurstTransfer& bursts, uint64_t full, uint64_t full_cycles, uint64_t tail_cycles);
+  // Lists the requested cycles a grid gives (not chained), for the paths that take them burst by burst.
+  static void list_requested(BurstTransfer& bursts);
   // Books one access requested at cycle `start` and shows it to the observer.
   BandwidthPort::Reservation serve(uint64_t start, uint64_t address, uint64_t bytes, bool write, int32_t layer);
   unsigned int transport_dbg(int initiator, tlm::tlm_generic_payload& payload);

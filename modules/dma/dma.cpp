@@ -51,10 +51,13 @@ uint64_t Dma::transfer(const isa::Instruction& in, uint64_t source, uint64_t tar
   reads_.burst_bytes = writes_.burst_bytes = burst_bytes_;
   reads_.chained = true;
   writes_.chained = false;
+  reads_.accepts_grids = writes_.accepts_grids = true;
   const bool read = access_bursts(port_for(in.source), tlm::TLM_READ_COMMAND, source, buffer_.data(), bytes, reads_);
   // Each write is requested as its burst's first bytes arrive; after a refused read, only the
-  // bursts read before it are written, as burst by burst.
-  writes_.requested = reads_.first_delivered;
+  // bursts read before it are written, as burst by burst. Reads booked back to back answer with
+  // a grid, which the write side takes as it is (no list of one cycle per burst to copy).
+  writes_.requested_grid = reads_.first_delivered_grid;
+  if (!writes_.requested_grid.valid) writes_.requested = reads_.first_delivered;
   const bool written =
       access_bursts(port_for(in.target), tlm::TLM_WRITE_COMMAND, target, buffer_.data(), bytes, writes_);
   if (!written)

@@ -312,6 +312,130 @@ TEST(MemoryTiming, RequestsBookedInOneSweepGetWhatOneByOneGets) {
   EXPECT_GT(long_sweeps, 100u);
 }
 
+// Seeded random transfers whose bursts are requested on a grid (BurstGrid): runs of 0 to 80
+// bytes (empty runs, runs with and without a shorter tail) in bursts of 1 to 24 bytes, requested
+// as a read side on a port of 1 to 8 bytes per cycle delivers them back to back, or on grids of
+// any period; on a port of 1 to 16 bytes per cycle with others' bookings, some in the span the
+// transfer takes and some not. reserve_grid books them in closed form or refuses, having booked
+// nothing; what it books must be exactly what one reserve_cycles() per burst books: each burst's
+// first delivery, the latest delivery, the bookings entry by entry, the busy cycles, the end of
+// the latest booking, and what later requests get.
+TEST(MemoryTiming, RequestsOnAGridBookedInClosedFormGetWhatOneByOneGets) {
+  std::mt19937 random(20261203);
+  auto below = [&random](uint64_t n) { return static_cast<uint64_t>(random() % n); };
+  using V = std::vector<uint64_t>;
+  auto fields = [](const BandwidthPort::Reservation& r) { return V{r.begin, r.end, r.first_delivered, r.delivered}; };
+  uint64_t back_to_back = 0, each_at_request = 0, all_empty = 0, refused = 0, many_pieces = 0;
+  for (int trial = 0; trial < 20000; ++trial) {
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    const uint64_t latency = below(4);
+    BandwidthPort one_by_one(1 + below(16), latency);
+    ListPort list;  // one by one again, on the test's plain list
+    list.latency = latency;
+    // Others' bookings, as in RequestsBookedInOneSweepGetWhatOneByOneGets, some forgotten.
+    uint64_t at = below(4);
+    for (uint64_t n = below(12); n > 0; --n) {
+      at += below(8);
+      const uint64_t cycles = 1 + below(5);
+      one_by_one.reserve_cycles(at, cycles);
+      list.reserve(at, cycles);
+      at += 1 + below(5);
+    }
+    uint64_t present = 0;
+    if (below(3) == 0) {
+      present = below(at + 1);
+      one_by_one.forget_before(present);
+      list.forget_before(present);
+    }
+    // The transfer: runs of run_bytes in bursts of `burst` bytes.
+    const uint64_t runs = below(6) == 0 ? 20 + below(30) : 1 + below(5);
+    const uint64_t run_bytes = below(6) == 0 ? 0 : 1 + below(80);
+    const uint64_t burst = 1 + below(24);
+    const uint64_t full = run_bytes / burst, tail = run_bytes % burst;
+    const uint64_t per_run = run_bytes == 0 ? 1 : full + (tail != 0 ? 1 : 0);
+    const uint64_t full_cycles = one_by_one.transfer_cycles(burst), tail_cycles = one_by_one.transfer_cycles(tail);
+    BurstGrid requests;
+    requests.valid = true;
+    requests.runs = runs;
+    requests.per_run = per_run;
+    // After the bookings (a free span), or anywhere among them.
+    requests.first = below(2) == 0 ? one_by_one.free_at() + below(4) : present + below(one_by_one.free_at() + 8);
+    if (below(4) != 0) {  // as a read side's deliveries on a port of read_rate bytes per cycle
+      const uint64_t read_rate = 1 + below(8);
+      auto read_cycles = [read_rate](uint64_t bytes) { return (bytes + read_rate - 1) / read_rate; };
+      requests.period = read_cycles(burst);
+      requests.run_period = full * read_cycles(burst) + read_cycles(tail);
+    } else {  // any grid whose requests do not go back in time
+      requests.period = below(6);
+      requests.run_period = (per_run - 1) * requests.period + below(8);
+    }
+    BandwidthPort closed_form = one_by_one;
+    const std::vector<BandwidthPort::Piece> bookings_before = one_by_one.bookings();
+    BurstGrid first_delivered;
+    uint64_t delivered = 0;
+    const bool booked = closed_form.reserve_grid(requests, full, full_cycles, tail_cycles, first_delivered, delivered);
+    if (!booked) {  // nothing booked
+      ++refused;
+      ASSERT_EQ(entries(closed_form.bookings()), entries(bookings_before));
+      ASSERT_EQ(closed_form.busy_cycles(), one_by_one.busy_cycles());
+      ASSERT_EQ(closed_form.free_at(), one_by_one.free_at());
+      continue;
+    }
+    V expected_first;
+    uint64_t expected_delivered = 0;
+    for (uint64_t run = 0; run < runs; ++run)
+      for (uint64_t k = 0; k < per_run; ++k) {
+        const uint64_t cycles = k < full ? full_cycles : tail_cycles;
+        const BandwidthPort::Reservation r = one_by_one.reserve_cycles(requests.at(run, k), cycles);
+        ASSERT_EQ(fields(r), fields(list.reserve(requests.at(run, k), cycles)));
+        expected_first.push_back(r.first_delivered);
+        expected_delivered = std::max(expected_delivered, r.delivered);
+      }
+    ASSERT_TRUE(first_delivered.valid);
+    V got_first;
+    first_delivered.expand(got_first);
+    ASSERT_EQ(got_first, expected_first);
+    ASSERT_EQ(delivered, expected_delivered);
+    ASSERT_EQ(entries(closed_form.bookings()), entries(one_by_one.bookings()));
+    ASSERT_EQ(entries(closed_form.bookings()), entries(list.busy));
+    ASSERT_EQ(closed_form.busy_cycles(), one_by_one.busy_cycles());
+    ASSERT_EQ(closed_form.busy_cycles(), list.busy_cycles);
+    ASSERT_EQ(closed_form.free_at(), one_by_one.free_at());
+    const std::size_t added = one_by_one.bookings().size() - bookings_before.size();
+    if (run_bytes == 0)
+      ++all_empty;
+    else if (added > 64)
+      ++many_pieces;
+    if (run_bytes != 0 && expected_first.back() - expected_first.front() != requests.last() - requests.first)
+      ++back_to_back;
+    else if (run_bytes != 0 && added > 1)
+      ++each_at_request;
+    // Later requests, short or long enough to fill many of the gaps between the bursts, with
+    // and without their pieces (which reserve_cycles fills gap by gap), against the list.
+    const uint64_t end = one_by_one.free_at() + 4;
+    for (int probe = 0; probe < 4; ++probe) {
+      const uint64_t start = present + below(end), cycles = probe == 3 ? below(200) : below(6);
+      std::vector<BandwidthPort::Piece> got_pieces;
+      const BandwidthPort::Reservation expected = list.reserve(start, cycles);
+      ASSERT_EQ(fields(closed_form.reserve_cycles(start, cycles, probe % 2 ? &got_pieces : nullptr)), fields(expected))
+          << "probe " << probe;
+      ASSERT_EQ(entries(closed_form.bookings()), entries(list.busy)) << "probe " << probe;
+      ASSERT_EQ(closed_form.busy_cycles(), list.busy_cycles);
+      if (probe % 2 == 0 || cycles == 0) continue;
+      ASSERT_FALSE(got_pieces.empty());
+      EXPECT_EQ(got_pieces.front().begin, expected.begin);
+      EXPECT_EQ(got_pieces.back().end, expected.end);
+    }
+  }
+  // Each way of booking came up, and so did refusals (a contended span, mixed bursts) and sweeps
+  // that outgrew the first buffer of pieces (64).
+  EXPECT_GT(back_to_back, 1000u);
+  EXPECT_GT(each_at_request, 1000u);
+  EXPECT_GT(all_empty, 500u);
+  EXPECT_GT(refused, 1000u);
+  EXPECT_GT(many_pieces, 50u);
+}
+
 // At cycle 5, tries a read and a write of 16 bytes at address 4090 of a 4096-byte memory, then
 // reads 8 bytes at 0 in the same cycle.
 struct OutOfRangeProbe : sc_core::sc_module {
