@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 #include <string_view>
 
@@ -157,5 +158,48 @@ std::string json_text(const nlohmann::json& value) {
   put_value(out, value, 0);
   return out;
 }
+
+std::string json_text(const nlohmann::json& object, std::string_view key,
+                      const std::function<void(std::string&, unsigned)>& append_value) {
+  if (!object.is_object() || object.contains(key))
+    throw std::logic_error("json_text: the member written separately must be new to an object");
+  constexpr unsigned kStep = 2;
+  std::string out;
+  out.reserve(64 * 1024);
+  out += "{\n";
+  // The members in the order of nlohmann's std::map (std::less<std::string>), `key`'s among them.
+  const std::string spliced(key);
+  bool written = false, first = true;
+  auto put_member = [&](const std::string& name) {
+    if (!first) put(out, ",\n");
+    first = false;
+    put_indent(out, kStep);
+    put_string(out, name);
+    put(out, ": ");
+  };
+  for (const auto& [name, member] : object.get_ref<const json::object_t&>()) {
+    if (!written && spliced < name) {
+      put_member(spliced);
+      append_value(out, kStep);
+      written = true;
+    }
+    put_member(name);
+    put_value(out, member, kStep);
+  }
+  if (!written) {
+    put_member(spliced);
+    append_value(out, kStep);
+  }
+  out += "\n}";
+  return out;
+}
+
+void append_json_value(std::string& out, const nlohmann::json& value, unsigned indent) {
+  put_value(out, value, indent);
+}
+
+void append_json_string(std::string& out, const std::string& text) { put_string(out, text); }
+
+void append_json_indent(std::string& out, unsigned indent) { put_indent(out, indent); }
 
 }  // namespace accelsim::report

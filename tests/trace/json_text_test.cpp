@@ -83,6 +83,23 @@ TEST(ReportJsonText, WritesNumbersAsDumpDoes) {
             "[\n  null,\n  null,\n  null\n]");
 }
 
+TEST(ReportJsonText, PutsAMemberWrittenSeparatelyInItsSortedPlace) {
+  const json object = {{"b", {1, 2}}, {"d", {{"x", "y"}}}, {"f", nullptr}};
+  const json member = {{"inner", json::array({3, json::object()})}, {"text", "q\"uote"}};
+  // First, between two others, and last among the keys.
+  for (const std::string key : {"a", "c", "e", "g"}) {
+    json expected = object;
+    expected[key] = member;
+    EXPECT_EQ(
+        json_text(object, key, [&](std::string& out, unsigned indent) { append_json_value(out, member, indent); }),
+        expected.dump(2))
+        << key;
+  }
+  // A member the object already holds would be written twice: refused.
+  EXPECT_THROW(json_text(object, "b", [](std::string&, unsigned) {}), std::logic_error);
+  EXPECT_THROW(json_text(json::array(), "a", [](std::string&, unsigned) {}), std::logic_error);
+}
+
 TEST(ReportJsonText, RefusesValuesNoReportHolds) { EXPECT_THROW(json_text(json::binary({1, 2})), std::logic_error); }
 
 }  // namespace
