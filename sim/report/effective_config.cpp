@@ -99,17 +99,18 @@ json typed_value(const config::ParamDoc& doc) {
   return doc.value;
 }
 
-// A YAML tree in reading order, built from dotted paths ("network.layers[0].requant.clamp").
+// A YAML tree in reading order, built from dotted paths ("network.layers[0].requant.clamp"); its
+// keys are views into those paths (the params outlive it).
 struct Tree {
-  std::vector<std::pair<std::string, std::unique_ptr<Tree>>> keys;  // a map
-  std::vector<std::unique_ptr<Tree>> items;                         // a list of maps
+  std::vector<std::pair<std::string_view, std::unique_ptr<Tree>>> keys;  // a map
+  std::vector<std::unique_ptr<Tree>> items;                              // a list of maps
   const config::ParamDoc* leaf = nullptr;
 
   Tree& child(std::string_view key) {
     // Keys arrive grouped (a section's keys follow each other): the last one is the likeliest.
     for (auto entry = keys.rbegin(); entry != keys.rend(); ++entry)
       if (entry->first == key) return *entry->second;
-    keys.emplace_back(std::string(key), std::make_unique<Tree>());
+    keys.emplace_back(key, std::make_unique<Tree>());
     return *keys.back().second;
   }
   Tree& item(std::size_t index) {
