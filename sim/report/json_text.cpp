@@ -4,6 +4,8 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 #include <stdexcept>
 #include <string_view>
@@ -33,6 +35,25 @@ constexpr std::array<CharClass, 256> kCharClasses = [] {
   return classes;
 }();
 
+// Where the first block of eight bytes from `from` holding one that is not CharClass::Plain starts
+// (or the last, shorter block): the bytes before it are copied as they are. Eight at a time,
+// because nearly every byte of a report's strings is plain.
+std::size_t skip_plain_blocks(const std::string& text, std::size_t from) {
+  constexpr uint64_t kOnes = 0x0101010101010101u, kHighBits = 0x8080808080808080u;
+  // Whether a byte of `word` is below `bound` (at most 0x80), or zero: exact, borrows and all.
+  auto any_below = [](uint64_t word, uint64_t bound) { return (word - kOnes * bound) & ~word & kHighBits; };
+  for (; from + 8 <= text.size(); from += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + from, sizeof word);
+    const uint64_t control = any_below(word, 0x20);
+    const uint64_t quote = any_below(word ^ (kOnes * '"'), 1);
+    const uint64_t backslash = any_below(word ^ (kOnes * '\\'), 1);
+    const uint64_t not_ascii = word & kHighBits;
+    if (control | quote | backslash | not_ascii) break;
+  }
+  return from;
+}
+
 // A JSON string with dump's escapes: the two-character ones for ", \, \b, \f, \n, \r, \t, and
 // \u00xx (lower-case hex) for the other control characters; everything else as it is. A string
 // with a byte outside ASCII is checked and written by nlohmann instead, as before.
@@ -40,7 +61,7 @@ void put_string(std::string& out, const std::string& text) {
   const std::size_t start = out.size();
   out.push_back('"');
   std::size_t copied = 0;  // text[0, copied) is written
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  for (std::size_t i = skip_plain_blocks(text, 0); i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     const CharClass kind = kCharClasses[c];
     if (kind == CharClass::Plain) continue;

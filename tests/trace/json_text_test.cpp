@@ -8,6 +8,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace accelsim::report {
 namespace {
@@ -46,6 +47,20 @@ TEST(ReportJsonText, EscapesStringsAndKeysAsDumpDoes) {
                       {"utf-8", "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x99\x82"},
                       {std::string("\x01\x1f", 2), ""}};
   EXPECT_EQ(json_text(value), value.dump(2));
+}
+
+TEST(ReportJsonText, EscapesACharacterAnywhereInALongString) {
+  // Plain runs are skipped eight bytes at a time: each character that is not plain, at every
+  // offset in and around those blocks, must still be found.
+  std::vector<std::string> specials = {"\"", "\\", "\x7f", "caf\xc3\xa9", "\xe2\x86\x92"};
+  for (int c = 1; c < 0x20; ++c) specials.emplace_back(1, static_cast<char>(c));
+  for (const std::string& special : specials)
+    for (std::size_t before = 0; before < 20; ++before)
+      for (std::size_t after : {0, 1, 7, 8, 9}) {
+        const std::string text = std::string(before, 'a') + special + std::string(after, '!');
+        const json value = {{text, text}};
+        ASSERT_EQ(json_text(value), value.dump(2)) << before << " plain bytes before, " << after << " after";
+      }
 }
 
 TEST(ReportJsonText, RejectsInvalidUtf8AsDumpDoes) {
