@@ -344,13 +344,13 @@ void ConfigTree::apply_override(const std::string& assignment) {
 }
 
 const ConfigTree::Origin* ConfigTree::find_origin(const std::string& key_path) const {
+  // Every key written in a file or by --set is recorded: most paths are found as they are, without a copy.
+  if (const auto it = origins_.find(key_path); it != origins_.end()) return &origin_files_[it->second];
+  // Else the nearest enclosing key that is.
   std::string path = key_path;
-  while (!path.empty()) {
-    const auto it = origins_.find(path);
-    if (it != origins_.end()) return &origin_files_[it->second];
-    const std::size_t cut = path.find_last_of(".[");
-    if (cut == std::string::npos) break;
+  for (std::size_t cut = path.find_last_of(".["); cut != std::string::npos; cut = path.find_last_of(".[")) {
     path.resize(cut);
+    if (const auto it = origins_.find(path); it != origins_.end()) return &origin_files_[it->second];
   }
   return nullptr;
 }

@@ -1,12 +1,22 @@
 #include "core/config/configuration_error.h"
 
+#include <fmt/format.h>
+
 namespace accelsim::config {
 
 std::string SourceLocation::to_string() const {
-  std::string text = file.empty() ? std::string("<config>") : file;
+  // In one string, the numbers written in place: every key a config sets is recorded with its source.
+  std::string text;
+  text.reserve(file.size() + 24);
+  text += file.empty() ? "<config>" : file;
+  auto append_number = [&](int number) {
+    const fmt::format_int digits(number);
+    text += ':';
+    text.append(digits.data(), digits.size());
+  };
   if (line > 0) {
-    text += ":" + std::to_string(line);
-    if (column > 0) text += ":" + std::to_string(column);
+    append_number(line);
+    if (column > 0) append_number(column);
   }
   return text;
 }

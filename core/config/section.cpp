@@ -30,8 +30,8 @@ std::string yaml_text(const YamlNode& node) {
   return flow_yaml(node);
 }
 
-std::string Section::source_of(const std::string& key, const YamlNode& node) const {
-  return tree_.locate(key_path(key), node).to_string();
+std::string Section::source_of(const std::string& key_path, const YamlNode& node) const {
+  return tree_.locate(key_path, node).to_string();
 }
 
 void Section::fail_if_misspelt(const std::string& key) const {

@@ -123,8 +123,9 @@ class Section {
   // Used by Param: marks the key as read and returns its node (undefined if absent or null).
   YamlNode take(const std::string& key);
   void document(ParamDoc doc) const { docs_->push_back(std::move(doc)); }
-  // Where the value `node` at `key` was written: "file:line:column" or "--set key=value".
-  std::string source_of(const std::string& key, const YamlNode& node) const;
+  // Where the value `node` at `key_path` (this section's key_path(key)) was written:
+  // "file:line:column" or "--set key=value".
+  std::string source_of(const std::string& key_path, const YamlNode& node) const;
   // A required `key` is missing: if a key present here and never read looks like a misspelling
   // of it, fails at that key with "did you mean"; otherwise returns.
   void fail_if_misspelt(const std::string& key) const;
@@ -216,7 +217,7 @@ std::optional<T> Param<T>::read(const std::string& default_text, bool required) 
     return std::nullopt;
   }
   doc.value = yaml_text(node);
-  doc.source = section_.source_of(key_, node);
+  doc.source = section_.source_of(doc.path, node);
   section_.document(std::move(doc));
   T value = C::convert(section_, key_, node);
   auto check = [&](double v) {

@@ -25,7 +25,6 @@
 #include "sim/cli/topology_command.h"
 #include "sim/report/effective_config.h"
 #include "sim/report/html_report.h"
-#include "sim/report/json_text.h"
 #include "sim/report/run_report.h"
 #include "sim/run/simulation.h"
 #include "sim/run/workload.h"
@@ -134,16 +133,20 @@ std::filesystem::path shipped_config() {
 // leaves the folder as it was; each file then goes in whole (temporary file, rename).
 std::vector<trace::WrittenFile> write_outputs(const cli::Options& options, const run::Workload& workload,
                                               run::RunResult& result) {
-  const nlohmann::json stats = report::stats_json(workload, result);
-  std::string stats_text = report::json_text(stats);  // stats.dump(2), cheaper
-  stats_text += '\n';
+  // Which entry of each key is in effect, worked out once for stats.json, report.html and effective.yaml.
+  const std::vector<const config::ParamDoc*> effective = report::effective_params(workload.params);
+  const std::vector<report::EffectiveEntry> effective_config = report::effective_entries(effective);
+  const nlohmann::json stats = report::stats_json(workload, result, effective);
+  const std::string stats_text = report::stats_text(stats, effective_config);
   const std::string layers_text = report::layers_csv(workload, result);
   const trace::Timeline* timeline = result.trace ? result.trace->timeline.get() : nullptr;
-  const std::string html = report::render_report(report::run_report_inputs(workload, stats, timeline));
+  report::ReportInputs report_inputs = report::run_report_inputs(workload, stats, timeline);
+  report_inputs.effective_config = &effective_config;
+  const std::string html = report::render_report(report_inputs);
 
-  const std::string effective = report::effective_yaml(workload.params, workload.config_file.string());
+  const std::string effective_yaml = report::effective_yaml(effective, workload.config_file.string());
   report::write_file_atomically(options.out / "stats.json", stats_text);
-  report::write_file_atomically(options.out / "effective.yaml", effective);
+  report::write_file_atomically(options.out / "effective.yaml", effective_yaml);
   report::write_file_atomically(options.out / "layers.csv", layers_text);
   const int64_t classes = workload.network.layers.back().output.elements();
   const std::vector<int32_t>& logits = result.logits;

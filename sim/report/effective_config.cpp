@@ -10,6 +10,7 @@
 
 #include "core/config/configuration_error.h"
 #include "core/config/yaml_tree.h"
+#include "sim/report/json_text.h"
 
 namespace accelsim::report {
 
@@ -98,17 +99,18 @@ json typed_value(const config::ParamDoc& doc) {
   return doc.value;
 }
 
-// A YAML tree in reading order, built from dotted paths ("network.layers[0].requant.clamp").
+// A YAML tree in reading order, built from dotted paths ("network.layers[0].requant.clamp"); its
+// keys are views into those paths (the params outlive it).
 struct Tree {
-  std::vector<std::pair<std::string, std::unique_ptr<Tree>>> keys;  // a map
-  std::vector<std::unique_ptr<Tree>> items;                         // a list of maps
+  std::vector<std::pair<std::string_view, std::unique_ptr<Tree>>> keys;  // a map
+  std::vector<std::unique_ptr<Tree>> items;                              // a list of maps
   const config::ParamDoc* leaf = nullptr;
 
   Tree& child(std::string_view key) {
     // Keys arrive grouped (a section's keys follow each other): the last one is the likeliest.
     for (auto entry = keys.rbegin(); entry != keys.rend(); ++entry)
       if (entry->first == key) return *entry->second;
-    keys.emplace_back(std::string(key), std::make_unique<Tree>());
+    keys.emplace_back(key, std::make_unique<Tree>());
     return *keys.back().second;
   }
   Tree& item(std::size_t index) {
@@ -145,9 +147,9 @@ void append_scalar(std::string& out, const config::ParamDoc& doc, const std::fil
     const std::filesystem::path resolved = file.is_relative() && !file.empty() && !working_folder.empty()
                                                ? working_folder / file
                                                : std::filesystem::absolute(file);
-    out += json(resolved.lexically_normal().string()).dump();
+    append_json_string(out, resolved.lexically_normal().string());
   } else if (doc.type == "string") {
-    out += json(doc.value).dump();  // JSON strings are YAML double-quoted scalars
+    append_json_string(out, doc.value);  // JSON strings (as dump() writes them) are YAML double-quoted scalars
   } else {
     out += doc.value;
   }
@@ -198,20 +200,53 @@ std::vector<const config::ParamDoc*> effective_params(const std::vector<config::
   return out;
 }
 
-json effective_config_json(const std::vector<config::ParamDoc>& params) {
-  const std::vector<const config::ParamDoc*> docs = effective_params(params);
-  json out = json::array();
-  out.get_ref<json::array_t&>().reserve(docs.size());
-  for (const config::ParamDoc* doc : docs) {
-    // Members inserted in the map's (alphabetical) order, each at the end: no search per member.
-    json::object_t entry;
-    if (doc->is_file) entry.emplace_hint(entry.end(), "file", true);  // a path relative to the run's working folder
-    entry.emplace_hint(entry.end(), "key", doc->path);
-    entry.emplace_hint(entry.end(), "source", doc->source);
-    entry.emplace_hint(entry.end(), "value", typed_value(*doc));
-    out.emplace_back(std::move(entry));
+std::vector<EffectiveEntry> effective_entries(const std::vector<const config::ParamDoc*>& effective) {
+  std::vector<EffectiveEntry> entries;
+  entries.reserve(effective.size());
+  for (const config::ParamDoc* doc : effective) entries.push_back({doc, typed_value(*doc)});
+  return entries;
+}
+
+void append_effective_config_json(std::string& out, const std::vector<EffectiveEntry>& entries, unsigned indent) {
+  // As json_text writes the array of {"file", "key", "source", "value"} objects (members in
+  // alphabetical order, "file" only for a path relative to the run's working folder).
+  if (entries.empty()) {
+    out += "[]";
+    return;
   }
-  return out;
+  const unsigned entry_indent = indent + 2, member_indent = indent + 4;
+  auto put_name = [&](std::string_view name) {
+    append_json_indent(out, member_indent);
+    out += '"';
+    out += name;
+    out += "\": ";
+  };
+  out += "[\n";
+  bool first = true;
+  for (const EffectiveEntry& entry : entries) {
+    if (!first) out += ",\n";
+    first = false;
+    append_json_indent(out, entry_indent);
+    out += "{\n";
+    if (entry.doc->is_file) {
+      put_name("file");
+      out += "true,\n";
+    }
+    put_name("key");
+    append_json_string(out, entry.doc->path);
+    out += ",\n";
+    put_name("source");
+    append_json_string(out, entry.doc->source);
+    out += ",\n";
+    put_name("value");
+    append_json_value(out, entry.value, member_indent);
+    out += '\n';
+    append_json_indent(out, entry_indent);
+    out += '}';
+  }
+  out += '\n';
+  append_json_indent(out, indent);
+  out += ']';
 }
 
 std::string effective_yaml_from_stats(const json& stats, const std::string& stats_file) {
@@ -243,8 +278,12 @@ std::string effective_yaml_from_stats(const json& stats, const std::string& stat
 }
 
 std::string effective_yaml(const std::vector<config::ParamDoc>& params, const std::string& config_file) {
+  return effective_yaml(effective_params(params), config_file);
+}
+
+std::string effective_yaml(const std::vector<const config::ParamDoc*>& effective, const std::string& config_file) {
   Tree root;
-  for (const config::ParamDoc* doc : effective_params(params)) insert(root, *doc);
+  for (const config::ParamDoc* doc : effective) insert(root, *doc);
   std::string out = "# The effective configuration of a run of " + config_file +
                     ": every key it read, defaults included,\n"
                     "# each with where its value came from. `accelsim --config effective.yaml` repeats the run.\n";
@@ -258,7 +297,12 @@ std::vector<std::string> overridden_keys(const std::vector<config::ParamDoc>& pa
   // Most runs have no --set: then there is nothing to find, and no need to work out which entry
   // of each key is in effect (effective_params: a hash map of every key, a third of this file's cost).
   if (std::none_of(params.begin(), params.end(), is_override)) return out;
-  for (const config::ParamDoc* doc : effective_params(params))
+  return overridden_keys(effective_params(params));
+}
+
+std::vector<std::string> overridden_keys(const std::vector<const config::ParamDoc*>& effective) {
+  std::vector<std::string> out;
+  for (const config::ParamDoc* doc : effective)
     if (is_override(*doc)) out.push_back(doc->path + "=" + doc->value);
   return out;
 }

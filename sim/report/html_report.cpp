@@ -508,27 +508,23 @@ void append_value_text(std::string& out, const json& value) {
   }
 }
 
-// Every key the run read, defaults included, and where its value came from: stats.json's
-// "effective_config" (effective.yaml in the output folder repeats the run).
-std::string config_section(const json& stats) {
-  const auto entries = stats.find("effective_config");
-  if (entries == stats.end() || !entries->is_array()) return note("Not recorded.");
+// The table of the effective configuration: `for_each_entry(add)` calls add(key, value, source)
+// for each key, in order.
+template <typename ForEachEntry>
+std::string config_table(const json& stats, std::size_t keys, const ForEachEntry& for_each_entry) {
   const auto layers = stats.find("layers");
   // One row per key, appended straight onto the table (a run has a few hundred keys).
   std::string table =
       "<div class=\"scroll\"><table class=\"config\">\n<tr><th>key</th><th>value</th><th>from</th></tr>\n";
-  table.reserve(table.size() + 128 * entries->size());
+  table.reserve(table.size() + 128 * keys);
   int overridden = 0, defaulted = 0;
   const std::string_view prefix = "network.layers[";
   std::string renamed;
-  for (const auto& entry : *entries) {
-    const std::string_view source = text_member(entry, "source");
+  for_each_entry([&](std::string_view key, const json& value, std::string_view source) {
     const bool set = source.substr(0, 6) == "--set ";
     overridden += set ? 1 : 0;
     defaulted += source == "default" ? 1 : 0;
-    const json& value = entry["value"];
     // network.layers[2].requant.divisor -> network.layers[conv3].requant.divisor, as --set takes it.
-    std::string_view key = text_member(entry, "key");
     if (key.substr(0, prefix.size()) == prefix && layers != stats.end()) {
       const std::size_t close = key.find(']', prefix.size());
       const std::string_view index = key.substr(prefix.size(), close - prefix.size());
@@ -550,13 +546,32 @@ std::string config_section(const json& stats) {
     table += "</td><td>";
     svg::append_escaped(table, source);
     table += "</td></tr>\n";
-  }
+  });
   table += "</table></div>\n";
   return note(fmt::format("{} keys: {} from --set (bold), {} defaults, the rest from the config files. "
                           "effective.yaml beside stats.json holds them all: accelsim --config effective.yaml "
                           "repeats this run.",
-                          entries->size(), overridden, defaulted)) +
+                          keys, overridden, defaulted)) +
          table;
+}
+
+// Every key the run read, defaults included, and where its value came from: the run's
+// `effective_config` when given, else stats.json's "effective_config" (effective.yaml in the
+// output folder repeats the run).
+std::string config_section(const json& stats, const std::vector<EffectiveEntry>* effective_config) {
+  if (effective_config)
+    return config_table(stats, effective_config->size(), [&](const auto& add) {
+      for (const EffectiveEntry& entry : *effective_config) add(entry.doc->path, entry.value, entry.doc->source);
+    });
+  const auto entries = stats.find("effective_config");
+  if (entries == stats.end() || !entries->is_array()) return note("Not recorded.");
+  return config_table(stats, entries->size(), [&](const auto& add) {
+    for (const auto& entry : *entries) {
+      const std::string_view source = text_member(entry, "source");
+      const json& value = entry["value"];
+      add(text_member(entry, "key"), value, source);
+    }
+  });
 }
 
 std::string timeline_section(const trace::Timeline* timeline) {
@@ -606,7 +621,7 @@ std::string render_report(const ReportInputs& inputs) {
     page.add("timeline", "Timeline", timeline_section(inputs.timeline));
     page.add("layers", "Per layer", layers_section(stats));
     page.add("mapping", "Mapping: tiles per layer", mapping_section(stats));
-    page.add("config", "Effective configuration", config_section(stats));
+    page.add("config", "Effective configuration", config_section(stats, inputs.effective_config));
   } else if (inputs.timeline) {
     page.add("timeline", "Timeline", timeline_section(inputs.timeline));
   }

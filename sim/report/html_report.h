@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/report/effective_config.h"
 #include "sim/run/workload.h"
 #include "sim/trace/timeline.h"
 
@@ -24,9 +25,12 @@ struct ReportSection {
 // it: a run passes its stats.json (and its timeline when one was recorded); a sweep passes its
 // own sections (its Pareto plot, drawn by sim/sweep/pareto_plot.cpp, and its table of points).
 struct ReportInputs {
-  std::string title;                          // the page's heading
-  std::string subtitle;                       // a line under it
-  const nlohmann::json* stats = nullptr;      // a stats.json document (docs/outputs.md)
+  std::string title;                      // the page's heading
+  std::string subtitle;                   // a line under it
+  const nlohmann::json* stats = nullptr;  // a stats.json document (docs/outputs.md)
+  // The run's effective configuration, shown in place of stats' "effective_config" (which a
+  // run's stats document leaves out: stats_text writes it from these).
+  const std::vector<EffectiveEntry>* effective_config = nullptr;
   double dram_bytes_per_cycle = 0;            // the roofline's memory roof; 0: none drawn
   std::string dram_roof_source;               // where that roof comes from, said under the chart
   const trace::Timeline* timeline = nullptr;  // drawn when given

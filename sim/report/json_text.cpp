@@ -4,6 +4,9 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <functional>
 #include <stdexcept>
 #include <string_view>
 
@@ -32,6 +35,25 @@ constexpr std::array<CharClass, 256> kCharClasses = [] {
   return classes;
 }();
 
+// Where the first block of eight bytes from `from` holding one that is not CharClass::Plain starts
+// (or the last, shorter block): the bytes before it are copied as they are. Eight at a time,
+// because nearly every byte of a report's strings is plain.
+std::size_t skip_plain_blocks(const std::string& text, std::size_t from) {
+  constexpr uint64_t kOnes = 0x0101010101010101u, kHighBits = 0x8080808080808080u;
+  // Whether a byte of `word` is below `bound` (at most 0x80), or zero: exact, borrows and all.
+  auto any_below = [](uint64_t word, uint64_t bound) { return (word - kOnes * bound) & ~word & kHighBits; };
+  for (; from + 8 <= text.size(); from += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + from, sizeof word);
+    const uint64_t control = any_below(word, 0x20);
+    const uint64_t quote = any_below(word ^ (kOnes * '"'), 1);
+    const uint64_t backslash = any_below(word ^ (kOnes * '\\'), 1);
+    const uint64_t not_ascii = word & kHighBits;
+    if (control | quote | backslash | not_ascii) break;
+  }
+  return from;
+}
+
 // A JSON string with dump's escapes: the two-character ones for ", \, \b, \f, \n, \r, \t, and
 // \u00xx (lower-case hex) for the other control characters; everything else as it is. A string
 // with a byte outside ASCII is checked and written by nlohmann instead, as before.
@@ -39,7 +61,7 @@ void put_string(std::string& out, const std::string& text) {
   const std::size_t start = out.size();
   out.push_back('"');
   std::size_t copied = 0;  // text[0, copied) is written
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  for (std::size_t i = skip_plain_blocks(text, 0); i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     const CharClass kind = kCharClasses[c];
     if (kind == CharClass::Plain) continue;
@@ -157,5 +179,48 @@ std::string json_text(const nlohmann::json& value) {
   put_value(out, value, 0);
   return out;
 }
+
+std::string json_text(const nlohmann::json& object, std::string_view key,
+                      const std::function<void(std::string&, unsigned)>& append_value) {
+  if (!object.is_object() || object.contains(key))
+    throw std::logic_error("json_text: the member written separately must be new to an object");
+  constexpr unsigned kStep = 2;
+  std::string out;
+  out.reserve(64 * 1024);
+  out += "{\n";
+  // The members in the order of nlohmann's std::map (std::less<std::string>), `key`'s among them.
+  const std::string spliced(key);
+  bool written = false, first = true;
+  auto put_member = [&](const std::string& name) {
+    if (!first) put(out, ",\n");
+    first = false;
+    put_indent(out, kStep);
+    put_string(out, name);
+    put(out, ": ");
+  };
+  for (const auto& [name, member] : object.get_ref<const json::object_t&>()) {
+    if (!written && spliced < name) {
+      put_member(spliced);
+      append_value(out, kStep);
+      written = true;
+    }
+    put_member(name);
+    put_value(out, member, kStep);
+  }
+  if (!written) {
+    put_member(spliced);
+    append_value(out, kStep);
+  }
+  out += "\n}";
+  return out;
+}
+
+void append_json_value(std::string& out, const nlohmann::json& value, unsigned indent) {
+  put_value(out, value, indent);
+}
+
+void append_json_string(std::string& out, const std::string& text) { put_string(out, text); }
+
+void append_json_indent(std::string& out, unsigned indent) { put_indent(out, indent); }
 
 }  // namespace accelsim::report

@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace accelsim::report {
 
@@ -14,5 +16,18 @@ namespace accelsim::report {
 // them (its float conversion; NaN and infinities as null). Binary and discarded values, which no
 // report holds, are a std::logic_error.
 std::string json_text(const nlohmann::json& value);
+
+// json_text of `object` with one more member, `key` (not in `object`), in its place among the
+// object's sorted keys; `append_value(out, indent)` appends its value's text, `indent` being the
+// member's. For a member cheaper written straight from its own data than built as JSON first
+// (stats.json's effective_config: a few hundred small objects, most of the document's nodes).
+std::string json_text(const nlohmann::json& object, std::string_view key,
+                      const std::function<void(std::string&, unsigned)>& append_value);
+
+// The pieces json_text writes with, for such a member: a value (its nested lines indented from
+// `indent`), a string with its quotes and escapes, and `indent` spaces.
+void append_json_value(std::string& out, const nlohmann::json& value, unsigned indent);
+void append_json_string(std::string& out, const std::string& text);
+void append_json_indent(std::string& out, unsigned indent);
 
 }  // namespace accelsim::report

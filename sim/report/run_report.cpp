@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "sim/report/effective_config.h"
+#include "sim/report/json_text.h"
 #include "sim/version.h"
 
 namespace accelsim::report {
@@ -66,7 +67,8 @@ std::string exact_word(const run::RunResult& result, bool exact, const char* yes
 
 }  // namespace
 
-json stats_json(const run::Workload& workload, const run::RunResult& result) {
+json stats_json(const run::Workload& workload, const run::RunResult& result,
+                const std::vector<const config::ParamDoc*>& effective) {
   const auto& s = *result.stats;
   const auto& hw = workload.hardware;
   json units = json::object();
@@ -179,9 +181,16 @@ json stats_json(const run::Workload& workload, const run::RunResult& result) {
   units["check"] = "text: the comparison with the golden model: passed, failed, or not run (values: none)";
   units["values"] = "text: where the network's values came from: file, random (seeded) or none (timing only)";
   out["units"] = std::move(units);
-  out["overrides"] = overridden_keys(workload.params);
-  out["effective_config"] = effective_config_json(workload.params);
+  out["overrides"] = overridden_keys(effective);
   return out;
+}
+
+std::string stats_text(const json& stats, const std::vector<EffectiveEntry>& effective_config) {
+  std::string text = json_text(stats, "effective_config", [&](std::string& out, unsigned indent) {
+    append_effective_config_json(out, effective_config, indent);
+  });
+  text += '\n';
+  return text;
 }
 
 nlohmann::json host_json(double wall_seconds, int64_t images, const run::HostEventCounts& events) {

@@ -3,15 +3,21 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
+#include "sim/report/effective_config.h"
 #include "sim/run/simulation.h"
 #include "sim/run/workload.h"
 
 namespace accelsim::report {
 
 // stats.json: per layer and in total, every figure with its unit in `units` (see
-// docs/outputs.md). Deterministic: no host timings in it.
-nlohmann::json stats_json(const run::Workload& workload, const run::RunResult& result);
+// docs/outputs.md). Deterministic: no host timings in it. All but its "effective_config", which
+// stats_text writes from `effective`'s entries; `effective`: effective_params(workload.params).
+nlohmann::json stats_json(const run::Workload& workload, const run::RunResult& result,
+                          const std::vector<const config::ParamDoc*>& effective);
+// stats.json's text: `stats` with "effective_config" (effective_entries of the same keys).
+std::string stats_text(const nlohmann::json& stats, const std::vector<EffectiveEntry>& effective_config);
 
 // host.json: what the run cost the host (wall time, and the SystemC events of
 // run::HostEventCounts in total, per image and per compute tile), kept out of stats.json

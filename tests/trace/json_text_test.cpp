@@ -8,6 +8,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace accelsim::report {
 namespace {
@@ -48,6 +49,20 @@ TEST(ReportJsonText, EscapesStringsAndKeysAsDumpDoes) {
   EXPECT_EQ(json_text(value), value.dump(2));
 }
 
+TEST(ReportJsonText, EscapesACharacterAnywhereInALongString) {
+  // Plain runs are skipped eight bytes at a time: each character that is not plain, at every
+  // offset in and around those blocks, must still be found.
+  std::vector<std::string> specials = {"\"", "\\", "\x7f", "caf\xc3\xa9", "\xe2\x86\x92"};
+  for (int c = 1; c < 0x20; ++c) specials.emplace_back(1, static_cast<char>(c));
+  for (const std::string& special : specials)
+    for (std::size_t before = 0; before < 20; ++before)
+      for (std::size_t after : {0, 1, 7, 8, 9}) {
+        const std::string text = std::string(before, 'a') + special + std::string(after, '!');
+        const json value = {{text, text}};
+        ASSERT_EQ(json_text(value), value.dump(2)) << before << " plain bytes before, " << after << " after";
+      }
+}
+
 TEST(ReportJsonText, RejectsInvalidUtf8AsDumpDoes) {
   const json value = {{"bad", "\xff\xfe"}};
   EXPECT_THROW(value.dump(2), json::type_error);
@@ -81,6 +96,23 @@ TEST(ReportJsonText, WritesNumbersAsDumpDoes) {
   EXPECT_EQ(json_text(json::array(
                 {std::nan(""), std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()})),
             "[\n  null,\n  null,\n  null\n]");
+}
+
+TEST(ReportJsonText, PutsAMemberWrittenSeparatelyInItsSortedPlace) {
+  const json object = {{"b", {1, 2}}, {"d", {{"x", "y"}}}, {"f", nullptr}};
+  const json member = {{"inner", json::array({3, json::object()})}, {"text", "q\"uote"}};
+  // First, between two others, and last among the keys.
+  for (const std::string key : {"a", "c", "e", "g"}) {
+    json expected = object;
+    expected[key] = member;
+    EXPECT_EQ(
+        json_text(object, key, [&](std::string& out, unsigned indent) { append_json_value(out, member, indent); }),
+        expected.dump(2))
+        << key;
+  }
+  // A member the object already holds would be written twice: refused.
+  EXPECT_THROW(json_text(object, "b", [](std::string&, unsigned) {}), std::logic_error);
+  EXPECT_THROW(json_text(json::array(), "a", [](std::string&, unsigned) {}), std::logic_error);
 }
 
 TEST(ReportJsonText, RefusesValuesNoReportHolds) { EXPECT_THROW(json_text(json::binary({1, 2})), std::logic_error); }
