@@ -7,12 +7,6 @@
 
 namespace accelsim::modules {
 
-// A memory port that moves `bytes_per_cycle` and answers after `latency` cycles. A request
-// uses the cycles, from the one it is made for, that earlier bookings leave free: one that
-// finds the port busy waits until it frees, and one made for an earlier cycle than bookings
-// already made (timing is annotated, so bookings may lie in the future) uses the gaps they
-// leave, such as those between a DMA's bursts. This is how contention between units sharing an
-// SRAM or the DRAM shows up in their timing.
 // Cycles of requests on a grid, one per burst of a transfer in runs: burst j (0 <= j <
 // per_run) of run i (0 <= i < runs) at first + i * run_period + j * period. A transfer whose
 // bursts a free port books back to back has them so (see MemoryTarget::serve_bursts_at_once),
@@ -43,6 +37,12 @@ struct BurstGrid {
   }
 };
 
+// A memory port that moves `bytes_per_cycle` and answers after `latency` cycles. A request
+// uses the cycles, from the one it is made for, that earlier bookings leave free: one that
+// finds the port busy waits until it frees, and one made for an earlier cycle than bookings
+// already made (timing is annotated, so bookings may lie in the future) uses the gaps they
+// leave, such as those between a DMA's bursts. This is how contention between units sharing an
+// SRAM or the DRAM shows up in their timing.
 class BandwidthPort {
  public:
   BandwidthPort(uint64_t bytes_per_cycle, uint64_t latency) : bytes_per_cycle_(bytes_per_cycle), latency_(latency) {}
