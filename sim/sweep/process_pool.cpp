@@ -246,6 +246,10 @@ bool ProcessPool::run_loop(std::size_t count, const CommandFor& command_for, con
   // that what the caller does with a result (a sweep reads the point's stats.json and writes its
   // record, about 3 ms) overlaps the next simulations instead of leaving a core idle.
   std::vector<std::pair<std::size_t, ChildOutcome>> ended;
+  auto report_ended = [&] {
+    for (auto& [index, outcome] : ended) on_end(index, outcome);
+    ended.clear();
+  };
 
   auto stop = [&](Clock::time_point now) {
     stopping = true;
@@ -264,42 +268,46 @@ bool ProcessPool::run_loop(std::size_t count, const CommandFor& command_for, con
       for (auto& child : running) kill(-child.pid, SIGKILL);
     }
 
-    while (!stopping && running.size() < static_cast<std::size_t>(parallel_)) {
-      std::size_t index = 0;
-      ChildCommand command;
-      if (deferred) {
-        if (!a_child_ended_since_deferral) break;
-        index = deferred->index;
-        command = std::move(deferred->command);
-        deferred.reset();
-      } else if (next < count) {
-        index = next++;
-        command = command_for(index);
-      } else {
-        break;
-      }
-      const Started started = command.argv.empty() ? Started{-1, -1, EINVAL, "argv"} : start_child(command);
-      if (started.pid < 0) {
-        if (is_shortage(started.error) && !running.empty()) {
-          deferred = Deferred{index, std::move(command)};
-          a_child_ended_since_deferral = false;
+    try {
+      while (!stopping && running.size() < static_cast<std::size_t>(parallel_)) {
+        std::size_t index = 0;
+        ChildCommand command;
+        if (deferred) {
+          if (!a_child_ended_since_deferral) break;
+          index = deferred->index;
+          command = std::move(deferred->command);
+          deferred.reset();
+        } else if (next < count) {
+          index = next++;
+          command = command_for(index);
+        } else {
           break;
         }
-        on_end(index, spawn_failure(command, started));
-        continue;
+        const Started started = command.argv.empty() ? Started{-1, -1, EINVAL, "argv"} : start_child(command);
+        if (started.pid < 0) {
+          if (is_shortage(started.error) && !running.empty()) {
+            deferred = Deferred{index, std::move(command)};
+            a_child_ended_since_deferral = false;
+            break;
+          }
+          on_end(index, spawn_failure(command, started));
+          continue;
+        }
+        Running child;
+        child.index = index;
+        child.pid = started.pid;
+        child.error_fd = started.error_fd;
+        child.start = Clock::now();
+        if (command.timeout_seconds > 0)
+          child.deadline = child.start + std::chrono::duration_cast<Clock::duration>(
+                                             std::chrono::duration<double>(command.timeout_seconds));
+        running.push_back(std::move(child));
       }
-      Running child;
-      child.index = index;
-      child.pid = started.pid;
-      child.error_fd = started.error_fd;
-      child.start = Clock::now();
-      if (command.timeout_seconds > 0)
-        child.deadline = child.start + std::chrono::duration_cast<Clock::duration>(
-                                           std::chrono::duration<double>(command.timeout_seconds));
-      running.push_back(std::move(child));
+    } catch (...) {
+      report_ended();  // a child that ended keeps its result though the next one could not start
+      throw;
     }
-    for (auto& [index, outcome] : ended) on_end(index, outcome);
-    ended.clear();
+    report_ended();
     if (running.empty()) break;  // a deferred command is only left behind when stopping
 
     std::vector<pollfd> fds{{watch_.wake_fd(), POLLIN, 0}};

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <stdexcept>
 
 #include "sim/sweep/process_pool.h"
 #include "tests/sweep/sweep_test_support.h"
@@ -110,6 +111,23 @@ TEST(SweepProcessPool, ReportsAnEndOnceTheNextChildHasStarted) {
       });
   EXPECT_TRUE(completed);
   EXPECT_EQ(events, (std::vector<std::string>{"start 0", "start 1", "end 0", "start 2", "end 1", "end 2"}));
+}
+
+// A child that ended is reported even when the command for the next one cannot be made (a
+// sweep's point folder that cannot be created): its result is not lost with the run.
+TEST(SweepProcessPool, AnEndIsReportedWhenTheNextCommandFails) {
+  const SignalWatch watch;
+  ProcessPool pool(1, watch);
+  std::vector<std::size_t> reported;
+  EXPECT_THROW(pool.run(
+                   2,
+                   [&](std::size_t i) {
+                     if (i == 1) throw std::runtime_error("cannot prepare the next command");
+                     return shell("exit 0");
+                   },
+                   [&](std::size_t i, const ChildOutcome&) { reported.push_back(i); }),
+               std::runtime_error);
+  EXPECT_EQ(reported, (std::vector<std::size_t>{0}));
 }
 
 TEST(SweepProcessPool, ReportsExitCodesSignalsAndTheChildsStderr) {
