@@ -163,28 +163,16 @@ bool MemoryTarget::serve_bursts_at_once(tlm::tlm_generic_payload& payload, Burst
   const uint64_t total_cycles = runs * (full * full_cycles + tail_cycles);
   const uint64_t latency = port_.latency();
   if (bursts.chained && port_.free_during(request, request + total_cycles)) {
+    // Burst j of run i requested at request + i * (a run's cycles) + j * c(B) (a run's tail, or
+    // its one empty burst, after its full bursts): a grid, in O(1) however many bursts, listed
+    // for an initiator that does not take grids.
+    const BurstGrid requested{true, request, full_cycles, full * full_cycles + tail_cycles, runs, per_run};
     if (bursts.accepts_grids) {
-      // Burst j of run i requested at request + i * (a run's cycles) + j * c(B) (a run's tail
-      // after its full bursts), in O(1) however many bursts.
-      grid = {true, request, full_cycles, full * full_cycles + tail_cycles, runs, per_run};
-      bursts.first_delivered_grid = grid.shifted(latency);
+      grid = requested;
+      bursts.first_delivered_grid = requested.shifted(latency);
     } else {
-      bursts.first_delivered.resize(count);
-      bursts.requested.resize(count);
-      uint64_t* requested = bursts.requested.data();
-      uint64_t* first = bursts.first_delivered.data();
-      uint64_t begin = request;
-      for (uint64_t run = 0; run < runs; ++run) {
-        for (uint64_t k = 0; k < full; ++k, begin += full_cycles) {
-          *requested++ = begin;
-          *first++ = begin + latency;
-        }
-        if (per_run > full) {  // the run's last, shorter burst (or its one empty burst)
-          *requested++ = begin;
-          *first++ = begin + latency;
-          begin += tail_cycles;
-        }
-      }
+      requested.expand(bursts.requested);
+      requested.shifted(latency).expand(bursts.first_delivered);
     }
     const BandwidthPort::Piece whole{request, request + total_cycles};
     port_.book_free(&whole, &whole + (total_cycles != 0 ? 1 : 0), total_cycles);

@@ -796,6 +796,29 @@ TwinSrams twin_srams(const Clock& clock, CountAccesses& count) {
   return {observed, plain};
 }
 
+// Two probes of one kind, named `on_observed` and `on_plain`, on the twins' sockets, run to the
+// end of their accesses.
+template <typename Probe>
+std::pair<Probe&, Probe&> run_probes(const TwinSrams& srams, const Clock& clock, const char* on_observed,
+                                     const char* on_plain) {
+  auto& first = *new Probe(on_observed, clock);
+  auto& second = *new Probe(on_plain, clock);
+  first.port.bind(srams.observed.socket);
+  second.port.bind(srams.plain.socket);
+  sc_core::sc_start();
+  return {first, second};
+}
+
+// The bytes moved alike in both twins: a read of 1..20 and 101..120, written at 1000.
+void expect_read_bytes_written_at_1000(const TwinSrams& srams) {
+  for (MemoryTarget* memory : {static_cast<MemoryTarget*>(&srams.observed), static_cast<MemoryTarget*>(&srams.plain)}) {
+    std::vector<uint8_t> written(40);
+    memory->backdoor_read(1000, written.data(), written.size());
+    for (std::size_t i = 0; i < 40; ++i)
+      EXPECT_EQ(written[i], i < 20 ? i + 1 : 81 + i) << memory->name() << " byte " << i;
+  }
+}
+
 TEST(MemoryTiming, BurstsBookedAtOnceTakeTheCyclesOfBurstByBurst) {
   // c(b) = ceil(b / 8) port cycles; a request at t on a free port holds [t, t + c), first
   // delivered at t + 2, last at t + c + 2.
@@ -838,12 +861,9 @@ TEST(MemoryTiming, BurstsBookedAtOnceTakeTheCyclesOfBurstByBurst) {
   // in the other.
   static const Clock clock(1000);
   CountAccesses count;
-  auto [observed, plain] = twin_srams(clock, count);
-  auto& by_burst = *new TwinProbe("by_burst", clock);
-  auto& at_once = *new TwinProbe("at_once", clock);
-  by_burst.port.bind(observed.socket);
-  at_once.port.bind(plain.socket);
-  sc_core::sc_start();
+  const TwinSrams srams = twin_srams(clock, count);
+  auto& [observed, plain] = srams;
+  auto [by_burst, at_once] = run_probes<TwinProbe>(srams, clock, "by_burst", "at_once");
 
   using V = std::vector<uint64_t>;
   const V requested[] = {{0, 2, 3, 5}, {20, 21, 30}, {40, 42, 44}, {50, 50}, {70, 65}, {80, 80}, {101, 105}, {120}};
@@ -873,12 +893,7 @@ TEST(MemoryTiming, BurstsBookedAtOnceTakeTheCyclesOfBurstByBurst) {
   EXPECT_EQ(plain.transactions_swept(), 2u);  // 2 and 3
   EXPECT_EQ(count.accesses, 4u + 3 + 3 + 2 + 2 + 1 + 2 + 1 + 13 + 3 + 2 + 3);
   // The bytes moved alike: transfer 0 read 1..20 and 101..120, which transfer 1 wrote at 1000.
-  for (MemoryTarget* memory : {static_cast<MemoryTarget*>(&observed), static_cast<MemoryTarget*>(&plain)}) {
-    std::vector<uint8_t> written(40);
-    memory->backdoor_read(1000, written.data(), written.size());
-    for (std::size_t i = 0; i < 40; ++i)
-      EXPECT_EQ(written[i], i < 20 ? i + 1 : 81 + i) << memory->name() << " byte " << i;
-  }
+  expect_read_bytes_written_at_1000(srams);
   EXPECT_EQ(testing::one_layer_stats().layers[0]->value("observed_read_bytes"),
             testing::one_layer_stats().layers[0]->value("plain_read_bytes"));
   EXPECT_EQ(testing::one_layer_stats().layers[0]->value("plain_write_bytes"), 40 + 32 + 16 + 4 + 16);
@@ -951,12 +966,9 @@ TEST(MemoryTiming, BurstsAroundOthersBookingsAreBookedInOneSweepAsBurstByBurst) 
   // in one sweep, the observed one burst by burst; both give the cycles above.
   static const Clock clock(1000);
   CountAccesses count;
-  auto [observed, plain] = twin_srams(clock, count);
-  auto& by_burst = *new SweepProbe("by_burst", clock);
-  auto& swept = *new SweepProbe("swept", clock);
-  by_burst.port.bind(observed.socket);
-  swept.port.bind(plain.socket);
-  sc_core::sc_start();
+  const TwinSrams srams = twin_srams(clock, count);
+  auto& [observed, plain] = srams;
+  auto [by_burst, swept] = run_probes<SweepProbe>(srams, clock, "by_burst", "swept");
 
   using V = std::vector<uint64_t>;
   for (SweepProbe* probe : {&by_burst, &swept}) {
@@ -976,12 +988,7 @@ TEST(MemoryTiming, BurstsAroundOthersBookingsAreBookedInOneSweepAsBurstByBurst) 
   EXPECT_EQ(observed.transactions_swept(), 0u);
   EXPECT_EQ(count.accesses, 3u + 4 + 3 + 3);
   // The bytes moved alike: the read got 1..20 and 101..120, which the write stored at 1000.
-  for (MemoryTarget* memory : {static_cast<MemoryTarget*>(&observed), static_cast<MemoryTarget*>(&plain)}) {
-    std::vector<uint8_t> written(40);
-    memory->backdoor_read(1000, written.data(), written.size());
-    for (std::size_t i = 0; i < 40; ++i)
-      EXPECT_EQ(written[i], i < 20 ? i + 1 : 81 + i) << memory->name() << " byte " << i;
-  }
+  expect_read_bytes_written_at_1000(srams);
   observed.observe(nullptr);
 }
 
